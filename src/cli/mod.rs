@@ -1,0 +1,8 @@
+//! Subcommands. Each file owns its arguments and its `run`; they only compose library parts.
+pub mod demo;
+pub mod dissect;
+pub mod follow;
+pub mod lessons;
+pub mod live;
+pub mod stats;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Wireshark display filters over dissected fields. (Being written: see issue 3.)

@@ -1,0 +1,1 @@
+//! Game message framing from protocol descriptions. (Being written: see issue 7.)

@@ -1,0 +1,1 @@
+//! Lesson packs: format, parser, checker. (Being written: see issue 6.)

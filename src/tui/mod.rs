@@ -1,0 +1,1 @@
+//! The terminal UI. (Being written: see issue 4.)
