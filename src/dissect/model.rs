@@ -212,6 +212,9 @@ pub struct Field {
     pub source: SourceId,
     /// Computed by pktlab (Wireshark shows these in brackets), not read from the wire.
     pub generated: bool,
+    /// Present for filters and `-T fields` but not shown in the tree (Wireshark's hidden
+    /// items, e.g. the two-sided `ip.addr`, `tcp.port`).
+    pub hidden: bool,
     pub value: Value,
 }
 
