@@ -87,7 +87,7 @@ impl Filter {
             message: e.message,
             suggestion: None,
         })?;
-        let expr = parser::Parser::new(tokens).parse_filter()?;
+        let expr = parser::Parser::new(text, tokens).parse_filter()?;
         Ok(Filter { text: text.to_owned(), expr })
     }
 

@@ -59,6 +59,7 @@ impl OwnedLit {
 }
 
 pub(crate) struct Parser {
+    text: Vec<char>,
     toks: Vec<Token>,
     pos: usize,
     names: Names,
@@ -69,8 +70,9 @@ fn err(at: Span, message: impl Into<String>) -> FilterError {
 }
 
 impl Parser {
-    pub(crate) fn new(toks: Vec<Token>) -> Parser {
-        Parser { toks, pos: 0, names: Names::load() }
+    /// A parser over `toks`, the tokens of `text`.
+    pub(crate) fn new(text: &str, toks: Vec<Token>) -> Parser {
+        Parser { text: text.chars().collect(), toks, pos: 0, names: Names::load() }
     }
 
     fn peek(&self) -> &Tok {
@@ -106,34 +108,21 @@ impl Parser {
         }
     }
 
+    /// The current token as written, quoted, for messages.
     fn token_text(&self) -> String {
-        match self.peek() {
-            Tok::LParen => "\"(\"".into(),
-            Tok::RParen => "\")\"".into(),
-            Tok::LBrace => "\"{\"".into(),
-            Tok::RBrace => "\"}\"".into(),
-            Tok::Comma => "\",\"".into(),
-            Tok::DotDot => "\"..\"".into(),
-            Tok::BitAnd => "\"&\"".into(),
-            Tok::And => "\"and\"".into(),
-            Tok::Or => "\"or\"".into(),
-            Tok::Not => "\"not\"".into(),
-            Tok::Cmp(_) => "the comparison operator".into(),
-            Tok::Contains => "\"contains\"".into(),
-            Tok::Matches => "\"matches\"".into(),
-            Tok::In => "\"in\"".into(),
-            Tok::Word(w) => format!("\"{w}\""),
-            Tok::Str(s) => format!("the string \"{}\"", String::from_utf8_lossy(s)),
-            Tok::Char(_) => "the character constant".into(),
-            Tok::Slice(s) => format!("the slice \"[{s}]\""),
-            Tok::End => "the end of the filter".into(),
+        match self.toks.get(self.pos) {
+            None | Some(Token { tok: Tok::End, .. }) => "the end of the filter".into(),
+            Some(t) => {
+                let written: String = self.text.iter().skip(t.col).take(t.len).collect();
+                format!("\"{written}\"")
+            }
         }
     }
 
     /// Parses the whole token list.
     pub(crate) fn parse_filter(&mut self) -> Result<Expr, FilterError> {
         if matches!(self.peek(), Tok::End) {
-            return Err(err(self.span(), "the filter is empty"));
+            return Err(err(Span { col: 0, len: 1 }, "the filter is empty"));
         }
         let e = self.parse_or()?;
         match self.peek() {
