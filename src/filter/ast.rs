@@ -42,6 +42,10 @@ pub(crate) struct Operand {
     pub mask: Option<u64>,
     /// How the operand's values compare.
     pub class: Class,
+    /// For an unsliced protocol under `contains`/`matches`: search from the layer's start to
+    /// the end of its bytes (tshark searches the protocol's whole tvb, payload included,
+    /// while `==`, slices and `len()` see only the protocol's own item).
+    pub to_end: bool,
 }
 
 /// A function applied to a field.

@@ -109,8 +109,10 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
         }
         Source::Proto(p) => {
             for layer in d.layers.iter().filter(|l| l.proto == &**p) {
+                let src = d.source_bytes(frame, layer.source);
                 let start = layer.offset as usize;
-                let bytes = d.source_bytes(frame, layer.source).get(start..start + layer.len as usize).unwrap_or(&[]);
+                let end = if op.to_end { src.len() } else { start.saturating_add(layer.len as usize) };
+                let bytes = src.get(start..end).unwrap_or(&[]);
                 if let Some(v) = shape(op, Val::Bytes(Cow::Borrowed(bytes)))
                     && f(v)
                 {

@@ -35,13 +35,12 @@ impl Names {
         if word == "frame" {
             return Some(Name::Frame);
         }
-        if let Some(def) = fields::by_name(word) {
-            return Some(Name::Field(def));
-        }
+        // A protocol name wins over a field of the same name (a protocol item definition):
+        // its presence and bytes are the layer's.
         if self.is_protocol(word) {
             return Some(Name::Proto(word.into()));
         }
-        None
+        fields::by_name(word).map(Name::Field)
     }
 
     fn is_protocol(&self, word: &str) -> bool {
