@@ -28,6 +28,9 @@ pub(crate) enum Source {
     Proto(Box<str>),
     /// `frame`: always present; its value is the whole captured frame.
     Frame,
+    /// `_ws.malformed` (any malformed expert item) or `_ws.expert` (any expert item); they
+    /// have no value, only presence.
+    Expert { malformed_only: bool },
 }
 
 /// A value-producing expression: a field or protocol, optionally sliced or masked, or a

@@ -419,6 +419,7 @@ impl Parser {
                     Name::Field(d) => (Source::Field(d), Kind::of(d.ftype), Some(d)),
                     Name::Proto(p) => (Source::Proto(p), Kind::Bytes, None),
                     Name::Frame => (Source::Frame, Kind::Bytes, None),
+                    Name::Expert { malformed_only } => (Source::Expert { malformed_only }, Kind::Bytes, None),
                 };
                 let mut op = Operand { source, func: Func::None, slice: None, mask: None, class: kind.class(), to_end: false };
                 let mut label = w.clone();

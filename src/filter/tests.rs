@@ -302,3 +302,18 @@ fn compiled_filters_do_not_depend_on_text() {
     assert!(g.matches(&sample(), FRAME));
     assert!(!g.matches(&Dissection::default(), &[]));
 }
+
+#[test]
+fn expert_pseudo_fields() {
+    register();
+    let mut d = sample();
+    let m = |d: &Dissection, t: &str| Filter::compile(t).map(|f| f.matches(d, FRAME)).unwrap_or(false);
+    assert!(!m(&d, "_ws.malformed") && !m(&d, "_ws.expert"));
+    d.experts.push(crate::dissect::Expert {
+        severity: crate::dissect::Severity::Error,
+        key: "malformed.truncated",
+        message: "Malformed Packet".into(),
+        field: None,
+    });
+    assert!(m(&d, "_ws.malformed") && m(&d, "_ws.expert") && m(&d, "count(_ws.expert) == 1"));
+}
