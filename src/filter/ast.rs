@@ -28,6 +28,9 @@ pub(crate) enum Source {
     Proto(Box<str>),
     /// `frame`: always present; its value is the whole captured frame.
     Frame,
+    /// `_ws.malformed` (any malformed expert item) or `_ws.expert` (any expert item); they
+    /// have no value, only presence.
+    Expert { malformed_only: bool },
 }
 
 /// A value-producing expression: a field or protocol, optionally sliced or masked, or a
@@ -42,6 +45,10 @@ pub(crate) struct Operand {
     pub mask: Option<u64>,
     /// How the operand's values compare.
     pub class: Class,
+    /// For an unsliced protocol under `contains`/`matches`: search from the layer's start to
+    /// the end of its bytes (tshark searches the protocol's whole tvb, payload included,
+    /// while `==`, slices and `len()` see only the protocol's own item).
+    pub to_end: bool,
 }
 
 /// A function applied to a field.

@@ -33,6 +33,8 @@ pub(crate) fn eval(e: &Expr, d: &Dissection, frame: &[u8]) -> bool {
         Expr::Exists(Source::Field(def)) => d.fields.iter().any(|f| std::ptr::eq(f.def, *def)),
         Expr::Exists(Source::Proto(p)) => d.has_proto(p),
         Expr::Exists(Source::Frame) => true,
+        Expr::Exists(Source::Expert { malformed_only: true }) => d.is_malformed(),
+        Expr::Exists(Source::Expert { malformed_only: false }) => !d.experts.is_empty(),
         Expr::Test { lhs, test } => match test {
             Test::Cmp { op, lit } => {
                 let ok = |v: &Val<'_>| compare_lit(v, *op, lit);
@@ -92,6 +94,8 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
             Source::Field(def) => d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)).count(),
             Source::Proto(p) => d.layers.iter().filter(|l| l.proto == &**p).count(),
             Source::Frame => 1,
+            Source::Expert { malformed_only: true } => usize::from(d.is_malformed()),
+            Source::Expert { malformed_only: false } => d.experts.len(),
         };
         f(Val::Int(n as i128));
         return;
@@ -109,8 +113,10 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
         }
         Source::Proto(p) => {
             for layer in d.layers.iter().filter(|l| l.proto == &**p) {
+                let src = d.source_bytes(frame, layer.source);
                 let start = layer.offset as usize;
-                let bytes = d.source_bytes(frame, layer.source).get(start..start + layer.len as usize).unwrap_or(&[]);
+                let end = if op.to_end { src.len() } else { start.saturating_add(layer.len as usize) };
+                let bytes = src.get(start..end).unwrap_or(&[]);
                 if let Some(v) = shape(op, Val::Bytes(Cow::Borrowed(bytes)))
                     && f(v)
                 {
@@ -123,6 +129,7 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
                 f(v);
             }
         }
+        Source::Expert { .. } => {}
     }
 }
 

@@ -18,6 +18,9 @@ pub(crate) enum Name {
     Field(&'static FieldDef),
     Proto(Box<str>),
     Frame,
+    /// `_ws.malformed` / `_ws.expert`, when no field of that name is registered: derived from
+    /// the dissection's expert items.
+    Expert { malformed_only: bool },
 }
 
 /// The field registry as seen by one compilation (read once).
@@ -35,13 +38,17 @@ impl Names {
         if word == "frame" {
             return Some(Name::Frame);
         }
-        if let Some(def) = fields::by_name(word) {
-            return Some(Name::Field(def));
-        }
+        // A protocol name wins over a field of the same name (a protocol item definition):
+        // its presence and bytes are the layer's.
         if self.is_protocol(word) {
             return Some(Name::Proto(word.into()));
         }
-        None
+        match fields::by_name(word) {
+            Some(def) => Some(Name::Field(def)),
+            None if word == "_ws.malformed" => Some(Name::Expert { malformed_only: true }),
+            None if word == "_ws.expert" => Some(Name::Expert { malformed_only: false }),
+            None => None,
+        }
     }
 
     fn is_protocol(&self, word: &str) -> bool {

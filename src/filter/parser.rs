@@ -188,7 +188,8 @@ impl Parser {
             }
             Tok::Contains => {
                 self.bump();
-                let (op, kind, def, label) = self.require_operand(lhs)?;
+                let (mut op, kind, def, label) = self.require_operand(lhs)?;
+                op.to_end = op.slice.is_none();
                 let rhs = self.parse_literal("a string or byte string after \"contains\"")?;
                 if !matches!(kind, Kind::Str | Kind::Bytes) {
                     return Err(err(rhs.1, format!("\"contains\" needs a string, byte string or protocol, but {label} is {}", kind.describe())));
@@ -201,7 +202,8 @@ impl Parser {
             }
             Tok::Matches => {
                 self.bump();
-                let (op, kind, _, label) = self.require_operand(lhs)?;
+                let (mut op, kind, _, label) = self.require_operand(lhs)?;
+                op.to_end = op.slice.is_none();
                 let at = self.span();
                 let Tok::Str(pattern) = self.peek().clone() else {
                     return Err(self.unexpected("a quoted regular expression after \"matches\""));
@@ -417,8 +419,9 @@ impl Parser {
                     Name::Field(d) => (Source::Field(d), Kind::of(d.ftype), Some(d)),
                     Name::Proto(p) => (Source::Proto(p), Kind::Bytes, None),
                     Name::Frame => (Source::Frame, Kind::Bytes, None),
+                    Name::Expert { malformed_only } => (Source::Expert { malformed_only }, Kind::Bytes, None),
                 };
-                let mut op = Operand { source, func: Func::None, slice: None, mask: None, class: kind.class() };
+                let mut op = Operand { source, func: Func::None, slice: None, mask: None, class: kind.class(), to_end: false };
                 let mut label = w.clone();
                 let mut span = at;
                 let mut kind = kind;

@@ -278,3 +278,42 @@ fn caret_rendering() {
     assert_eq!(e.caret_lines("tst.port =="), "tst.port ==\n           ^");
     assert!(e.render("tst.port ==").starts_with("column 12: "));
 }
+
+#[test]
+fn protocol_bytes_contains_searches_the_payload_too() {
+    register();
+    // The `tst` layer's own item covers the 6 MAC bytes; the payload follows it.
+    let mut d = sample();
+    d.layers[0].len = 6;
+    let m = |t: &str| Filter::compile(t).map(|f| f.matches(&d, FRAME)).unwrap_or_else(|e| panic!("{t}: {e}"));
+    assert!(m("tst contains \"world\""), "contains looks past the protocol's own bytes, as tshark does");
+    assert!(m("tst matches \"WORLD\""));
+    assert!(!m("tst[6:1] == 48"), "a slice stays inside the protocol's item");
+    assert!(m("len(tst) == 6"));
+    assert!(m("tst == 00:11:22:33:44:55"));
+}
+
+#[test]
+fn compiled_filters_do_not_depend_on_text() {
+    register();
+    let f = Filter::compile("tst.port == 7777").unwrap_or_else(|e| panic!("{e}"));
+    let g = f.clone();
+    assert_eq!(g.text(), "tst.port == 7777");
+    assert!(g.matches(&sample(), FRAME));
+    assert!(!g.matches(&Dissection::default(), &[]));
+}
+
+#[test]
+fn expert_pseudo_fields() {
+    register();
+    let mut d = sample();
+    let m = |d: &Dissection, t: &str| Filter::compile(t).map(|f| f.matches(d, FRAME)).unwrap_or(false);
+    assert!(!m(&d, "_ws.malformed") && !m(&d, "_ws.expert"));
+    d.experts.push(crate::dissect::Expert {
+        severity: crate::dissect::Severity::Error,
+        key: "malformed.truncated",
+        message: "Malformed Packet".into(),
+        field: None,
+    });
+    assert!(m(&d, "_ws.malformed") && m(&d, "_ws.expert") && m(&d, "count(_ws.expert) == 1"));
+}
