@@ -1,7 +1,26 @@
-//! Wireshark display filters over dissected fields. (Being written: see issue 3.)
+//! Wireshark display filters over dissected fields, with tshark 4.0's language and semantics.
 //!
 //! API contract used by the CLI, the TUI, lessons and live capture:
 //! `Filter::compile(text)` → `Result<Filter, FilterError>`; `filter.matches(&dissection, frame)`.
+//!
+//! The language: bare protocol or field names test presence (`tcp`, `tcp.options.sack_perm`);
+//! comparisons `== != === !== ~= < > <= >=` (and `eq ne any_eq all_eq any_ne all_ne lt gt le
+//! ge`); `contains`, `matches`/`~` (regex, case-insensitive like tshark's), `in {…}` with
+//! ranges `a..b`, `&` (bitwise-and test, optionally compared: `tcp.flags & 0x12 == 0x12`),
+//! slices `eth.src[0:3]`, `len(…)`, `count(…)`, `&& || !` / `and or not`, parentheses.
+//! Multi-occurrence semantics (`ip.addr`, `tcp.port`) are described in [`eval`]'s module doc.
+//!
+//! Compilation resolves every name once and type-checks every literal against its field (an
+//! IPv4 field compared with a string, 70000 for a 16-bit port, a bad regex are errors that
+//! name their column); evaluation allocates nothing on the usual paths.
+
+mod ast;
+mod eval;
+mod lexer;
+mod literal;
+mod names;
+mod parser;
+mod suggest;
 
 use crate::dissect::Dissection;
 use std::fmt;
@@ -10,6 +29,7 @@ use std::fmt;
 #[derive(Debug, Clone)]
 pub struct Filter {
     text: String,
+    expr: ast::Expr,
 }
 
 /// Why a filter did not compile, and where.
@@ -36,21 +56,52 @@ impl fmt::Display for FilterError {
 
 impl std::error::Error for FilterError {}
 
-impl Filter {
-    pub fn compile(text: &str) -> Result<Filter, FilterError> {
-        Err(FilterError {
-            column: 1,
-            len: text.chars().count().max(1),
-            message: "display filters are not available yet".into(),
-            suggestion: None,
-        })
+impl FilterError {
+    /// The filter text and, under it, a caret line marking the offending part:
+    ///
+    /// ```text
+    /// tcp.prot == 80
+    /// ^~~~~~~~
+    /// ```
+    /// Columns count characters, so the marks line up under any text a terminal shows one
+    /// cell per character. A column past the end (a missing operand) marks the end.
+    pub fn caret_lines(&self, text: &str) -> String {
+        let width = text.chars().count();
+        let start = self.column.saturating_sub(1).min(width);
+        let len = self.len.max(1).min((width + 1).saturating_sub(start)).max(1);
+        format!("{text}\n{}^{}", " ".repeat(start), "~".repeat(len - 1))
     }
 
+    /// The one-line message followed by the caret lines, as the CLI prints it.
+    pub fn render(&self, text: &str) -> String {
+        format!("{self}\n{}", self.caret_lines(text))
+    }
+}
+
+impl Filter {
+    /// Compiles `text`. Never panics; every failure is a [`FilterError`] naming its column.
+    pub fn compile(text: &str) -> Result<Filter, FilterError> {
+        let tokens = lexer::lex(text).map_err(|e| FilterError {
+            column: e.col + 1,
+            len: e.len.max(1),
+            message: e.message,
+            suggestion: None,
+        })?;
+        let expr = parser::Parser::new(text, tokens).parse_filter()?;
+        Ok(Filter { text: text.to_owned(), expr })
+    }
+
+    /// The filter as written.
     pub fn text(&self) -> &str {
         &self.text
     }
 
-    pub fn matches(&self, _d: &Dissection, _frame: &[u8]) -> bool {
-        false
+    /// Whether the dissected frame matches. `frame` is the captured bytes the dissection's
+    /// field ranges refer to.
+    pub fn matches(&self, d: &Dissection, frame: &[u8]) -> bool {
+        eval::eval(&self.expr, d, frame)
     }
 }
+
+#[cfg(test)]
+mod tests;
