@@ -10,8 +10,8 @@
 //! summary statistics ([`stats`]).
 
 pub mod analyzer;
-// pub mod annotate;
-// pub mod conv;
+pub mod annotate;
+pub mod conv;
 pub mod fields;
 pub mod flags;
 // pub mod follow;
@@ -22,7 +22,7 @@ pub mod tcp;
 pub mod udp;
 
 pub use analyzer::{Analyzer, FrameAnalysis, Transport, TransportVerdict};
-// pub use annotate::annotate;
+pub use annotate::annotate;
 pub use flags::Flags;
 pub use tcp::{Endpoints, Sack, TcpSegment, TcpVerdict};
 pub use udp::{UdpDatagram, UdpVerdict};

@@ -42,6 +42,13 @@ pub struct Endpoints {
     pub dport: u16,
 }
 
+impl Default for Endpoints {
+    fn default() -> Self {
+        let any = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        Endpoints { src: any, dst: any, sport: 0, dport: 0 }
+    }
+}
+
 impl Endpoints {
     /// Which of the two flows of a conversation this packet belongs to, decided as tshark's
     /// `get_tcp_conversation_data` does: by comparing addresses, then ports.
@@ -112,6 +119,10 @@ pub struct TcpSegment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TcpVerdict {
     pub stream: u32,
+    /// The packet's own addresses and ports.
+    pub ends: Endpoints,
+    /// Quoted in an ICMP error (stream only, no analysis).
+    pub in_error: bool,
     /// True when the segment goes from the conversation's first sender to its peer.
     pub from_initiator: bool,
     /// `tcp.seq`: relative to the flow's base (raw when the header is quoted in an error).
@@ -289,6 +300,8 @@ impl TcpTracker {
 
         let mut v = TcpVerdict {
             stream: conv.stream,
+            ends: seg.ends,
+            in_error: seg.in_error,
             from_initiator: (seg.ends.src, seg.ends.sport) == conv.initiator,
             seq: seg.seq,
             ack: seg.ack,

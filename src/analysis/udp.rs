@@ -18,6 +18,10 @@ pub struct UdpDatagram {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UdpVerdict {
     pub stream: u32,
+    pub ends: Endpoints,
+    /// `udp.length` as sent.
+    pub length: u16,
+    pub in_error: bool,
     /// True when the datagram goes from the flow's first sender to its peer.
     pub from_initiator: bool,
 }
@@ -41,7 +45,7 @@ impl UdpTracker {
             self.initiators.push((d.ends.src, d.ends.sport));
         }
         let from_initiator = self.initiators.get(stream as usize) == Some(&(d.ends.src, d.ends.sport));
-        UdpVerdict { stream, from_initiator }
+        UdpVerdict { stream, ends: d.ends, length: d.length, in_error: d.in_error, from_initiator }
     }
 }
 
