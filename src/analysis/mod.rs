@@ -14,7 +14,7 @@ pub mod annotate;
 pub mod conv;
 pub mod fields;
 pub mod flags;
-// pub mod follow;
+pub mod follow;
 // pub mod ladder;
 // pub mod series;
 // pub mod stats;
