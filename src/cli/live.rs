@@ -1,13 +1,271 @@
-//! `pktlab live` (being written).
+//! `pktlab live` and `pktlab interfaces`: capture from an interface, optionally write a
+//! pcapng file, print one summary line per packet (`--no-tui`), decode game messages.
+use anyhow::Context;
+use pktlab::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
+use pktlab::game::{GameDecoder, GameProto};
+use pktlab::live::frame_peek;
+use pktlab::live::pcapng_writer::{Interface, InterfaceStats, PcapngWriter};
+use pktlab::live::{BackendKind, CaptureFilter, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args, Debug)]
-pub struct LiveArgs {}
-
-pub fn run(_args: LiveArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet available")
+pub struct LiveArgs {
+    /// Interface to capture on (see `pktlab interfaces`), e.g. lo, eth0.
+    #[arg(short = 'i', long = "interface")]
+    pub interface: String,
+    /// Capture filter in tcpdump syntax (port N, tcp, udp, host A, src/dst, and/or/not).
+    #[arg(short = 'f', long = "filter")]
+    pub filter: Option<String>,
+    /// Also write every captured packet to this pcapng file.
+    #[arg(short = 'w', long = "write")]
+    pub write: Option<PathBuf>,
+    /// Stop after this long, e.g. 30s, 2m.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub duration: Option<Duration>,
+    /// Stop after this many packets.
+    #[arg(short = 'c', long = "count")]
+    pub count: Option<u64>,
+    /// Print one line per packet instead of opening the TUI.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Print nothing per packet (only the final counts); for writing files fast.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Game protocol description (TOML) to decode game messages with, e.g. protos/demo.toml.
+    #[arg(long)]
+    pub proto: Option<PathBuf>,
+    /// Capture through libpcap (kernel BPF filter, kernel drop counts); needs a build with
+    /// `--features libpcap`.
+    #[arg(long)]
+    pub libpcap: bool,
+    /// Bytes kept of each packet.
+    #[arg(short = 's', long, default_value_t = 262_144)]
+    pub snaplen: u32,
 }
 
 pub fn interfaces() -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet available")
+    let list = pktlab::live::interfaces::list();
+    if list.is_empty() {
+        eprintln!("pktlab: no network interfaces found");
+        return Ok(ExitCode::from(1));
+    }
+    for i in list {
+        let mut flags = vec![if i.is_up { "UP" } else { "DOWN" }];
+        if i.is_loopback {
+            flags.push("LOOPBACK");
+        }
+        let addrs: Vec<String> = i.addresses.iter().map(|(a, p)| format!("{a}/{p}")).collect();
+        println!(
+            "{:>3}. {:<16} [{}] {}{}{}",
+            i.index,
+            i.name,
+            flags.join(","),
+            pktlab::capture::linktype::name(i.link_type),
+            i.mac.map(|m| format!(" {m}")).unwrap_or_default(),
+            if addrs.is_empty() { String::new() } else { format!("  {}", addrs.join(" ")) },
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
+    if !args.no_tui {
+        eprintln!(
+            "pktlab live: the live TUI is not wired in this build yet; printing packets as with --no-tui"
+        );
+    }
+    let filter = match &args.filter {
+        Some(text) => Some(CaptureFilter::compile(text).map_err(|e| {
+            anyhow::anyhow!("{e}\n  {text}\n  {}^", " ".repeat(e.column.saturating_sub(1)))
+        })?),
+        None => None,
+    };
+    let game = match &args.proto {
+        Some(path) => {
+            let proto = GameProto::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(GameDecoder::new(Arc::new(proto)))
+        }
+        None => None,
+    };
+    let mut cfg = LiveConfig::new(&args.interface);
+    cfg.filter = filter;
+    cfg.snaplen = args.snaplen;
+    cfg.backend = if args.libpcap { BackendKind::Libpcap } else { BackendKind::AfPacket };
+    let source = match LiveSource::start(cfg) {
+        Ok(s) => s,
+        Err(e @ LiveError::Permission { .. }) => {
+            eprintln!("pktlab live: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(f) = &args.filter {
+        if source.filter_in_kernel() {
+            eprintln!("pktlab live: capture filter \"{f}\" compiled to BPF in the kernel (libpcap)");
+        } else {
+            eprintln!("pktlab live: capture filter \"{f}\" applied in user space (AF_PACKET backend)");
+        }
+    }
+    let mut writer = match &args.write {
+        Some(path) => {
+            let iface = Interface {
+                name: source.interface().to_string(),
+                link_type: u16::try_from(source.link_type()).unwrap_or(1),
+                snaplen: source.snaplen(),
+            };
+            Some(PcapngWriter::create(path, &[iface])?)
+        }
+        None => None,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).context("installing signal handlers")?;
+    }
+    eprintln!(
+        "pktlab live: capturing on {} ({}){}",
+        source.interface(),
+        pktlab::capture::linktype::name(source.link_type()),
+        args.write.as_ref().map(|p| format!(", writing {}", p.display())).unwrap_or_default()
+    );
+    let mut printer = Printer {
+        out: BufWriter::new(std::io::stdout().lock()),
+        quiet: args.quiet,
+        dissector: Dissector::new(),
+        dissection: Dissection::default(),
+        game,
+        link_type: source.link_type(),
+        first_ts: None,
+        number: 0,
+    };
+    let started = Instant::now();
+    let wanted = args.count.unwrap_or(u64::MAX);
+    let mut first_ts = None;
+    let mut last_ts = None;
+    let done = |n: u64| n >= wanted;
+    while !stop.load(Ordering::Relaxed) && !done(printer.number) {
+        if args.duration.is_some_and(|d| started.elapsed() >= d) {
+            break;
+        }
+        match source.recv_timeout(Duration::from_millis(100)) {
+            Ok(frame) => {
+                first_ts.get_or_insert(frame.ts);
+                last_ts = Some(frame.ts);
+                handle(&frame, &mut printer, writer.as_mut())?;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                printer.out.flush()?;
+                if let Some(w) = writer.as_mut() {
+                    w.tick()?;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let (result, rest) = source.stop();
+    for frame in rest {
+        if done(printer.number) {
+            break;
+        }
+        first_ts.get_or_insert(frame.ts);
+        last_ts = Some(frame.ts);
+        handle(&frame, &mut printer, writer.as_mut())?;
+    }
+    printer.out.flush()?;
+    let stats = result?;
+    let written = match writer {
+        Some(w) => {
+            let dropped = stats.kernel_drops.map(|k| k + stats.user_drops);
+            let s = InterfaceStats { received: stats.captured, dropped, start: first_ts, end: last_ts };
+            Some(w.finish(&[s])?)
+        }
+        None => None,
+    };
+    report(&stats, printer.number, written, args.write.as_ref());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(stats: &LiveStats, processed: u64, written: Option<u64>, path: Option<&PathBuf>) {
+    let kernel = stats.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "unknown".into());
+    eprintln!(
+        "pktlab live: {processed} packets processed ({} captured after the filter, {} seen); dropped: {} in user space (channel full), {kernel} by the kernel",
+        stats.captured, stats.seen, stats.user_drops
+    );
+    if let (Some(n), Some(p)) = (written, path) {
+        eprintln!("pktlab live: {n} packets written to {}", p.display());
+    }
+}
+
+struct Printer<W: Write> {
+    out: W,
+    quiet: bool,
+    dissector: Dissector,
+    dissection: Dissection,
+    game: Option<GameDecoder>,
+    link_type: u32,
+    first_ts: Option<Timestamp>,
+    number: u64,
+}
+
+fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>, writer: Option<&mut PcapngWriter>) -> anyhow::Result<()> {
+    p.number += 1;
+    if let Some(w) = writer {
+        w.write_packet(0, frame.ts, &frame.data, frame.orig_len)?;
+    }
+    if p.quiet && p.game.is_none() {
+        return Ok(());
+    }
+    let meta = FrameMeta {
+        number: p.number,
+        ts: Some(frame.ts),
+        orig_len: frame.orig_len,
+        interface_id: Some(0),
+        link_type: Some(p.link_type),
+        comments: Vec::new(),
+    };
+    p.dissector.dissect(&meta, &frame.data, &mut p.dissection);
+    if let Some(g) = p.game.as_mut() {
+        g.process(&mut p.dissection, &frame.data);
+    }
+    if p.quiet {
+        return Ok(());
+    }
+    let first = *p.first_ts.get_or_insert(frame.ts);
+    let rel = (frame.ts.as_nanos() - first.as_nanos()) as f64 / 1e9;
+    let d = &p.dissection;
+    let line = if d.protocol.is_empty() {
+        fallback_summary(p.link_type, &frame.data)
+    } else {
+        format!("{} → {} {} {} {}", d.src, d.dst, d.protocol, frame.orig_len, d.info)
+    };
+    write!(p.out, "{:>6} {rel:>11.6} {line}", p.number)?;
+    for l in d.layers.iter().filter(|l| l.proto == "game") {
+        write!(p.out, "  [{}]", l.summary)?;
+    }
+    writeln!(p.out)?;
+    Ok(())
+}
+
+/// A summary from the frame's headers alone, for frames the dissector left empty.
+fn fallback_summary(link_type: u32, data: &[u8]) -> String {
+    let k = frame_peek::peek(link_type, data);
+    let proto = match k.ip_proto {
+        Some(6) => "TCP",
+        Some(17) => "UDP",
+        Some(1) => "ICMP",
+        Some(58) => "ICMPv6",
+        _ => "?",
+    };
+    match (k.src, k.dst) {
+        (Some(s), Some(d)) => match (k.src_port, k.dst_port) {
+            (Some(sp), Some(dp)) => format!("{s}:{sp} → {d}:{dp} {proto} {}", data.len()),
+            _ => format!("{s} → {d} {proto} {}", data.len()),
+        },
+        _ => format!("ethertype 0x{:04x} {}", k.ether_type.unwrap_or(0), data.len()),
+    }
 }
