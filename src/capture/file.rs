@@ -382,7 +382,7 @@ impl<'a> Records<'a> {
             let r = Rd { b: rest, be: self.be };
             let btype = r.u32(0);
             let total = r.u32(4) as usize;
-            if total < 12 || total % 4 != 0 {
+            if total < 12 || !total.is_multiple_of(4) {
                 return self.fail(
                     start + 4,
                     CaptureErrorKind::Invalid {
