@@ -123,7 +123,7 @@ pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str,
             }
         }
         Occurrence::Last => {
-            if let Some(f) = it.last() {
+            if let Some(f) = it.next_back() {
                 write_cell(out, d, frame, f);
             }
         }

@@ -26,6 +26,7 @@ pub mod reassembly;
 pub mod sll;
 pub mod tcp;
 pub mod tcp_options;
+pub mod teredo;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;
@@ -85,6 +86,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         tcp_options::FIELDS,
         udp::FIELDS,
         vxlan::FIELDS,
+        teredo::FIELDS,
         dns::FIELDS,
         data::FIELDS,
     ]

@@ -96,6 +96,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if port(4789) && super::vxlan::dissect(cx, data, pstart, pend) {
         return;
     }
+    if port(3544) && super::teredo::dissect(cx, data, pstart, pend) {
+        return;
+    }
     let _ = (lo, hi);
     super::data::dissect(cx, data, pstart, pend);
 }
