@@ -180,6 +180,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     if outer {
         cx.col_src = Addr::V6(src);
         cx.col_dst = Addr::V6(dst);
+        cx.hop_limit = hlim;
+        cx.net = Some((src, dst));
     }
     if let Some(s) = cx.summary(li) {
         s.push_str("Src: ");
@@ -251,6 +253,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                         && let Some(final_dst) = last
                     {
                         pseudo = Pseudo::V6(src, final_dst);
+                        if outer {
+                            cx.col_dst = Addr::V6(final_dst);
+                        }
                     }
                 } else if hl > 4 {
                     cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
