@@ -59,8 +59,13 @@ fn demo_messages_are_decoded_across_and_within_segments() {
 
     // What the demo sent, per direction "src -> dst", in write order.
     let mut sent: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
+    let mut sent_udp: Vec<(u64, u64, u64)> = Vec::new();
     for line in std::fs::read_to_string(&log).expect("log").lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        if v["transport"] == "udp" {
+            let n = |k: &str| v[k].as_u64().unwrap_or(u64::MAX);
+            sent_udp.push((n("seq"), n("tick"), n("player")));
+        }
         if v["transport"] == "tcp" {
             let key = format!("{} -> {}", v["src"].as_str().unwrap_or(""), v["dst"].as_str().unwrap_or(""));
             sent.entry(key).or_default().push((v["msg_type"].as_u64().unwrap_or(0), v["msg_len"].as_u64().unwrap_or(0)));
@@ -73,13 +78,15 @@ fn demo_messages_are_decoded_across_and_within_segments() {
     let text = std::fs::read_to_string(desc_path).expect("protos/demo.toml");
     let text = text.replace("ports = [7777]", &format!("ports = [{port}]")).replace("ports = [7778]", &format!("ports = [{}]", port + 1));
     let proto = GameProto::parse(std::path::Path::new(desc_path), &text).unwrap_or_else(|e| panic!("{e}"));
+    pktlab::fields::register(&proto.field_defs());
     let mut decoder = GameDecoder::new(Arc::new(proto));
 
     let file = CaptureFile::open(&cap).unwrap_or_else(|e| panic!("{e}"));
     let mut dissector = Dissector::new();
     let mut d = Dissection::default();
     let mut got: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
-    let (mut spanning, mut shared_segments, mut udp_msgs) = (0, 0, 0);
+    let (mut spanning, mut shared_segments) = (0, 0);
+    let mut got_udp: Vec<(u64, u64, u64)> = Vec::new();
     for (i, rec) in file.records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("{e}"));
         let meta = FrameMeta {
@@ -93,12 +100,13 @@ fn demo_messages_are_decoded_across_and_within_segments() {
         dissector.dissect(&meta, rec.data, &mut d);
         decoder.process(&mut d, rec.data);
         let field = |name: &str| pktlab::fields::by_name(name).unwrap_or_else(|| panic!("no field {name}"));
-        let types: Vec<u64> = d.find(field("game.msg_type")).map(|f| uint(&f.value)).collect();
-        if types.is_empty() {
+        if d.has_proto("udp") && d.has_proto("game") {
+            let n = |k: &str| d.first(field(k)).map(|f| uint(&f.value)).unwrap_or(u64::MAX);
+            got_udp.push((n("game.seq"), n("game.tick"), n("game.player")));
             continue;
         }
-        if d.has_proto("udp") {
-            udp_msgs += 1;
+        let types: Vec<u64> = d.find(field("game.msg_type")).map(|f| uint(&f.value)).collect();
+        if types.is_empty() {
             continue;
         }
         let lens: Vec<u64> = d.find(field("game.msg_len")).map(|f| uint(&f.value)).collect();
@@ -117,12 +125,17 @@ fn demo_messages_are_decoded_across_and_within_segments() {
         got.entry(key).or_default().extend(types.into_iter().zip(lens));
     }
     println!(
-        "demo sent {total_sent} TCP messages in {} directions; decoded {}; {spanning} spanned segments, {shared_segments} segments carried several; {udp_msgs} UDP state datagrams",
+        "demo sent {total_sent} TCP messages in {} directions; decoded {}; {spanning} spanned segments, {shared_segments} segments carried several; UDP state datagrams sent {}, decoded {}",
         sent.len(),
-        got.values().map(Vec::len).sum::<usize>()
+        got.values().map(Vec::len).sum::<usize>(),
+        sent_udp.len(),
+        got_udp.len()
     );
     assert_eq!(got, sent, "decoded messages differ from what the demo sent");
     assert!(spanning > 0, "no message spanned two segments");
     assert!(shared_segments > 0, "no segment carried two messages");
-    assert!(udp_msgs > 20, "UDP datagrams not decoded");
+    assert!(sent_udp.len() > 20, "the demo sent only {} UDP datagrams", sent_udp.len());
+    sent_udp.sort_unstable();
+    got_udp.sort_unstable();
+    assert_eq!(got_udp, sent_udp, "decoded UDP seq/tick/player differ from what the demo sent");
 }
