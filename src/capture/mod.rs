@@ -8,8 +8,9 @@
 //! was wrong, and then the iterator ends.
 
 pub mod file;
+pub mod follow;
 
-pub use file::{CaptureFile, Record, RecordKind, Records};
+pub use file::{CaptureFile, Checkpoint, Format, Record, RecordKind, Records};
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,27 +1,368 @@
 //! Pure dissection: bytes + link type in, a [`Dissection`] of layers and fields out.
-//! No I/O, no clock, no UI types. (Protocols being written: see issue 2.)
+//! No I/O, no clock, no UI types.
+//!
+//! One file per protocol; each defines its fields (named, typed and masked as tshark 4.0's
+//! `tshark -G fields` lists them) and a `dissect` function that reads its header from a byte
+//! slice at an offset, adds fields through [`Ctx`] and hands the payload on. Reading never
+//! panics: every access goes through bounds-checked getters, and a header cut short is
+//! dissected as far as the bytes allow, as tshark does (a field past the captured bytes
+//! stops the layer; past the frame's wire length it is also marked malformed).
 
 pub mod model;
+
+pub mod arp;
+pub mod checksum;
+pub mod data;
+pub mod dns;
+pub mod eth;
+pub mod format;
+pub mod frame;
+pub mod icmp;
+pub mod icmpv6;
+pub mod ipv4;
+pub mod ipv6;
+pub mod null;
+pub mod reassembly;
+pub mod sll;
+pub mod tcp;
+pub mod tcp_options;
+pub mod teredo;
+pub mod udp;
+pub mod vlan;
+pub mod vxlan;
 
 pub use model::*;
 
 /// The dissector. Stateful only where tshark is: IP fragment reassembly.
 #[derive(Default)]
-pub struct Dissector {}
+pub struct Dissector {
+    pub(crate) reasm: reassembly::Reassembler,
+    /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
+    pub(crate) echo: EchoTable,
+}
+
+/// Echo requests by (addresses, identifier, sequence), bounded.
+#[derive(Default)]
+pub(crate) struct EchoTable {
+    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), u64>,
+}
+
+impl EchoTable {
+    pub fn request(&mut self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16, frame: u64) {
+        if self.map.len() >= 65536 {
+            self.map.clear();
+        }
+        self.map.insert((src, dst, id, seq), frame);
+    }
+    /// The request a reply from `src` to `dst` answers.
+    pub fn reply(&self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16) -> Option<u64> {
+        self.map.get(&(dst, src, id, seq)).copied()
+    }
+}
 
 impl Dissector {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Forgets the fragment reassembly state (call when a new capture starts).
+    pub fn reset(&mut self) {
+        self.reasm = reassembly::Reassembler::default();
+        self.echo = EchoTable::default();
+    }
+
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
-        let _ = (meta, data);
         out.clear();
+        let mut cx = Ctx {
+            out,
+            source: 0,
+            depth: 0,
+            reported: meta.orig_len.max(data.len() as u32) as usize,
+            protos: String::with_capacity(48),
+            reasm: &mut self.reasm,
+            echo: &mut self.echo,
+            hop_limit: 0,
+            net: None,
+            frame_number: meta.number,
+            pending_sources: Vec::new(),
+            in_error: 0,
+            col_src: Addr::None,
+            col_dst: Addr::None,
+        };
+        frame::dissect(&mut cx, meta, data);
     }
 }
 
 /// Every field definition the dissector can emit.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
-    std::iter::empty()
+    [
+        frame::FIELDS,
+        eth::FIELDS,
+        vlan::FIELDS,
+        sll::FIELDS,
+        null::FIELDS,
+        arp::FIELDS,
+        ipv4::FIELDS,
+        ipv6::FIELDS,
+        icmp::FIELDS,
+        icmpv6::FIELDS,
+        tcp::FIELDS,
+        tcp_options::FIELDS,
+        udp::FIELDS,
+        vxlan::FIELDS,
+        teredo::FIELDS,
+        dns::FIELDS,
+        data::FIELDS,
+    ]
+    .into_iter()
+    .flat_map(|s| s.iter().copied())
 }
+
+/// Why reading a field failed, as tshark's exceptions distinguish them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Short {
+    /// Past the captured bytes but within the frame's wire length: cut by the snaplen.
+    Captured,
+    /// Past the end of the data the protocol was given (or the wire length): malformed.
+    Malformed,
+}
+
+/// The dissection under construction, plus what the protocols share while reading a frame.
+pub(crate) struct Ctx<'a> {
+    pub out: &'a mut Dissection,
+    /// Source of the bytes being read (0 = the frame, n = a reassembled buffer).
+    pub source: SourceId,
+    /// Depth of fields added next, relative to the layer.
+    pub depth: u8,
+    /// Wire length of the current source (frame.len for the frame).
+    pub reported: usize,
+    /// `frame.protocols`, built as layers open.
+    pub protos: String,
+    pub reasm: &'a mut reassembly::Reassembler,
+    pub echo: &'a mut EchoTable,
+    /// TTL / hop limit of the outermost IP header (ICMP's Info shows it).
+    pub hop_limit: u8,
+    /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).
+    pub net: Option<([u8; 16], [u8; 16])>,
+    pub frame_number: u64,
+    /// Reassembled buffers, pushed to `out.sources` when the frame is done.
+    pub pending_sources: Vec<Vec<u8>>,
+    /// >0 while dissecting the packet quoted inside an ICMP error.
+    pub in_error: u8,
+    /// Source and destination columns, formatted when the frame is done.
+    pub col_src: Addr,
+    pub col_dst: Addr,
+}
+
+/// An address for the Source/Destination columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Addr {
+    #[default]
+    None,
+    Ether([u8; 6]),
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl Addr {
+    pub fn write(self, s: &mut String) {
+        match self {
+            Addr::None => {}
+            Addr::Ether(a) => push_ether(s, a),
+            Addr::V4(a) => push_ipv4(s, a),
+            Addr::V6(a) => push_ipv6(s, a),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Adds a field at the current depth; returns its index.
+    #[inline]
+    pub fn add(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        let i = self.out.fields.len() as u32;
+        self.out.fields.push(Field {
+            def,
+            offset: offset as u32,
+            len: len as u32,
+            depth: self.depth,
+            source: self.source,
+            generated: false,
+            hidden: false,
+            value,
+        });
+        i
+    }
+
+    /// Adds a field shown in brackets (computed, not read from the wire).
+    #[inline]
+    pub fn add_gen(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        let i = self.add(def, offset, len, value);
+        if let Some(f) = self.out.fields.last_mut() {
+            f.generated = true;
+        }
+        i
+    }
+
+    /// Adds a hidden field (for filters and `-T fields`, not shown in the tree).
+    #[inline]
+    pub fn add_hidden(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        let i = self.add(def, offset, len, value);
+        if let Some(f) = self.out.fields.last_mut() {
+            f.hidden = true;
+        }
+        i
+    }
+
+    /// Opens a layer for protocol `proto`; `len` may be fixed later with [`Ctx::set_len`].
+    pub fn open(&mut self, proto: &'static str, title: &'static str, osi: Osi, offset: usize, len: usize) -> usize {
+        self.open_as(proto, proto, title, osi, offset, len)
+    }
+
+    /// Opens a layer listed in `frame.protocols` under another name (`ipv6.hopopts`).
+    pub fn open_as(&mut self, proto: &'static str, listed: &str, title: &'static str, osi: Osi, offset: usize, len: usize) -> usize {
+        self.add_proto(listed);
+        let n = self.out.fields.len() as u32;
+        self.out.layers.push(Layer {
+            proto,
+            title,
+            osi,
+            offset: offset as u32,
+            len: len as u32,
+            source: self.source,
+            fields: n..n,
+            summary: String::new(),
+        });
+        self.depth = 0;
+        self.out.layers.len() - 1
+    }
+
+    /// Appends a name to `frame.protocols`.
+    pub fn add_proto(&mut self, name: &str) {
+        if !self.protos.is_empty() {
+            self.protos.push(':');
+        }
+        self.protos.push_str(name);
+    }
+
+    /// Closes layer `li`: its field range ends at the last field added.
+    pub fn close(&mut self, li: usize) {
+        let n = self.out.fields.len() as u32;
+        if let Some(l) = self.out.layers.get_mut(li) {
+            l.fields.end = n;
+        }
+        self.depth = 0;
+    }
+
+    pub fn set_len(&mut self, li: usize, len: usize) {
+        if let Some(l) = self.out.layers.get_mut(li) {
+            l.len = len as u32;
+        }
+    }
+
+    pub fn summary(&mut self, li: usize) -> Option<&mut String> {
+        self.out.layers.get_mut(li).map(|l| &mut l.summary)
+    }
+
+    pub fn expert(&mut self, severity: Severity, key: &'static str, message: impl Into<String>, field: Option<u32>) {
+        self.out.experts.push(Expert { severity, key, message: message.into(), field });
+    }
+
+    /// Records that a read at `offset..offset+len` of `data` failed; the kind decides the mark.
+    pub fn short(&mut self, data: &[u8], offset: usize, len: usize) -> Short {
+        let end = offset.saturating_add(len);
+        if end > data.len() && end <= self.reported_for(data) {
+            if self.in_error == 0 && !self.out.info.ends_with(']') {
+                self.out.info.push_str("[Packet size limited during capture]");
+            }
+            Short::Captured
+        } else {
+            self.malformed();
+            Short::Malformed
+        }
+    }
+
+    /// The wire length of `data`: the frame's length if `data` is the frame, else its length.
+    fn reported_for(&self, data: &[u8]) -> usize {
+        if self.source == 0 { self.reported } else { data.len() }
+    }
+
+    /// Marks the frame malformed (tshark's `[Malformed Packet]`), once.
+    pub fn malformed(&mut self) {
+        if !self.out.is_malformed() {
+            self.expert(Severity::Error, "malformed", "Malformed Packet (Exception occurred)", None);
+            self.out.info.push_str("[Malformed Packet]");
+        }
+    }
+
+    pub fn set_protocol(&mut self, p: &'static str) {
+        self.out.protocol = p;
+    }
+}
+
+/// Big-endian readers over a slice that return None past its end.
+pub(crate) mod rd {
+    #[inline]
+    pub fn u8(d: &[u8], o: usize) -> Option<u8> {
+        d.get(o).copied()
+    }
+    #[inline]
+    pub fn u16(d: &[u8], o: usize) -> Option<u16> {
+        let b = d.get(o..o.checked_add(2)?)?;
+        Some(u16::from_be_bytes([b[0], b[1]]))
+    }
+    #[inline]
+    pub fn u24(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(3)?)?;
+        Some(u32::from_be_bytes([0, b[0], b[1], b[2]]))
+    }
+    #[inline]
+    pub fn u32(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(4)?)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    #[inline]
+    pub fn u32le(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(4)?)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    #[inline]
+    pub fn arr<const N: usize>(d: &[u8], o: usize) -> Option<[u8; N]> {
+        d.get(o..o.checked_add(N)?)?.try_into().ok()
+    }
+}
+
+/// Writes `a.b.c.d` into `s`.
+pub(crate) fn push_ipv4(s: &mut String, a: [u8; 4]) {
+    use std::fmt::Write;
+    let _ = write!(s, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+}
+
+/// Writes an IPv6 address in RFC 5952 form into `s`.
+pub(crate) fn push_ipv6(s: &mut String, a: [u8; 16]) {
+    use std::fmt::Write;
+    let _ = write!(s, "{}", std::net::Ipv6Addr::from(a));
+}
+
+/// Writes `aa:bb:cc:dd:ee:ff` into `s`.
+pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
+    use std::fmt::Write;
+    let _ = write!(s, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/// Hands a payload to the protocol an EtherType names (Ethernet, VLAN, SLL, VXLAN's inner
+/// Ethernet), listing `ethertype` in `frame.protocols` as tshark does. Returns the offset
+/// where the payload's protocol says it ends (its total length), for trailer detection.
+pub(crate) fn dispatch_ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u16) -> usize {
+    cx.add_proto("ethertype");
+    match etype {
+        0x0800 => ipv4::dissect(cx, data, off),
+        0x86dd => ipv6::dissect(cx, data, off),
+        0x0806 => arp::dissect(cx, data, off),
+        0x8100 | 0x88a8 | 0x9100 => vlan::dissect(cx, data, off),
+        _ => data::dissect(cx, data, off, data.len()),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;

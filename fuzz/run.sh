@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS (default 600) each and prints the executions per target.
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP=1 lets it use the stable toolchain.
+# Crashes land in fuzz/artifacts/<target>/; copy each into tests/regressions/<target>/ once fixed.
+set -euo pipefail
+cd "$(dirname "$0")"
+SECS=${1:-600}
+TARGETS=${TARGETS:-"capture_file dissect filter game_proto lesson_pack"}
+export RUSTC_BOOTSTRAP=1
+PUB=../../shared/captures/public
+for t in $TARGETS; do
+  [ -f "fuzz_targets/$t.rs" ] || { echo "$t: no such target, skipped"; continue; }
+  mkdir -p "corpus/$t"
+  case $t in
+    capture_file)
+      cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
+      [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
+      [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    dissect)
+      # One frame per file: a link-type selector byte, then the frame's bytes.
+      python3 - "corpus/$t" seeds $PUB ../captures <<'PY'
+import os, struct, sys, glob
+out = sys.argv[1]
+sel = {1: 0, 0: 1, 108: 2, 101: 3, 228: 4, 229: 5, 113: 6, 276: 7, 127: 8}
+n = 0
+for d in sys.argv[2:]:
+    for p in glob.glob(os.path.join(d, '*.pcap')):
+        b = open(p, 'rb').read()
+        if len(b) < 24 or b[:4] not in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'): continue
+        lt = struct.unpack_from('<I', b, 20)[0] & 0xffff
+        if lt not in sel: continue
+        pos = 24
+        for _ in range(200):
+            if pos + 16 > len(b): break
+            cap = struct.unpack_from('<I', b, pos + 8)[0]
+            frame = b[pos + 16: pos + 16 + cap]
+            open(os.path.join(out, f'{os.path.basename(p)}-{pos}'), 'wb').write(bytes([sel[lt]]) + frame)
+            n += 1
+            pos += 16 + cap
+print(f'dissect corpus: {n} frames')
+PY
+      ;;
+    filter)
+      [ -f ../tests/filters.txt ] && awk 'NF && $0 !~ /^#/' ../tests/filters.txt | split -l 1 - "corpus/$t/f-"
+      [ -f ../tests/filters_malformed.txt ] && awk 'NF && $0 !~ /^#/' ../tests/filters_malformed.txt | split -l 1 - "corpus/$t/m-" ;;
+    game_proto)
+      cp ../protos/*.toml "corpus/$t/" ;;
+    lesson_pack)
+      [ -d ../lessons ] && cp ../lessons/*.toml "corpus/$t/" 2>/dev/null || true ;;
+  esac
+  echo "== $t: ${SECS}s"
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=2 -max_len=70000 2>&1 \
+    | tee "/tmp/fuzz-$t.log" | grep -E "^(#[0-9]+\s+DONE|==[0-9]+==ERROR|SUMMARY|Done)" || true
+  execs=$(grep -oE "^#[0-9]+" "/tmp/fuzz-$t.log" | tail -1 | tr -d '#')
+  echo "$t: ${execs:-0} executions in ${SECS}s; artifacts: $(ls artifacts/$t 2>/dev/null | wc -l)"
+done

@@ -1,0 +1,86 @@
+//! The Internet checksum (RFC 1071) and the IPv4/IPv6 pseudo-headers of TCP, UDP and ICMPv6.
+
+/// One's-complement sum of `data` (odd length padded with a zero byte), folded to 32 bits.
+pub fn sum(data: &[u8], mut acc: u32) -> u32 {
+    let mut chunks = data.chunks_exact(2);
+    let mut wide: u64 = acc as u64;
+    for c in &mut chunks {
+        wide += u16::from_be_bytes([c[0], c[1]]) as u64;
+    }
+    if let [b] = chunks.remainder() {
+        wide += (*b as u64) << 8;
+    }
+    while wide > 0xffff_ffff {
+        wide = (wide & 0xffff_ffff) + (wide >> 32);
+    }
+    acc = wide as u32;
+    acc
+}
+
+/// Folds a 32-bit sum to 16 bits and complements it: the checksum to put in a header
+/// (computed with the checksum field zeroed), or 0 if a header including its checksum is good.
+pub fn finish(acc: u32) -> u16 {
+    let mut s = acc;
+    while s > 0xffff {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    !(s as u16)
+}
+
+/// The sum of an IPv4 pseudo-header.
+pub fn pseudo_v4(src: [u8; 4], dst: [u8; 4], proto: u8, len: u32) -> u32 {
+    let mut acc = sum(&src, 0);
+    acc = sum(&dst, acc);
+    acc + proto as u32 + (len & 0xffff) + (len >> 16)
+}
+
+/// The sum of an IPv6 pseudo-header.
+pub fn pseudo_v6(src: [u8; 16], dst: [u8; 16], next: u8, len: u32) -> u32 {
+    let mut acc = sum(&src, 0);
+    acc = sum(&dst, acc);
+    acc + next as u32 + (len & 0xffff) + (len >> 16)
+}
+
+/// The value the checksum field should hold: the complement of the sum of everything except
+/// the field itself at `field_at` (2 bytes).
+pub fn expected(pseudo: u32, data: &[u8], field_at: usize) -> u16 {
+    let total = sum(data, pseudo);
+    let stored = data.get(field_at..field_at + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).unwrap_or(0);
+    // Remove the stored value from the one's-complement sum: add its complement.
+    let without = total as u64 + (!stored) as u64;
+    let mut s = without;
+    while s > 0xffff {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    !(s as u16)
+}
+
+/// Checksum verdicts, numbered as tshark's `*.checksum.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Bad = 0,
+    Good = 1,
+    Unverified = 2,
+    NotPresent = 3,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc1071_example() {
+        // The example of RFC 1071 section 3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2.
+        let d = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+        assert_eq!(finish(sum(&d, 0)), !0xddf2);
+    }
+
+    #[test]
+    fn expected_ignores_the_stored_field() {
+        let mut d = [0x45u8, 0, 0, 0x54, 0, 0, 0x40, 0, 0x40, 1, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1];
+        let c = expected(0, &d, 10);
+        d[10..12].copy_from_slice(&c.to_be_bytes());
+        assert_eq!(finish(sum(&d, 0)), 0);
+        assert_eq!(expected(0, &d, 10), c);
+    }
+}

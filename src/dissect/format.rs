@@ -1,0 +1,184 @@
+//! Printing field values exactly as `tshark -T fields` 4.0 prints them: hex integers as
+//! `0x` + the type's full width, booleans as `1`/`0`, addresses in their usual notation,
+//! byte fields as plain hex, label items (`FT_NONE`) as `1`, times with nine decimals, and
+//! several occurrences of a field joined with `,`.
+
+use super::model::*;
+use std::fmt::Write;
+
+/// Which occurrences of a field `-T fields` prints (`-E occurrence=f|l|a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Occurrence {
+    First,
+    Last,
+    #[default]
+    All,
+}
+
+impl std::str::FromStr for Occurrence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "f" => Ok(Occurrence::First),
+            "l" => Ok(Occurrence::Last),
+            "a" => Ok(Occurrence::All),
+            _ => Err(format!("invalid occurrence \"{s}\" (expected f, l or a)")),
+        }
+    }
+}
+
+/// A field's value as tshark prints it.
+pub fn cell(d: &Dissection, frame: &[u8], field: &Field) -> String {
+    let mut s = String::new();
+    write_cell(&mut s, d, frame, field);
+    s
+}
+
+/// Appends a field's value as tshark prints it.
+pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field) {
+    let def = field.def;
+    match &field.value {
+        Value::None => {
+            if def.ftype == FieldType::None {
+                out.push('1');
+            }
+        }
+        Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Value::UInt(n) => write_uint(out, def, *n),
+        Value::Int(n) => match def.base {
+            Base::Hex | Base::HexDec => {
+                let w = def.ftype.hex_width();
+                let _ = write!(out, "0x{:0w$x}", *n as u64 & mask_for(def.ftype));
+            }
+            _ => {
+                let _ = write!(out, "{n}");
+            }
+        },
+        Value::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        Value::Ipv4(a) => super::push_ipv4(out, *a),
+        Value::Ipv6(a) => super::push_ipv6(out, *a),
+        Value::Ether(a) => super::push_ether(out, *a),
+        Value::Bytes => push_hex(out, d.field_bytes(frame, field)),
+        Value::Str(s) => out.push_str(s),
+        Value::Time(t) => {
+            let _ = write!(out, "{t}");
+        }
+        Value::Duration(ns) => {
+            let sign = if *ns < 0 { "-" } else { "" };
+            let a = ns.unsigned_abs();
+            let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
+        }
+    }
+}
+
+fn mask_for(t: FieldType) -> u64 {
+    match t.hex_width() {
+        0 | 16 => u64::MAX,
+        w => (1u64 << (w * 4)) - 1,
+    }
+}
+
+fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
+    match def.ftype {
+        FieldType::Bool => out.push(if n != 0 { '1' } else { '0' }),
+        _ => match def.base {
+            Base::Hex | Base::HexDec => {
+                let w = def.ftype.hex_width();
+                let _ = write!(out, "0x{n:0w$x}");
+            }
+            _ => {
+                let _ = write!(out, "{n}");
+            }
+        },
+    }
+}
+
+/// Lower-case hex without separators.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+/// Every occurrence of the field named `abbrev`, printed and joined as `-T fields` does with
+/// `-E occurrence=…` (and the default aggregator `,`). Empty if the frame lacks the field.
+pub fn cells(d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence) -> String {
+    let mut s = String::new();
+    write_cells(&mut s, d, frame, abbrev, occurrence, ',');
+    s
+}
+
+/// As [`cells`], appending to `out` and joining occurrences with `aggregator`.
+pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence, aggregator: char) {
+    if let Some(pseudo) = abbrev.strip_prefix("_ws.") {
+        write_ws(out, d, pseudo);
+        return;
+    }
+    let mut it = d.fields.iter().filter(|f| f.def.abbrev == abbrev);
+    match occurrence {
+        Occurrence::First => {
+            if let Some(f) = it.next() {
+                write_cell(out, d, frame, f);
+            }
+        }
+        Occurrence::Last => {
+            if let Some(f) = it.next_back() {
+                write_cell(out, d, frame, f);
+            }
+        }
+        Occurrence::All => {
+            for (i, f) in it.enumerate() {
+                if i > 0 {
+                    out.push(aggregator);
+                }
+                write_cell(out, d, frame, f);
+            }
+        }
+    }
+}
+
+/// tshark's expert-info group for an expert key.
+pub fn expert_group(key: &str) -> &'static str {
+    if key.starts_with("malformed") {
+        "Malformed"
+    } else if key.contains("checksum") {
+        "Checksum"
+    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") {
+        "Sequence"
+    } else {
+        "Protocol"
+    }
+}
+
+/// tshark's name for a severity.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Chat => "Chat",
+        Severity::Note => "Note",
+        Severity::Warn => "Warning",
+        Severity::Error => "Error",
+    }
+}
+
+/// `_ws.malformed` (the frame is malformed) and `_ws.expert` (its first expert item, as
+/// `Expert Info (Severity/Group): message`).
+fn write_ws(out: &mut String, d: &Dissection, name: &str) {
+    match name {
+        "malformed" => {
+            if d.is_malformed() {
+                let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
+            }
+        }
+        "expert" => {
+            if let Some(e) = d.experts.first() {
+                let _ = write!(out, "Expert Info ({}/{}): {}", severity_name(e.severity), expert_group(e.key), e.message);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,108 @@
+//! The `frame` pseudo-protocol: what the capture file says about a record (number, time,
+//! lengths, interface, comments), then the link layer its interface's link type names.
+
+use super::model::*;
+use super::{Ctx, eth, null, sll};
+
+pub static FRAME_INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
+pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
+pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime, Base::None);
+pub static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
+pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec);
+pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec);
+pub static FRAME_PROTOCOLS: FieldDef = FieldDef::new("frame.protocols", "Protocols in frame", FieldType::Str, Base::None);
+pub static FRAME_COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::Str, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&FRAME_INTERFACE_ID, &FRAME_ENCAP_TYPE, &FRAME_TIME_EPOCH, &FRAME_NUMBER, &FRAME_LEN, &FRAME_CAP_LEN, &FRAME_PROTOCOLS, &FRAME_COMMENT];
+
+/// Wireshark's encapsulation number (WTAP_ENCAP_*) for a LINKTYPE_* value.
+pub fn encap_type(link_type: u32) -> i64 {
+    match link_type {
+        0 => 15,    // NULL
+        1 => 1,     // ETHERNET
+        101 => 7,   // RAW
+        108 => 16,  // LOOP (OpenBSD loopback)
+        113 => 25,  // LINUX_SLL
+        127 => 23,  // IEEE802_11_RADIOTAP
+        228 => 129, // IPV4
+        229 => 130, // IPV6
+        276 => 210, // LINUX_SLL2
+        _ => -1,    // unknown to pktlab
+    }
+}
+
+pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
+    let li = cx.open("frame", "Frame", Osi::Physical, 0, data.len());
+    // `frame.protocols` lists the frame's layers but not `frame` itself.
+    cx.protos.clear();
+    for c in &meta.comments {
+        cx.add(&FRAME_COMMENT, 0, 0, Value::Str(c.as_str().into()));
+    }
+    if let Some(id) = meta.interface_id {
+        cx.add(&FRAME_INTERFACE_ID, 0, 0, Value::UInt(id as u64));
+    }
+    if let Some(lt) = meta.link_type {
+        cx.add(&FRAME_ENCAP_TYPE, 0, 0, Value::Int(encap_type(lt)));
+    }
+    if let Some(ts) = meta.ts {
+        cx.add(&FRAME_TIME_EPOCH, 0, 0, Value::Time(ts));
+    }
+    cx.add(&FRAME_NUMBER, 0, 0, Value::UInt(meta.number));
+    cx.add(&FRAME_LEN, 0, 0, Value::UInt(meta.orig_len as u64));
+    cx.add(&FRAME_CAP_LEN, 0, 0, Value::UInt(data.len() as u64));
+    let protos_at = cx.add(&FRAME_PROTOCOLS, 0, 0, Value::None) as usize;
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        use std::fmt::Write;
+        let _ = write!(s, "Frame {}: {} bytes on wire, {} bytes captured", meta.number, meta.orig_len, data.len());
+    }
+    if (meta.orig_len as usize) < data.len() {
+        cx.expert(Severity::Error, "malformed.len_lt_caplen", "Frame length is less than captured length", None);
+    }
+
+    cx.set_protocol("");
+    match meta.link_type {
+        Some(1) => eth::dissect(cx, data, 0),
+        Some(0) => null::dissect(cx, data, false),
+        Some(108) => null::dissect(cx, data, true),
+        Some(101) => raw(cx, data, true),
+        Some(228) => raw(cx, data, false),
+        Some(229) => {
+            super::ipv6::dissect(cx, data, 0);
+        }
+        Some(113) => sll::dissect_v1(cx, data),
+        Some(276) => sll::dissect_v2(cx, data),
+        _ => {
+            super::data::dissect(cx, data, 0, data.len());
+        }
+    }
+    finish(cx, protos_at);
+}
+
+/// Raw IP: the version nibble says IPv4 or IPv6. LINKTYPE_RAW shows a `raw` layer first.
+fn raw(cx: &mut Ctx, data: &[u8], listed: bool) {
+    if listed {
+        cx.add_proto("raw");
+    }
+    match data.first().map(|b| b >> 4) {
+        Some(4) => super::ipv4::dissect(cx, data, 0),
+        Some(6) => super::ipv6::dissect(cx, data, 0),
+        _ => super::data::dissect(cx, data, 0, data.len()),
+    };
+}
+
+/// Stores `frame.protocols`, the reassembled sources and the default columns.
+fn finish(cx: &mut Ctx, protos_at: usize) {
+    let protos = std::mem::take(&mut cx.protos);
+    if let Some(f) = cx.out.fields.get_mut(protos_at) {
+        f.value = Value::Str(protos.into_boxed_str());
+    }
+    cx.out.sources.append(&mut cx.pending_sources);
+    let (src, dst) = (cx.col_src, cx.col_dst);
+    src.write(&mut cx.out.src);
+    dst.write(&mut cx.out.dst);
+    if cx.out.protocol.is_empty() {
+        cx.out.protocol = cx.out.layers.last().map(|l| l.proto).unwrap_or("");
+    }
+}

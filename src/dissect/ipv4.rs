@@ -1,0 +1,418 @@
+//! IPv4: every header field (flag bits, fragment offset, options), the header checksum, the
+//! hidden two-sided `ip.addr`/`ip.host`, fragment reassembly, then the payload protocol.
+
+use super::checksum;
+use super::model::*;
+use super::reassembly::Key;
+use super::{Addr, Ctx, rd};
+
+pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec);
+pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec);
+pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex);
+pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc);
+pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3);
+pub static IP_LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16, Base::Dec);
+pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec);
+pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0);
+pub static IP_FLAGS_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool, Base::None).mask(0x80);
+pub static IP_FLAGS_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool, Base::None).mask(0x40);
+pub static IP_FLAGS_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool, Base::None).mask(0x20);
+pub static IP_FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16, Base::Dec).mask(0x1fff);
+pub static IP_TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8, Base::Dec);
+pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec);
+pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16, Base::Hex);
+pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec);
+pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
+pub static IP_SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4, Base::None);
+pub static IP_ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4, Base::None);
+pub static IP_SRC_HOST: FieldDef = FieldDef::new("ip.src_host", "Source Host", FieldType::Ipv4, Base::None);
+pub static IP_HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::Ipv4, Base::None);
+pub static IP_DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4, Base::None);
+pub static IP_DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host", FieldType::Ipv4, Base::None);
+pub static IP_OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8, Base::Dec);
+pub static IP_OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool, Base::None).mask(0x80);
+pub static IP_OPT_TYPE_CLASS: FieldDef = FieldDef::new("ip.opt.type.class", "Class", FieldType::U8, Base::Dec).mask(0x60);
+pub static IP_OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Number", FieldType::U8, Base::Dec).mask(0x1f);
+pub static IP_OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8, Base::Dec);
+pub static IP_OPT_PTR: FieldDef = FieldDef::new("ip.opt.ptr", "Pointer", FieldType::U8, Base::Dec);
+pub static IP_OPT_RA: FieldDef = FieldDef::new("ip.opt.ra", "Router Alert", FieldType::U16, Base::Dec);
+pub static IP_OPT_MTU: FieldDef = FieldDef::new("ip.opt.mtu", "MTU", FieldType::U16, Base::Dec);
+pub static IP_OPT_ADDR: FieldDef = FieldDef::new("ip.opt.addr", "IP Address", FieldType::Ipv4, Base::None);
+pub static IP_OPT_PADDING: FieldDef = FieldDef::new("ip.opt.padding", "Padding", FieldType::Bytes, Base::None);
+pub static IP_OPTIONS_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::None, Base::None);
+pub static IP_OPTIONS_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::None, Base::None);
+pub static IP_OPTIONS_ROUTERALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::None, Base::None);
+pub static IP_OPTIONS_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::None, Base::None);
+pub static IP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::None, Base::None);
+pub static IP_OPTIONS_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::None, Base::None);
+pub static IP_OPTIONS_SOURCE_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::None, Base::None);
+pub static IP_FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::None);
+pub static IP_FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes, Base::None);
+pub static IP_FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32, Base::Dec);
+pub static IP_REASSEMBLED_IN: FieldDef = FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum, Base::None);
+pub static IP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32, Base::Dec);
+pub static IP_REASSEMBLED_DATA: FieldDef = FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&IP_VERSION, &IP_HDR_LEN, &IP_DSFIELD, &IP_DSFIELD_DSCP, &IP_DSFIELD_ECN, &IP_LEN, &IP_ID, &IP_FLAGS, &IP_FLAGS_RB, &IP_FLAGS_DF, &IP_FLAGS_MF, &IP_FRAG_OFFSET, &IP_TTL, &IP_PROTO, &IP_CHECKSUM, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, &IP_SRC, &IP_ADDR, &IP_SRC_HOST, &IP_HOST, &IP_DST, &IP_DST_HOST, &IP_OPT_TYPE, &IP_OPT_TYPE_COPY, &IP_OPT_TYPE_CLASS, &IP_OPT_TYPE_NUMBER, &IP_OPT_LEN, &IP_OPT_PTR, &IP_OPT_RA, &IP_OPT_MTU, &IP_OPT_ADDR, &IP_OPT_PADDING, &IP_OPTIONS_EOL, &IP_OPTIONS_NOP, &IP_OPTIONS_ROUTERALERT, &IP_OPTIONS_RECORD_ROUTE, &IP_OPTIONS_TIMESTAMP, &IP_OPTIONS_ROUTE, &IP_OPTIONS_SOURCE_ROUTE, &IP_FRAGMENT, &IP_FRAGMENTS, &IP_FRAGMENT_COUNT, &IP_REASSEMBLED_IN, &IP_REASSEMBLED_LENGTH, &IP_REASSEMBLED_DATA];
+
+/// The addresses a transport checksum's pseudo-header covers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Pseudo {
+    V4([u8; 4], [u8; 4]),
+    V6([u8; 16], [u8; 16]),
+}
+
+impl Pseudo {
+    pub fn sum(self, proto: u8, len: usize) -> u32 {
+        match self {
+            Pseudo::V4(s, d) => checksum::pseudo_v4(s, d, proto, len as u32),
+            Pseudo::V6(s, d) => checksum::pseudo_v6(s, d, proto, len as u32),
+        }
+    }
+}
+
+/// Protocol names for `ip.proto` / `ipv6.nxt`.
+pub fn proto_name(p: u64) -> Option<&'static str> {
+    Some(match p {
+        0 => "IPv6 Hop-by-Hop Option",
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        43 => "Routing Header for IPv6",
+        44 => "Fragment Header for IPv6",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        58 => "ICMPv6",
+        59 => "IPv6 No Next Header",
+        60 => "Destination Options for IPv6",
+        132 => "SCTP",
+        _ => return None,
+    })
+}
+
+fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
+    match t {
+        0 => (&IP_OPTIONS_EOL, "End of Options List (EOL)"),
+        1 => (&IP_OPTIONS_NOP, "No Operation (NOP)"),
+        7 => (&IP_OPTIONS_RECORD_ROUTE, "Record Route"),
+        68 => (&IP_OPTIONS_TIMESTAMP, "Time Stamp"),
+        131 => (&IP_OPTIONS_ROUTE, "Loose Source Route"),
+        137 => (&IP_OPTIONS_SOURCE_ROUTE, "Strict Source Route"),
+        148 => (&IP_OPTIONS_ROUTERALERT, "Router Alert"),
+        _ => (&IP_OPT_TYPE, "Unknown"),
+    }
+}
+
+/// IP options between byte 20 and the header's end.
+fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
+    while o < end {
+        let Some(t) = rd::u8(data, o) else { return };
+        let (def, _) = option_def(t);
+        if t == 0 || t == 1 {
+            cx.depth = 1;
+            if !std::ptr::eq(def, &IP_OPT_TYPE) {
+                cx.add(def, o, 1, Value::None);
+            }
+            cx.depth = 2;
+            type_bits(cx, o, t);
+            o += 1;
+            if t == 0 {
+                if o < end && data.len() >= end {
+                    cx.depth = 1;
+                    cx.add(&IP_OPT_PADDING, o, end - o, Value::Bytes);
+                }
+                return;
+            }
+            continue;
+        }
+        let Some(len) = rd::u8(data, o + 1) else { return };
+        let len = len as usize;
+        cx.depth = 1;
+        let whole = if len >= 2 && o + len <= end { len } else { end - o };
+        cx.add(def, o, whole, Value::None);
+        cx.depth = 2;
+        type_bits(cx, o, t);
+        cx.add(&IP_OPT_LEN, o + 1, 1, Value::UInt(len as u64));
+        if len < 2 || o + len > end {
+            cx.expert(Severity::Warn, "ip.opt.len.invalid", "Invalid length for option", None);
+            return;
+        }
+        match t {
+            148 if len == 4 => {
+                if let Some(v) = rd::u16(data, o + 2) {
+                    cx.add(&IP_OPT_RA, o + 2, 2, Value::UInt(v as u64));
+                }
+            }
+            7 | 131 | 137 if len >= 3 => {
+                if let Some(p) = rd::u8(data, o + 2) {
+                    cx.add(&IP_OPT_PTR, o + 2, 1, Value::UInt(p as u64));
+                }
+                let mut a = o + 3;
+                while a + 4 <= o + len {
+                    if let Some(addr) = rd::arr::<4>(data, a) {
+                        cx.add(&IP_OPT_ADDR, a, 4, Value::Ipv4(addr));
+                    }
+                    a += 4;
+                }
+            }
+            _ => {}
+        }
+        o += len;
+    }
+}
+
+fn type_bits(cx: &mut Ctx, o: usize, t: u8) {
+    cx.add(&IP_OPT_TYPE, o, 1, Value::UInt(t as u64));
+    cx.depth += 1;
+    cx.add(&IP_OPT_TYPE_COPY, o, 1, Value::Bool(t & 0x80 != 0));
+    cx.add(&IP_OPT_TYPE_CLASS, o, 1, Value::UInt(((t >> 5) & 3) as u64));
+    cx.add(&IP_OPT_TYPE_NUMBER, o, 1, Value::UInt((t & 0x1f) as u64));
+    cx.depth -= 1;
+}
+
+/// Dissects an IPv4 header at `off`; returns where the datagram ends by its Total Length.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
+    let Some(b0) = rd::u8(data, off) else {
+        let li = cx.open("ip", "Internet Protocol Version 4", Osi::Network, off, 0);
+        cx.short(data, off, 1);
+        cx.close(li);
+        return data.len();
+    };
+    if b0 >> 4 == 6 && cx.in_error == 0 {
+        return super::ipv6::dissect(cx, data, off);
+    }
+    let li = cx.open("ip", "Internet Protocol Version 4", Osi::Network, off, 20);
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("IPv4");
+    }
+    let version = b0 >> 4;
+    let hlen = ((b0 & 0x0f) as usize) * 4;
+    cx.add(&IP_VERSION, off, 1, Value::UInt(version as u64));
+    if version != 4 {
+        cx.expert(Severity::Error, "ip.bogus_ip_version", format!("Bogus IP version ({version})"), None);
+        cx.close(li);
+        return data.len();
+    }
+    cx.add(&IP_HDR_LEN, off, 1, Value::UInt(hlen as u64));
+    if hlen < 20 {
+        let msg = format!("Bogus IP header length ({hlen}, must be at least 20)");
+        if outer {
+            cx.out.info.clear();
+            cx.out.info.push_str(&msg);
+        }
+        cx.expert(Severity::Error, "ip.bogus_header_length", msg, None);
+        cx.close(li);
+        return data.len();
+    }
+    cx.set_len(li, hlen);
+    let Some(tos) = rd::u8(data, off + 1) else { return stop(cx, li, data, off + 1, 1) };
+    cx.add(&IP_DSFIELD, off + 1, 1, Value::UInt(tos as u64));
+    cx.depth = 1;
+    cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
+    cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
+    cx.depth = 0;
+    let Some(mut ip_len) = rd::u16(data, off + 2).map(|v| v as usize) else { return stop(cx, li, data, off + 2, 2) };
+    let len_at = cx.add(&IP_LEN, off + 2, 2, Value::UInt(ip_len as u64));
+    if ip_len < hlen {
+        if ip_len == 0 {
+            // TCP segmentation offload: the length is what the frame holds.
+            ip_len = cx.reported.max(data.len()).saturating_sub(off);
+        } else {
+            let msg = format!("Bogus IP length ({ip_len}, less than header length {hlen})");
+            if outer {
+                cx.out.info.clear();
+                cx.out.info.push_str(&msg);
+            }
+            cx.expert(Severity::Error, "ip.bogus_ip_length", msg, Some(len_at));
+            cx.close(li);
+            return data.len();
+        }
+    }
+    let Some(id) = rd::u16(data, off + 4) else { return stop(cx, li, data, off + 4, 2) };
+    cx.add(&IP_ID, off + 4, 2, Value::UInt(id as u64));
+    let Some(fl) = rd::u16(data, off + 6) else { return stop(cx, li, data, off + 6, 2) };
+    let flags = (fl >> 13) as u8;
+    cx.add(&IP_FLAGS, off + 6, 1, Value::UInt(flags as u64));
+    cx.depth = 1;
+    cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
+    cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
+    cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
+    cx.depth = 0;
+    let frag = (fl & 0x1fff) as usize;
+    cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
+    let Some(ttl) = rd::u8(data, off + 8) else { return stop(cx, li, data, off + 8, 1) };
+    let ttl_at = cx.add(&IP_TTL, off + 8, 1, Value::UInt(ttl as u64));
+    let Some(proto) = rd::u8(data, off + 9) else { return stop(cx, li, data, off + 9, 1) };
+    if let Some(d0) = rd::u8(data, off + 16) {
+        let lncb = d0 == 224 && rd::u16(data, off + 17) == Some(0) && rd::u8(data, off + 19).is_some();
+        if lncb && ttl != 1 {
+            cx.expert(
+                Severity::Note,
+                "ip.ttl.lncb",
+                "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)",
+                Some(ttl_at),
+            );
+        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != 103 && proto != 89 {
+            cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
+        }
+    }
+    cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
+    let Some(stored) = rd::u16(data, off + 10) else { return stop(cx, li, data, off + 10, 2) };
+    let ck_at = cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64));
+    match data.get(off..off + hlen) {
+        Some(hdr) => {
+            let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
+            let calc = checksum::expected(0, hdr, 10);
+            cx.depth = 1;
+            cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
+            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
+            cx.depth = 0;
+            if !good {
+                cx.expert(Severity::Error, "ip.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+            }
+        }
+        None => {
+            cx.depth = 1;
+            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
+            cx.depth = 0;
+        }
+    }
+    let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };
+    cx.add(&IP_SRC, off + 12, 4, Value::Ipv4(src));
+    cx.add_hidden(&IP_ADDR, off + 12, 4, Value::Ipv4(src));
+    cx.add_hidden(&IP_SRC_HOST, off + 12, 4, Value::Ipv4(src));
+    cx.add_hidden(&IP_HOST, off + 12, 4, Value::Ipv4(src));
+    let Some(dst) = rd::arr::<4>(data, off + 16) else { return stop(cx, li, data, off + 16, 4) };
+    cx.add(&IP_DST, off + 16, 4, Value::Ipv4(dst));
+    cx.add_hidden(&IP_ADDR, off + 16, 4, Value::Ipv4(dst));
+    cx.add_hidden(&IP_DST_HOST, off + 16, 4, Value::Ipv4(dst));
+    cx.add_hidden(&IP_HOST, off + 16, 4, Value::Ipv4(dst));
+    if outer {
+        cx.col_src = Addr::V4(src);
+        cx.col_dst = Addr::V4(dst);
+        cx.hop_limit = ttl;
+        let (mut s16, mut d16) = ([0u8; 16], [0u8; 16]);
+        s16[..4].copy_from_slice(&src);
+        d16[..4].copy_from_slice(&dst);
+        cx.net = Some((s16, d16));
+    }
+    if hlen > 20 {
+        if data.len() < off + hlen {
+            cx.close(li);
+            cx.short(data, off + 20, hlen - 20);
+            return off + ip_len;
+        }
+        options(cx, data, off + 20, off + hlen);
+        cx.depth = 0;
+    }
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Src: ");
+        super::push_ipv4(s, src);
+        s.push_str(", Dst: ");
+        super::push_ipv4(s, dst);
+    }
+    let end = off + ip_len;
+    let pstart = off + hlen;
+    let more = flags & 1 != 0;
+    let pseudo = Pseudo::V4(src, dst);
+
+    if (more || frag != 0) && cx.in_error == 0 {
+        // A fragment: collect it; the frame completing the datagram dissects the whole.
+        let avail_end = end.min(data.len());
+        let bytes = data.get(pstart..avail_end).unwrap_or(&[]);
+        if avail_end < end {
+            // tshark reassembles only fragments captured whole.
+            cx.close(li);
+            if outer {
+                fragment_info(cx, proto, frag, id);
+            }
+            super::data::dissect(cx, data, pstart, end);
+            return end;
+        }
+        let mut k = Key { v6: false, src: [0; 16], dst: [0; 16], id: id as u32, proto };
+        k.src[..4].copy_from_slice(&src);
+        k.dst[..4].copy_from_slice(&dst);
+        let done = cx.reasm.add(k, cx.frame_number, frag * 8, more, bytes);
+        match done {
+            Some(r) => {
+                let total = r.payload.len();
+                cx.depth = 0;
+                cx.add(&IP_FRAGMENTS, pstart, bytes.len(), Value::Bytes);
+                cx.depth = 1;
+                for (frame, _o, n) in &r.parts {
+                    cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
+                    let _ = n;
+                }
+                cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.parts.len() as u64));
+                cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
+                cx.depth = 0;
+                cx.close(li);
+                let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+                let prev = (cx.source, cx.reported);
+                cx.source = sid;
+                cx.reported = total;
+                payload(cx, &r.payload, 0, total, proto, pseudo);
+                cx.source = prev.0;
+                cx.reported = prev.1;
+                cx.pending_sources.push(r.payload);
+            }
+            None => {
+                cx.close(li);
+                if outer {
+                    fragment_info(cx, proto, frag, id);
+                }
+                super::data::dissect(cx, data, pstart, end);
+            }
+        }
+        return end;
+    }
+    cx.close(li);
+    payload(cx, data, pstart, end, proto, pseudo);
+    end
+}
+
+fn fragment_info(cx: &mut Ctx, proto: u8, frag: usize, id: u16) {
+    use std::fmt::Write;
+    cx.out.info.clear();
+    let name = proto_name(proto as u64).unwrap_or("Unknown");
+    let _ = write!(cx.out.info, "Fragmented IP protocol (proto={name} {proto}, off={}, ID={id:04x})", frag * 8);
+}
+
+/// Ends the layer at a field the bytes do not hold.
+fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) -> usize {
+    cx.close(li);
+    cx.short(data, off, len);
+    data.len()
+}
+
+/// Hands an IP payload (`off..end`, `end` by the IP length) to its protocol.
+pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: u8, pseudo: Pseudo) {
+    match proto {
+        6 => super::tcp::dissect(cx, data, off, end, pseudo),
+        17 => super::udp::dissect(cx, data, off, end, pseudo),
+        1 => super::icmp::dissect(cx, data, off, end),
+        58 => super::icmpv6::dissect(cx, data, off, end, pseudo),
+        4 => {
+            dissect(cx, data, off);
+        }
+        41 => {
+            super::ipv6::dissect(cx, data, off);
+        }
+        59 => {
+            if cx.in_error == 0 {
+                cx.out.info.clear();
+                cx.out.info.push_str("IPv6 no next header");
+            }
+            super::data::dissect(cx, data, off, end);
+        }
+        _ => {
+            super::data::dissect(cx, data, off, end);
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! IPv6: the fixed header (hidden two-sided `ipv6.addr`/`ipv6.host`), the extension headers
+//! (hop-by-hop and destination options, routing, fragment, each listed in `frame.protocols`
+//! as tshark does), fragment reassembly, then the payload protocol.
+
+use super::ipv4::{Pseudo, payload};
+use super::model::*;
+use super::reassembly::Key;
+use super::{Addr, Ctx, rd};
+
+pub static IPV6_VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8, Base::Dec);
+pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000);
+pub static IPV6_TCLASS_DSCP: FieldDef = FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32, Base::Dec).mask(0xfc00000);
+pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000);
+pub static IPV6_FLOW: FieldDef = FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24, Base::Hex).mask(0xfffff);
+pub static IPV6_PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16, Base::Dec);
+pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8, Base::Dec);
+pub static IPV6_SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6, Base::None);
+pub static IPV6_ADDR: FieldDef = FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6, Base::None);
+pub static IPV6_SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host", FieldType::Ipv6, Base::None);
+pub static IPV6_HOST: FieldDef = FieldDef::new("ipv6.host", "Source or Destination Host", FieldType::Ipv6, Base::None);
+pub static IPV6_DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6, Base::None);
+pub static IPV6_DST_HOST: FieldDef = FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::Ipv6, Base::None);
+pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None);
+pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8, Base::Dec);
+pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec);
+pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None);
+pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8, Base::Dec);
+pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec);
+pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None);
+pub static IPV6_OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8, Base::Hex);
+pub static IPV6_OPT_TYPE_ACTION: FieldDef = FieldDef::new("ipv6.opt.type.action", "Action", FieldType::U8, Base::Dec).mask(0xc0);
+pub static IPV6_OPT_TYPE_CHANGE: FieldDef = FieldDef::new("ipv6.opt.type.change", "May Change", FieldType::Bool, Base::None).mask(0x20);
+pub static IPV6_OPT_TYPE_REST: FieldDef = FieldDef::new("ipv6.opt.type.rest", "Low-Order Bits", FieldType::U8, Base::Hex).mask(0x1f);
+pub static IPV6_OPT_LENGTH: FieldDef = FieldDef::new("ipv6.opt.length", "Length", FieldType::U8, Base::Dec);
+pub static IPV6_OPT_PAD1: FieldDef = FieldDef::new("ipv6.opt.pad1", "Pad1", FieldType::None, Base::None);
+pub static IPV6_OPT_PADN: FieldDef = FieldDef::new("ipv6.opt.padn", "PadN", FieldType::Bytes, Base::None);
+pub static IPV6_OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16, Base::Dec);
+pub static IPV6_OPT_JUMBO: FieldDef = FieldDef::new("ipv6.opt.jumbo", "Payload Length", FieldType::U32, Base::Dec);
+pub static IPV6_OPT_TEL: FieldDef = FieldDef::new("ipv6.opt.tel", "Tunnel Encapsulation Limit", FieldType::U8, Base::Dec);
+pub static IPV6_OPT_UNKNOWN: FieldDef = FieldDef::new("ipv6.opt.unknown", "Unknown Option Payload", FieldType::Bytes, Base::None);
+pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None);
+pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec);
+pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_SEGLEFT: FieldDef = FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_UNKNOWN_DATA: FieldDef = FieldDef::new("ipv6.routing.unknown_data", "Type-Specific Data", FieldType::Bytes, Base::None);
+pub static IPV6_ROUTING_SRC_RESERVED: FieldDef = FieldDef::new("ipv6.routing.src.reserved", "Reserved", FieldType::Bytes, Base::None);
+pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None);
+pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None);
+pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec);
+pub static IPV6_FRAGHDR_RESERVED_OCTET: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8, Base::Hex);
+pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8);
+pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
+pub static IPV6_FRAGHDR_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool, Base::None).mask(0x1);
+pub static IPV6_FRAGHDR_IDENT: FieldDef = FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32, Base::Hex);
+pub static IPV6_FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum, Base::None);
+pub static IPV6_FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None, Base::None);
+pub static IPV6_FRAGMENT_COUNT: FieldDef = FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32, Base::Dec);
+pub static IPV6_REASSEMBLED_IN: FieldDef = FieldDef::new("ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum, Base::None);
+pub static IPV6_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32, Base::Dec);
+pub static IPV6_REASSEMBLED_DATA: FieldDef = FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
+
+fn opt_name(t: u8) -> &'static str {
+    match t {
+        0 => "Pad1",
+        1 => "PadN",
+        4 => "Tunnel Encapsulation Limit",
+        5 => "Router Alert",
+        0xc2 => "Jumbo Payload",
+        _ => "Unknown",
+    }
+}
+
+/// The options of a hop-by-hop or destination options header (`o..end`).
+fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
+    while o < end {
+        let Some(t) = rd::u8(data, o) else { return };
+        cx.depth = 1;
+        if t == 0 {
+            cx.add(&IPV6_OPT, o, 1, Value::None);
+            cx.depth = 2;
+            opt_type(cx, o, t);
+            cx.add(&IPV6_OPT_PAD1, o, 1, Value::None);
+            o += 1;
+            continue;
+        }
+        let Some(len) = rd::u8(data, o + 1).map(|l| l as usize) else { return };
+        let whole = (2 + len).min(end - o);
+        cx.add(&IPV6_OPT, o, whole, Value::None);
+        cx.depth = 2;
+        opt_type(cx, o, t);
+        cx.add(&IPV6_OPT_LENGTH, o + 1, 1, Value::UInt(len as u64));
+        if o + 2 + len > end || data.len() < o + 2 + len {
+            cx.expert(Severity::Error, "ipv6.opt.invalid_len", "Invalid IPv6 option length", None);
+            return;
+        }
+        let v = o + 2;
+        match (t, len) {
+            (1, _) => {
+                if len > 0 {
+                    cx.add(&IPV6_OPT_PADN, v, len, Value::Bytes);
+                }
+            }
+            (5, 2) => {
+                let r = rd::u16(data, v).unwrap_or(0);
+                cx.add(&IPV6_OPT_ROUTER_ALERT, v, 2, Value::UInt(r as u64));
+            }
+            (4, 1) => {
+                let r = rd::u8(data, v).unwrap_or(0);
+                cx.add(&IPV6_OPT_TEL, v, 1, Value::UInt(r as u64));
+            }
+            (0xc2, 4) => {
+                let r = rd::u32(data, v).unwrap_or(0);
+                cx.add(&IPV6_OPT_JUMBO, v, 4, Value::UInt(r as u64));
+            }
+            _ => {
+                if len > 0 {
+                    cx.add(&IPV6_OPT_UNKNOWN, v, len, Value::Bytes);
+                }
+            }
+        }
+        let _ = opt_name(t);
+        o += 2 + len;
+    }
+}
+
+fn opt_type(cx: &mut Ctx, o: usize, t: u8) {
+    cx.add(&IPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
+    cx.depth += 1;
+    cx.add(&IPV6_OPT_TYPE_ACTION, o, 1, Value::UInt((t >> 6) as u64));
+    cx.add(&IPV6_OPT_TYPE_CHANGE, o, 1, Value::Bool(t & 0x20 != 0));
+    cx.add(&IPV6_OPT_TYPE_REST, o, 1, Value::UInt((t & 0x1f) as u64));
+    cx.depth -= 1;
+}
+
+/// Dissects an IPv6 header at `off`; returns where the packet ends by its Payload Length.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
+    let li = cx.open("ipv6", "Internet Protocol Version 6", Osi::Network, off, 40);
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("IPv6");
+    }
+    let Some(w0) = rd::u32(data, off) else { return stop(cx, li, data, off, 4) };
+    let version = (w0 >> 28) as u8;
+    cx.add(&IPV6_VERSION, off, 1, Value::UInt(version as u64));
+    cx.add(&IPV6_TCLASS, off, 4, Value::UInt(((w0 >> 20) & 0xff) as u64));
+    cx.depth = 1;
+    cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
+    cx.add(&IPV6_TCLASS_ECN, off, 4, Value::UInt(((w0 >> 20) & 3) as u64));
+    cx.depth = 0;
+    cx.add(&IPV6_FLOW, off + 1, 3, Value::UInt((w0 & 0xfffff) as u64));
+    if version != 6 {
+        cx.expert(Severity::Error, "ipv6.bogus_ipv6_version", format!("Bogus IP version ({version})"), None);
+        cx.close(li);
+        return data.len();
+    }
+    let Some(plen) = rd::u16(data, off + 4).map(|v| v as usize) else { return stop(cx, li, data, off + 4, 2) };
+    cx.add(&IPV6_PLEN, off + 4, 2, Value::UInt(plen as u64));
+    let Some(nxt) = rd::u8(data, off + 6) else { return stop(cx, li, data, off + 6, 1) };
+    cx.add(&IPV6_NXT, off + 6, 1, Value::UInt(nxt as u64));
+    let Some(hlim) = rd::u8(data, off + 7) else { return stop(cx, li, data, off + 7, 1) };
+    cx.add(&IPV6_HLIM, off + 7, 1, Value::UInt(hlim as u64));
+    let Some(src) = rd::arr::<16>(data, off + 8) else { return stop(cx, li, data, off + 8, 16) };
+    cx.add(&IPV6_SRC, off + 8, 16, Value::Ipv6(src));
+    cx.add_hidden(&IPV6_ADDR, off + 8, 16, Value::Ipv6(src));
+    cx.add_hidden(&IPV6_SRC_HOST, off + 8, 16, Value::Ipv6(src));
+    cx.add_hidden(&IPV6_HOST, off + 8, 16, Value::Ipv6(src));
+    let Some(dst) = rd::arr::<16>(data, off + 24) else { return stop(cx, li, data, off + 24, 16) };
+    cx.add(&IPV6_DST, off + 24, 16, Value::Ipv6(dst));
+    cx.add_hidden(&IPV6_ADDR, off + 24, 16, Value::Ipv6(dst));
+    cx.add_hidden(&IPV6_DST_HOST, off + 24, 16, Value::Ipv6(dst));
+    cx.add_hidden(&IPV6_HOST, off + 24, 16, Value::Ipv6(dst));
+    if outer {
+        cx.col_src = Addr::V6(src);
+        cx.col_dst = Addr::V6(dst);
+        cx.hop_limit = hlim;
+        cx.net = Some((src, dst));
+    }
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Src: ");
+        super::push_ipv6(s, src);
+        s.push_str(", Dst: ");
+        super::push_ipv6(s, dst);
+    }
+    // TSO: a zero payload length means "what the frame holds".
+    let plen = if plen == 0 && nxt != 0 { cx.reported.max(data.len()).saturating_sub(off + 40) } else { plen };
+    let end = off + 40 + plen;
+    let mut pseudo = Pseudo::V6(src, dst);
+    let mut o = off + 40;
+    let mut next = nxt;
+    // Extension headers.
+    loop {
+        match next {
+            0 | 60 => {
+                let (proto, nxt_def, len_def, oct_def, p) = if next == 0 {
+                    (&IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, "ipv6.hopopts")
+                } else {
+                    (&IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, "ipv6.dstopts")
+                };
+                cx.add_proto(p);
+                let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
+                let hl = (l as usize + 1) * 8;
+                cx.depth = 0;
+                cx.add(proto, o, hl.min(data.len().saturating_sub(o)), Value::None);
+                cx.depth = 1;
+                cx.add(nxt_def, o, 1, Value::UInt(n as u64));
+                cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
+                cx.add_gen(oct_def, o + 1, 1, Value::UInt(hl as u64));
+                if data.len() < o + hl {
+                    return stop(cx, li, data, o, hl);
+                }
+                opts(cx, data, o + 2, o + hl);
+                cx.depth = 0;
+                o += hl;
+                next = n;
+            }
+            43 => {
+                cx.add_proto("ipv6.routing");
+                let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
+                let hl = (l as usize + 1) * 8;
+                cx.depth = 0;
+                cx.add(&IPV6_ROUTING, o, hl.min(data.len().saturating_sub(o)), Value::None);
+                cx.depth = 1;
+                cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
+                cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
+                cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
+                let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return stop(cx, li, data, o + 2, 2) };
+                cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
+                cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
+                if data.len() < o + hl {
+                    return stop(cx, li, data, o + 4, hl - 4);
+                }
+                if t == 0 {
+                    cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
+                    let mut a = o + 8;
+                    let mut last = None;
+                    while a + 16 <= o + hl {
+                        if let Some(addr) = rd::arr::<16>(data, a) {
+                            cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
+                            last = Some(addr);
+                        }
+                        a += 16;
+                    }
+                    // The transport checksum covers the final destination, the route's last hop.
+                    if segleft > 0
+                        && let Some(final_dst) = last
+                    {
+                        pseudo = Pseudo::V6(src, final_dst);
+                        if outer {
+                            cx.col_dst = Addr::V6(final_dst);
+                        }
+                    }
+                } else if hl > 4 {
+                    cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
+                }
+                cx.depth = 0;
+                o += hl;
+                next = n;
+            }
+            44 => {
+                cx.add_proto("ipv6.fraghdr");
+                let (Some(n), Some(r), Some(offw), Some(ident)) = (rd::u8(data, o), rd::u8(data, o + 1), rd::u16(data, o + 2), rd::u32(data, o + 4)) else {
+                    return stop(cx, li, data, o, 8);
+                };
+                cx.depth = 0;
+                cx.add(&IPV6_FRAGHDR, o, 8, Value::None);
+                cx.depth = 1;
+                cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
+                cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
+                cx.add(&IPV6_FRAGHDR_OFFSET, o + 2, 2, Value::UInt((offw >> 3) as u64));
+                cx.add(&IPV6_FRAGHDR_RESERVED_BITS, o + 2, 2, Value::UInt(((offw >> 1) & 3) as u64));
+                cx.add(&IPV6_FRAGHDR_MORE, o + 2, 2, Value::Bool(offw & 1 != 0));
+                cx.add(&IPV6_FRAGHDR_IDENT, o + 4, 4, Value::UInt(ident as u64));
+                cx.depth = 0;
+                o += 8;
+                let foff = (offw >> 3) as usize * 8;
+                let more = offw & 1 != 0;
+                if (foff != 0 || more) && cx.in_error == 0 {
+                    return fragment(cx, li, data, o, end, n, foff, more, ident, src, dst, pseudo);
+                }
+                next = n;
+            }
+            _ => break,
+        }
+    }
+    cx.close(li);
+    payload(cx, data, o, end, next, pseudo);
+    end
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fragment(
+    cx: &mut Ctx,
+    li: usize,
+    data: &[u8],
+    o: usize,
+    end: usize,
+    next: u8,
+    foff: usize,
+    more: bool,
+    ident: u32,
+    src: [u8; 16],
+    dst: [u8; 16],
+    pseudo: Pseudo,
+) -> usize {
+    let avail_end = end.min(data.len());
+    if avail_end < end || o > avail_end {
+        cx.close(li);
+        super::data::dissect(cx, data, o, end);
+        return end;
+    }
+    let bytes = data.get(o..avail_end).unwrap_or(&[]);
+    let key = Key { v6: true, src, dst, id: ident, proto: 0 };
+    match cx.reasm.add(key, cx.frame_number, foff, more, bytes) {
+        Some(r) => {
+            let total = r.payload.len();
+            cx.add(&IPV6_FRAGMENTS, o, bytes.len(), Value::None);
+            cx.depth = 1;
+            for (frame, _, _) in &r.parts {
+                cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
+            }
+            cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.parts.len() as u64));
+            cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
+            cx.depth = 0;
+            cx.close(li);
+            let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+            let prev = (cx.source, cx.reported);
+            cx.source = sid;
+            cx.reported = total;
+            payload(cx, &r.payload, 0, total, next, pseudo);
+            cx.source = prev.0;
+            cx.reported = prev.1;
+            cx.pending_sources.push(r.payload);
+        }
+        None => {
+            cx.close(li);
+            if cx.in_error == 0 {
+                use std::fmt::Write;
+                cx.out.info.clear();
+                let name = super::ipv4::proto_name(next as u64).unwrap_or("Unknown");
+                let _ = write!(cx.out.info, "IPv6 fragment (off={foff} more={} ident=0x{ident:08x} nxt={next})", if more { 'y' } else { 'n' });
+                let _ = name;
+            }
+            super::data::dissect(cx, data, o, end);
+        }
+    }
+    end
+}
+
+fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) -> usize {
+    cx.close(li);
+    cx.short(data, off, len);
+    data.len()
+}

@@ -1,0 +1,47 @@
+//! BSD null/loopback encapsulation: a 4-byte address family in the writer's byte order
+//! (LINKTYPE_NULL), or in network order (LINKTYPE_LOOP).
+
+use super::model::*;
+use super::{Ctx, rd};
+
+pub static NULL_FAMILY: FieldDef = FieldDef::new("null.family", "Family", FieldType::U32, Base::Dec);
+pub static NULL_TYPE: FieldDef = FieldDef::new("null.type", "Type", FieldType::U16, Base::Hex);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&NULL_FAMILY, &NULL_TYPE];
+
+/// Address families that mean IPv4 / IPv6 on the BSDs, macOS, Linux and Windows.
+fn is_inet6(family: u32) -> bool {
+    matches!(family, 10 | 23 | 24 | 26 | 28 | 30)
+}
+
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], big_endian: bool) {
+    let li = cx.open("null", "Null/Loopback", Osi::DataLink, 0, 4);
+    let raw = if big_endian { rd::u32(data, 0) } else { rd::u32le(data, 0) };
+    let Some(mut family) = raw else {
+        cx.short(data, 0, 4);
+        cx.close(li);
+        return;
+    };
+    // As tshark: a value too big to be a family was written in the other byte order.
+    if family & 0xffff_0000 != 0 && !big_endian {
+        family = family.swap_bytes();
+    }
+    cx.add(&NULL_FAMILY, 0, 4, Value::UInt(family as u64));
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        use std::fmt::Write;
+        let _ = write!(s, "Family: {family}");
+    }
+    match family {
+        2 => {
+            super::ipv4::dissect(cx, data, 4);
+        }
+        f if is_inet6(f) => {
+            super::ipv6::dissect(cx, data, 4);
+        }
+        _ => {
+            super::data::dissect(cx, data, 4, data.len());
+        }
+    }
+}
