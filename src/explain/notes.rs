@@ -210,15 +210,15 @@ impl<'a> Cx<'a> {
     fn tcp_flags(&self) -> Option<String> {
         let flags = if self.f.def.abbrev == "tcp.flags" { self.uint()? } else { self.sib_uint("tcp.flags")? };
         let names = [
-            (0x100, "AE"),
-            (0x080, "CWR"),
-            (0x040, "ECE"),
-            (0x020, "URG"),
-            (0x010, "ACK"),
-            (0x008, "PSH"),
-            (0x004, "RST"),
             (0x002, "SYN"),
             (0x001, "FIN"),
+            (0x004, "RST"),
+            (0x008, "PSH"),
+            (0x010, "ACK"),
+            (0x020, "URG"),
+            (0x040, "ECE"),
+            (0x080, "CWR"),
+            (0x100, "AE"),
         ];
         let set: Vec<&str> = names.iter().filter(|(b, _)| flags & b != 0).map(|(_, n)| *n).collect();
         let list = if set.is_empty() { "—".to_owned() } else { set.join("+") };
@@ -631,6 +631,13 @@ impl<'a> Cx<'a> {
         })
     }
 
+    /// Whether this field's layer sits inside an ICMP/ICMPv6 error (a quoted packet).
+    fn inside_icmp_error(&self) -> bool {
+        let Some(l) = self.layer() else { return false };
+        let Some(pos) = self.d.layers.iter().position(|x| std::ptr::eq(x, l)) else { return false };
+        self.d.layers.get(..pos).is_some_and(|before| before.iter().any(|x| x.proto == "icmp" || x.proto == "icmpv6"))
+    }
+
     fn offload_hint(&self) -> (String, String) {
         let outgoing = self.d.fields.iter().any(|f| f.def.abbrev == "sll.pkttype" && uint_of(&f.value) == Some(4));
         let loopback = self.d.fields.iter().any(|f| {
@@ -711,6 +718,13 @@ impl<'a> Cx<'a> {
             } else {
                 say!(self.lang, "IPv6에서는 UDP 체크섬 0이 허용되지 않아요(IPv6 헤더에 체크섬이 없기 때문이에요). 받는 쪽은 이 데이터그램을 버려야 해요.".to_owned(), "Over IPv6 a zero UDP checksum is not allowed (IPv6 has no header checksum); receivers must drop it.".to_owned())
             });
+        }
+        if self.inside_icmp_error() {
+            return Some(say!(
+                self.lang,
+                "ICMP 오류 메시지 안에 인용(quote)된 헤더예요. 원래 패킷의 앞부분만 들어 있어서 체크섬을 검증할 수 없고, 틀려 보이는 것이 정상이에요.".to_owned(),
+                "A header quoted inside an ICMP error: only the start of the original packet is included, so the checksum cannot be verified (looking wrong is normal).".to_owned(),
+            ));
         }
         let seg_src = self.d.source_bytes(self.frame, l.source);
         let start = l.offset as usize;
