@@ -80,7 +80,7 @@ fn mss_on_loopback_is_bounded_by_the_16_bit_ip_length() {
 fn window_scale_shift_and_scaled_window() {
     let f = own("handshake.pcap");
     let ko = note(&f, 1, "tcp.options.wscale.shift", Lang::Ko);
-    assert!(ko.contains("2^10 = 1024을 곱해요"), "{ko}");
+    assert!(ko.contains("2^10 = 1024를 곱해요"), "{ko}");
     // Frame 3: tshark shows window 63 and calculated window 64512.
     let ko = note(&f, 3, "tcp.window_size_value", Lang::Ko);
     assert!(ko.contains("63 × 배율 1024 = 64,512바이트"), "{ko}");
