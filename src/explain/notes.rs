@@ -603,7 +603,7 @@ impl<'a> Cx<'a> {
             return Some(say!(self.lang, "1이면 다음 라우터를 넘지 못해요. 같은 링크 안에서만 쓰는 패킷(멀티캐스트 제어, traceroute의 첫 탐침)이에요.".to_owned(), "1: cannot cross a router — link-local control traffic or the first traceroute probe.".to_owned()));
         }
         if t == 255 {
-            return Some(say!(self.lang, "255는 최댓값이에요. 라우터나 네트워크 장비, 이웃 탐색(ND)처럼 같은 링크에서 왔음을 증명해야 하는 패킷이 이 값으로 보내요.".to_owned(), "255, the maximum: network devices and link-local protocols (ND) that must prove they were not routed.".to_owned()));
+            return Some(say!(self.lang, "255는 최댓값이에요. 라우터 같은 네트워크 장비가 보냈거나, 이웃 탐색(ND)처럼 같은 링크에서 왔음을 증명해야 하는 패킷이에요.".to_owned(), "255, the maximum: network devices and link-local protocols (ND) that must prove they were not routed.".to_owned()));
         }
         let init = if t <= 64 { 64 } else if t <= 128 { 128 } else { 255 };
         let os_ko = match init {
@@ -1109,18 +1109,22 @@ impl<'a> Cx<'a> {
         let mtu = mss + ip + 20;
         let known_ko = match (mtu, v6) {
             (1500, _) => Some("이더넷 표준 MTU예요."),
-            (65535, false) | (65536, _) => Some("리눅스 루프백(lo)의 MTU는 65536이지만, IP 전체 길이 필드가 16비트라서 65535를 넘을 수 없어요."),
+            (65535, false) => Some("리눅스 루프백(lo)의 MTU는 65536이지만, IPv4 전체 길이 필드가 16비트라서 패킷은 65535바이트를 넘을 수 없어요."),
+            (65536, true) => Some("리눅스 루프백(lo)의 MTU예요. IPv6의 길이 필드는 헤더를 빼고 세기 때문에 65536 전부를 쓸 수 있어요."),
             (9000, _) => Some("점보 프레임(jumbo frame) MTU예요. 데이터센터 내부망에서 써요."),
             (1492, _) => Some("PPPoE(가정용 DSL/광랜) 링크의 MTU예요. PPPoE 헤더 8바이트만큼 줄었어요."),
-            (576, false) => Some("576은 IPv4 호스트가 반드시 받아야 하는 최소 크기라서 MSS 536은 옵션이 없을 때의 기본값이에요."),
+            (1280, true) => Some("1280은 IPv6 링크가 반드시 지원해야 하는 최소 MTU예요."),
+            (576, false) => Some("576은 IPv4 호스트가 반드시 받아야 하는 최소 크기라서, MSS 536은 옵션이 없을 때의 기본값이에요."),
             _ => None,
         };
         let known_en = match (mtu, v6) {
-            (1500, _) => Some("the standard Ethernet MTU."),
-            (65535, false) | (65536, _) => Some("loopback's MTU is 65536, but the 16-bit IP length caps a packet at 65535."),
-            (9000, _) => Some("a jumbo-frame MTU."),
-            (1492, _) => Some("a PPPoE link (8 bytes of PPPoE header)."),
-            (576, false) => Some("576, the minimum every IPv4 host accepts; 536 is the default when no MSS is sent."),
+            (1500, _) => Some("1500 is the standard Ethernet MTU."),
+            (65535, false) => Some("Loopback's MTU is 65536, but IPv4's 16-bit total length caps a packet at 65535 bytes."),
+            (65536, true) => Some("65536 is Linux loopback's MTU; IPv6's length field excludes the header, so all of it is usable."),
+            (9000, _) => Some("9000 is a jumbo-frame MTU, used inside data centres."),
+            (1492, _) => Some("1492 is a PPPoE link (8 bytes of PPPoE header)."),
+            (1280, true) => Some("1280 is the minimum MTU every IPv6 link must support."),
+            (576, false) => Some("576 is the minimum every IPv4 host accepts; 536 is the default when no MSS is sent."),
             _ => None,
         };
         let base = if mtu == 65535 && !v6 {
@@ -1131,7 +1135,7 @@ impl<'a> Cx<'a> {
         let tail = say!(
             self.lang,
             format!(" {} 상대는 세그먼트 하나에 데이터를 최대 {mss}바이트까지 담아 보낼 거예요. 더 큰 send()는 여러 세그먼트로 나뉘어요.", known_ko.unwrap_or("이 링크의 MTU로 보여요.")),
-            format!(" MTU {mtu} is {} The peer will put at most {mss} bytes of data in one segment; larger sends are split.", known_en.unwrap_or("this link's MTU.")),
+            format!(" {} The peer will put at most {mss} bytes of data in one segment; larger sends are split.", known_en.unwrap_or("That looks like this link's MTU.")),
         );
         Some(base + &tail)
     }
@@ -1160,11 +1164,25 @@ impl<'a> Cx<'a> {
         let fields = self.d.fields.get(l.fields.start as usize..self.i)?;
         let le = fields.iter().rev().find(|f| f.def.abbrev == "tcp.options.sack_le").and_then(|f| uint_of(&f.value))?;
         let size = (re as u32).wrapping_sub(le as u32);
-        Some(say!(
+        let hole = self.sib_uint("tcp.ack_raw").map(|ack| (le as u32).wrapping_sub(ack as u32)).filter(|&h| h > 0 && h < 1 << 30);
+        let mut s = say!(
             self.lang,
-            format!("{le}부터 {re} 바로 앞까지, {size}바이트를 이미 받았다는 뜻이에요. ACK 번호와 이 블록 사이가 빠진 부분이라, 보내는 쪽은 그 구멍만 다시 보내면 돼요."),
-            format!("Bytes {le} up to {re} ({size} bytes) have arrived; the gap between the ACK number and this block is what needs resending."),
-        ))
+            format!("{le}부터 {re} 바로 앞까지, {size}바이트를 이미 받았다는 뜻이에요."),
+            format!("Bytes {le} up to {re} ({size} bytes) have arrived."),
+        );
+        s.push_str(&match hole {
+            Some(h) => say!(
+                self.lang,
+                format!(" 그런데 ACK 번호는 아직 그 앞이라서, 그 사이 {h}바이트가 빠져 있어요. 보내는 쪽은 이 구멍만 다시 보내면 돼요."),
+                format!(" The ACK number is still below it: {h} bytes in between are missing, and only that hole needs resending."),
+            ),
+            None => say!(
+                self.lang,
+                " ACK 번호와 이 블록 사이가 빠진 부분이라, 보내는 쪽은 그 구멍만 다시 보내면 돼요.".to_owned(),
+                " The gap between the ACK number and this block is what needs resending.".to_owned(),
+            ),
+        });
+        Some(s)
     }
 
     fn sack_count(&self) -> Option<String> {
