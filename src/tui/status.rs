@@ -24,7 +24,11 @@ pub fn text(app: &App) -> String {
     let mut parts = vec![app.file_name.clone()];
     parts.push(format!("{}/{} {}", app.shown_len(), app.store.len(), l.frames));
     let load = &app.store.load;
-    if load.done {
+    if let Some(live) = &app.live
+        && !load.done
+    {
+        parts.push(live.line(app.store.len(), app.lang));
+    } else if load.done {
         parts.push(format!("{} {}", l.loaded, app.store.len()));
     } else {
         let pct = percent(load, total);
