@@ -169,10 +169,8 @@ pub fn severity_name(s: Severity) -> &'static str {
 /// `Expert Info (Severity/Group): message`).
 fn write_ws(out: &mut String, d: &Dissection, name: &str) {
     match name {
-        "malformed" => {
-            if d.is_malformed() {
-                let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
-            }
+        "malformed" if d.is_malformed() => {
+            let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
         }
         "expert" => {
             if let Some(e) = d.experts.first() {

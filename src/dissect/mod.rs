@@ -366,3 +366,6 @@ pub(crate) fn dispatch_ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u
 
 #[cfg(test)]
 pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests;
