@@ -80,8 +80,28 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
         s.push_str(", Dst: ");
         super::push_ether(s, dst);
     }
-    let end = super::dispatch_ethertype(cx, data, off + 14, etype);
-    trailer(cx, li, data, off, end);
+    // Where the payload ends by its own length, read ahead so that padding and trailer
+    // join the Ethernet layer before the payload's fields (tshark shows them there).
+    let p = off + 14;
+    let peek = match etype {
+        0x0800 => rd::u16(data, p + 2).filter(|&l| l >= 20).map(|l| p + l as usize),
+        0x86dd => rd::u16(data, p + 4).filter(|&l| l > 0).map(|l| p + 40 + l as usize),
+        0x0806 => match (rd::u8(data, p + 4), rd::u8(data, p + 5)) {
+            (Some(h), Some(l)) => Some(p + 8 + 2 * (h as usize + l as usize)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match peek {
+        Some(end) => {
+            trailer(cx, li, data, off, end);
+            super::dispatch_ethertype(cx, data, p, etype);
+        }
+        None => {
+            let end = super::dispatch_ethertype(cx, data, p, etype);
+            trailer(cx, li, data, off, end);
+        }
+    }
 }
 
 /// Bytes after the payload's own end: padding up to the 60-byte minimum, then a trailer.

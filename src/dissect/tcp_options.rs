@@ -119,7 +119,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 let mss = rd::u16(data, v).unwrap_or(0);
                 cx.add(&TCP_OPTIONS_MSS_VAL, v, 2, Value::UInt(mss as u64));
                 if info {
-                    let _ = write!(cx.out.info, " MSS={mss}");
+                    cx.out.info.push_str(" MSS=");
+                    super::push_dec(&mut cx.out.info, mss as u64);
                 }
             }
             3 => {
@@ -161,7 +162,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 cx.add(&TCP_OPTIONS_TIMESTAMP_TSVAL, v, 4, Value::UInt(tsval as u64));
                 cx.add(&TCP_OPTIONS_TIMESTAMP_TSECR, v + 4, 4, Value::UInt(tsecr as u64));
                 if info {
-                    let _ = write!(cx.out.info, " TSval={tsval} TSecr={tsecr}");
+                    let info = &mut cx.out.info;
+                    info.push_str(" TSval=");
+                    super::push_dec(info, tsval as u64);
+                    info.push_str(" TSecr=");
+                    super::push_dec(info, tsecr as u64);
                 }
             }
             28 => {

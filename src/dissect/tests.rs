@@ -372,3 +372,15 @@ fn every_emitted_field_is_registered() {
         assert_eq!(next as usize, d.fields.len());
     }
 }
+
+#[test]
+fn fast_number_writers() {
+    for n in [0u64, 7, 10, 99, 100, 101, 255, 1000, 65535, 4294967295, u64::MAX] {
+        let mut s = String::new();
+        push_dec(&mut s, n);
+        assert_eq!(s, n.to_string());
+        let mut h = String::new();
+        push_hex_w(&mut h, n, 4);
+        assert_eq!(h, format!("0x{n:04x}"));
+    }
+}
