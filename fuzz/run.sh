@@ -49,7 +49,7 @@ PY
       [ -d ../lessons ] && cp ../lessons/*.toml "corpus/$t/" 2>/dev/null || true ;;
   esac
   echo "== $t: ${SECS}s"
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=512 -timeout=2 -max_len=70000 2>&1 \
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=2 -max_len=70000 2>&1 \
     | tee "/tmp/fuzz-$t.log" | grep -E "^(#[0-9]+\s+DONE|==[0-9]+==ERROR|SUMMARY|Done)" || true
   execs=$(grep -oE "^#[0-9]+" "/tmp/fuzz-$t.log" | tail -1 | tr -d '#')
   echo "$t: ${execs:-0} executions in ${SECS}s; artifacts: $(ls artifacts/$t 2>/dev/null | wc -l)"

@@ -11,7 +11,7 @@ static STATIC_INDEX: OnceLock<HashMap<&'static str, &'static FieldDef>> = OnceLo
 static DYNAMIC: RwLock<Vec<&'static FieldDef>> = RwLock::new(Vec::new());
 
 fn static_fields() -> impl Iterator<Item = &'static FieldDef> {
-    crate::dissect::fields().chain(crate::analysis::fields())
+    crate::dissect::fields().chain(crate::analysis::fields()).chain(crate::game::fields::fixed())
 }
 
 fn index() -> &'static HashMap<&'static str, &'static FieldDef> {

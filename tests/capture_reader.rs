@@ -238,3 +238,32 @@ fn a_missing_file_names_itself() {
     assert!(matches!(e.kind, CaptureErrorKind::Io(_)));
     assert!(e.to_string().starts_with("/nonexistent/x.pcap: at byte 0: "), "{e}");
 }
+
+#[test]
+fn a_growing_file_is_resumed_from_a_checkpoint() {
+    for name in ["ndpi-rtp.pcapng", "zeek-smtp.pcap", "hadrielk-le-advanced-test102.pcapng"] {
+        let Some(full) = read_public(name) else { continue };
+        let (all, _, lens) = read_all(full.clone());
+        for cut in [full.len() / 3, full.len() / 2, full.len() - 5] {
+            // A writer has written `cut` bytes so far.
+            let part = CaptureFile::from_bytes("growing", full[..cut].to_vec()).expect("header");
+            let mut walk = part.records();
+            let mut got: Vec<(usize, u32)> = Vec::new();
+            for r in walk.by_ref() {
+                match r {
+                    Ok(r) => got.push((r.data.len(), r.orig_len)),
+                    Err(e) => assert!(e.to_string().contains("cut short"), "{e}"),
+                }
+            }
+            let at = walk.checkpoint();
+            // Later the file is whole: go on from where the first walk stopped.
+            let whole = CaptureFile::from_bytes("growing", full.clone()).expect("header");
+            for r in whole.records_from(&at) {
+                let r = r.expect("the rest reads cleanly");
+                got.push((r.data.len(), r.orig_len));
+            }
+            assert_eq!(got.len(), all, "{name} cut at {cut}");
+            assert_eq!(got, lens, "{name} cut at {cut}");
+        }
+    }
+}

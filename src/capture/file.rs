@@ -209,6 +209,27 @@ impl CaptureFile {
         };
         Records { file: self, pos, done: false, be: false, ifaces: Vec::new() }
     }
+
+    /// Records from a point an earlier walk reached ([`Records::checkpoint`]), possibly over a
+    /// newer map of the same file that has grown since (a capture still being written).
+    pub fn records_from(&self, at: &Checkpoint) -> Records<'_> {
+        Records { file: self, pos: at.pos, done: false, be: at.be, ifaces: at.ifaces.clone() }
+    }
+}
+
+/// Where a walk over a file stands, with the section state needed to go on from there.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    pos: usize,
+    be: bool,
+    ifaces: Vec<Iface>,
+}
+
+impl Checkpoint {
+    /// Byte offset of the next record.
+    pub fn position(&self) -> u64 {
+        self.pos as u64
+    }
 }
 
 /// Reads integers of one byte order out of a slice whose length the caller checked.
@@ -292,6 +313,14 @@ impl<'a> Records<'a> {
     /// Byte offset where the next record starts.
     pub fn position(&self) -> u64 {
         self.pos as u64
+    }
+
+    /// The walk's state after the last record yielded, to resume with
+    /// [`CaptureFile::records_from`]. Taken after an error (for instance a record the writer
+    /// has not finished), it points at the start of a record cut short, so a later walk over
+    /// a longer file reads it whole.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint { pos: self.pos, be: self.be, ifaces: self.ifaces.clone() }
     }
 
     fn fail(&mut self, offset: usize, kind: CaptureErrorKind) -> Option<Result<Record<'a>, CaptureError>> {

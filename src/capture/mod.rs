@@ -9,7 +9,7 @@
 
 pub mod file;
 
-pub use file::{CaptureFile, Format, Record, RecordKind, Records};
+pub use file::{CaptureFile, Checkpoint, Format, Record, RecordKind, Records};
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,9 +1,506 @@
-//! `pktlab dissect` (being written).
+//! `pktlab dissect`: a capture's frames the way tshark prints them, for the same options:
+//! summary lines by default, `-V` the tree by layer (each tagged with its OSI layer),
+//! `-T fields -e NAME…` cells exactly as tshark 4.0's, `-T json`; `-c`, `-Y`, `-n`.
+//! The TCP/UDP analysis runs in frame order unless `--no-analysis`, so `tcp.stream`, relative
+//! sequence numbers and `tcp.analysis.*` work in every output and in filters.
+
+use super::frames::{self, Frame, LoopOpts};
+use super::render;
+use anyhow::bail;
+use pktlab::dissect::{Dissection, FieldDef, FieldType, Osi};
+use pktlab::filter::Filter;
+use serde_json::{Map, Value as Json};
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args, Debug)]
-pub struct DissectArgs {}
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    /// Summary lines (or the tree with -V).
+    Text,
+    /// One line per frame with the `-e` fields.
+    Fields,
+    /// tshark's `-T json` structure.
+    Json,
+}
 
-pub fn run(_args: DissectArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet available")
+#[derive(clap::Args, Debug)]
+pub struct DissectArgs {
+    /// A pcap or pcapng file.
+    pub file: PathBuf,
+    /// Print the full protocol tree of every frame.
+    #[arg(short = 'V')]
+    pub verbose: bool,
+    /// Output format.
+    #[arg(short = 'T', value_enum, default_value = "text")]
+    pub format: OutFormat,
+    /// A field to print with `-T fields` (repeatable), by its Wireshark name.
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// `-T fields` options: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C,
+    /// quote=d|s|n.
+    #[arg(short = 'E', value_name = "OPT=VALUE")]
+    pub field_opts: Vec<String>,
+    /// Stop after reading this many frames.
+    #[arg(short = 'c', value_name = "N")]
+    pub count: Option<u64>,
+    /// Display filter: print only the frames it matches (Wireshark syntax).
+    #[arg(short = 'Y', value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// No name resolution (accepted for tshark compatibility; pktlab never resolves names).
+    #[arg(short = 'n')]
+    pub no_resolve: bool,
+    /// Skip the TCP/UDP conversation analysis (faster; no tcp.stream, relative numbers,
+    /// tcp.analysis.*).
+    #[arg(long)]
+    pub no_analysis: bool,
+    /// In -V output, leave out the OSI layer tag before each layer.
+    #[arg(long)]
+    pub no_osi_tags: bool,
+}
+
+/// What one `-e` column prints.
+#[derive(Clone, Debug)]
+enum Col {
+    Field(&'static FieldDef),
+    /// A protocol: its tree label (`Transmission Control Protocol, Src Port: …`).
+    Proto(String),
+    /// `_ws.expert`: every expert item's text.
+    Expert,
+    /// `_ws.malformed`.
+    Malformed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Occurrence {
+    First,
+    Last,
+    All,
+}
+
+struct FieldOpts {
+    header: bool,
+    separator: String,
+    occurrence: Occurrence,
+    aggregator: String,
+    quote: Option<char>,
+}
+
+fn sep_value(v: &str) -> String {
+    match v {
+        "/t" => "\t".to_owned(),
+        "/s" => " ".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn parse_field_opts(opts: &[String]) -> anyhow::Result<FieldOpts> {
+    let mut o = FieldOpts { header: false, separator: "\t".into(), occurrence: Occurrence::All, aggregator: ",".into(), quote: None };
+    for opt in opts {
+        let Some((k, v)) = opt.split_once('=') else { bail!("invalid -E option \"{opt}\": expected NAME=VALUE") };
+        match (k, v) {
+            ("header", "y") => o.header = true,
+            ("header", "n") => o.header = false,
+            ("separator", v) if !v.is_empty() => o.separator = sep_value(v),
+            ("occurrence", "f") => o.occurrence = Occurrence::First,
+            ("occurrence", "l") => o.occurrence = Occurrence::Last,
+            ("occurrence", "a") => o.occurrence = Occurrence::All,
+            ("aggregator", v) if !v.is_empty() => o.aggregator = sep_value(v),
+            ("quote", "d") => o.quote = Some('"'),
+            ("quote", "s") => o.quote = Some('\''),
+            ("quote", "n") => o.quote = None,
+            ("bom", _) | ("escape", _) => {}
+            _ => bail!("invalid -E option \"{opt}\" (header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=d|s|n)"),
+        }
+    }
+    Ok(o)
+}
+
+/// Protocol names pktlab can print as a column (the first part of every field name).
+fn protocols() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = pktlab::fields::all().iter().map(|d| d.protocol()).collect();
+    v.extend(["frame", "eth", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "dns", "data", "vlan", "sll", "null"]);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
+    let protos = protocols();
+    let mut cols = Vec::new();
+    let mut bad = Vec::new();
+    for name in names {
+        let col = match name.as_str() {
+            "_ws.expert" => Col::Expert,
+            "_ws.malformed" => Col::Malformed,
+            n => match pktlab::fields::by_name(n) {
+                Some(def) if !n.contains('.') && def.ftype == FieldType::None => Col::Proto(n.to_owned()),
+                Some(def) => Col::Field(def),
+                None if protos.contains(&n) => Col::Proto(n.to_owned()),
+                None => {
+                    bad.push(n.to_owned());
+                    continue;
+                }
+            },
+        };
+        cols.push(col);
+    }
+    if !bad.is_empty() {
+        let all = pktlab::fields::all();
+        let mut msg = String::from("some fields aren't valid:");
+        for b in &bad {
+            msg.push_str(&format!("\n\t{b}"));
+            let names = all.iter().map(|d| d.abbrev).chain(protos.iter().copied()).chain(["_ws.expert", "_ws.malformed"]);
+            if let Some(s) = frames::suggest(b, names) {
+                msg.push_str(&format!(" (did you mean \"{s}\"?)"));
+            }
+        }
+        bail!(msg);
+    }
+    Ok(cols)
+}
+
+pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
+    let filter = match &args.filter {
+        Some(text) => match Filter::compile(text) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("pktlab: invalid display filter: {}", e.render(text));
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => None,
+    };
+    let mode = if args.format == OutFormat::Text && !args.fields.is_empty() { OutFormat::Fields } else { args.format };
+    let fopts = parse_field_opts(&args.field_opts)?;
+    let cols = if mode == OutFormat::Fields {
+        if args.fields.is_empty() {
+            bail!("-T fields needs at least one -e FIELD");
+        }
+        resolve(&args.fields)?
+    } else {
+        Vec::new()
+    };
+    let mut out = frames::stdout();
+    let mut line = String::with_capacity(512);
+    let mut scratch = String::with_capacity(128);
+    if mode == OutFormat::Fields && fopts.header {
+        line.push_str(&args.fields.join(&fopts.separator));
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    let mut json_first = true;
+    if mode == OutFormat::Json {
+        out.write_all(b"[\n")?;
+    }
+    let limit = args.count.unwrap_or(u64::MAX);
+    let tags = !args.no_osi_tags;
+    let opts = LoopOpts { analysis: !args.no_analysis && needs_analysis(mode, &cols, args.filter.as_deref()) };
+    let outcome = frames::for_each(&args.file, opts, |f| {
+        if f.meta.number > limit {
+            return Ok(ControlFlow::Break(()));
+        }
+        if let Some(flt) = &filter
+            && !flt.matches(f.d, f.data)
+        {
+            return Ok(ControlFlow::Continue(()));
+        }
+        line.clear();
+        match mode {
+            OutFormat::Fields => fields_line(f, &cols, &fopts, &mut line, &mut scratch),
+            OutFormat::Text if args.verbose => tree(f, tags, &mut line),
+            OutFormat::Text => summary(f, &mut line),
+            OutFormat::Json => {
+                if !json_first {
+                    line.push_str(",\n");
+                }
+                json_first = false;
+                json(f, &mut line);
+            }
+        }
+        out.write_all(line.as_bytes())?;
+        Ok(if f.meta.number >= limit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+    });
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = frames::finish_output(&mut out);
+            return Err(e);
+        }
+    };
+    if mode == OutFormat::Json {
+        let end: &[u8] = if json_first { b"]\n" } else { b"\n]\n" };
+        if let Err(e) = out.write_all(end)
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(e.into());
+        }
+    }
+    frames::finish_output(&mut out)?;
+    if let Some(e) = outcome.error {
+        eprintln!("pktlab: {e}");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the output depends on the conversation analysis: the text and JSON outputs always
+/// do (relative numbers in Info, tcp.stream in the tree); `-T fields` and `-Y` only when they
+/// name a field the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`, …) or `_ws.expert`.
+/// Skipping it otherwise changes no printed byte and saves its time.
+fn needs_analysis(mode: OutFormat, cols: &[Col], filter: Option<&str>) -> bool {
+    if mode != OutFormat::Fields {
+        return true;
+    }
+    let is_analysis = |name: &str| name.starts_with("tcp.analysis") || pktlab::analysis::fields().any(|d| d.abbrev == name);
+    let col_needs = cols.iter().any(|c| match c {
+        Col::Field(def) => is_analysis(def.abbrev),
+        Col::Proto(p) => p == "tcp" || p == "udp",
+        Col::Expert | Col::Malformed => true,
+    });
+    let filter_needs = filter.is_some_and(|text| {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
+            .any(|word| is_analysis(word) || word.starts_with("_ws.expert") || word.starts_with("_ws.malformed"))
+    });
+    col_needs || filter_needs
+}
+
+fn layer_label(d: &Dissection, li: usize, out: &mut String) {
+    let Some(l) = d.layers.get(li) else { return };
+    if l.summary.is_empty() {
+        out.push_str(l.title);
+    } else if l.summary.starts_with(l.title) {
+        out.push_str(&l.summary);
+    } else {
+        out.push_str(l.title);
+        out.push_str(", ");
+        out.push_str(&l.summary);
+    }
+}
+
+fn fields_line(f: &Frame, cols: &[Col], o: &FieldOpts, line: &mut String, scratch: &mut String) {
+    let d = f.d;
+    for (ci, col) in cols.iter().enumerate() {
+        if ci > 0 {
+            line.push_str(&o.separator);
+        }
+        let mut n = 0usize;
+        let mut put = |line: &mut String, text: &dyn Fn(&mut String)| {
+            match o.occurrence {
+                Occurrence::First if n > 0 => return,
+                Occurrence::Last => scratch.clear(),
+                _ => {}
+            }
+            let target: &mut String = if o.occurrence == Occurrence::Last { &mut *scratch } else { &mut *line };
+            if n > 0 && o.occurrence == Occurrence::All {
+                target.push_str(&o.aggregator);
+            }
+            if let Some(q) = o.quote {
+                target.push(q);
+            }
+            text(target);
+            if let Some(q) = o.quote {
+                target.push(q);
+            }
+            n += 1;
+        };
+        match col {
+            Col::Field(def) => {
+                for fl in d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)) {
+                    put(line, &|s: &mut String| render::cell(d, f.data, fl, s));
+                }
+            }
+            Col::Proto(name) => {
+                for (li, _) in d.layers.iter().enumerate().filter(|(_, l)| l.proto == name) {
+                    put(line, &|s: &mut String| layer_label(d, li, s));
+                }
+            }
+            Col::Expert => {
+                for e in &d.experts {
+                    put(line, &|s: &mut String| render::expert(e, s));
+                }
+            }
+            Col::Malformed => {
+                for e in d.experts.iter().filter(|e| e.key.starts_with("malformed")) {
+                    put(line, &|s: &mut String| render::malformed(d, e, s));
+                }
+            }
+        }
+        if o.occurrence == Occurrence::Last && n > 0 {
+            line.push_str(scratch);
+        }
+    }
+    line.push('\n');
+}
+
+/// One summary line with tshark's default columns and widths:
+/// `No.` (≥5, right), `Time` (≥10, right), `Source` (≥12, right) `→` `Destination` (≥12, left),
+/// `Protocol`, `Length`, `Info`.
+fn summary(f: &Frame, line: &mut String) {
+    use std::fmt::Write as _;
+    let time = match f.meta.ts {
+        Some(t) => frames::secs(t.as_nanos() - f.first_ts, f.ts_digits),
+        None => String::new(),
+    };
+    let _ = write!(
+        line,
+        "{:>5} {:>10} {:>12} → {:<12} {} {} {}",
+        f.meta.number,
+        time,
+        f.d.src,
+        f.d.dst,
+        f.d.protocol,
+        f.meta.orig_len,
+        f.d.info
+    );
+    line.push('\n');
+}
+
+fn osi_tag(osi: Osi) -> &'static str {
+    match osi {
+        Osi::Physical => "[L1 물리] ",
+        Osi::DataLink => "[L2 데이터 링크] ",
+        Osi::Network => "[L3 네트워크] ",
+        Osi::Transport => "[L4 전송] ",
+        Osi::Session => "[L5 세션] ",
+        Osi::Presentation => "[L6 표현] ",
+        Osi::Application => "[L7 응용] ",
+    }
+}
+
+/// The field indices each layer shows itself (a field inside a later, nested layer's range
+/// belongs to that layer).
+fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
+    let range = d.layers.get(li).map(|l| l.fields.start as usize..l.fields.end as usize).unwrap_or(0..0);
+    range.filter(move |&i| !d.layers.iter().skip(li + 1).any(|l| l.fields.contains(&(i as u32))))
+}
+
+/// The `-V` tree: each layer's label (after its OSI tag), then its visible fields indented four
+/// spaces per level, expert items under the field they concern; a blank line after the frame.
+fn tree(f: &Frame, tags: bool, line: &mut String) {
+    let d = f.d;
+    for (li, layer) in d.layers.iter().enumerate() {
+        if tags {
+            line.push_str(osi_tag(layer.osi));
+        }
+        layer_label(d, li, line);
+        line.push('\n');
+        for i in owned(d, li) {
+            let Some(fl) = d.fields.get(i) else { continue };
+            if fl.hidden {
+                continue;
+            }
+            let indent = 4 * (fl.depth as usize + 1);
+            line.extend(std::iter::repeat_n(' ', indent));
+            render::tree_label(d, f.data, i, line);
+            line.push('\n');
+            for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
+                line.extend(std::iter::repeat_n(' ', indent + 4));
+                line.push('[');
+                render::expert(e, line);
+                line.push_str("]\n");
+            }
+        }
+        if li + 1 == d.layers.len() {
+            for e in d.experts.iter().filter(|e| e.field.is_none_or(|x| x as usize >= d.fields.len())) {
+                line.push_str("    [");
+                render::expert(e, line);
+                line.push_str("]\n");
+            }
+        }
+    }
+    line.push('\n');
+}
+
+/// Inserts `key: value`, turning repeated keys into arrays (tshark's `--no-duplicate-keys`;
+/// field values are strings or objects, so an array here always comes from repeats).
+fn insert(map: &mut Map<String, Json>, key: String, value: Json) {
+    match map.get_mut(&key) {
+        Some(Json::Array(a)) => a.push(value),
+        Some(existing) => {
+            let old = existing.take();
+            *existing = Json::Array(vec![old, value]);
+        }
+        None => {
+            map.insert(key, value);
+        }
+    }
+}
+
+/// The JSON object of fields `idx..end` at `depth` (children nest under `NAME_tree`, or under
+/// `NAME` itself for labels and protocols).
+fn json_fields(f: &Frame, idx: &mut usize, end: usize, depth: u8, map: &mut Map<String, Json>) {
+    let d = f.d;
+    while *idx < end {
+        let Some(fl) = d.fields.get(*idx) else { break };
+        if fl.depth < depth {
+            break;
+        }
+        *idx += 1;
+        let has_children = d.fields.get(*idx).is_some_and(|n| *idx < end && n.depth > fl.depth);
+        let mut text = String::new();
+        render::cell(d, f.data, fl, &mut text);
+        if has_children {
+            let mut child = Map::new();
+            json_fields(f, idx, end, fl.depth + 1, &mut child);
+            if fl.def.ftype == FieldType::None {
+                insert(map, fl.def.abbrev.to_owned(), Json::Object(child));
+            } else {
+                insert(map, fl.def.abbrev.to_owned(), Json::String(text));
+                insert(map, format!("{}_tree", fl.def.abbrev), Json::Object(child));
+            }
+        } else {
+            insert(map, fl.def.abbrev.to_owned(), Json::String(text));
+        }
+    }
+}
+
+/// One frame as tshark's `-T json` prints it.
+fn json(f: &Frame, line: &mut String) {
+    let d = f.d;
+    let mut layers = Map::new();
+    for (li, layer) in d.layers.iter().enumerate() {
+        let idxs: Vec<usize> = owned(d, li).collect();
+        let mut map = Map::new();
+        // Owned indices are contiguous runs; walk each run.
+        let mut k = 0;
+        while k < idxs.len() {
+            let start = idxs[k];
+            let mut end = start + 1;
+            while k + 1 < idxs.len() && idxs[k + 1] == end {
+                k += 1;
+                end += 1;
+            }
+            k += 1;
+            let mut i = start;
+            let base = d.fields.get(start).map(|x| x.depth).unwrap_or(0);
+            while i < end {
+                let depth = base.min(d.fields.get(i).map(|x| x.depth).unwrap_or(0));
+                json_fields(f, &mut i, end, depth, &mut map);
+            }
+        }
+        insert(&mut layers, layer.proto.to_owned(), Json::Object(map));
+    }
+    let mut source = Map::new();
+    source.insert("layers".into(), Json::Object(layers));
+    let mut obj = Map::new();
+    obj.insert("_index".into(), Json::String(index_name(f)));
+    obj.insert("_type".into(), Json::String("doc".into()));
+    obj.insert("_score".into(), Json::Null);
+    obj.insert("_source".into(), Json::Object(source));
+    let text = serde_json::to_string_pretty(&Json::Object(obj)).unwrap_or_default();
+    for (i, l) in text.lines().enumerate() {
+        if i > 0 {
+            line.push('\n');
+        }
+        line.push_str("  ");
+        line.push_str(l);
+    }
+}
+
+/// `packets-YYYY-MM-DD`, as tshark names each frame's index.
+fn index_name(f: &Frame) -> String {
+    let (year, month, day) = render::civil(f.meta.ts.map(|t| t.secs).unwrap_or(0));
+    format!("packets-{year:04}-{month:02}-{day:02}")
 }

@@ -2,7 +2,9 @@
 pub mod demo;
 pub mod dissect;
 pub mod follow;
+pub mod frames;
 pub mod lessons;
 pub mod live;
+pub mod render;
 pub mod stats;
 pub mod tui;
