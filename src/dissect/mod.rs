@@ -19,6 +19,8 @@ pub mod format;
 pub mod frame;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
+pub mod gre;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -124,6 +126,8 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         tcp_options::FIELDS,
         udp::FIELDS,
         vxlan::FIELDS,
+        igmp::FIELDS,
+        gre::FIELDS,
         teredo::FIELDS,
         dns::FIELDS,
         data::FIELDS,

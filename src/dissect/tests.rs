@@ -384,3 +384,39 @@ fn fast_number_writers() {
         assert_eq!(h, format!("0x{n:04x}"));
     }
 }
+
+#[test]
+fn igmp_with_router_alert_option() {
+    let Some(f) = dissect_all("ndpi-netflix.pcap") else { return };
+    for (name, want) in [
+        ("igmp.type", "0x16"),
+        ("igmp.max_resp", "0"),
+        ("igmp.maddr", "239.255.255.250"),
+        ("igmp.checksum", "0xfa04"),
+        ("igmp.checksum.status", "1"),
+        ("ip.options.routeralert", "94040000"),
+        ("ip.opt.ra", "0"),
+        ("ip.opt.len", "4"),
+        ("ip.hdr_len", "24"),
+    ] {
+        assert_eq!(all(&f, 187, name), want, "{name}");
+    }
+    assert_eq!(f[186].1.protocol, "IGMPv2");
+    assert_eq!(f[186].1.info, "Membership Report group 239.255.255.250");
+    assert_eq!(first(&f[186], "frame.protocols"), "eth:ethertype:ip:igmp:igmp");
+}
+
+#[test]
+fn enhanced_gre_of_pptp() {
+    let Some(f) = dissect_all("tcpdump-pptp.pcap") else { return };
+    for (name, want) in [
+        ("gre.flags_and_version", "0x3001"),
+        ("gre.proto", "0x880b"),
+        ("gre.key.payload_length", "48"),
+        ("gre.key.call_id", "0"),
+        ("gre.sequence_number", "0"),
+        ("gre.flags.version", "1"),
+    ] {
+        assert_eq!(all(&f, 16, name), want, "{name}");
+    }
+}
