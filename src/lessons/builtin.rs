@@ -12,6 +12,17 @@ macro_rules! pack_files {
 /// Every file of the built-in pack, by its path relative to `lessons/`.
 pub static FILES: &[(&str, &[u8])] = pack_files![
     "pack.toml",
+    "01-layers.toml",
+    "02-tcp-vs-udp.toml",
+    "03-handshake.toml",
+    "04-seq-ack.toml",
+    "05-segment.toml",
+    "06-mss-mtu.toml",
+    "07-window.toml",
+    "08-checksum.toml",
+    "09-timestamps.toml",
+    "10-loss.toml",
+    "11-game-server.toml",
     "../captures/handshake.pcap",
     "../captures/loopback.pcap",
     "../captures/ipv6.pcap",

@@ -88,7 +88,15 @@ impl Cx<'_> {
 
 fn toml_error(file: String, text: &str, e: &toml::de::Error) -> Diagnostic {
     let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-    let message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_owned();
+    let first = e.message().lines().next().unwrap_or("invalid TOML").trim();
+    // serde says "field" for a TOML key; in a lesson, "field" means a Wireshark field
+    let message = match first.strip_prefix("unknown field `") {
+        Some(rest) => format!("unknown key `{rest}"),
+        None => match first.strip_prefix("missing field `") {
+            Some(rest) => format!("missing key `{rest}"),
+            None => first.to_owned(),
+        },
+    };
     Diagnostic { file, line, message }
 }
 
