@@ -1,39 +1,56 @@
 #!/usr/bin/env bash
-# Benchmark (issues 2 and 3): pktlab dissect vs tshark vs tcpdump on a 1,000,000-packet
-# game-like capture recorded on loopback. Prints wall time, peak memory and ratios.
+# Benchmark (issues 2, 3 and 5): pktlab dissect vs tshark vs tcpdump on a 1,000,000-packet
+# game-like capture recorded on loopback, all in the same run. Prints wall and CPU time, peak
+# memory (max RSS) and the ratios the issues ask for.
 # usage: bench/dissect.sh [CAPTURE]   (default: records target/bench/game-1m.pcap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cap=${1:-target/bench/game-1m.pcap}
 [ -n "${1:-}" ] || bench/game-capture.sh "$cap" 1000000
+[ -f "$cap" ] || { echo "dissect.sh: $cap not found" >&2; exit 1; }
+for t in tshark tcpdump; do
+  command -v $t >/dev/null || { echo "dissect.sh: $t is not installed" >&2; exit 1; }
+done
 cargo build --release --quiet
 bin=target/release/pktlab
 fields=(-e frame.number -e frame.time_epoch -e frame.len -e ip.src -e ip.dst -e ip.proto
         -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e tcp.ack_raw -e tcp.flags
         -e tcp.window_size_value -e tcp.len -e udp.srcport -e udp.dstport -e udp.length)
+# The analysis pass: the same fields plus what only the analysis computes.
+afields=("${fields[@]}" -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.analysis.bytes_in_flight -e udp.stream)
 filter='tcp.flags.syn == 1 && tcp.port == 7777'
 # The capture's own TCP port (gamesim picks one per recording): filter on it so matches exist.
 port=$($bin dissect -c 50 -T fields -e tcp.dstport "$cap" 2>/dev/null | grep -m1 . || true)
 [ -n "$port" ] && filter="tcp.flags.syn == 1 && tcp.port == $port"
 
-run() { # label, command...  -> prints "label seconds peakKiB" to stdout
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+# run LABEL CMD... : prints "wall cpu peakKiB" on stdout, a readable line on stderr.
+run() {
   local label=$1; shift
   local t; t=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$t" "$@" > /dev/null 2>/tmp/bench.err || { echo "$label failed:" >&2; tail -3 /tmp/bench.err >&2; }
-  read -r secs kib < "$t"; rm -f "$t"
-  printf '%-34s %8.2f s %8.1f MiB\n' "$label" "$secs" "$(awk -v k="$kib" 'BEGIN{print k/1024}')" >&2
-  echo "$secs $kib"
+  if ! /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" > /dev/null 2> "$err"; then
+    echo "$label failed:" >&2; tail -3 "$err" >&2
+  fi
+  local wall user sys kib
+  read -r wall user sys kib < <(tail -1 "$t"); rm -f "$t"
+  local cpu; cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
+  printf '%-52s %8.2f s wall %8.2f s cpu %8.1f MiB\n' "$label" "$wall" "$cpu" "$(awk -v k="$kib" 'BEGIN{print k/1024}')" >&2
+  echo "$wall $cpu $kib"
 }
-echo "capture: $cap ($(stat -c %s "$cap") bytes)" >&2
-read -r p_s p_m < <(run "pktlab dissect -T fields" $bin dissect -T fields "${fields[@]}" "$cap")
-read -r p1_s _ < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
-read -r pf_s pf_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
-read -r d_s _ < <(run "tcpdump -n -r" tcpdump -n -r "$cap")
-read -r t_s t_m < <(run "tshark -T fields" tshark -n -r "$cap" -T fields "${fields[@]}")
-read -r tf_s _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / (b + 0.001)}'; }
+echo "capture: $cap ($(stat -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+read -r p_w p_c p_m < <(run "pktlab dissect -T fields (16 fields)" $bin dissect -T fields "${fields[@]}" "$cap")
+read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis" $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
+read -r a_w a_c a_m < <(run "pktlab dissect -T fields +analysis fields" $bin dissect -T fields "${afields[@]}" "$cap")
+read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
+read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
+read -r d_w d_c d_m < <(run "tcpdump -n -r" tcpdump -n -r "$cap")
+read -r t_w t_c t_m < <(run "tshark -T fields (16 fields)" tshark -n -r "$cap" -T fields "${fields[@]}")
+read -r tf_w tf_c _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / (b > 0 ? b : 0.001)}'; }
 mib() { awk -v k="$1" 'BEGIN{printf "%d", k/1024}'; }
 echo
-echo "dissect -T fields: $(ratio "$t_s" "$p_s")x faster than tshark (target >= 30x), $(ratio "$d_s" "$p_s")x tcpdump -n -r (target > 1x); peak $(mib "$p_m") MiB (target < 100)"
-echo "dissect -Y filter: $(ratio "$tf_s" "$pf_s")x faster than tshark -Y (target >= 30x); peak $(mib "$pf_m") MiB"
-echo "summary lines:     $(ratio "$d_s" "$p1_s")x tcpdump -n -r"
+echo "dissect -T fields: $(ratio "$t_w" "$p_w")x faster than tshark (cpu $(ratio "$t_c" "$p_c")x; target >= 30x), $(ratio "$d_w" "$p_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$p_c")x; target > 1x); peak $(mib "$p_m") MiB (target < 100; tshark $(mib "$t_m") MiB, tcpdump $(mib "$d_m") MiB)"
+echo "dissect -Y filter: $(ratio "$tf_w" "$f_w")x faster than tshark -Y (cpu $(ratio "$tf_c" "$f_c")x; target >= 30x); peak $(mib "$f_m") MiB"
+echo "analysis pass:     $(ratio "$a_w" "$n_w")x plain dissection of the same fields (cpu $(ratio "$a_c" "$n_c")x; target <= 2x); peak $(mib "$a_m") MiB"
+echo "summary lines:     $(ratio "$d_w" "$s_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$s_c")x); peak $(mib "$s_m") MiB"

@@ -30,7 +30,7 @@ impl Table {
     }
 }
 
-fn cell<'a>(row: &'a [String], i: usize) -> &'a str {
+fn cell(row: &[String], i: usize) -> &str {
     row.get(i).map(String::as_str).unwrap_or("")
 }
 
@@ -179,7 +179,7 @@ fn check_capture(oracle: &Path, analysis: &Path, flags: &Path, score: &mut Score
     }
     score.cells += cells;
     score.cells_ok += ok;
-    if let Some(text) = std::fs::read_to_string(flags).ok() {
+    if let Ok(text) = std::fs::read_to_string(flags) {
         for line in text.lines() {
             let (flag, frames) = line.split_once('\t').unwrap_or((line, ""));
             let Some(i) = FLAG_NAMES.iter().position(|(n, _)| *n == flag) else { continue };

@@ -117,7 +117,15 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
         match layer.proto {
             "ip" | "ipv6" => {
                 let (mut src, mut dst) = (None, None);
+                // A type 0 routing header with segments left sends the packet on to its
+                // last address, which tshark takes as the destination of the conversation.
+                let (mut segleft, mut route_last) = (0u64, None);
                 for f in fields {
+                    if f.def.abbrev == "ipv6.routing.segleft"
+                        && let Value::UInt(n) = f.value
+                    {
+                        segleft = n;
+                    }
                     let a = match f.value {
                         Value::Ipv4(a) => IpAddr::V4(Ipv4Addr::from(a)),
                         Value::Ipv6(a) => IpAddr::V6(Ipv6Addr::from(a)),
@@ -126,8 +134,12 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
                     match f.def.abbrev {
                         "ip.src" | "ipv6.src" if src.is_none() => src = Some(a),
                         "ip.dst" | "ipv6.dst" if dst.is_none() => dst = Some(a),
+                        "ipv6.routing.src.addr" => route_last = Some(a),
                         _ => {}
                     }
+                }
+                if segleft > 0 && route_last.is_some() {
+                    dst = route_last;
                 }
                 if let (Some(s), Some(t)) = (src, dst) {
                     addrs = Some((s, t));

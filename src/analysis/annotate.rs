@@ -146,11 +146,10 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
         }
     }
     for e in &mut d.experts {
-        if let Some(fi) = e.field.as_mut() {
-            if *fi >= at {
+        if let Some(fi) = e.field.as_mut()
+            && *fi >= at {
                 *fi += n;
             }
-        }
     }
 }
 

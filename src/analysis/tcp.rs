@@ -505,8 +505,8 @@ fn analyze_sequence_number(conv: &mut Conv, fwd: usize, frame: u64, ts: i64, seg
         ta.rtt = rtt;
     }
 
-    if seglen != 0 && f.valid_bif {
-        if let Some(first) = f.segments.first() {
+    if seglen != 0 && f.valid_bif
+        && let Some(first) = f.segments.first() {
             let base = f.base_seq;
             let (mut lo, mut hi) = (first.seq.wrapping_sub(base), first.nextseq.wrapping_sub(base));
             for u in &f.segments {
@@ -531,7 +531,6 @@ fn analyze_sequence_number(conv: &mut Conv, fwd: usize, frame: u64, ts: i64, seg
             ta.exists = true;
             ta.push_bytes_sent = f.push_bytes_sent;
         }
-    }
 }
 
 /// Decides whether a segment that carries data (or SYN/FIN) repeats earlier sequence space,

@@ -196,7 +196,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     }
     let limit = args.count.unwrap_or(u64::MAX);
     let tags = !args.no_osi_tags;
-    let opts = LoopOpts { analysis: !args.no_analysis };
+    let opts = LoopOpts { analysis: !args.no_analysis && needs_analysis(mode, &cols, args.filter.as_deref()) };
     let outcome = frames::for_each(&args.file, opts, |f| {
         if f.meta.number > limit {
             return Ok(ControlFlow::Break(()));
@@ -243,6 +243,27 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the output depends on the conversation analysis: the text and JSON outputs always
+/// do (relative numbers in Info, tcp.stream in the tree); `-T fields` and `-Y` only when they
+/// name a field the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`, …) or `_ws.expert`.
+/// Skipping it otherwise changes no printed byte and saves its time.
+fn needs_analysis(mode: OutFormat, cols: &[Col], filter: Option<&str>) -> bool {
+    if mode != OutFormat::Fields {
+        return true;
+    }
+    let is_analysis = |name: &str| name.starts_with("tcp.analysis") || pktlab::analysis::fields().any(|d| d.abbrev == name);
+    let col_needs = cols.iter().any(|c| match c {
+        Col::Field(def) => is_analysis(def.abbrev),
+        Col::Proto(p) => p == "tcp" || p == "udp",
+        Col::Expert | Col::Malformed => true,
+    });
+    let filter_needs = filter.is_some_and(|text| {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
+            .any(|word| is_analysis(word) || word.starts_with("_ws.expert") || word.starts_with("_ws.malformed"))
+    });
+    col_needs || filter_needs
 }
 
 fn layer_label(d: &Dissection, li: usize, out: &mut String) {

@@ -3,47 +3,10 @@
 
 use pktlab::dissect::{Base, Dissection, Expert, Field, FieldType, Severity, Value};
 use std::fmt::Write as _;
-use std::net::Ipv6Addr;
 
-/// A field's `-T fields` cell (one occurrence).
+/// A field's `-T fields` cell (one occurrence), as the dissector's formatter prints it.
 pub fn cell(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
-    let def = f.def;
-    match (&f.value, def.ftype) {
-        (_, FieldType::None) | (Value::None, _) => {
-            let bytes = d.field_bytes(frame, f);
-            if f.len == 0 || bytes.is_empty() {
-                out.push('1');
-            } else {
-                hex(bytes, out);
-            }
-        }
-        (Value::Bool(b), _) => out.push(if *b { '1' } else { '0' }),
-        (Value::UInt(n), t) => uint(*n, t, def.base, out),
-        (Value::Int(n), _) => {
-            let _ = write!(out, "{n}");
-        }
-        (Value::Float(x), _) => {
-            let _ = write!(out, "{x}");
-        }
-        (Value::Ipv4(a), _) => {
-            let _ = write!(out, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
-        }
-        (Value::Ipv6(a), _) => {
-            let _ = write!(out, "{}", Ipv6Addr::from(*a));
-        }
-        (Value::Ether(a), _) => ether(a, out),
-        (Value::Bytes, FieldType::Str) => out.push_str(&String::from_utf8_lossy(d.field_bytes(frame, f))),
-        (Value::Bytes, _) => hex(d.field_bytes(frame, f), out),
-        (Value::Str(s), _) => out.push_str(s),
-        (Value::Time(t), _) => {
-            if def.abbrev.ends_with("time_epoch") {
-                let _ = write!(out, "{t}");
-            } else {
-                abs_time(t.secs, t.nanos, out);
-            }
-        }
-        (Value::Duration(ns), _) => out.push_str(&super::frames::secs(*ns as i128, 9)),
-    }
+    pktlab::dissect::format::write_cell(out, d, frame, f);
 }
 
 fn uint(n: u64, t: FieldType, base: Base, out: &mut String) {
@@ -56,25 +19,6 @@ fn uint(n: u64, t: FieldType, base: Base, out: &mut String) {
             let _ = write!(out, "{n}");
         }
     }
-}
-
-pub fn hex(bytes: &[u8], out: &mut String) {
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-}
-
-fn ether(a: &[u8; 6], out: &mut String) {
-    let _ = write!(out, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-/// `Jan  7, 2010 19:38:34.341715000 UTC` (frame.time, in UTC).
-pub fn abs_time(secs: i64, nanos: u32, out: &mut String) {
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil(secs);
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = MONTHS.get((month - 1) as usize).copied().unwrap_or("???");
-    let _ = write!(out, "{m} {day:>2}, {year} {:02}:{:02}:{:02}.{nanos:09} UTC", rem / 3600, rem % 3600 / 60, rem % 60);
 }
 
 /// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
@@ -240,12 +184,5 @@ mod tests {
         s.clear();
         bit_pattern(0xf0, 0x40, 8, &mut s);
         assert_eq!(s, "0100 ....");
-    }
-
-    #[test]
-    fn absolute_time_like_tshark() {
-        let mut s = String::new();
-        abs_time(1_262_893_114, 341_715_000, &mut s);
-        assert_eq!(s, "Jan  7, 2010 19:38:34.341715000 UTC");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::frames::{self, LoopOpts};
 use pktlab::analysis::TransportVerdict;
-use pktlab::analysis::conv::{ConvTable, Proto};
+use pktlab::analysis::conv::{ConvTable, Proto, size};
 use pktlab::dissect::{Dissection, Severity, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -81,12 +81,48 @@ pub fn conv(path: &Path, tcp: bool, udp: bool) -> anyhow::Result<Report> {
     })?;
     let mut s = String::new();
     if udp {
-        s.push_str(&table.render(Proto::Udp));
+        conv_text(&table, Proto::Udp, &mut s);
     }
     if tcp {
-        s.push_str(&table.render(Proto::Tcp));
+        conv_text(&table, Proto::Tcp, &mut s);
     }
     Ok((s, out.error))
+}
+
+/// tshark's `printf("%14.9f")` of a relative time it holds as seconds + nanoseconds and turns
+/// into a double (hence `183109031.969092011` for …969092000 ns).
+fn nstime_secs(ns: i64) -> f64 {
+    ns.div_euclid(1_000_000_000) as f64 + ns.rem_euclid(1_000_000_000) as f64 / 1e9
+}
+
+/// One conversation table exactly as tshark 4.0's `-z conv,tcp` / `-z conv,udp` prints it.
+fn conv_text(table: &ConvTable, proto: Proto, s: &mut String) {
+    let title = match proto {
+        Proto::Tcp => "TCP",
+        Proto::Udp => "UDP",
+    };
+    let rule = "=".repeat(80);
+    let _ = writeln!(s, "{rule}\n{title} Conversations\nFilter:<No Filter>");
+    let _ = writeln!(s, "{:59}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |", "");
+    let _ = writeln!(s, "{:59}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |", "");
+    let start = table.capture_start.unwrap_or(0);
+    for r in table.sorted(proto) {
+        let _ = writeln!(
+            s,
+            "{:<26} <-> {:<26}  {:>6} {:<9}  {:>6} {:<9}  {:>6} {:<9}  {:>14.9}   {:>12.4}",
+            endpoint(r.a),
+            endpoint(r.b),
+            r.frames_ba,
+            size(r.bytes_ba),
+            r.frames_ab,
+            size(r.bytes_ab),
+            r.frames(),
+            size(r.bytes()),
+            nstime_secs(r.first_ts - start),
+            nstime_secs(r.last_ts - r.first_ts),
+        );
+    }
+    let _ = writeln!(s, "{rule}");
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -242,8 +278,9 @@ pub fn udp_flows(path: &Path) -> anyhow::Result<Report> {
     Ok((s, out.error))
 }
 
+/// `address:port` as tshark's conversation table and this file's tables write it.
 fn endpoint((ip, port): (IpAddr, u16)) -> String {
-    if ip.is_ipv6() { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") }
+    format!("{ip}:{port}")
 }
 
 #[derive(Default)]

@@ -18,9 +18,11 @@ pub static ARP_SRC_HW: FieldDef = FieldDef::new("arp.src.hw", "Sender hardware a
 pub static ARP_SRC_PROTO: FieldDef = FieldDef::new("arp.src.proto", "Sender protocol address", FieldType::Bytes, Base::None);
 pub static ARP_DST_HW: FieldDef = FieldDef::new("arp.dst.hw", "Target hardware address", FieldType::Bytes, Base::None);
 pub static ARP_DST_PROTO: FieldDef = FieldDef::new("arp.dst.proto", "Target protocol address", FieldType::Bytes, Base::None);
+pub static ARP_ISANNOUNCEMENT: FieldDef = FieldDef::new("arp.isannouncement", "Is announcement", FieldType::Bool, Base::None);
+pub static ARP_ISPROBE: FieldDef = FieldDef::new("arp.isprobe", "Is probe", FieldType::Bool, Base::None);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ARP_HW_TYPE, &ARP_PROTO_TYPE, &ARP_HW_SIZE, &ARP_PROTO_SIZE, &ARP_OPCODE, &ARP_ISGRATUITOUS, &ARP_SRC_HW_MAC, &ARP_SRC_PROTO_IPV4, &ARP_DST_HW_MAC, &ARP_DST_PROTO_IPV4, &ARP_SRC_HW, &ARP_SRC_PROTO, &ARP_DST_HW, &ARP_DST_PROTO];
+pub static FIELDS: &[&FieldDef] = &[&ARP_HW_TYPE, &ARP_PROTO_TYPE, &ARP_HW_SIZE, &ARP_PROTO_SIZE, &ARP_OPCODE, &ARP_ISGRATUITOUS, &ARP_ISANNOUNCEMENT, &ARP_ISPROBE, &ARP_SRC_HW_MAC, &ARP_SRC_PROTO_IPV4, &ARP_DST_HW_MAC, &ARP_DST_PROTO_IPV4, &ARP_SRC_HW, &ARP_SRC_PROTO, &ARP_DST_HW, &ARP_DST_PROTO];
 
 pub fn opcode_name(op: u64) -> Option<&'static str> {
     Some(match op {
@@ -67,8 +69,16 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             return off + total;
         };
         let grat = s_ip == t_ip;
+        let announce = grat && op == 1 && t_mac == [0; 6];
+        let probe = op == 1 && s_ip == [0; 4] && t_mac == [0; 6];
         if grat {
             cx.add_gen(&ARP_ISGRATUITOUS, off, 0, Value::Bool(true));
+        }
+        if announce {
+            cx.add_gen(&ARP_ISANNOUNCEMENT, off, 0, Value::Bool(true));
+        }
+        if probe {
+            cx.add_gen(&ARP_ISPROBE, off, 0, Value::Bool(true));
         }
         cx.add(&ARP_SRC_HW_MAC, sha, 6, Value::Ether(s_mac));
         cx.add(&ARP_SRC_PROTO_IPV4, spa, 4, Value::Ipv4(s_ip));
@@ -78,6 +88,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             let info = &mut cx.out.info;
             info.clear();
             match op {
+                1 if announce => {
+                    info.push_str("ARP Announcement for ");
+                    super::push_ipv4(info, s_ip);
+                }
+                1 if probe => {
+                    info.push_str("Who has ");
+                    super::push_ipv4(info, t_ip);
+                    info.push_str("? (ARP Probe)");
+                }
                 1 if grat => {
                     info.push_str("Gratuitous ARP for ");
                     super::push_ipv4(info, s_ip);
@@ -88,6 +107,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                     super::push_ipv4(info, t_ip);
                     info.push_str("? Tell ");
                     super::push_ipv4(info, s_ip);
+                }
+                2 if grat => {
+                    info.push_str("Gratuitous ARP for ");
+                    super::push_ipv4(info, s_ip);
+                    info.push_str(" (Reply)");
                 }
                 2 => {
                     super::push_ipv4(info, s_ip);

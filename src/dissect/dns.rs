@@ -44,8 +44,20 @@ pub static DNS_MX_MAIL_EXCHANGE: FieldDef = FieldDef::new("dns.mx.mail_exchange"
 pub static DNS_TXT: FieldDef = FieldDef::new("dns.txt", "TXT", FieldType::Str, Base::None);
 pub static DNS_DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Bytes, Base::None);
 
+pub static DNS_SOA_MNAME: FieldDef = FieldDef::new("dns.soa.mname", "Primary name server", FieldType::Str, Base::None);
+pub static DNS_SOA_RNAME: FieldDef = FieldDef::new("dns.soa.rname", "Responsible authority's mailbox", FieldType::Str, Base::None);
+pub static DNS_SOA_SERIAL_NUMBER: FieldDef = FieldDef::new("dns.soa.serial_number", "Serial Number", FieldType::U32, Base::Dec);
+pub static DNS_SOA_REFRESH_INTERVAL: FieldDef = FieldDef::new("dns.soa.refresh_interval", "Refresh Interval", FieldType::U32, Base::Dec);
+pub static DNS_SOA_RETRY_INTERVAL: FieldDef = FieldDef::new("dns.soa.retry_interval", "Retry Interval", FieldType::U32, Base::Dec);
+pub static DNS_SOA_EXPIRE_LIMIT: FieldDef = FieldDef::new("dns.soa.expire_limit", "Expire limit", FieldType::U32, Base::Dec);
+pub static DNS_SOA_MINIMUM_TTL: FieldDef = FieldDef::new("dns.soa.minimum_ttl", "Minimum TTL", FieldType::U32, Base::Dec);
+pub static DNS_SRV_PRIORITY: FieldDef = FieldDef::new("dns.srv.priority", "Priority", FieldType::U16, Base::Dec);
+pub static DNS_SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", FieldType::U16, Base::Dec);
+pub static DNS_SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16, Base::Dec);
+pub static DNS_SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::Str, Base::None);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA];
+pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -173,7 +185,27 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     if outer {
         cx.set_protocol(if mdns { "MDNS" } else { "DNS" });
         cx.out.info.clear();
-        let _ = write!(cx.out.info, "Standard query{} 0x{id:04x}", if response { " response" } else { "" });
+        let op = match (flags >> 11) & 0xf {
+            0 => "Standard query",
+            1 => "Inverse query",
+            2 => "Server status request",
+            4 => "Zone change notification",
+            5 => "Dynamic update",
+            _ => "Unknown operation",
+        };
+        let _ = write!(cx.out.info, "{op}{} 0x{id:04x}", if response { " response" } else { "" });
+        if response {
+            let rcode = match flags & 0xf {
+                0 => "",
+                1 => " Format error",
+                2 => " Server failure",
+                3 => " No such name",
+                4 => " Not implemented",
+                5 => " Refused",
+                _ => " Unknown error",
+            };
+            cx.out.info.push_str(rcode);
+        }
     }
     let mut p = 12usize;
     // Questions.
@@ -231,7 +263,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
             cx.malformed();
             return true;
         }
-        if outer && t != 41 {
+        if outer {
             let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
         }
         match (t, rdlen) {
@@ -274,6 +306,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                     cx.add(&DNS_MX_MAIL_EXCHANGE, base + rdo + 2, rdlen - 2, Value::Str(target.into_boxed_str()));
                 }
             }
+            (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
+            (33, _) if rdlen >= 7 => {
+                let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
+                let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];
+                for (i, d) in defs.into_iter().enumerate() {
+                    cx.add(d, base + rdo + 2 * i, 2, Value::UInt(v[i].unwrap_or(0) as u64));
+                }
+                if let Some((target, _, _)) = name(msg, rdo + 6) {
+                    if outer {
+                        let _ = write!(cx.out.info, " {} {} {} {target}", v[0].unwrap_or(0), v[1].unwrap_or(0), v[2].unwrap_or(0));
+                    }
+                    cx.add(&DNS_SRV_TARGET, base + rdo + 6, rdlen - 6, Value::Str(target.into_boxed_str()));
+                }
+            }
             _ => {
                 if rdlen > 0 {
                     cx.add(&DNS_DATA, base + rdo, rdlen, Value::Bytes);
@@ -286,6 +332,27 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     let _ = &mut o;
     cx.close(li);
     true
+}
+
+/// SOA record data: two names and five numbers.
+fn soa(cx: &mut Ctx, msg: &[u8], base: usize, rdo: usize, rdlen: usize, outer: bool) {
+    let Some((mname, mused, _)) = name(msg, rdo) else { return };
+    if outer {
+        let _ = write!(cx.out.info, " {mname}");
+    }
+    cx.add(&DNS_SOA_MNAME, base + rdo, mused, Value::Str(mname.into_boxed_str()));
+    let Some((rname, rused, _)) = name(msg, rdo + mused) else { return };
+    cx.add(&DNS_SOA_RNAME, base + rdo + mused, rused, Value::Str(rname.into_boxed_str()));
+    let mut p = rdo + mused + rused;
+    let defs = [&DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL];
+    for d in defs {
+        if p + 4 > rdo + rdlen {
+            return;
+        }
+        let Some(v) = rd::u32(msg, p) else { return };
+        cx.add(d, base + p, 4, Value::UInt(v as u64));
+        p += 4;
+    }
 }
 
 /// Whether the transport layer just before is on the mDNS port.

@@ -115,6 +115,10 @@ pub fn cells(d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence)
 
 /// As [`cells`], appending to `out` and joining occurrences with `aggregator`.
 pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence, aggregator: char) {
+    if let Some(pseudo) = abbrev.strip_prefix("_ws.") {
+        write_ws(out, d, pseudo);
+        return;
+    }
     let mut it = d.fields.iter().filter(|f| f.def.abbrev == abbrev);
     match occurrence {
         Occurrence::First => {
@@ -123,7 +127,7 @@ pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str,
             }
         }
         Occurrence::Last => {
-            if let Some(f) = it.last() {
+            if let Some(f) = it.next_back() {
                 write_cell(out, d, frame, f);
             }
         }
@@ -135,5 +139,46 @@ pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str,
                 write_cell(out, d, frame, f);
             }
         }
+    }
+}
+
+/// tshark's expert-info group for an expert key.
+pub fn expert_group(key: &str) -> &'static str {
+    if key.starts_with("malformed") {
+        "Malformed"
+    } else if key.contains("checksum") {
+        "Checksum"
+    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") {
+        "Sequence"
+    } else {
+        "Protocol"
+    }
+}
+
+/// tshark's name for a severity.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Chat => "Chat",
+        Severity::Note => "Note",
+        Severity::Warn => "Warning",
+        Severity::Error => "Error",
+    }
+}
+
+/// `_ws.malformed` (the frame is malformed) and `_ws.expert` (its first expert item, as
+/// `Expert Info (Severity/Group): message`).
+fn write_ws(out: &mut String, d: &Dissection, name: &str) {
+    match name {
+        "malformed" => {
+            if d.is_malformed() {
+                let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
+            }
+        }
+        "expert" => {
+            if let Some(e) = d.experts.first() {
+                let _ = write!(out, "Expert Info ({}/{}): {}", severity_name(e.severity), expert_group(e.key), e.message);
+            }
+        }
+        _ => {}
     }
 }

@@ -25,8 +25,10 @@ pub static ICMP_TRANSMIT_TIMESTAMP: FieldDef = FieldDef::new("icmp.transmit_time
 pub static ICMP_ADDRESS_MASK: FieldDef = FieldDef::new("icmp.address_mask", "Address Mask", FieldType::Ipv4, Base::None);
 pub static ICMP_DATA_TIME: FieldDef = FieldDef::new("icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime, Base::None);
 
+pub static ICMP_LENGTH_ORIGINAL_DATAGRAM: FieldDef = FieldDef::new("icmp.length.original_datagram", "Length of original datagram", FieldType::U8, Base::Dec);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME];
+pub static FIELDS: &[&FieldDef] = &[&ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_LENGTH_ORIGINAL_DATAGRAM, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -100,9 +102,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {
-            Some(n) => cx.out.info.push_str(n),
+            Some(n) => {
+                let _ = write!(cx.out.info, "{n:<20}");
+            }
             None => {
-                let _ = write!(cx.out.info, "Unknown ICMP (obsolete or malformed?) type {t}");
+                let _ = write!(cx.out.info, "{:<20}", "Unknown ICMP (obsolete or malformed?)");
             }
         }
     }
@@ -120,11 +124,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             cx.add(&ICMP_SEQ_LE, b + 2, 2, Value::UInt(seq.swap_bytes() as u64));
             cx.close(li);
             if outer {
-                let _ = write!(cx.out.info, "  id=0x{id:04x}, seq={seq}/{}", seq.swap_bytes());
+                let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}/{}, ttl={}", seq.swap_bytes(), cx.hop_limit);
+                if let Some((src, dst)) = cx.net {
+                    if t == 8 {
+                        cx.echo.request(src, dst, id, seq, cx.frame_number);
+                    } else if let Some(req) = cx.echo.reply(src, dst, id, seq) {
+                        let _ = write!(cx.out.info, " (request in {req})");
+                    }
+                }
             }
             super::data::dissect(cx, data, b + 4, end);
         }
         3 | 4 | 5 | 11 | 12 => {
+            let mut rfc4884 = None;
             if data.len() < b + 4 {
                 cx.close(li);
                 cx.short(data, b, 4);
@@ -135,6 +147,16 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                     cx.add(&ICMP_UNUSED, b, 2, Value::Bytes);
                     let mtu = rd::u16(data, b + 2).unwrap_or(0);
                     cx.add(&ICMP_MTU, b + 2, 2, Value::UInt(mtu as u64));
+                }
+                3 | 11 | 12 if rd::u8(data, b + 1).unwrap_or(0) != 0 => {
+                    // RFC 4884: a length (in 32-bit words) of the quoted datagram, after
+                    // which ICMP extension objects follow.
+                    let words = rd::u8(data, b + 1).unwrap_or(0) as usize;
+                    cx.add(&ICMP_UNUSED, b, 1, Value::Bytes);
+                    cx.add(&ICMP_LENGTH, b + 1, 1, Value::UInt(words as u64));
+                    cx.add_gen(&ICMP_LENGTH_ORIGINAL_DATAGRAM, b + 1, 1, Value::UInt(words as u64 * 4));
+                    cx.add(&ICMP_UNUSED, b + 2, 2, Value::Bytes);
+                    rfc4884 = Some(b + 4 + words * 4);
                 }
                 5 => {
                     let gw = rd::arr::<4>(data, b).unwrap_or_default();
@@ -161,12 +183,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             }
             if end > b + 4 && outer {
                 // The quoted datagram: its own length may claim more than was quoted.
-                let quoted = data.get(..end.min(data.len())).unwrap_or(data);
+                let qend = rfc4884.unwrap_or(end).min(end);
+                let quoted = data.get(..qend.min(data.len())).unwrap_or(data);
                 cx.in_error += 1;
                 super::ipv4::dissect(cx, quoted, b + 4);
                 cx.in_error -= 1;
             } else {
                 super::data::dissect(cx, data, b + 4, end);
+            }
+            // The extension structure's 4-byte header must follow the quoted datagram.
+            if let Some(ext) = rfc4884
+                && ext + 4 > end
+            {
+                cx.malformed();
             }
         }
         13 | 14 => {

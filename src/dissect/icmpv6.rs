@@ -84,6 +84,23 @@ pub fn type_name(t: u64) -> Option<&'static str> {
     })
 }
 
+/// The first source (1) or target (2) link-layer address option that holds an Ethernet
+/// address, for the Info column.
+fn lla(data: &[u8], mut o: usize, end: usize, kind: u8) -> Option<[u8; 6]> {
+    while o + 2 <= end {
+        let t = rd::u8(data, o)?;
+        let len = rd::u8(data, o + 1)? as usize * 8;
+        if len == 0 {
+            return None;
+        }
+        if t == kind && len == 8 {
+            return rd::arr::<6>(data, o + 2);
+        }
+        o += len;
+    }
+    None
+}
+
 /// Neighbour-discovery options from `o` to `end`.
 fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
     while o + 2 <= end {
@@ -218,7 +235,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.add(&ICMPV6_ECHO_SEQUENCE_NUMBER, b + 2, 2, Value::UInt(seq as u64));
             cx.close(li);
             if outer {
-                let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}");
+                let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}, hop limit={}", cx.hop_limit);
+                if let Some((src, dst)) = cx.net {
+                    if t == 128 {
+                        cx.echo.request(src, dst, id ^ 0x8000, seq, cx.frame_number);
+                    } else if let Some(req) = cx.echo.reply(src, dst, id ^ 0x8000, seq) {
+                        let _ = write!(cx.out.info, " (request in {req})");
+                    }
+                }
             }
             super::data::dissect(cx, data, b + 4, end);
         }
@@ -276,6 +300,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 return;
             }
             cx.add(&ICMPV6_RESERVED, b, 4, Value::Bytes);
+            if outer && let Some(m) = lla(data, b + 4, end.min(data.len()), 1) {
+                cx.out.info.push_str(" from ");
+                super::push_ether(&mut cx.out.info, m);
+            }
             nd_options(cx, data, b + 4, end);
             cx.close(li);
         }
@@ -303,6 +331,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.add(&ICMPV6_ND_RA_ROUTER_LIFETIME, b + 2, 2, Value::UInt(lt as u64));
             cx.add(&ICMPV6_ND_RA_REACHABLE_TIME, b + 4, 4, Value::UInt(rt as u64));
             cx.add(&ICMPV6_ND_RA_RETRANS_TIMER, b + 8, 4, Value::UInt(rx as u64));
+            if outer && let Some(m) = lla(data, b + 12, end.min(data.len()), 1) {
+                cx.out.info.push_str(" from ");
+                super::push_ether(&mut cx.out.info, m);
+            }
             nd_options(cx, data, b + 12, end);
             cx.close(li);
         }
@@ -328,8 +360,25 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 cx.add(&ICMPV6_ND_NA_TARGET_ADDRESS, b + 4, 16, Value::Ipv6(target));
             }
             if outer {
-                cx.out.info.push_str(if t == 135 { " for " } else { " " });
-                super::push_ipv6(&mut cx.out.info, target);
+                let info = &mut cx.out.info;
+                info.push_str(if t == 135 { " for " } else { " " });
+                super::push_ipv6(info, target);
+                if t == 136 {
+                    let fl = rd::u32(data, b).unwrap_or(0);
+                    let names: Vec<&str> = [(0x8000_0000u32, "rtr"), (0x4000_0000, "sol"), (0x2000_0000, "ovr")]
+                        .iter()
+                        .filter(|(m, _)| fl & m != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    if !names.is_empty() {
+                        let _ = write!(info, " ({})", names.join(", "));
+                    }
+                }
+                let (kind, word) = if t == 135 { (1, " from ") } else { (2, " is at ") };
+                if let Some(m) = lla(data, b + 20, end.min(data.len()), kind) {
+                    info.push_str(word);
+                    super::push_ether(info, m);
+                }
             }
             nd_options(cx, data, b + 20, end);
             cx.close(li);

@@ -201,7 +201,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     cx.add(&IP_HDR_LEN, off, 1, Value::UInt(hlen as u64));
     if hlen < 20 {
-        cx.expert(Severity::Error, "ip.bogus_header_length", format!("Bogus IP header length ({hlen}, must be at least 20)"), None);
+        let msg = format!("Bogus IP header length ({hlen}, must be at least 20)");
+        if outer {
+            cx.out.info.clear();
+            cx.out.info.push_str(&msg);
+        }
+        cx.expert(Severity::Error, "ip.bogus_header_length", msg, None);
         cx.close(li);
         return data.len();
     }
@@ -219,7 +224,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             // TCP segmentation offload: the length is what the frame holds.
             ip_len = cx.reported.max(data.len()).saturating_sub(off);
         } else {
-            cx.expert(Severity::Error, "ip.bogus_ip_length", format!("Bogus IP length ({ip_len}, less than header length {hlen})"), Some(len_at));
+            let msg = format!("Bogus IP length ({ip_len}, less than header length {hlen})");
+            if outer {
+                cx.out.info.clear();
+                cx.out.info.push_str(&msg);
+            }
+            cx.expert(Severity::Error, "ip.bogus_ip_length", msg, Some(len_at));
             cx.close(li);
             return data.len();
         }
@@ -237,8 +247,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let frag = (fl & 0x1fff) as usize;
     cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
     let Some(ttl) = rd::u8(data, off + 8) else { return stop(cx, li, data, off + 8, 1) };
-    cx.add(&IP_TTL, off + 8, 1, Value::UInt(ttl as u64));
+    let ttl_at = cx.add(&IP_TTL, off + 8, 1, Value::UInt(ttl as u64));
     let Some(proto) = rd::u8(data, off + 9) else { return stop(cx, li, data, off + 9, 1) };
+    if let Some(d0) = rd::u8(data, off + 16) {
+        let lncb = d0 == 224 && rd::u16(data, off + 17) == Some(0) && rd::u8(data, off + 19).is_some();
+        if lncb && ttl != 1 {
+            cx.expert(
+                Severity::Note,
+                "ip.ttl.lncb",
+                "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)",
+                Some(ttl_at),
+            );
+        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != 103 && proto != 89 {
+            cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
+        }
+    }
     cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
     let Some(stored) = rd::u16(data, off + 10) else { return stop(cx, li, data, off + 10, 2) };
     let ck_at = cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64));
@@ -273,6 +296,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     if outer {
         cx.col_src = Addr::V4(src);
         cx.col_dst = Addr::V4(dst);
+        cx.hop_limit = ttl;
+        let (mut s16, mut d16) = ([0u8; 16], [0u8; 16]);
+        s16[..4].copy_from_slice(&src);
+        d16[..4].copy_from_slice(&dst);
+        cx.net = Some((s16, d16));
     }
     if hlen > 20 {
         if data.len() < off + hlen {
@@ -375,6 +403,13 @@ pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: 
         }
         41 => {
             super::ipv6::dissect(cx, data, off);
+        }
+        59 => {
+            if cx.in_error == 0 {
+                cx.out.info.clear();
+                cx.out.info.push_str("IPv6 no next header");
+            }
+            super::data::dissect(cx, data, off, end);
         }
         _ => {
             super::data::dissect(cx, data, off, end);

@@ -180,6 +180,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     if outer {
         cx.col_src = Addr::V6(src);
         cx.col_dst = Addr::V6(dst);
+        cx.hop_limit = hlim;
+        cx.net = Some((src, dst));
     }
     if let Some(s) = cx.summary(li) {
         s.push_str("Src: ");
@@ -190,7 +192,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     // TSO: a zero payload length means "what the frame holds".
     let plen = if plen == 0 && nxt != 0 { cx.reported.max(data.len()).saturating_sub(off + 40) } else { plen };
     let end = off + 40 + plen;
-    let pseudo = Pseudo::V6(src, dst);
+    let mut pseudo = Pseudo::V6(src, dst);
     let mut o = off + 40;
     let mut next = nxt;
     // Extension headers.
@@ -238,11 +240,22 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 if t == 0 {
                     cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
                     let mut a = o + 8;
+                    let mut last = None;
                     while a + 16 <= o + hl {
                         if let Some(addr) = rd::arr::<16>(data, a) {
                             cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
+                            last = Some(addr);
                         }
                         a += 16;
+                    }
+                    // The transport checksum covers the final destination, the route's last hop.
+                    if segleft > 0
+                        && let Some(final_dst) = last
+                    {
+                        pseudo = Pseudo::V6(src, final_dst);
+                        if outer {
+                            cx.col_dst = Addr::V6(final_dst);
+                        }
                     }
                 } else if hl > 4 {
                     cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);

@@ -26,6 +26,7 @@ pub mod reassembly;
 pub mod sll;
 pub mod tcp;
 pub mod tcp_options;
+pub mod teredo;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;
@@ -36,6 +37,27 @@ pub use model::*;
 #[derive(Default)]
 pub struct Dissector {
     pub(crate) reasm: reassembly::Reassembler,
+    /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
+    pub(crate) echo: EchoTable,
+}
+
+/// Echo requests by (addresses, identifier, sequence), bounded.
+#[derive(Default)]
+pub(crate) struct EchoTable {
+    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), u64>,
+}
+
+impl EchoTable {
+    pub fn request(&mut self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16, frame: u64) {
+        if self.map.len() >= 65536 {
+            self.map.clear();
+        }
+        self.map.insert((src, dst, id, seq), frame);
+    }
+    /// The request a reply from `src` to `dst` answers.
+    pub fn reply(&self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16) -> Option<u64> {
+        self.map.get(&(dst, src, id, seq)).copied()
+    }
 }
 
 impl Dissector {
@@ -46,6 +68,7 @@ impl Dissector {
     /// Forgets the fragment reassembly state (call when a new capture starts).
     pub fn reset(&mut self) {
         self.reasm = reassembly::Reassembler::default();
+        self.echo = EchoTable::default();
     }
 
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
@@ -58,6 +81,9 @@ impl Dissector {
             reported: meta.orig_len.max(data.len() as u32) as usize,
             protos: String::with_capacity(48),
             reasm: &mut self.reasm,
+            echo: &mut self.echo,
+            hop_limit: 0,
+            net: None,
             frame_number: meta.number,
             pending_sources: Vec::new(),
             in_error: 0,
@@ -85,6 +111,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         tcp_options::FIELDS,
         udp::FIELDS,
         vxlan::FIELDS,
+        teredo::FIELDS,
         dns::FIELDS,
         data::FIELDS,
     ]
@@ -113,6 +140,11 @@ pub(crate) struct Ctx<'a> {
     /// `frame.protocols`, built as layers open.
     pub protos: String,
     pub reasm: &'a mut reassembly::Reassembler,
+    pub echo: &'a mut EchoTable,
+    /// TTL / hop limit of the outermost IP header (ICMP's Info shows it).
+    pub hop_limit: u8,
+    /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).
+    pub net: Option<([u8; 16], [u8; 16])>,
     pub frame_number: u64,
     /// Reassembled buffers, pushed to `out.sources` when the frame is done.
     pub pending_sources: Vec<Vec<u8>>,
@@ -240,6 +272,9 @@ impl Ctx<'_> {
     pub fn short(&mut self, data: &[u8], offset: usize, len: usize) -> Short {
         let end = offset.saturating_add(len);
         if end > data.len() && end <= self.reported_for(data) {
+            if self.in_error == 0 && !self.out.info.ends_with(']') {
+                self.out.info.push_str("[Packet size limited during capture]");
+            }
             Short::Captured
         } else {
             self.malformed();
@@ -256,6 +291,7 @@ impl Ctx<'_> {
     pub fn malformed(&mut self) {
         if !self.out.is_malformed() {
             self.expert(Severity::Error, "malformed", "Malformed Packet (Exception occurred)", None);
+            self.out.info.push_str("[Malformed Packet]");
         }
     }
 

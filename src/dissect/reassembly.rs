@@ -81,15 +81,23 @@ impl Reassembler {
         }
         let p = self.pending.remove(&key)?;
         self.order.retain(|k| *k != key);
+        // As tshark: in offset order, each fragment contributes only the bytes past what the
+        // earlier ones covered; a fragment wholly covered contributes nothing and is not listed.
         let mut payload = vec![0u8; total];
         let mut parts = Vec::with_capacity(p.frags.len());
+        let mut dfpos = 0usize;
         for f in &p.frags {
-            let end = (f.offset + f.data.len()).min(total);
-            if f.offset < end
-                && let (Some(dst), Some(src)) = (payload.get_mut(f.offset..end), f.data.get(..end - f.offset))
+            let fend = (f.offset + f.data.len()).min(total);
+            if fend <= dfpos && !f.data.is_empty() {
+                continue;
+            }
+            let from = dfpos.max(f.offset);
+            if from < fend
+                && let (Some(dst), Some(src)) = (payload.get_mut(from..fend), f.data.get(from - f.offset..fend - f.offset))
             {
                 dst.copy_from_slice(src);
             }
+            dfpos = dfpos.max(fend);
             parts.push((f.frame, f.offset, f.data.len()));
         }
         Some(Reassembled { payload, parts })

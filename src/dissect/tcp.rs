@@ -96,7 +96,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
     if outer {
         cx.out.info.clear();
-        let _ = write!(cx.out.info, "{sport} → {dport} ");
+        let _ = write!(cx.out.info, "{sport} → {dport}");
     }
     // tshark reads the numbers, offset, flags and window before adding any of them.
     let (Some(seq), Some(ack), Some(offx), Some(win)) = (rd::u32(data, off + 4), rd::u32(data, off + 8), rd::u16(data, off + 12), rd::u16(data, off + 14)) else {
@@ -148,6 +148,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
     if outer {
         let info = &mut cx.out.info;
+        info.push(' ');
         push_flag_names(info, flags);
         let _ = write!(info, " Seq={seq}");
         if flags & 0x0010 != 0 {

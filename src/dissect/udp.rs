@@ -31,6 +31,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add(&UDP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
     cx.add_hidden(&UDP_PORT, off, 2, Value::UInt(sport as u64));
     cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    if outer {
+        cx.out.info.clear();
+        let _ = write!(cx.out.info, "{sport} → {dport}");
+    }
     let (Some(ulen), Some(stored)) = (rd::u16(data, off + 4), rd::u16(data, off + 6)) else {
         return stop(cx, li, data, off + 4, 4);
     };
@@ -40,8 +44,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         let _ = write!(s, "Src Port: {sport}, Dst Port: {dport}");
     }
     if outer {
-        cx.out.info.clear();
-        let _ = write!(cx.out.info, "{sport} → {dport} Len={}", ulen.saturating_sub(8));
+        let _ = write!(cx.out.info, " Len={}", ulen.saturating_sub(8));
     }
     let avail = end.saturating_sub(off);
     if ulen < 8 {
@@ -94,6 +97,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         return;
     }
     if port(4789) && super::vxlan::dissect(cx, data, pstart, pend) {
+        return;
+    }
+    if port(3544) && super::teredo::dissect(cx, data, pstart, pend) {
         return;
     }
     let _ = (lo, hi);

@@ -291,7 +291,7 @@ pub(crate) fn byte_string(w: &str) -> Option<Vec<u8>> {
             })
             .collect(),
         None => {
-            if w.is_empty() || w.len() % 2 != 0 || !w.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if w.is_empty() || !w.len().is_multiple_of(2) || !w.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return None;
             }
             (0..w.len()).step_by(2).map(|i| u8::from_str_radix(&w[i..i + 2], 16).ok()).collect()

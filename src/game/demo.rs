@@ -367,14 +367,13 @@ fn udp_server(shared: &Shared, sock: UdpSocket, tick: Duration, deadline: Instan
     let mut next_tick = Instant::now() + tick;
     let mut buf = [0u8; 2048];
     while !shared.stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-        if let Ok((n, from)) = sock.recv_from(&mut buf) {
-            if n >= 18 {
+        if let Ok((n, from)) = sock.recv_from(&mut buf)
+            && n >= 18 {
                 let player = u16::from_be_bytes([buf[8], buf[9]]);
                 let x = f32::from_be_bytes([buf[10], buf[11], buf[12], buf[13]]);
                 let y = f32::from_be_bytes([buf[14], buf[15], buf[16], buf[17]]);
                 players.insert(from, (player, x, y));
             }
-        }
         if Instant::now() < next_tick {
             continue;
         }
@@ -455,7 +454,7 @@ fn client(shared: &Arc<Shared>, id: u16, tcp: SocketAddrV4, udp: SocketAddrV4, t
         while u.recv_from(&mut buf).is_ok() {}
         // Chat about four times a second per client, cycling through the write shapes.
         let chat_every = (ticks_per_sec / 4).max(1);
-        if (t + u32::from(id)) % chat_every == 0 {
+        if (t + u32::from(id)).is_multiple_of(chat_every) {
             chats += 1;
             let n = chats;
             let text = |k: u32| format!("player{id:02}: gg #{k} at tick {t}").into_bytes();
@@ -466,7 +465,7 @@ fn client(shared: &Arc<Shared>, id: u16, tcp: SocketAddrV4, udp: SocketAddrV4, t
                 _ => send(shared, &stream, &[(CHAT, text(n))], Shape::SplitAt(HEADER_LEN + 7, "split_payload")),
             };
         }
-        if t % (2 * ticks_per_sec) == 0 {
+        if t.is_multiple_of(2 * ticks_per_sec) {
             let _ = send(shared, &stream, &[(HEARTBEAT, Vec::new())], Shape::Single);
         }
         next += tick;

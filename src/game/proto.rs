@@ -241,12 +241,11 @@ impl GameProto {
             Some(u) => Some(udp_layout(&cx, u)?),
             None => None,
         };
-        if let (Some(t), Some(u)) = (&tcp, &udp) {
-            if let Some(p) = t.ports.iter().find(|p| u.ports.contains(p)) {
+        if let (Some(t), Some(u)) = (&tcp, &udp)
+            && let Some(p) = t.ports.iter().find(|p| u.ports.contains(p)) {
                 let span = raw.udp.as_ref().map(|u| u.get_ref().ports.span()).unwrap_or(0..0);
                 return cx.err(span, format!("port {p} is listed for both tcp and udp; game ports must differ"));
             }
-        }
         Ok(GameProto {
             title: Box::leak(format!("Game protocol \"{name}\"").into_boxed_str()),
             column: Box::leak(name.to_uppercase().into_boxed_str()),

@@ -89,7 +89,7 @@ impl Backend for AfPacket {
                 for c in cmsgs {
                     match c {
                         ControlMessageOwned::ScmTimestampns(t) => {
-                            ts = Some(Timestamp { secs: t.tv_sec() as i64, nanos: t.tv_nsec() as u32 })
+                            ts = Some(Timestamp { secs: t.tv_sec(), nanos: t.tv_nsec() as u32 })
                         }
                         ControlMessageOwned::RxqOvfl(n) => self.kernel_drops = u64::from(n),
                         _ => {}

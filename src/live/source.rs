@@ -263,11 +263,10 @@ fn capture_loop(
         };
         counters.seen.fetch_add(1, Ordering::Relaxed);
         let data = &buf[..raw.caplen.min(buf.len())];
-        if let Some(f) = &filter {
-            if !f.matches(&frame_peek::peek(link_type, data)) {
+        if let Some(f) = &filter
+            && !f.matches(&frame_peek::peek(link_type, data)) {
                 continue;
             }
-        }
         counters.captured.fetch_add(1, Ordering::Relaxed);
         let frame = LiveFrame { data: data.to_vec(), orig_len: raw.orig_len, ts: raw.ts };
         match tx.try_send(frame) {

@@ -1,1 +1,91 @@
-//! The terminal UI. (Being written: see issue 4.)
+//! The terminal UI: packet list, detail tree grouped by OSI layer, hex view and a Korean
+//! explanation that follows the cursor (issue 4).
+//!
+//! One concern per file: [`app`] (state and `update(Action)`), [`keys`] (key → action
+//! tables), [`store`] (frame index, background loader/analysis/filter threads, dissection
+//! cache), [`verdicts`] (compact analysis storage), one file per screen region
+//! ([`packet_list`], [`tree`], [`hex`], [`explain_pane`], [`status`], [`filter_bar`], [`help`],
+//! [`stream_view`]), [`layout`] (sizes and `draw`), [`terminal`] (restore on every exit path),
+//! [`side_panel`] (the lesson pane's interface).
+
+pub mod app;
+pub mod explain_pane;
+pub mod filter_bar;
+pub mod help;
+pub mod hex;
+pub mod i18n;
+pub mod keys;
+pub mod layout;
+pub mod packet_list;
+pub mod side_panel;
+pub mod status;
+pub mod store;
+pub mod stream_view;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+pub mod tree;
+pub mod verdicts;
+
+pub use app::{Action, App, Focus, Mode};
+pub use side_panel::{PanelCommand, PanelOutcome, SidePanel};
+
+use crate::capture::CaptureFile;
+use crate::explain::Lang;
+use crossterm::event::{self, Event};
+use std::io;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Options of an interactive session.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub lang: Lang,
+    /// `PKTLAB_DEBUG_PANIC=1`: the hidden key (F12) panics on purpose.
+    pub debug_panic: bool,
+}
+
+/// Builds the app for `file` (loading starts in the background at once).
+pub fn new_app(file: CaptureFile, opts: &Options) -> App {
+    let name = file.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut app = App::new(store::Store::open(file), name, opts.lang, theme::Theme::from_env());
+    app.debug_panic = opts.debug_panic;
+    app
+}
+
+/// Runs the TUI on `app` until the user quits or a signal arrives; the terminal is restored
+/// on every way out.
+pub fn run_app(mut app: App) -> io::Result<()> {
+    let mut guard = terminal::enter()?;
+    let mut dirty = true;
+    loop {
+        if guard.signalled.load(Ordering::Relaxed) || app.quit {
+            break;
+        }
+        dirty |= app.tick();
+        if dirty {
+            guard.terminal.draw(|f| layout::draw(f, &mut app))?;
+            dirty = false;
+        }
+        let busy = !app.store.load.done || !app.store.analysis.done || app.store.filter.as_ref().is_some_and(|f| !f.progress.done);
+        let wait = Duration::from_millis(if busy { 20 } else { 200 });
+        if event::poll(wait)? {
+            match event::read()? {
+                Event::Key(k) => app.key(k),
+                Event::Mouse(m) => app.mouse(m),
+                Event::Resize(_, _) => {
+                    guard.terminal.autoresize()?;
+                }
+                _ => {}
+            }
+            dirty = true;
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Opens `file` in the TUI.
+pub fn run(file: CaptureFile, opts: &Options) -> io::Result<()> {
+    run_app(new_app(file, opts))
+}

@@ -1,0 +1,135 @@
+//! The explanation pane: Korean (or English) text about exactly what the tree cursor is on —
+//! the field, its value in this frame ([`explain::value_note`]), the expert items attached to
+//! it — or the protocol layer, or the OSI layer. Text is wrapped by display width.
+
+use super::app::{App, Focus};
+use super::text::wrap;
+use super::tree::{NodeRef, value_text};
+use crate::explain::{self, Lang};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+/// How a paragraph of the pane is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Title,
+    Facts,
+    Body,
+    Note,
+    Warn,
+    Missing,
+}
+
+/// The paragraphs explaining the selected node.
+pub fn paragraphs(app: &mut App) -> Vec<(Kind, String)> {
+    let lang = app.lang;
+    let l = app.labels();
+    let Some(node) = app.selected_node() else {
+        return vec![(Kind::Missing, l.no_frames.to_string())];
+    };
+    let Some((d, frame)) = app.detail() else { return Vec::new() };
+    let mut out = Vec::new();
+    let push_doc = |out: &mut Vec<(Kind, String)>, doc: Option<explain::Doc>| match doc {
+        Some(doc) => {
+            if !doc.title.is_empty() {
+                out.push((Kind::Title, doc.title));
+            }
+            out.push((Kind::Body, doc.body));
+            true
+        }
+        None => false,
+    };
+    match node {
+        NodeRef::Field(i) => {
+            let Some(f) = d.fields.get(i) else { return out };
+            out.push((Kind::Title, format!("{} ({})", f.def.name, f.def.abbrev)));
+            let v = value_text(d, frame, f);
+            let mut facts = String::new();
+            if !v.is_empty() {
+                facts.push_str(&format!("{}: {v}", l.value));
+            }
+            if f.len > 0 {
+                if !facts.is_empty() {
+                    facts.push('\n');
+                }
+                let unit = if lang == Lang::Ko { "바이트" } else { "bytes" };
+                facts.push_str(&format!("{}: {}–{} ({} {unit})", l.bytes_at, f.offset, f.offset + f.len - 1, f.len));
+            }
+            if !facts.is_empty() {
+                out.push((Kind::Facts, facts));
+            }
+            let had_doc = push_doc(&mut out, explain::field(f.def.abbrev, lang));
+            let note = explain::value_note(d, frame, i, lang);
+            let had_note = note.is_some();
+            if let Some(n) = note {
+                out.push((Kind::Note, n));
+            }
+            for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
+                out.push((Kind::Warn, format!("{}: {}", l.expert, e.message)));
+                push_doc(&mut out, explain::expert(e.key, lang));
+            }
+            if !had_doc && !had_note {
+                out.push((Kind::Missing, l.no_explanation.to_string()));
+            }
+        }
+        NodeRef::Layer(i) => {
+            let Some(layer) = d.layers.get(i) else { return out };
+            out.push((Kind::Title, format!("{} ({})", layer.title, layer.proto)));
+            if !layer.summary.is_empty() {
+                out.push((Kind::Facts, layer.summary.clone()));
+            }
+            if !push_doc(&mut out, explain::layer(layer.proto, lang)) {
+                out.push((Kind::Missing, l.no_explanation.to_string()));
+            }
+            // Frame-wide expert items without a field belong to the layer view.
+            for e in d.experts.iter().filter(|e| e.field.is_none()) {
+                out.push((Kind::Warn, format!("{}: {}", l.expert, e.message)));
+            }
+        }
+        NodeRef::Osi(o) => {
+            out.push((Kind::Title, super::i18n::osi_name(o, lang)));
+            if !push_doc(&mut out, explain::osi(o, lang)) {
+                out.push((Kind::Missing, l.no_explanation.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Draws the explanation, scrolled by `app.explain_scroll` lines.
+pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
+    app.regions.explain = area;
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let theme = app.theme;
+    let paras = paragraphs(app);
+    let mut lines: Vec<(Style, String)> = Vec::new();
+    for (k, text) in paras {
+        let style = match k {
+            Kind::Title => theme.header(),
+            Kind::Facts => theme.dim(),
+            Kind::Body => Style::default(),
+            Kind::Note => theme.ok(),
+            Kind::Warn => theme.severity(crate::dissect::Severity::Warn),
+            Kind::Missing => theme.dim(),
+        };
+        if !lines.is_empty() {
+            lines.push((style, String::new()));
+        }
+        for l in wrap(&text, area.width as usize) {
+            lines.push((style, l));
+        }
+    }
+    let max = lines.len().saturating_sub(area.height as usize);
+    app.explain_scroll = app.explain_scroll.min(max);
+    for (row, (style, l)) in lines.iter().skip(app.explain_scroll).take(area.height as usize).enumerate() {
+        buf.set_stringn(area.x, area.y + row as u16, l, area.width as usize, *style);
+    }
+    if app.focus == Focus::Explain && max > 0 {
+        let mark = format!("{}/{}", app.explain_scroll + 1, max + 1);
+        let x = area.x + area.width.saturating_sub(mark.len() as u16);
+        buf.set_stringn(x, area.y + area.height - 1, mark, area.width as usize, theme.dim());
+    }
+}

@@ -1,0 +1,117 @@
+//! Key → [`Action`] tables, one per mode. Nothing here changes state; `App::update` does.
+
+use super::app::{Action, Mode};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+/// Keys of the normal (browsing) mode. Modifiers must match exactly, except that SHIFT is
+/// ignored for printable characters (terminals report `G` with or without it).
+const NORMAL: &[(KeyCode, KeyModifiers, Action)] = &[
+    (KeyCode::Up, NONE, Action::Up),
+    (KeyCode::Char('k'), NONE, Action::Up),
+    (KeyCode::Down, NONE, Action::Down),
+    (KeyCode::Char('j'), NONE, Action::Down),
+    (KeyCode::Left, NONE, Action::Left),
+    (KeyCode::Char('h'), NONE, Action::Left),
+    (KeyCode::Right, NONE, Action::Right),
+    (KeyCode::Char('l'), NONE, Action::Right),
+    (KeyCode::PageUp, NONE, Action::PageUp),
+    (KeyCode::PageDown, NONE, Action::PageDown),
+    (KeyCode::Char('b'), CTRL, Action::PageUp),
+    (KeyCode::Char('f'), CTRL, Action::PageDown),
+    (KeyCode::Home, NONE, Action::Top),
+    (KeyCode::Char('g'), NONE, Action::Top),
+    (KeyCode::End, NONE, Action::Bottom),
+    (KeyCode::Char('G'), NONE, Action::Bottom),
+    (KeyCode::Tab, NONE, Action::FocusNext),
+    (KeyCode::BackTab, NONE, Action::FocusPrev),
+    (KeyCode::BackTab, SHIFT, Action::FocusPrev),
+    (KeyCode::Enter, NONE, Action::Toggle),
+    (KeyCode::Char(' '), NONE, Action::Toggle),
+    (KeyCode::Char('/'), NONE, Action::StartFilter),
+    (KeyCode::Char(':'), NONE, Action::StartGoto),
+    (KeyCode::Char('n'), NONE, Action::NextMatch),
+    (KeyCode::Char('N'), NONE, Action::PrevMatch),
+    (KeyCode::Char('f'), NONE, Action::ToggleMarkMode),
+    (KeyCode::Char('L'), NONE, Action::Ladder),
+    (KeyCode::Char('?'), NONE, Action::Help),
+    (KeyCode::F(1), NONE, Action::Help),
+    (KeyCode::Char('q'), NONE, Action::Quit),
+    (KeyCode::Char('c'), CTRL, Action::Quit),
+    (KeyCode::Esc, NONE, Action::Cancel),
+];
+
+/// The hidden key that panics on purpose when `PKTLAB_DEBUG_PANIC=1` (terminal-restore tests).
+pub const DEBUG_PANIC_KEY: KeyCode = KeyCode::F(12);
+
+fn same_mods(code: KeyCode, want: KeyModifiers, got: KeyModifiers) -> bool {
+    match code {
+        KeyCode::Char(_) => (got - SHIFT) == want,
+        _ => got == want,
+    }
+}
+
+/// The action for `key` in `mode`, if any. `debug_panic` enables [`DEBUG_PANIC_KEY`].
+pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.code == KeyCode::Char('c') && key.modifiers == CTRL {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Filter | Mode::Goto => match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char('u') if key.modifiers == CTRL => Some(Action::ClearInput),
+            KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::Input(c)),
+            _ => None,
+        },
+        Mode::Help => Some(Action::Cancel),
+        Mode::Ladder => match key.code {
+            KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('L') => Some(Action::Cancel),
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::Enter => Some(Action::Submit),
+            _ => None,
+        },
+        Mode::Normal => {
+            if debug_panic && key.code == DEBUG_PANIC_KEY {
+                return Some(Action::DebugPanic);
+            }
+            NORMAL.iter().find(|(c, m, _)| *c == key.code && same_mods(*c, *m, key.modifiers)).map(|(_, _, a)| a.clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn normal_keys() {
+        let m = Mode::Normal;
+        assert_eq!(action_for(&m, k(KeyCode::Char('j'), NONE), false), Some(Action::Down));
+        assert_eq!(action_for(&m, k(KeyCode::Char('G'), SHIFT), false), Some(Action::Bottom));
+        assert_eq!(action_for(&m, k(KeyCode::Char('c'), CTRL), false), Some(Action::Quit));
+        assert_eq!(action_for(&m, k(KeyCode::F(12), NONE), false), None);
+        assert_eq!(action_for(&m, k(KeyCode::F(12), NONE), true), Some(Action::DebugPanic));
+    }
+
+    #[test]
+    fn text_modes_take_characters() {
+        assert_eq!(action_for(&Mode::Filter, k(KeyCode::Char('q'), NONE), false), Some(Action::Input('q')));
+        assert_eq!(action_for(&Mode::Goto, k(KeyCode::Enter, NONE), false), Some(Action::Submit));
+        assert_eq!(action_for(&Mode::Filter, k(KeyCode::Char('c'), CTRL), false), Some(Action::Quit));
+    }
+}

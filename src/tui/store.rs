@@ -1,0 +1,635 @@
+//! The frame store: a compact index of every frame, filled by a background loader thread,
+//! plus the background passes (TCP/UDP analysis, display filtering) and a small dissection
+//! cache for what the screen shows.
+//!
+//! Memory contract: packet bytes are never copied. The capture stays memory-mapped
+//! ([`CaptureFile`]); each frame costs one 32-byte [`FrameEntry`] (where its bytes lie in the
+//! map, lengths, time, link type), plus one compact analysis verdict per TCP/UDP layer
+//! ([`super::verdicts`], 72 bytes) once the analysis pass has run. A million frames therefore
+//! cost about 32 MiB of index and at most ~80 MiB of verdicts; the mapped file pages are the
+//! kernel's to evict.
+//!
+//! Threads: the loader walks the records once and sends index entries in batches (the first
+//! batch is small so the first screen appears at once); the analysis pass and each filter pass
+//! walk the records again on their own (re-walking a mapped file is faster than sharing the
+//! growing index across threads) and report through channels. The UI thread owns the store
+//! and only drains channels in [`Store::poll`]; nothing blocks drawing.
+
+use super::verdicts::Verdicts;
+use crate::analysis::{self, Analyzer};
+use crate::capture::follow::{End, Event, Follower, Step};
+use crate::capture::{CaptureFile, Record};
+use crate::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
+use crate::filter::Filter;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+/// `ts_nanos` value meaning "the record has no timestamp".
+const NO_TS: u32 = u32::MAX;
+/// `link_type` / `iface` value meaning "none".
+const NONE16: u16 = u16::MAX;
+
+/// Where one frame lives and its capture facts: 32 bytes, no packet bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameEntry {
+    /// Offset of the captured bytes in the file.
+    pub data_offset: u64,
+    pub ts_secs: i64,
+    /// Nanoseconds, or `u32::MAX` when the record has no timestamp.
+    pub ts_nanos: u32,
+    pub cap_len: u32,
+    pub orig_len: u32,
+    /// LINKTYPE (pcap and pcapng link types are 16-bit); `u16::MAX` for custom blocks.
+    pub link_type: u16,
+    /// pcapng interface id; `u16::MAX` for classic pcap (and ids beyond 65534).
+    pub iface: u16,
+}
+
+impl FrameEntry {
+    fn from_record(r: &Record<'_>) -> FrameEntry {
+        let (ts_secs, ts_nanos) = match r.ts {
+            Some(t) => (t.secs, t.nanos),
+            None => (0, NO_TS),
+        };
+        FrameEntry {
+            data_offset: r.data_offset,
+            ts_secs,
+            ts_nanos,
+            cap_len: r.data.len() as u32,
+            orig_len: r.orig_len,
+            link_type: r.link_type.map(|l| u16::try_from(l).unwrap_or(NONE16 - 1)).unwrap_or(NONE16),
+            iface: r.interface_id.and_then(|i| u16::try_from(i).ok()).unwrap_or(NONE16),
+        }
+    }
+
+    pub fn ts(&self) -> Option<Timestamp> {
+        (self.ts_nanos != NO_TS).then_some(Timestamp { secs: self.ts_secs, nanos: self.ts_nanos })
+    }
+
+    /// The dissector's view of this frame (number is 1-based).
+    pub fn meta(&self, number: u64, comments: &[String]) -> FrameMeta {
+        FrameMeta {
+            number,
+            ts: self.ts(),
+            orig_len: self.orig_len,
+            interface_id: (self.iface != NONE16).then_some(u32::from(self.iface)),
+            link_type: (self.link_type != NONE16).then_some(u32::from(self.link_type)),
+            comments: comments.to_vec(),
+        }
+    }
+}
+
+/// Builds the dissector's metadata straight from a record (passes that walk the file).
+pub fn record_meta(number: u64, r: &Record<'_>) -> FrameMeta {
+    FrameMeta {
+        number,
+        ts: r.ts,
+        orig_len: r.orig_len,
+        interface_id: r.interface_id,
+        link_type: r.link_type,
+        comments: r.comments.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+/// Progress of a background pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the file walked so far.
+    pub bytes: u64,
+    pub done: bool,
+    /// The reader stopped at damage (the message names file and offset).
+    pub error: Option<String>,
+}
+
+enum LoadMsg {
+    /// New index entries, their comments, and the newest map of the file (live captures grow).
+    Frames(Vec<FrameEntry>, Vec<(u64, Vec<String>)>, Arc<CaptureFile>),
+    Progress(u64),
+    Done(Option<String>),
+}
+
+enum AnalysisMsg {
+    Batch(Verdicts),
+    Done,
+}
+
+enum FilterMsg {
+    Matches(Vec<u32>, u64),
+    Done,
+}
+
+/// A running or finished display-filter pass.
+pub struct FilterRun {
+    pub filter: Filter,
+    /// 1-based numbers of matching frames found so far, ascending.
+    pub matches: Vec<u32>,
+    pub progress: Progress,
+    rx: Receiver<FilterMsg>,
+    cancel: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for FilterRun {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// What the packet list shows for one frame.
+#[derive(Clone, Debug)]
+pub struct RowSummary {
+    pub protocol: &'static str,
+    pub src: String,
+    pub dst: String,
+    pub info: String,
+}
+
+/// The selected frame, fully dissected and annotated with its analysis.
+pub struct Detail {
+    pub number: u64,
+    pub dissection: Dissection,
+}
+
+/// Frames, background passes and caches. Owned by the UI thread.
+pub struct Store {
+    file: Arc<CaptureFile>,
+    /// Set while a live capture is still writing the file (the passes follow it).
+    live: Option<Arc<AtomicBool>>,
+    frames: Vec<FrameEntry>,
+    comments: HashMap<u64, Vec<String>>,
+    pub load: Progress,
+    load_rx: Option<Receiver<LoadMsg>>,
+    verdicts: Verdicts,
+    pub analysis: Progress,
+    analysis_rx: Option<Receiver<AnalysisMsg>>,
+    cancel: Arc<AtomicBool>,
+    dissector: Dissector,
+    scratch: Dissection,
+    rows: HashMap<u64, RowSummary>,
+    detail: Option<Detail>,
+    /// Whether the detail was built before the analysis reached its frame.
+    detail_without_analysis: bool,
+    pub filter: Option<FilterRun>,
+}
+
+/// Batch sizes: tiny first so the first screen shows immediately, then large.
+const FIRST_BATCH: usize = 256;
+const BATCH: usize = 65_536;
+const ROW_CACHE_MAX: usize = 4096;
+/// How long a live capture's new frames may wait in a pass before being handed on.
+const LIVE_LATENCY: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl Store {
+    /// Starts the loader thread over an open capture. The analysis pass starts when the
+    /// index is complete.
+    pub fn open(file: CaptureFile) -> Store {
+        Store::start(Arc::new(file), None)
+    }
+
+    /// A store over a capture file that a live capture is still writing: every pass follows
+    /// the file as it grows until `live` turns false. Packets stay in the file, not in memory.
+    pub fn open_live(file: CaptureFile, live: Arc<AtomicBool>) -> Store {
+        let mut s = Store::start(Arc::new(file), Some(live));
+        s.start_analysis();
+        s
+    }
+
+    /// Whether the file is still being written by a live capture.
+    pub fn is_live(&self) -> bool {
+        self.live.as_ref().is_some_and(|l| l.load(Ordering::Relaxed)) || (self.live.is_some() && !self.load.done)
+    }
+
+    fn follower(&self) -> Follower {
+        match &self.live {
+            Some(l) => Follower::growing(Arc::clone(&self.file), Arc::clone(l)),
+            None => Follower::finished(Arc::clone(&self.file)),
+        }
+    }
+
+    fn start(file: Arc<CaptureFile>, live: Option<Arc<AtomicBool>>) -> Store {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = channel();
+        let follower = match &live {
+            Some(l) => Follower::growing(Arc::clone(&file), Arc::clone(l)),
+            None => Follower::finished(Arc::clone(&file)),
+        };
+        {
+            let cancel = Arc::clone(&cancel);
+            std::thread::Builder::new()
+                .name("pktlab-index".into())
+                .spawn(move || index_thread(follower, &cancel, &tx))
+                .ok();
+        }
+        Store {
+            file,
+            live,
+            frames: Vec::new(),
+            comments: HashMap::new(),
+            load: Progress::default(),
+            load_rx: Some(rx),
+            verdicts: Verdicts::default(),
+            analysis: Progress::default(),
+            analysis_rx: None,
+            cancel,
+            dissector: Dissector::new(),
+            scratch: Dissection::default(),
+            rows: HashMap::new(),
+            detail: None,
+            detail_without_analysis: false,
+            filter: None,
+        }
+    }
+
+    /// Loads everything on this thread (tests): index, analysis, no background work left.
+    pub fn open_blocking(file: CaptureFile) -> Store {
+        let mut s = Store::open(file);
+        s.wait_idle();
+        s
+    }
+
+    /// Blocks until the loader, the analysis and any filter pass have finished.
+    pub fn wait_idle(&mut self) {
+        loop {
+            self.poll();
+            let filter_done = self.filter.as_ref().is_none_or(|f| f.progress.done);
+            if self.load.done && self.analysis.done && filter_done {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    pub fn file(&self) -> &CaptureFile {
+        &self.file
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        self.file.bytes().len() as u64
+    }
+
+    /// Frames indexed so far.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    pub fn entry(&self, number: u64) -> Option<&FrameEntry> {
+        self.frames.get(usize::try_from(number.checked_sub(1)?).ok()?)
+    }
+
+    /// The captured bytes of frame `number` (1-based), re-sliced from the map.
+    pub fn frame_bytes(&self, number: u64) -> &[u8] {
+        let Some(e) = self.entry(number) else { return &[] };
+        let start = e.data_offset as usize;
+        self.file.bytes().get(start..start.saturating_add(e.cap_len as usize)).unwrap_or(&[])
+    }
+
+    pub fn meta(&self, number: u64) -> Option<FrameMeta> {
+        let e = self.entry(number)?;
+        let comments = self.comments.get(&number).map(Vec::as_slice).unwrap_or(&[]);
+        Some(e.meta(number, comments))
+    }
+
+    /// Drains the background channels. Returns true when anything changed (redraw).
+    pub fn poll(&mut self) -> bool {
+        let mut changed = false;
+        if let Some(rx) = &self.load_rx {
+            loop {
+                match rx.try_recv() {
+                    Ok(LoadMsg::Frames(batch, comments, map)) => {
+                        if map.bytes().len() > self.file.bytes().len() {
+                            self.file = map;
+                        }
+                        self.frames.extend_from_slice(&batch);
+                        self.comments.extend(comments);
+                        changed = true;
+                    }
+                    Ok(LoadMsg::Progress(b)) => {
+                        self.load.bytes = b;
+                        changed = true;
+                    }
+                    Ok(LoadMsg::Done(err)) => {
+                        self.load.done = true;
+                        self.load.bytes = self.total_bytes();
+                        self.load.error = err;
+                        changed = true;
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        self.load.done = true;
+                        break;
+                    }
+                }
+            }
+            if self.load.done {
+                self.load_rx = None;
+                self.start_analysis();
+            }
+        }
+        if let Some(rx) = &self.analysis_rx {
+            loop {
+                match rx.try_recv() {
+                    Ok(AnalysisMsg::Batch(v)) => {
+                        self.analysis.bytes = v.frames() as u64;
+                        self.verdicts.append(v);
+                        changed = true;
+                    }
+                    Ok(AnalysisMsg::Done) | Err(TryRecvError::Disconnected) => {
+                        self.analysis.done = true;
+                        // Rows and the detail drawn before now may lack analysis markers.
+                        self.rows.clear();
+                        self.detail = None;
+                        changed = true;
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                }
+            }
+            if self.analysis.done {
+                self.analysis_rx = None;
+            }
+            if self.detail_without_analysis
+                && let Some(d) = &self.detail
+                && self.verdicts.frames() as u64 >= d.number
+            {
+                // The analysis reached the selected frame: rebuild it with its verdicts.
+                self.detail = None;
+                self.rows.clear();
+            }
+        }
+        if let Some(run) = &mut self.filter {
+            loop {
+                match run.rx.try_recv() {
+                    Ok(FilterMsg::Matches(m, bytes)) => {
+                        run.matches.extend_from_slice(&m);
+                        run.progress.bytes = bytes;
+                        changed = true;
+                    }
+                    Ok(FilterMsg::Done) | Err(TryRecvError::Disconnected) => {
+                        run.progress.done = true;
+                        run.progress.bytes = self.file.bytes().len() as u64;
+                        changed = true;
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                }
+            }
+        }
+        changed
+    }
+
+    fn start_analysis(&mut self) {
+        if self.analysis_rx.is_some() || self.analysis.done {
+            return;
+        }
+        let (tx, rx) = channel();
+        let follower = self.follower();
+        let cancel = Arc::clone(&self.cancel);
+        std::thread::Builder::new()
+            .name("pktlab-analysis".into())
+            .spawn(move || analysis_thread(follower, &cancel, &tx))
+            .ok();
+        self.analysis_rx = Some(rx);
+    }
+
+    /// Frames whose analysis is known (the analysis pass runs in file order).
+    pub fn analysed(&self) -> u64 {
+        self.verdicts.frames() as u64
+    }
+
+    /// Starts a filter pass (replacing any running one). The pass dissects and analyses every
+    /// frame in order, so analysis fields (`tcp.analysis.retransmission`) filter correctly.
+    pub fn start_filter(&mut self, filter: Filter) {
+        self.filter = None;
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let handle = {
+            let follower = self.follower();
+            let cancel = Arc::clone(&cancel);
+            let store_cancel = Arc::clone(&self.cancel);
+            let filter = filter.clone();
+            std::thread::Builder::new()
+                .name("pktlab-filter".into())
+                .spawn(move || filter_thread(follower, &filter, &cancel, &store_cancel, &tx))
+                .ok()
+        };
+        self.filter = Some(FilterRun { filter, matches: Vec::new(), progress: Progress::default(), rx, cancel, handle });
+    }
+
+    pub fn clear_filter(&mut self) {
+        self.filter = None;
+    }
+
+    fn dissect_into(&mut self, number: u64, annotate: bool) -> Option<bool> {
+        let meta = self.meta(number)?;
+        let e = *self.entry(number)?;
+        let start = e.data_offset as usize;
+        let data = self.file.bytes().get(start..start.saturating_add(e.cap_len as usize)).unwrap_or(&[]);
+        self.dissector.dissect(&meta, data, &mut self.scratch);
+        let mut analysed = false;
+        if annotate && let Some(fa) = self.verdicts.frame_analysis(number, analysis::analyzer::ts_nanos(&meta), &self.scratch) {
+            analysis::annotate(&fa, &mut self.scratch);
+            analysed = true;
+        }
+        Some(analysed)
+    }
+
+    /// The packet-list row of frame `number`, dissected on demand and cached.
+    pub fn row(&mut self, number: u64) -> Option<&RowSummary> {
+        if !self.rows.contains_key(&number) {
+            self.dissect_into(number, true)?;
+            if self.rows.len() >= ROW_CACHE_MAX {
+                self.rows.clear();
+            }
+            let d = &self.scratch;
+            let row = RowSummary { protocol: d.protocol, src: d.src.clone(), dst: d.dst.clone(), info: d.info.clone() };
+            self.rows.insert(number, row);
+        }
+        self.rows.get(&number)
+    }
+
+    /// The full dissection of frame `number` (cached for the last frame asked).
+    pub fn detail(&mut self, number: u64) -> Option<&Detail> {
+        if self.detail.as_ref().is_none_or(|d| d.number != number) {
+            let analysed = self.dissect_into(number, true)?;
+            self.detail_without_analysis = !analysed && !self.analysis.done;
+            self.detail = Some(Detail { number, dissection: std::mem::take(&mut self.scratch) });
+        }
+        self.detail.as_ref()
+    }
+
+    /// The cached detail of frame `number` with the frame's bytes, if [`Store::detail`] built it.
+    pub fn cached_detail(&self, number: u64) -> Option<(&Dissection, &[u8])> {
+        let d = self.detail.as_ref().filter(|d| d.number == number)?;
+        Some((&d.dissection, self.frame_bytes(number)))
+    }
+
+    /// The stored analysis verdicts (for the ladder view and tests).
+    pub fn verdicts(&self) -> &Verdicts {
+        &self.verdicts
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+fn index_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<LoadMsg>) {
+    let mut batch: Vec<FrameEntry> = Vec::with_capacity(FIRST_BATCH);
+    let mut comments: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut limit = FIRST_BATCH;
+    let mut number = 0u64;
+    let mut sent_at = Instant::now();
+    let send = |batch: &mut Vec<FrameEntry>, comments: &mut Vec<(u64, Vec<String>)>, map: &Arc<CaptureFile>, pos: u64| {
+        let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+        tx.send(LoadMsg::Frames(full, std::mem::take(comments), Arc::clone(map))).is_ok()
+            && tx.send(LoadMsg::Progress(pos)).is_ok()
+    };
+    let mut last_map = Arc::clone(follower.file());
+    let end = follower.walk(cancel, |ev| match ev {
+        Event::Record(map, r, pos) => {
+            number += 1;
+            batch.push(FrameEntry::from_record(r));
+            if !r.comments.is_empty() {
+                comments.push((number, r.comments.iter().map(|c| c.to_string()).collect()));
+            }
+            // A live capture's frames are handed on at least ten times a second.
+            if batch.len() >= limit || sent_at.elapsed() > LIVE_LATENCY {
+                sent_at = Instant::now();
+                limit = BATCH;
+                if !send(&mut batch, &mut comments, map, pos) {
+                    return Step::Stop;
+                }
+            }
+            if !Arc::ptr_eq(&last_map, map) {
+                last_map = Arc::clone(map);
+            }
+            Step::Continue
+        }
+        Event::Idle(map, pos) => {
+            sent_at = Instant::now();
+            if !batch.is_empty() && !send(&mut batch, &mut comments, map, pos) {
+                return Step::Stop;
+            }
+            Step::Continue
+        }
+    });
+    let error = match end {
+        End::Stopped => return,
+        End::Complete => None,
+        End::Damaged(e) => Some(e.to_string()),
+    };
+    let _ = tx.send(LoadMsg::Frames(batch, comments, last_map));
+    let _ = tx.send(LoadMsg::Done(error));
+}
+
+fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<AnalysisMsg>) {
+    let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::new();
+    let mut d = Dissection::default();
+    let mut batch = Verdicts::default();
+    let mut number = 0u64;
+    let mut sent_at = Instant::now();
+    let end = follower.walk(cancel, |ev| {
+        match ev {
+            Event::Record(_, r, _) => {
+                number += 1;
+                let meta = record_meta(number, r);
+                dissector.dissect(&meta, r.data, &mut d);
+                let fa = analyzer.process(&d, r.data, &meta);
+                batch.push(&fa);
+                if batch.frames() < 16_384 && sent_at.elapsed() < LIVE_LATENCY {
+                    return Step::Continue;
+                }
+            }
+            Event::Idle(..) if batch.frames() > 0 => {}
+            Event::Idle(..) => return Step::Continue,
+        }
+        sent_at = Instant::now();
+        if tx.send(AnalysisMsg::Batch(std::mem::take(&mut batch))).is_err() { Step::Stop } else { Step::Continue }
+    });
+    if matches!(end, End::Stopped) {
+        return;
+    }
+    let _ = tx.send(AnalysisMsg::Batch(batch));
+    let _ = tx.send(AnalysisMsg::Done);
+}
+
+fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, store_cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
+    let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::new();
+    let mut d = Dissection::default();
+    let mut found = Vec::new();
+    let mut number = 0u64;
+    let mut since = 0usize;
+    let mut position = 0u64;
+    let mut sent_at = Instant::now();
+    let end = follower.walk(cancel, |ev| {
+        if store_cancel.load(Ordering::Relaxed) {
+            return Step::Stop;
+        }
+        match ev {
+            Event::Record(_, r, pos) => {
+                number += 1;
+                position = pos;
+                let meta = record_meta(number, r);
+                dissector.dissect(&meta, r.data, &mut d);
+                let fa = analyzer.process(&d, r.data, &meta);
+                analysis::annotate(&fa, &mut d);
+                if filter.matches(&d, r.data) {
+                    found.push(u32::try_from(number).unwrap_or(u32::MAX));
+                }
+                since += 1;
+                // Report early (first screen of matches), then every few thousand frames or
+                // ten times a second.
+                if !((number <= 4096 && since >= 256) || since >= 8192 || sent_at.elapsed() > LIVE_LATENCY) {
+                    return Step::Continue;
+                }
+            }
+            Event::Idle(_, pos) => position = pos,
+        }
+        since = 0;
+        sent_at = Instant::now();
+        if tx.send(FilterMsg::Matches(std::mem::take(&mut found), position)).is_err() { Step::Stop } else { Step::Continue }
+    });
+    if matches!(end, End::Stopped) {
+        return;
+    }
+    let _ = tx.send(FilterMsg::Matches(found, position));
+    let _ = tx.send(FilterMsg::Done);
+}
+
+/// Used by [`verdicts`] to re-read a frame's transport headers.
+pub(crate) fn transports(d: &Dissection) -> Vec<(usize, analysis::Transport)> {
+    let mut v = Vec::new();
+    analysis::analyzer::extract(d, &mut v);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_entry_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<FrameEntry>(), 32);
+    }
+
+    #[test]
+    fn verdict_size_is_bounded() {
+        assert!(std::mem::size_of::<super::super::verdicts::Compact>() <= 72);
+    }
+}

@@ -1,0 +1,250 @@
+//! The detail tree: a frame's layers grouped by OSI layer, with expandable fields.
+//!
+//! ```text
+//! ▼ 2 데이터 링크
+//!   ▼ Ethernet II, Src: 00:11:22:33:44:55, Dst: …
+//!       Destination: 66:77:88:99:aa:bb
+//! ▼ 4 전송
+//!   ▼ Transmission Control Protocol, Src Port: 51234, …
+//!     ▶ Flags: 0x018 (PSH, ACK)
+//! ```
+//!
+//! [`build_rows`] flattens the dissection into the rows currently visible (collapsed nodes
+//! hide their children); [`render`] draws them with the cursor row highlighted.
+
+use super::theme::Theme;
+use super::text::fit;
+use crate::dissect::{Base, Dissection, Field, FieldType, Osi, Severity, Value};
+use crate::explain::Lang;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// What a tree row stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    Osi(Osi),
+    /// Index into `Dissection::layers`.
+    Layer(usize),
+    /// Index into `Dissection::fields`.
+    Field(usize),
+}
+
+/// A node's identity across frames, so a collapsed TCP flags subtree stays collapsed when the
+/// cursor moves to the next frame (as in Wireshark).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeKey {
+    Osi(u8),
+    Layer(&'static str),
+    Field(&'static str),
+}
+
+/// One visible row of the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreeRow {
+    pub node: NodeRef,
+    pub key: NodeKey,
+    pub indent: u16,
+    pub label: String,
+    pub expandable: bool,
+    pub expanded: bool,
+    pub generated: bool,
+    /// The worst expert item attached to this field, if any.
+    pub severity: Option<Severity>,
+}
+
+/// Whether a node is expanded: the default (OSI groups and layers open, except the capture
+/// facts layer; field subtrees closed), flipped when the user toggled it.
+pub fn is_expanded(key: NodeKey, toggled: &HashSet<NodeKey>) -> bool {
+    let default = match key {
+        NodeKey::Osi(_) => true,
+        NodeKey::Layer(p) => p != "frame",
+        NodeKey::Field(_) => false,
+    };
+    default ^ toggled.contains(&key)
+}
+
+/// The visible rows of `d`'s tree.
+pub fn build_rows(d: &Dissection, frame: &[u8], toggled: &HashSet<NodeKey>, lang: Lang) -> Vec<TreeRow> {
+    let mut rows = Vec::new();
+    let mut li = 0;
+    while li < d.layers.len() {
+        let osi = d.layers[li].osi;
+        let group_end = (li..d.layers.len()).find(|&j| d.layers[j].osi != osi).unwrap_or(d.layers.len());
+        let key = NodeKey::Osi(osi.number());
+        let open = is_expanded(key, toggled);
+        rows.push(TreeRow {
+            node: NodeRef::Osi(osi),
+            key,
+            indent: 0,
+            label: super::i18n::osi_name(osi, lang),
+            expandable: true,
+            expanded: open,
+            generated: false,
+            severity: None,
+        });
+        if open {
+            for (i, layer) in d.layers.iter().enumerate().take(group_end).skip(li) {
+                let key = NodeKey::Layer(layer.proto);
+                let visible_fields: Vec<usize> = (layer.fields.start as usize..layer.fields.end as usize)
+                    .filter(|&fi| d.fields.get(fi).is_some_and(|f| !f.hidden))
+                    .collect();
+                let lopen = is_expanded(key, toggled);
+                let label =
+                    if layer.summary.is_empty() { layer.title.to_string() } else { format!("{}, {}", layer.title, layer.summary) };
+                rows.push(TreeRow {
+                    node: NodeRef::Layer(i),
+                    key,
+                    indent: 1,
+                    label,
+                    expandable: !visible_fields.is_empty(),
+                    expanded: lopen,
+                    generated: false,
+                    severity: None,
+                });
+                if lopen {
+                    push_fields(d, frame, &visible_fields, toggled, &mut rows);
+                }
+            }
+        }
+        li = group_end;
+    }
+    rows
+}
+
+fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet<NodeKey>, rows: &mut Vec<TreeRow>) {
+    // `hide_below`: depth below which fields are hidden by a collapsed ancestor.
+    let mut hide_below: Option<u8> = None;
+    for (k, &fi) in fields.iter().enumerate() {
+        let Some(f) = d.fields.get(fi) else { continue };
+        if let Some(h) = hide_below {
+            if f.depth > h {
+                continue;
+            }
+            hide_below = None;
+        }
+        let has_children = fields.get(k + 1).and_then(|&n| d.fields.get(n)).is_some_and(|n| n.depth > f.depth);
+        let key = NodeKey::Field(f.def.abbrev);
+        let open = has_children && is_expanded(key, toggled);
+        if has_children && !open {
+            hide_below = Some(f.depth);
+        }
+        let severity = d.experts.iter().filter(|e| e.field == Some(fi as u32)).map(|e| e.severity).max();
+        rows.push(TreeRow {
+            node: NodeRef::Field(fi),
+            key,
+            indent: 2 + u16::from(f.depth),
+            label: field_label(d, frame, f),
+            expandable: has_children,
+            expanded: open,
+            generated: f.generated,
+            severity,
+        });
+    }
+}
+
+/// A field as the tree shows it: `Name: value`, generated fields in brackets.
+pub fn field_label(d: &Dissection, frame: &[u8], f: &Field) -> String {
+    let v = value_text(d, frame, f);
+    let s = if v.is_empty() { f.def.name.to_string() } else { format!("{}: {}", f.def.name, v) };
+    if f.generated { format!("[{s}]") } else { s }
+}
+
+/// The value of a field as text (empty for labels without a value).
+pub fn value_text(d: &Dissection, frame: &[u8], f: &Field) -> String {
+    let def = f.def;
+    match &f.value {
+        Value::None => {
+            if def.ftype == FieldType::None && f.len > 0 && f.depth > 0 {
+                hex_bytes(d.field_bytes(frame, f), 24)
+            } else {
+                String::new()
+            }
+        }
+        Value::Bool(b) => {
+            if def.bitmask != 0 {
+                (if *b { "Set" } else { "Not set" }).to_string()
+            } else {
+                (if *b { "True" } else { "False" }).to_string()
+            }
+        }
+        Value::UInt(n) => {
+            let name = def.vals.and_then(|v| v(*n));
+            let w = def.ftype.hex_width().max(1);
+            let num = match def.base {
+                Base::Hex => format!("0x{n:0w$x}"),
+                Base::DecHex => format!("{n} (0x{n:0w$x})"),
+                Base::HexDec => format!("0x{n:0w$x} ({n})"),
+                Base::Dec | Base::None => n.to_string(),
+            };
+            match name {
+                Some(name) => format!("{name} ({num})"),
+                None => num,
+            }
+        }
+        Value::Int(n) => n.to_string(),
+        Value::Float(x) => format!("{x}"),
+        Value::Ipv4(a) => std::net::Ipv4Addr::from(*a).to_string(),
+        Value::Ipv6(a) => std::net::Ipv6Addr::from(*a).to_string(),
+        Value::Ether(m) => m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
+        Value::Bytes => hex_bytes(d.field_bytes(frame, f), 24),
+        Value::Str(s) => s.to_string(),
+        Value::Time(t) => format!("{t}"),
+        Value::Duration(ns) => {
+            let sign = if *ns < 0 { "-" } else { "" };
+            let a = ns.unsigned_abs();
+            format!("{sign}{}.{:09} seconds", a / 1_000_000_000, a % 1_000_000_000)
+        }
+    }
+}
+
+fn hex_bytes(b: &[u8], max: usize) -> String {
+    let mut s = String::with_capacity(b.len().min(max) * 2 + 1);
+    for x in b.iter().take(max) {
+        let _ = write!(s, "{x:02x}");
+    }
+    if b.len() > max {
+        s.push('…');
+    }
+    s
+}
+
+/// Draws `rows` from `top`, highlighting `cursor`.
+pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    for (i, row) in rows.iter().enumerate().skip(top).take(area.height as usize) {
+        let y = area.y + (i - top) as u16;
+        let marker = if !row.expandable {
+            "  "
+        } else if row.expanded {
+            "▼ "
+        } else {
+            "▶ "
+        };
+        let indent = "  ".repeat(row.indent as usize);
+        let text = format!("{indent}{marker}{}", row.label);
+        let mut style = match row.node {
+            NodeRef::Osi(_) => theme.osi_heading(),
+            NodeRef::Layer(_) => theme.layer_heading(),
+            NodeRef::Field(_) if row.generated => theme.generated(),
+            NodeRef::Field(_) => Style::default(),
+        };
+        if let Some(sev) = row.severity {
+            style = style.patch(theme.severity(sev));
+        }
+        if i == cursor {
+            style = style.patch(theme.cursor(focused));
+        }
+        let line = fit(&text, area.width as usize);
+        buf.set_stringn(area.x, y, &line, area.width as usize, style);
+        if i == cursor {
+            // Paint the whole line so the cursor bar spans the pane.
+            for x in area.x..area.x + area.width {
+                if let Some(c) = buf.cell_mut((x, y)) {
+                    c.set_style(style);
+                }
+            }
+        }
+    }
+}
