@@ -54,6 +54,9 @@ pub fn text(app: &App) -> String {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
     let s = pad(&format!(" {}", text(app)), area.width as usize);
     buf.set_stringn(area.x, area.y, s, area.width as usize, app.theme.status());
 }
