@@ -54,13 +54,13 @@ pid=$(tmux display -p -t "$sess" '#{pane_pid}')
 t_first=$(wait_for '^ +1 0\.000000 ' 10)
 t_loaded=$(wait_for "모두 읽음 $frames" 60)
 rss_loaded=$(hwm "$pid")
-t_analysed=$(wait_for "모두 읽음 $frames │ 필터 없음" 120)
+t_analysed=$(wait_for "모두 읽음 $frames │ $(basename "$cap")" 120)
 rss_analysed=$(hwm "$pid")
 t1=$(now); tmux send-keys -t "$sess" G
 t_end=$(wait_for "^ *$frames [0-9]+\.[0-9]{6} " 10)
 t2=$(now); tmux send-keys -t "$sess" / 'udp.length > 100' Enter
 sleep 0.05
-t_filtered=$(wait_for "필터: udp.length > 100 │|필터: udp.length > 100\$" 300)
+t_filtered=$(wait_for "필터: udp.length > 100 │" 300)
 rss_end=$(hwm "$pid")
 shown=$(screen | grep -oE '[0-9]+/[0-9]+ 프레임' | head -1)
 tmux send-keys -t "$sess" q
