@@ -158,6 +158,32 @@ fn session(tag: &str, w: u16, h: u16) {
     t.send(&["?"]);
     t.wait_for("도움말 (아무 키나 누르면 닫혀요)");
     t.send(&["Escape"]);
+    // (Wait for the overlay to close: Escape followed at once by a key reads as Alt+key.)
+    let start = Instant::now();
+    while t.screen().contains("도움말 (아무 키나") {
+        assert!(start.elapsed() < Duration::from_secs(10), "help did not close");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The TCP stream view of the selected frame, then back.
+    t.send(&["L"]);
+    let s = t.wait_for("TCP 스트림 흐름");
+    assert!(s.contains("[SYN]") && s.contains("[SYN, ACK]"), "{s}");
+    t.send(&["Escape"]);
+    t.wait_for("패킷 목록");
+    // Resize: the layout follows the new size.
+    let (nw, nh) = if w > 100 { (90, 30) } else { (110, 35) };
+    assert!(Command::new("tmux").args(["resize-window", "-t", &t.name, "-x", &nw.to_string(), "-y", &nh.to_string()]).status().expect("tmux").success());
+    let start = Instant::now();
+    loop {
+        let s = t.screen();
+        let lines: Vec<&str> = s.lines().collect();
+        // The status bar is the second-to-last line of the new height.
+        if lines.len() == nh as usize && lines.get(nh as usize - 2).is_some_and(|l| l.contains("프레임")) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "layout did not follow the resize:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     t.send(&["q"]);
     t.assert_shell_usable(tag);
 }
