@@ -55,14 +55,11 @@ pub struct TreeRow {
     pub severity: Option<Severity>,
 }
 
-/// Whether a node is expanded: the default (OSI groups and layers open, except the capture
-/// facts layer; field subtrees closed), flipped when the user toggled it.
+/// Whether a node is expanded: the default (OSI groups open, so the first view is an
+/// overview of every layer; protocol layers and field subtrees closed), flipped when the user
+/// toggled it.
 pub fn is_expanded(key: NodeKey, toggled: &HashSet<NodeKey>) -> bool {
-    let default = match key {
-        NodeKey::Osi(_) => true,
-        NodeKey::Layer(p) => p != "frame",
-        NodeKey::Field(_) => false,
-    };
+    let default = matches!(key, NodeKey::Osi(_));
     default ^ toggled.contains(&key)
 }
 
