@@ -57,10 +57,17 @@ pub fn osi(osi: Osi, lang: Lang) -> Option<Doc> {
 }
 
 /// What an expert item means (by `Expert::key`). Analysis verdicts use their field name as
-/// key (`tcp.analysis.retransmission`); those fall back to the field's text.
+/// key (`tcp.analysis.retransmission`), so a key with no expert entry of its own uses the
+/// field's text; failing both, the nearest shorter key (`malformed.truncated` → `malformed`).
 pub fn expert(key: &str, lang: Lang) -> Option<Doc> {
     let c = catalog();
-    c.exact(Kind::Expert, key).or_else(|| c.exact(Kind::Field, key)).map(|e| doc(e, lang))
+    let mut k = key;
+    loop {
+        if let Some(e) = c.exact(Kind::Expert, k).or_else(|| c.exact(Kind::Field, k)) {
+            return Some(doc(e, lang));
+        }
+        k = &k[..k.rfind('.')?];
+    }
 }
 
 /// What this field's value means in this frame (e.g. "shift 7 → window × 128"; "checksum wrong,

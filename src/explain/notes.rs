@@ -22,7 +22,13 @@ macro_rules! say {
 pub fn note(d: &Dissection, frame: &[u8], i: usize, lang: Lang) -> Option<String> {
     let f = d.fields.get(i)?;
     let cx = Cx { d, frame, i, f, lang };
-    let name = f.def.abbrev;
+    let text = notes_for(&cx)?;
+    Some(if lang == Lang::Ko { fix_josa(&text) } else { text })
+}
+
+fn notes_for(cx: &Cx<'_>) -> Option<String> {
+    let lang = cx.lang;
+    let name = cx.f.def.abbrev;
     match name {
         "frame.len" | "frame.cap_len" => cx.frame_len(),
         "frame.time_delta" | "frame.time_delta_displayed" | "tcp.time_delta" | "udp.time_delta" => cx.delta(),
@@ -94,7 +100,7 @@ pub fn note(d: &Dissection, frame: &[u8], i: usize, lang: Lang) -> Option<String
         "tcp.analysis.duplicate_ack_frame" => cx.uint().map(|n| {
             say!(
                 lang,
-                format!("프레임 {n}과 같은 ACK 번호를 다시 보냈어요. 받는 쪽에 구멍(빠진 세그먼트)이 있다는 뜻이에요."),
+                format!("프레임 {n}과/와 같은 ACK 번호를 다시 보냈어요. 받는 쪽에 구멍(빠진 세그먼트)이 있다는 뜻이에요."),
                 format!("Repeats the ACK number of frame {n}: the receiver has a hole."),
             )
         }),
@@ -118,6 +124,80 @@ pub fn note(d: &Dissection, frame: &[u8], i: usize, lang: Lang) -> Option<String
         "data.len" | "tcp.payload" | "udp.payload" | "data.data" => cx.payload_len(),
         _ => None,
     }
+}
+
+/// Korean particles that depend on the preceding syllable, written `A/B` in the note
+/// templates (`{n}을/를`): A after a final consonant (받침), B after a vowel.
+const JOSA: &[(&str, &str, &str)] = &[
+    ("이라서/라서", "이라서", "라서"),
+    ("이에요/예요", "이에요", "예요"),
+    ("이어야/여야", "이어야", "여야"),
+    ("으로/로", "으로", "로"),
+    ("은/는", "은", "는"),
+    ("을/를", "을", "를"),
+    ("과/와", "과", "와"),
+    ("이/가", "이", "가"),
+];
+
+/// Whether the word before `before` ends in a final consonant, and whether that consonant is
+/// ㄹ (which takes 로, not 으로). Numbers are read in Sino-Korean (1460 → 천사백육십), Latin
+/// letters by their Korean names (a 에이, m 엠). Text in parentheses is skipped.
+fn final_consonant(before: &str) -> Option<(bool, bool)> {
+    let mut depth = 0;
+    let chars: Vec<char> = before.chars().collect();
+    let mut k = chars.len();
+    while k > 0 {
+        k -= 1;
+        let c = chars[k];
+        if c == ')' {
+            depth += 1;
+            continue;
+        }
+        if c == '(' && depth > 0 {
+            depth -= 1;
+            continue;
+        }
+        if depth > 0 {
+            continue;
+        }
+        return match c {
+            '가'..='힣' => {
+                let jong = (c as u32 - 0xac00) % 28;
+                Some((jong != 0, jong == 8))
+            }
+            '0' | '3' | '6' => Some((true, false)),
+            '1' | '7' | '8' => Some((true, true)),
+            '2' | '4' | '5' | '9' => Some((false, false)),
+            'l' | 'r' | 'L' | 'R' => Some((true, true)),
+            'm' | 'n' | 'M' | 'N' => Some((true, false)),
+            c if c.is_ascii_alphabetic() => Some((false, false)),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Resolves every `A/B` particle marker in a Korean note.
+fn fix_josa(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    'scan: while !rest.is_empty() {
+        for (marker, with, without) in JOSA {
+            if let Some(after) = rest.strip_prefix(marker) {
+                let (batchim, rieul) = final_consonant(&out).unwrap_or((true, false));
+                let pick = if *marker == "으로/로" { if batchim && !rieul { with } else { without } } else if batchim { with } else { without };
+                out.push_str(pick);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let mut it = rest.chars();
+        if let Some(c) = it.next() {
+            out.push(c);
+        }
+        rest = it.as_str();
+    }
+    out
 }
 
 /// Everything a note may look at.
@@ -210,15 +290,15 @@ impl<'a> Cx<'a> {
     fn tcp_flags(&self) -> Option<String> {
         let flags = if self.f.def.abbrev == "tcp.flags" { self.uint()? } else { self.sib_uint("tcp.flags")? };
         let names = [
-            (0x100, "AE"),
-            (0x080, "CWR"),
-            (0x040, "ECE"),
-            (0x020, "URG"),
-            (0x010, "ACK"),
-            (0x008, "PSH"),
-            (0x004, "RST"),
             (0x002, "SYN"),
             (0x001, "FIN"),
+            (0x004, "RST"),
+            (0x008, "PSH"),
+            (0x010, "ACK"),
+            (0x020, "URG"),
+            (0x040, "ECE"),
+            (0x080, "CWR"),
+            (0x100, "AE"),
         ];
         let set: Vec<&str> = names.iter().filter(|(b, _)| flags & b != 0).map(|(_, n)| *n).collect();
         let list = if set.is_empty() { "—".to_owned() } else { set.join("+") };
@@ -426,7 +506,7 @@ impl<'a> Cx<'a> {
         Some(match self.uint()? {
             4 => say!(self.lang, "IPv4 패킷이에요.".to_owned(), "An IPv4 packet.".to_owned()),
             6 => say!(self.lang, "IPv6 패킷이에요.".to_owned(), "An IPv6 packet.".to_owned()),
-            n => say!(self.lang, format!("버전 {n}은 올바르지 않아요."), format!("Version {n} is invalid.")),
+            n => say!(self.lang, format!("버전 {n}은/는 올바르지 않아요."), format!("Version {n} is invalid.")),
         })
     }
 
@@ -445,7 +525,7 @@ impl<'a> Cx<'a> {
         let total = self.uint()?;
         let hl = self.sib_uint("ip.hdr_len").unwrap_or(20);
         if total < hl {
-            return Some(say!(self.lang, format!("전체 길이 {total}이 헤더 길이 {hl}보다 작아서 잘못된 값이에요."), format!("Total length {total} is less than the header length {hl}: invalid.")));
+            return Some(say!(self.lang, format!("전체 길이 {total}이/가 헤더 길이 {hl}보다 작아서 잘못된 값이에요."), format!("Total length {total} is less than the header length {hl}: invalid.")));
         }
         Some(say!(
             self.lang,
@@ -631,6 +711,13 @@ impl<'a> Cx<'a> {
         })
     }
 
+    /// Whether this field's layer sits inside an ICMP/ICMPv6 error (a quoted packet).
+    fn inside_icmp_error(&self) -> bool {
+        let Some(l) = self.layer() else { return false };
+        let Some(pos) = self.d.layers.iter().position(|x| std::ptr::eq(x, l)) else { return false };
+        self.d.layers.get(..pos).is_some_and(|before| before.iter().any(|x| x.proto == "icmp" || x.proto == "icmpv6"))
+    }
+
     fn offload_hint(&self) -> (String, String) {
         let outgoing = self.d.fields.iter().any(|f| f.def.abbrev == "sll.pkttype" && uint_of(&f.value) == Some(4));
         let loopback = self.d.fields.iter().any(|f| {
@@ -675,14 +762,14 @@ impl<'a> Cx<'a> {
         if stored == computed {
             say!(
                 self.lang,
-                format!("{what_ko}를 다시 계산한 값도 0x{computed:04x}라서 맞아요. 전송 중에 바뀐 비트가 없다는 뜻이에요(단, 체크섬은 우연한 오류만 잡아요. 조작을 막지는 못해요)."),
+                format!("{what_ko}을/를 다시 계산한 값도 0x{computed:04x}이라서/라서 맞아요. 전송 중에 바뀐 비트가 없다는 뜻이에요(단, 체크섬은 우연한 오류만 잡아요. 조작을 막지는 못해요)."),
                 format!("Recomputing the {what_en} checksum gives 0x{computed:04x} too: correct (a checksum catches accidents, not tampering)."),
             )
         } else {
             let (hint_ko, hint_en) = self.offload_hint();
             say!(
                 self.lang,
-                format!("틀렸어요: 들어 있는 값은 0x{stored:04x}인데 {what_ko}를 다시 계산하면 0x{computed:04x}이어야 해요. {hint_ko}"),
+                format!("틀렸어요: 들어 있는 값은 0x{stored:04x}인데 {what_ko}을/를 다시 계산하면 0x{computed:04x}이어야/여야 해요. {hint_ko}"),
                 format!("Wrong: 0x{stored:04x} is stored but the {what_en} checksum should be 0x{computed:04x}. {hint_en}"),
             )
         }
@@ -711,6 +798,13 @@ impl<'a> Cx<'a> {
             } else {
                 say!(self.lang, "IPv6에서는 UDP 체크섬 0이 허용되지 않아요(IPv6 헤더에 체크섬이 없기 때문이에요). 받는 쪽은 이 데이터그램을 버려야 해요.".to_owned(), "Over IPv6 a zero UDP checksum is not allowed (IPv6 has no header checksum); receivers must drop it.".to_owned())
             });
+        }
+        if self.inside_icmp_error() {
+            return Some(say!(
+                self.lang,
+                "ICMP 오류 메시지 안에 인용(quote)된 헤더예요. 원래 패킷의 앞부분만 들어 있어서 체크섬을 검증할 수 없고, 틀려 보이는 것이 정상이에요.".to_owned(),
+                "A header quoted inside an ICMP error: only the start of the original packet is included, so the checksum cannot be verified (looking wrong is normal).".to_owned(),
+            ));
         }
         let seg_src = self.d.source_bytes(self.frame, l.source);
         let start = l.offset as usize;
@@ -820,17 +914,21 @@ impl<'a> Cx<'a> {
         let rel = self.uint()?;
         let raw = self.sib_uint("tcp.seq_raw");
         let syn = self.flags_now() & 0x002 != 0;
-        let mut s = match raw {
+        if syn {
+            return Some(say!(
+                self.lang,
+                "SYN의 상대 순서 번호는 항상 0이에요. SYN은 데이터가 없어도 순서 번호 1개를 쓰기 때문에, 이 방향의 첫 데이터 바이트는 1번이 돼요.".to_owned(),
+                "A SYN's relative sequence number is always 0; the SYN consumes one number, so the first data byte is 1.".to_owned(),
+            ));
+        }
+        let s = match raw {
             Some(raw) if raw != rel => say!(
                 self.lang,
                 format!("상대 순서 번호예요: 실제 값 {raw}에서 이 방향의 초기 순서 번호(ISN)를 빼서 보기 쉽게 만든 값이에요. 이 세그먼트의 첫 바이트는 이 방향 데이터의 {rel}번째 바이트예요."),
                 format!("Relative: the raw {raw} minus this direction's initial sequence number. This segment starts at byte {rel} of the stream."),
             ),
-            _ => say!(self.lang, format!("이 세그먼트의 첫 바이트 번호는 {rel}이에요."), format!("This segment's first byte is number {rel}.")),
+            _ => say!(self.lang, format!("이 세그먼트의 첫 바이트 번호는 {rel}이에요/예요."), format!("This segment's first byte is number {rel}.")),
         };
-        if syn {
-            s.push_str(say!(self.lang, " SYN은 데이터가 없어도 순서 번호 1개를 써요. 그래서 다음 바이트는 ISN+1부터 시작해요.", " SYN consumes one sequence number, so data starts at ISN+1."));
-        }
         Some(s)
     }
 
@@ -839,12 +937,12 @@ impl<'a> Cx<'a> {
         if self.flags_now() & 0x002 != 0 {
             return Some(say!(
                 self.lang,
-                format!("{raw}은 이 방향의 초기 순서 번호(ISN)예요. 운영체제가 무작위로 골라서, 연결을 가로채려는 공격자가 순서 번호를 추측하기 어렵게 해요."),
+                format!("{raw}은/는 이 방향의 초기 순서 번호(ISN)예요. 운영체제가 무작위로 골라서, 연결을 가로채려는 공격자가 순서 번호를 추측하기 어렵게 해요."),
                 format!("{raw} is this direction's initial sequence number, chosen at random so attackers cannot guess it."),
             ));
         }
         let rel = self.sib_uint("tcp.seq")?;
-        Some(say!(self.lang, format!("실제 32비트 값이에요. 초기 순서 번호를 빼면 상대 번호 {rel}이 돼요."), format!("The raw 32-bit value; minus the ISN it is relative {rel}.")))
+        Some(say!(self.lang, format!("실제 32비트 값이에요. 초기 순서 번호를 빼면 상대 번호 {rel}이/가 돼요."), format!("The raw 32-bit value; minus the ISN it is relative {rel}.")))
     }
 
     fn tcp_nxtseq(&self) -> Option<String> {
@@ -855,7 +953,7 @@ impl<'a> Cx<'a> {
         let extra = u64::from(flags & 0x003 != 0);
         Some(say!(
             self.lang,
-            format!("순서 번호 {seq} + 데이터 {len}바이트{} = {next}. 상대가 이 세그먼트를 다 받으면 ACK {next}를 보내요.", if extra > 0 { " + SYN/FIN 1" } else { "" }),
+            format!("순서 번호 {seq} + 데이터 {len}바이트{} = {next}. 상대가 이 세그먼트를 다 받으면 ACK {next}을/를 보내요.", if extra > 0 { " + SYN/FIN 1" } else { "" }),
             format!("seq {seq} + {len} bytes{} = {next}; the peer acknowledges with ACK {next}.", if extra > 0 { " + 1 for SYN/FIN" } else { "" }),
         ))
     }
@@ -878,11 +976,11 @@ impl<'a> Cx<'a> {
             return Some(if raw == 0 {
                 say!(self.lang, "ACK 플래그가 꺼져 있어 0이에요(첫 SYN에서는 아직 확인할 것이 없어요).".to_owned(), "ACK flag off: 0 (the first SYN has nothing to acknowledge).".to_owned())
             } else {
-                say!(self.lang, format!("ACK 플래그가 꺼져 있는데 값이 {raw}이에요. 받는 쪽은 무시하지만, 운영체제 흔적(fingerprint)이나 조작된 패킷의 단서가 될 수 있어요."), format!("ACK flag off yet the field holds {raw}: ignored by receivers, but a fingerprinting clue or a crafted packet."))
+                say!(self.lang, format!("ACK 플래그가 꺼져 있는데 값이 {raw}이에요/예요. 받는 쪽은 무시하지만, 운영체제 흔적(fingerprint)이나 조작된 패킷의 단서가 될 수 있어요."), format!("ACK flag off yet the field holds {raw}: ignored by receivers, but a fingerprinting clue or a crafted packet."))
             });
         }
         let rel = self.sib_uint("tcp.ack")?;
-        Some(say!(self.lang, format!("실제 32비트 값이에요. 상대의 초기 순서 번호를 빼면 상대 번호 {rel}이에요."), format!("The raw value; minus the peer's ISN it is relative {rel}.")))
+        Some(say!(self.lang, format!("실제 32비트 값이에요. 상대의 초기 순서 번호를 빼면 상대 번호 {rel}이에요/예요."), format!("The raw value; minus the peer's ISN it is relative {rel}.")))
     }
 
     fn tcp_hdr_len(&self) -> Option<String> {
@@ -909,7 +1007,7 @@ impl<'a> Cx<'a> {
         if self.flags_now() & 0x002 != 0 {
             return Some(say!(
                 self.lang,
-                format!("SYN/SYN+ACK의 창 값 {v}은 배율을 곱하지 않고 그대로 읽어요. 창 배율(window scale)은 이 핸드셰이크가 끝난 다음 세그먼트부터 적용돼요."),
+                format!("SYN/SYN+ACK의 창 값 {v}은/는 배율을 곱하지 않고 그대로 읽어요. 창 배율(window scale)은 이 핸드셰이크가 끝난 다음 세그먼트부터 적용돼요."),
                 format!("In a SYN the window {v} is never scaled; window scaling applies after the handshake."),
             ));
         }
@@ -948,7 +1046,7 @@ impl<'a> Cx<'a> {
         Some(match v {
             -1 => say!(self.lang, "-1: 핸드셰이크를 캡처하지 못해서 창 배율을 알 수 없어요.".to_owned(), "-1: the handshake was not captured; the scale is unknown.".to_owned()),
             -2 => say!(self.lang, "-2: 이 연결은 창 배율을 쓰지 않아요(한쪽이라도 SYN에 창 배율 옵션이 없었어요).".to_owned(), "-2: no window scaling (a SYN lacked the option).".to_owned()),
-            n => say!(self.lang, format!("창 필드 값에 {n}을 곱해서 실제 창을 구해요."), format!("The window field is multiplied by {n}.")),
+            n => say!(self.lang, format!("창 필드 값에 {n}을/를 곱해서 실제 창을 구해요."), format!("The window field is multiplied by {n}.")),
         })
     }
 
@@ -957,7 +1055,7 @@ impl<'a> Cx<'a> {
         let urg = self.flags_now() & 0x020 != 0;
         Some(match (v, urg) {
             (0, false) => say!(self.lang, "0: 긴급 데이터가 없어요(거의 모든 세그먼트가 그래요).".to_owned(), "0: no urgent data (as in nearly every segment).".to_owned()),
-            (_, false) => say!(self.lang, format!("URG 플래그가 꺼져 있어서 값 {v}은 무시돼요."), format!("URG is off, so {v} is ignored.")),
+            (_, false) => say!(self.lang, format!("URG 플래그가 꺼져 있어서 값 {v}은/는 무시돼요."), format!("URG is off, so {v} is ignored.")),
             (_, true) => say!(self.lang, format!("긴급 데이터가 이 세그먼트 순서 번호부터 {v}바이트 안에 있어요. 오늘날 거의 쓰지 않는 기능이에요."), format!("Urgent data ends {v} bytes after this sequence number — a feature hardly used today.")),
         })
     }
@@ -1041,19 +1139,19 @@ impl<'a> Cx<'a> {
     fn wscale_shift(&self) -> Option<String> {
         let s = self.uint()?;
         if s > 14 {
-            return Some(say!(self.lang, format!("{s}은 최댓값 14를 넘어요. 규격에 따라 14로 간주해요(창 × 16384)."), format!("{s} exceeds the maximum 14 and is treated as 14 (× 16384).")));
+            return Some(say!(self.lang, format!("{s}은/는 최댓값 14를 넘어요. 규격에 따라 14로 간주해요(창 × 16384)."), format!("{s} exceeds the maximum 14 and is treated as 14 (× 16384).")));
         }
         let m = 1u64 << s;
         Some(say!(
             self.lang,
-            format!("창 크기 필드 값에 2^{s} = {m}을 곱해요. 그래서 16비트 창으로 최대 {}바이트까지 알릴 수 있어요. 양쪽 SYN에 모두 이 옵션이 있어야 적용되고, 연결 내내 바뀌지 않아요.", grouped(65535 * m)),
+            format!("창 크기 필드 값에 2^{s} = {m}을/를 곱해요. 그래서 16비트 창으로 최대 {}바이트까지 알릴 수 있어요. 양쪽 SYN에 모두 이 옵션이 있어야 적용되고, 연결 내내 바뀌지 않아요.", grouped(65535 * m)),
             format!("The window field is multiplied by 2^{s} = {m}, so the 16-bit window can announce up to {} bytes. Applies only if both SYNs carry the option, fixed for the connection.", grouped(65535 * m)),
         ))
     }
 
     fn wscale_multiplier(&self) -> Option<String> {
         let m = self.uint()?;
-        Some(say!(self.lang, format!("이 쪽이 보내는 창 값은 {m}을 곱해서 읽어야 해요."), format!("This side's window values are to be multiplied by {m}.")))
+        Some(say!(self.lang, format!("이 쪽이 보내는 창 값은 {m}을/를 곱해서 읽어야 해요."), format!("This side's window values are to be multiplied by {m}.")))
     }
 
     fn sack_re(&self) -> Option<String> {
@@ -1078,7 +1176,7 @@ impl<'a> Cx<'a> {
         let v = self.uint()?;
         Some(say!(
             self.lang,
-            format!("보낸 쪽 시계의 값 {v}이에요. 실제 시각이 아니라 운영체제가 정한 단위(리눅스는 보통 1ms)로 계속 늘어나는 카운터예요. 상대는 이 값을 TSecr로 되돌려 보내요."),
+            format!("보낸 쪽 시계의 값 {v}이에요/예요. 실제 시각이 아니라 운영체제가 정한 단위(리눅스는 보통 1ms)로 계속 늘어나는 카운터예요. 상대는 이 값을 TSecr로 되돌려 보내요."),
             format!("The sender's clock tick {v} — a counter in OS-defined units (1 ms on Linux), echoed back by the peer as TSecr."),
         ))
     }
@@ -1088,7 +1186,7 @@ impl<'a> Cx<'a> {
         Some(if v == 0 {
             say!(self.lang, "0: 아직 되돌려 줄 상대의 TSval이 없어요(첫 SYN에서는 항상 0이에요).".to_owned(), "0: nothing to echo yet (always 0 in the first SYN).".to_owned())
         } else {
-            say!(self.lang, format!("상대가 보냈던 TSval {v}을 그대로 돌려준 값이에요. 상대는 이것을 보고 '내가 {v}일 때 보낸 것에 대한 응답'임을 알아 왕복 시간(RTT)을 재요."), format!("Echoes the peer's TSval {v}, letting it measure the round-trip time."))
+            say!(self.lang, format!("상대가 보냈던 TSval {v}을/를 그대로 돌려준 값이에요. 상대는 이것을 보고 '내가 {v}일 때 보낸 것에 대한 응답'임을 알아 왕복 시간(RTT)을 재요."), format!("Echoes the peer's TSval {v}, letting it measure the round-trip time."))
         })
     }
 
@@ -1136,7 +1234,7 @@ impl<'a> Cx<'a> {
     fn udp_length(&self) -> Option<String> {
         let n = self.uint()?;
         if n < 8 {
-            return Some(say!(self.lang, format!("{n}은 UDP 헤더 8바이트보다 작아서 잘못된 길이예요."), format!("{n} is smaller than the 8-byte header: invalid.")));
+            return Some(say!(self.lang, format!("{n}은/는 UDP 헤더 8바이트보다 작아서 잘못된 길이예요."), format!("{n} is smaller than the 8-byte header: invalid.")));
         }
         Some(say!(
             self.lang,
@@ -1307,6 +1405,20 @@ mod tests {
     #[test]
     fn odd_length_is_padded() {
         assert_eq!(fold(ones_sum(0, &[0x12, 0x34, 0x56])), 0x1234 + 0x5600);
+    }
+
+    #[test]
+    fn particles_follow_the_preceding_sound() {
+        assert_eq!(fix_josa("2^10 = 1024을/를 곱해요"), "2^10 = 1024를 곱해요");
+        assert_eq!(fix_josa("ACK 1460을/를 보내요"), "ACK 1460을 보내요");
+        assert_eq!(fix_josa("값 3054660282은/는"), "값 3054660282는");
+        assert_eq!(fix_josa("0x6107이라서/라서"), "0x6107이라서");
+        assert_eq!(fix_josa("0x04fb이라서/라서"), "0x04fb라서");
+        assert_eq!(fix_josa("TCP 의사 헤더(pseudo-header)와 세그먼트을/를"), "TCP 의사 헤더(pseudo-header)와 세그먼트를");
+        assert_eq!(fix_josa("길이 8이에요/예요"), "길이 8이에요");
+        assert_eq!(fix_josa("길이 9이에요/예요"), "길이 9예요");
+        assert_eq!(fix_josa("포트 7으로/로"), "포트 7로");
+        assert_eq!(fix_josa("포트 3으로/로"), "포트 3으로");
     }
 
     #[test]
