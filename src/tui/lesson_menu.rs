@@ -68,7 +68,9 @@ impl Menu {
             } else {
                 "시작 전".to_owned()
             };
-            let text = format!("{} {:<44} {state}", if i == self.cursor { "▶" } else { " " }, l.title);
+            let title_width = Line::from(l.title.as_str()).width();
+            let pad = " ".repeat(56usize.saturating_sub(title_width).max(1));
+            let text = format!("{} {}{pad}{state}", if i == self.cursor { "▶" } else { " " }, l.title);
             let style = if i == self.cursor { theme.cursor(true) } else if p.done { theme.ok() } else { ratatui::style::Style::default() };
             lines.push(Line::styled(text, style));
         }

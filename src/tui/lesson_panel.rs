@@ -34,11 +34,13 @@ pub struct LessonShared {
     /// A problem to show (progress could not be saved…).
     pub note: Option<String>,
     pub scroll: u16,
+    /// How many of the lines are the step's text (set while building them).
+    text_len: std::cell::Cell<usize>,
 }
 
 impl LessonShared {
     pub fn new(session: Session) -> Self {
-        LessonShared { session, pending: true, request: None, answering: false, input: String::new(), note: None, scroll: 0 }
+        LessonShared { session, pending: true, request: None, answering: false, input: String::new(), note: None, scroll: 0, text_len: std::cell::Cell::new(0) }
     }
 
     fn step_changed(&mut self) {
@@ -127,12 +129,22 @@ impl LessonShared {
         PanelOutcome::Consumed
     }
 
-    /// The pane's lines.
-    pub fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+    /// The pane's lines: the step's text (scrolls), then the question, feedback and keys
+    /// (kept in view at the bottom).
+    pub fn lines(&self, theme: &Theme) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let mut all = self.all_lines(theme);
+        // while reading, everything scrolls together; once answering, the question stays in view
+        let split = if self.answering || self.session.feedback.is_some() { self.text_len.get().min(all.len()) } else { all.len().saturating_sub(1) };
+        let bottom = all.split_off(split);
+        (all, bottom)
+    }
+
+    fn all_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let s = &self.session;
         let mut out: Vec<Line<'static>> = Vec::new();
         let Some(step) = s.current() else {
             out.push(Line::from("이 레슨에는 단계가 없어요."));
+            self.text_len.set(out.len());
             return out;
         };
         let mut where_ = format!("단계 {}/{} · 프레임 {}", s.step + 1, s.steps().len(), step.frame);
@@ -147,8 +159,8 @@ impl LessonShared {
         for para in step.text.split('\n') {
             out.push(Line::from(para.to_owned()));
         }
+        self.text_len.set(out.len());
         if let Some(q) = s.question() {
-            out.push(Line::from(""));
             out.push(Line::styled(format!("질문: {}", q.prompt), theme.header()));
             for (i, c) in q.choices.iter().enumerate() {
                 out.push(Line::from(format!("  {}) {c}", i + 1)));
@@ -164,11 +176,9 @@ impl LessonShared {
                     out.push(Line::styled("✔ 정답이에요!".to_owned(), theme.ok()));
                     out.push(Line::from(why.clone()));
                 }
-                Some(Feedback::Wrong { hint, tries_left }) => {
+                Some(Feedback::Wrong { tries_left, .. }) => {
+                    // the hint it revealed is among the shown hints above
                     out.push(Line::styled(format!("✘ 아니에요. 기회가 {tries_left}번 남았어요."), theme.error()));
-                    if let Some(h) = hint {
-                        out.push(Line::styled(format!("힌트: {h}"), theme.dim()));
-                    }
                 }
                 Some(Feedback::Revealed { answer, why }) => {
                     out.push(Line::styled(format!("✘ 정답은 {answer}이에요."), theme.error()));
@@ -180,13 +190,12 @@ impl LessonShared {
         if let Some(n) = &self.note {
             out.push(Line::styled(n.clone(), theme.error()));
         }
-        out.push(Line::from(""));
         let keys = if self.answering {
             "Enter 제출 · Esc 취소"
         } else if !s.settled() {
-            "Enter 답하기 · h 힌트 · ←/→ 이전/다음 · g 다시 보기 · q 메뉴"
+            "Enter 답하기 · h 힌트 · ←/→ 이전/다음 · ↑/↓ 스크롤 · g 다시 보기 · q 메뉴"
         } else {
-            "→/Enter 다음 · ← 이전 · g 다시 보기 · Tab 다른 창 · q 메뉴"
+            "→/Enter 다음 · ← 이전 · ↑/↓ 스크롤 · g 다시 보기 · Tab 다른 창 · q 메뉴"
         };
         out.push(Line::styled(keys.to_owned(), theme.dim()));
         out
@@ -209,8 +218,18 @@ impl SidePanel for LessonPanel {
 
     fn render(&mut self, area: Rect, buf: &mut Buffer) {
         let sh = self.shared.borrow();
-        let lines = sh.lines(&self.theme);
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((sh.scroll, 0)).render(area, buf);
+        let (text, bottom) = sh.lines(&self.theme);
+        // keep the last column free: a wide (Korean) character there makes some terminals wrap
+        let area = Rect { width: area.width.saturating_sub(1), ..area };
+        let width = usize::from(area.width.max(1));
+        // rows the bottom part needs once wrapped (+1 per line for word-wrap slack on long ones)
+        let need: usize = bottom.iter().map(|l| l.width().div_ceil(width).max(1) + usize::from(l.width() > width)).sum();
+        let bottom_h = u16::try_from(need).unwrap_or(u16::MAX).min(area.height.saturating_sub(3));
+        let text_h = area.height - bottom_h;
+        let text_area = Rect { height: text_h.saturating_sub(u16::from(bottom_h > 0)), ..area };
+        let bottom_area = Rect { y: area.y + text_h, height: bottom_h, ..area };
+        Paragraph::new(text).wrap(Wrap { trim: false }).scroll((sh.scroll, 0)).render(text_area, buf);
+        Paragraph::new(bottom).wrap(Wrap { trim: false }).render(bottom_area, buf);
     }
 
     fn handle_key(&mut self, key: KeyEvent) -> PanelOutcome {
