@@ -17,6 +17,7 @@ pub mod model;
 pub mod parse;
 pub mod progress;
 pub mod scaffold;
+pub mod session;
 pub mod source;
 
 pub use check::{CheckSummary, check, check_source};
@@ -24,6 +25,7 @@ pub use loaded::LoadedCapture;
 pub use model::{Lesson, Pack, Question, QuestionKind, Step};
 pub use parse::load_pack;
 pub use progress::{LessonProgress, Progress, ProgressError};
+pub use session::{Feedback, Session};
 pub use source::{DirSource, EmbeddedSource, PackSource};
 
 use std::fmt;
