@@ -232,22 +232,6 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::bit_pattern;
-
-    #[test]
-    fn bit_patterns_as_wireshark_draws_them() {
-        // TCP flags 0x012 (SYN+ACK): the SYN bit of the 2-byte field.
-        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0002).unwrap(), ".... .... .... ..1.");
-        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0001).unwrap(), ".... .... .... ...0");
-        // IPv4 version/IHL byte 0x45.
-        assert_eq!(bit_pattern(&[0x45], 0xf0).unwrap(), "0100 ....");
-        assert_eq!(bit_pattern(&[0x45], 0), None);
-        assert_eq!(bit_pattern(&[0x45], 0x100), None);
-    }
-}
-
 fn hex_bytes(b: &[u8], max: usize) -> String {
     let mut s = String::with_capacity(b.len().min(max) * 2 + 1);
     for x in b.iter().take(max) {
@@ -294,5 +278,21 @@ pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme:
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_pattern;
+
+    #[test]
+    fn bit_patterns_as_wireshark_draws_them() {
+        // TCP flags 0x012 (SYN+ACK): the SYN bit of the 2-byte field.
+        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0002).unwrap(), ".... .... .... ..1.");
+        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0001).unwrap(), ".... .... .... ...0");
+        // IPv4 version/IHL byte 0x45.
+        assert_eq!(bit_pattern(&[0x45], 0xf0).unwrap(), "0100 ....");
+        assert_eq!(bit_pattern(&[0x45], 0), None);
+        assert_eq!(bit_pattern(&[0x45], 0x100), None);
     }
 }
