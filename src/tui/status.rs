@@ -54,6 +54,9 @@ pub fn text(app: &App) -> String {
         let frames = app.store.len().max(1) as u64;
         parts.push(format!("{} {}%", l.analysing, (app.store.analysed() * 100 / frames).min(99)));
     }
+    if let Some(p) = super::terminal::worker_panic() {
+        parts.push(format!("! {p}"));
+    }
     parts.push(app.file_name.clone());
     parts.join(" │ ")
 }
