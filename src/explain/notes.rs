@@ -36,7 +36,7 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
         "frame.encap_type" => cx.encap(),
         "frame.protocols" => cx.protocols(),
         "eth.dst" | "eth.src" | "eth.addr" | "arp.src.hw_mac" | "arp.dst.hw_mac" | "sll.src.eth" => cx.mac(),
-        "eth.type" | "vlan.etype" | "sll.etype" | "sll.ltype" | "arp.proto.type" => cx.ethertype(),
+        "eth.type" | "vlan.etype" | "sll.etype" | "sll.ltype" | "arp.proto.type" | "gre.proto" => cx.ethertype(),
         "vlan.id" => cx.vlan_id(),
         "vlan.priority" => cx.pcp(),
         "arp.opcode" => cx.arp_opcode(),
@@ -428,7 +428,8 @@ impl<'a> Cx<'a> {
             0x88a8 => ("다음은 802.1ad(Q-in-Q) 바깥 VLAN 태그예요.", "An 802.1ad (Q-in-Q) outer tag follows."),
             0x88cc => ("다음은 LLDP(이웃 장비 정보)예요.", "LLDP follows."),
             0x8863 | 0x8864 => ("다음은 PPPoE예요. 가정용 인터넷에서 흔하고 MTU가 1492로 줄어요.", "PPPoE follows (MTU drops to 1492)."),
-            0x880b => ("다음은 PPP예요.", "PPP follows."),
+            0x880b => ("다음은 PPP예요(PPTP VPN의 데이터).", "PPP follows (PPTP VPN data)."),
+            0x6558 => ("다음은 이더넷 프레임 전체예요(브리지 터널).", "A whole Ethernet frame follows (bridged tunnel)."),
             n if n <= 1500 => ("1500 이하라서 타입이 아니라 802.3 길이 값이에요.", "1500 or less: an 802.3 length, not a type."),
             _ => return None,
         };
