@@ -165,6 +165,16 @@ fn zero_window() {
 }
 
 #[test]
+fn epoch_time_as_a_utc_date() {
+    // tshark: frame.time_epoch 1262893114.341715000 = 2010-01-07 19:38:34.341715 UTC.
+    let Some(f) = public("chrissanders-tcp_handshake.pcapng") else { return };
+    let ko = note(&f, 1, "frame.time_epoch", Lang::Ko);
+    assert_eq!(ko, "협정 세계시(UTC)로 2010-01-07 19:38:34.341715000이에요.");
+    let en = note(&f, 1, "frame.time_epoch", Lang::En);
+    assert_eq!(en, "2010-01-07 19:38:34.341715000 UTC.");
+}
+
+#[test]
 fn udp_checksum_zero_over_ipv4_means_not_computed() {
     let Some(f) = public("tcpdump-vxlan.pcap") else { return };
     let ko = note(&f, 1, "udp.checksum", Lang::Ko);

@@ -117,6 +117,27 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
         "icmpv6.type" => cx.icmpv6_type(),
         "icmp.mtu" => cx.icmp_mtu(),
         "icmp.resptime" | "icmpv6.resptime" | "dns.time" => cx.ms_note(),
+        "eth.dst.ig" | "eth.src.ig" | "eth.ig" => cx.flag_note(
+            "그룹(멀티캐스트·브로드캐스트) 주소예요.",
+            "개별(unicast) 주소예요. 장비 하나를 가리켜요.",
+            "A group (multicast/broadcast) address.",
+            "An individual (unicast) address.",
+        ),
+        "eth.dst.lg" | "eth.src.lg" | "eth.lg" => cx.flag_note(
+            "로컬 관리 주소예요(가상 머신, 컨테이너, 무작위 MAC 등).",
+            "제조사가 정한 전역 유일 주소예요.",
+            "Locally administered (VMs, containers, randomised MACs).",
+            "Globally unique, vendor-assigned.",
+        ),
+        "ip.id" => cx.ip_id(),
+        "frame.time_epoch" | "frame.time" => cx.utc_time(),
+        "vxlan.vni" => cx.uint().map(|n| {
+            say!(
+                lang,
+                format!("가상 네트워크 {n}번의 프레임이에요. 안쪽 이더넷 프레임은 이 가상 네트워크 안에서만 보여요."),
+                format!("A frame of virtual network {n}; the inner Ethernet frame belongs to that network only."),
+            )
+        }),
         "dns.flags.rcode" => cx.dns_rcode(),
         "dns.qry.type" | "dns.resp.type" => cx.dns_type(),
         "dns.resp.ttl" => cx.dns_ttl(),
@@ -1330,7 +1351,11 @@ impl<'a> Cx<'a> {
     }
 
     fn ms_note(&self) -> Option<String> {
-        let ns = self.duration_ns()?;
+        // tshark's icmp.resptime is a double in milliseconds; dns.time a relative time.
+        let ns = match self.f.value {
+            Value::Float(ms) => (ms * 1e6) as i64,
+            _ => self.duration_ns()?,
+        };
         Some(say!(self.lang, format!("요청부터 응답까지 {} ms 걸렸어요.", ms(ns)), format!("{} ms from request to response.", ms(ns))))
     }
 
@@ -1386,6 +1411,28 @@ impl<'a> Cx<'a> {
         })
     }
 
+    fn ip_id(&self) -> Option<String> {
+        let id = self.uint()?;
+        let df = self.sib_uint("ip.flags.df") == Some(1);
+        Some(match (id, df) {
+            (0, true) => say!(self.lang, "DF가 켜져 있어 조각날 일이 없으니, 리눅스는 ID를 0으로 두기도 해요.".to_owned(), "With DF set the packet is never fragmented, so Linux may leave the ID at 0.".to_owned()),
+            (_, true) => say!(self.lang, format!("ID 0x{id:04x}: DF가 켜져 있어 재조립에는 쓰이지 않아요. 연속된 패킷의 ID가 1씩 늘면 보낸 쪽이 전역 카운터를 쓰는 것이에요."), format!("ID 0x{id:04x}: unused for reassembly since DF is set; IDs rising by one reveal a global counter.")),
+            (_, false) => say!(self.lang, format!("ID 0x{id:04x}: 이 패킷이 조각나면 모든 조각이 이 값을 가져요."), format!("ID 0x{id:04x}: every fragment of this packet carries it.")),
+        })
+    }
+
+    fn utc_time(&self) -> Option<String> {
+        let (secs, nanos) = match self.f.value {
+            Value::Time(t) => (t.secs, t.nanos),
+            _ => return None,
+        };
+        let days = secs.div_euclid(86400);
+        let rem = secs.rem_euclid(86400);
+        let (y, m, d) = civil_from_days(days);
+        let stamp = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:09}", rem / 3600, rem % 3600 / 60, rem % 60, nanos);
+        Some(say!(self.lang, format!("협정 세계시(UTC)로 {stamp}이에요/예요."), format!("{stamp} UTC.")))
+    }
+
     fn payload_len(&self) -> Option<String> {
         let n = match self.f.value {
             Value::UInt(n) => n,
@@ -1397,6 +1444,20 @@ impl<'a> Cx<'a> {
         }
         Some(say!(self.lang, format!("{n}바이트의 응용 데이터예요."), format!("{n} bytes of application data.")))
     }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 fn ordinal(n: u64) -> String {
@@ -1438,6 +1499,15 @@ mod tests {
         assert_eq!(fix_josa("길이 9이에요/예요"), "길이 9예요");
         assert_eq!(fix_josa("포트 7으로/로"), "포트 7로");
         assert_eq!(fix_josa("포트 3으로/로"), "포트 3으로");
+    }
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        // 1262893114 s (chrissanders tcp_handshake frame 1) is 2010-01-07 19:38:34 UTC.
+        assert_eq!(civil_from_days(1262893114 / 86400), (2010, 1, 7));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11016), (2000, 2, 29));
     }
 
     #[test]
