@@ -242,3 +242,47 @@ fn checksum_notes_agree_with_the_dissectors_status() {
     assert!(checked > 1000, "too few checksums checked: {checked}");
     assert!(disagreements.is_empty(), "{} disagreements, first: {:?}", disagreements.len(), &disagreements[..disagreements.len().min(5)]);
 }
+
+/// captures/framing.pcap (port 7777) decoded with protos/demo.toml: one 4004-byte message
+/// spans three segments; every game field, fixed or defined by the description, has docs.
+#[test]
+fn game_messages_spanning_segments() {
+    use pktlab::game::{GameDecoder, GameProto};
+    use std::sync::Arc;
+    let desc = Path::new(env!("CARGO_MANIFEST_DIR")).join("protos/demo.toml");
+    let text = std::fs::read_to_string(&desc).expect("protos/demo.toml");
+    let proto = GameProto::parse(&desc, &text).unwrap_or_else(|e| panic!("{e}"));
+    pktlab::fields::register(&proto.field_defs());
+    for def in proto.field_defs() {
+        let ko = explain::field(def.abbrev, Lang::Ko).unwrap_or_else(|| panic!("no doc for {}", def.abbrev));
+        assert!(!ko.body.is_empty());
+    }
+    let mut decoder = GameDecoder::new(Arc::new(proto));
+    let file = CaptureFile::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/framing.pcap")).expect("framing.pcap");
+    let mut dissector = Dissector::new();
+    let mut spanning = Vec::new();
+    for (n, r) in file.records().enumerate() {
+        let Ok(r) = r else { break };
+        let meta = FrameMeta {
+            number: n as u64 + 1,
+            ts: r.ts,
+            orig_len: r.orig_len,
+            interface_id: r.interface_id,
+            link_type: r.link_type,
+            comments: Vec::new(),
+        };
+        let mut d = Dissection::default();
+        dissector.dissect(&meta, r.data, &mut d);
+        decoder.process(&mut d, r.data);
+        for (i, f) in d.fields.iter().enumerate() {
+            if f.def.abbrev.starts_with("game.") {
+                assert!(explain::field(f.def.abbrev, Lang::Ko).is_some(), "no doc for {}", f.def.abbrev);
+            }
+            if f.def.abbrev == "game.segments" && f.value == Value::UInt(3) {
+                spanning.push(explain::value_note(&d, r.data, i, Lang::Ko).unwrap_or_default());
+            }
+        }
+    }
+    assert_eq!(spanning.len(), 1, "expected the one 4004-byte message in three segments");
+    assert!(spanning[0].contains("TCP 세그먼트 3개에 나뉘어"), "{}", spanning[0]);
+}

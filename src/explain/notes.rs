@@ -130,6 +130,24 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
             "Globally unique, vendor-assigned.",
         ),
         "ip.id" => cx.ip_id(),
+        "game.segments" => cx.uint().map(|n| {
+            if n > 1 {
+                say!(
+                    lang,
+                    format!("이 메시지는 TCP 세그먼트 {n}개에 나뉘어 왔어요. 받는 쪽은 recv()를 여러 번 불러 길이 필드만큼 모은 뒤에야 처리할 수 있어요."),
+                    format!("This message arrived in {n} TCP segments; the receiver had to call recv() several times and gather length-field bytes before handling it."),
+                )
+            } else {
+                say!(lang, "이 메시지는 세그먼트 하나에 통째로 들어 있어요.".to_owned(), "The whole message is in one segment.".to_owned())
+            }
+        }),
+        "game.msg_len" => cx.uint().map(|n| {
+            say!(
+                lang,
+                format!("길이 필드 값 {n}: 받는 쪽은 헤더를 읽은 뒤 이만큼의 바이트가 더 모일 때까지 기다려요(설명 파일의 length_includes_header에 따라 헤더 포함 여부가 달라요)."),
+                format!("Length {n}: after the header the receiver waits for this many bytes (whether the header counts depends on length_includes_header)."),
+            )
+        }),
         "frame.time_epoch" | "frame.time" => cx.utc_time(),
         "vxlan.vni" => cx.uint().map(|n| {
             say!(
