@@ -126,7 +126,7 @@ fn ttl_flags_ports_and_sequence_numbers() {
     assert!(ko.contains("53번은 보통 DNS"), "{ko}");
     // tshark: the answer's TTL is 300 s.
     let ko = note(&dns, 2, "dns.resp.ttl", Lang::Ko);
-    assert!(ko.contains("300초(5.0min)"), "{ko}");
+    assert!(ko.contains("300초(약 5.0분)"), "{ko}");
     let ko = note(&dns, 1, "udp.length", Lang::Ko);
     assert!(ko.contains("UDP 헤더 8바이트"), "{ko}");
 }

@@ -1086,6 +1086,7 @@ impl<'a> Cx<'a> {
         Some(match v {
             -1 => say!(self.lang, "-1: 핸드셰이크를 캡처하지 못해서 창 배율을 알 수 없어요.".to_owned(), "-1: the handshake was not captured; the scale is unknown.".to_owned()),
             -2 => say!(self.lang, "-2: 이 연결은 창 배율을 쓰지 않아요(한쪽이라도 SYN에 창 배율 옵션이 없었어요).".to_owned(), "-2: no window scaling (a SYN lacked the option).".to_owned()),
+            1 => say!(self.lang, "1: 창 배율 옵션은 협상했지만 이 방향의 이동 값이 0이라서, 창 값을 그대로 읽어요.".to_owned(), "1: scaling was negotiated with shift 0, so the window is read as is.".to_owned()),
             n => say!(self.lang, format!("창 필드 값에 {n}을/를 곱해서 실제 창을 구해요."), format!("The window field is multiplied by {n}.")),
         })
     }
@@ -1411,10 +1412,26 @@ impl<'a> Cx<'a> {
 
     fn dns_ttl(&self) -> Option<String> {
         let s = self.uint()?;
-        let human = if s >= 86400 { format!("{:.1}d", s as f64 / 86400.0) } else if s >= 3600 { format!("{:.1}h", s as f64 / 3600.0) } else if s >= 60 { format!("{:.1}min", s as f64 / 60.0) } else { format!("{s}s") };
+        let human = |units: [&str; 4]| {
+            if s >= 86400 {
+                format!("{:.1}{}", s as f64 / 86400.0, units[0])
+            } else if s >= 3600 {
+                format!("{:.1}{}", s as f64 / 3600.0, units[1])
+            } else if s >= 60 {
+                format!("{:.1}{}", s as f64 / 60.0, units[2])
+            } else {
+                format!("{s}{}", units[3])
+            }
+        };
+        let ko_human = human(["일", "시간", "분", "초"]);
+        let human = human(["d", "h", "min", "s"]);
         Some(say!(
             self.lang,
-            format!("이 답을 {s}초({human}) 동안 캐시해도 돼요. 서버 IP를 바꾸면 최대 이 시간만큼 옛 주소로 접속하는 클라이언트가 남아요."),
+            if s < 60 {
+                format!("이 답을 {s}초 동안 캐시해도 돼요. 짧은 TTL이라 서버 주소를 바꾸면 클라이언트가 금방 새 주소를 써요.")
+            } else {
+                format!("이 답을 {s}초(약 {ko_human}) 동안 캐시해도 돼요. 서버 IP를 바꾸면 최대 이 시간만큼 옛 주소로 접속하는 클라이언트가 남아요.")
+            },
             format!("May be cached for {s} s ({human}); after a server move, clients may use the old address for this long."),
         ))
     }
