@@ -139,6 +139,11 @@ fn sack_blocks_duplicate_acks_and_rtt() {
     assert!(ko.contains("1448바이트"), "{ko}");
     let ko = note(&f, 30, "tcp.analysis.duplicate_ack_num", Lang::Ko);
     assert!(ko.contains("3번째 중복 ACK") && ko.contains("빠른 재전송"), "{ko}");
+    // tshark: frame 48 is a (fast) retransmission of seq 8689, 1448 bytes.
+    let ko = note(&f, 48, "tcp.analysis.retransmission", Lang::Ko);
+    assert!(ko.contains("8689~10137번 바이트(1448바이트)를 다시 보냈어요"), "{ko}");
+    let en = note(&f, 48, "tcp.analysis.fast_retransmission", Lang::En);
+    assert!(en.contains("Bytes 8689–10137 (1448 bytes)"), "{en}");
     let (bytes, d) = f
         .iter()
         .find(|(_, d)| d.fields.iter().any(|x| x.def.abbrev == "tcp.analysis.ack_rtt"))

@@ -111,6 +111,8 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
                 format!("{n} bytes sent since the last PSH: roughly one application write."),
             )
         }),
+        "tcp.analysis.retransmission" | "tcp.analysis.fast_retransmission" | "tcp.analysis.spurious_retransmission"
+        | "tcp.analysis.out_of_order" => cx.resent(),
         "udp.length" => cx.udp_length(),
         "icmp.type" => cx.icmp_type(),
         "icmp.code" => cx.icmp_code(),
@@ -1287,6 +1289,33 @@ impl<'a> Cx<'a> {
             say!(self.lang, format!("{n}번째 중복 ACK예요. 세 번 이상이면 보내는 쪽은 타임아웃을 기다리지 않고 빠진 세그먼트를 바로 다시 보내요(빠른 재전송)."), format!("Duplicate ACK #{n}: from the third on, the sender retransmits at once (fast retransmit)."))
         } else {
             say!(self.lang, format!("{n}번째 중복 ACK예요. 세 번째가 오면 빠른 재전송(fast retransmit)이 시작돼요."), format!("Duplicate ACK #{n}; a third triggers fast retransmit."))
+        })
+    }
+
+    /// Which bytes a retransmitted or out-of-order segment carries (relative numbers).
+    fn resent(&self) -> Option<String> {
+        let seq = self.sib_uint("tcp.seq")?;
+        let len = self.sib_uint("tcp.len")?;
+        if len == 0 {
+            return None;
+        }
+        let end = seq + len;
+        Some(match self.f.def.abbrev {
+            "tcp.analysis.out_of_order" => say!(
+                self.lang,
+                format!("{seq}~{end}번 바이트({len}바이트)가 뒤늦게 도착했어요. 받는 쪽 TCP는 순서를 맞출 때까지 뒤의 데이터를 응용 프로그램에 넘기지 않아요."),
+                format!("Bytes {seq}–{end} ({len} bytes) arrived late; TCP holds back later data until the order is restored."),
+            ),
+            "tcp.analysis.spurious_retransmission" => say!(
+                self.lang,
+                format!("{seq}~{end}번 바이트({len}바이트)를 다시 보냈지만, 상대는 이미 받았다고 확인했던 데이터예요."),
+                format!("Bytes {seq}–{end} ({len} bytes) sent again although the peer had already acknowledged them."),
+            ),
+            _ => say!(
+                self.lang,
+                format!("이 방향 스트림의 {seq}~{end}번 바이트({len}바이트)를 다시 보냈어요. 이 바이트가 도착할 때까지 받는 쪽 응용 프로그램은 그 뒤의 데이터도 받지 못해요."),
+                format!("Bytes {seq}–{end} ({len} bytes) of this direction were sent again; the receiving application gets nothing after them until they arrive."),
+            ),
         })
     }
 
