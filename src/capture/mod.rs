@@ -8,6 +8,7 @@
 //! was wrong, and then the iterator ends.
 
 pub mod file;
+pub mod follow;
 
 pub use file::{CaptureFile, Checkpoint, Format, Record, RecordKind, Records};
 
