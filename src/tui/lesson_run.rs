@@ -20,7 +20,7 @@ use std::time::Duration;
 
 /// Where applying a step to the app stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
+pub enum Stage {
     Idle,
     /// The filter is set; the frame and field follow when its pass is done.
     FilterSet,
@@ -36,7 +36,7 @@ fn open_app(source: &dyn PackSource, rel: &str, shared: &Rc<RefCell<LessonShared
 }
 
 /// Applies the current step to the app when the capture is ready. True if it changed anything.
-fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
+pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
     if !sh.pending {
         return false;
     }
