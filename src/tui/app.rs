@@ -325,7 +325,7 @@ impl App {
             return;
         }
         let cur = self.selected_row().unwrap_or(0) as isize;
-        let row = (cur + delta).clamp(0, len as isize - 1) as usize;
+        let row = cur.saturating_add(delta).clamp(0, len as isize - 1) as usize;
         if let Some(n) = self.frame_at(row) {
             self.set_selected(n);
         }
@@ -395,7 +395,7 @@ impl App {
         if rows.is_empty() {
             return;
         }
-        let i = (self.tree_cursor as isize + delta).clamp(0, rows.len() as isize - 1) as usize;
+        let i = (self.tree_cursor as isize).saturating_add(delta).clamp(0, rows.len() as isize - 1) as usize;
         self.set_tree_cursor(i, &rows);
         self.hex_cursor = None;
     }
@@ -529,7 +529,7 @@ impl App {
             Some(c) => c,
             None => self.selected_span().map_or(0, |s| s.1),
         };
-        let at = (start as isize + delta).max(0) as usize;
+        let at = (start as isize).saturating_add(delta).max(0) as usize;
         self.select_byte(at);
     }
 

@@ -71,7 +71,7 @@ pub fn run_app(mut app: App) -> io::Result<()> {
             dirty = false;
         }
         let busy = !app.store.load.done || !app.store.analysis.done || app.store.filter.as_ref().is_some_and(|f| !f.progress.done);
-        let wait = Duration::from_millis(if busy { 20 } else { 200 });
+        let wait = Duration::from_millis(if busy { 20 } else { 100 });
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(k) => app.key(k),

@@ -1,5 +1,6 @@
-//! The status bar: file, frames shown/total, the filter in force, and progress of the
-//! background passes (load, analysis, filter).
+//! The status bar: frames shown/total, the filter in force, progress of the background
+//! passes (load, analysis, filter) and the file name, most important first so a narrow
+//! terminal cuts the least useful part.
 
 use super::app::{App, FilterView};
 use super::store::Progress;
@@ -21,8 +22,20 @@ fn bar(pct: u64, cells: usize) -> String {
 pub fn text(app: &App) -> String {
     let l = app.labels();
     let total = app.store.total_bytes();
-    let mut parts = vec![app.file_name.clone()];
-    parts.push(format!("{}/{} {}", app.shown_len(), app.store.len(), l.frames));
+    let mut parts = vec![format!("{}/{} {}", app.shown_len(), app.store.len(), l.frames)];
+    match &app.store.filter {
+        Some(run) => {
+            let mut s = format!("{}: {}", l.filter, run.filter.text());
+            if !run.progress.done {
+                s.push_str(&format!(" ({} {}%)", l.filtering, percent(&run.progress, total)));
+            }
+            if app.filter_view == FilterView::Mark {
+                s.push_str(&format!(" [{}: {}]", l.mark_mode, run.matches.len()));
+            }
+            parts.push(s);
+        }
+        None => parts.push(l.no_filter.to_string()),
+    }
     let load = &app.store.load;
     if let Some(live) = &app.live
         && !load.done
@@ -41,23 +54,17 @@ pub fn text(app: &App) -> String {
         let frames = app.store.len().max(1) as u64;
         parts.push(format!("{} {}%", l.analysing, (app.store.analysed() * 100 / frames).min(99)));
     }
-    match &app.store.filter {
-        Some(run) => {
-            let mut s = format!("{}: {}", l.filter, run.filter.text());
-            if !run.progress.done {
-                s.push_str(&format!(" ({} {}%)", l.filtering, percent(&run.progress, total)));
-            }
-            if app.filter_view == FilterView::Mark {
-                s.push_str(&format!(" [{}: {}]", l.mark_mode, run.matches.len()));
-            }
-            parts.push(s);
-        }
-        None => parts.push(l.no_filter.to_string()),
+    if let Some(p) = super::terminal::worker_panic() {
+        parts.push(format!("! {p}"));
     }
+    parts.push(app.file_name.clone());
     parts.join(" │ ")
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
     let s = pad(&format!(" {}", text(app)), area.width as usize);
     buf.set_stringn(area.x, area.y, s, area.width as usize, app.theme.status());
 }

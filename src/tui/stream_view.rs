@@ -23,6 +23,9 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
     let block = Block::default().borders(Borders::ALL).title(format!(" {} (Esc) ", l.stream_title)).title_style(theme.header());
     let inner = block.inner(area);
     block.render(area, buf);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
     let frames = app.ladder_frames.clone();
     if frames.is_empty() {
         buf.set_stringn(inner.x, inner.y, fit(l.no_stream, inner.width as usize), inner.width as usize, theme.dim());
