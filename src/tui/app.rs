@@ -109,8 +109,36 @@ pub struct Regions {
 pub type Span = (u8, usize, usize);
 
 /// The whole TUI state.
+/// A live capture shown as it happens: the list follows the newest frame unless the user has
+/// moved away from the end (then it holds still and counts what arrived since).
+pub struct LiveView {
+    /// One line about the capture (counts, drops), kept current by the capture thread.
+    pub status: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Frames in the store when the user stopped following; None while following.
+    pub held_at: Option<usize>,
+}
+
+impl LiveView {
+    /// The capture line, plus how many frames arrived while the list held still.
+    pub fn line(&self, frames: usize, lang: Lang) -> String {
+        let status = self.status.lock().map(|s| s.clone()).unwrap_or_default();
+        match self.held_at {
+            Some(h) => {
+                let new = frames.saturating_sub(h);
+                match lang {
+                    Lang::Ko => format!("멈춤: 새 패킷 {new}개 (G: 따라가기) │ {status}"),
+                    Lang::En => format!("held: {new} new (G: follow) │ {status}"),
+                }
+            }
+            None => status,
+        }
+    }
+}
+
 pub struct App {
     pub store: Store,
+    /// Set for a live capture.
+    pub live: Option<LiveView>,
     pub lang: Lang,
     pub theme: Theme,
     pub mode: Mode,
@@ -150,6 +178,7 @@ impl App {
     pub fn new(store: Store, file_name: String, lang: Lang, theme: Theme) -> App {
         let mut app = App {
             store,
+            live: None,
             lang,
             theme,
             mode: Mode::Normal,
@@ -188,7 +217,16 @@ impl App {
 
     /// Picks up background progress. Returns true when the screen should be redrawn.
     pub fn tick(&mut self) -> bool {
+        // Live: follow the newest frame while the selection is on the last row.
+        let at_end = self.shown_len() == 0 || self.selected_row().is_some_and(|r| r + 1 >= self.shown_len());
+        let frames = self.store.len();
+        if let Some(live) = &mut self.live {
+            live.held_at = if at_end { None } else { Some(live.held_at.unwrap_or(frames)) };
+        }
         let changed = self.store.poll();
+        if changed && at_end && self.live.is_some() && self.mode == Mode::Normal && self.focus == Focus::List {
+            self.move_list(isize::MAX / 2);
+        }
         if self.first_ts.is_none() {
             self.first_ts = self.store.entry(1).and_then(|e| e.ts());
         }
@@ -290,7 +328,7 @@ impl App {
             return;
         }
         let cur = self.selected_row().unwrap_or(0) as isize;
-        let row = (cur + delta).clamp(0, len as isize - 1) as usize;
+        let row = cur.saturating_add(delta).clamp(0, len as isize - 1) as usize;
         if let Some(n) = self.frame_at(row) {
             self.set_selected(n);
         }
@@ -360,7 +398,7 @@ impl App {
         if rows.is_empty() {
             return;
         }
-        let i = (self.tree_cursor as isize + delta).clamp(0, rows.len() as isize - 1) as usize;
+        let i = (self.tree_cursor as isize).saturating_add(delta).clamp(0, rows.len() as isize - 1) as usize;
         self.set_tree_cursor(i, &rows);
         self.hex_cursor = None;
     }
@@ -494,7 +532,7 @@ impl App {
             Some(c) => c,
             None => self.selected_span().map_or(0, |s| s.1),
         };
-        let at = (start as isize + delta).max(0) as usize;
+        let at = (start as isize).saturating_add(delta).max(0) as usize;
         self.select_byte(at);
     }
 

@@ -17,6 +17,9 @@ pub fn height(app: &App) -> u16 {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
     let l = app.labels();
     let w = area.width as usize;
     let theme = app.theme;

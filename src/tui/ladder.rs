@@ -197,6 +197,9 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
     let block = Block::default().borders(Borders::ALL).title(title).title_style(theme.header());
     let inner = block.inner(area);
     block.render(area, buf);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
     if let Some(kind) = view.chart {
         charts::render(kind, view.tcp.as_ref(), view.udp.as_ref(), lang, theme, inner, buf);
         return;

@@ -46,6 +46,16 @@ fn hsplit(area: Rect, w: u16) -> (Rect, Rect) {
 /// Draws the whole screen into `buf`.
 pub fn draw_buffer(app: &mut App, area: Rect, buf: &mut Buffer) {
     let l = app.labels();
+    if area.width < 20 || area.height < 8 {
+        if area.height > 0 {
+            let msg = match app.lang {
+                crate::explain::Lang::Ko => "창이 너무 작아요",
+                crate::explain::Lang::En => "terminal too small",
+            };
+            buf.set_stringn(area.x, area.y, super::text::fit(msg, area.width as usize), area.width as usize, app.theme.error());
+        }
+        return;
+    }
     let bar_h = super::filter_bar::height(app);
     let (main, bottom) = vsplit(area, area.height.saturating_sub(1 + bar_h));
     let (status, bar) = vsplit(bottom, 1);
@@ -62,15 +72,15 @@ pub fn draw_buffer(app: &mut App, area: Rect, buf: &mut Buffer) {
         if wide {
             let left_w = (rest.width * 58 / 100).max(74).min(rest.width);
             let (left, right) = hsplit(rest, left_w);
-            let hex_h = (hex_lines + 1).clamp(3, left.height / 2);
-            let (tree_area, hex_area) = vsplit(left, left.height - hex_h);
+            let hex_h = (hex_lines + 1).max(3).min(left.height / 2);
+            let (tree_area, hex_area) = vsplit(left, left.height.saturating_sub(hex_h));
             draw_tree(app, tree_area, buf);
             let inner = pane(app, l.hex, Focus::Hex, hex_area, buf);
             super::hex::render(app, inner, buf);
             draw_right(app, right, buf);
         } else {
-            let hex_h = (hex_lines + 1).clamp(3, rest.height * 2 / 5);
-            let (upper, hex_area) = vsplit(rest, rest.height - hex_h);
+            let hex_h = (hex_lines + 1).max(3).min(rest.height * 2 / 5);
+            let (upper, hex_area) = vsplit(rest, rest.height.saturating_sub(hex_h));
             let (tree_area, right) = hsplit(upper, upper.width * 55 / 100);
             draw_tree(app, tree_area, buf);
             draw_right(app, right, buf);

@@ -18,6 +18,9 @@ pub mod i18n;
 pub mod keys;
 pub mod ladder;
 pub mod layout;
+pub mod lesson_menu;
+pub mod lesson_panel;
+pub mod lesson_run;
 pub mod packet_list;
 pub mod side_panel;
 pub mod status;
@@ -70,7 +73,7 @@ pub fn run_app(mut app: App) -> io::Result<()> {
             dirty = false;
         }
         let busy = !app.store.load.done || !app.store.analysis.done || app.store.filter.as_ref().is_some_and(|f| !f.progress.done);
-        let wait = Duration::from_millis(if busy { 20 } else { 200 });
+        let wait = Duration::from_millis(if busy { 20 } else { 100 });
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(k) => app.key(k),

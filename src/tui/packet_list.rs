@@ -15,10 +15,16 @@ use ratatui::layout::Rect;
 
 /// Column widths for a pane `w` cells wide: No., Time, Source, Destination, Protocol, Length.
 /// Info takes the rest.
-fn widths(w: usize, total: usize) -> [usize; 6] {
-    let no = total.max(1).to_string().len().max(3);
-    let addr = if w >= 150 { 26 } else if w >= 110 { 20 } else { 15 };
-    [no, 11, addr, addr, 8, 6]
+fn widths(w: usize, total: usize, header: &[&str; 7]) -> [usize; 6] {
+    let no = total.max(1).to_string().len().max(super::text::width(header[0]));
+    let (time, addr, len) = if w >= 150 {
+        (11, 26, 6)
+    } else if w >= 110 {
+        (11, 20, 6)
+    } else {
+        (9, 15, 5)
+    };
+    [no, time, addr, addr, super::text::width(header[4]).max(6), len]
 }
 
 /// Seconds since the first frame, as Wireshark's default Time column.
@@ -62,9 +68,9 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let width = area.width as usize;
-    let ws = widths(width, app.store.len());
     let theme = app.theme;
     let l = app.labels();
+    let ws = widths(width, app.store.len(), &l.cols);
     let header: Vec<String> = l.cols.iter().map(|c| c.to_string()).collect();
     buf.set_stringn(area.x, area.y, line(&header, &ws, width), width, theme.header());
     let rows = Rect { y: area.y + 1, height: area.height - 1, ..area };

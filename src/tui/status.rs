@@ -1,5 +1,6 @@
-//! The status bar: file, frames shown/total, the filter in force, and progress of the
-//! background passes (load, analysis, filter).
+//! The status bar: frames shown/total, the filter in force, progress of the background
+//! passes (load, analysis, filter) and the file name, most important first so a narrow
+//! terminal cuts the least useful part.
 
 use super::app::{App, FilterView};
 use super::store::Progress;
@@ -21,22 +22,7 @@ fn bar(pct: u64, cells: usize) -> String {
 pub fn text(app: &App) -> String {
     let l = app.labels();
     let total = app.store.total_bytes();
-    let mut parts = vec![app.file_name.clone()];
-    parts.push(format!("{}/{} {}", app.shown_len(), app.store.len(), l.frames));
-    let load = &app.store.load;
-    if load.done {
-        parts.push(format!("{} {}", l.loaded, app.store.len()));
-    } else {
-        let pct = percent(load, total);
-        parts.push(format!("{} {} {pct}%", l.loading, bar(pct, 10)));
-    }
-    if let Some(e) = &load.error {
-        parts.push(format!("{}: {e}", l.load_error));
-    }
-    if load.done && !app.store.analysis.done {
-        let frames = app.store.len().max(1) as u64;
-        parts.push(format!("{} {}%", l.analysing, (app.store.analysed() * 100 / frames).min(99)));
-    }
+    let mut parts = vec![format!("{}/{} {}", app.shown_len(), app.store.len(), l.frames)];
     match &app.store.filter {
         Some(run) => {
             let mut s = format!("{}: {}", l.filter, run.filter.text());
@@ -50,10 +36,35 @@ pub fn text(app: &App) -> String {
         }
         None => parts.push(l.no_filter.to_string()),
     }
+    let load = &app.store.load;
+    if let Some(live) = &app.live
+        && !load.done
+    {
+        parts.push(live.line(app.store.len(), app.lang));
+    } else if load.done {
+        parts.push(format!("{} {}", l.loaded, app.store.len()));
+    } else {
+        let pct = percent(load, total);
+        parts.push(format!("{} {} {pct}%", l.loading, bar(pct, 10)));
+    }
+    if let Some(e) = &load.error {
+        parts.push(format!("{}: {e}", l.load_error));
+    }
+    if load.done && !app.store.analysis.done {
+        let frames = app.store.len().max(1) as u64;
+        parts.push(format!("{} {}%", l.analysing, (app.store.analysed() * 100 / frames).min(99)));
+    }
+    if let Some(p) = super::terminal::worker_panic() {
+        parts.push(format!("! {p}"));
+    }
+    parts.push(app.file_name.clone());
     parts.join(" │ ")
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
     let s = pad(&format!(" {}", text(app)), area.width as usize);
     buf.set_stringn(area.x, area.y, s, area.width as usize, app.theme.status());
 }

@@ -55,14 +55,11 @@ pub struct TreeRow {
     pub severity: Option<Severity>,
 }
 
-/// Whether a node is expanded: the default (OSI groups and layers open, except the capture
-/// facts layer; field subtrees closed), flipped when the user toggled it.
+/// Whether a node is expanded: the default (OSI groups open, so the first view is an
+/// overview of every layer; protocol layers and field subtrees closed), flipped when the user
+/// toggled it.
 pub fn is_expanded(key: NodeKey, toggled: &HashSet<NodeKey>) -> bool {
-    let default = match key {
-        NodeKey::Osi(_) => true,
-        NodeKey::Layer(p) => p != "frame",
-        NodeKey::Field(_) => false,
-    };
+    let default = matches!(key, NodeKey::Osi(_));
     default ^ toggled.contains(&key)
 }
 
@@ -136,7 +133,7 @@ fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet
             node: NodeRef::Field(fi),
             key,
             indent: 2 + u16::from(f.depth),
-            label: field_label(d, frame, f),
+            label: field_label(d, frame, f, !has_children),
             expandable: has_children,
             expanded: open,
             generated: f.generated,
@@ -145,11 +142,46 @@ fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet
     }
 }
 
-/// A field as the tree shows it: `Name: value`, generated fields in brackets.
-pub fn field_label(d: &Dissection, frame: &[u8], f: &Field) -> String {
+/// A field as the tree shows it: `Name: value`, generated fields in brackets, leaf bit fields
+/// after their bit pattern as Wireshark draws it (`.... ..1. = Syn: Set`; a field with
+/// children, like `Flags: 0x0002`, shows its bits in the children instead).
+pub fn field_label(d: &Dissection, frame: &[u8], f: &Field, leaf: bool) -> String {
     let v = value_text(d, frame, f);
     let s = if v.is_empty() { f.def.name.to_string() } else { format!("{}: {}", f.def.name, v) };
+    let pattern = if leaf { bit_pattern(d.field_bytes(frame, f), f.def.bitmask) } else { None };
+    let s = match pattern {
+        Some(p) => format!("{p} = {s}"),
+        None => s,
+    };
     if f.generated { format!("[{s}]") } else { s }
+}
+
+/// The bits of `bytes` under `mask` as `0`/`1`, the others as `.`, in groups of four
+/// (`.... ..1.`). None when there is no mask or the field is not 1–4 bytes.
+pub fn bit_pattern(bytes: &[u8], mask: u64) -> Option<String> {
+    if mask == 0 || bytes.is_empty() || bytes.len() > 4 {
+        return None;
+    }
+    let raw = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    let bits = bytes.len() * 8;
+    if mask >> bits != 0 {
+        return None;
+    }
+    let mut s = String::with_capacity(bits + bits / 4);
+    for i in (0..bits).rev() {
+        let c = if mask >> i & 1 == 0 {
+            '.'
+        } else if raw >> i & 1 == 1 {
+            '1'
+        } else {
+            '0'
+        };
+        s.push(c);
+        if i % 4 == 0 && i != 0 {
+            s.push(' ');
+        }
+    }
+    Some(s)
 }
 
 /// The value of a field as text (empty for labels without a value).
@@ -246,5 +278,21 @@ pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme:
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_pattern;
+
+    #[test]
+    fn bit_patterns_as_wireshark_draws_them() {
+        // TCP flags 0x012 (SYN+ACK): the SYN bit of the 2-byte field.
+        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0002).unwrap(), ".... .... .... ..1.");
+        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0001).unwrap(), ".... .... .... ...0");
+        // IPv4 version/IHL byte 0x45.
+        assert_eq!(bit_pattern(&[0x45], 0xf0).unwrap(), "0100 ....");
+        assert_eq!(bit_pattern(&[0x45], 0), None);
+        assert_eq!(bit_pattern(&[0x45], 0x100), None);
     }
 }

@@ -1,0 +1,226 @@
+//! End to end: the real `pktlab` binary under tmux, as a person would use it. Opens a public
+//! capture at 120x40 and 80x24, moves, filters, checks a Korean explanation is on screen, and
+//! quits; then checks the shell works (echo on, canonical mode) after `q`, SIGTERM and a
+//! deliberate panic. Skipped (with a message) when tmux or the capture is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(tag: &str, w: u16, h: u16) -> Tmux {
+        let name = format!("pktlab-test-{tag}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", &w.to_string(), "-y", &h.to_string(), "bash --norc --noprofile"])
+            .env("PS1", "$ ")
+            .status()
+            .expect("tmux runs")
+            .success();
+        assert!(ok, "tmux new-session");
+        Tmux { name }
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.name];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().expect("tmux").success());
+    }
+
+    fn literal(&self, text: &str) {
+        assert!(Command::new("tmux").args(["send-keys", "-t", &self.name, "-l", text]).status().expect("tmux").success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.name]).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `what`; panics with the screen after 15 s.
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what:?}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn shell_pid(&self) -> u32 {
+        let out = Command::new("tmux").args(["display", "-p", "-t", &self.name, "#{pane_pid}"]).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
+    }
+
+    /// The pid of the program the shell runs in the foreground.
+    fn child_pid(&self) -> u32 {
+        let shell = self.shell_pid();
+        let start = Instant::now();
+        loop {
+            let out = Command::new("pgrep").args(["-P", &shell.to_string()]).output().expect("pgrep");
+            if let Some(p) = String::from_utf8_lossy(&out.stdout).lines().next().and_then(|l| l.trim().parse().ok()) {
+                return p;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "no child of the shell");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the shell has no child left (the TUI exited), so typed keys reach the shell.
+    fn wait_exit(&self) {
+        let shell = self.shell_pid().to_string();
+        let start = Instant::now();
+        while Command::new("pgrep").args(["-P", &shell]).output().is_ok_and(|o| !o.stdout.is_empty()) {
+            assert!(start.elapsed() < Duration::from_secs(10), "pktlab did not exit:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The shell answers, echo and canonical mode are back (the terminal was restored).
+    fn assert_shell_usable(&self, tag: &str) {
+        self.wait_exit();
+        self.literal(&format!("clear; stty -a | grep -o -- ' -\\?icanon\\| -\\?echo ' | tr -d ' \\n'; echo; echo OK-{tag}-$((40+2))"));
+        self.send(&["Enter"]);
+        let s = self.wait_for(&format!("OK-{tag}-42"));
+        assert!(s.contains("icanonecho"), "terminal modes not restored:\n{s}");
+        assert!(!s.contains("패킷 목록"), "still on the TUI's screen:\n{s}");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
+    }
+}
+
+fn ready() -> Option<(PathBuf, PathBuf)> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tui_tmux: tmux is not installed; skipping");
+        return None;
+    }
+    let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/public/chrissanders-tcp_handshake.pcapng");
+    if !cap.exists() {
+        eprintln!("tui_tmux: {} missing; skipping", cap.display());
+        return None;
+    }
+    Some((PathBuf::from(env!("CARGO_BIN_EXE_pktlab")), cap))
+}
+
+fn session(tag: &str, w: u16, h: u16) {
+    let Some((bin, cap)) = ready() else { return };
+    let t = Tmux::start(tag, w, h);
+    t.literal(&format!("{} {}", bin.display(), cap.display()));
+    t.send(&["Enter"]);
+    t.wait_for("모두 읽음 3");
+    t.wait_for("212.58.226.142");
+    // Move to frame 2; the tree shows it grouped by OSI layer.
+    t.send(&["j"]);
+    let s = t.wait_for("Frame 2:");
+    assert!(s.contains("2 데이터 링크") && s.contains("3 네트워크") && s.contains("4 전송"), "tree by OSI layer:\n{s}");
+    // Into the tree: the last row is the TCP layer; Enter expands it, j goes to its first field.
+    t.send(&["Tab"]);
+    t.send(&["G"]);
+    t.send(&["Enter"]);
+    t.send(&["j"]);
+    t.wait_for("Source Port: 80");
+    t.wait_for("tcp.srcport");
+    // Filter with an error first: the column is shown and nothing is applied.
+    t.send(&["/"]);
+    t.literal("tcp.flgs.syn == 1");
+    t.wait_for("column 1");
+    t.send(&["C-u"]);
+    t.literal("tcp.flags.syn == 1 && tcp.flags.ack == 0");
+    t.wait_for("올바른 필터예요");
+    t.send(&["Enter"]);
+    let s = t.wait_for("1/3 프레임");
+    assert!(s.contains("필터: tcp.flags.syn == 1 && tcp.flags.ack == 0"), "{s}");
+    // The filter kept frame 1 (the SYN); the tree cursor stays on the source port.
+    t.wait_for("Source Port: 2826");
+    // The explanation pane speaks Korean about what is selected (catalogue text or, for a
+    // field the catalogue does not cover yet, the Korean fallback) — look for Hangul in it.
+    let s = t.screen();
+    assert!(s.contains("설명"), "explanation pane title:\n{s}");
+    let explained = s.lines().any(|l| {
+        let right: String = l.chars().skip(l.chars().count() / 2).collect();
+        right.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) && !right.contains("설명 ─")
+    });
+    assert!(explained, "no Korean explanation on screen:\n{s}");
+    // Go to frame 3 (the filter hides it: the list switches to marking matches), help, quit.
+    t.send(&[":"]);
+    t.literal("3");
+    t.send(&["Enter"]);
+    t.wait_for("일치 표시");
+    t.send(&["?"]);
+    t.wait_for("도움말 (아무 키나 누르면 닫혀요)");
+    t.send(&["Escape"]);
+    // (Wait for the overlay to close: Escape followed at once by a key reads as Alt+key.)
+    let start = Instant::now();
+    while t.screen().contains("도움말 (아무 키나") {
+        assert!(start.elapsed() < Duration::from_secs(10), "help did not close");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The TCP stream view of the selected frame, then back.
+    t.send(&["L"]);
+    let s = t.wait_for("TCP 스트림 흐름");
+    assert!(s.contains("[SYN]") && s.contains("[SYN, ACK]"), "{s}");
+    t.send(&["Escape"]);
+    t.wait_for("패킷 목록");
+    // Resize: the layout follows the new size.
+    let (nw, nh) = if w > 100 { (90, 30) } else { (110, 35) };
+    assert!(Command::new("tmux").args(["resize-window", "-t", &t.name, "-x", &nw.to_string(), "-y", &nh.to_string()]).status().expect("tmux").success());
+    let start = Instant::now();
+    loop {
+        let s = t.screen();
+        let lines: Vec<&str> = s.lines().collect();
+        // The status bar is the second-to-last line of the new height.
+        if lines.len() == nh as usize && lines.get(nh as usize - 2).is_some_and(|l| l.contains("프레임")) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "layout did not follow the resize:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.send(&["q"]);
+    t.assert_shell_usable(tag);
+}
+
+#[test]
+fn browse_filter_and_quit_120x40() {
+    session("wide", 120, 40);
+}
+
+#[test]
+fn browse_filter_and_quit_80x24() {
+    session("narrow", 80, 24);
+}
+
+#[test]
+fn sigterm_and_panic_restore_the_terminal() {
+    let Some((bin, cap)) = ready() else { return };
+    let t = Tmux::start("signals", 100, 30);
+    t.literal(&format!("{} {}", bin.display(), cap.display()));
+    t.send(&["Enter"]);
+    t.wait_for("모두 읽음 3");
+    let pid = t.child_pid();
+    assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill").success());
+    t.assert_shell_usable("term");
+
+    t.literal(&format!("PKTLAB_DEBUG_PANIC=1 {} {}", bin.display(), cap.display()));
+    t.send(&["Enter"]);
+    t.wait_for("모두 읽음 3");
+    t.send(&["F12"]);
+    let s = t.wait_for("PKTLAB_DEBUG_PANIC");
+    assert!(s.contains("panicked"), "panic message printed after restoring:\n{s}");
+    t.assert_shell_usable("panic");
+
+    // Ctrl-C is a key in raw mode: it quits cleanly too.
+    t.literal(&format!("{} {}", bin.display(), cap.display()));
+    t.send(&["Enter"]);
+    t.wait_for("모두 읽음 3");
+    t.send(&["C-c"]);
+    t.assert_shell_usable("ctrlc");
+}
