@@ -40,6 +40,20 @@ pub enum StatsKind {
     Udp { file: PathBuf },
     /// Header bytes against payload bytes, TCP against UDP.
     Overhead { file: PathBuf },
+    /// The ladder (sequence) diagram of one TCP stream: client and server as two columns, an
+    /// arrow per segment with flags, relative seq/ack, length and time, analysis marks on the right.
+    Ladder {
+        file: PathBuf,
+        /// The `tcp.stream` index.
+        #[arg(long, default_value_t = 0)]
+        stream: u32,
+        /// Width of the picture in columns.
+        #[arg(long, default_value_t = 110)]
+        width: usize,
+        /// Label language: ko or en.
+        #[arg(long, default_value = "ko")]
+        lang: String,
+    },
 }
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
@@ -48,6 +62,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         StatsKind::Expert { file } => expert(&file)?,
         StatsKind::Udp { file } => udp_flows(&file)?,
         StatsKind::Overhead { file } => overhead(&file)?,
+        StatsKind::Ladder { file, stream, width, lang } => ladder(&file, stream, width, &lang)?,
     };
     let mut out = frames::stdout();
     let res = out.write_all(text.as_bytes());
@@ -352,4 +367,25 @@ pub fn overhead(path: &Path) -> anyhow::Result<Report> {
     let _ = writeln!(s, "\nOverhead = header bytes (link, network and transport, padding included) / bytes on the wire.");
     let _ = writeln!(s, "{rule}");
     Ok((s, out.error))
+}
+
+/// `stats ladder`: the ladder diagram of one TCP stream.
+pub fn ladder(path: &Path, stream: u32, width: usize, lang: &str) -> anyhow::Result<Report> {
+    use pktlab::analysis::ladder::{LadderBuilder, render_text};
+    let lang = match lang {
+        "en" => pktlab::explain::Lang::En,
+        "ko" => pktlab::explain::Lang::Ko,
+        other => anyhow::bail!("unknown language {other:?} (ko or en)"),
+    };
+    let mut b = LadderBuilder::new(stream);
+    let out = frames::for_each(path, analysis(), |f| {
+        if let Some(fa) = f.fa {
+            b.push_frame(fa);
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    let Some(l) = b.finish() else {
+        anyhow::bail!("no TCP stream {stream} in {}", path.display());
+    };
+    Ok((render_text(&l, width, lang), out.error))
 }

@@ -9,12 +9,14 @@
 //! [`side_panel`] (the lesson pane's interface).
 
 pub mod app;
+pub mod charts;
 pub mod explain_pane;
 pub mod filter_bar;
 pub mod help;
 pub mod hex;
 pub mod i18n;
 pub mod keys;
+pub mod ladder;
 pub mod layout;
 pub mod lesson_menu;
 pub mod lesson_panel;
