@@ -161,10 +161,8 @@ fn walk(path: &Path, mut each: impl FnMut(&Dissection, &[u8])) {
     let mut dissector = Dissector::new();
     let mut analyzer = Analyzer::new();
     let mut d = Dissection::default();
-    let mut number = 0u64;
-    for r in file.records() {
+    for (number, r) in (1u64..).zip(file.records()) {
         let Ok(r) = r else { break };
-        number += 1;
         let meta = FrameMeta {
             number,
             ts: r.ts,
