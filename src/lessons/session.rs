@@ -122,7 +122,12 @@ impl Session {
             let first_try = self.tries == 0;
             self.feedback = Some(Feedback::Right { why: q.why.clone() });
             if first_try {
-                self.record(|p, _| p.correct += 1)?;
+                // a replay of a finished lesson does not count again
+                self.record(|p, _| {
+                    if !p.done {
+                        p.correct += 1;
+                    }
+                })?;
             }
         } else {
             self.tries += 1;
