@@ -173,3 +173,23 @@ fn tui_l_opens_the_ladder_at_the_selected_frame_and_g_cycles_graphs() {
     app.update(Action::Cancel);
     assert_eq!(app.mode, Mode::Normal);
 }
+
+/// How many rows carry each mark equals how many frames `tshark -Y tcp.analysis.FLAG` lists
+/// (each capture has one TCP stream).
+#[test]
+fn marks_count_like_tshark_filters() {
+    type Pred = fn(&Mark) -> bool;
+    let cases: [(&str, &str, Pred, usize); 7] = [
+        ("zero-window.pcap", "zero_window", |m| *m == Mark::ZeroWindow, 8),
+        ("zero-window.pcap", "window_update", |m| *m == Mark::WindowUpdate, 6),
+        ("zero-window.pcap", "keep_alive", |m| *m == Mark::KeepAlive, 3),
+        ("zero-window.pcap", "window_full", |m| *m == Mark::WindowFull, 31),
+        ("bulk-loss.pcap", "window_update", |m| *m == Mark::WindowUpdate, 23),
+        ("bulk-loss.pcap", "duplicate_ack", |m| matches!(m, Mark::DupAck(_)), 21),
+        ("bulk-loss.pcap", "out_of_order", |m| *m == Mark::OutOfOrder, 2),
+    ];
+    for (file, flag, pred, want) in cases {
+        let l = ladder_of(file, 0);
+        assert_eq!(l.frames_with(pred).len(), want, "{file} tcp.analysis.{flag}");
+    }
+}
