@@ -4,6 +4,7 @@
 use super::frames::{self, LoopOpts};
 use pktlab::analysis::TransportVerdict;
 use pktlab::analysis::conv::{ConvTable, Proto, size};
+use pktlab::dissect::format::severity_name;
 use pktlab::dissect::{Dissection, Severity, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -140,15 +141,6 @@ fn conv_text(table: &ConvTable, proto: Proto, s: &mut String) {
         );
     }
     let _ = writeln!(s, "{rule}");
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Chat => "Chat",
-        Severity::Note => "Note",
-        Severity::Warn => "Warning",
-        Severity::Error => "Error",
-    }
 }
 
 /// Frames per expert key, most severe first.
