@@ -193,3 +193,27 @@ fn marks_count_like_tshark_filters() {
         assert_eq!(l.frames_with(pred).len(), want, "{file} tcp.analysis.{flag}");
     }
 }
+
+#[test]
+fn cli_stats_ladder_prints_the_text_picture() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake.pcap");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["stats", "ladder"])
+        .arg(&p)
+        .args(["--stream", "0", "--lang", "en", "--width", "120"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(text, ladder::render_text(&ladder_of("handshake.pcap", 0), 120, Lang::En));
+    assert_eq!(text.lines().count(), 16);
+    assert!(text.lines().nth(2).is_some_and(|l| l.contains("├") && l.contains(" SYN Seq=0 Len=0 ") && l.ends_with("▶┤")));
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["stats", "ladder"])
+        .arg(&p)
+        .args(["--stream", "7"])
+        .output()
+        .expect("runs");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no TCP stream 7"));
+}
