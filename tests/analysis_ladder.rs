@@ -173,3 +173,47 @@ fn tui_l_opens_the_ladder_at_the_selected_frame_and_g_cycles_graphs() {
     app.update(Action::Cancel);
     assert_eq!(app.mode, Mode::Normal);
 }
+
+/// How many rows carry each mark equals how many frames `tshark -Y tcp.analysis.FLAG` lists
+/// (each capture has one TCP stream).
+#[test]
+fn marks_count_like_tshark_filters() {
+    type Pred = fn(&Mark) -> bool;
+    let cases: [(&str, &str, Pred, usize); 7] = [
+        ("zero-window.pcap", "zero_window", |m| *m == Mark::ZeroWindow, 8),
+        ("zero-window.pcap", "window_update", |m| *m == Mark::WindowUpdate, 6),
+        ("zero-window.pcap", "keep_alive", |m| *m == Mark::KeepAlive, 3),
+        ("zero-window.pcap", "window_full", |m| *m == Mark::WindowFull, 31),
+        ("bulk-loss.pcap", "window_update", |m| *m == Mark::WindowUpdate, 23),
+        ("bulk-loss.pcap", "duplicate_ack", |m| matches!(m, Mark::DupAck(_)), 21),
+        ("bulk-loss.pcap", "out_of_order", |m| *m == Mark::OutOfOrder, 2),
+    ];
+    for (file, flag, pred, want) in cases {
+        let l = ladder_of(file, 0);
+        assert_eq!(l.frames_with(pred).len(), want, "{file} tcp.analysis.{flag}");
+    }
+}
+
+#[test]
+fn cli_stats_ladder_prints_the_text_picture() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake.pcap");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["stats", "ladder"])
+        .arg(&p)
+        .args(["--stream", "0", "--lang", "en", "--width", "120"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(text, ladder::render_text(&ladder_of("handshake.pcap", 0), 120, Lang::En));
+    assert_eq!(text.lines().count(), 16);
+    assert!(text.lines().nth(2).is_some_and(|l| l.contains("├") && l.contains(" SYN Seq=0 Len=0 ") && l.ends_with("▶┤")));
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["stats", "ladder"])
+        .arg(&p)
+        .args(["--stream", "7"])
+        .output()
+        .expect("runs");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no TCP stream 7"));
+}
