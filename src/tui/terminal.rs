@@ -48,12 +48,33 @@ impl Drop for Guard {
     }
 }
 
+/// How long the event loop gets to notice a signal and return before the watchdog restores
+/// the terminal and exits for it.
+const SIGNAL_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// SIGTERM, SIGINT and SIGHUP set `flag`, which the event loop checks between events. When the
+/// terminal itself is gone (SIGHUP after the tmux pane or ssh session closed), crossterm's
+/// reader can keep reading end-of-file inside `poll` and never return; so a watchdog thread
+/// restores the terminal and exits with 128 + signal if the process is still running after
+/// [`SIGNAL_GRACE`].
+fn watch_signals(flag: Arc<AtomicBool>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+    std::thread::Builder::new().name("pktlab-signals".into()).spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            flag.store(true, Ordering::SeqCst);
+            std::thread::sleep(SIGNAL_GRACE);
+            restore();
+            std::process::exit(128 + sig);
+        }
+    })?;
+    Ok(())
+}
+
 /// Enters the TUI's terminal state, installs the panic hook and signal flags.
 pub fn enter() -> io::Result<Guard> {
     let signalled = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&signalled))?;
-    }
+    watch_signals(Arc::clone(&signalled))?;
     let _ = UI_THREAD.set(std::thread::current().id());
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
