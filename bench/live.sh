@@ -22,16 +22,18 @@ tcpdump -U -i lo -n -s 262144 -w "$work/tcpdump.pcap" "$filt" 2>"$work/tcpdump.e
 tdp=$!
 if [ "$tui" = "--tui" ]; then
   tmux new-session -d -s pktlab-bench -x 120 -y 40 \
-    "$bin live -i lo -f '$filt' -w $work/pktlab.pcapng --duration $((secs + 3))s 2>$work/pktlab.err; sleep 30"
+    "$bin live -i lo -f '$filt' -w $work/pktlab.pcapng --duration $((secs + 3))s 2>$work/pktlab.err"
 else
   "$bin" live -i lo --no-tui -q -f "$filt" -w "$work/pktlab.pcapng" --duration "$((secs + 3))s" 2>"$work/pktlab.err" &
 fi
 sleep 1.5
 python3 "$sim" --port "$port" --clients 16 --hz 0 --ticks 100000000 --seconds "$secs" >/dev/null 2>&1 || true
 sleep 3
+# The TUI stays open for inspection after --duration; quit it as a user would.
+[ "$tui" = "--tui" ] && { sleep 1; tmux send-keys -t pktlab-bench q; }
 kill -INT $tdp 2>/dev/null || true
 wait $tdp 2>/dev/null || true
-for _ in $(seq 1 20); do grep -q "packets written" "$work/pktlab.err" 2>/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 60); do grep -q "packets written" "$work/pktlab.err" 2>/dev/null && break; sleep 0.5; done
 
 count() { "$bin" dissect -T fields -e frame.number --no-analysis "$1" 2>/dev/null | wc -l; }
 td=$(count "$work/tcpdump.pcap")

@@ -46,10 +46,20 @@ PY
     game_proto)
       cp ../protos/*.toml "corpus/$t/" ;;
     lesson_pack)
-      [ -d ../lessons ] && cp ../lessons/*.toml "corpus/$t/" 2>/dev/null || true ;;
+      # Each seed: the built-in manifest, a line "----", one built-in lesson.
+      for l in ../lessons/[0-9]*.toml; do
+        { cat ../lessons/pack.toml; printf '\n----\n'; cat "$l"; } > "corpus/$t/$(basename "$l")"
+      done
+      for d in ../tests/packs/*/; do
+        [ -f "$d/pack.toml" ] || continue
+        for l in "$d"*.toml; do
+          [ "$(basename "$l")" = pack.toml ] && continue
+          { cat "$d/pack.toml"; printf '\n----\n'; cat "$l"; } > "corpus/$t/$(basename "$d")-$(basename "$l")"
+        done
+      done ;;
   esac
   echo "== $t: ${SECS}s"
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=2 -max_len=70000 2>&1 \
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=10 -max_len=70000 2>&1 \
     | tee "/tmp/fuzz-$t.log" | grep -E "^(#[0-9]+\s+DONE|==[0-9]+==ERROR|SUMMARY|Done)" || true
   execs=$(grep -oE "^#[0-9]+" "/tmp/fuzz-$t.log" | tail -1 | tr -d '#')
   echo "$t: ${execs:-0} executions in ${SECS}s; artifacts: $(ls artifacts/$t 2>/dev/null | wc -l)"

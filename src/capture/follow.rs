@@ -19,6 +19,15 @@ pub enum Step {
     Stop,
 }
 
+/// What a walk hands to its callback.
+pub enum Event<'r, 'f> {
+    /// A record, the map it lies in, and the file offset just past it.
+    Record(&'r Arc<CaptureFile>, &'r Record<'f>, u64),
+    /// The walk has read everything written so far (up to the offset given) of the map given
+    /// and will wait for more (growing files only): a moment to hand on partial batches.
+    Idle(&'r Arc<CaptureFile>, u64),
+}
+
 /// How a walk ended.
 #[derive(Debug)]
 pub enum End {
@@ -56,11 +65,7 @@ impl Follower {
     }
 
     /// Hands every record, with the map it lies in, to `f`, in file order.
-    pub fn walk(
-        &mut self,
-        cancel: &AtomicBool,
-        mut f: impl FnMut(&Arc<CaptureFile>, &Record<'_>, u64) -> Step,
-    ) -> End {
+    pub fn walk(&mut self, cancel: &AtomicBool, mut f: impl FnMut(Event<'_, '_>) -> Step) -> End {
         let mut at: Option<Checkpoint> = None;
         loop {
             let file = Arc::clone(&self.file);
@@ -75,7 +80,7 @@ impl Follower {
                 }
                 match item {
                     Ok(r) => {
-                        if f(&file, &r, records.position()) == Step::Stop {
+                        if f(Event::Record(&file, &r, records.position())) == Step::Stop {
                             return End::Stopped;
                         }
                     }
@@ -103,6 +108,9 @@ impl Follower {
                     }
                     _ => return damage.map_or(End::Complete, End::Damaged),
                 }
+            }
+            if f(Event::Idle(&self.file, at.as_ref().map_or(0, Checkpoint::position))) == Step::Stop {
+                return End::Stopped;
             }
             loop {
                 if cancel.load(Ordering::Relaxed) {
@@ -179,7 +187,8 @@ mod tests {
         let file = Arc::new(CaptureFile::open(&path).expect("open"));
         let mut follower = Follower::growing(file, live);
         let mut got = Vec::new();
-        let end = follower.walk(&AtomicBool::new(false), |map, r, _| {
+        let end = follower.walk(&AtomicBool::new(false), |ev| {
+            let Event::Record(map, r, _) = ev else { return Step::Continue };
             // Every record's bytes are where the map says they are.
             let at = r.data_offset as usize;
             assert_eq!(&map.bytes()[at..at + r.data.len()], r.data);

@@ -196,19 +196,23 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     }
     let limit = args.count.unwrap_or(u64::MAX);
     let tags = !args.no_osi_tags;
-    let opts = LoopOpts { analysis: !args.no_analysis && needs_analysis(mode, &cols, args.filter.as_deref()) };
+    let filter_needs = args.filter.as_deref().is_some_and(filter_needs_analysis);
+    let analysis = !args.no_analysis && (filter_needs || output_needs_analysis(mode, &cols));
+    let opts = LoopOpts { analysis, annotate: analysis && filter_needs };
+    let mut slots = ColumnSlots::new(&cols);
     let outcome = frames::for_each(&args.file, opts, |f| {
         if f.meta.number > limit {
             return Ok(ControlFlow::Break(()));
         }
         if let Some(flt) = &filter
-            && !flt.matches(f.d, f.data)
+            && !flt.matches(f.d(), f.data)
         {
             return Ok(ControlFlow::Continue(()));
         }
+        f.annotate();
         line.clear();
         match mode {
-            OutFormat::Fields => fields_line(f, &cols, &fopts, &mut line, &mut scratch),
+            OutFormat::Fields => fields_line(f, &cols, &mut slots, &fopts, &mut line, &mut scratch),
             OutFormat::Text if args.verbose => tree(f, tags, &mut line),
             OutFormat::Text => summary(f, &mut line),
             OutFormat::Json => {
@@ -245,25 +249,28 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Whether the output depends on the conversation analysis: the text and JSON outputs always
-/// do (relative numbers in Info, tcp.stream in the tree); `-T fields` and `-Y` only when they
-/// name a field the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`, …) or `_ws.expert`.
+/// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…).
+fn is_analysis_field(name: &str) -> bool {
+    name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
+}
+
+/// Whether the printed frames depend on the conversation analysis: the text and JSON outputs
+/// always do (relative numbers in Info, tcp.stream in the tree); `-T fields` only when a
+/// column is a field the analysis adds, a TCP/UDP protocol label or an expert column.
 /// Skipping it otherwise changes no printed byte and saves its time.
-fn needs_analysis(mode: OutFormat, cols: &[Col], filter: Option<&str>) -> bool {
-    if mode != OutFormat::Fields {
-        return true;
-    }
-    let is_analysis = |name: &str| name.starts_with("tcp.analysis") || pktlab::analysis::fields().any(|d| d.abbrev == name);
-    let col_needs = cols.iter().any(|c| match c {
-        Col::Field(def) => is_analysis(def.abbrev),
-        Col::Proto(p) => p == "tcp" || p == "udp",
-        Col::Expert | Col::Malformed => true,
-    });
-    let filter_needs = filter.is_some_and(|text| {
-        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
-            .any(|word| is_analysis(word) || word.starts_with("_ws.expert") || word.starts_with("_ws.malformed"))
-    });
-    col_needs || filter_needs
+fn output_needs_analysis(mode: OutFormat, cols: &[Col]) -> bool {
+    mode != OutFormat::Fields
+        || cols.iter().any(|c| match c {
+            Col::Field(def) => is_analysis_field(def.abbrev),
+            Col::Proto(p) => p == "tcp" || p == "udp",
+            Col::Expert | Col::Malformed => true,
+        })
+}
+
+/// Whether a display filter names a field the analysis adds (then every frame is annotated
+/// before the filter sees it; otherwise only the frames it keeps are).
+fn filter_needs_analysis(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')).any(is_analysis_field)
 }
 
 fn layer_label(d: &Dissection, li: usize, out: &mut String) {
@@ -279,8 +286,71 @@ fn layer_label(d: &Dissection, li: usize, out: &mut String) {
     }
 }
 
-fn fields_line(f: &Frame, cols: &[Col], o: &FieldOpts, line: &mut String, scratch: &mut String) {
-    let d = f.d;
+/// Per column, the indices of the fields that fill it in this frame, found in one pass over
+/// the frame's fields (a small open-addressing table keyed by the field definition's address).
+struct ColumnSlots {
+    /// (definition address, column) pairs; 0 marks an empty slot.
+    table: Vec<(usize, usize)>,
+    mask: usize,
+    /// Field indices per column, reused from frame to frame.
+    hits: Vec<Vec<u32>>,
+    /// Columns that name the same field twice share the first one's hits.
+    alias: Vec<usize>,
+}
+
+impl ColumnSlots {
+    fn new(cols: &[Col]) -> Self {
+        let size = (cols.len() * 4).next_power_of_two().max(16);
+        let mut s = ColumnSlots { table: vec![(0, 0); size], mask: size - 1, hits: vec![Vec::new(); cols.len()], alias: (0..cols.len()).collect() };
+        for (ci, c) in cols.iter().enumerate() {
+            let Col::Field(def) = c else { continue };
+            let key = *def as *const FieldDef as usize;
+            let mut h = Self::hash(key) & s.mask;
+            loop {
+                match s.table[h] {
+                    (0, _) => {
+                        s.table[h] = (key, ci);
+                        break;
+                    }
+                    (k, first) if k == key => {
+                        s.alias[ci] = first;
+                        break;
+                    }
+                    _ => h = (h + 1) & s.mask,
+                }
+            }
+        }
+        s
+    }
+
+    fn hash(key: usize) -> usize {
+        (key >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7
+    }
+
+    fn fill(&mut self, d: &Dissection) {
+        for h in &mut self.hits {
+            h.clear();
+        }
+        for (i, f) in d.fields.iter().enumerate() {
+            let key = f.def as *const FieldDef as usize;
+            let mut h = Self::hash(key) & self.mask;
+            loop {
+                match self.table[h] {
+                    (0, _) => break,
+                    (k, ci) if k == key => {
+                        self.hits[ci].push(i as u32);
+                        break;
+                    }
+                    _ => h = (h + 1) & self.mask,
+                }
+            }
+        }
+    }
+}
+
+fn fields_line(f: &Frame, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
+    let d = f.d();
+    slots.fill(d);
     for (ci, col) in cols.iter().enumerate() {
         if ci > 0 {
             line.push_str(&o.separator);
@@ -306,9 +376,17 @@ fn fields_line(f: &Frame, cols: &[Col], o: &FieldOpts, line: &mut String, scratc
             n += 1;
         };
         match col {
-            Col::Field(def) => {
-                for fl in d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)) {
-                    put(line, &|s: &mut String| render::cell(d, f.data, fl, s));
+            Col::Field(_) => {
+                let hits = slots.alias.get(ci).and_then(|a| slots.hits.get(*a)).map(|h| h.as_slice()).unwrap_or(&[]);
+                let hits = match o.occurrence {
+                    Occurrence::First => &hits[..hits.len().min(1)],
+                    Occurrence::Last => &hits[hits.len().saturating_sub(1)..],
+                    Occurrence::All => hits,
+                };
+                for &i in hits {
+                    if let Some(fl) = d.fields.get(i as usize) {
+                        put(line, &|s: &mut String| render::cell(d, f.data, fl, s));
+                    }
                 }
             }
             Col::Proto(name) => {
@@ -348,11 +426,11 @@ fn summary(f: &Frame, line: &mut String) {
         "{:>5} {:>10} {:>12} → {:<12} {} {} {}",
         f.meta.number,
         time,
-        f.d.src,
-        f.d.dst,
-        f.d.protocol,
+        f.d().src,
+        f.d().dst,
+        f.d().protocol,
         f.meta.orig_len,
-        f.d.info
+        f.d().info
     );
     line.push('\n');
 }
@@ -379,7 +457,7 @@ fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
 /// The `-V` tree: each layer's label (after its OSI tag), then its visible fields indented four
 /// spaces per level, expert items under the field they concern; a blank line after the frame.
 fn tree(f: &Frame, tags: bool, line: &mut String) {
-    let d = f.d;
+    let d = f.d();
     for (li, layer) in d.layers.iter().enumerate() {
         if tags {
             line.push_str(osi_tag(layer.osi));
@@ -431,7 +509,7 @@ fn insert(map: &mut Map<String, Json>, key: String, value: Json) {
 /// The JSON object of fields `idx..end` at `depth` (children nest under `NAME_tree`, or under
 /// `NAME` itself for labels and protocols).
 fn json_fields(f: &Frame, idx: &mut usize, end: usize, depth: u8, map: &mut Map<String, Json>) {
-    let d = f.d;
+    let d = f.d();
     while *idx < end {
         let Some(fl) = d.fields.get(*idx) else { break };
         if fl.depth < depth {
@@ -458,7 +536,7 @@ fn json_fields(f: &Frame, idx: &mut usize, end: usize, depth: u8, map: &mut Map<
 
 /// One frame as tshark's `-T json` prints it.
 fn json(f: &Frame, line: &mut String) {
-    let d = f.d;
+    let d = f.d();
     let mut layers = Map::new();
     for (li, layer) in d.layers.iter().enumerate() {
         let idxs: Vec<usize> = owned(d, li).collect();

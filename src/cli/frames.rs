@@ -14,15 +14,20 @@ use std::path::Path;
 /// How the loop reads frames.
 #[derive(Clone, Copy, Debug)]
 pub struct LoopOpts {
-    /// Run the TCP/UDP analysis and write its fields into each dissection.
+    /// Run the TCP/UDP analysis (in frame order, on every frame).
     pub analysis: bool,
+    /// Write the analysis into every dissection before the callback sees it. Without it the
+    /// callback calls [`Frame::annotate`] for the frames it prints, which saves the cost of
+    /// annotating frames a filter drops.
+    pub annotate: bool,
 }
 
 /// One frame as the callback sees it.
 pub struct Frame<'a> {
     pub meta: &'a FrameMeta,
     pub data: &'a [u8],
-    pub d: &'a Dissection,
+    d: &'a mut Dissection,
+    annotated: bool,
     /// The analysis of the frame (None with `analysis: false`).
     pub fa: Option<&'a FrameAnalysis>,
     /// Digits after the decimal point tshark shows for this frame's times (6 or 9).
@@ -30,6 +35,23 @@ pub struct Frame<'a> {
     /// Timestamp of the capture's first frame in nanoseconds since the epoch (0 when that
     /// frame had none, as tshark counts it), the reference for relative times.
     pub first_ts: i128,
+}
+
+impl Frame<'_> {
+    /// The frame's dissection.
+    pub fn d(&self) -> &Dissection {
+        self.d
+    }
+
+    /// Writes the analysis into the dissection (once), if the loop runs the analysis.
+    pub fn annotate(&mut self) {
+        if !self.annotated
+            && let Some(fa) = self.fa
+        {
+            annotate(fa, self.d);
+            self.annotated = true;
+        }
+    }
 }
 
 /// How the loop ended.
@@ -41,7 +63,7 @@ pub struct Outcome {
 }
 
 /// Runs `f` on every frame of `path` until it breaks or the file ends.
-pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
+pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
     let nanos_pcap = match file.format() {
         Format::Pcap { nanos, .. } => Some(nanos),
@@ -68,13 +90,7 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&Frame) -> io::Re
         meta.comments.extend(rec.comments.iter().map(|c| (*c).to_owned()));
         let first = *first_ts.get_or_insert_with(|| rec.ts.map(|t| t.as_nanos()).unwrap_or(0));
         dissector.dissect(&meta, rec.data, &mut d);
-        let fa = if opts.analysis {
-            let fa = analyzer.process(&d, rec.data, &meta);
-            annotate(&fa, &mut d);
-            Some(fa)
-        } else {
-            None
-        };
+        let fa = if opts.analysis { Some(analyzer.process(&d, rec.data, &meta)) } else { None };
         let ts_digits = match (nanos_pcap, rec.ts) {
             (Some(true), _) => 9,
             (Some(false), _) => 6,
@@ -83,8 +99,11 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&Frame) -> io::Re
             (None, Some(t)) if t.nanos % 1000 != 0 => 9,
             (None, _) => 6,
         };
-        let frame = Frame { meta: &meta, data: rec.data, d: &d, fa: fa.as_ref(), ts_digits, first_ts: first };
-        match f(&frame) {
+        let mut frame = Frame { meta: &meta, data: rec.data, d: &mut d, annotated: false, fa: fa.as_ref(), ts_digits, first_ts: first };
+        if opts.annotate {
+            frame.annotate();
+        }
+        match f(&mut frame) {
             Ok(ControlFlow::Continue(())) => {}
             Ok(ControlFlow::Break(())) => break,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,

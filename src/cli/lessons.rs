@@ -1,9 +1,99 @@
-//! `pktlab lessons` (being written).
+//! `pktlab lessons check DIR | new DIR | list [--pack DIR]`.
+use anyhow::Context as _;
+use pktlab::lessons::{self, DirSource, PackSource, Progress, builtin, progress};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct LessonsArgs {}
+pub struct LessonsArgs {
+    #[command(subcommand)]
+    pub command: LessonsCommand,
+}
 
-pub fn run(_args: LessonsArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet available")
+#[derive(clap::Subcommand, Debug)]
+pub enum LessonsCommand {
+    /// Check a pack: every error as `file:line: message`; exits 1 if there is any.
+    Check {
+        /// The pack directory (holding pack.toml).
+        dir: PathBuf,
+    },
+    /// Create a new pack in DIR (which must not exist or be empty) that passes the check.
+    New {
+        dir: PathBuf,
+    },
+    /// List the lessons of a pack (the built-in one by default) with your progress.
+    List {
+        /// A pack directory instead of the built-in pack.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+}
+
+pub fn run(args: LessonsArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        LessonsCommand::Check { dir } => check(&dir),
+        LessonsCommand::New { dir } => {
+            let files = lessons::scaffold::scaffold(&dir)?;
+            for f in &files {
+                println!("created {}", f.display());
+            }
+            println!("next: edit the files, then run `pktlab lessons check {}`", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        LessonsCommand::List { pack } => list(pack),
+    }
+}
+
+fn check(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let (diags, s) = lessons::check(dir);
+    for d in &diags {
+        println!("{d}");
+    }
+    if diags.is_empty() {
+        println!(
+            "{}: OK: {} lessons, {} steps, {} questions and {} facts checked against {} captures",
+            dir.display(),
+            s.lessons,
+            s.steps,
+            s.questions,
+            s.facts,
+            s.captures
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{}: {} problem{}", dir.display(), diags.len(), if diags.len() == 1 { "" } else { "s" });
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn list(pack: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let dir_src;
+    let emb = builtin::source();
+    let src: &dyn PackSource = match &pack {
+        Some(d) => {
+            dir_src = DirSource::new(d);
+            &dir_src
+        }
+        None => &emb,
+    };
+    let mut diags = Vec::new();
+    let p = lessons::load_pack(src, &mut diags);
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let p = p.context("the pack cannot be read")?;
+    let progress = progress::default_path().ok().and_then(|path| Progress::load(&path).ok()).unwrap_or_default();
+    println!("{}", p.title);
+    for (i, l) in p.lessons.iter().enumerate() {
+        let lp = progress.get(&p.title, &l.id);
+        let state = if lp.done {
+            "완료".to_owned()
+        } else if lp.step > 0 {
+            format!("{}/{} 단계", lp.step, l.steps.len())
+        } else {
+            "시작 전".to_owned()
+        };
+        println!("{:>2}. {}  ({} 단계, {})", i + 1, l.title, l.steps.len(), state);
+    }
+    Ok(if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct LiveArgs {
     /// Interface to capture on (see `pktlab interfaces`), e.g. lo, eth0.
     #[arg(short = 'i', long = "interface")]
@@ -75,11 +75,6 @@ pub fn interfaces() -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
-    if !args.no_tui {
-        eprintln!(
-            "pktlab live: the live TUI is not wired in this build yet; printing packets as with --no-tui"
-        );
-    }
     let filter = match &args.filter {
         Some(text) => Some(CaptureFilter::compile(text).map_err(|e| {
             anyhow::anyhow!("{e}\n  {text}\n  {}^", " ".repeat(e.column.saturating_sub(1)))
@@ -112,7 +107,10 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
             eprintln!("pktlab live: capture filter \"{f}\" applied in user space (AF_PACKET backend)");
         }
     }
-    let mut writer = match &args.write {
+    if !args.no_tui {
+        return run_tui(args, source, game);
+    }
+    let writer = match &args.write {
         Some(path) => {
             let iface = Interface {
                 name: source.interface().to_string(),
@@ -143,7 +141,85 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         first_ts: None,
         number: 0,
     };
+    let (stats, processed, written) = capture_loop(&args, source, &stop, &mut printer, writer, None)?;
+    report(&stats, processed, written, args.write.as_ref());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The live TUI: the capture thread writes every packet to a pcapng file (the `-w` file, or a
+/// temporary one), and the TUI follows that file as it grows, so memory stays bounded however
+/// long the capture runs: packets live in the file and are read back when shown.
+fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> anyhow::Result<ExitCode> {
+    let (path, temporary) = match &args.write {
+        Some(p) => (p.clone(), false),
+        None => (std::env::temp_dir().join(format!("pktlab-live-{}.pcapng", std::process::id())), true),
+    };
+    let iface = Interface {
+        name: source.interface().to_string(),
+        link_type: u16::try_from(source.link_type()).unwrap_or(1),
+        snaplen: source.snaplen(),
+    };
+    let mut writer = PcapngWriter::create(&path, &[iface])?;
+    writer.flush()?;
+    let file = pktlab::capture::CaptureFile::open(&path).map_err(anyhow::Error::new)?;
+    let live = Arc::new(AtomicBool::new(true));
+    let stop = Arc::new(AtomicBool::new(false));
+    let status = Arc::new(std::sync::Mutex::new(String::new()));
+    let name = format!("{} → {}", source.interface(), path.display());
+    let filter_note = match (&args.filter, source.filter_in_kernel()) {
+        (Some(f), true) => format!(" │ -f {f} (BPF)"),
+        (Some(f), false) => format!(" │ -f {f} (user space)"),
+        (None, _) => String::new(),
+    };
+    let capture = {
+        let (live, stop, status) = (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&status));
+        let args = LiveArgs { no_tui: true, quiet: true, ..args.clone() };
+        std::thread::Builder::new().name("pktlab-capture".into()).spawn(move || {
+            let mut printer = Printer {
+                out: std::io::sink(),
+                quiet: true,
+                dissector: Dissector::new(),
+                dissection: Dissection::default(),
+                game,
+                link_type: source.link_type(),
+                first_ts: None,
+                number: 0,
+            };
+            let r = capture_loop(&args, source, &stop, &mut printer, Some(writer), Some((&status, &filter_note)));
+            live.store(false, Ordering::Relaxed);
+            r
+        })?
+    };
+    let lang = pktlab::explain::Lang::Ko;
+    let opts = pktlab::tui::Options { lang, debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1") };
+    let store = pktlab::tui::store::Store::open_live(file, Arc::clone(&live));
+    let mut app = pktlab::tui::App::new(store, name, opts.lang, pktlab::tui::theme::Theme::from_env());
+    app.debug_panic = opts.debug_panic;
+    app.live = Some(pktlab::tui::app::LiveView { status: Arc::clone(&status), held_at: None });
+    let ui = pktlab::tui::run_app(app);
+    stop.store(true, Ordering::Relaxed);
+    let result = capture.join().map_err(|_| anyhow::anyhow!("the capture thread panicked"))?;
+    ui.context("terminal")?;
+    let (stats, processed, written) = result?;
+    report(&stats, processed, written, Some(&path));
+    if temporary {
+        eprintln!("pktlab live: the capture stays in {} (use -w FILE to choose where)", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Receives packets until stopped (signal, `-c`, `--duration`, or `stop`), handing each to the
+/// printer and the writer; updates `status` (live TUI) ten times a second.
+fn capture_loop<W: Write>(
+    args: &LiveArgs,
+    source: LiveSource,
+    stop: &AtomicBool,
+    printer: &mut Printer<W>,
+    mut writer: Option<PcapngWriter>,
+    status: Option<(&std::sync::Mutex<String>, &str)>,
+) -> anyhow::Result<(LiveStats, u64, Option<u64>)> {
     let started = Instant::now();
+    let mut status_at = Instant::now();
     let wanted = args.count.unwrap_or(u64::MAX);
     let mut first_ts = None;
     let mut last_ts = None;
@@ -156,7 +232,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
             Ok(frame) => {
                 first_ts.get_or_insert(frame.ts);
                 last_ts = Some(frame.ts);
-                handle(&frame, &mut printer, writer.as_mut())?;
+                handle(&frame, printer, writer.as_mut())?;
             }
             Err(RecvTimeoutError::Timeout) => {
                 printer.out.flush()?;
@@ -166,6 +242,24 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        if let Some((line, note)) = status
+            && status_at.elapsed() >= Duration::from_millis(100)
+        {
+            status_at = Instant::now();
+            if let Some(w) = writer.as_mut() {
+                w.tick()?;
+            }
+            let st = source.stats();
+            let kernel = st.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "?".into());
+            let text = format!(
+                "실시간 {}: 받음 {} · 기록 {} · 버림 {} (사용자 공간) / {kernel} (커널){note}",
+                source.interface(),
+                st.captured,
+                printer.number,
+                st.user_drops
+            );
+            *line.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        }
     }
     let (result, rest) = source.stop();
     for frame in rest {
@@ -174,7 +268,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         }
         first_ts.get_or_insert(frame.ts);
         last_ts = Some(frame.ts);
-        handle(&frame, &mut printer, writer.as_mut())?;
+        handle(&frame, printer, writer.as_mut())?;
     }
     printer.out.flush()?;
     let stats = result?;
@@ -186,8 +280,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    report(&stats, printer.number, written, args.write.as_ref());
-    Ok(ExitCode::SUCCESS)
+    Ok((stats, printer.number, written))
 }
 
 fn report(stats: &LiveStats, processed: u64, written: Option<u64>, path: Option<&PathBuf>) {

@@ -4,9 +4,61 @@
 use pktlab::dissect::{Base, Dissection, Expert, Field, FieldType, Severity, Value};
 use std::fmt::Write as _;
 
-/// A field's `-T fields` cell (one occurrence), as the dissector's formatter prints it.
+/// A field's `-T fields` cell (one occurrence), as the dissector's formatter prints it. The
+/// commonest cases (decimal and hex integers, IPv4 addresses, epoch times) take a path without
+/// `core::fmt`, which dominates `-T fields` time otherwise; the text is the same.
 pub fn cell(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
-    pktlab::dissect::format::write_cell(out, d, frame, f);
+    let def = f.def;
+    match (&f.value, def.base) {
+        (Value::UInt(n), Base::Dec | Base::DecHex | Base::None) if def.ftype != FieldType::Bool => push_u64(out, *n),
+        (Value::UInt(n), Base::Hex | Base::HexDec) if def.ftype.hex_width() > 0 => push_hex_width(out, *n, def.ftype.hex_width()),
+        (Value::Ipv4(a), _) => {
+            for (i, b) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_u64(out, *b as u64);
+            }
+        }
+        // (nanos ≥ 10^9 from a corrupt record is printed verbatim by the general path)
+        (Value::Time(t), _) if t.secs >= 0 && t.nanos < 1_000_000_000 => {
+            push_u64(out, t.secs as u64);
+            out.push('.');
+            let mut digits = [b'0'; 9];
+            let mut n = t.nanos;
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            out.push_str(std::str::from_utf8(&digits).unwrap_or("000000000"));
+        }
+        _ => pktlab::dissect::format::write_cell(out, d, frame, f),
+    }
+}
+
+/// Decimal digits of `n`.
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+}
+
+/// `0x` and `width` lower-case hex digits (more if the value needs them).
+fn push_hex_width(out: &mut String, n: u64, width: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
+    out.push_str("0x");
+    for i in (0..need).rev() {
+        out.push(HEX[((n >> (i * 4)) & 15) as usize] as char);
+    }
 }
 
 fn uint(n: u64, t: FieldType, base: Base, out: &mut String) {
@@ -79,6 +131,15 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
     if f.generated {
         out.push('[');
     }
+    // The flags summary tshark writes without a bit pattern: `Flags: 0x012 (SYN, ACK)`.
+    if def.abbrev == "tcp.flags"
+        && let Value::UInt(n) = f.value
+    {
+        const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+        let set: Vec<&str> = NAMES.iter().enumerate().filter(|(i, _)| n & (1 << i) != 0).map(|(_, s)| *s).collect();
+        let _ = write!(out, "{}: 0x{n:03x} ({})", def.name, set.join(", "));
+        return;
+    }
     if def.bitmask != 0 {
         let bits = mask_bits(d, idx);
         let raw = match &f.value {
@@ -98,6 +159,13 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
         }
         Value::UInt(n) => {
             out.push_str(": ");
+            if let Some(st) = checksum_status(def.abbrev, *n) {
+                out.push_str(st);
+                if f.generated {
+                    out.push(']');
+                }
+                return;
+            }
             let name = def.vals.and_then(|v| v(*n));
             let mut num = String::new();
             match def.base {
@@ -134,6 +202,14 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
     if f.generated {
         out.push(']');
     }
+}
+
+/// `*.checksum.status` values as tshark names them.
+fn checksum_status(abbrev: &str, n: u64) -> Option<&'static str> {
+    if !abbrev.ends_with("checksum.status") {
+        return None;
+    }
+    ["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied()
 }
 
 /// How many bits a masked field's pattern shows: tshark shows TCP's 12 flag bits, otherwise
@@ -175,6 +251,21 @@ pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_numbers_print_like_fmt() {
+        for n in [0u64, 7, 10, 65535, 1_796_086_147, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        let mut s = String::new();
+        push_hex_width(&mut s, 0x12, 4);
+        assert_eq!(s, "0x0012");
+        s.clear();
+        push_hex_width(&mut s, 0x1_0000, 4);
+        assert_eq!(s, format!("0x{:04x}", 0x1_0000));
+    }
 
     #[test]
     fn bit_patterns_group_by_four() {

@@ -65,8 +65,10 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
 
 type Report = (String, Option<pktlab::capture::CaptureError>);
 
+/// The analysis verdicts without writing them into the dissections (the tables only read
+/// the verdicts).
 fn analysis() -> LoopOpts {
-    LoopOpts { analysis: true }
+    LoopOpts { analysis: true, annotate: false }
 }
 
 /// The conversation tables, UDP first then TCP (the order tshark prints
@@ -140,9 +142,9 @@ pub fn expert(path: &Path) -> anyhow::Result<Report> {
     let mut keys: BTreeMap<&'static str, (Severity, u64, u64, u64, String)> = BTreeMap::new();
     let mut seen: Vec<&'static str> = Vec::new();
     let mut frames_with = 0u64;
-    let out = frames::for_each(path, analysis(), |f| {
+    let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true }, |f| {
         seen.clear();
-        for e in &f.d.experts {
+        for e in &f.d().experts {
             let entry = keys.entry(e.key).or_insert_with(|| (e.severity, 0, 0, f.meta.number, e.message.clone()));
             entry.0 = entry.0.max(e.severity);
             entry.2 += 1;
@@ -151,7 +153,7 @@ pub fn expert(path: &Path) -> anyhow::Result<Report> {
                 entry.1 += 1;
             }
         }
-        if !f.d.experts.is_empty() {
+        if !f.d().experts.is_empty() {
             frames_with += 1;
         }
         Ok(ControlFlow::Continue(()))
@@ -222,7 +224,7 @@ pub fn udp_flows(path: &Path) -> anyhow::Result<Report> {
             let dir = usize::from(fl.a != Some((u.ends.src, u.ends.sport)));
             fl.packets[dir] += 1;
             fl.bytes[dir] += f.meta.orig_len as u64;
-            let size = udp_length(f.d, *li).unwrap_or(u.length as u64).saturating_sub(8);
+            let size = udp_length(f.d(), *li).unwrap_or(u.length as u64).saturating_sub(8);
             fl.size_min = fl.size_min.min(size);
             fl.size_max = fl.size_max.max(size);
             fl.size_sum += size;
@@ -315,7 +317,7 @@ pub fn overhead(path: &Path) -> anyhow::Result<Report> {
         };
         let (idx, hdr, payload) = match v {
             TransportVerdict::Tcp(t) => {
-                let hdr = layer_uint(f.d, *li, "tcp.hdr_len").unwrap_or(20);
+                let hdr = layer_uint(f.d(), *li, "tcp.hdr_len").unwrap_or(20);
                 (0, hdr, t.seglen.unwrap_or(0) as u64)
             }
             TransportVerdict::Udp(u) => (1, 8, (u.length as u64).saturating_sub(8)),

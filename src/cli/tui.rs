@@ -17,6 +17,9 @@ pub struct TuiArgs {
     /// Language of labels and explanations.
     #[arg(long, value_enum, default_value_t = LangArg::Ko)]
     pub lang: LangArg,
+    /// Open the lesson menu of the pack in DIR instead of the built-in pack.
+    #[arg(long, value_name = "DIR")]
+    pub pack: Option<PathBuf>,
 }
 
 pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -25,10 +28,7 @@ pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
         LangArg::En => Lang::En,
     };
     let Some(path) = file else {
-        anyhow::bail!(match lang {
-            Lang::Ko => "캡처 파일을 지정해 주세요: pktlab FILE.pcap (수업 메뉴는 아직 준비 중이에요)",
-            Lang::En => "give a capture file: pktlab FILE.pcap (the lesson menu is not ready yet)",
-        })
+        return lessons(args.pack, lang);
     };
     let file = CaptureFile::open(&path).map_err(anyhow::Error::new)?;
     let opts = pktlab::tui::Options {
@@ -36,5 +36,32 @@ pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
         debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1"),
     };
     pktlab::tui::run(file, &opts).context("terminal")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pktlab` without a file: the lesson menu (built-in pack, or `--pack DIR`).
+fn lessons(pack_dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    use pktlab::lessons::{self, DirSource, PackSource, builtin};
+    let dir_src;
+    let emb = builtin::source();
+    let source: &dyn PackSource = match &pack_dir {
+        Some(d) => {
+            dir_src = DirSource::new(d);
+            &dir_src
+        }
+        None => &emb,
+    };
+    let mut diags = Vec::new();
+    let pack = lessons::load_pack(source, &mut diags);
+    if !diags.is_empty() {
+        for d in &diags {
+            eprintln!("{d}");
+        }
+        anyhow::bail!("the lesson pack has problems; run `pktlab lessons check` on it");
+    }
+    let pack = pack.context("the lesson pack cannot be read")?;
+    let progress = lessons::progress::default_path().ok();
+    let opts = pktlab::tui::Options { lang, debug_panic: false };
+    pktlab::tui::lesson_run::run_lessons(pack, source, progress, &opts).context("terminal")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,11 +4,11 @@ use super::model::*;
 use super::{Addr, Ctx, rd};
 use std::fmt::Write;
 
-pub static ARP_HW_TYPE: FieldDef = FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16, Base::Dec);
-pub static ARP_PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16, Base::Hex);
+pub static ARP_HW_TYPE: FieldDef = FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16, Base::Dec).vals(hw_name);
+pub static ARP_PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
 pub static ARP_HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8, Base::Dec);
 pub static ARP_PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8, Base::Dec);
-pub static ARP_OPCODE: FieldDef = FieldDef::new("arp.opcode", "Opcode", FieldType::U16, Base::Dec);
+pub static ARP_OPCODE: FieldDef = FieldDef::new("arp.opcode", "Opcode", FieldType::U16, Base::Dec).vals(opcode_name);
 pub static ARP_ISGRATUITOUS: FieldDef = FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool, Base::None);
 pub static ARP_SRC_HW_MAC: FieldDef = FieldDef::new("arp.src.hw_mac", "Sender MAC address", FieldType::Ether, Base::None);
 pub static ARP_SRC_PROTO_IPV4: FieldDef = FieldDef::new("arp.src.proto_ipv4", "Sender IP address", FieldType::Ipv4, Base::None);
@@ -147,4 +147,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     cx.close(li);
     off + total
+}
+
+/// ARP hardware types (`arp.hw.type`).
+pub fn hw_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        1 => "Ethernet",
+        6 => "IEEE 802",
+        _ => return None,
+    })
 }

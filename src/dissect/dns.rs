@@ -9,7 +9,7 @@ pub static DNS_LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldTyp
 pub static DNS_ID: FieldDef = FieldDef::new("dns.id", "Transaction ID", FieldType::U16, Base::Hex);
 pub static DNS_FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16, Base::Hex);
 pub static DNS_FLAGS_RESPONSE: FieldDef = FieldDef::new("dns.flags.response", "Response", FieldType::Bool, Base::None).mask(0x8000);
-pub static DNS_FLAGS_OPCODE: FieldDef = FieldDef::new("dns.flags.opcode", "Opcode", FieldType::U16, Base::Dec).mask(0x7800);
+pub static DNS_FLAGS_OPCODE: FieldDef = FieldDef::new("dns.flags.opcode", "Opcode", FieldType::U16, Base::Dec).mask(0x7800).vals(opcode_name);
 pub static DNS_FLAGS_AUTHORITATIVE: FieldDef = FieldDef::new("dns.flags.authoritative", "Authoritative", FieldType::Bool, Base::None).mask(0x400);
 pub static DNS_FLAGS_TRUNCATED: FieldDef = FieldDef::new("dns.flags.truncated", "Truncated", FieldType::Bool, Base::None).mask(0x200);
 pub static DNS_FLAGS_RECDESIRED: FieldDef = FieldDef::new("dns.flags.recdesired", "Recursion desired", FieldType::Bool, Base::None).mask(0x100);
@@ -17,7 +17,7 @@ pub static DNS_FLAGS_RECAVAIL: FieldDef = FieldDef::new("dns.flags.recavail", "R
 pub static DNS_FLAGS_Z: FieldDef = FieldDef::new("dns.flags.z", "Z", FieldType::Bool, Base::None).mask(0x40);
 pub static DNS_FLAGS_AUTHENTICATED: FieldDef = FieldDef::new("dns.flags.authenticated", "Answer authenticated", FieldType::Bool, Base::None).mask(0x20);
 pub static DNS_FLAGS_CHECKDISABLE: FieldDef = FieldDef::new("dns.flags.checkdisable", "Non-authenticated data", FieldType::Bool, Base::None).mask(0x10);
-pub static DNS_FLAGS_RCODE: FieldDef = FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16, Base::Dec).mask(0xf);
+pub static DNS_FLAGS_RCODE: FieldDef = FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16, Base::Dec).mask(0xf).vals(rcode_name);
 pub static DNS_COUNT_QUERIES: FieldDef = FieldDef::new("dns.count.queries", "Questions", FieldType::U16, Base::Dec);
 pub static DNS_COUNT_ANSWERS: FieldDef = FieldDef::new("dns.count.answers", "Answer RRs", FieldType::U16, Base::Dec);
 pub static DNS_COUNT_AUTH_RR: FieldDef = FieldDef::new("dns.count.auth_rr", "Authority RRs", FieldType::U16, Base::Dec);
@@ -25,12 +25,12 @@ pub static DNS_COUNT_ADD_RR: FieldDef = FieldDef::new("dns.count.add_rr", "Addit
 pub static DNS_QRY_NAME: FieldDef = FieldDef::new("dns.qry.name", "Name", FieldType::Str, Base::None);
 pub static DNS_QRY_NAME_LEN: FieldDef = FieldDef::new("dns.qry.name.len", "Name Length", FieldType::U16, Base::Dec);
 pub static DNS_COUNT_LABELS: FieldDef = FieldDef::new("dns.count.labels", "Label Count", FieldType::U16, Base::Dec);
-pub static DNS_QRY_TYPE: FieldDef = FieldDef::new("dns.qry.type", "Type", FieldType::U16, Base::Dec);
-pub static DNS_QRY_CLASS: FieldDef = FieldDef::new("dns.qry.class", "Class", FieldType::U16, Base::Hex);
+pub static DNS_QRY_TYPE: FieldDef = FieldDef::new("dns.qry.type", "Type", FieldType::U16, Base::Dec).vals(type_desc);
+pub static DNS_QRY_CLASS: FieldDef = FieldDef::new("dns.qry.class", "Class", FieldType::U16, Base::Hex).vals(class_name);
 pub static DNS_QRY_QU: FieldDef = FieldDef::new("dns.qry.qu", "\"QU\" question", FieldType::Bool, Base::None).mask(0x8000);
 pub static DNS_RESP_NAME: FieldDef = FieldDef::new("dns.resp.name", "Name", FieldType::Str, Base::None);
-pub static DNS_RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16, Base::Dec);
-pub static DNS_RESP_CLASS: FieldDef = FieldDef::new("dns.resp.class", "Class", FieldType::U16, Base::Hex);
+pub static DNS_RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16, Base::Dec).vals(type_desc);
+pub static DNS_RESP_CLASS: FieldDef = FieldDef::new("dns.resp.class", "Class", FieldType::U16, Base::Hex).vals(class_name);
 pub static DNS_RESP_CACHE_FLUSH: FieldDef = FieldDef::new("dns.resp.cache_flush", "Cache flush", FieldType::Bool, Base::None).mask(0x8000);
 pub static DNS_RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32, Base::Dec);
 pub static DNS_RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", FieldType::U16, Base::Dec);
@@ -358,4 +358,56 @@ fn soa(cx: &mut Ctx, msg: &[u8], base: usize, rdo: usize, rdlen: usize, outer: b
 /// Whether the transport layer just before is on the mDNS port.
 fn is_mdns(cx: &Ctx) -> bool {
     cx.out.fields.iter().rev().take(12).any(|f| f.def.abbrev == "udp.port" && f.value == Value::UInt(5353))
+}
+
+/// Record types with tshark's descriptions (`Type: A (Host Address) (1)`).
+pub fn type_desc(t: u64) -> Option<&'static str> {
+    Some(match t {
+        1 => "A (Host Address)",
+        2 => "NS (authoritative Name Server)",
+        5 => "CNAME (Canonical NAME for an alias)",
+        6 => "SOA (Start Of a zone of Authority)",
+        12 => "PTR (domain name PoinTeR)",
+        15 => "MX (Mail eXchange)",
+        16 => "TXT (Text strings)",
+        28 => "AAAA (IPv6 Address)",
+        33 => "SRV (Server Selection)",
+        41 => "OPT",
+        65 => "HTTPS (HTTPS Specific Service Endpoints)",
+        255 => "* (A request for all records the server/cache has available)",
+        _ => return type_name(t),
+    })
+}
+
+pub fn class_name(c: u64) -> Option<&'static str> {
+    Some(match c {
+        1 => "IN",
+        3 => "CH",
+        4 => "HS",
+        255 => "ANY",
+        _ => return None,
+    })
+}
+
+pub fn opcode_name(o: u64) -> Option<&'static str> {
+    Some(match o {
+        0 => "Standard query",
+        1 => "Inverse query",
+        2 => "Server status request",
+        4 => "Zone change notification",
+        5 => "Dynamic update",
+        _ => return None,
+    })
+}
+
+pub fn rcode_name(r: u64) -> Option<&'static str> {
+    Some(match r {
+        0 => "No error",
+        1 => "Format error",
+        2 => "Server failure",
+        3 => "No such name",
+        4 => "Not implemented",
+        5 => "Refused",
+        _ => return None,
+    })
 }

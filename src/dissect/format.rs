@@ -63,7 +63,23 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
         Value::Bytes => push_hex(out, d.field_bytes(frame, field)),
         Value::Str(s) => out.push_str(s),
         Value::Time(t) => {
-            let _ = write!(out, "{t}");
+            if t.secs < 0 {
+                let _ = write!(out, "{t}");
+            } else {
+                super::push_dec(out, t.secs as u64);
+                out.push('.');
+                let frac = t.nanos as u64;
+                let mut digits = 1;
+                let mut v = frac;
+                while v >= 10 {
+                    v /= 10;
+                    digits += 1;
+                }
+                for _ in digits..9 {
+                    out.push('0');
+                }
+                super::push_dec(out, frac);
+            }
         }
         Value::Duration(ns) => {
             let sign = if *ns < 0 { "-" } else { "" };
@@ -84,13 +100,8 @@ fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
     match def.ftype {
         FieldType::Bool => out.push(if n != 0 { '1' } else { '0' }),
         _ => match def.base {
-            Base::Hex | Base::HexDec => {
-                let w = def.ftype.hex_width();
-                let _ = write!(out, "0x{n:0w$x}");
-            }
-            _ => {
-                let _ = write!(out, "{n}");
-            }
+            Base::Hex | Base::HexDec => super::push_hex_w(out, n, def.ftype.hex_width()),
+            _ => super::push_dec(out, n),
         },
     }
 }
@@ -169,10 +180,8 @@ pub fn severity_name(s: Severity) -> &'static str {
 /// `Expert Info (Severity/Group): message`).
 fn write_ws(out: &mut String, d: &Dissection, name: &str) {
     match name {
-        "malformed" => {
-            if d.is_malformed() {
-                let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
-            }
+        "malformed" if d.is_malformed() => {
+            let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
         }
         "expert" => {
             if let Some(e) = d.experts.first() {
@@ -180,5 +189,75 @@ fn write_ws(out: &mut String, d: &Dissection, name: &str) {
             }
         }
         _ => {}
+    }
+}
+
+/// A `-T fields` column list resolved once against the field registry, so that printing a
+/// frame's row compares field definitions by address instead of by name.
+pub struct Columns {
+    cols: Vec<Column>,
+}
+
+struct Column {
+    name: String,
+    /// The registered definition, if the name is known (else matched by name).
+    def: Option<&'static FieldDef>,
+}
+
+impl Columns {
+    /// Resolves `names` (unknown names print empty cells, as tshark's do not exist).
+    pub fn new<S: AsRef<str>>(names: &[S]) -> Columns {
+        let cols = names
+            .iter()
+            .map(|n| {
+                let name = n.as_ref().to_owned();
+                let def = if name.starts_with("_ws.") { None } else { crate::fields::by_name(&name) };
+                Column { name, def }
+            })
+            .collect();
+        Columns { cols }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cols.is_empty()
+    }
+
+    /// Appends one row: every column's cells (as [`write_cells`]) joined by `separator`.
+    pub fn write_row(&self, out: &mut String, d: &Dissection, frame: &[u8], occurrence: Occurrence, separator: &str, aggregator: char) {
+        for (i, c) in self.cols.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            match c.def {
+                Some(def) => {
+                    let mut it = d.fields.iter().filter(|f| std::ptr::eq(f.def, def));
+                    match occurrence {
+                        Occurrence::First => {
+                            if let Some(f) = it.next() {
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                        Occurrence::Last => {
+                            if let Some(f) = it.next_back() {
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                        Occurrence::All => {
+                            for (k, f) in it.enumerate() {
+                                if k > 0 {
+                                    out.push(aggregator);
+                                }
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                    }
+                }
+                None => write_cells(out, d, frame, &c.name, occurrence, aggregator),
+            }
+        }
     }
 }

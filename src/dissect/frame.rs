@@ -54,8 +54,13 @@ pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
     let protos_at = cx.add(&FRAME_PROTOCOLS, 0, 0, Value::None) as usize;
     cx.close(li);
     if let Some(s) = cx.summary(li) {
-        use std::fmt::Write;
-        let _ = write!(s, "Frame {}: {} bytes on wire, {} bytes captured", meta.number, meta.orig_len, data.len());
+        s.push_str("Frame ");
+        super::push_dec(s, meta.number);
+        s.push_str(": ");
+        super::push_dec(s, meta.orig_len as u64);
+        s.push_str(" bytes on wire, ");
+        super::push_dec(s, data.len() as u64);
+        s.push_str(" bytes captured");
     }
     if (meta.orig_len as usize) < data.len() {
         cx.expert(Severity::Error, "malformed.len_lt_caplen", "Frame length is less than captured length", None);
@@ -94,9 +99,8 @@ fn raw(cx: &mut Ctx, data: &[u8], listed: bool) {
 
 /// Stores `frame.protocols`, the reassembled sources and the default columns.
 fn finish(cx: &mut Ctx, protos_at: usize) {
-    let protos = std::mem::take(&mut cx.protos);
     if let Some(f) = cx.out.fields.get_mut(protos_at) {
-        f.value = Value::Str(protos.into_boxed_str());
+        f.value = Value::Str(cx.protos.as_str().into());
     }
     cx.out.sources.append(&mut cx.pending_sources);
     let (src, dst) = (cx.col_src, cx.col_dst);

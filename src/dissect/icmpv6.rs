@@ -7,7 +7,7 @@ use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
-pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec);
+pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
 pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec);
 pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex);
 pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);

@@ -10,7 +10,7 @@ pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldTy
 pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec);
 pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex);
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc);
-pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3);
+pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3).vals(ecn_name);
 pub static IP_LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16, Base::Dec);
 pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec);
 pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0);
@@ -19,7 +19,7 @@ pub static IP_FLAGS_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment"
 pub static IP_FLAGS_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool, Base::None).mask(0x20);
 pub static IP_FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16, Base::Dec).mask(0x1fff);
 pub static IP_TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8, Base::Dec);
-pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec);
+pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16, Base::Hex);
 pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec);
 pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
@@ -116,7 +116,7 @@ fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
         if t == 0 || t == 1 {
             cx.depth = 1;
             if !std::ptr::eq(def, &IP_OPT_TYPE) {
-                cx.add(def, o, 1, Value::None);
+                cx.add(def, o, 1, Value::Bytes);
             }
             cx.depth = 2;
             type_bits(cx, o, t);
@@ -134,8 +134,13 @@ fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
         let len = len as usize;
         cx.depth = 1;
         let whole = if len >= 2 && o + len <= end { len } else { end - o };
-        cx.add(def, o, whole, Value::None);
-        cx.depth = 2;
+        if std::ptr::eq(def, &IP_OPT_TYPE) {
+            cx.depth = 2;
+        } else {
+            // Option items print as their bytes in hex, as tshark's do.
+            cx.add(def, o, whole, Value::Bytes);
+            cx.depth = 2;
+        }
         type_bits(cx, o, t);
         cx.add(&IP_OPT_LEN, o + 1, 1, Value::UInt(len as u64));
         if len < 2 || o + len > end {
@@ -398,6 +403,8 @@ pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: 
         17 => super::udp::dissect(cx, data, off, end, pseudo),
         1 => super::icmp::dissect(cx, data, off, end),
         58 => super::icmpv6::dissect(cx, data, off, end, pseudo),
+        2 => super::igmp::dissect(cx, data, off, end),
+        47 => super::gre::dissect(cx, data, off, end),
         4 => {
             dissect(cx, data, off);
         }
@@ -415,4 +422,15 @@ pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: 
             super::data::dissect(cx, data, off, end);
         }
     }
+}
+
+/// ECN codepoints (`ip.dsfield.ecn`, `ipv6.tclass.ecn`).
+pub fn ecn_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "Not ECN-Capable Transport",
+        1 => "ECN-Capable Transport codepoint '01'",
+        2 => "ECN-Capable Transport codepoint '10'",
+        3 => "Congestion Experienced",
+        _ => return None,
+    })
 }

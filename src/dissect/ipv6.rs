@@ -10,10 +10,10 @@ use super::{Addr, Ctx, rd};
 pub static IPV6_VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8, Base::Dec);
 pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000);
 pub static IPV6_TCLASS_DSCP: FieldDef = FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32, Base::Dec).mask(0xfc00000);
-pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000);
+pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(super::ipv4::ecn_name);
 pub static IPV6_FLOW: FieldDef = FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24, Base::Hex).mask(0xfffff);
 pub static IPV6_PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16, Base::Dec);
-pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
 pub static IPV6_HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8, Base::Dec);
 pub static IPV6_SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6, Base::None);
 pub static IPV6_ADDR: FieldDef = FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6, Base::None);
@@ -22,15 +22,15 @@ pub static IPV6_HOST: FieldDef = FieldDef::new("ipv6.host", "Source or Destinati
 pub static IPV6_DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6, Base::None);
 pub static IPV6_DST_HOST: FieldDef = FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::Ipv6, Base::None);
 pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None);
-pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
 pub static IPV6_HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None);
-pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
 pub static IPV6_DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None);
-pub static IPV6_OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8, Base::Hex);
+pub static IPV6_OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8, Base::Hex).vals(opt_type_name);
 pub static IPV6_OPT_TYPE_ACTION: FieldDef = FieldDef::new("ipv6.opt.type.action", "Action", FieldType::U8, Base::Dec).mask(0xc0);
 pub static IPV6_OPT_TYPE_CHANGE: FieldDef = FieldDef::new("ipv6.opt.type.change", "May Change", FieldType::Bool, Base::None).mask(0x20);
 pub static IPV6_OPT_TYPE_REST: FieldDef = FieldDef::new("ipv6.opt.type.rest", "Low-Order Bits", FieldType::U8, Base::Hex).mask(0x1f);
@@ -42,7 +42,7 @@ pub static IPV6_OPT_JUMBO: FieldDef = FieldDef::new("ipv6.opt.jumbo", "Payload L
 pub static IPV6_OPT_TEL: FieldDef = FieldDef::new("ipv6.opt.tel", "Tunnel Encapsulation Limit", FieldType::U8, Base::Dec);
 pub static IPV6_OPT_UNKNOWN: FieldDef = FieldDef::new("ipv6.opt.unknown", "Unknown Option Payload", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
 pub static IPV6_ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec);
@@ -51,7 +51,7 @@ pub static IPV6_ROUTING_UNKNOWN_DATA: FieldDef = FieldDef::new("ipv6.routing.unk
 pub static IPV6_ROUTING_SRC_RESERVED: FieldDef = FieldDef::new("ipv6.routing.src.reserved", "Reserved", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None);
 pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec);
+pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
 pub static IPV6_FRAGHDR_RESERVED_OCTET: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8, Base::Hex);
 pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8);
 pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
@@ -358,4 +358,16 @@ fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) -> usize {
     cx.close(li);
     cx.short(data, off, len);
     data.len()
+}
+
+/// IPv6 option types (`ipv6.opt.type`).
+pub fn opt_type_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        0 => "Pad1",
+        1 => "PadN",
+        4 => "Tunnel Encapsulation Limit",
+        5 => "Router Alert",
+        0xc2 => "Jumbo Payload",
+        _ => return None,
+    })
 }

@@ -19,6 +19,8 @@ pub mod format;
 pub mod frame;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
+pub mod gre;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -39,6 +41,9 @@ pub struct Dissector {
     pub(crate) reasm: reassembly::Reassembler,
     /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
     pub(crate) echo: EchoTable,
+    /// Layer-summary strings of the previous frame, reused to avoid allocating.
+    pool: Vec<String>,
+    protos: String,
 }
 
 /// Echo requests by (addresses, identifier, sequence), bounded.
@@ -73,13 +78,22 @@ impl Dissector {
 
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
+        for l in out.layers.iter_mut() {
+            if l.summary.capacity() > 0 && self.pool.len() < 64 {
+                let mut s = std::mem::take(&mut l.summary);
+                s.clear();
+                self.pool.push(s);
+            }
+        }
         out.clear();
+        self.protos.clear();
         let mut cx = Ctx {
+            pool: &mut self.pool,
             out,
             source: 0,
             depth: 0,
             reported: meta.orig_len.max(data.len() as u32) as usize,
-            protos: String::with_capacity(48),
+            protos: std::mem::take(&mut self.protos),
             reasm: &mut self.reasm,
             echo: &mut self.echo,
             hop_limit: 0,
@@ -91,6 +105,7 @@ impl Dissector {
             col_dst: Addr::None,
         };
         frame::dissect(&mut cx, meta, data);
+        self.protos = std::mem::take(&mut cx.protos);
     }
 }
 
@@ -111,6 +126,8 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         tcp_options::FIELDS,
         udp::FIELDS,
         vxlan::FIELDS,
+        igmp::FIELDS,
+        gre::FIELDS,
         teredo::FIELDS,
         dns::FIELDS,
         data::FIELDS,
@@ -131,6 +148,8 @@ pub(crate) enum Short {
 /// The dissection under construction, plus what the protocols share while reading a frame.
 pub(crate) struct Ctx<'a> {
     pub out: &'a mut Dissection,
+    /// Spare strings for layer summaries.
+    pub pool: &'a mut Vec<String>,
     /// Source of the bytes being read (0 = the frame, n = a reassembled buffer).
     pub source: SourceId,
     /// Depth of fields added next, relative to the layer.
@@ -231,7 +250,7 @@ impl Ctx<'_> {
             len: len as u32,
             source: self.source,
             fields: n..n,
-            summary: String::new(),
+            summary: self.pool.pop().unwrap_or_default(),
         });
         self.depth = 0;
         self.out.layers.len() - 1
@@ -334,8 +353,57 @@ pub(crate) mod rd {
 
 /// Writes `a.b.c.d` into `s`.
 pub(crate) fn push_ipv4(s: &mut String, a: [u8; 4]) {
-    use std::fmt::Write;
-    let _ = write!(s, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        push_dec(s, *b as u64);
+    }
+}
+
+/// "00" to "99", for writing two digits at a time.
+const DIGITS2: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends a decimal number without going through `core::fmt` (the hot path of every
+/// column and summary).
+#[inline]
+pub(crate) fn push_dec(s: &mut String, n: u64) {
+    if n < 10 {
+        s.push((b'0' + n as u8) as char);
+    } else if n < 100 {
+        let i = n as usize * 2;
+        s.push_str(DIGITS2.get(i..i + 2).unwrap_or("??"));
+    } else {
+        push_dec(s, n / 100);
+        let i = (n % 100) as usize * 2;
+        s.push_str(DIGITS2.get(i..i + 2).unwrap_or("??"));
+    }
+}
+
+/// Appends `0x` and `n` in lower-case hex, zero-padded to `width` digits.
+#[inline]
+pub(crate) fn push_hex_w(s: &mut String, n: u64, width: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = HEX[(v & 15) as usize];
+        v >>= 4;
+        if v == 0 {
+            break;
+        }
+    }
+    s.push_str("0x");
+    for _ in (buf.len() - i)..width {
+        s.push('0');
+    }
+    for &b in &buf[i..] {
+        s.push(b as char);
+    }
 }
 
 /// Writes an IPv6 address in RFC 5952 form into `s`.
@@ -346,8 +414,14 @@ pub(crate) fn push_ipv6(s: &mut String, a: [u8; 16]) {
 
 /// Writes `aa:bb:cc:dd:ee:ff` into `s`.
 pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
-    use std::fmt::Write;
-    let _ = write!(s, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", a[0], a[1], a[2], a[3], a[4], a[5]);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
 }
 
 /// Hands a payload to the protocol an EtherType names (Ethernet, VLAN, SLL, VXLAN's inner
@@ -366,3 +440,6 @@ pub(crate) fn dispatch_ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u
 
 #[cfg(test)]
 pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@
 use super::model::*;
 use super::{Ctx, rd};
 
-pub static NULL_FAMILY: FieldDef = FieldDef::new("null.family", "Family", FieldType::U32, Base::Dec);
+pub static NULL_FAMILY: FieldDef = FieldDef::new("null.family", "Family", FieldType::U32, Base::Dec).vals(family_name);
 pub static NULL_TYPE: FieldDef = FieldDef::new("null.type", "Type", FieldType::U16, Base::Hex);
 
 /// Every field this module defines.
@@ -44,4 +44,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], big_endian: bool) {
             super::data::dissect(cx, data, 4, data.len());
         }
     }
+}
+
+/// BSD address families (`null.family`).
+pub fn family_name(f: u64) -> Option<&'static str> {
+    Some(match f {
+        2 => "IP",
+        7 => "OSI",
+        16 => "Appletalk",
+        23 | 24 | 26 | 28 | 30 => "IPv6",
+        _ => return None,
+    })
 }

@@ -4,14 +4,14 @@
 use super::model::*;
 use super::{Addr, Ctx, rd};
 
-pub static SLL_PKTTYPE: FieldDef = FieldDef::new("sll.pkttype", "Packet type", FieldType::U16, Base::Dec);
+pub static SLL_PKTTYPE: FieldDef = FieldDef::new("sll.pkttype", "Packet type", FieldType::U16, Base::Dec).vals(pkttype_name);
 pub static SLL_HATYPE: FieldDef = FieldDef::new("sll.hatype", "Link-layer address type", FieldType::U16, Base::Dec);
 pub static SLL_HALEN: FieldDef = FieldDef::new("sll.halen", "Link-layer address length", FieldType::U16, Base::Dec);
 pub static SLL_SRC_ETH: FieldDef = FieldDef::new("sll.src.eth", "Source", FieldType::Ether, Base::None);
 pub static SLL_SRC_OTHER: FieldDef = FieldDef::new("sll.src.other", "Source", FieldType::Bytes, Base::None);
 pub static SLL_UNUSED: FieldDef = FieldDef::new("sll.unused", "Unused", FieldType::Bytes, Base::None);
 pub static SLL_LTYPE: FieldDef = FieldDef::new("sll.ltype", "Protocol", FieldType::U16, Base::Hex);
-pub static SLL_ETYPE: FieldDef = FieldDef::new("sll.etype", "Protocol", FieldType::U16, Base::Hex);
+pub static SLL_ETYPE: FieldDef = FieldDef::new("sll.etype", "Protocol", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
 pub static SLL_IFINDEX: FieldDef = FieldDef::new("sll.ifindex", "Interface index", FieldType::U32, Base::Dec);
 pub static SLL_TRAILER: FieldDef = FieldDef::new("sll.trailer", "Trailer", FieldType::Bytes, Base::None);
 
@@ -99,4 +99,16 @@ pub(crate) fn dissect_v2(cx: &mut Ctx, data: &[u8]) {
     } else {
         super::dispatch_ethertype(cx, data, 20, proto);
     }
+}
+
+/// Linux packet types (`sll.pkttype`).
+pub fn pkttype_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        0 => "Unicast to us",
+        1 => "Broadcast",
+        2 => "Multicast",
+        3 => "Unicast to another host",
+        4 => "Sent by us",
+        _ => return None,
+    })
 }

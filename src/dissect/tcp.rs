@@ -5,7 +5,7 @@
 use super::checksum;
 use super::ipv4::Pseudo;
 use super::model::*;
-use super::{Ctx, rd};
+use super::{Ctx, push_dec, rd};
 use std::fmt::Write;
 
 pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
@@ -41,18 +41,23 @@ pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_
 const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
 
 /// tshark's `tcp.flags.str`: 12 characters, a letter for each bit set, `·` otherwise.
-pub fn flags_str(flags: u16) -> String {
+pub fn flags_str(flags: u16) -> Box<str> {
     const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
-    let mut s = String::with_capacity(24);
+    // At most 12 two-byte `·`.
+    let mut buf = [0u8; 24];
+    let mut n = 0;
     for (i, c) in LETTERS.iter().enumerate() {
         let bit = 11 - i;
         if flags & (1 << bit) != 0 {
-            s.push(*c as char);
+            buf[n] = *c;
+            n += 1;
         } else {
-            s.push('·');
+            buf[n] = 0xc2;
+            buf[n + 1] = 0xb7;
+            n += 2;
         }
     }
-    s
+    std::str::from_utf8(&buf[..n]).unwrap_or("").into()
 }
 
 /// The `[SYN, ACK]` part of the Info column.
@@ -96,7 +101,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
     if outer {
         cx.out.info.clear();
-        let _ = write!(cx.out.info, "{sport} → {dport}");
+        let info = &mut cx.out.info;
+        push_dec(info, sport as u64);
+        info.push_str(" → ");
+        push_dec(info, dport as u64);
     }
     // tshark reads the numbers, offset, flags and window before adding any of them.
     let (Some(seq), Some(ack), Some(offx), Some(win)) = (rd::u32(data, off + 4), rd::u32(data, off + 8), rd::u16(data, off + 12), rd::u16(data, off + 14)) else {
@@ -143,18 +151,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
         }
     }
-    cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags).into_boxed_str()));
+    cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
     cx.depth = 0;
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
     if outer {
         let info = &mut cx.out.info;
         info.push(' ');
         push_flag_names(info, flags);
-        let _ = write!(info, " Seq={seq}");
+        info.push_str(" Seq=");
+        push_dec(info, seq as u64);
         if flags & 0x0010 != 0 {
-            let _ = write!(info, " Ack={ack}");
+            info.push_str(" Ack=");
+            push_dec(info, ack as u64);
         }
-        let _ = write!(info, " Win={win}");
+        info.push_str(" Win=");
+        push_dec(info, win as u64);
     }
     if hlen < 20 {
         cx.expert(Severity::Error, "tcp.bogus_header_length", format!("Bogus TCP header length ({hlen}, must be at least 20)"), Some(hl_at));
@@ -190,14 +201,22 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         if flags & 0x0020 != 0 {
             let _ = write!(cx.out.info, " Urg={urg}");
         }
-        let _ = write!(cx.out.info, " Len={seglen}");
+        cx.out.info.push_str(" Len=");
+        push_dec(&mut cx.out.info, seglen as u64);
     }
     if let Some(s) = cx.summary(li) {
-        let _ = write!(s, "Src Port: {sport}, Dst Port: {dport}, Seq: {seq}");
+        s.push_str("Src Port: ");
+        push_dec(s, sport as u64);
+        s.push_str(", Dst Port: ");
+        push_dec(s, dport as u64);
+        s.push_str(", Seq: ");
+        push_dec(s, seq as u64);
         if flags & 0x0010 != 0 {
-            let _ = write!(s, ", Ack: {ack}");
+            s.push_str(", Ack: ");
+            push_dec(s, ack as u64);
         }
-        let _ = write!(s, ", Len: {seglen}");
+        s.push_str(", Len: ");
+        push_dec(s, seglen as u64);
     }
     if hlen > 20 {
         if data.len() < off + hlen {

@@ -7,7 +7,7 @@ use super::{Ctx, rd};
 use std::fmt::Write;
 
 pub static TCP_OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes, Base::None);
-pub static TCP_OPTION_KIND: FieldDef = FieldDef::new("tcp.option_kind", "Kind", FieldType::U8, Base::Dec);
+pub static TCP_OPTION_KIND: FieldDef = FieldDef::new("tcp.option_kind", "Kind", FieldType::U8, Base::Dec).vals(kind_name);
 pub static TCP_OPTION_LEN: FieldDef = FieldDef::new("tcp.option_len", "Length", FieldType::U8, Base::Dec);
 pub static TCP_OPTIONS_MSS: FieldDef = FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::None, Base::None);
 pub static TCP_OPTIONS_MSS_VAL: FieldDef = FieldDef::new("tcp.options.mss_val", "MSS Value", FieldType::U16, Base::Dec);
@@ -119,7 +119,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 let mss = rd::u16(data, v).unwrap_or(0);
                 cx.add(&TCP_OPTIONS_MSS_VAL, v, 2, Value::UInt(mss as u64));
                 if info {
-                    let _ = write!(cx.out.info, " MSS={mss}");
+                    cx.out.info.push_str(" MSS=");
+                    super::push_dec(&mut cx.out.info, mss as u64);
                 }
             }
             3 => {
@@ -161,7 +162,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 cx.add(&TCP_OPTIONS_TIMESTAMP_TSVAL, v, 4, Value::UInt(tsval as u64));
                 cx.add(&TCP_OPTIONS_TIMESTAMP_TSECR, v + 4, 4, Value::UInt(tsecr as u64));
                 if info {
-                    let _ = write!(cx.out.info, " TSval={tsval} TSecr={tsecr}");
+                    let info = &mut cx.out.info;
+                    info.push_str(" TSval=");
+                    super::push_dec(info, tsval as u64);
+                    info.push_str(" TSecr=");
+                    super::push_dec(info, tsecr as u64);
                 }
             }
             28 => {

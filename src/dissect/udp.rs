@@ -5,7 +5,6 @@ use super::checksum;
 use super::ipv4::Pseudo;
 use super::model::*;
 use super::{Ctx, rd};
-use std::fmt::Write;
 
 pub static UDP_SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16, Base::Dec);
 pub static UDP_DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16, Base::Dec);
@@ -33,7 +32,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
     if outer {
         cx.out.info.clear();
-        let _ = write!(cx.out.info, "{sport} → {dport}");
+        let info = &mut cx.out.info;
+        super::push_dec(info, sport as u64);
+        info.push_str(" → ");
+        super::push_dec(info, dport as u64);
     }
     let (Some(ulen), Some(stored)) = (rd::u16(data, off + 4), rd::u16(data, off + 6)) else {
         return stop(cx, li, data, off + 4, 4);
@@ -41,10 +43,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let ulen = ulen as usize;
     let len_at = cx.add(&UDP_LENGTH, off + 4, 2, Value::UInt(ulen as u64));
     if let Some(s) = cx.summary(li) {
-        let _ = write!(s, "Src Port: {sport}, Dst Port: {dport}");
+        s.push_str("Src Port: ");
+        super::push_dec(s, sport as u64);
+        s.push_str(", Dst Port: ");
+        super::push_dec(s, dport as u64);
     }
     if outer {
-        let _ = write!(cx.out.info, " Len={}", ulen.saturating_sub(8));
+        cx.out.info.push_str(" Len=");
+        super::push_dec(&mut cx.out.info, ulen.saturating_sub(8) as u64);
     }
     let avail = end.saturating_sub(off);
     if ulen < 8 {

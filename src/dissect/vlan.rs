@@ -6,7 +6,7 @@ use super::{Ctx, rd};
 pub static VLAN_PRIORITY: FieldDef = FieldDef::new("vlan.priority", "Priority", FieldType::U16, Base::Dec).mask(0xe000);
 pub static VLAN_DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool, Base::None).mask(0x1000);
 pub static VLAN_ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16, Base::Dec).mask(0xfff);
-pub static VLAN_ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16, Base::Hex);
+pub static VLAN_ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
 pub static VLAN_LEN: FieldDef = FieldDef::new("vlan.len", "Length", FieldType::U16, Base::Dec);
 pub static VLAN_TRAILER: FieldDef = FieldDef::new("vlan.trailer", "Trailer", FieldType::Bytes, Base::None);
 

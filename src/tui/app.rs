@@ -109,8 +109,36 @@ pub struct Regions {
 pub type Span = (u8, usize, usize);
 
 /// The whole TUI state.
+/// A live capture shown as it happens: the list follows the newest frame unless the user has
+/// moved away from the end (then it holds still and counts what arrived since).
+pub struct LiveView {
+    /// One line about the capture (counts, drops), kept current by the capture thread.
+    pub status: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Frames in the store when the user stopped following; None while following.
+    pub held_at: Option<usize>,
+}
+
+impl LiveView {
+    /// The capture line, plus how many frames arrived while the list held still.
+    pub fn line(&self, frames: usize, lang: Lang) -> String {
+        let status = self.status.lock().map(|s| s.clone()).unwrap_or_default();
+        match self.held_at {
+            Some(h) => {
+                let new = frames.saturating_sub(h);
+                match lang {
+                    Lang::Ko => format!("멈춤: 새 패킷 {new}개 (G: 따라가기) │ {status}"),
+                    Lang::En => format!("held: {new} new (G: follow) │ {status}"),
+                }
+            }
+            None => status,
+        }
+    }
+}
+
 pub struct App {
     pub store: Store,
+    /// Set for a live capture.
+    pub live: Option<LiveView>,
     pub lang: Lang,
     pub theme: Theme,
     pub mode: Mode,
@@ -148,6 +176,7 @@ impl App {
     pub fn new(store: Store, file_name: String, lang: Lang, theme: Theme) -> App {
         let mut app = App {
             store,
+            live: None,
             lang,
             theme,
             mode: Mode::Normal,
@@ -185,7 +214,16 @@ impl App {
 
     /// Picks up background progress. Returns true when the screen should be redrawn.
     pub fn tick(&mut self) -> bool {
+        // Live: follow the newest frame while the selection is on the last row.
+        let at_end = self.shown_len() == 0 || self.selected_row().is_some_and(|r| r + 1 >= self.shown_len());
+        let frames = self.store.len();
+        if let Some(live) = &mut self.live {
+            live.held_at = if at_end { None } else { Some(live.held_at.unwrap_or(frames)) };
+        }
         let changed = self.store.poll();
+        if changed && at_end && self.live.is_some() && self.mode == Mode::Normal && self.focus == Focus::List {
+            self.move_list(isize::MAX / 2);
+        }
         if self.first_ts.is_none() {
             self.first_ts = self.store.entry(1).and_then(|e| e.ts());
         }

@@ -37,7 +37,11 @@ pub fn text(app: &App) -> String {
         None => parts.push(l.no_filter.to_string()),
     }
     let load = &app.store.load;
-    if load.done {
+    if let Some(live) = &app.live
+        && !load.done
+    {
+        parts.push(live.line(app.store.len(), app.lang));
+    } else if load.done {
         parts.push(format!("{} {}", l.loaded, app.store.len()));
     } else {
         let pct = percent(load, total);

@@ -17,6 +17,7 @@
 
 use super::verdicts::Verdicts;
 use crate::analysis::{self, Analyzer};
+use crate::capture::follow::{End, Event, Follower, Step};
 use crate::capture::{CaptureFile, Record};
 use crate::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
 use crate::filter::Filter;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 /// `ts_nanos` value meaning "the record has no timestamp".
 const NO_TS: u32 = u32::MAX;
@@ -104,7 +106,8 @@ pub struct Progress {
 }
 
 enum LoadMsg {
-    Frames(Vec<FrameEntry>, Vec<(u64, Vec<String>)>),
+    /// New index entries, their comments, and the newest map of the file (live captures grow).
+    Frames(Vec<FrameEntry>, Vec<(u64, Vec<String>)>, Arc<CaptureFile>),
     Progress(u64),
     Done(Option<String>),
 }
@@ -157,6 +160,8 @@ pub struct Detail {
 /// Frames, background passes and caches. Owned by the UI thread.
 pub struct Store {
     file: Arc<CaptureFile>,
+    /// Set while a live capture is still writing the file (the passes follow it).
+    live: Option<Arc<AtomicBool>>,
     frames: Vec<FrameEntry>,
     comments: HashMap<u64, Vec<String>>,
     pub load: Progress,
@@ -178,24 +183,53 @@ pub struct Store {
 const FIRST_BATCH: usize = 256;
 const BATCH: usize = 65_536;
 const ROW_CACHE_MAX: usize = 4096;
+/// How long a live capture's new frames may wait in a pass before being handed on.
+const LIVE_LATENCY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Store {
     /// Starts the loader thread over an open capture. The analysis pass starts when the
     /// index is complete.
     pub fn open(file: CaptureFile) -> Store {
-        let file = Arc::new(file);
+        Store::start(Arc::new(file), None)
+    }
+
+    /// A store over a capture file that a live capture is still writing: every pass follows
+    /// the file as it grows until `live` turns false. Packets stay in the file, not in memory.
+    pub fn open_live(file: CaptureFile, live: Arc<AtomicBool>) -> Store {
+        let mut s = Store::start(Arc::new(file), Some(live));
+        s.start_analysis();
+        s
+    }
+
+    /// Whether the file is still being written by a live capture.
+    pub fn is_live(&self) -> bool {
+        self.live.as_ref().is_some_and(|l| l.load(Ordering::Relaxed)) || (self.live.is_some() && !self.load.done)
+    }
+
+    fn follower(&self) -> Follower {
+        match &self.live {
+            Some(l) => Follower::growing(Arc::clone(&self.file), Arc::clone(l)),
+            None => Follower::finished(Arc::clone(&self.file)),
+        }
+    }
+
+    fn start(file: Arc<CaptureFile>, live: Option<Arc<AtomicBool>>) -> Store {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
+        let follower = match &live {
+            Some(l) => Follower::growing(Arc::clone(&file), Arc::clone(l)),
+            None => Follower::finished(Arc::clone(&file)),
+        };
         {
-            let file = Arc::clone(&file);
             let cancel = Arc::clone(&cancel);
             std::thread::Builder::new()
                 .name("pktlab-index".into())
-                .spawn(move || index_thread(&file, &cancel, &tx))
+                .spawn(move || index_thread(follower, &cancel, &tx))
                 .ok();
         }
         Store {
             file,
+            live,
             frames: Vec::new(),
             comments: HashMap::new(),
             load: Progress::default(),
@@ -272,7 +306,10 @@ impl Store {
         if let Some(rx) = &self.load_rx {
             loop {
                 match rx.try_recv() {
-                    Ok(LoadMsg::Frames(batch, comments)) => {
+                    Ok(LoadMsg::Frames(batch, comments, map)) => {
+                        if map.bytes().len() > self.file.bytes().len() {
+                            self.file = map;
+                        }
                         self.frames.extend_from_slice(&batch);
                         self.comments.extend(comments);
                         changed = true;
@@ -357,11 +394,11 @@ impl Store {
             return;
         }
         let (tx, rx) = channel();
-        let file = Arc::clone(&self.file);
+        let follower = self.follower();
         let cancel = Arc::clone(&self.cancel);
         std::thread::Builder::new()
             .name("pktlab-analysis".into())
-            .spawn(move || analysis_thread(&file, &cancel, &tx))
+            .spawn(move || analysis_thread(follower, &cancel, &tx))
             .ok();
         self.analysis_rx = Some(rx);
     }
@@ -378,12 +415,13 @@ impl Store {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let handle = {
-            let file = Arc::clone(&self.file);
+            let follower = self.follower();
             let cancel = Arc::clone(&cancel);
+            let store_cancel = Arc::clone(&self.cancel);
             let filter = filter.clone();
             std::thread::Builder::new()
                 .name("pktlab-filter".into())
-                .spawn(move || filter_thread(&file, &filter, &cancel, &tx))
+                .spawn(move || filter_thread(follower, &filter, &cancel, &store_cancel, &tx))
                 .ok()
         };
         self.filter = Some(FilterRun { filter, matches: Vec::new(), progress: Progress::default(), rx, cancel, handle });
@@ -449,67 +487,82 @@ impl Drop for Store {
     }
 }
 
-fn index_thread(file: &CaptureFile, cancel: &AtomicBool, tx: &Sender<LoadMsg>) {
-    let mut batch = Vec::with_capacity(FIRST_BATCH);
-    let mut comments = Vec::new();
+fn index_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<LoadMsg>) {
+    let mut batch: Vec<FrameEntry> = Vec::with_capacity(FIRST_BATCH);
+    let mut comments: Vec<(u64, Vec<String>)> = Vec::new();
     let mut limit = FIRST_BATCH;
     let mut number = 0u64;
-    let mut records = file.records();
-    let mut error = None;
-    #[allow(clippy::while_let_loop)] // `records.position()` is read inside the loop.
-    loop {
-        let Some(item) = records.next() else { break };
-        match item {
-            Ok(r) => {
-                number += 1;
-                batch.push(FrameEntry::from_record(&r));
-                if !r.comments.is_empty() {
-                    comments.push((number, r.comments.iter().map(|c| c.to_string()).collect()));
-                }
-                if batch.len() >= limit {
-                    if cancel.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    if tx.send(LoadMsg::Frames(full, std::mem::take(&mut comments))).is_err() {
-                        return;
-                    }
-                    let _ = tx.send(LoadMsg::Progress(records.position()));
-                    limit = BATCH;
+    let mut sent_at = Instant::now();
+    let send = |batch: &mut Vec<FrameEntry>, comments: &mut Vec<(u64, Vec<String>)>, map: &Arc<CaptureFile>, pos: u64| {
+        let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+        tx.send(LoadMsg::Frames(full, std::mem::take(comments), Arc::clone(map))).is_ok()
+            && tx.send(LoadMsg::Progress(pos)).is_ok()
+    };
+    let mut last_map = Arc::clone(follower.file());
+    let end = follower.walk(cancel, |ev| match ev {
+        Event::Record(map, r, pos) => {
+            number += 1;
+            batch.push(FrameEntry::from_record(r));
+            if !r.comments.is_empty() {
+                comments.push((number, r.comments.iter().map(|c| c.to_string()).collect()));
+            }
+            // A live capture's frames are handed on at least ten times a second.
+            if batch.len() >= limit || sent_at.elapsed() > LIVE_LATENCY {
+                sent_at = Instant::now();
+                limit = BATCH;
+                if !send(&mut batch, &mut comments, map, pos) {
+                    return Step::Stop;
                 }
             }
-            Err(e) => {
-                error = Some(e.to_string());
-                break;
+            if !Arc::ptr_eq(&last_map, map) {
+                last_map = Arc::clone(map);
             }
+            Step::Continue
         }
-    }
-    let _ = tx.send(LoadMsg::Frames(batch, comments));
+        Event::Idle(map, pos) => {
+            sent_at = Instant::now();
+            if !batch.is_empty() && !send(&mut batch, &mut comments, map, pos) {
+                return Step::Stop;
+            }
+            Step::Continue
+        }
+    });
+    let error = match end {
+        End::Stopped => return,
+        End::Complete => None,
+        End::Damaged(e) => Some(e.to_string()),
+    };
+    let _ = tx.send(LoadMsg::Frames(batch, comments, last_map));
     let _ = tx.send(LoadMsg::Done(error));
 }
 
-fn analysis_thread(file: &CaptureFile, cancel: &AtomicBool, tx: &Sender<AnalysisMsg>) {
+fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<AnalysisMsg>) {
     let mut dissector = Dissector::new();
     let mut analyzer = Analyzer::new();
     let mut d = Dissection::default();
     let mut batch = Verdicts::default();
     let mut number = 0u64;
-    for r in file.records() {
-        let Ok(r) = r else { break };
-        number += 1;
-        let meta = record_meta(number, &r);
-        dissector.dissect(&meta, r.data, &mut d);
-        let fa = analyzer.process(&d, r.data, &meta);
-        batch.push(&fa);
-        if batch.frames() >= 16_384 {
-            if cancel.load(Ordering::Relaxed) {
-                return;
+    let mut sent_at = Instant::now();
+    let end = follower.walk(cancel, |ev| {
+        match ev {
+            Event::Record(_, r, _) => {
+                number += 1;
+                let meta = record_meta(number, r);
+                dissector.dissect(&meta, r.data, &mut d);
+                let fa = analyzer.process(&d, r.data, &meta);
+                batch.push(&fa);
+                if batch.frames() < 16_384 && sent_at.elapsed() < LIVE_LATENCY {
+                    return Step::Continue;
+                }
             }
-            let full = std::mem::take(&mut batch);
-            if tx.send(AnalysisMsg::Batch(full)).is_err() {
-                return;
-            }
+            Event::Idle(..) if batch.frames() > 0 => {}
+            Event::Idle(..) => return Step::Continue,
         }
+        sent_at = Instant::now();
+        if tx.send(AnalysisMsg::Batch(std::mem::take(&mut batch))).is_err() { Step::Stop } else { Step::Continue }
+    });
+    if matches!(end, End::Stopped) {
+        return;
     }
     let _ = tx.send(AnalysisMsg::Batch(batch));
     let _ = tx.send(AnalysisMsg::Done);
@@ -517,9 +570,10 @@ fn analysis_thread(file: &CaptureFile, cancel: &AtomicBool, tx: &Sender<Analysis
 
 /// Whether `filter` can depend on the TCP/UDP analysis: it names a field the analysis adds
 /// (`tcp.stream`, `tcp.seq`, `tcp.analysis.retransmission`, …, or a dotted prefix of one such
-/// as `tcp.analysis`; a bare protocol name like `tcp` does not count) or the expert items (`_ws.expert`, `_ws.malformed`), to which the analysis
-/// adds its own. Other filters (`udp.length > 100`, `ip.src == 10.0.0.1`) are evaluated on the
-/// plain dissection, which saves the in-order analysis and about a third of the pass.
+/// as `tcp.analysis`; a bare protocol name like `tcp` does not count) or the expert items
+/// (`_ws.expert`, `_ws.malformed`), to which the analysis adds its own. Other filters
+/// (`udp.length > 100`, `ip.src == 10.0.0.1`) are evaluated on the plain dissection, which
+/// saves the in-order analysis and about a third of the pass.
 pub fn filter_needs_analysis(filter: &Filter) -> bool {
     let text = filter.text();
     let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'));
@@ -527,44 +581,59 @@ pub fn filter_needs_analysis(filter: &Filter) -> bool {
         let w = w.to_ascii_lowercase();
         w.starts_with("_ws")
             || analysis::fields().any(|f| {
-                f.abbrev == w || (w.contains('.') && f.abbrev.len() > w.len() && f.abbrev.starts_with(w.as_str()) && f.abbrev.as_bytes()[w.len()] == b'.')
+                f.abbrev == w
+                    || (w.contains('.')
+                        && f.abbrev.len() > w.len()
+                        && f.abbrev.starts_with(w.as_str())
+                        && f.abbrev.as_bytes()[w.len()] == b'.')
             })
     })
 }
 
-fn filter_thread(file: &CaptureFile, filter: &Filter, cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
+fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, store_cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
     let analyse = filter_needs_analysis(filter);
     let mut dissector = Dissector::new();
     let mut analyzer = Analyzer::new();
     let mut d = Dissection::default();
     let mut found = Vec::new();
     let mut number = 0u64;
-    let mut records = file.records();
     let mut since = 0usize;
-    while let Some(Ok(r)) = records.next() {
-        number += 1;
-        let meta = record_meta(number, &r);
-        dissector.dissect(&meta, r.data, &mut d);
-        if analyse {
-            let fa = analyzer.process(&d, r.data, &meta);
-            analysis::annotate(&fa, &mut d);
+    let mut position = 0u64;
+    let mut sent_at = Instant::now();
+    let end = follower.walk(cancel, |ev| {
+        if store_cancel.load(Ordering::Relaxed) {
+            return Step::Stop;
         }
-        if filter.matches(&d, r.data) {
-            found.push(u32::try_from(number).unwrap_or(u32::MAX));
-        }
-        since += 1;
-        // Report early (first screen of matches) and then every few thousand frames.
-        if (number <= 4096 && since >= 256) || since >= 8192 {
-            since = 0;
-            if cancel.load(Ordering::Relaxed) {
-                return;
+        match ev {
+            Event::Record(_, r, pos) => {
+                number += 1;
+                position = pos;
+                let meta = record_meta(number, r);
+                dissector.dissect(&meta, r.data, &mut d);
+                if analyse {
+                    let fa = analyzer.process(&d, r.data, &meta);
+                    analysis::annotate(&fa, &mut d);
+                }
+                if filter.matches(&d, r.data) {
+                    found.push(u32::try_from(number).unwrap_or(u32::MAX));
+                }
+                since += 1;
+                // Report early (first screen of matches), then every few thousand frames or
+                // ten times a second.
+                if !((number <= 4096 && since >= 256) || since >= 8192 || sent_at.elapsed() > LIVE_LATENCY) {
+                    return Step::Continue;
+                }
             }
-            if tx.send(FilterMsg::Matches(std::mem::take(&mut found), records.position())).is_err() {
-                return;
-            }
+            Event::Idle(_, pos) => position = pos,
         }
+        since = 0;
+        sent_at = Instant::now();
+        if tx.send(FilterMsg::Matches(std::mem::take(&mut found), position)).is_err() { Step::Stop } else { Step::Continue }
+    });
+    if matches!(end, End::Stopped) {
+        return;
     }
-    let _ = tx.send(FilterMsg::Matches(found, records.position()));
+    let _ = tx.send(FilterMsg::Matches(found, position));
     let _ = tx.send(FilterMsg::Done);
 }
 

@@ -1,0 +1,201 @@
+//! The lesson loop: the menu, then a lesson driving the packet TUI. Each step selects its
+//! frame, field and filter in the app exactly as a person would (filter first, then, once
+//! the filter pass is done, the frame and the field); a step on another capture reopens the
+//! app on that capture with the lesson pane installed again.
+
+use super::app::{App, FilterView, Focus};
+use super::lesson_menu::{Menu, MenuChoice};
+use super::lesson_panel::{LessonPanel, LessonShared, Request};
+use super::theme::Theme;
+use super::{Options, layout, new_app, terminal};
+use crate::capture::CaptureFile;
+use crate::lessons::{Pack, PackSource, Session};
+use crossterm::event::{self, Event, KeyEventKind};
+use std::cell::RefCell;
+use std::io;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Where applying a step to the app stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Idle,
+    /// The filter is set; the frame and field follow when its pass is done.
+    FilterSet,
+}
+
+/// Opens the app on the capture at `rel` with the lesson pane installed.
+fn open_app(source: &dyn PackSource, rel: &str, shared: &Rc<RefCell<LessonShared>>, opts: &Options) -> Result<App, String> {
+    let bytes = source.read(rel).map_err(|e| format!("{}: {e}", source.display(rel)))?;
+    let file = CaptureFile::from_bytes(rel.rsplit('/').next().unwrap_or(rel), bytes.into_owned()).map_err(|e| e.to_string())?;
+    let mut app = new_app(file, opts);
+    app.set_side_panel(Box::new(LessonPanel { shared: Rc::clone(shared), theme: Theme::from_env() }));
+    Ok(app)
+}
+
+/// Applies the current step to the app when the capture is ready. True if it changed anything.
+fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
+    if !sh.pending {
+        return false;
+    }
+    let Some(step) = sh.session.current().cloned() else {
+        sh.pending = false;
+        return false;
+    };
+    match *stage {
+        Stage::Idle => {
+            if !(app.store.load.done && app.store.analysis.done) {
+                return false;
+            }
+            app.filter_view = FilterView::Hide;
+            if let Err(e) = app.set_filter(step.filter.as_deref().unwrap_or("")) {
+                sh.note = Some(format!("필터 오류: {e}"));
+            }
+            *stage = Stage::FilterSet;
+            true
+        }
+        Stage::FilterSet => {
+            if app.store.filter.as_ref().is_some_and(|f| !f.progress.done) {
+                return false;
+            }
+            if !app.select_frame(step.frame) {
+                sh.note = Some(format!("프레임 {}이 캡처에 없어요.", step.frame));
+            }
+            if let Some(f) = &step.field
+                && !app.select_field(f)
+            {
+                sh.note = Some(format!("프레임 {}에 필드 {f}가 없어요.", step.frame));
+            }
+            app.focus = Focus::Side;
+            sh.pending = false;
+            *stage = Stage::Idle;
+            true
+        }
+    }
+}
+
+/// Runs the menu and the lessons of `pack` until the learner quits.
+pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<PathBuf>, opts: &Options) -> io::Result<()> {
+    let mut startup_note = None;
+    let session = match Session::new(pack.clone(), progress_path) {
+        Ok(s) => s,
+        Err(e) => {
+            startup_note = Some(format!("진도 파일을 읽지 못해 이번에는 저장하지 않아요: {e}"));
+            Session::new(pack, None).map_err(|e| io::Error::other(e.to_string()))?
+        }
+    };
+    let shared = Rc::new(RefCell::new(LessonShared::new(session)));
+    let theme = Theme::from_env();
+    let mut guard = terminal::enter()?;
+    let mut menu = Menu::default();
+    let mut menu_note: Option<String> = startup_note;
+    'menu: loop {
+        // ----- the menu -----
+        let lesson = loop {
+            if guard.signalled.load(Ordering::Relaxed) {
+                break 'menu;
+            }
+            guard.terminal.draw(|f| {
+                let area = f.area();
+                let sh = shared.borrow();
+                menu.render(&sh.session, &theme, area, f.buffer_mut());
+                if let Some(n) = &menu_note {
+                    let y = area.y + area.height.saturating_sub(2);
+                    f.buffer_mut().set_stringn(area.x + 2, y, n, usize::from(area.width.saturating_sub(4)), theme.ok());
+                }
+            })?;
+            if event::poll(Duration::from_millis(250))? {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        let n = shared.borrow().session.pack.lessons.len();
+                        match menu.key(k, n) {
+                            Some(MenuChoice::Start(i)) => break i,
+                            Some(MenuChoice::Quit) => break 'menu,
+                            None => {}
+                        }
+                    }
+                    Event::Resize(_, _) => guard.terminal.autoresize()?,
+                    _ => {}
+                }
+            }
+        };
+        menu_note = None;
+        {
+            let mut sh = shared.borrow_mut();
+            sh.session.start(lesson);
+            sh.request = None;
+            sh.pending = true;
+            sh.note = None;
+            sh.answering = false;
+            sh.input.clear();
+            sh.scroll = 0;
+        }
+        // ----- the lesson -----
+        let mut app: Option<App> = None;
+        let mut capture: Option<String> = None;
+        let mut stage = Stage::Idle;
+        let mut dirty = true;
+        loop {
+            if guard.signalled.load(Ordering::Relaxed) {
+                let _ = shared.borrow_mut().session.save_position();
+                break 'menu;
+            }
+            let want = shared.borrow().session.current().map(|s| s.capture.clone());
+            if want != capture {
+                let Some(rel) = want.clone() else { break };
+                match open_app(source, &rel, &shared, opts) {
+                    Ok(a) => app = Some(a),
+                    Err(e) => {
+                        menu_note = Some(format!("캡처를 열 수 없어요: {e}"));
+                        break;
+                    }
+                }
+                capture = want;
+                stage = Stage::Idle;
+                shared.borrow_mut().pending = true;
+                dirty = true;
+            }
+            let Some(a) = app.as_mut() else { break };
+            dirty |= a.tick();
+            dirty |= apply_step(a, &mut shared.borrow_mut(), &mut stage);
+            if dirty {
+                guard.terminal.draw(|f| layout::draw(f, a))?;
+                dirty = false;
+            }
+            let busy = shared.borrow().pending || !a.store.load.done || !a.store.analysis.done;
+            if event::poll(Duration::from_millis(if busy { 20 } else { 200 }))? {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => a.key(k),
+                    Event::Mouse(m) => a.mouse(m),
+                    Event::Resize(_, _) => guard.terminal.autoresize()?,
+                    _ => {}
+                }
+                dirty = true;
+            }
+            if a.quit {
+                let _ = shared.borrow_mut().session.save_position();
+                break;
+            }
+            if !a.has_side_panel() {
+                // closed from elsewhere: put the pane back, the lesson is still running
+                a.set_side_panel(Box::new(LessonPanel { shared: Rc::clone(&shared), theme: Theme::from_env() }));
+            }
+            let request = shared.borrow_mut().request.take();
+            match request {
+                Some(Request::Menu) => break,
+                Some(Request::Finished) => {
+                    let sh = shared.borrow();
+                    let title = sh.session.pack.lessons.get(lesson).map(|l| l.title.clone()).unwrap_or_default();
+                    menu_note = Some(format!("✔ \"{title}\" 레슨을 마쳤어요!"));
+                    menu.cursor = (lesson + 1).min(sh.session.pack.lessons.len().saturating_sub(1));
+                    break;
+                }
+                None => {}
+            }
+        }
+    }
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Every field, layer, OSI layer and expert item pktlab can emit has a Korean and an English
+//! explanation; and (when `../shared` is present) so does everything emitted on every public
+//! capture, after TCP/UDP analysis has annotated the frames.
+
+use pktlab::analysis::{self, Analyzer};
+use pktlab::capture::CaptureFile;
+use pktlab::dissect::{Dissection, Dissector, FrameMeta, Osi};
+use pktlab::explain::catalog::Kind;
+use pktlab::explain::{self, Lang};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn hangul(s: &str) -> bool {
+    s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
+}
+
+/// Why `name`'s docs are not good enough, if they are not.
+fn doc_problem(ko: Option<explain::Doc>, en: Option<explain::Doc>) -> Option<&'static str> {
+    let Some(ko) = ko else { return Some("no Korean doc") };
+    let Some(en) = en else { return Some("no English doc") };
+    if ko.title.is_empty() || ko.body.is_empty() || !hangul(&ko.body) {
+        return Some("Korean doc empty or not Korean");
+    }
+    if en.title.is_empty() || en.body.is_empty() {
+        return Some("English doc empty");
+    }
+    None
+}
+
+/// The layer protocols the dissector and the game decoder create.
+const LAYERS: &[&str] = &[
+    "frame", "eth", "vlan", "llc", "arp", "sll", "null", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp", "dns", "data",
+    "vxlan", "teredo", "game",
+];
+
+#[test]
+fn every_registered_field_has_korean_and_english_docs() {
+    let all = pktlab::fields::all();
+    let mut missing = Vec::new();
+    for def in &all {
+        let a = def.abbrev;
+        if let Some(why) = doc_problem(explain::field(a, Lang::Ko), explain::field(a, Lang::En)) {
+            missing.push(format!("{a} ({why})"));
+        }
+    }
+    println!("fields with docs: {}/{}", all.len() - missing.len(), all.len());
+    assert!(missing.is_empty(), "{} fields lack explanations:\n{}", missing.len(), missing.join("\n"));
+    // Static fields need an entry of their own, not the `game.*`-style fallback.
+    let fallback_only: Vec<&str> = all
+        .iter()
+        .map(|d| d.abbrev)
+        .filter(|a| !a.starts_with("game.") && explain::catalog().exact(Kind::Field, a).is_none())
+        .collect();
+    assert!(fallback_only.is_empty(), "fields covered only by a prefix fallback: {fallback_only:?}");
+}
+
+/// Layer names opened in the dissector's source (`cx.open("vxlan", …)`).
+fn source_layer_protos() -> BTreeSet<String> {
+    let re = regex::Regex::new(r#"\.open\(\s*"([a-z0-9_.]+)""#).expect("regex");
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dissect"), &mut files);
+    let mut out = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        out.extend(re.captures_iter(text).map(|c| c[1].to_string()));
+    }
+    out
+}
+
+#[test]
+fn every_layer_and_osi_layer_has_docs() {
+    let mut missing = Vec::new();
+    let from_source = source_layer_protos();
+    assert!(from_source.len() >= 10, "expected the dissector's layers, found {from_source:?}");
+    let all: BTreeSet<String> = LAYERS.iter().map(|s| s.to_string()).chain(from_source).collect();
+    for p in &all {
+        if let Some(why) = doc_problem(explain::layer(p, Lang::Ko), explain::layer(p, Lang::En)) {
+            missing.push(format!("layer {p} ({why})"));
+        }
+    }
+    for o in [Osi::Physical, Osi::DataLink, Osi::Network, Osi::Transport, Osi::Session, Osi::Presentation, Osi::Application] {
+        if let Some(why) = doc_problem(explain::osi(o, Lang::Ko), explain::osi(o, Lang::En)) {
+            missing.push(format!("OSI {} ({why})", o.number()));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    let l4 = explain::osi(Osi::Transport, Lang::Ko).map(|d| d.body).unwrap_or_default();
+    let l7 = explain::osi(Osi::Application, Lang::Ko).map(|d| d.body).unwrap_or_default();
+    assert!(l4.contains("L4 부하 분산기") && l7.contains("L7 부하 분산기"), "L4/L7 load-balancer notes missing");
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Expert keys written in the source: `expert(Severity::X, "key"` and `key: "…"` literals.
+fn source_expert_keys() -> BTreeSet<String> {
+    let re = regex::Regex::new(r#"(?s)expert\(\s*Severity::\w+,\s*"([a-z0-9_.]+)""#).expect("regex");
+    let re2 = regex::Regex::new(r#"Expert \{[^}]*key: "([a-z0-9_.]+)""#).expect("regex");
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut keys = BTreeSet::new();
+    for f in files {
+        if f.to_string_lossy().contains("tests") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        // Unit tests inside the file use made-up keys.
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for c in re.captures_iter(text).chain(re2.captures_iter(text)) {
+            keys.insert(c[1].to_string());
+        }
+    }
+    keys
+}
+
+fn expert_has_own_entry(key: &str) -> bool {
+    let c = explain::catalog();
+    c.exact(Kind::Expert, key).is_some() || c.exact(Kind::Field, key).is_some()
+}
+
+#[test]
+fn every_expert_key_in_the_source_has_docs() {
+    let keys = source_expert_keys();
+    assert!(keys.len() >= 10, "expected to find the dissector's expert keys, found {keys:?}");
+    let missing: Vec<&String> = keys.iter().filter(|k| !expert_has_own_entry(k)).collect();
+    println!("expert keys in source: {}, documented: {}", keys.len(), keys.len() - missing.len());
+    assert!(missing.is_empty(), "expert keys without an explanation: {missing:?}");
+    for k in &keys {
+        assert!(doc_problem(explain::expert(k, Lang::Ko), explain::expert(k, Lang::En)).is_none(), "{k}");
+    }
+}
+
+fn public_captures() -> Option<Vec<PathBuf>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/public");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.ends_with(".pcap") || n.ends_with(".pcapng")
+        })
+        .collect();
+    v.sort();
+    Some(v)
+}
+
+/// Dissects and annotates every frame of a capture, calling `each` on the result.
+fn walk(path: &Path, mut each: impl FnMut(&Dissection, &[u8])) {
+    let Ok(file) = CaptureFile::open(path) else { return };
+    let mut dissector = Dissector::new();
+    let mut analyzer = Analyzer::new();
+    let mut d = Dissection::default();
+    let mut number = 0u64;
+    for r in file.records() {
+        let Ok(r) = r else { break };
+        number += 1;
+        let meta = FrameMeta {
+            number,
+            ts: r.ts,
+            orig_len: r.orig_len,
+            interface_id: r.interface_id,
+            link_type: r.link_type,
+            comments: r.comments.iter().map(|c| c.to_string()).collect(),
+        };
+        dissector.dissect(&meta, r.data, &mut d);
+        let fa = analyzer.process(&d, r.data, &meta);
+        analysis::annotate(&fa, &mut d);
+        each(&d, r.data);
+    }
+}
+
+#[test]
+fn everything_emitted_on_public_captures_has_docs() {
+    let Some(captures) = public_captures() else {
+        println!("../shared/captures/public is absent: skipping the capture coverage check");
+        return;
+    };
+    let mut fields = BTreeSet::new();
+    let mut layers = BTreeSet::new();
+    let mut experts = BTreeSet::new();
+    let mut notes = 0usize;
+    let mut frames = 0usize;
+    for c in &captures {
+        walk(c, |d, frame| {
+            frames += 1;
+            for (i, f) in d.fields.iter().enumerate() {
+                fields.insert(f.def.abbrev);
+                // Notes must never panic; count how many values get one.
+                if explain::value_note(d, frame, i, Lang::Ko).is_some() {
+                    notes += 1;
+                }
+                let _ = explain::value_note(d, frame, i, Lang::En);
+            }
+            for l in &d.layers {
+                layers.insert(l.proto);
+            }
+            for e in &d.experts {
+                experts.insert(e.key);
+            }
+        });
+    }
+    let mut missing = Vec::new();
+    for f in &fields {
+        if let Some(why) = doc_problem(explain::field(f, Lang::Ko), explain::field(f, Lang::En)) {
+            missing.push(format!("field {f} ({why})"));
+        }
+    }
+    for l in &layers {
+        if let Some(why) = doc_problem(explain::layer(l, Lang::Ko), explain::layer(l, Lang::En)) {
+            missing.push(format!("layer {l} ({why})"));
+        }
+    }
+    for e in &experts {
+        if !expert_has_own_entry(e) {
+            missing.push(format!("expert {e}"));
+        }
+    }
+    println!(
+        "{} captures, {frames} frames: {} distinct fields, {} layers, {} expert keys emitted; {notes} values with a note; {} undocumented",
+        captures.len(),
+        fields.len(),
+        layers.len(),
+        experts.len(),
+        missing.len()
+    );
+    assert!(frames > 10_000, "expected the public corpus, read {frames} frames");
+    assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+}
