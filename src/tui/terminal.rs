@@ -71,10 +71,7 @@ fn watch_signals(flag: Arc<AtomicBool>) -> io::Result<()> {
     Ok(())
 }
 
-/// Enters the TUI's terminal state, installs the panic hook and signal flags.
-pub fn enter() -> io::Result<Guard> {
-    let signalled = Arc::new(AtomicBool::new(false));
-    watch_signals(Arc::clone(&signalled))?;
+fn install_panic_hook() {
     let _ = UI_THREAD.set(std::thread::current().id());
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -91,6 +88,22 @@ pub fn enter() -> io::Result<Guard> {
         restore();
         prev(info);
     }));
+}
+
+/// Enters the TUI's terminal state, installs the panic hook and signal flags.
+pub fn enter() -> io::Result<Guard> {
+    // The signal watchdog and the panic hook are installed once per process, however many
+    // times the TUI is entered (the lesson menu enters it again after each lesson).
+    static SIGNALLED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    let signalled = match SIGNALLED.get() {
+        Some(s) => Arc::clone(s),
+        None => {
+            let s = Arc::new(AtomicBool::new(false));
+            watch_signals(Arc::clone(&s))?;
+            install_panic_hook();
+            Arc::clone(SIGNALLED.get_or_init(|| s))
+        }
+    };
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
