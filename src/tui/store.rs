@@ -149,6 +149,16 @@ pub struct RowSummary {
     pub src: String,
     pub dst: String,
     pub info: String,
+    /// The frame has a warning or error expert item (retransmission, bad checksum,
+    /// malformed…): drawn like Wireshark's "Bad TCP" colouring rule.
+    pub alert: bool,
+}
+
+/// Wireshark's "Bad TCP" and "Checksum Errors" colouring rules, roughly: any TCP analysis
+/// verdict except window updates and keep-alives, and any warning or error expert item.
+fn row_alert(e: &crate::dissect::Expert) -> bool {
+    let benign = ["tcp.analysis.window_update", "tcp.analysis.keep_alive", "tcp.analysis.keep_alive_ack"];
+    (e.key.starts_with("tcp.analysis.") && !benign.contains(&e.key)) || e.severity >= crate::dissect::Severity::Warn
 }
 
 /// The selected frame, fully dissected and annotated with its analysis.
@@ -453,7 +463,8 @@ impl Store {
                 self.rows.clear();
             }
             let d = &self.scratch;
-            let row = RowSummary { protocol: d.protocol, src: d.src.clone(), dst: d.dst.clone(), info: d.info.clone() };
+            let alert = d.experts.iter().any(row_alert);
+            let row = RowSummary { protocol: d.protocol, src: d.src.clone(), dst: d.dst.clone(), info: d.info.clone(), alert };
             self.rows.insert(number, row);
         }
         self.rows.get(&number)
