@@ -167,13 +167,13 @@ fn check_capture(oracle: &Path, analysis: &Path, flags: &Path, score: &mut Score
         let Some(frame) = num(cell(row, 0)) else { continue };
         let empty = vec![String::new(); 12];
         let got = got_rows.get(&frame).unwrap_or(&empty);
-        for c in 0..12 {
+        for (c, g) in got.iter().enumerate().take(12) {
             let want = cell(row, c + 1);
             cells += 1;
-            if got[c] == want {
+            if *g == want {
                 ok += 1;
             } else {
-                report.push(format!("{name} frame {frame} {}: want {want:?} got {:?}", a.header[c + 1], got[c]));
+                report.push(format!("{name} frame {frame} {}: want {want:?} got {g:?}", a.header[c + 1]));
             }
         }
     }

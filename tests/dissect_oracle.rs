@@ -150,7 +150,7 @@ fn dissector_agrees_with_tshark() {
         }
     }
     let mut pairs: Vec<_> = proto_pairs.into_iter().collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
     for ((got, want), n) in pairs.iter().take(25) {
         println!("      frame.protocols x{n}: got {got:?}, tshark {want:?}");
     }

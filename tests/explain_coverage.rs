@@ -161,10 +161,8 @@ fn walk(path: &Path, mut each: impl FnMut(&Dissection, &[u8])) {
     let mut dissector = Dissector::new();
     let mut analyzer = Analyzer::new();
     let mut d = Dissection::default();
-    let mut number = 0u64;
-    for r in file.records() {
+    for (number, r) in (1u64..).zip(file.records()) {
         let Ok(r) = r else { break };
-        number += 1;
         let meta = FrameMeta {
             number,
             ts: r.ts,
@@ -190,15 +188,21 @@ fn everything_emitted_on_public_captures_has_docs() {
     let mut layers = BTreeSet::new();
     let mut experts = BTreeSet::new();
     let mut notes = 0usize;
+    let mut bad_notes: Vec<String> = Vec::new();
     let mut frames = 0usize;
     for c in &captures {
         walk(c, |d, frame| {
             frames += 1;
             for (i, f) in d.fields.iter().enumerate() {
                 fields.insert(f.def.abbrev);
-                // Notes must never panic; count how many values get one.
-                if explain::value_note(d, frame, i, Lang::Ko).is_some() {
+                // Notes must never panic; count how many values get one, and check that every
+                // Korean note is Korean with its particles resolved.
+                if let Some(n) = explain::value_note(d, frame, i, Lang::Ko) {
                     notes += 1;
+                    let unresolved = ["을/를", "은/는", "이/가", "과/와", "으로/로", "이에요/예요", "이라서/라서", "이어야/여야"];
+                    if !hangul(&n) || unresolved.iter().any(|m| n.contains(m)) {
+                        bad_notes.push(format!("{}: {n}", f.def.abbrev));
+                    }
                 }
                 let _ = explain::value_note(d, frame, i, Lang::En);
             }
@@ -235,5 +239,8 @@ fn everything_emitted_on_public_captures_has_docs() {
         missing.len()
     );
     assert!(frames > 10_000, "expected the public corpus, read {frames} frames");
+    bad_notes.sort();
+    bad_notes.dedup();
+    assert!(bad_notes.is_empty(), "Korean notes not in Korean or with unresolved particles:\n{}", bad_notes.join("\n"));
     assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
 }

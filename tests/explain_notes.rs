@@ -126,7 +126,7 @@ fn ttl_flags_ports_and_sequence_numbers() {
     assert!(ko.contains("53번은 보통 DNS"), "{ko}");
     // tshark: the answer's TTL is 300 s.
     let ko = note(&dns, 2, "dns.resp.ttl", Lang::Ko);
-    assert!(ko.contains("300초(5.0min)"), "{ko}");
+    assert!(ko.contains("300초(약 5.0분)"), "{ko}");
     let ko = note(&dns, 1, "udp.length", Lang::Ko);
     assert!(ko.contains("UDP 헤더 8바이트"), "{ko}");
 }
@@ -139,6 +139,11 @@ fn sack_blocks_duplicate_acks_and_rtt() {
     assert!(ko.contains("1448바이트"), "{ko}");
     let ko = note(&f, 30, "tcp.analysis.duplicate_ack_num", Lang::Ko);
     assert!(ko.contains("3번째 중복 ACK") && ko.contains("빠른 재전송"), "{ko}");
+    // tshark: frame 48 is a (fast) retransmission of seq 8689, 1448 bytes.
+    let ko = note(&f, 48, "tcp.analysis.retransmission", Lang::Ko);
+    assert!(ko.contains("8689~10137번 바이트(1448바이트)를 다시 보냈어요"), "{ko}");
+    let en = note(&f, 48, "tcp.analysis.fast_retransmission", Lang::En);
+    assert!(en.contains("Bytes 8689–10137 (1448 bytes)"), "{en}");
     let (bytes, d) = f
         .iter()
         .find(|(_, d)| d.fields.iter().any(|x| x.def.abbrev == "tcp.analysis.ack_rtt"))
@@ -162,6 +167,16 @@ fn zero_window() {
     assert!(ko.contains("zero window"), "{ko}");
     let ko = note(&f, 9, "tcp.window_size", Lang::Ko);
     assert!(ko.contains("계산된 창이 0"), "{ko}");
+}
+
+#[test]
+fn epoch_time_as_a_utc_date() {
+    // tshark: frame.time_epoch 1262893114.341715000 = 2010-01-07 19:38:34.341715 UTC.
+    let Some(f) = public("chrissanders-tcp_handshake.pcapng") else { return };
+    let ko = note(&f, 1, "frame.time_epoch", Lang::Ko);
+    assert_eq!(ko, "협정 세계시(UTC)로 2010-01-07 19:38:34.341715000이에요.");
+    let en = note(&f, 1, "frame.time_epoch", Lang::En);
+    assert_eq!(en, "2010-01-07 19:38:34.341715000 UTC.");
 }
 
 #[test]
@@ -231,4 +246,48 @@ fn checksum_notes_agree_with_the_dissectors_status() {
     println!("checksum notes checked: {checked}, agreeing with the dissector: {agree}");
     assert!(checked > 1000, "too few checksums checked: {checked}");
     assert!(disagreements.is_empty(), "{} disagreements, first: {:?}", disagreements.len(), &disagreements[..disagreements.len().min(5)]);
+}
+
+/// captures/framing.pcap (port 7777) decoded with protos/demo.toml: one 4004-byte message
+/// spans three segments; every game field, fixed or defined by the description, has docs.
+#[test]
+fn game_messages_spanning_segments() {
+    use pktlab::game::{GameDecoder, GameProto};
+    use std::sync::Arc;
+    let desc = Path::new(env!("CARGO_MANIFEST_DIR")).join("protos/demo.toml");
+    let text = std::fs::read_to_string(&desc).expect("protos/demo.toml");
+    let proto = GameProto::parse(&desc, &text).unwrap_or_else(|e| panic!("{e}"));
+    pktlab::fields::register(&proto.field_defs());
+    for def in proto.field_defs() {
+        let ko = explain::field(def.abbrev, Lang::Ko).unwrap_or_else(|| panic!("no doc for {}", def.abbrev));
+        assert!(!ko.body.is_empty());
+    }
+    let mut decoder = GameDecoder::new(Arc::new(proto));
+    let file = CaptureFile::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/framing.pcap")).expect("framing.pcap");
+    let mut dissector = Dissector::new();
+    let mut spanning = Vec::new();
+    for (n, r) in file.records().enumerate() {
+        let Ok(r) = r else { break };
+        let meta = FrameMeta {
+            number: n as u64 + 1,
+            ts: r.ts,
+            orig_len: r.orig_len,
+            interface_id: r.interface_id,
+            link_type: r.link_type,
+            comments: Vec::new(),
+        };
+        let mut d = Dissection::default();
+        dissector.dissect(&meta, r.data, &mut d);
+        decoder.process(&mut d, r.data);
+        for (i, f) in d.fields.iter().enumerate() {
+            if f.def.abbrev.starts_with("game.") {
+                assert!(explain::field(f.def.abbrev, Lang::Ko).is_some(), "no doc for {}", f.def.abbrev);
+            }
+            if f.def.abbrev == "game.segments" && f.value == Value::UInt(3) {
+                spanning.push(explain::value_note(&d, r.data, i, Lang::Ko).unwrap_or_default());
+            }
+        }
+    }
+    assert_eq!(spanning.len(), 1, "expected the one 4004-byte message in three segments");
+    assert!(spanning[0].contains("TCP 세그먼트 3개에 나뉘어"), "{}", spanning[0]);
 }

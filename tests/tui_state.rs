@@ -318,7 +318,7 @@ fn stream_view_lists_the_selected_stream() {
     assert_eq!(a.mode, Mode::Ladder);
     assert_eq!(a.ladder_frames.len(), 14, "one TCP connection");
     let buf = draw(&mut a, 120, 40);
-    assert!(screen(&buf).contains("[SYN]"));
+    assert!(screen(&buf).contains("├─") && screen(&buf).contains(" SYN Seq=0 Len=0 "), "ladder diagram drawn");
     a.update(Action::Cancel);
     assert_eq!(a.mode, Mode::Normal);
 }

@@ -153,19 +153,34 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
     }
 }
 
-/// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`.
+/// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
+/// for every TCP frame, so it scans for `key` and compares the digits after it in place.
 fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
-    let pat = format!("{key}{from}");
     let mut start = 0;
-    while let Some(pos) = s[start..].find(&pat).map(|p| p + start) {
-        let end = pos + pat.len();
-        let boundary_before = pos == 0 || !s.as_bytes()[pos - 1].is_ascii_alphanumeric();
-        let boundary_after = s.as_bytes().get(end).is_none_or(|c| !c.is_ascii_digit());
-        if boundary_before && boundary_after {
-            s.replace_range(pos..end, &format!("{key}{to}"));
+    while let Some(pos) = s.get(start..).and_then(|rest| rest.find(key)).map(|p| p + start) {
+        let digits_at = pos + key.len();
+        let bytes = s.as_bytes();
+        let n_digits = bytes.get(digits_at..).map(|b| b.iter().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);
+        let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
+        let number = bytes.get(digits_at..digits_at + n_digits).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| d.parse::<u64>().ok());
+        // The same whole number, written without leading zeros (as `format!` would write it).
+        let canonical = n_digits == 1 || bytes.get(digits_at) != Some(&b'0');
+        if boundary_before && n_digits > 0 && canonical && number == Some(from) {
+            let mut buf = [0u8; 20];
+            let mut i = buf.len();
+            let mut n = to;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            s.replace_range(digits_at..digits_at + n_digits, std::str::from_utf8(&buf[i..]).unwrap_or("0"));
             return;
         }
-        start = end;
+        start = digits_at.max(pos + 1);
     }
 }
 

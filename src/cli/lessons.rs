@@ -84,16 +84,16 @@ fn list(pack: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let p = p.context("the pack cannot be read")?;
     let progress = progress::default_path().ok().and_then(|path| Progress::load(&path).ok()).unwrap_or_default();
     println!("{}", p.title);
-    for (i, l) in p.lessons.iter().enumerate() {
+    for l in &p.lessons {
         let lp = progress.get(&p.title, &l.id);
         let state = if lp.done {
             "완료".to_owned()
         } else if lp.step > 0 {
-            format!("{}/{} 단계", lp.step, l.steps.len())
+            format!("{}/{} 단계", lp.step + 1, l.steps.len())
         } else {
             "시작 전".to_owned()
         };
-        println!("{:>2}. {}  ({} 단계, {})", i + 1, l.title, l.steps.len(), state);
+        println!("{}  ({} 단계, {state})  [{}]", l.title, l.steps.len(), l.id);
     }
     Ok(if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

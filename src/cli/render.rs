@@ -1,7 +1,7 @@
 //! Text of field values and tree labels, as tshark 4.0 prints them: `-T fields` cells and the
 //! `-V` tree lines (bit patterns for masked fields, value names, generated fields in brackets).
 
-use pktlab::dissect::{Base, Dissection, Expert, Field, FieldType, Severity, Value};
+use pktlab::dissect::{Base, Dissection, Expert, Field, FieldType, Value};
 use std::fmt::Write as _;
 
 /// A field's `-T fields` cell (one occurrence), as the dissector's formatter prints it. The
@@ -89,33 +89,10 @@ pub fn civil(secs: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Chat => "Chat",
-        Severity::Note => "Note",
-        Severity::Warn => "Warning",
-        Severity::Error => "Error",
-    }
-}
-
-/// Wireshark's expert group for an expert key.
-fn group(key: &str) -> &'static str {
-    if key.starts_with("malformed") {
-        "Malformed"
-    } else if key.contains("checksum") {
-        "Checksum"
-    } else if key.starts_with("tcp.") || key.contains("sequence") || key.contains("ttl") || key.starts_with("http") {
-        "Sequence"
-    } else if key.contains("undecoded") {
-        "Undecoded"
-    } else {
-        "Protocol"
-    }
-}
-
 /// `_ws.expert`'s text for one expert item.
 pub fn expert(e: &Expert, out: &mut String) {
-    let _ = write!(out, "Expert Info ({}/{}): {}", severity(e.severity), group(e.key), e.message);
+    use pktlab::dissect::format::{expert_group, severity_name};
+    let _ = write!(out, "Expert Info ({}/{}): {}", severity_name(e.severity), expert_group(e.key), e.message);
 }
 
 /// `_ws.malformed`'s text: `[Malformed Packet: ICMP]`.

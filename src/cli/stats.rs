@@ -4,6 +4,7 @@
 use super::frames::{self, LoopOpts};
 use pktlab::analysis::TransportVerdict;
 use pktlab::analysis::conv::{ConvTable, Proto, size};
+use pktlab::dissect::format::severity_name;
 use pktlab::dissect::{Dissection, Severity, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -39,6 +40,20 @@ pub enum StatsKind {
     Udp { file: PathBuf },
     /// Header bytes against payload bytes, TCP against UDP.
     Overhead { file: PathBuf },
+    /// The ladder (sequence) diagram of one TCP stream: client and server as two columns, an
+    /// arrow per segment with flags, relative seq/ack, length and time, analysis marks on the right.
+    Ladder {
+        file: PathBuf,
+        /// The `tcp.stream` index.
+        #[arg(long, default_value_t = 0)]
+        stream: u32,
+        /// Width of the picture in columns.
+        #[arg(long, default_value_t = 110)]
+        width: usize,
+        /// Label language: ko or en.
+        #[arg(long, default_value = "ko")]
+        lang: String,
+    },
 }
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
@@ -47,6 +62,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         StatsKind::Expert { file } => expert(&file)?,
         StatsKind::Udp { file } => udp_flows(&file)?,
         StatsKind::Overhead { file } => overhead(&file)?,
+        StatsKind::Ladder { file, stream, width, lang } => ladder(&file, stream, width, &lang)?,
     };
     let mut out = frames::stdout();
     let res = out.write_all(text.as_bytes());
@@ -125,15 +141,6 @@ fn conv_text(table: &ConvTable, proto: Proto, s: &mut String) {
         );
     }
     let _ = writeln!(s, "{rule}");
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Chat => "Chat",
-        Severity::Note => "Note",
-        Severity::Warn => "Warning",
-        Severity::Error => "Error",
-    }
 }
 
 /// Frames per expert key, most severe first.
@@ -360,4 +367,25 @@ pub fn overhead(path: &Path) -> anyhow::Result<Report> {
     let _ = writeln!(s, "\nOverhead = header bytes (link, network and transport, padding included) / bytes on the wire.");
     let _ = writeln!(s, "{rule}");
     Ok((s, out.error))
+}
+
+/// `stats ladder`: the ladder diagram of one TCP stream.
+pub fn ladder(path: &Path, stream: u32, width: usize, lang: &str) -> anyhow::Result<Report> {
+    use pktlab::analysis::ladder::{LadderBuilder, render_text};
+    let lang = match lang {
+        "en" => pktlab::explain::Lang::En,
+        "ko" => pktlab::explain::Lang::Ko,
+        other => anyhow::bail!("unknown language {other:?} (ko or en)"),
+    };
+    let mut b = LadderBuilder::new(stream);
+    let out = frames::for_each(path, analysis(), |f| {
+        if let Some(fa) = f.fa {
+            b.push_frame(fa);
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    let Some(l) = b.finish() else {
+        anyhow::bail!("no TCP stream {stream} in {}", path.display());
+    };
+    Ok((render_text(&l, width, lang), out.error))
 }

@@ -56,8 +56,19 @@ pub static DNS_SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", 
 pub static DNS_SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16, Base::Dec);
 pub static DNS_SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::Str, Base::None);
 
+pub static DNS_RR_UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new("dns.rr.udp_payload_size", "UDP payload size", FieldType::U16, Base::Dec);
+pub static DNS_RESP_EXT_RCODE: FieldDef = FieldDef::new("dns.resp.ext_rcode", "Higher bits in extended RCODE", FieldType::U8, Base::Hex);
+pub static DNS_RESP_EDNS0_VERSION: FieldDef = FieldDef::new("dns.resp.edns0_version", "EDNS0 version", FieldType::U8, Base::Dec);
+pub static DNS_RESP_Z: FieldDef = FieldDef::new("dns.resp.z", "Z", FieldType::U16, Base::Hex);
+pub static DNS_RESP_Z_DO: FieldDef = FieldDef::new("dns.resp.z.do", "DO bit", FieldType::Bool, Base::None).mask(0x8000);
+pub static DNS_RESP_Z_RESERVED: FieldDef = FieldDef::new("dns.resp.z.reserved", "Reserved", FieldType::U16, Base::Hex).mask(0x7fff);
+pub static DNS_OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None, Base::None);
+pub static DNS_OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16, Base::Dec);
+pub static DNS_OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length", FieldType::U16, Base::Dec);
+pub static DNS_OPT_DATA: FieldDef = FieldDef::new("dns.opt.data", "Option Data", FieldType::Bytes, Base::None);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET];
+pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -169,7 +180,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         cx.add(&DNS_FLAGS_RECAVAIL, o + 2, 2, Value::Bool(flags & 0x0080 != 0));
     }
     cx.add(&DNS_FLAGS_Z, o + 2, 2, Value::Bool(flags & 0x0040 != 0));
-    if response {
+    if response || flags & 0x0020 != 0 {
         cx.add(&DNS_FLAGS_AUTHENTICATED, o + 2, 2, Value::Bool(flags & 0x0020 != 0));
     }
     cx.add(&DNS_FLAGS_CHECKDISABLE, o + 2, 2, Value::Bool(flags & 0x0010 != 0));
@@ -231,7 +242,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels as u64));
         cx.depth = 1;
         cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
-        cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+        if mdns {
+            cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+            cx.add(&DNS_QRY_QU, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+        } else {
+            cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+        }
         p += used + 4;
     }
     // Answers, authority and additional records.
@@ -253,8 +269,30 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         let n_str = n;
         cx.add(&DNS_RESP_NAME, base + p, used, Value::Str(n_str.into_boxed_str()));
         cx.add(&DNS_RESP_TYPE, base + p + used, 2, Value::UInt(t as u64));
-        if t != 41 {
-            cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+        if t == 41 {
+            // EDNS(0): the class is the UDP payload size, the TTL holds the extended RCODE,
+            // version and flags.
+            let q = base + p + used;
+            if mdns {
+                cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
+                cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
+            } else {
+                cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
+            }
+            cx.add(&DNS_RESP_EXT_RCODE, q + 4, 1, Value::UInt((ttl >> 24) as u64));
+            cx.add(&DNS_RESP_EDNS0_VERSION, q + 5, 1, Value::UInt(((ttl >> 16) & 0xff) as u64));
+            cx.add(&DNS_RESP_Z, q + 6, 2, Value::UInt((ttl & 0xffff) as u64));
+            cx.depth = 2;
+            cx.add(&DNS_RESP_Z_DO, q + 6, 2, Value::Bool(ttl & 0x8000 != 0));
+            cx.add(&DNS_RESP_Z_RESERVED, q + 6, 2, Value::UInt((ttl & 0x7fff) as u64));
+            cx.depth = 1;
+        } else {
+            if mdns {
+                cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                cx.add(&DNS_RESP_CACHE_FLUSH, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+            } else {
+                cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+            }
             cx.add(&DNS_RESP_TTL, base + p + used + 4, 4, Value::UInt(ttl as u64));
         }
         cx.add(&DNS_RESP_LEN, base + p + used + 8, 2, Value::UInt(rdlen as u64));
@@ -307,6 +345,24 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                 }
             }
             (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
+            (41, _) => {
+                let mut q = rdo;
+                while q + 4 <= rdo + rdlen {
+                    let code = rd::u16(msg, q).unwrap_or(0);
+                    let olen = rd::u16(msg, q + 2).unwrap_or(0) as usize;
+                    let oend = (q + 4 + olen).min(rdo + rdlen);
+                    cx.depth = 2;
+                    cx.add(&DNS_OPT, base + q, oend - q, Value::None);
+                    cx.depth = 3;
+                    cx.add(&DNS_OPT_CODE, base + q, 2, Value::UInt(code as u64));
+                    cx.add(&DNS_OPT_LEN, base + q + 2, 2, Value::UInt(olen as u64));
+                    if oend > q + 4 {
+                        cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
+                    }
+                    q = oend.max(q + 4);
+                }
+                cx.depth = 1;
+            }
             (33, _) if rdlen >= 7 => {
                 let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
                 let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];

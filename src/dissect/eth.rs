@@ -17,8 +17,11 @@ pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16
 pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
 pub static ETH_TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes, Base::None);
 
+pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32, Base::Hex);
+pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG, &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER];
+pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG, &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
 
 /// Adds an address with its hidden `eth.addr` twin and the LG/IG bits.
 fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
@@ -109,18 +112,38 @@ pub(crate) fn trailer(cx: &mut Ctx, li: usize, data: &[u8], eth_off: usize, payl
     if payload_end >= data.len() {
         return;
     }
-    let min_end = eth_off + 60;
-    let mut pos = payload_end;
+    // As tshark 4.0: a frame of 60 bytes or more may be padded up to 60 (padding is all
+    // zero); a frame of 64 bytes or more with at least 4 bytes left ends in an FCS; what
+    // remains is a trailer.
     let fields_before = cx.out.fields.len();
-    if pos < min_end {
-        let pad_end = min_end.min(data.len());
-        if pad_end > pos {
+    let pkt_len = data.len() - eth_off.min(data.len());
+    let mut pos = payload_end;
+    let mut end = data.len();
+    if pkt_len >= 60 && pos < eth_off + 60 {
+        let pad_end = (eth_off + 60).min(end);
+        if data.get(pos..pad_end).is_some_and(|b| b.iter().all(|&x| x == 0)) {
             append_to_layer(cx, li, &ETH_PADDING, pos, pad_end - pos);
             pos = pad_end;
         }
     }
-    if pos < data.len() {
-        append_to_layer(cx, li, &ETH_TRAILER, pos, data.len() - pos);
+    let fcs = pkt_len >= 64 && end - pos >= 4;
+    if fcs {
+        end -= 4;
+    }
+    if pos < end {
+        append_to_layer(cx, li, &ETH_TRAILER, pos, end - pos);
+    }
+    if fcs {
+        let v = rd::u32(data, end).unwrap_or(0);
+        append_to_layer(cx, li, &ETH_FCS, end, 4);
+        if let Some(f) = cx.out.layers.get(li).and_then(|l| cx.out.fields.get_mut(l.fields.end as usize - 1)) {
+            f.value = Value::UInt(v as u64);
+        }
+        append_to_layer(cx, li, &ETH_FCS_STATUS, end, 0);
+        if let Some(f) = cx.out.layers.get(li).and_then(|l| cx.out.fields.get_mut(l.fields.end as usize - 1)) {
+            f.value = Value::UInt(2);
+            f.generated = true;
+        }
     }
     let _ = fields_before;
 }

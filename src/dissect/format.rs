@@ -60,8 +60,16 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
         Value::Ipv4(a) => super::push_ipv4(out, *a),
         Value::Ipv6(a) => super::push_ipv6(out, *a),
         Value::Ether(a) => super::push_ether(out, *a),
-        Value::Bytes => push_hex(out, d.field_bytes(frame, field)),
+        Value::Bytes => {
+            let b = d.field_bytes(frame, field);
+            if b.is_empty() && def.ftype == FieldType::Bytes {
+                out.push_str("<none>");
+            } else {
+                push_hex(out, b);
+            }
+        }
         Value::Str(s) => out.push_str(s),
+        Value::Time(t) if def.ftype == FieldType::AbsTime => push_abs_time(out, *t),
         Value::Time(t) => {
             if t.secs < 0 {
                 let _ = write!(out, "{t}");
@@ -260,4 +268,32 @@ impl Columns {
             }
         }
     }
+}
+
+/// tshark's absolute time: `Jan  7, 2010 19:38:34.341715000 UTC`.
+pub fn push_abs_time(out: &mut String, t: Timestamp) {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let days = t.secs.div_euclid(86_400);
+    let rem = t.secs.rem_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let _ = write!(
+        out,
+        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} UTC",
+        MONTHS[(month as usize).clamp(1, 12) - 1],
+        day,
+        year,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        t.nanos
+    );
 }

@@ -6,7 +6,7 @@ use super::{Ctx, eth, null, sll};
 
 pub static FRAME_INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
 pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
-pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime, Base::None);
+pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::RelTime, Base::None);
 pub static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
 pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec);
 pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec);

@@ -27,8 +27,10 @@ pub static ICMP_DATA_TIME: FieldDef = FieldDef::new("icmp.data_time", "Timestamp
 
 pub static ICMP_LENGTH_ORIGINAL_DATAGRAM: FieldDef = FieldDef::new("icmp.length.original_datagram", "Length of original datagram", FieldType::U8, Base::Dec);
 
+pub static ICMP_DATA_TIME_RELATIVE: FieldDef = FieldDef::new("icmp.data_time_relative", "Timestamp from icmp data (relative)", FieldType::RelTime, Base::None);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_LENGTH_ORIGINAL_DATAGRAM, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME];
+pub static FIELDS: &[&FieldDef] = &[&ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_LENGTH_ORIGINAL_DATAGRAM, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME, &ICMP_DATA_TIME_RELATIVE];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -63,6 +65,27 @@ fn unreach_code(c: u8) -> &'static str {
         13 => "Communication administratively filtered",
         _ => "Unknown code",
     }
+}
+
+/// tshark's heuristic: the first 8 data bytes of an echo are read as a timestamp (seconds,
+/// microseconds; big- then little-endian) if it lies within a day of the capture time.
+fn data_time(cx: &mut Ctx, data: &[u8], o: usize, end: usize) {
+    let Some(now) = cx.ts else { return };
+    if end.saturating_sub(o) <= 8 {
+        return;
+    }
+    let (Some(bs), Some(bu), Some(ls), Some(lu)) = (rd::u32(data, o), rd::u32(data, o + 4), rd::u32le(data, o), rd::u32le(data, o + 4)) else {
+        return;
+    };
+    let near = |s: u32, us: u32| (s as i64 - now.secs).unsigned_abs() < 86_400 && us < 1_000_000;
+    let (s, us) = if near(bs, bu) { (bs, bu) } else { (ls, lu) };
+    if !near(s, us) {
+        return;
+    }
+    let t = Timestamp { secs: s as i64, nanos: us * 1000 };
+    cx.add(&ICMP_DATA_TIME, o, 8, Value::Time(t));
+    let rel = now.as_nanos() - t.as_nanos();
+    cx.add_gen(&ICMP_DATA_TIME_RELATIVE, o, 8, Value::Duration(rel.clamp(i64::MIN as i128, i64::MAX as i128) as i64));
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
@@ -122,6 +145,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             cx.add(&ICMP_IDENT_LE, b, 2, Value::UInt(id.swap_bytes() as u64));
             cx.add(&ICMP_SEQ, b + 2, 2, Value::UInt(seq as u64));
             cx.add(&ICMP_SEQ_LE, b + 2, 2, Value::UInt(seq.swap_bytes() as u64));
+            data_time(cx, data, b + 4, end);
             cx.close(li);
             if outer {
                 let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}/{}, ttl={}", seq.swap_bytes(), cx.hop_limit);

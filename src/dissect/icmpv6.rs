@@ -60,8 +60,17 @@ pub static ICMPV6_MLDR_MAR_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mldr.mar
 pub static ICMPV6_MLDR_MAR_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr.mar.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
 pub static ICMPV6_MLDR_MAR_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr.mar.source_address", "Source Address", FieldType::Ipv6, Base::None);
 
+pub static ICMPV6_MLD_MAXIMUM_RESPONSE_CODE: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLD_FLAG: FieldDef = FieldDef::new("icmpv6.mld.flag", "Flags", FieldType::U8, Base::Hex);
+pub static ICMPV6_MLD_FLAG_S: FieldDef = FieldDef::new("icmpv6.mld.flag.s", "Suppress Router-Side Processing", FieldType::Bool, Base::None).mask(0x8);
+pub static ICMPV6_MLD_FLAG_QRV: FieldDef = FieldDef::new("icmpv6.mld.flag.qrv", "QRV (Querier's Robustness Variable)", FieldType::U8, Base::Dec).mask(0x7);
+pub static ICMPV6_MLD_FLAG_RESERVED: FieldDef = FieldDef::new("icmpv6.mld.flag.reserved", "Reserved", FieldType::U8, Base::Dec).mask(0xf0);
+pub static ICMPV6_MLD_QQI: FieldDef = FieldDef::new("icmpv6.mld.qqi", "QQIC (Querier's Query Interval Code)", FieldType::U8, Base::Dec);
+pub static ICMPV6_MLD_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mld.nb_sources", "Number of Sources", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLD_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.source_address", "Source Address", FieldType::Ipv6, Base::None);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS];
+pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -124,8 +133,14 @@ fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
         match t {
             1 | 2 => {
                 let def = if t == 1 { &ICMPV6_OPT_SRC_LINKADDR } else { &ICMPV6_OPT_TARGET_LINKADDR };
-                cx.add(&ICMPV6_OPT_LINKADDR, v, len - 2, Value::Bytes);
-                cx.add_hidden(def, v, len - 2, Value::Bytes);
+                // An Ethernet address prints with colons, as tshark's do.
+                let value = match (len, rd::arr::<6>(data, v)) {
+                    (8, Some(m)) => Value::Ether(m),
+                    _ => Value::Bytes,
+                };
+                let n = if len == 8 { 6 } else { len - 2 };
+                cx.add(&ICMPV6_OPT_LINKADDR, v, n, value.clone());
+                cx.add_hidden(def, v, n, value);
             }
             3 if len == 32 => {
                 let plen = rd::u8(data, v).unwrap_or(0);
@@ -253,10 +268,30 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 return;
             }
             let d = rd::u16(data, b).unwrap_or(0);
-            cx.add(&ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, b, 2, Value::UInt(d as u64));
+            // An MLDv2 query (RFC 3810) is longer and carries a response code.
+            let v2 = t == 130 && end.saturating_sub(off) >= 28;
+            let def = if v2 { &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE } else { &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY };
+            cx.add(def, b, 2, Value::UInt(d as u64));
             cx.add(&ICMPV6_RESERVED, b + 2, 2, Value::Bytes);
             let a = rd::arr::<16>(data, b + 4).unwrap_or_default();
             cx.add(&ICMPV6_MLD_MULTICAST_ADDRESS, b + 4, 16, Value::Ipv6(a));
+            if v2
+                && let (Some(fl), Some(qqi), Some(ns)) = (rd::u8(data, b + 20), rd::u8(data, b + 21), rd::u16(data, b + 22))
+            {
+                cx.add(&ICMPV6_MLD_FLAG, b + 20, 1, Value::UInt(fl as u64));
+                cx.depth = 1;
+                cx.add(&ICMPV6_MLD_FLAG_S, b + 20, 1, Value::Bool(fl & 8 != 0));
+                cx.add(&ICMPV6_MLD_FLAG_QRV, b + 20, 1, Value::UInt((fl & 7) as u64));
+                cx.add(&ICMPV6_MLD_FLAG_RESERVED, b + 20, 1, Value::UInt((fl >> 4) as u64));
+                cx.depth = 0;
+                cx.add(&ICMPV6_MLD_QQI, b + 21, 1, Value::UInt(qqi as u64));
+                cx.add(&ICMPV6_MLD_NB_SOURCES, b + 22, 2, Value::UInt(ns as u64));
+                for i in 0..ns as usize {
+                    if let Some(sa) = rd::arr::<16>(data, b + 24 + 16 * i) {
+                        cx.add(&ICMPV6_MLD_SOURCE_ADDRESS, b + 24 + 16 * i, 16, Value::Ipv6(sa));
+                    }
+                }
+            }
             cx.close(li);
         }
         143 => {

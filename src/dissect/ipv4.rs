@@ -347,18 +347,25 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         match done {
             Some(r) => {
                 let total = r.payload.len();
+                let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+                let prev_source = cx.source;
                 cx.depth = 0;
-                cx.add(&IP_FRAGMENTS, pstart, bytes.len(), Value::Bytes);
+                // tshark's fragment tree carries the reassembled bytes.
+                cx.source = sid;
+                cx.add(&IP_FRAGMENTS, 0, total, Value::Bytes);
+                cx.source = prev_source;
                 cx.depth = 1;
                 for (frame, _o, n) in &r.parts {
                     cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
                     let _ = n;
                 }
-                cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.parts.len() as u64));
+                cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
                 cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
+                cx.source = sid;
+                cx.add_gen(&IP_REASSEMBLED_DATA, 0, total, Value::Bytes);
+                cx.source = prev_source;
                 cx.depth = 0;
                 cx.close(li);
-                let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
                 let prev = (cx.source, cx.reported);
                 cx.source = sid;
                 cx.reported = total;

@@ -104,9 +104,7 @@ fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
         let v = o + 2;
         match (t, len) {
             (1, _) => {
-                if len > 0 {
-                    cx.add(&IPV6_OPT_PADN, v, len, Value::Bytes);
-                }
+                cx.add(&IPV6_OPT_PADN, v, len, Value::Bytes);
             }
             (5, 2) => {
                 let r = rd::u16(data, v).unwrap_or(0);
@@ -150,6 +148,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let Some(w0) = rd::u32(data, off) else { return stop(cx, li, data, off, 4) };
     let version = (w0 >> 28) as u8;
     cx.add(&IPV6_VERSION, off, 1, Value::UInt(version as u64));
+    // tshark also adds IPv4's version field, hidden, so `ip.version == 6` matches.
+    cx.add_hidden(&super::ipv4::IP_VERSION, off, 1, Value::UInt(version as u64));
     cx.add(&IPV6_TCLASS, off, 4, Value::UInt(((w0 >> 20) & 0xff) as u64));
     cx.depth = 1;
     cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
@@ -208,7 +208,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
                 cx.depth = 0;
-                cx.add(proto, o, hl.min(data.len().saturating_sub(o)), Value::None);
+                // tshark prints these protocol items as their own name.
+                cx.add(proto, o, hl.min(data.len().saturating_sub(o)), Value::Str(p.into()));
                 cx.depth = 1;
                 cx.add(nxt_def, o, 1, Value::UInt(n as u64));
                 cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
@@ -226,7 +227,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
                 cx.depth = 0;
-                cx.add(&IPV6_ROUTING, o, hl.min(data.len().saturating_sub(o)), Value::None);
+                let rname = match rd::u8(data, o + 2) {
+                    Some(0) => "Routing Header for IPv6 (Source Route)",
+                    Some(2) => "Routing Header for IPv6 (Type 2 Routing)",
+                    Some(3) => "Routing Header for IPv6 (RPL Source Route)",
+                    Some(4) => "Routing Header for IPv6 (Segment Routing)",
+                    _ => "Routing Header for IPv6",
+                };
+                cx.add(&IPV6_ROUTING, o, hl.min(data.len().saturating_sub(o)), Value::Str(rname.into()));
                 cx.depth = 1;
                 cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
                 cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
@@ -270,7 +278,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                     return stop(cx, li, data, o, 8);
                 };
                 cx.depth = 0;
-                cx.add(&IPV6_FRAGHDR, o, 8, Value::None);
+                cx.add(&IPV6_FRAGHDR, o, 8, Value::Str("ipv6.fraghdr".into()));
                 cx.depth = 1;
                 cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
                 cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
@@ -326,11 +334,15 @@ fn fragment(
             for (frame, _, _) in &r.parts {
                 cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
             }
-            cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.parts.len() as u64));
+            cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
             cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
+            let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+            let prev_source = cx.source;
+            cx.source = sid;
+            cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
+            cx.source = prev_source;
             cx.depth = 0;
             cx.close(li);
-            let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
             let prev = (cx.source, cx.reported);
             cx.source = sid;
             cx.reported = total;

@@ -98,6 +98,7 @@ impl Dissector {
             echo: &mut self.echo,
             hop_limit: 0,
             net: None,
+            ts: meta.ts,
             frame_number: meta.number,
             pending_sources: Vec::new(),
             in_error: 0,
@@ -164,6 +165,8 @@ pub(crate) struct Ctx<'a> {
     pub hop_limit: u8,
     /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).
     pub net: Option<([u8; 16], [u8; 16])>,
+    /// The frame's capture time.
+    pub ts: Option<Timestamp>,
     pub frame_number: u64,
     /// Reassembled buffers, pushed to `out.sources` when the frame is done.
     pub pending_sources: Vec<Vec<u8>>,

@@ -31,8 +31,10 @@ struct Pending {
 /// A completed datagram.
 pub(crate) struct Reassembled {
     pub payload: Vec<u8>,
-    /// (frame, offset, length) of every fragment, in offset order.
+    /// (frame, offset, length) of every fragment that contributed, in offset order.
     pub parts: Vec<(u64, usize, usize)>,
+    /// Fragments received, including any wholly overlapped by others.
+    pub count: usize,
 }
 
 /// Pending datagrams. Bounded: past `MAX_PENDING` the oldest keys are dropped.
@@ -100,6 +102,6 @@ impl Reassembler {
             dfpos = dfpos.max(fend);
             parts.push((f.frame, f.offset, f.data.len()));
         }
-        Some(Reassembled { payload, parts })
+        Some(Reassembled { payload, parts, count: p.frags.len() })
     }
 }

@@ -226,7 +226,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     let pstart = off + hlen;
     let pend = end.min(data.len());
-    if pend > pstart && outer {
+    // tshark adds the payload item only when the bytes the header announces were captured.
+    if pend > pstart && (end <= data.len() || !outer) {
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);

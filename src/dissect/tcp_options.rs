@@ -62,14 +62,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
         cx.depth = 1;
         match kind {
             0 => {
-                cx.add(&TCP_OPTIONS_EOL, o, 1, Value::None);
+                cx.add(&TCP_OPTIONS_EOL, o, 1, Value::Bytes);
                 cx.depth = 2;
                 cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(0));
                 o += 1;
                 continue;
             }
             1 => {
-                cx.add(&TCP_OPTIONS_NOP, o, 1, Value::None);
+                cx.add(&TCP_OPTIONS_NOP, o, 1, Value::Bytes);
                 cx.depth = 2;
                 cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(1));
                 o += 1;

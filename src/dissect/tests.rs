@@ -336,7 +336,8 @@ fn format_rules() {
     assert_eq!(c(mk(&B, Value::Bool(true))), "1");
     assert_eq!(c(mk(&N, Value::None)), "1");
     assert_eq!(c(mk(&BY, Value::Bytes)), "adbe");
-    assert_eq!(c(mk(&T, Value::Time(Timestamp { secs: 980658802, nanos: 1882137472 }))), "980658802.1882137472");
+    assert_eq!(c(mk(&R, Value::Time(Timestamp { secs: 980658802, nanos: 1882137472 }))), "980658802.1882137472");
+    assert_eq!(c(mk(&T, Value::Time(Timestamp { secs: 1262893114, nanos: 341715000 }))), "Jan  7, 2010 19:38:34.341715000 UTC");
     assert_eq!(c(mk(&R, Value::Duration(-141_000))), "-0.000141000");
     assert_eq!(c(mk(&R, Value::Duration(132_627_000))), "0.132627000");
 }

@@ -36,7 +36,7 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
         "frame.encap_type" => cx.encap(),
         "frame.protocols" => cx.protocols(),
         "eth.dst" | "eth.src" | "eth.addr" | "arp.src.hw_mac" | "arp.dst.hw_mac" | "sll.src.eth" => cx.mac(),
-        "eth.type" | "vlan.etype" | "sll.etype" | "sll.ltype" | "arp.proto.type" => cx.ethertype(),
+        "eth.type" | "vlan.etype" | "sll.etype" | "sll.ltype" | "arp.proto.type" | "gre.proto" => cx.ethertype(),
         "vlan.id" => cx.vlan_id(),
         "vlan.priority" => cx.pcp(),
         "arp.opcode" => cx.arp_opcode(),
@@ -111,12 +111,53 @@ fn notes_for(cx: &Cx<'_>) -> Option<String> {
                 format!("{n} bytes sent since the last PSH: roughly one application write."),
             )
         }),
+        "tcp.analysis.retransmission" | "tcp.analysis.fast_retransmission" | "tcp.analysis.spurious_retransmission"
+        | "tcp.analysis.out_of_order" => cx.resent(),
         "udp.length" => cx.udp_length(),
         "icmp.type" => cx.icmp_type(),
         "icmp.code" => cx.icmp_code(),
         "icmpv6.type" => cx.icmpv6_type(),
         "icmp.mtu" => cx.icmp_mtu(),
         "icmp.resptime" | "icmpv6.resptime" | "dns.time" => cx.ms_note(),
+        "eth.dst.ig" | "eth.src.ig" | "eth.ig" => cx.flag_note(
+            "그룹(멀티캐스트·브로드캐스트) 주소예요.",
+            "개별(unicast) 주소예요. 장비 하나를 가리켜요.",
+            "A group (multicast/broadcast) address.",
+            "An individual (unicast) address.",
+        ),
+        "eth.dst.lg" | "eth.src.lg" | "eth.lg" => cx.flag_note(
+            "로컬 관리 주소예요(가상 머신, 컨테이너, 무작위 MAC 등).",
+            "제조사가 정한 전역 유일 주소예요.",
+            "Locally administered (VMs, containers, randomised MACs).",
+            "Globally unique, vendor-assigned.",
+        ),
+        "ip.id" => cx.ip_id(),
+        "game.segments" => cx.uint().map(|n| {
+            if n > 1 {
+                say!(
+                    lang,
+                    format!("이 메시지는 TCP 세그먼트 {n}개에 나뉘어 왔어요. 받는 쪽은 recv()를 여러 번 불러 길이 필드만큼 모은 뒤에야 처리할 수 있어요."),
+                    format!("This message arrived in {n} TCP segments; the receiver had to call recv() several times and gather length-field bytes before handling it."),
+                )
+            } else {
+                say!(lang, "이 메시지는 세그먼트 하나에 통째로 들어 있어요.".to_owned(), "The whole message is in one segment.".to_owned())
+            }
+        }),
+        "game.msg_len" => cx.uint().map(|n| {
+            say!(
+                lang,
+                format!("길이 필드 값 {n}: 받는 쪽은 헤더를 읽은 뒤 이만큼의 바이트가 더 모일 때까지 기다려요(설명 파일의 length_includes_header에 따라 헤더 포함 여부가 달라요)."),
+                format!("Length {n}: after the header the receiver waits for this many bytes (whether the header counts depends on length_includes_header)."),
+            )
+        }),
+        "frame.time_epoch" | "frame.time" => cx.utc_time(),
+        "vxlan.vni" => cx.uint().map(|n| {
+            say!(
+                lang,
+                format!("가상 네트워크 {n}번의 프레임이에요. 안쪽 이더넷 프레임은 이 가상 네트워크 안에서만 보여요."),
+                format!("A frame of virtual network {n}; the inner Ethernet frame belongs to that network only."),
+            )
+        }),
         "dns.flags.rcode" => cx.dns_rcode(),
         "dns.qry.type" | "dns.resp.type" => cx.dns_type(),
         "dns.resp.ttl" => cx.dns_ttl(),
@@ -428,7 +469,8 @@ impl<'a> Cx<'a> {
             0x88a8 => ("다음은 802.1ad(Q-in-Q) 바깥 VLAN 태그예요.", "An 802.1ad (Q-in-Q) outer tag follows."),
             0x88cc => ("다음은 LLDP(이웃 장비 정보)예요.", "LLDP follows."),
             0x8863 | 0x8864 => ("다음은 PPPoE예요. 가정용 인터넷에서 흔하고 MTU가 1492로 줄어요.", "PPPoE follows (MTU drops to 1492)."),
-            0x880b => ("다음은 PPP예요.", "PPP follows."),
+            0x880b => ("다음은 PPP예요(PPTP VPN의 데이터).", "PPP follows (PPTP VPN data)."),
+            0x6558 => ("다음은 이더넷 프레임 전체예요(브리지 터널).", "A whole Ethernet frame follows (bridged tunnel)."),
             n if n <= 1500 => ("1500 이하라서 타입이 아니라 802.3 길이 값이에요.", "1500 or less: an 802.3 length, not a type."),
             _ => return None,
         };
@@ -603,7 +645,7 @@ impl<'a> Cx<'a> {
             return Some(say!(self.lang, "1이면 다음 라우터를 넘지 못해요. 같은 링크 안에서만 쓰는 패킷(멀티캐스트 제어, traceroute의 첫 탐침)이에요.".to_owned(), "1: cannot cross a router — link-local control traffic or the first traceroute probe.".to_owned()));
         }
         if t == 255 {
-            return Some(say!(self.lang, "255는 최댓값이에요. 라우터나 네트워크 장비, 이웃 탐색(ND)처럼 같은 링크에서 왔음을 증명해야 하는 패킷이 이 값으로 보내요.".to_owned(), "255, the maximum: network devices and link-local protocols (ND) that must prove they were not routed.".to_owned()));
+            return Some(say!(self.lang, "255는 최댓값이에요. 라우터 같은 네트워크 장비가 보냈거나, 이웃 탐색(ND)처럼 같은 링크에서 왔음을 증명해야 하는 패킷이에요.".to_owned(), "255, the maximum: network devices and link-local protocols (ND) that must prove they were not routed.".to_owned()));
         }
         let init = if t <= 64 { 64 } else if t <= 128 { 128 } else { 255 };
         let os_ko = match init {
@@ -1046,6 +1088,7 @@ impl<'a> Cx<'a> {
         Some(match v {
             -1 => say!(self.lang, "-1: 핸드셰이크를 캡처하지 못해서 창 배율을 알 수 없어요.".to_owned(), "-1: the handshake was not captured; the scale is unknown.".to_owned()),
             -2 => say!(self.lang, "-2: 이 연결은 창 배율을 쓰지 않아요(한쪽이라도 SYN에 창 배율 옵션이 없었어요).".to_owned(), "-2: no window scaling (a SYN lacked the option).".to_owned()),
+            1 => say!(self.lang, "1: 창 배율 옵션은 협상했지만 이 방향의 이동 값이 0이라서, 창 값을 그대로 읽어요.".to_owned(), "1: scaling was negotiated with shift 0, so the window is read as is.".to_owned()),
             n => say!(self.lang, format!("창 필드 값에 {n}을/를 곱해서 실제 창을 구해요."), format!("The window field is multiplied by {n}.")),
         })
     }
@@ -1109,18 +1152,22 @@ impl<'a> Cx<'a> {
         let mtu = mss + ip + 20;
         let known_ko = match (mtu, v6) {
             (1500, _) => Some("이더넷 표준 MTU예요."),
-            (65535, false) | (65536, _) => Some("리눅스 루프백(lo)의 MTU는 65536이지만, IP 전체 길이 필드가 16비트라서 65535를 넘을 수 없어요."),
+            (65535, false) => Some("리눅스 루프백(lo)의 MTU는 65536이지만, IPv4 전체 길이 필드가 16비트라서 패킷은 65535바이트를 넘을 수 없어요."),
+            (65536, true) => Some("리눅스 루프백(lo)의 MTU예요. IPv6의 길이 필드는 헤더를 빼고 세기 때문에 65536 전부를 쓸 수 있어요."),
             (9000, _) => Some("점보 프레임(jumbo frame) MTU예요. 데이터센터 내부망에서 써요."),
             (1492, _) => Some("PPPoE(가정용 DSL/광랜) 링크의 MTU예요. PPPoE 헤더 8바이트만큼 줄었어요."),
-            (576, false) => Some("576은 IPv4 호스트가 반드시 받아야 하는 최소 크기라서 MSS 536은 옵션이 없을 때의 기본값이에요."),
+            (1280, true) => Some("1280은 IPv6 링크가 반드시 지원해야 하는 최소 MTU예요."),
+            (576, false) => Some("576은 IPv4 호스트가 반드시 받아야 하는 최소 크기라서, MSS 536은 옵션이 없을 때의 기본값이에요."),
             _ => None,
         };
         let known_en = match (mtu, v6) {
-            (1500, _) => Some("the standard Ethernet MTU."),
-            (65535, false) | (65536, _) => Some("loopback's MTU is 65536, but the 16-bit IP length caps a packet at 65535."),
-            (9000, _) => Some("a jumbo-frame MTU."),
-            (1492, _) => Some("a PPPoE link (8 bytes of PPPoE header)."),
-            (576, false) => Some("576, the minimum every IPv4 host accepts; 536 is the default when no MSS is sent."),
+            (1500, _) => Some("1500 is the standard Ethernet MTU."),
+            (65535, false) => Some("Loopback's MTU is 65536, but IPv4's 16-bit total length caps a packet at 65535 bytes."),
+            (65536, true) => Some("65536 is Linux loopback's MTU; IPv6's length field excludes the header, so all of it is usable."),
+            (9000, _) => Some("9000 is a jumbo-frame MTU, used inside data centres."),
+            (1492, _) => Some("1492 is a PPPoE link (8 bytes of PPPoE header)."),
+            (1280, true) => Some("1280 is the minimum MTU every IPv6 link must support."),
+            (576, false) => Some("576 is the minimum every IPv4 host accepts; 536 is the default when no MSS is sent."),
             _ => None,
         };
         let base = if mtu == 65535 && !v6 {
@@ -1131,7 +1178,7 @@ impl<'a> Cx<'a> {
         let tail = say!(
             self.lang,
             format!(" {} 상대는 세그먼트 하나에 데이터를 최대 {mss}바이트까지 담아 보낼 거예요. 더 큰 send()는 여러 세그먼트로 나뉘어요.", known_ko.unwrap_or("이 링크의 MTU로 보여요.")),
-            format!(" MTU {mtu} is {} The peer will put at most {mss} bytes of data in one segment; larger sends are split.", known_en.unwrap_or("this link's MTU.")),
+            format!(" {} The peer will put at most {mss} bytes of data in one segment; larger sends are split.", known_en.unwrap_or("That looks like this link's MTU.")),
         );
         Some(base + &tail)
     }
@@ -1160,11 +1207,25 @@ impl<'a> Cx<'a> {
         let fields = self.d.fields.get(l.fields.start as usize..self.i)?;
         let le = fields.iter().rev().find(|f| f.def.abbrev == "tcp.options.sack_le").and_then(|f| uint_of(&f.value))?;
         let size = (re as u32).wrapping_sub(le as u32);
-        Some(say!(
+        let hole = self.sib_uint("tcp.ack_raw").map(|ack| (le as u32).wrapping_sub(ack as u32)).filter(|&h| h > 0 && h < 1 << 30);
+        let mut s = say!(
             self.lang,
-            format!("{le}부터 {re} 바로 앞까지, {size}바이트를 이미 받았다는 뜻이에요. ACK 번호와 이 블록 사이가 빠진 부분이라, 보내는 쪽은 그 구멍만 다시 보내면 돼요."),
-            format!("Bytes {le} up to {re} ({size} bytes) have arrived; the gap between the ACK number and this block is what needs resending."),
-        ))
+            format!("{le}부터 {re} 바로 앞까지, {size}바이트를 이미 받았다는 뜻이에요."),
+            format!("Bytes {le} up to {re} ({size} bytes) have arrived."),
+        );
+        s.push_str(&match hole {
+            Some(h) => say!(
+                self.lang,
+                format!(" 그런데 ACK 번호는 아직 그 앞이라서, 그 사이 {h}바이트가 빠져 있어요. 보내는 쪽은 이 구멍만 다시 보내면 돼요."),
+                format!(" The ACK number is still below it: {h} bytes in between are missing, and only that hole needs resending."),
+            ),
+            None => say!(
+                self.lang,
+                " ACK 번호와 이 블록 사이가 빠진 부분이라, 보내는 쪽은 그 구멍만 다시 보내면 돼요.".to_owned(),
+                " The gap between the ACK number and this block is what needs resending.".to_owned(),
+            ),
+        });
+        Some(s)
     }
 
     fn sack_count(&self) -> Option<String> {
@@ -1228,6 +1289,33 @@ impl<'a> Cx<'a> {
             say!(self.lang, format!("{n}번째 중복 ACK예요. 세 번 이상이면 보내는 쪽은 타임아웃을 기다리지 않고 빠진 세그먼트를 바로 다시 보내요(빠른 재전송)."), format!("Duplicate ACK #{n}: from the third on, the sender retransmits at once (fast retransmit)."))
         } else {
             say!(self.lang, format!("{n}번째 중복 ACK예요. 세 번째가 오면 빠른 재전송(fast retransmit)이 시작돼요."), format!("Duplicate ACK #{n}; a third triggers fast retransmit."))
+        })
+    }
+
+    /// Which bytes a retransmitted or out-of-order segment carries (relative numbers).
+    fn resent(&self) -> Option<String> {
+        let seq = self.sib_uint("tcp.seq")?;
+        let len = self.sib_uint("tcp.len")?;
+        if len == 0 {
+            return None;
+        }
+        let end = seq + len;
+        Some(match self.f.def.abbrev {
+            "tcp.analysis.out_of_order" => say!(
+                self.lang,
+                format!("{seq}~{end}번 바이트({len}바이트)가 뒤늦게 도착했어요. 받는 쪽 TCP는 순서를 맞출 때까지 뒤의 데이터를 응용 프로그램에 넘기지 않아요."),
+                format!("Bytes {seq}–{end} ({len} bytes) arrived late; TCP holds back later data until the order is restored."),
+            ),
+            "tcp.analysis.spurious_retransmission" => say!(
+                self.lang,
+                format!("{seq}~{end}번 바이트({len}바이트)를 다시 보냈지만, 상대는 이미 받았다고 확인했던 데이터예요."),
+                format!("Bytes {seq}–{end} ({len} bytes) sent again although the peer had already acknowledged them."),
+            ),
+            _ => say!(
+                self.lang,
+                format!("이 방향 스트림의 {seq}~{end}번 바이트({len}바이트)를 다시 보냈어요. 이 바이트가 도착할 때까지 받는 쪽 응용 프로그램은 그 뒤의 데이터도 받지 못해요."),
+                format!("Bytes {seq}–{end} ({len} bytes) of this direction were sent again; the receiving application gets nothing after them until they arrive."),
+            ),
         })
     }
 
@@ -1311,7 +1399,11 @@ impl<'a> Cx<'a> {
     }
 
     fn ms_note(&self) -> Option<String> {
-        let ns = self.duration_ns()?;
+        // tshark's icmp.resptime is a double in milliseconds; dns.time a relative time.
+        let ns = match self.f.value {
+            Value::Float(ms) => (ms * 1e6) as i64,
+            _ => self.duration_ns()?,
+        };
         Some(say!(self.lang, format!("요청부터 응답까지 {} ms 걸렸어요.", ms(ns)), format!("{} ms from request to response.", ms(ns))))
     }
 
@@ -1349,10 +1441,26 @@ impl<'a> Cx<'a> {
 
     fn dns_ttl(&self) -> Option<String> {
         let s = self.uint()?;
-        let human = if s >= 86400 { format!("{:.1}d", s as f64 / 86400.0) } else if s >= 3600 { format!("{:.1}h", s as f64 / 3600.0) } else if s >= 60 { format!("{:.1}min", s as f64 / 60.0) } else { format!("{s}s") };
+        let human = |units: [&str; 4]| {
+            if s >= 86400 {
+                format!("{:.1}{}", s as f64 / 86400.0, units[0])
+            } else if s >= 3600 {
+                format!("{:.1}{}", s as f64 / 3600.0, units[1])
+            } else if s >= 60 {
+                format!("{:.1}{}", s as f64 / 60.0, units[2])
+            } else {
+                format!("{s}{}", units[3])
+            }
+        };
+        let ko_human = human(["일", "시간", "분", "초"]);
+        let human = human(["d", "h", "min", "s"]);
         Some(say!(
             self.lang,
-            format!("이 답을 {s}초({human}) 동안 캐시해도 돼요. 서버 IP를 바꾸면 최대 이 시간만큼 옛 주소로 접속하는 클라이언트가 남아요."),
+            if s < 60 {
+                format!("이 답을 {s}초 동안 캐시해도 돼요. 짧은 TTL이라 서버 주소를 바꾸면 클라이언트가 금방 새 주소를 써요.")
+            } else {
+                format!("이 답을 {s}초(약 {ko_human}) 동안 캐시해도 돼요. 서버 IP를 바꾸면 최대 이 시간만큼 옛 주소로 접속하는 클라이언트가 남아요.")
+            },
             format!("May be cached for {s} s ({human}); after a server move, clients may use the old address for this long."),
         ))
     }
@@ -1367,6 +1475,28 @@ impl<'a> Cx<'a> {
         })
     }
 
+    fn ip_id(&self) -> Option<String> {
+        let id = self.uint()?;
+        let df = self.sib_uint("ip.flags.df") == Some(1);
+        Some(match (id, df) {
+            (0, true) => say!(self.lang, "DF가 켜져 있어 조각날 일이 없으니, 리눅스는 ID를 0으로 두기도 해요.".to_owned(), "With DF set the packet is never fragmented, so Linux may leave the ID at 0.".to_owned()),
+            (_, true) => say!(self.lang, format!("ID 0x{id:04x}: DF가 켜져 있어 재조립에는 쓰이지 않아요. 연속된 패킷의 ID가 1씩 늘면 보낸 쪽이 전역 카운터를 쓰는 것이에요."), format!("ID 0x{id:04x}: unused for reassembly since DF is set; IDs rising by one reveal a global counter.")),
+            (_, false) => say!(self.lang, format!("ID 0x{id:04x}: 이 패킷이 조각나면 모든 조각이 이 값을 가져요."), format!("ID 0x{id:04x}: every fragment of this packet carries it.")),
+        })
+    }
+
+    fn utc_time(&self) -> Option<String> {
+        let (secs, nanos) = match self.f.value {
+            Value::Time(t) => (t.secs, t.nanos),
+            _ => return None,
+        };
+        let days = secs.div_euclid(86400);
+        let rem = secs.rem_euclid(86400);
+        let (y, m, d) = civil_from_days(days);
+        let stamp = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:09}", rem / 3600, rem % 3600 / 60, rem % 60, nanos);
+        Some(say!(self.lang, format!("협정 세계시(UTC)로 {stamp}이에요/예요."), format!("{stamp} UTC.")))
+    }
+
     fn payload_len(&self) -> Option<String> {
         let n = match self.f.value {
             Value::UInt(n) => n,
@@ -1378,6 +1508,20 @@ impl<'a> Cx<'a> {
         }
         Some(say!(self.lang, format!("{n}바이트의 응용 데이터예요."), format!("{n} bytes of application data.")))
     }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 fn ordinal(n: u64) -> String {
@@ -1419,6 +1563,15 @@ mod tests {
         assert_eq!(fix_josa("길이 9이에요/예요"), "길이 9예요");
         assert_eq!(fix_josa("포트 7으로/로"), "포트 7로");
         assert_eq!(fix_josa("포트 3으로/로"), "포트 3으로");
+    }
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        // 1262893114 s (chrissanders tcp_handshake frame 1) is 2010-01-07 19:38:34 UTC.
+        assert_eq!(civil_from_days(1262893114 / 86400), (2010, 1, 7));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11016), (2000, 2, 29));
     }
 
     #[test]

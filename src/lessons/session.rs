@@ -86,7 +86,7 @@ impl Session {
     }
 
     /// Moves to the next step; at the last one, marks the lesson done and returns false.
-    pub fn next(&mut self) -> Result<bool, ProgressError> {
+    pub fn advance(&mut self) -> Result<bool, ProgressError> {
         if self.step + 1 < self.steps().len() {
             self.step += 1;
             self.reset_question();
@@ -103,7 +103,7 @@ impl Session {
     }
 
     /// Moves to the previous step (false at the first).
-    pub fn prev(&mut self) -> bool {
+    pub fn back(&mut self) -> bool {
         if self.step == 0 {
             return false;
         }
@@ -207,7 +207,7 @@ mod tests {
                 let fb = s.answer(&q.answer).expect("answer").cloned();
                 assert_eq!(fb, Some(Feedback::Right { why: q.why.clone() }));
             }
-            s.next().expect("next");
+            s.advance().expect("next");
         }
         let again = Session::new(pack(), Some(path)).expect("reload");
         let p = again.progress_of(5);
@@ -222,7 +222,7 @@ mod tests {
         let mut s = Session::new(pack(), Some(path.clone())).expect("session");
         s.start(0);
         while s.question().is_none() {
-            assert!(s.next().expect("next"));
+            assert!(s.advance().expect("next"));
         }
         let at = s.step;
         for _ in 0..TRIES {
@@ -230,7 +230,7 @@ mod tests {
         }
         assert!(matches!(s.feedback, Some(Feedback::Revealed { .. })));
         assert!(s.settled());
-        s.next().expect("next");
+        s.advance().expect("next");
         s.save_position().expect("save");
         let mut again = Session::new(pack(), Some(path)).expect("reload");
         again.start(0);

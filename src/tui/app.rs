@@ -167,6 +167,8 @@ pub struct App {
     pub ladder_scroll: usize,
     /// The frames of the TCP stream shown by the stream view (found when it opens).
     pub ladder_frames: Vec<u64>,
+    /// The diagram and graphs of the `L` view (built when it opens).
+    pub ladder_view: super::ladder::LadderView,
     pub quit: bool,
     pub debug_panic: bool,
     first_ts: Option<Timestamp>,
@@ -200,6 +202,7 @@ impl App {
             regions: Regions::default(),
             ladder_scroll: 0,
             ladder_frames: Vec::new(),
+            ladder_view: super::ladder::LadderView::default(),
             quit: false,
             debug_panic: false,
             first_ts: None,
@@ -755,6 +758,9 @@ impl App {
                 self.mode = Mode::Ladder;
                 self.ladder_scroll = 0;
                 self.ladder_frames = self.stream_frames();
+                self.ladder_view = super::ladder::LadderView::open(&self.store, self.selected_frame());
+                let at = self.selected_frame().and_then(|n| self.ladder_view.row_of(n));
+                self.ladder_scroll = at.unwrap_or(0).saturating_sub(5);
             }
             Action::Click { col, row } => self.click(col, row),
             Action::Scroll { col, row, down } => self.scroll(col, row, down),
@@ -860,6 +866,7 @@ impl App {
             Action::Down => self.ladder_scroll += 1,
             Action::PageUp => self.ladder_scroll = self.ladder_scroll.saturating_sub(10),
             Action::PageDown => self.ladder_scroll += 10,
+            Action::Input('g') => self.ladder_view.cycle_chart(),
             Action::Quit => self.quit = true,
             _ => {}
         }

@@ -79,6 +79,7 @@ pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Actio
             KeyCode::PageUp => Some(Action::PageUp),
             KeyCode::PageDown => Some(Action::PageDown),
             KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Char('g') => Some(Action::Input('g')),
             _ => None,
         },
         Mode::Normal => {

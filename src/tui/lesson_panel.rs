@@ -51,7 +51,7 @@ impl LessonShared {
     }
 
     fn next(&mut self) {
-        match self.session.next() {
+        match self.session.advance() {
             Ok(true) => self.step_changed(),
             Ok(false) => self.request = Some(Request::Finished),
             Err(e) => self.note = Some(e.to_string()),
@@ -97,7 +97,7 @@ impl LessonShared {
                 }
             }
             KeyCode::Left | KeyCode::Char('p') => {
-                if self.session.prev() {
+                if self.session.back() {
                     self.step_changed();
                 }
             }

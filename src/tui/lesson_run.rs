@@ -1,16 +1,25 @@
 //! The lesson loop: the menu, then a lesson driving the packet TUI. Each step selects its
 //! frame, field and filter in the app exactly as a person would (filter first, then, once
 //! the filter pass is done, the frame and the field); a step on another capture reopens the
-//! app on that capture with the lesson pane installed again.
+//! app on that capture.
+//!
+//! The lesson pane gets its own part of the screen (a column on the right of wide terminals,
+//! a band at the bottom otherwise) so the text stays readable even at 80×24; the packet
+//! panes are drawn in the rest. Keys go to the lesson pane while it has focus (what it does
+//! not use goes to the app); Tab moves between the app's panes and the lesson pane.
 
-use super::app::{App, FilterView, Focus};
+use super::app::{App, FilterView, Focus, Mode};
 use super::lesson_menu::{Menu, MenuChoice};
 use super::lesson_panel::{LessonPanel, LessonShared, Request};
+use super::side_panel::{PanelOutcome, SidePanel};
 use super::theme::Theme;
 use super::{Options, layout, new_app, terminal};
 use crate::capture::CaptureFile;
 use crate::lessons::{Pack, PackSource, Session};
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Widget};
 use std::cell::RefCell;
 use std::io;
 use std::path::PathBuf;
@@ -20,23 +29,32 @@ use std::time::Duration;
 
 /// Where applying a step to the app stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
+pub enum Stage {
     Idle,
     /// The filter is set; the frame and field follow when its pass is done.
     FilterSet,
 }
 
-/// Opens the app on the capture at `rel` with the lesson pane installed.
-fn open_app(source: &dyn PackSource, rel: &str, shared: &Rc<RefCell<LessonShared>>, opts: &Options) -> Result<App, String> {
+/// Opens the app on the capture at `rel`.
+fn open_app(source: &dyn PackSource, rel: &str, opts: &Options) -> Result<App, String> {
     let bytes = source.read(rel).map_err(|e| format!("{}: {e}", source.display(rel)))?;
     let file = CaptureFile::from_bytes(rel.rsplit('/').next().unwrap_or(rel), bytes.into_owned()).map_err(|e| e.to_string())?;
-    let mut app = new_app(file, opts);
-    app.set_side_panel(Box::new(LessonPanel { shared: Rc::clone(shared), theme: Theme::from_env() }));
-    Ok(app)
+    Ok(new_app(file, opts))
+}
+
+/// The app's part of the screen and the lesson pane's.
+pub fn split(area: Rect) -> (Rect, Rect) {
+    if area.width >= 150 {
+        let w = (area.width * 2 / 5).min(72);
+        (Rect { width: area.width - w, ..area }, Rect { x: area.x + area.width - w, width: w, ..area })
+    } else {
+        let h = (area.height * 2 / 5).max(9).min(area.height.saturating_sub(8));
+        (Rect { height: area.height - h, ..area }, Rect { y: area.y + area.height - h, height: h, ..area })
+    }
 }
 
 /// Applies the current step to the app when the capture is ready. True if it changed anything.
-fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
+pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
     if !sh.pending {
         return false;
     }
@@ -68,7 +86,6 @@ fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bool {
             {
                 sh.note = Some(format!("프레임 {}에 필드 {f}가 없어요.", step.frame));
             }
-            app.focus = Focus::Side;
             sh.pending = false;
             *stage = Stage::Idle;
             true
@@ -135,6 +152,8 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
         // ----- the lesson -----
         let mut app: Option<App> = None;
         let mut capture: Option<String> = None;
+        let mut panel = LessonPanel { shared: Rc::clone(&shared), theme: Theme::from_env() };
+        let mut lesson_focus = true;
         let mut stage = Stage::Idle;
         let mut dirty = true;
         loop {
@@ -145,7 +164,7 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
             let want = shared.borrow().session.current().map(|s| s.capture.clone());
             if want != capture {
                 let Some(rel) = want.clone() else { break };
-                match open_app(source, &rel, &shared, opts) {
+                match open_app(source, &rel, opts) {
                     Ok(a) => app = Some(a),
                     Err(e) => {
                         menu_note = Some(format!("캡처를 열 수 없어요: {e}"));
@@ -161,13 +180,39 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
             dirty |= a.tick();
             dirty |= apply_step(a, &mut shared.borrow_mut(), &mut stage);
             if dirty {
-                guard.terminal.draw(|f| layout::draw(f, a))?;
+                guard.terminal.draw(|f| {
+                    let (app_area, lesson_area) = split(f.area());
+                    layout::draw_buffer(a, app_area, f.buffer_mut());
+                    let title = format!(" {} ", panel.title());
+                    let style = theme.title(lesson_focus);
+                    let block = Block::default().borders(Borders::TOP).title(Line::styled(title, style));
+                    let inner = block.inner(lesson_area);
+                    block.render(lesson_area, f.buffer_mut());
+                    panel.render(inner, f.buffer_mut());
+                })?;
                 dirty = false;
             }
             let busy = shared.borrow().pending || !a.store.load.done || !a.store.analysis.done;
             if event::poll(Duration::from_millis(if busy { 20 } else { 200 }))? {
                 match event::read()? {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => a.key(k),
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        if lesson_focus && a.mode == Mode::Normal {
+                            match panel.handle_key(k) {
+                                PanelOutcome::Ignored if k.code == KeyCode::Tab => {
+                                    lesson_focus = false;
+                                    a.focus = Focus::List;
+                                }
+                                PanelOutcome::Ignored => a.key(k),
+                                _ => {}
+                            }
+                        } else if a.mode == Mode::Normal
+                            && ((k.code == KeyCode::Tab && a.focus == Focus::Explain) || (k.code == KeyCode::BackTab && a.focus == Focus::List))
+                        {
+                            lesson_focus = true;
+                        } else {
+                            a.key(k);
+                        }
+                    }
                     Event::Mouse(m) => a.mouse(m),
                     Event::Resize(_, _) => guard.terminal.autoresize()?,
                     _ => {}
@@ -177,10 +222,6 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
             if a.quit {
                 let _ = shared.borrow_mut().session.save_position();
                 break;
-            }
-            if !a.has_side_panel() {
-                // closed from elsewhere: put the pane back, the lesson is still running
-                a.set_side_panel(Box::new(LessonPanel { shared: Rc::clone(&shared), theme: Theme::from_env() }));
             }
             let request = shared.borrow_mut().request.take();
             match request {

@@ -27,12 +27,14 @@
 //! the background and stored compactly rather than per visible frame).
 
 pub mod app;
+pub mod charts;
 pub mod explain_pane;
 pub mod filter_bar;
 pub mod help;
 pub mod hex;
 pub mod i18n;
 pub mod keys;
+pub mod ladder;
 pub mod layout;
 pub mod lesson_menu;
 pub mod lesson_panel;

@@ -106,6 +106,11 @@ impl Verdicts {
         self.items_of(number).iter().find(|c| c.kind == TCP).map(|c| c.stream)
     }
 
+    /// The `udp.stream` of frame `number`'s first UDP layer, if analysed.
+    pub fn udp_stream(&self, number: u64) -> Option<u32> {
+        self.items_of(number).iter().find(|c| c.kind == UDP).map(|c| c.stream)
+    }
+
     /// Rebuilds the frame's full analysis from its compact verdicts and its fresh dissection
     /// `d`; `ts` is its capture time in nanoseconds. None when the analysis pass has not reached the frame yet.
     pub fn frame_analysis(&self, number: u64, ts: i64, d: &Dissection) -> Option<FrameAnalysis> {
