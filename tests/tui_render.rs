@@ -206,3 +206,18 @@ fn tiny_and_odd_sizes_do_not_panic() {
         a.update(Action::Cancel);
     }
 }
+
+#[test]
+fn bad_tcp_rows_are_coloured() {
+    let mut a = app("bulk-loss.pcap", Lang::Ko, true);
+    draw(&mut a, 120, 40);
+    a.select_frame(48);
+    a.update(Action::Up);
+    let buf = draw(&mut a, 120, 40);
+    let list = a.regions.list;
+    let row_of = |n: u64| (0..list.height).find(|&r| a.frame_at(a.list_top + r as usize) == Some(n)).unwrap();
+    // Frame 48 is a fast retransmission (Bad TCP); frame 40 is a plain data segment.
+    let fg = |n: u64| buf[(list.x + 10, list.y + row_of(n))].fg;
+    assert_eq!(fg(48), Color::LightRed);
+    assert_ne!(fg(40), Color::LightRed);
+}

@@ -322,3 +322,23 @@ fn stream_view_lists_the_selected_stream() {
     a.update(Action::Cancel);
     assert_eq!(a.mode, Mode::Normal);
 }
+
+#[test]
+fn filter_counts_match_tshark_with_and_without_the_analysis() {
+    // Counts from `tshark -r captures/bulk-loss.pcap -Y FILTER | wc -l` (tshark 4.0). The first
+    // four are evaluated on the plain dissection, the last two need the in-order analysis.
+    let cases = [
+        ("tcp.len > 0", 89),
+        ("ip.src == 10.77.0.1", 93),
+        ("tcp.flags.syn == 1", 2),
+        ("frame.len > 100", 89),
+        ("tcp.seq == 1", 74),
+        ("tcp.analysis.flags", 50),
+    ];
+    let mut a = app("bulk-loss.pcap");
+    for (f, n) in cases {
+        a.set_filter(f).unwrap();
+        wait(&mut a);
+        assert_eq!(a.shown_len(), n, "{f}");
+    }
+}

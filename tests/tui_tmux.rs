@@ -224,3 +224,23 @@ fn sigterm_and_panic_restore_the_terminal() {
     t.send(&["C-c"]);
     t.assert_shell_usable("ctrlc");
 }
+
+#[test]
+fn closing_the_terminal_ends_the_process() {
+    let Some((bin, cap)) = ready() else { return };
+    let name = format!("pktlab-test-hup-{}", std::process::id());
+    let cmd = format!("exec {} {}", bin.display(), cap.display());
+    assert!(Command::new("tmux").args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd]).status().expect("tmux").success());
+    let t = Tmux { name };
+    t.wait_for("모두 읽음 3");
+    let pid = t.shell_pid();
+    assert!(Command::new("tmux").args(["kill-session", "-t", &t.name]).status().expect("tmux").success());
+    // The pane's pty is gone: SIGHUP must end pktlab, not leave it spinning on end-of-file.
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists()
+        && std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+    {
+        assert!(start.elapsed() < Duration::from_secs(5), "pktlab {pid} still running after its terminal closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

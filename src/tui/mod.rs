@@ -7,6 +7,24 @@
 //! ([`packet_list`], [`tree`], [`hex`], [`explain_pane`], [`status`], [`filter_bar`], [`help`],
 //! [`stream_view`]), [`layout`] (sizes and `draw`), [`terminal`] (restore on every exit path),
 //! [`side_panel`] (the lesson pane's interface).
+//!
+//! Keys: ↑/↓ j/k, PgUp/PgDn, g/G, ←/→ (collapse/expand; the hex cursor in the byte pane),
+//! Tab/Shift-Tab between panes, Enter/Space expand, mouse click and wheel, `/` display filter
+//! (validated on every key; the error's column is marked; Enter applies, Esc keeps the last
+//! good filter), `f` hide non-matching ↔ mark matches, `n`/`N` next/previous match, `:N` go
+//! to frame, `L` the selected frame's TCP stream, `?` help, `q`/Ctrl-C quit. With
+//! `PKTLAB_DEBUG_PANIC=1`, F12 panics on purpose (terminal-restore tests).
+//!
+//! For the lessons: build an [`App`] with [`new_app`] (any [`CaptureFile`], including
+//! `CaptureFile::from_bytes` for captures compiled into the binary), drive it with
+//! [`App::select_frame`], [`App::select_field`] and [`App::set_filter`], put the lesson pane
+//! beside the explanation with [`App::set_side_panel`], and run it with [`run_app`].
+//! `App::select_frame` returns false for a frame the loader has not reached yet; small lesson
+//! captures are indexed before the first screen, or call `app.store.wait_idle()` first.
+//!
+//! Memory and time for a million frames: see [`store`] (32-byte index entries, packet bytes
+//! re-sliced from the memory map) and [`verdicts`] (why the TCP analysis is computed once in
+//! the background and stored compactly rather than per visible frame).
 
 pub mod app;
 pub mod charts;

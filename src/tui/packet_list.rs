@@ -94,7 +94,7 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
         };
         let is_match = marking && app.is_match(n);
         let Some(r) = app.store.row(n) else { continue };
-        let bad = r.info.starts_with("[TCP Retransmission]") || r.info.starts_with("[TCP Dup ACK") || r.info.contains("[Malformed");
+        let bad = r.alert;
         let cols = [
             n.to_string(),
             rel_time(ts, first),

@@ -149,6 +149,16 @@ pub struct RowSummary {
     pub src: String,
     pub dst: String,
     pub info: String,
+    /// The frame has a warning or error expert item (retransmission, bad checksum,
+    /// malformed…): drawn like Wireshark's "Bad TCP" colouring rule.
+    pub alert: bool,
+}
+
+/// Wireshark's "Bad TCP" and "Checksum Errors" colouring rules, roughly: any TCP analysis
+/// verdict except window updates and keep-alives, and any warning or error expert item.
+fn row_alert(e: &crate::dissect::Expert) -> bool {
+    let benign = ["tcp.analysis.window_update", "tcp.analysis.keep_alive", "tcp.analysis.keep_alive_ack"];
+    (e.key.starts_with("tcp.analysis.") && !benign.contains(&e.key)) || e.severity >= crate::dissect::Severity::Warn
 }
 
 /// The selected frame, fully dissected and annotated with its analysis.
@@ -453,7 +463,8 @@ impl Store {
                 self.rows.clear();
             }
             let d = &self.scratch;
-            let row = RowSummary { protocol: d.protocol, src: d.src.clone(), dst: d.dst.clone(), info: d.info.clone() };
+            let alert = d.experts.iter().any(row_alert);
+            let row = RowSummary { protocol: d.protocol, src: d.src.clone(), dst: d.dst.clone(), info: d.info.clone(), alert };
             self.rows.insert(number, row);
         }
         self.rows.get(&number)
@@ -568,7 +579,30 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
     let _ = tx.send(AnalysisMsg::Done);
 }
 
+/// Whether `filter` can depend on the TCP/UDP analysis: it names a field the analysis adds
+/// (`tcp.stream`, `tcp.seq`, `tcp.analysis.retransmission`, …, or a dotted prefix of one such
+/// as `tcp.analysis`; a bare protocol name like `tcp` does not count) or the expert items
+/// (`_ws.expert`, `_ws.malformed`), to which the analysis adds its own. Other filters
+/// (`udp.length > 100`, `ip.src == 10.0.0.1`) are evaluated on the plain dissection, which
+/// saves the in-order analysis and about a third of the pass.
+pub fn filter_needs_analysis(filter: &Filter) -> bool {
+    let text = filter.text();
+    let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'));
+    words.filter(|w| !w.is_empty()).any(|w| {
+        let w = w.to_ascii_lowercase();
+        w.starts_with("_ws")
+            || analysis::fields().any(|f| {
+                f.abbrev == w
+                    || (w.contains('.')
+                        && f.abbrev.len() > w.len()
+                        && f.abbrev.starts_with(w.as_str())
+                        && f.abbrev.as_bytes()[w.len()] == b'.')
+            })
+    })
+}
+
 fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, store_cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
+    let analyse = filter_needs_analysis(filter);
     let mut dissector = Dissector::new();
     let mut analyzer = Analyzer::new();
     let mut d = Dissection::default();
@@ -587,8 +621,10 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
                 position = pos;
                 let meta = record_meta(number, r);
                 dissector.dissect(&meta, r.data, &mut d);
-                let fa = analyzer.process(&d, r.data, &meta);
-                analysis::annotate(&fa, &mut d);
+                if analyse {
+                    let fa = analyzer.process(&d, r.data, &meta);
+                    analysis::annotate(&fa, &mut d);
+                }
                 if filter.matches(&d, r.data) {
                     found.push(u32::try_from(number).unwrap_or(u32::MAX));
                 }
@@ -622,6 +658,22 @@ pub(crate) fn transports(d: &Dissection) -> Vec<(usize, analysis::Transport)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_filters_need_the_analysis() {
+        let needs = |t: &str| filter_needs_analysis(&Filter::compile(t).unwrap());
+        assert!(needs("tcp.analysis.retransmission"));
+        assert!(needs("tcp.analysis"));
+        assert!(needs("tcp.stream == 3"));
+        assert!(needs("tcp.seq == 1 && ip.src == 10.0.0.1"));
+        assert!(needs("udp.stream eq 0"));
+        assert!(needs("_ws.expert"));
+        assert!(!needs("udp.length > 100"));
+        assert!(!needs("tcp.port == 80"));
+        assert!(!needs("tcp"));
+        assert!(!needs("tcp.seq_raw == 5"));
+        assert!(!needs("ip.src == 10.0.0.1"));
+    }
 
     #[test]
     fn frame_entry_is_32_bytes() {

@@ -48,12 +48,30 @@ impl Drop for Guard {
     }
 }
 
-/// Enters the TUI's terminal state, installs the panic hook and signal flags.
-pub fn enter() -> io::Result<Guard> {
-    let signalled = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&signalled))?;
-    }
+/// How long the event loop gets to notice a signal and return before the watchdog restores
+/// the terminal and exits for it.
+const SIGNAL_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// SIGTERM, SIGINT and SIGHUP set `flag`, which the event loop checks between events. When the
+/// terminal itself is gone (SIGHUP after the tmux pane or ssh session closed), crossterm's
+/// reader can keep reading end-of-file inside `poll` and never return; so a watchdog thread
+/// restores the terminal and exits with 128 + signal if the process is still running after
+/// [`SIGNAL_GRACE`].
+fn watch_signals(flag: Arc<AtomicBool>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+    std::thread::Builder::new().name("pktlab-signals".into()).spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            flag.store(true, Ordering::SeqCst);
+            std::thread::sleep(SIGNAL_GRACE);
+            restore();
+            std::process::exit(128 + sig);
+        }
+    })?;
+    Ok(())
+}
+
+fn install_panic_hook() {
     let _ = UI_THREAD.set(std::thread::current().id());
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -70,6 +88,22 @@ pub fn enter() -> io::Result<Guard> {
         restore();
         prev(info);
     }));
+}
+
+/// Enters the TUI's terminal state, installs the panic hook and signal flags.
+pub fn enter() -> io::Result<Guard> {
+    // The signal watchdog and the panic hook are installed once per process, however many
+    // times the TUI is entered (the lesson menu enters it again after each lesson).
+    static SIGNALLED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    let signalled = match SIGNALLED.get() {
+        Some(s) => Arc::clone(s),
+        None => {
+            let s = Arc::new(AtomicBool::new(false));
+            watch_signals(Arc::clone(&s))?;
+            install_panic_hook();
+            Arc::clone(SIGNALLED.get_or_init(|| s))
+        }
+    };
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {

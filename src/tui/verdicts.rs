@@ -7,7 +7,7 @@
 //! the analyzer's ~200-byte [`TcpVerdict`]: the endpoints, raw numbers and flags are *not*
 //! stored, because they are in the frame itself and come back when the frame is dissected
 //! again. [`Verdicts::frame_analysis`] rebuilds the full [`FrameAnalysis`] for the frame on
-//! screen, so [`crate::analysis::annotate`] adds exactly what the CLI adds.
+//! screen, so [`crate::analysis::annotate()`] adds exactly what the CLI adds.
 
 use crate::analysis::analyzer::{FrameAnalysis, Transport, TransportVerdict};
 use crate::analysis::{Flags, TcpVerdict, UdpVerdict};
