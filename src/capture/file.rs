@@ -193,6 +193,26 @@ impl CaptureFile {
         }
     }
 
+    /// Tells the kernel the mapped pages before `offset` are no longer needed, so reading a
+    /// file from start to end keeps the process's resident memory small whatever the file's
+    /// size. Bytes already handed out stay readable: the next access reads them from the file
+    /// again. A no-op for in-memory captures.
+    pub fn release_before(&self, offset: u64) {
+        let Storage::Map(map) = &self.storage else { return };
+        let page = 4096usize;
+        let end = (offset as usize).min(map.len()) / page * page;
+        if end == 0 {
+            return;
+        }
+        // SAFETY: the map is a private, read-only mapping of a file (never written through).
+        // MADV_DONTNEED on such pages only drops them from this process; the next access
+        // faults them in again from the file with the same contents, so every slice borrowed
+        // from the map keeps reading the same bytes. (The one way to see other bytes is
+        // another process rewriting the file, which `open` already documents for any map.)
+        #[allow(unsafe_code)]
+        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end) };
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -62,6 +62,9 @@ pub struct Outcome {
     pub error: Option<CaptureError>,
 }
 
+/// How many bytes of a file are read between releases of the pages behind.
+const RELEASE_EVERY: u64 = 8 << 20;
+
 /// Runs `f` on every frame of `path` until it breaks or the file ends.
 pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
@@ -75,11 +78,17 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
     let mut meta = FrameMeta::default();
     let mut number = 0u64;
     let mut first_ts: Option<i128> = None;
+    let mut released = 0u64;
     for rec in file.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => return Ok(Outcome { frames: number, error: Some(e) }),
         };
+        // Keep resident memory flat on big files: drop the pages already read.
+        if rec.file_offset >= released + RELEASE_EVERY {
+            file.release_before(rec.file_offset);
+            released = rec.file_offset;
+        }
         number += 1;
         meta.number = number;
         meta.ts = rec.ts;
