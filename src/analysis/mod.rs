@@ -6,8 +6,8 @@
 //! generated fields, expert items and Info-column markers. No I/O, no clock, no UI types.
 //!
 //! On top of the per-frame verdicts: conversation tables ([`conv`]), reassembled streams
-//! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]) and
-//! summary statistics ([`stats`]).
+//! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]),
+//! UDP flow statistics ([`udp_stats`]) and TCP/UDP header overhead ([`overhead`]).
 
 pub mod analyzer;
 pub mod annotate;
@@ -16,10 +16,12 @@ pub mod fields;
 pub mod flags;
 pub mod follow;
 pub mod ladder;
+pub mod overhead;
 pub mod series;
 // pub mod stats;
 pub mod tcp;
 pub mod udp;
+pub mod udp_stats;
 
 pub use analyzer::{Analyzer, FrameAnalysis, Transport, TransportVerdict};
 pub use annotate::annotate;

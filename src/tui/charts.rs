@@ -154,3 +154,152 @@ pub fn render(kind: ChartKind, tcp: Option<&TcpSeries>, udp: Option<&UdpSeries>,
     };
     Chart::new(datasets).x_axis(axis(xt, xb)).y_axis(axis(yt, yb)).render(area, buf);
 }
+
+// UDP flow statistics and TCP/UDP overhead views (analysis::udp_stats, analysis::overhead):
+// `f.render_widget(UdpStatsView::new(&flow_stats, lang), area)`,
+// `f.render_widget(OverheadChart::new(&overhead, lang), area)`.
+
+use crate::analysis::overhead::Overhead;
+use crate::analysis::udp_stats::UdpFlowStats;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+
+/// One UDP flow: a summary line (packets, bytes, rates, jitter) and the size distribution.
+pub struct UdpStatsView<'a> {
+    s: &'a UdpFlowStats,
+    lang: Lang,
+}
+
+impl<'a> UdpStatsView<'a> {
+    pub fn new(s: &'a UdpFlowStats, lang: Lang) -> Self {
+        UdpStatsView { s, lang }
+    }
+
+    /// The summary text shown above the bars.
+    pub fn summary(&self) -> String {
+        let s = self.s;
+        match self.lang {
+            Lang::Ko => format!(
+                "패킷 {}개 · 페이로드 {} B · {:.1} 패킷/초 · {:.0} B/초 · 평균 간격 {:.3} ms · 지터(jitter) {:.3} ms",
+                s.packets,
+                s.bytes,
+                s.packets_per_sec(),
+                s.bytes_per_sec(),
+                s.mean_iat * 1e3,
+                s.jitter * 1e3
+            ),
+            Lang::En => format!(
+                "{} packets · {} B payload · {:.1} pkt/s · {:.0} B/s · mean gap {:.3} ms · jitter {:.3} ms",
+                s.packets,
+                s.bytes,
+                s.packets_per_sec(),
+                s.bytes_per_sec(),
+                s.mean_iat * 1e3,
+                s.jitter * 1e3
+            ),
+        }
+    }
+}
+
+impl Widget for UdpStatsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let title = match self.lang {
+            Lang::Ko => format!(" UDP 스트림 {} 통계 ", self.s.stream),
+            Lang::En => format!(" UDP stream {} statistics ", self.s.stream),
+        };
+        let block = Block::default().borders(Borders::ALL).title(title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let [top, bars] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+        Paragraph::new(self.summary()).wrap(ratatui::widgets::Wrap { trim: true }).render(top, buf);
+        let labels: Vec<String> = (0..self.s.sizes.len()).map(UdpFlowStats::bucket_label).collect();
+        let bars_v: Vec<Bar> = labels.iter().zip(self.s.sizes.iter()).map(|(l, &v)| Bar::default().label(Line::from(l.clone())).value(v)).collect();
+        BarChart::default().data(BarGroup::default().bars(&bars_v)).bar_width(9).bar_gap(1).bar_style(Style::default().fg(Color::Cyan)).render(bars, buf);
+    }
+}
+
+/// TCP versus UDP: header bytes and payload bytes side by side.
+pub struct OverheadChart {
+    o: Overhead,
+    lang: Lang,
+}
+
+impl OverheadChart {
+    pub fn new(o: &Overhead, lang: Lang) -> Self {
+        OverheadChart { o: *o, lang }
+    }
+}
+
+impl Widget for OverheadChart {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (h, p) = match self.lang {
+            Lang::Ko => ("헤더", "페이로드"),
+            Lang::En => ("header", "payload"),
+        };
+        let title = match self.lang {
+            Lang::Ko => format!(" 헤더 오버헤드(overhead): TCP {:.1}% · UDP {:.1}% ", self.o.tcp.overhead_ratio() * 100.0, self.o.udp.overhead_ratio() * 100.0),
+            Lang::En => format!(" header overhead: TCP {:.1}% · UDP {:.1}% ", self.o.tcp.overhead_ratio() * 100.0, self.o.udp.overhead_ratio() * 100.0),
+        };
+        let group = |name: &'static str, c: crate::analysis::overhead::Counts| {
+            BarGroup::default().label(Line::from(name)).bars(&[
+                Bar::default().label(Line::from(h)).value(c.header_bytes).style(Style::default().fg(Color::Yellow)),
+                Bar::default().label(Line::from(p)).value(c.payload_bytes).style(Style::default().fg(Color::Cyan)),
+            ])
+        };
+        BarChart::default()
+            .block(Block::default().borders(Borders::ALL).title(title))
+            .data(group("TCP", self.o.tcp))
+            .data(group("UDP", self.o.udp))
+            .bar_width(8)
+            .bar_gap(1)
+            .group_gap(3)
+            .render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod stats_view_tests {
+    use super::*;
+    use crate::analysis::overhead::Counts;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn text(w: u16, h: u16, draw: impl FnOnce(&mut ratatui::Frame)) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(draw).expect("draw");
+        let buf = t.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..h {
+            let mut x = 0;
+            while x < w {
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                x += (unicode_width::UnicodeWidthStr::width(sym) as u16).max(1);
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn udp_and_overhead_views_render() {
+        let mut st = UdpFlowStats::new(3);
+        for i in 0..10 {
+            st.push(i * 20_000_000, 200);
+        }
+        let s = text(110, 14, |f| f.render_widget(UdpStatsView::new(&st, Lang::Ko), f.area()));
+        assert!(s.contains("UDP 스트림 3") && s.contains("패킷 10개") && s.contains("160-319"), "{s}");
+        let o = Overhead {
+            tcp: Counts { frames: 2, header_bytes: 108, transport_header_bytes: 40, payload_bytes: 92 },
+            udp: Counts { frames: 1, header_bytes: 42, transport_header_bytes: 8, payload_bytes: 158 },
+        };
+        let s = text(60, 14, |f| f.render_widget(OverheadChart::new(&o, Lang::En), f.area()));
+        assert!(s.contains("TCP 54.0%") && s.contains("UDP 21.0%"), "{s}");
+        for (w, h) in [(1, 1), (4, 3), (10, 2)] {
+            text(w, h, |f| f.render_widget(OverheadChart::new(&o, Lang::Ko), f.area()));
+            text(w, h, |f| f.render_widget(OverheadChart::new(&Overhead::default(), Lang::En), f.area()));
+            text(w, h, |f| f.render_widget(UdpStatsView::new(&st, Lang::En), f.area()));
+        }
+    }
+}
