@@ -1,0 +1,86 @@
+//! The libpcap backend (cargo feature `libpcap`): kernel BPF capture filters, kernel
+//! timestamps and kernel drop counts, on every OS libpcap supports.
+
+use super::source::{Backend, LiveConfig, LiveError, RawFrame};
+use crate::dissect::model::Timestamp;
+use std::time::Duration;
+
+pub struct Libpcap {
+    cap: pcap::Capture<pcap::Active>,
+    link_type: u32,
+    in_kernel: bool,
+    drops: Option<u64>,
+    since_stats: u32,
+}
+
+impl Libpcap {
+    pub fn open(cfg: &LiveConfig, poll: Duration) -> Result<Libpcap, LiveError> {
+        let interface = cfg.interface.clone();
+        let fail = |e: pcap::Error| {
+            let text = e.to_string();
+            if text.contains("ermission") || text.contains("not permitted") {
+                LiveError::Permission { interface: interface.clone() }
+            } else if text.contains("No such device") || text.contains("doesn't exist") {
+                LiveError::NoSuchInterface { name: interface.clone() }
+            } else {
+                LiveError::Backend(format!("libpcap on {interface}: {text}"))
+            }
+        };
+        let mut cap = pcap::Capture::from_device(cfg.interface.as_str())
+            .map_err(fail)?
+            .snaplen(i32::try_from(cfg.snaplen).unwrap_or(i32::MAX))
+            .timeout(i32::try_from(poll.as_millis()).unwrap_or(100).max(1))
+            .immediate_mode(true)
+            .buffer_size(64 << 20)
+            .open()
+            .map_err(fail)?;
+        // A filter libpcap cannot compile stays with the user-space filter.
+        let in_kernel = cfg.filter.as_ref().is_some_and(|f| cap.filter(f.text(), true).is_ok());
+        let link_type = u32::try_from(cap.get_datalink().0).unwrap_or(1);
+        Ok(Libpcap { cap, link_type, in_kernel, drops: None, since_stats: 0 })
+    }
+
+    fn refresh_stats(&mut self) {
+        if let Ok(s) = self.cap.stats() {
+            self.drops = Some(u64::from(s.dropped) + u64::from(s.if_dropped));
+        }
+        self.since_stats = 0;
+    }
+}
+
+impl Backend for Libpcap {
+    fn next(&mut self, buf: &mut [u8]) -> Result<Option<RawFrame>, LiveError> {
+        self.since_stats += 1;
+        if self.since_stats >= 4096 {
+            self.refresh_stats();
+        }
+        match self.cap.next_packet() {
+            Ok(p) => {
+                let n = p.data.len().min(buf.len());
+                buf[..n].copy_from_slice(&p.data[..n]);
+                let ts = Timestamp {
+                    secs: p.header.ts.tv_sec as i64,
+                    nanos: u32::try_from(p.header.ts.tv_usec).unwrap_or(0).saturating_mul(1000),
+                };
+                Ok(Some(RawFrame { caplen: n, orig_len: p.header.len, ts }))
+            }
+            Err(pcap::Error::TimeoutExpired) => {
+                self.refresh_stats();
+                Ok(None)
+            }
+            Err(e) => Err(LiveError::Backend(format!("libpcap: {e}"))),
+        }
+    }
+
+    fn kernel_drops(&self) -> Option<u64> {
+        self.drops
+    }
+
+    fn link_type(&self) -> u32 {
+        self.link_type
+    }
+
+    fn filters_in_kernel(&self) -> bool {
+        self.in_kernel
+    }
+}
