@@ -33,6 +33,10 @@ impl Libpcap {
             .immediate_mode(true)
             .buffer_size(64 << 20)
             .open()
+            .map_err(fail)?
+            // Non-blocking: with immediate mode, Linux libpcap may ignore the read timeout, and
+            // the capture thread must notice a stop request even when nothing arrives.
+            .setnonblock()
             .map_err(fail)?;
         // A filter libpcap cannot compile stays with the user-space filter.
         let in_kernel = cfg.filter.as_ref().is_some_and(|f| cap.filter(f.text(), true).is_ok());
@@ -65,7 +69,10 @@ impl Backend for Libpcap {
                 Ok(Some(RawFrame { caplen: n, orig_len: p.header.len, ts }))
             }
             Err(pcap::Error::TimeoutExpired) => {
+                // Nothing waiting: rest a moment rather than spin, then let the caller look
+                // at its stop flag.
                 self.refresh_stats();
+                std::thread::sleep(Duration::from_millis(2));
                 Ok(None)
             }
             Err(e) => Err(LiveError::Backend(format!("libpcap: {e}"))),
