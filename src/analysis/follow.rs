@@ -187,6 +187,13 @@ impl Follow {
 /// eight, then the printable characters in two groups.
 pub fn hex_line(offset: usize, bytes: &[u8]) -> String {
     let mut s = format!("{offset:08x}  ");
+    push_hex_and_text(&mut s, bytes);
+    s
+}
+
+/// The part of a hex-dump line after its offset: up to 16 bytes in two groups of eight, then
+/// the printable characters in two groups.
+pub fn push_hex_and_text(s: &mut String, bytes: &[u8]) {
     for i in 0..16 {
         match bytes.get(i) {
             Some(b) => {
@@ -205,7 +212,6 @@ pub fn hex_line(offset: usize, bytes: &[u8]) -> String {
         }
         s.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
     }
-    s
 }
 
 /// Output format of a followed stream.

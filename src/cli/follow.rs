@@ -96,24 +96,7 @@ pub fn render(f: &Follow, mode: Mode) -> String {
             Mode::Hex => {
                 for (li, line) in c.data.chunks(16).enumerate() {
                     let _ = write!(s, "{indent}{:08X}  ", pos[side] + li * 16);
-                    for i in 0..16 {
-                        match line.get(i) {
-                            Some(b) => {
-                                let _ = write!(s, "{b:02x} ");
-                            }
-                            None => s.push_str("   "),
-                        }
-                        if i == 7 {
-                            s.push(' ');
-                        }
-                    }
-                    s.push(' ');
-                    for (i, &b) in line.iter().enumerate() {
-                        if i == 8 {
-                            s.push(' ');
-                        }
-                        s.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
-                    }
+                    pktlab::analysis::follow::push_hex_and_text(&mut s, line);
                     s.push('\n');
                 }
             }
