@@ -305,3 +305,50 @@ fn a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
 }
+
+/// `-Y` looks at frames on every core; the output must be byte for byte what one thread
+/// prints, also where a dissection depends on earlier frames (IP fragments reassembled, ICMP
+/// echo replies naming their request) and for damaged files.
+#[test]
+fn filtering_on_several_threads_prints_what_one_thread_prints() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/captures"))
+        .expect("read captures/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
+        .collect();
+    if let Some(dir) = public() {
+        files.extend(oracles(&dir).into_iter().map(|(c, _)| c));
+    }
+    files.sort();
+    // A damaged file: every good frame, then the same message.
+    let cut = std::env::temp_dir().join(format!("pktlab-cut-{}.pcap", std::process::id()));
+    if let Some(first) = files.iter().find(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 4096)) {
+        let bytes = std::fs::read(first).expect("read capture");
+        std::fs::write(&cut, &bytes[..bytes.len() * 3 / 5]).expect("write cut capture");
+        files.push(cut.clone());
+    }
+    let filters = ["frame", "icmp || icmpv6 || ip.flags.mf == 1 || ip.frag_offset > 0 || ipv6.fragment", "tcp.flags.syn == 1 || udp", "!tcp"];
+    let mut compared = 0;
+    let mut printed = 0usize;
+    for file in &files {
+        for flt in filters {
+            for extra in [&[][..], &["-V"][..], &["-T", "fields", "-e", "frame.number", "-e", "ip.reassembled_in", "-e", "icmp.resp_to", "-e", "tcp.stream"][..]] {
+                let run = |threads: &str| {
+                    let mut args = vec!["dissect", "-Y", flt];
+                    args.extend_from_slice(extra);
+                    args.push(file.to_str().expect("utf-8 path"));
+                    Command::new(bin()).args(&args).env("PKTLAB_THREADS", threads).output().expect("run pktlab")
+                };
+                let (one, two) = (run("1"), run("2"));
+                assert_eq!(one.status.code(), two.status.code(), "{} -Y {flt} {extra:?}: exit status", file.display());
+                assert!(one.stdout == two.stdout, "{} -Y {flt} {extra:?}: output differs between 1 and 2 threads", file.display());
+                assert_eq!(String::from_utf8_lossy(&one.stderr), String::from_utf8_lossy(&two.stderr), "{} -Y {flt}: messages", file.display());
+                compared += 1;
+                printed += one.stdout.len();
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&cut);
+    assert!(compared > 0);
+    println!("-Y on 1 and 2 threads: {compared} runs over {} captures ({printed} bytes printed by each), identical", files.len());
+}

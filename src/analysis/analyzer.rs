@@ -3,7 +3,8 @@
 
 use super::tcp::{Endpoints, Sack, TcpSegment, TcpTracker, TcpVerdict};
 use super::udp::{UdpDatagram, UdpTracker, UdpVerdict};
-use crate::dissect::model::{Dissection, FrameMeta, Value};
+use crate::dissect::model::{Dissection, Field, FieldDef, FrameMeta, TransportFacts, Value};
+use crate::dissect::{ipv4, ipv6, tcp, tcp_options, udp};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One transport header of a frame, as the analysis reads it.
@@ -53,6 +54,8 @@ impl FrameAnalysis {
 pub struct Analyzer {
     tcp: TcpTracker,
     udp: UdpTracker,
+    /// The transport headers of the frame being analysed, reused from frame to frame.
+    inputs: Vec<(usize, Transport)>,
 }
 
 /// Nanoseconds since the epoch of a frame (0 when it has no timestamp).
@@ -76,26 +79,51 @@ impl Analyzer {
     /// Analyses one dissected frame. `frame` is the frame's bytes (unused today: every input
     /// comes from fields), `meta` its capture facts.
     pub fn process(&mut self, d: &Dissection, frame: &[u8], meta: &FrameMeta) -> FrameAnalysis {
+        let mut out = FrameAnalysis::default();
+        self.process_into(d, frame, meta, &mut out);
+        out
+    }
+
+    /// [`Analyzer::process`] into `out`, reusing its memory (the hot path of a frame loop).
+    pub fn process_into(&mut self, d: &Dissection, frame: &[u8], meta: &FrameMeta, out: &mut FrameAnalysis) {
         let _ = frame;
-        let mut inputs: Vec<(usize, Transport)> = Vec::new();
+        let mut inputs = std::mem::take(&mut self.inputs);
+        inputs.clear();
         extract(d, &mut inputs);
-        self.process_inputs(meta.number, ts_nanos(meta), &inputs)
+        self.inputs_into(meta.number, ts_nanos(meta), &inputs, out);
+        self.inputs = inputs;
     }
 
     /// Analyses transport headers already extracted (by [`extract`] or built by hand).
     pub fn process_inputs(&mut self, frame: u64, ts: i64, inputs: &[(usize, Transport)]) -> FrameAnalysis {
-        let layers = inputs
-            .iter()
-            .map(|(layer, t)| {
-                let v = match t {
-                    Transport::Tcp(seg) => TransportVerdict::Tcp(self.tcp.process(frame, ts, seg)),
-                    Transport::Udp(dg) => TransportVerdict::Udp(self.udp.process(dg)),
-                };
-                (*layer, v)
-            })
-            .collect();
-        FrameAnalysis { frame, ts, layers }
+        let mut out = FrameAnalysis::default();
+        self.inputs_into(frame, ts, inputs, &mut out);
+        out
     }
+
+    /// [`Analyzer::process_inputs`] into `out`, reusing its memory.
+    pub fn process_extracted(&mut self, frame: u64, ts: i64, inputs: &[(usize, Transport)], out: &mut FrameAnalysis) {
+        self.inputs_into(frame, ts, inputs, out);
+    }
+
+    fn inputs_into(&mut self, frame: u64, ts: i64, inputs: &[(usize, Transport)], out: &mut FrameAnalysis) {
+        out.frame = frame;
+        out.ts = ts;
+        out.layers.clear();
+        for (layer, t) in inputs {
+            let v = match t {
+                Transport::Tcp(seg) => TransportVerdict::Tcp(self.tcp.process(frame, ts, seg)),
+                Transport::Udp(dg) => TransportVerdict::Udp(self.udp.process(dg)),
+            };
+            out.layers.push((*layer, v));
+        }
+    }
+}
+
+/// Whether a field is of definition `def` (definitions are statics: compared by address).
+#[inline]
+fn is(a: &FieldDef, def: &'static FieldDef) -> bool {
+    std::ptr::eq(a, def)
 }
 
 fn uint(v: &Value) -> Option<u64> {
@@ -121,7 +149,7 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
                 // last address, which tshark takes as the destination of the conversation.
                 let (mut segleft, mut route_last) = (0u64, None);
                 for f in fields {
-                    if f.def.abbrev == "ipv6.routing.segleft"
+                    if is(f.def, &ipv6::IPV6_ROUTING_SEGLEFT)
                         && let Value::UInt(n) = f.value
                     {
                         segleft = n;
@@ -131,11 +159,12 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
                         Value::Ipv6(a) => IpAddr::V6(Ipv6Addr::from(a)),
                         _ => continue,
                     };
-                    match f.def.abbrev {
-                        "ip.src" | "ipv6.src" if src.is_none() => src = Some(a),
-                        "ip.dst" | "ipv6.dst" if dst.is_none() => dst = Some(a),
-                        "ipv6.routing.src.addr" => route_last = Some(a),
-                        _ => {}
+                    if src.is_none() && (is(f.def, &ipv4::IP_SRC) || is(f.def, &ipv6::IPV6_SRC)) {
+                        src = Some(a);
+                    } else if dst.is_none() && (is(f.def, &ipv4::IP_DST) || is(f.def, &ipv6::IPV6_DST)) {
+                        dst = Some(a);
+                    } else if is(f.def, &ipv6::IPV6_ROUTING_SRC_ADDR) {
+                        route_last = Some(a);
                     }
                 }
                 if segleft > 0 && route_last.is_some() {
@@ -148,48 +177,33 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
             "icmp" | "icmpv6" => in_error = true,
             "tcp" => {
                 let Some((src, dst)) = addrs else { continue };
-                let (mut sport, mut dport, mut seq, mut ack, mut fl, mut win) = (None, None, None, None, None, None);
-                let (mut seglen, mut wscale, mut sack, mut sack_le) = (None, None, Sack::default(), None);
-                for f in fields {
-                    let Some(n) = uint(&f.value) else { continue };
-                    match f.def.abbrev {
-                        "tcp.srcport" => sport = Some(n as u16),
-                        "tcp.dstport" => dport = Some(n as u16),
-                        // A quoted header may carry only `tcp.seq` (tshark omits `seq_raw` there).
-                        "tcp.seq_raw" | "tcp.seq" if seq.is_none() => seq = Some(n as u32),
-                        "tcp.ack_raw" => ack = Some(n as u32),
-                        "tcp.flags" => fl = Some(n as u16),
-                        "tcp.window_size_value" => win = Some(n as u16),
-                        "tcp.len" => seglen = Some(n as u32),
-                        "tcp.options.wscale.shift" => wscale = Some(n as u8),
-                        "tcp.options.sack_le" => sack_le = Some(n as u32),
-                        "tcp.options.sack_re" => {
-                            if let Some(l) = sack_le.take() {
-                                sack.push(l, n as u32);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                let h = match d.transports.iter().find(|t| t.layer as usize == li && !t.udp) {
+                    Some(t) => *t,
+                    None => scan_tcp(fields),
+                };
                 // tshark reads ports, numbers, flags and window before it looks the
                 // conversation up: a header cut before them gets no stream.
-                let (Some(sport), Some(dport), Some(ack), Some(flags), Some(window)) = (sport, dport, ack, fl, win) else {
+                let (Some(sport), Some(dport), Some(ack), Some(flags), Some(window)) = (h.sport, h.dport, h.ack, h.flags, h.window) else {
                     continue;
                 };
-                if seq.is_none() && !in_error {
+                if h.seq.is_none() && !in_error {
                     continue;
+                }
+                let mut sack = Sack::default();
+                for &(l, r) in h.sack.iter().take(h.sack_len as usize) {
+                    sack.push(l, r);
                 }
                 let ends = Endpoints { src, dst, sport, dport };
                 out.push((
                     li,
                     Transport::Tcp(TcpSegment {
                         ends,
-                        seq: seq.unwrap_or(0),
+                        seq: h.seq.unwrap_or(0),
                         ack,
                         flags,
                         window,
-                        seglen: if in_error { None } else { seglen },
-                        wscale,
+                        seglen: if in_error { None } else { h.seglen },
+                        wscale: h.wscale,
                         sack,
                         in_error,
                     }),
@@ -197,20 +211,68 @@ pub fn extract(d: &Dissection, out: &mut Vec<(usize, Transport)>) {
             }
             "udp" => {
                 let Some((src, dst)) = addrs else { continue };
-                let (mut sport, mut dport, mut length) = (None, None, None);
-                for f in fields {
-                    let Some(n) = uint(&f.value) else { continue };
-                    match f.def.abbrev {
-                        "udp.srcport" => sport = Some(n as u16),
-                        "udp.dstport" => dport = Some(n as u16),
-                        "udp.length" => length = Some(n as u16),
-                        _ => {}
-                    }
-                }
-                let (Some(sport), Some(dport), Some(length)) = (sport, dport, length) else { continue };
+                let h = match d.transports.iter().find(|t| t.layer as usize == li && t.udp) {
+                    Some(t) => *t,
+                    None => scan_udp(fields),
+                };
+                let (Some(sport), Some(dport), Some(length)) = (h.sport, h.dport, h.length) else { continue };
                 out.push((li, Transport::Udp(UdpDatagram { ends: Endpoints { src, dst, sport, dport }, length, in_error })));
             }
             _ => {}
         }
     }
+}
+
+/// A TCP layer's numbers read from its fields, for dissections built without
+/// [`Dissection::transports`] (by hand, in tests).
+fn scan_tcp(fields: &[Field]) -> TransportFacts {
+    let mut h = TransportFacts::default();
+    let mut sack_le = None;
+    for f in fields {
+        let Some(n) = uint(&f.value) else { continue };
+        let def = f.def;
+        if is(def, &tcp::TCP_SRCPORT) {
+            h.sport = Some(n as u16);
+        } else if is(def, &tcp::TCP_DSTPORT) {
+            h.dport = Some(n as u16);
+        } else if h.seq.is_none() && (is(def, &tcp::TCP_SEQ_RAW) || is(def, &super::fields::TCP_SEQ)) {
+            // A quoted header may carry only `tcp.seq` (tshark omits `seq_raw` there).
+            h.seq = Some(n as u32);
+        } else if is(def, &tcp::TCP_ACK_RAW) {
+            h.ack = Some(n as u32);
+        } else if is(def, &tcp::TCP_FLAGS) {
+            h.flags = Some(n as u16);
+        } else if is(def, &tcp::TCP_WINDOW_SIZE_VALUE) {
+            h.window = Some(n as u16);
+        } else if is(def, &tcp::TCP_LEN) {
+            h.seglen = Some(n as u32);
+        } else if is(def, &tcp_options::TCP_OPTIONS_WSCALE_SHIFT) {
+            h.wscale = Some(n as u8);
+        } else if is(def, &tcp_options::TCP_OPTIONS_SACK_LE) {
+            sack_le = Some(n as u32);
+        } else if is(def, &tcp_options::TCP_OPTIONS_SACK_RE)
+            && let Some(l) = sack_le.take()
+            && let Some(slot) = h.sack.get_mut(h.sack_len as usize)
+        {
+            *slot = (l, n as u32);
+            h.sack_len += 1;
+        }
+    }
+    h
+}
+
+/// A UDP layer's numbers read from its fields (see [`scan_tcp`]).
+fn scan_udp(fields: &[Field]) -> TransportFacts {
+    let mut h = TransportFacts { udp: true, ..TransportFacts::default() };
+    for f in fields {
+        let Some(n) = uint(&f.value) else { continue };
+        if is(f.def, &udp::UDP_SRCPORT) {
+            h.sport = Some(n as u16);
+        } else if is(f.def, &udp::UDP_DSTPORT) {
+            h.dport = Some(n as u16);
+        } else if is(f.def, &udp::UDP_LENGTH) {
+            h.length = Some(n as u16);
+        }
+    }
+    h
 }

@@ -11,7 +11,6 @@
 //! wins. Sequence comparisons wrap at 2^32 as tshark's `GT_SEQ`/`LT_SEQ` do.
 
 use super::flags::Flags;
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub const FIN: u16 = 0x001;
@@ -246,7 +245,7 @@ impl Acked {
 #[derive(Default)]
 pub struct TcpTracker {
     convs: Vec<Conv>,
-    by_key: HashMap<ConvKey, usize>,
+    by_key: foldhash::HashMap<ConvKey, usize>,
 }
 
 impl TcpTracker {

@@ -2,7 +2,6 @@
 //! (tshark gives datagrams quoted in ICMP errors a stream too).
 
 use super::tcp::{ConvKey, Endpoints};
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// What the analysis needs of one UDP header.
@@ -30,7 +29,7 @@ pub struct UdpVerdict {
 #[derive(Default)]
 pub struct UdpTracker {
     initiators: Vec<(IpAddr, u16)>,
-    by_key: HashMap<ConvKey, u32>,
+    by_key: foldhash::HashMap<ConvKey, u32>,
 }
 
 impl UdpTracker {

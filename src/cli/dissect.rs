@@ -198,16 +198,27 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     let tags = !args.no_osi_tags;
     let filter_needs = args.filter.as_deref().is_some_and(filter_needs_analysis);
     let analysis = !args.no_analysis && (filter_needs || output_needs_analysis(mode, &cols));
-    let opts = LoopOpts { analysis, annotate: analysis && filter_needs };
+    // Display text (Info, layer summaries, columns) is needed by every output but fields, and
+    // by a protocol column (its tree label). A filter looks at frames without it first; the
+    // frames it keeps get their text then.
+    let text_out = mode != OutFormat::Fields || cols.iter().any(|c| matches!(c, Col::Proto(_)));
+    let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none() };
     let mut slots = ColumnSlots::new(&cols);
-    let outcome = frames::for_each(&args.file, opts, |f| {
+    // A filter that names no analysis field looks at the frames on every core; -c, which
+    // counts frames read, keeps to the plain loop.
+    let parallel = filter.as_ref().filter(|_| !filter_needs && args.count.is_none());
+    let mut print = |f: &mut Frame| -> std::io::Result<ControlFlow<()>> {
         if f.meta.number > limit {
             return Ok(ControlFlow::Break(()));
         }
-        if let Some(flt) = &filter
+        if parallel.is_none()
+            && let Some(flt) = &filter
             && !flt.matches(f.d(), f.data)
         {
             return Ok(ControlFlow::Continue(()));
+        }
+        if text_out {
+            f.with_text();
         }
         f.annotate();
         line.clear();
@@ -225,7 +236,11 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         }
         out.write_all(line.as_bytes())?;
         Ok(if f.meta.number >= limit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
-    });
+    };
+    let outcome = match parallel {
+        Some(flt) => frames::for_each_matching(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
+        None => frames::for_each(&args.file, opts, &mut print),
+    };
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -296,15 +311,19 @@ struct ColumnSlots {
     hits: Vec<Vec<u32>>,
     /// Columns that name the same field twice share the first one's hits.
     alias: Vec<usize>,
+    /// One bit per column field (by [`ColumnSlots::bit`]): most fields of a frame are in no
+    /// column, and this rejects them without probing the table.
+    bloom: u64,
 }
 
 impl ColumnSlots {
     fn new(cols: &[Col]) -> Self {
         let size = (cols.len() * 4).next_power_of_two().max(16);
-        let mut s = ColumnSlots { table: vec![(0, 0); size], mask: size - 1, hits: vec![Vec::new(); cols.len()], alias: (0..cols.len()).collect() };
+        let mut s = ColumnSlots { table: vec![(0, 0); size], mask: size - 1, hits: vec![Vec::new(); cols.len()], alias: (0..cols.len()).collect(), bloom: 0 };
         for (ci, c) in cols.iter().enumerate() {
             let Col::Field(def) = c else { continue };
             let key = *def as *const FieldDef as usize;
+            s.bloom |= Self::bit(key);
             let mut h = Self::hash(key) & s.mask;
             loop {
                 match s.table[h] {
@@ -323,6 +342,13 @@ impl ColumnSlots {
         s
     }
 
+    /// Definitions are statics a few words apart: their address bits above the alignment
+    /// spread them over the 64 bits.
+    #[inline]
+    fn bit(key: usize) -> u64 {
+        1 << ((key >> 3) & 63)
+    }
+
     fn hash(key: usize) -> usize {
         (key >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7
     }
@@ -333,6 +359,9 @@ impl ColumnSlots {
         }
         for (i, f) in d.fields.iter().enumerate() {
             let key = f.def as *const FieldDef as usize;
+            if self.bloom & Self::bit(key) == 0 {
+                continue;
+            }
             let mut h = Self::hash(key) & self.mask;
             loop {
                 match self.table[h] {
@@ -351,9 +380,25 @@ impl ColumnSlots {
 fn fields_line(f: &Frame, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
     let d = f.d();
     slots.fill(d);
+    // The usual case, a field printed unquoted (every occurrence, or the first), goes
+    // straight to its cells.
+    let plain = o.quote.is_none() && o.occurrence != Occurrence::Last;
     for (ci, col) in cols.iter().enumerate() {
         if ci > 0 {
             line.push_str(&o.separator);
+        }
+        if plain && let Col::Field(_) = col {
+            let hits = slots.alias.get(ci).and_then(|a| slots.hits.get(*a)).map(|h| h.as_slice()).unwrap_or(&[]);
+            let hits = if o.occurrence == Occurrence::First { &hits[..hits.len().min(1)] } else { hits };
+            for (k, &i) in hits.iter().enumerate() {
+                if k > 0 {
+                    line.push_str(&o.aggregator);
+                }
+                if let Some(fl) = d.fields.get(i as usize) {
+                    render::cell(d, f.data, fl, line);
+                }
+            }
+            continue;
         }
         let mut n = 0usize;
         let mut put = |line: &mut String, text: &dyn Fn(&mut String)| {

@@ -4,8 +4,10 @@
 //! [`CaptureError`] comes back in [`Outcome`] for the caller to report after its output.
 
 use anyhow::Context as _;
+use pktlab::analysis::analyzer::{Transport, extract, ts_nanos};
 use pktlab::analysis::{Analyzer, FrameAnalysis, annotate};
-use pktlab::capture::{CaptureError, CaptureFile, Format};
+use pktlab::filter::Filter;
+use pktlab::capture::{CaptureError, CaptureFile, Format, Records};
 use pktlab::dissect::{Dissection, Dissector, FrameMeta};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
@@ -20,6 +22,9 @@ pub struct LoopOpts {
     /// callback calls [`Frame::annotate`] for the frames it prints, which saves the cost of
     /// annotating frames a filter drops.
     pub annotate: bool,
+    /// Dissect with display text (Info, layer summaries, columns). Without it the callback
+    /// sees every field and calls [`Frame::with_text`] for the frames whose text it prints.
+    pub text: bool,
 }
 
 /// One frame as the callback sees it.
@@ -27,6 +32,9 @@ pub struct Frame<'a> {
     pub meta: &'a FrameMeta,
     pub data: &'a [u8],
     d: &'a mut Dissection,
+    dissector: &'a mut Dissector,
+    /// The dissection has no display text yet.
+    lean: bool,
     annotated: bool,
     /// The analysis of the frame (None with `analysis: false`).
     pub fa: Option<&'a FrameAnalysis>,
@@ -41,6 +49,21 @@ impl Frame<'_> {
     /// The frame's dissection.
     pub fn d(&self) -> &Dissection {
         self.d
+    }
+
+    /// Makes sure the dissection has its display text (Info, summaries, columns): a frame
+    /// read without it is dissected again, with it, and annotated again if it was.
+    pub fn with_text(&mut self) {
+        if !self.lean {
+            return;
+        }
+        self.dissector.set_text(true);
+        self.dissector.dissect(self.meta, self.data, self.d);
+        self.dissector.set_text(false);
+        self.lean = false;
+        if std::mem::take(&mut self.annotated) {
+            self.annotate();
+        }
     }
 
     /// Writes the analysis into the dissection (once), if the loop runs the analysis.
@@ -65,19 +88,112 @@ pub struct Outcome {
 /// How many bytes of a file are read between releases of the pages behind.
 const RELEASE_EVERY: u64 = 8 << 20;
 
+/// Frames per batch handed to a dissecting thread.
+const BATCH: usize = 512;
+
+/// How many threads dissect for [`for_each_matching`]: every core (`PKTLAB_THREADS=N`
+/// overrides; 1 keeps everything on the calling thread).
+fn dissect_threads() -> usize {
+    std::env::var("PKTLAB_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .clamp(1, 16)
+}
+
+/// One record read, with its frame facts.
+struct Rec<'a> {
+    meta: FrameMeta,
+    data: &'a [u8],
+    file_offset: u64,
+}
+
+/// Replaces `recs` with the next BATCH records (fewer at the end of the file, or up to
+/// damage, which is kept in `read_error` for the end). `number` counts the frames read.
+fn fill<'a>(records: &mut Records<'a>, number: &mut u64, read_error: &mut Option<CaptureError>, recs: &mut Vec<Rec<'a>>) {
+    recs.clear();
+    while recs.len() < BATCH && read_error.is_none() {
+        match records.next() {
+            None => break,
+            Some(Err(e)) => *read_error = Some(e),
+            Some(Ok(rec)) => {
+                *number += 1;
+                let meta = FrameMeta {
+                    number: *number,
+                    ts: rec.ts,
+                    orig_len: rec.orig_len,
+                    interface_id: rec.interface_id,
+                    link_type: rec.link_type,
+                    comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
+                };
+                recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
+            }
+        }
+    }
+}
+
+/// What the calling thread needs of the frames a worker looked at.
+#[derive(Default)]
+struct Batch<'a> {
+    recs: Vec<Rec<'a>>,
+    /// Per frame: the filter matched; the dissection depended on earlier frames.
+    matched: Vec<bool>,
+    stateful: Vec<bool>,
+    /// The transport headers of every frame, in order, with the frame's index in the batch.
+    inputs: Vec<(u32, usize, Transport)>,
+}
+
+/// The per-frame details [`Frame`] carries, shared by both loops.
+struct Clock {
+    nanos_pcap: Option<bool>,
+    first_ts: Option<i128>,
+}
+
+impl Clock {
+    fn new(file: &CaptureFile) -> Self {
+        let nanos_pcap = match file.format() {
+            Format::Pcap { nanos, .. } => Some(nanos),
+            Format::Pcapng => None,
+        };
+        Clock { nanos_pcap, first_ts: None }
+    }
+
+    /// (digits after the decimal point, first frame's time) for a frame.
+    fn frame(&mut self, meta: &FrameMeta) -> (u8, i128) {
+        let first = *self.first_ts.get_or_insert_with(|| meta.ts.map(|t| t.as_nanos()).unwrap_or(0));
+        let digits = match (self.nanos_pcap, meta.ts) {
+            (Some(true), _) => 9,
+            (Some(false), _) => 6,
+            // pcapng: the record does not say its interface's resolution; a timestamp with
+            // sub-microsecond digits comes from a nanosecond interface.
+            (None, Some(t)) if t.nanos % 1000 != 0 => 9,
+            (None, _) => 6,
+        };
+        (digits, first)
+    }
+}
+
+/// Hands one frame to the callback; Ok(false) when it asks to stop.
+fn call(f: &mut impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>, frame: &mut Frame) -> anyhow::Result<bool> {
+    match f(frame) {
+        Ok(ControlFlow::Continue(())) => Ok(true),
+        Ok(ControlFlow::Break(())) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).with_context(|| "writing output"),
+    }
+}
+
 /// Runs `f` on every frame of `path` until it breaks or the file ends.
 pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
-    let nanos_pcap = match file.format() {
-        Format::Pcap { nanos, .. } => Some(nanos),
-        Format::Pcapng => None,
-    };
+    let mut clock = Clock::new(&file);
     let mut dissector = Dissector::new();
+    dissector.set_text(opts.text);
     let mut analyzer = Analyzer::new();
+    let mut fa = FrameAnalysis::default();
     let mut d = Dissection::default();
     let mut meta = FrameMeta::default();
     let mut number = 0u64;
-    let mut first_ts: Option<i128> = None;
     let mut released = 0u64;
     for rec in file.records() {
         let rec = match rec {
@@ -97,29 +213,179 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
         meta.link_type = rec.link_type;
         meta.comments.clear();
         meta.comments.extend(rec.comments.iter().map(|c| (*c).to_owned()));
-        let first = *first_ts.get_or_insert_with(|| rec.ts.map(|t| t.as_nanos()).unwrap_or(0));
         dissector.dissect(&meta, rec.data, &mut d);
-        let fa = if opts.analysis { Some(analyzer.process(&d, rec.data, &meta)) } else { None };
-        let ts_digits = match (nanos_pcap, rec.ts) {
-            (Some(true), _) => 9,
-            (Some(false), _) => 6,
-            // pcapng: the record does not say its interface's resolution; a timestamp with
-            // sub-microsecond digits comes from a nanosecond interface.
-            (None, Some(t)) if t.nanos % 1000 != 0 => 9,
-            (None, _) => 6,
+        if opts.analysis {
+            analyzer.process_into(&d, rec.data, &meta, &mut fa);
+        }
+        let (ts_digits, first_ts) = clock.frame(&meta);
+        let mut frame = Frame {
+            meta: &meta,
+            data: rec.data,
+            d: &mut d,
+            dissector: &mut dissector,
+            lean: !opts.text,
+            annotated: false,
+            fa: opts.analysis.then_some(&fa),
+            ts_digits,
+            first_ts,
         };
-        let mut frame = Frame { meta: &meta, data: rec.data, d: &mut d, annotated: false, fa: fa.as_ref(), ts_digits, first_ts: first };
         if opts.annotate {
             frame.annotate();
         }
-        match f(&mut frame) {
-            Ok(ControlFlow::Continue(())) => {}
-            Ok(ControlFlow::Break(())) => break,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
-            Err(e) => return Err(e).with_context(|| "writing output"),
+        if !call(&mut f, &mut frame)? {
+            break;
         }
     }
     Ok(Outcome { frames: number, error: None })
+}
+
+/// Runs `f` on the frames of `path` that `filter` matches, until it breaks or the file ends.
+/// The filter must not name analysis fields (the analysis runs after it); `opts.text` says
+/// whether the frames `f` sees need their display text.
+///
+/// The filter's look at every frame is the bulk of the work, so it runs on every core: the
+/// calling thread reads records into batches, worker threads dissect them without display
+/// text, run the filter and extract the transport headers, and the calling thread takes the
+/// batches back in file order for the analysis. Only the frames that match are dissected
+/// again, in full, for `f`. A frame whose dissection depends on earlier frames (IP fragments,
+/// ICMP echo: [`Dissection::stateful`]) is dissected again on the calling thread by a
+/// dissector that sees every such frame in order, so the result is the same as one dissector
+/// reading the whole file.
+pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
+    let threads = dissect_threads();
+    if threads <= 1 {
+        return for_each(path, LoopOpts { text: false, ..opts }, |fr| {
+            if !filter.matches(fr.d(), fr.data) {
+                return Ok(ControlFlow::Continue(()));
+            }
+            if opts.text {
+                fr.with_text();
+            }
+            f(fr)
+        });
+    }
+    let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
+    let mut clock = Clock::new(&file);
+    let mut records = file.records();
+    let mut number = 0u64;
+    let mut read_error: Option<CaptureError> = None;
+    let mut master = Dissector::new();
+    master.set_text(false);
+    let mut analyzer = Analyzer::new();
+    let mut fa = FrameAnalysis::default();
+    let mut d = Dissection::default();
+    let mut inputs: Vec<(usize, Transport)> = Vec::new();
+    let mut released = 0u64;
+    let mut frames = 0u64;
+
+    let stopped = std::thread::scope(|scope| -> anyhow::Result<bool> {
+        use std::sync::mpsc;
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::channel::<Batch<'_>>();
+            let (btx, brx) = mpsc::channel::<Batch<'_>>();
+            scope.spawn(move || {
+                let mut dissector = Dissector::new();
+                dissector.set_text(false);
+                let mut d = Dissection::default();
+                let mut found = Vec::new();
+                while let Ok(mut b) = rx.recv() {
+                    b.matched.clear();
+                    b.stateful.clear();
+                    b.inputs.clear();
+                    for (i, rec) in b.recs.iter().enumerate() {
+                        dissector.dissect(&rec.meta, rec.data, &mut d);
+                        b.matched.push(filter.matches(&d, rec.data));
+                        b.stateful.push(d.stateful);
+                        found.clear();
+                        extract(&d, &mut found);
+                        b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
+                    }
+                    if btx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(brx);
+        }
+        // Two batches in flight per thread; batch k goes to thread k % threads and comes back
+        // from it in order.
+        let mut sent = 0usize;
+        for _ in 0..threads * 2 {
+            let mut b = Batch::default();
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            if b.recs.is_empty() {
+                break;
+            }
+            let _ = to_workers[sent % threads].send(b);
+            sent += 1;
+        }
+        let mut done = 0usize;
+        while done < sent {
+            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+            let mut next_input = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                frames = rec.meta.number;
+                if rec.file_offset >= released + RELEASE_EVERY {
+                    file.release_before(rec.file_offset);
+                    released = rec.file_offset;
+                }
+                // The worker's inputs for this frame.
+                let start = next_input;
+                while next_input < b.inputs.len() && b.inputs[next_input].0 as usize == i {
+                    next_input += 1;
+                }
+                let mut matched = b.matched.get(i).copied().unwrap_or(false);
+                if b.stateful.get(i).copied().unwrap_or(false) {
+                    master.dissect(&rec.meta, rec.data, &mut d);
+                    matched = filter.matches(&d, rec.data);
+                    inputs.clear();
+                    extract(&d, &mut inputs);
+                } else {
+                    inputs.clear();
+                    inputs.extend(b.inputs.get(start..next_input).unwrap_or(&[]).iter().map(|(_, l, t)| (*l, *t)));
+                }
+                if opts.analysis {
+                    analyzer.process_extracted(rec.meta.number, ts_nanos(&rec.meta), &inputs, &mut fa);
+                }
+                // Every frame, matched or not: the first one sets the relative times' origin.
+                let (ts_digits, first_ts) = clock.frame(&rec.meta);
+                if !matched {
+                    continue;
+                }
+                master.set_text(opts.text);
+                master.dissect(&rec.meta, rec.data, &mut d);
+                master.set_text(false);
+                let mut frame = Frame {
+                    meta: &rec.meta,
+                    data: rec.data,
+                    d: &mut d,
+                    dissector: &mut master,
+                    lean: false,
+                    annotated: false,
+                    fa: opts.analysis.then_some(&fa),
+                    ts_digits,
+                    first_ts,
+                };
+                if opts.annotate {
+                    frame.annotate();
+                }
+                if !call(&mut f, &mut frame)? {
+                    return Ok(true);
+                }
+            }
+            done += 1;
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            if !b.recs.is_empty() {
+                let _ = to_workers[sent % threads].send(b);
+                sent += 1;
+            }
+        }
+        Ok(false)
+    })?;
+    Ok(Outcome { frames, error: if stopped { None } else { read_error } })
 }
 
 /// Stdout, locked and buffered.

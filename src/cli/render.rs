@@ -24,40 +24,28 @@ pub fn cell(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
         (Value::Time(t), _) if t.secs >= 0 && t.nanos < 1_000_000_000 => {
             push_u64(out, t.secs as u64);
             out.push('.');
-            let mut digits = [b'0'; 9];
-            let mut n = t.nanos;
-            for d in digits.iter_mut().rev() {
-                *d = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-            out.push_str(std::str::from_utf8(&digits).unwrap_or("000000000"));
+            // Nine digits: a 1 in front keeps the leading zeros, then it is cut off.
+            let mut buf = itoa::Buffer::new();
+            let digits = buf.format(1_000_000_000 + t.nanos as u64);
+            out.push_str(digits.get(1..).unwrap_or("000000000"));
         }
         _ => pktlab::dissect::format::write_cell(out, d, frame, f),
     }
 }
 
 /// Decimal digits of `n`.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+pub fn push_u64(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// `0x` and `width` lower-case hex digits (more if the value needs them).
 fn push_hex_width(out: &mut String, n: u64, width: usize) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const HEX: &str = "0123456789abcdef";
     let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
     out.push_str("0x");
     for i in (0..need).rev() {
-        out.push(HEX[((n >> (i * 4)) & 15) as usize] as char);
+        let d = ((n >> (i * 4)) & 15) as usize;
+        out.push_str(HEX.get(d..d + 1).unwrap_or("0"));
     }
 }
 

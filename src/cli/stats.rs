@@ -84,7 +84,7 @@ type Report = (String, Option<pktlab::capture::CaptureError>);
 /// The analysis verdicts without writing them into the dissections (the tables only read
 /// the verdicts).
 fn analysis() -> LoopOpts {
-    LoopOpts { analysis: true, annotate: false }
+    LoopOpts { analysis: true, annotate: false, text: false }
 }
 
 /// The conversation tables, UDP first then TCP (the order tshark prints
@@ -149,7 +149,7 @@ pub fn expert(path: &Path) -> anyhow::Result<Report> {
     let mut keys: BTreeMap<&'static str, (Severity, u64, u64, u64, String)> = BTreeMap::new();
     let mut seen: Vec<&'static str> = Vec::new();
     let mut frames_with = 0u64;
-    let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true }, |f| {
+    let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true, text: false }, |f| {
         seen.clear();
         for e in &f.d().experts {
             let entry = keys.entry(e.key).or_insert_with(|| (e.severity, 0, 0, f.meta.number, e.message.clone()));

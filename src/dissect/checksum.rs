@@ -64,6 +64,16 @@ pub enum Status {
     NotPresent = 3,
 }
 
+/// The expert message of a wrong checksum, `Bad checksum [should be 0x1a2b]` (built without
+/// `format!`: on loopback captures with offloaded checksums every frame carries one).
+pub(crate) fn bad_message(calc: u16) -> String {
+    let mut m = String::with_capacity(32);
+    m.push_str("Bad checksum [should be ");
+    super::push_hex_w(&mut m, calc as u64, 4);
+    m.push(']');
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,9 +103,11 @@ fn finish(cx: &mut Ctx, protos_at: usize) {
         f.value = Value::Str(cx.protos.as_str().into());
     }
     cx.out.sources.append(&mut cx.pending_sources);
-    let (src, dst) = (cx.col_src, cx.col_dst);
-    src.write(&mut cx.out.src);
-    dst.write(&mut cx.out.dst);
+    if cx.text {
+        let (src, dst) = (cx.col_src, cx.col_dst);
+        src.write(&mut cx.out.src);
+        dst.write(&mut cx.out.dst);
+    }
     if cx.out.protocol.is_empty() {
         cx.out.protocol = cx.out.layers.last().map(|l| l.proto).unwrap_or("");
     }

@@ -114,7 +114,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
             if !good {
                 let calc = checksum::expected(0, msg, 2);
-                cx.expert(Severity::Error, "icmp.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                cx.expert(Severity::Error, "icmp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         _ => {
@@ -150,6 +150,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             if outer {
                 let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}/{}, ttl={}", seq.swap_bytes(), cx.hop_limit);
                 if let Some((src, dst)) = cx.net {
+                    cx.out.stateful = true;
                     if t == 8 {
                         cx.echo.request(src, dst, id, seq, cx.frame_number);
                     } else if let Some(req) = cx.echo.reply(src, dst, id, seq) {

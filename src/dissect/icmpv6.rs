@@ -191,7 +191,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
             if !good {
                 let calc = checksum::expected(ps, msg, 2);
-                cx.expert(Severity::Error, "icmpv6.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                cx.expert(Severity::Error, "icmpv6.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         _ => {
@@ -252,6 +252,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             if outer {
                 let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}, hop limit={}", cx.hop_limit);
                 if let Some((src, dst)) = cx.net {
+                    cx.out.stateful = true;
                     if t == 128 {
                         cx.echo.request(src, dst, id ^ 0x8000, seq, cx.frame_number);
                     } else if let Some(req) = cx.echo.reply(src, dst, id ^ 0x8000, seq) {

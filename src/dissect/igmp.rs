@@ -77,7 +77,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
             if !good {
                 let calc = checksum::expected(0, msg, 2);
-                cx.expert(Severity::Error, "igmp.bad_checksum", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                cx.expert(Severity::Error, "igmp.bad_checksum", checksum::bad_message(calc), Some(ck_at));
             }
         }
         None => {

@@ -279,7 +279,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
             cx.depth = 0;
             if !good {
-                cx.expert(Severity::Error, "ip.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                cx.expert(Severity::Error, "ip.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         None => {
@@ -343,6 +343,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         let mut k = Key { v6: false, src: [0; 16], dst: [0; 16], id: id as u32, proto };
         k.src[..4].copy_from_slice(&src);
         k.dst[..4].copy_from_slice(&dst);
+        cx.out.stateful = true;
         let done = cx.reasm.add(k, cx.frame_number, frag * 8, more, bytes);
         match done {
             Some(r) => {

@@ -326,6 +326,7 @@ fn fragment(
     }
     let bytes = data.get(o..avail_end).unwrap_or(&[]);
     let key = Key { v6: true, src, dst, id: ident, proto: 0 };
+    cx.out.stateful = true;
     match cx.reasm.add(key, cx.frame_number, foff, more, bytes) {
         Some(r) => {
             let total = r.payload.len();

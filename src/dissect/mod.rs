@@ -44,6 +44,8 @@ pub struct Dissector {
     /// Layer-summary strings of the previous frame, reused to avoid allocating.
     pool: Vec<String>,
     protos: String,
+    /// Skip the display text (Info, layer summaries, address columns); see [`Dissector::set_text`].
+    lean: bool,
 }
 
 /// Echo requests by (addresses, identifier, sequence), bounded.
@@ -76,6 +78,16 @@ impl Dissector {
         self.echo = EchoTable::default();
     }
 
+    /// Whether to write the display text of the next frames: the Info column, each layer's
+    /// summary line and the Source/Destination columns (on by default). Without it every
+    /// field, layer, byte range and expert item is the same, and dissection is faster: the
+    /// path for `-T fields` and for a display filter's first look at a frame. Dissecting a
+    /// frame again with text on gives its full dissection (the fragment reassembly and echo
+    /// tables keep what the first pass learnt).
+    pub fn set_text(&mut self, on: bool) {
+        self.lean = !on;
+    }
+
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
         for l in out.layers.iter_mut() {
@@ -104,6 +116,7 @@ impl Dissector {
             in_error: 0,
             col_src: Addr::None,
             col_dst: Addr::None,
+            text: !self.lean,
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
@@ -175,6 +188,8 @@ pub(crate) struct Ctx<'a> {
     /// Source and destination columns, formatted when the frame is done.
     pub col_src: Addr,
     pub col_dst: Addr,
+    /// Write display text (Info, layer summaries, columns); off in lean dissection.
+    pub text: bool,
 }
 
 /// An address for the Source/Destination columns.
@@ -282,7 +297,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// Records a TCP or UDP header opened as layer `li`; [`Ctx::facts`] then fills it in.
+    pub fn open_facts(&mut self, li: usize, udp: bool) {
+        self.out.transports.push(TransportFacts { layer: li as u32, udp, ..TransportFacts::default() });
+    }
+
+    /// The header recorded last by [`Ctx::open_facts`] (a scratch record if none was).
+    pub fn facts(&mut self) -> &mut TransportFacts {
+        if self.out.transports.is_empty() {
+            self.out.transports.push(TransportFacts::default());
+        }
+        let last = self.out.transports.len() - 1;
+        &mut self.out.transports[last]
+    }
+
+    /// Layer `li`'s summary line to write into; None when text is off.
     pub fn summary(&mut self, li: usize) -> Option<&mut String> {
+        if !self.text {
+            return None;
+        }
         self.out.layers.get_mut(li).map(|l| &mut l.summary)
     }
 
@@ -364,25 +397,11 @@ pub(crate) fn push_ipv4(s: &mut String, a: [u8; 4]) {
     }
 }
 
-/// "00" to "99", for writing two digits at a time.
-const DIGITS2: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
-40414243444546474849505152535455565758596061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
 /// Appends a decimal number without going through `core::fmt` (the hot path of every
 /// column and summary).
 #[inline]
 pub(crate) fn push_dec(s: &mut String, n: u64) {
-    if n < 10 {
-        s.push((b'0' + n as u8) as char);
-    } else if n < 100 {
-        let i = n as usize * 2;
-        s.push_str(DIGITS2.get(i..i + 2).unwrap_or("??"));
-    } else {
-        push_dec(s, n / 100);
-        let i = (n % 100) as usize * 2;
-        s.push_str(DIGITS2.get(i..i + 2).unwrap_or("??"));
-    }
+    s.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `0x` and `n` in lower-case hex, zero-padded to `width` digits.

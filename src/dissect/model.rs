@@ -297,6 +297,39 @@ pub struct Dissection {
     /// Source and destination columns (addresses of the innermost network layer, or MACs).
     pub src: String,
     pub dst: String,
+    /// The numbers of each TCP and UDP header, recorded as the dissector adds them as fields,
+    /// so the conversation analysis need not search the fields for them.
+    pub transports: Vec<TransportFacts>,
+    /// The dissection used what earlier frames left behind (IP fragments for reassembly, ICMP
+    /// echo requests for a reply's `resp_to`): dissecting the frame on its own, without the
+    /// frames before it, may give a different result.
+    pub stateful: bool,
+}
+
+/// What the conversation analysis reads of one TCP or UDP header: the same values as the
+/// layer's fields (`tcp.srcport`, `tcp.seq_raw`, `tcp.options.wscale.shift`, `udp.length`, …),
+/// `None` where the header was cut before them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransportFacts {
+    /// Index of the layer in [`Dissection::layers`].
+    pub layer: u32,
+    pub udp: bool,
+    pub sport: Option<u16>,
+    pub dport: Option<u16>,
+    /// TCP: the sequence number (`tcp.seq_raw`, or `tcp.seq` in a header quoted by ICMP).
+    pub seq: Option<u32>,
+    pub ack: Option<u32>,
+    pub flags: Option<u16>,
+    pub window: Option<u16>,
+    /// TCP: `tcp.len` (outermost header only).
+    pub seglen: Option<u32>,
+    /// TCP: the last window scale option's shift.
+    pub wscale: Option<u8>,
+    /// TCP: the first four SACK blocks (left, right edge).
+    pub sack: [(u32, u32); 4],
+    pub sack_len: u8,
+    /// UDP: `udp.length`.
+    pub length: Option<u16>,
 }
 
 impl Dissection {
@@ -310,6 +343,8 @@ impl Dissection {
         self.info.clear();
         self.src.clear();
         self.dst.clear();
+        self.transports.clear();
+        self.stateful = false;
     }
 
     /// The bytes of `source` (0 = `frame`).

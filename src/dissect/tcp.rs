@@ -42,22 +42,15 @@ const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", 
 
 /// tshark's `tcp.flags.str`: 12 characters, a letter for each bit set, `·` otherwise.
 pub fn flags_str(flags: u16) -> Box<str> {
+    // Every frame has one: built once for all 4096 flag combinations, then copied.
+    static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..4096u16).map(build_flags_str).collect());
+    table.get((flags & 0x0fff) as usize).cloned().unwrap_or_else(|| build_flags_str(flags))
+}
+
+fn build_flags_str(flags: u16) -> Box<str> {
     const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
-    // At most 12 two-byte `·`.
-    let mut buf = [0u8; 24];
-    let mut n = 0;
-    for (i, c) in LETTERS.iter().enumerate() {
-        let bit = 11 - i;
-        if flags & (1 << bit) != 0 {
-            buf[n] = *c;
-            n += 1;
-        } else {
-            buf[n] = 0xc2;
-            buf[n + 1] = 0xb7;
-            n += 2;
-        }
-    }
-    std::str::from_utf8(&buf[..n]).unwrap_or("").into()
+    LETTERS.iter().enumerate().map(|(i, c)| if flags & (1 << (11 - i)) != 0 { *c as char } else { '·' }).collect::<String>().into_boxed_str()
 }
 
 /// The `[SYN, ACK]` part of the Info column.
@@ -93,13 +86,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if outer {
         cx.set_protocol("TCP");
     }
+    // The Info column is written only for the outermost header, and only when text is on.
+    let info = outer && cx.text;
+    cx.open_facts(li, false);
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
     cx.add(&TCP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    cx.facts().sport = Some(sport);
     let Some(dport) = rd::u16(data, off + 2) else { return stop(cx, li, data, off + 2, 2) };
     cx.add(&TCP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
+    cx.facts().dport = Some(dport);
     cx.add_hidden(&TCP_PORT, off, 2, Value::UInt(sport as u64));
     cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
-    if outer {
+    if info {
         cx.out.info.clear();
         let info = &mut cx.out.info;
         push_dec(info, sport as u64);
@@ -113,7 +111,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let hlen = ((offx >> 12) as usize) * 4;
     let flags = offx & 0x0fff;
     let seglen = end.saturating_sub(off + hlen);
+    let facts = cx.facts();
+    (facts.seq, facts.ack, facts.flags, facts.window) = (Some(seq), Some(ack), Some(flags), Some(win));
     if outer {
+        facts.seglen = Some(seglen as u32);
         cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
         cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
     } else {
@@ -154,7 +155,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
     cx.depth = 0;
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
-    if outer {
+    if info {
         let info = &mut cx.out.info;
         info.push(' ');
         push_flag_names(info, flags);
@@ -187,7 +188,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
             cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
             if !good {
-                cx.expert(Severity::Error, "tcp.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         _ => {
@@ -197,7 +198,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.depth = 0;
     let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
     cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
-    if outer {
+    if info {
         if flags & 0x0020 != 0 {
             let _ = write!(cx.out.info, " Urg={urg}");
         }
@@ -222,7 +223,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         if data.len() < off + hlen {
             return stop(cx, li, data, off + 20, hlen - 20);
         }
-        super::tcp_options::dissect(cx, data, off + 20, off + hlen, outer);
+        super::tcp_options::dissect(cx, data, off + 20, off + hlen, info);
     }
     let pstart = off + hlen;
     let pend = end.min(data.len());

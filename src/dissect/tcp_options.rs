@@ -127,6 +127,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 let shift = rd::u8(data, v).unwrap_or(0);
                 let mult: u64 = 1 << shift.min(14);
                 cx.add(&TCP_OPTIONS_WSCALE_SHIFT, v, 1, Value::UInt(shift as u64));
+                cx.facts().wscale = Some(shift);
                 cx.add_gen(&TCP_OPTIONS_WSCALE_MULTIPLIER, v, 1, Value::UInt(mult));
                 if shift > 14 {
                     cx.expert(Severity::Warn, "tcp.options.wscale.shift.invalid", "Window scale shift exceeds 14", None);
@@ -148,6 +149,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                     let re = rd::u32(data, b + 4).unwrap_or(0);
                     cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(le as u64));
                     cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(re as u64));
+                    let facts = cx.facts();
+                    if let Some(slot) = facts.sack.get_mut(facts.sack_len as usize) {
+                        *slot = (le, re);
+                        facts.sack_len += 1;
+                    }
                     if info {
                         let _ = write!(cx.out.info, " SLE={le} SRE={re}");
                     }

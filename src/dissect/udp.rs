@@ -24,13 +24,16 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if outer {
         cx.set_protocol("UDP");
     }
+    cx.open_facts(li, true);
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
     cx.add(&UDP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    cx.facts().sport = Some(sport);
     let Some(dport) = rd::u16(data, off + 2) else { return stop(cx, li, data, off + 2, 2) };
     cx.add(&UDP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
+    cx.facts().dport = Some(dport);
     cx.add_hidden(&UDP_PORT, off, 2, Value::UInt(sport as u64));
     cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
-    if outer {
+    if outer && cx.text {
         cx.out.info.clear();
         let info = &mut cx.out.info;
         super::push_dec(info, sport as u64);
@@ -42,13 +45,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     };
     let ulen = ulen as usize;
     let len_at = cx.add(&UDP_LENGTH, off + 4, 2, Value::UInt(ulen as u64));
+    cx.facts().length = Some(ulen as u16);
     if let Some(s) = cx.summary(li) {
         s.push_str("Src Port: ");
         super::push_dec(s, sport as u64);
         s.push_str(", Dst Port: ");
         super::push_dec(s, dport as u64);
     }
-    if outer {
+    if outer && cx.text {
         cx.out.info.push_str(" Len=");
         super::push_dec(&mut cx.out.info, ulen.saturating_sub(8) as u64);
     }
@@ -78,7 +82,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
                 cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
                 if !good {
-                    cx.expert(Severity::Error, "udp.checksum_bad", format!("Bad checksum [should be 0x{calc:04x}]"), Some(ck_at));
+                    cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
                 }
             }
             _ => {
