@@ -77,3 +77,25 @@ fn capture_and_dissect_findings() {
         }
     }
 }
+
+/// game_proto found that every parse leaked its layer title and column text. Parsing the same
+/// description again must reuse them (the same `'static` text), so reloading a description
+/// costs nothing, and a broken one must still give its `file:line` message.
+#[test]
+fn game_proto_findings() {
+    use pktlab::game::proto::GameProto;
+    let found = inputs("game_proto");
+    assert!(!found.is_empty(), "tests/regressions/game_proto/ holds the leak finding");
+    for (name, data) in found {
+        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        match (GameProto::parse(Path::new("fuzz.toml"), text), GameProto::parse(Path::new("fuzz.toml"), text)) {
+            (Ok(a), Ok(b)) => {
+                assert!(std::ptr::eq(a.title, b.title), "{name}: the title was made again");
+                assert!(std::ptr::eq(a.column, b.column), "{name}: the column was made again");
+                let _ = a.field_defs();
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            _ => panic!("{name}: two parses of the same text disagree"),
+        }
+    }
+}

@@ -41,3 +41,20 @@ pub fn dynamic_def(abbrev: &str, name: &str, ftype: FieldType) -> &'static Field
     made.push(def);
     def
 }
+
+/// Texts made at run time that must live as long as the layers that show them (a
+/// description's layer title and protocol column); kept so loading a description again
+/// reuses them instead of leaking another copy.
+static TEXTS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+/// `text` as a `&'static str`: an existing copy if the same text was made before, else a new
+/// one (one small allocation per distinct text, once per process).
+pub fn static_text(text: &str) -> &'static str {
+    let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = texts.iter().find(|t| **t == text) {
+        return t;
+    }
+    let t: &'static str = Box::leak(text.to_string().into_boxed_str());
+    texts.push(t);
+    t
+}

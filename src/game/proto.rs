@@ -247,8 +247,8 @@ impl GameProto {
                 return cx.err(span, format!("port {p} is listed for both tcp and udp; game ports must differ"));
             }
         Ok(GameProto {
-            title: Box::leak(format!("Game protocol \"{name}\"").into_boxed_str()),
-            column: Box::leak(name.to_uppercase().into_boxed_str()),
+            title: super::fields::static_text(&format!("Game protocol \"{name}\"")),
+            column: super::fields::static_text(&name.to_uppercase()),
             name,
             tcp,
             udp,
