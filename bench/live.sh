@@ -42,6 +42,7 @@ echo "gamesim ran ${secs}s at full speed on loopback ($( [ "$tui" = --tui ] && e
 echo "tcpdump -w : $td packets ($(echo "scale=0; $td / $secs" | bc) pkt/s)"
 echo "pktlab -w  : $pk packets ($(echo "scale=0; $pk / $secs" | bc) pkt/s)"
 grep -E "drop|captured|written" "$work/pktlab.err" | sed 's/^/pktlab: /' || true
+grep -E "captured|received|dropped" "$work/tcpdump.err" | sed 's/^/tcpdump: /' || true
 if [ "$td" -gt 0 ]; then
   echo "pktlab/tcpdump packet ratio: $(echo "scale=4; $pk / $td" | bc)"
 fi
