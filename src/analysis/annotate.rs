@@ -16,14 +16,13 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
     let mut first_tcp = true;
     // Later layers first, so earlier layer indices stay valid while fields are inserted.
     for (li, verdict) in fa.layers.iter().rev() {
-        let Some(layer) = d.layers.get(*li).cloned() else { continue };
-        let mut new = Vec::new();
+        let Some(layer) = d.layers.get(*li).map(At::of) else { continue };
+        let mut new = Vec::with_capacity(16);
         let mut experts = Vec::new();
         match verdict {
             TransportVerdict::Udp(u) => {
-                if !update_in_place(d, *li, &f::UDP_STREAM, Value::UInt(u.stream as u64)) {
-                    new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
-                }
+                // The dissector never adds `udp.stream`: always a new field.
+                new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
             }
             TransportVerdict::Tcp(t) => {
                 tcp_fields(d, *li, t, &mut new, &mut experts);
@@ -44,7 +43,20 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
     }
 }
 
-fn generated(layer: &Layer, def: &'static FieldDef, depth: u8, value: Value) -> Field {
+/// Where a layer's generated fields point: its start, in its source.
+#[derive(Clone, Copy)]
+struct At {
+    offset: u32,
+    source: u8,
+}
+
+impl At {
+    fn of(l: &Layer) -> Self {
+        At { offset: l.offset, source: l.source }
+    }
+}
+
+fn generated(layer: &At, def: &'static FieldDef, depth: u8, value: Value) -> Field {
     Field { def, offset: layer.offset, len: 0, depth, source: layer.source, generated: true, hidden: false, value }
 }
 
@@ -52,7 +64,7 @@ fn generated(layer: &Layer, def: &'static FieldDef, depth: u8, value: Value) -> 
 fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value: Value) -> bool {
     let Some(layer) = d.layers.get(li) else { return false };
     let range = layer.fields.start as usize..layer.fields.end as usize;
-    match d.fields.get_mut(range).and_then(|fs| fs.iter_mut().find(|x| x.def.abbrev == def.abbrev)) {
+    match d.fields.get_mut(range).and_then(|fs| fs.iter_mut().find(|x| std::ptr::eq(x.def, def))) {
         Some(field) => {
             field.value = value;
             true
@@ -62,21 +74,19 @@ fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value:
 }
 
 fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
-    let mut top: Vec<(&'static FieldDef, Value)> = vec![
-        (&f::TCP_STREAM, Value::UInt(t.stream as u64)),
-        (&f::TCP_SEQ, Value::UInt(t.seq as u64)),
+    let top: [(&'static FieldDef, Option<Value>); 6] = [
+        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64))),
+        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64))),
+        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64))),
+        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64))),
+        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64))),
+        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64))),
     ];
-    if let Some(n) = t.nxtseq {
-        top.push((&f::TCP_NXTSEQ, Value::UInt(n as u64)));
-    }
-    top.push((&f::TCP_ACK, Value::UInt(t.ack as u64)));
-    top.push((&f::TCP_WINDOW_SIZE, Value::UInt(t.window as u64)));
-    if let Some(s) = t.scalefactor {
-        top.push((&f::TCP_WINDOW_SCALEFACTOR, Value::Int(s as i64)));
-    }
-    let Some(layer) = d.layers.get(li).cloned() else { return };
+    let Some(layer) = d.layers.get(li).map(At::of) else { return };
     for (def, value) in top {
-        if !update_in_place(d, li, def, value.clone()) {
+        let Some(value) = value else { continue };
+        // Only a header quoted in an ICMP error carries one of these already (`tcp.seq`).
+        if !t.in_error || !update_in_place(d, li, def, value.clone()) {
             new.push(generated(&layer, def, 0, value));
         }
     }
@@ -199,6 +209,10 @@ pub fn info_markers(t: &TcpVerdict) -> String {
 }
 
 fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+    // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
+    if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
+        return;
+    }
     let ack_bit = t.tcp_flags & super::tcp::ACK != 0;
     replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
     if ack_bit {
@@ -215,7 +229,7 @@ fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
         if let Some(raw) = d.layers.get(li).and_then(|l| {
             d.fields[l.fields.start as usize..l.fields.end as usize]
                 .iter()
-                .find(|x| x.def.abbrev == "tcp.window_size_value")
+                .find(|x| std::ptr::eq(x.def, &crate::dissect::tcp::TCP_WINDOW_SIZE_VALUE))
                 .and_then(|x| if let Value::UInt(n) = x.value { Some(n) } else { None })
         }) {
             replace_number(&mut d.info, "Win=", raw, t.window as u64);
