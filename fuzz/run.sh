@@ -61,6 +61,7 @@ PY
   echo "== $t: ${SECS}s"
   cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=10 -max_len=70000 2>&1 \
     | tee "/tmp/fuzz-$t.log" | grep -E "^(#[0-9]+\s+DONE|==[0-9]+==ERROR|SUMMARY|Done)" || true
-  execs=$(grep -oE "^#[0-9]+" "/tmp/fuzz-$t.log" | tail -1 | tr -d '#')
+  # (A finding ends the run before libFuzzer prints any "#N" progress line.)
+  execs=$(grep -oE "^#[0-9]+" "/tmp/fuzz-$t.log" | tail -1 | tr -d '#' || true)
   echo "$t: ${execs:-0} executions in ${SECS}s; artifacts: $(ls artifacts/$t 2>/dev/null | wc -l)"
 done
