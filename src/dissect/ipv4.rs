@@ -348,7 +348,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         match done {
             Some(r) => {
                 let total = r.payload.len();
-                let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+                let sid = cx.next_source();
                 let prev_source = cx.source;
                 cx.depth = 0;
                 // tshark's fragment tree carries the reassembled bytes.
@@ -367,13 +367,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 cx.source = prev_source;
                 cx.depth = 0;
                 cx.close(li);
-                let prev = (cx.source, cx.reported);
-                cx.source = sid;
-                cx.reported = total;
-                payload(cx, &r.payload, 0, total, proto, pseudo);
-                cx.source = prev.0;
-                cx.reported = prev.1;
-                cx.pending_sources.push(r.payload);
+                cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, proto, pseudo));
             }
             None => {
                 cx.close(li);

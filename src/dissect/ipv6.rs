@@ -337,20 +337,14 @@ fn fragment(
             }
             cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
             cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
-            let sid = (cx.out.sources.len() + cx.pending_sources.len() + 1).min(255) as SourceId;
+            let sid = cx.next_source();
             let prev_source = cx.source;
             cx.source = sid;
             cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
             cx.source = prev_source;
             cx.depth = 0;
             cx.close(li);
-            let prev = (cx.source, cx.reported);
-            cx.source = sid;
-            cx.reported = total;
-            payload(cx, &r.payload, 0, total, next, pseudo);
-            cx.source = prev.0;
-            cx.reported = prev.1;
-            cx.pending_sources.push(r.payload);
+            cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, next, pseudo));
         }
         None => {
             cx.close(li);

@@ -297,6 +297,27 @@ impl Ctx<'_> {
         }
     }
 
+    /// The source id the next reassembled buffer gets (see [`Ctx::in_reassembled`]).
+    pub fn next_source(&self) -> SourceId {
+        (self.out.sources.len() + self.pending_sources.len() + 1).min(255) as SourceId
+    }
+
+    /// Runs `f` over a reassembled buffer as source [`Ctx::next_source`] (fields `f` adds
+    /// point into it, its length is the wire length), then keeps the buffer for the hex view.
+    /// The id is taken before `f` runs, so a reassembly inside `f` gets the next one.
+    pub fn in_reassembled(&mut self, buf: Vec<u8>, f: impl FnOnce(&mut Ctx, &[u8])) {
+        let sid = self.next_source();
+        let slot = self.pending_sources.len();
+        self.pending_sources.push(Vec::new());
+        let prev = (self.source, self.reported);
+        (self.source, self.reported) = (sid, buf.len());
+        f(self, &buf);
+        (self.source, self.reported) = prev;
+        if let Some(s) = self.pending_sources.get_mut(slot) {
+            *s = buf;
+        }
+    }
+
     /// Records a TCP or UDP header opened as layer `li`; [`Ctx::facts`] then fills it in.
     pub fn open_facts(&mut self, li: usize, udp: bool) {
         self.out.transports.push(TransportFacts { layer: li as u32, udp, ..TransportFacts::default() });
