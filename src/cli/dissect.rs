@@ -203,6 +203,17 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // frames it keeps get their text then.
     let text_out = mode != OutFormat::Fields || cols.iter().any(|c| matches!(c, Col::Proto(_)));
     let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none() };
+    // Fields that need no analysis are dissected and formatted on every core.
+    if mode == OutFormat::Fields && !analysis && args.count.is_none() {
+        let make = || {
+            let mut slots = ColumnSlots::new(&cols);
+            let mut scratch = String::with_capacity(128);
+            let (cols, fopts) = (&cols, &fopts);
+            move |d: &Dissection, data: &[u8], line: &mut String| fields_line(d, data, cols, &mut slots, fopts, line, &mut scratch)
+        };
+        let outcome = frames::write_lines(&args.file, filter.as_ref(), text_out, make, &mut out);
+        return finish(outcome, &mut out);
+    }
     let mut slots = ColumnSlots::new(&cols);
     // A filter that names no analysis field looks at the frames on every core; -c, which
     // counts frames read, keeps to the plain loop.
@@ -223,7 +234,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         f.annotate();
         line.clear();
         match mode {
-            OutFormat::Fields => fields_line(f, &cols, &mut slots, &fopts, &mut line, &mut scratch),
+            OutFormat::Fields => fields_line(f.d(), f.data, &cols, &mut slots, &fopts, &mut line, &mut scratch),
             OutFormat::Text if args.verbose => tree(f, tags, &mut line),
             OutFormat::Text => summary(f, &mut line),
             OutFormat::Json => {
@@ -241,14 +252,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         Some(flt) => frames::for_each_matching(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
         None => frames::for_each(&args.file, opts, &mut print),
     };
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = frames::finish_output(&mut out);
-            return Err(e);
-        }
-    };
-    if mode == OutFormat::Json {
+    if outcome.is_ok() && mode == OutFormat::Json {
         let end: &[u8] = if json_first { b"]\n" } else { b"\n]\n" };
         if let Err(e) = out.write_all(end)
             && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -256,7 +260,20 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             return Err(e.into());
         }
     }
-    frames::finish_output(&mut out)?;
+    finish(outcome, &mut out)
+}
+
+/// Flushes the output, then reports the damage that ended reading early, if any (after every
+/// good frame was printed).
+fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = frames::finish_output(out);
+            return Err(e);
+        }
+    };
+    frames::finish_output(out)?;
     if let Some(e) = outcome.error {
         eprintln!("pktlab: {e}");
         return Ok(ExitCode::from(1));
@@ -377,8 +394,7 @@ impl ColumnSlots {
     }
 }
 
-fn fields_line(f: &Frame, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
-    let d = f.d();
+fn fields_line(d: &Dissection, data: &[u8], cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
     slots.fill(d);
     // The usual case, a field printed unquoted (every occurrence, or the first), goes
     // straight to its cells.
@@ -395,7 +411,7 @@ fn fields_line(f: &Frame, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, 
                     line.push_str(&o.aggregator);
                 }
                 if let Some(fl) = d.fields.get(i as usize) {
-                    render::cell(d, f.data, fl, line);
+                    render::cell(d, data, fl, line);
                 }
             }
             continue;
@@ -430,7 +446,7 @@ fn fields_line(f: &Frame, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, 
                 };
                 for &i in hits {
                     if let Some(fl) = d.fields.get(i as usize) {
-                        put(line, &|s: &mut String| render::cell(d, f.data, fl, s));
+                        put(line, &|s: &mut String| render::cell(d, data, fl, s));
                     }
                 }
             }

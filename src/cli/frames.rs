@@ -388,6 +388,143 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     Ok(Outcome { frames, error: if stopped { None } else { read_error } })
 }
 
+/// Text made by a worker for a batch: every frame's line, end to end.
+#[derive(Default)]
+struct Lines<'a> {
+    recs: Vec<Rec<'a>>,
+    text: String,
+    /// Per frame: where its line ends in `text` (empty for a frame the filter drops).
+    ends: Vec<usize>,
+    stateful: Vec<bool>,
+}
+
+/// Writes one line of text per frame of `path` (per frame `filter` matches), made by the
+/// formatters `make` returns, to `out` in file order; `text` says whether the formatter needs
+/// the display text. The formatter sees only the dissection and the frame's bytes: this is
+/// the path for output that needs no conversation analysis (`-T fields` of header fields).
+///
+/// Dissection and formatting run on every core, a batch of frames per thread; the calling
+/// thread writes the batches in order. A frame whose dissection depends on earlier frames
+/// ([`Dissection::stateful`]) is dissected and formatted again on the calling thread by a
+/// dissector that sees every such frame in order.
+pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
+where
+    F: FnMut(&Dissection, &[u8], &mut String),
+{
+    let threads = dissect_threads();
+    let mut line = String::with_capacity(512);
+    if threads <= 1 {
+        let mut format = make();
+        return for_each(path, LoopOpts { analysis: false, annotate: false, text: text && filter.is_none() }, |fr| {
+            if let Some(flt) = filter
+                && !flt.matches(fr.d(), fr.data)
+            {
+                return Ok(ControlFlow::Continue(()));
+            }
+            if text {
+                fr.with_text();
+            }
+            line.clear();
+            format(fr.d(), fr.data, &mut line);
+            out.write_all(line.as_bytes())?;
+            Ok(ControlFlow::Continue(()))
+        });
+    }
+    let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
+    let mut records = file.records();
+    let mut number = 0u64;
+    let mut read_error: Option<CaptureError> = None;
+    let mut master = Dissector::new();
+    master.set_text(text);
+    let mut format = make();
+    let mut d = Dissection::default();
+    let mut released = 0u64;
+    let mut frames = 0u64;
+    let make = &make;
+    let stopped = std::thread::scope(|scope| -> anyhow::Result<bool> {
+        use std::sync::mpsc;
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::channel::<Lines<'_>>();
+            let (btx, brx) = mpsc::channel::<Lines<'_>>();
+            scope.spawn(move || {
+                let mut dissector = Dissector::new();
+                dissector.set_text(text);
+                let mut format = make();
+                let mut d = Dissection::default();
+                while let Ok(mut b) = rx.recv() {
+                    b.text.clear();
+                    b.ends.clear();
+                    b.stateful.clear();
+                    for rec in &b.recs {
+                        dissector.dissect(&rec.meta, rec.data, &mut d);
+                        if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
+                            format(&d, rec.data, &mut b.text);
+                        }
+                        b.ends.push(b.text.len());
+                        b.stateful.push(d.stateful);
+                    }
+                    if btx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(brx);
+        }
+        // Two batches in flight per thread; batch k goes to thread k % threads and comes back
+        // from it in order.
+        let mut sent = 0usize;
+        for _ in 0..threads * 2 {
+            let mut b = Lines::default();
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            if b.recs.is_empty() {
+                break;
+            }
+            let _ = to_workers[sent % threads].send(b);
+            sent += 1;
+        }
+        let mut done = 0usize;
+        while done < sent {
+            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+            let mut start = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                frames = rec.meta.number;
+                if rec.file_offset >= released + RELEASE_EVERY {
+                    file.release_before(rec.file_offset);
+                    released = rec.file_offset;
+                }
+                let end = b.ends.get(i).copied().unwrap_or(start);
+                let written = if b.stateful.get(i).copied().unwrap_or(false) {
+                    master.dissect(&rec.meta, rec.data, &mut d);
+                    line.clear();
+                    if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
+                        format(&d, rec.data, &mut line);
+                    }
+                    out.write_all(line.as_bytes())
+                } else {
+                    out.write_all(b.text.as_bytes().get(start..end).unwrap_or(&[]))
+                };
+                start = end;
+                match written {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(true),
+                    Err(e) => return Err(e).context("writing output"),
+                }
+            }
+            done += 1;
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            if !b.recs.is_empty() {
+                let _ = to_workers[sent % threads].send(b);
+                sent += 1;
+            }
+        }
+        Ok(false)
+    })?;
+    Ok(Outcome { frames, error: if stopped { None } else { read_error } })
+}
+
 /// Stdout, locked and buffered.
 pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
