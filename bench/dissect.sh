@@ -51,7 +51,8 @@ run() {
 cat "$cap" > /dev/null
 echo "capture: $cap ($(stat -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 read -r p_w p_c p_m < <(run "pktlab dissect -T fields (16 fields)" $bin dissect -T fields "${fields[@]}" "$cap")
-read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis" $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
+# (The analysis runs in frame order on one thread; its reference runs on one thread too.)
+read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
 read -r a_w a_c a_m < <(run "pktlab dissect -T fields +analysis fields" $bin dissect -T fields "${afields[@]}" "$cap")
 read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
 read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")

@@ -88,8 +88,10 @@ pub struct Outcome {
 /// How many bytes of a file are read between releases of the pages behind.
 const RELEASE_EVERY: u64 = 8 << 20;
 
-/// Frames per batch handed to a dissecting thread.
-const BATCH: usize = 512;
+/// Frames per batch handed to a dissecting thread, and the most captured bytes one may hold
+/// (the batches in flight keep their pages of the file resident).
+const BATCH: usize = 8192;
+const BATCH_BYTES: usize = 2 << 20;
 
 /// How many threads dissect for [`for_each_matching`]: every core (`PKTLAB_THREADS=N`
 /// overrides; 1 keeps everything on the calling thread).
@@ -108,11 +110,12 @@ struct Rec<'a> {
     file_offset: u64,
 }
 
-/// Replaces `recs` with the next BATCH records (fewer at the end of the file, or up to
+/// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at the end of the file, or up to
 /// damage, which is kept in `read_error` for the end). `number` counts the frames read.
 fn fill<'a>(records: &mut Records<'a>, number: &mut u64, read_error: &mut Option<CaptureError>, recs: &mut Vec<Rec<'a>>) {
     recs.clear();
-    while recs.len() < BATCH && read_error.is_none() {
+    let mut bytes = 0usize;
+    while recs.len() < BATCH && bytes < BATCH_BYTES && read_error.is_none() {
         match records.next() {
             None => break,
             Some(Err(e)) => *read_error = Some(e),
@@ -126,6 +129,7 @@ fn fill<'a>(records: &mut Records<'a>, number: &mut u64, read_error: &mut Option
                     link_type: rec.link_type,
                     comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
                 };
+                bytes += rec.data.len();
                 recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
             }
         }
