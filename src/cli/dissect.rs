@@ -120,7 +120,7 @@ fn parse_field_opts(opts: &[String]) -> anyhow::Result<FieldOpts> {
 /// Protocol names pktlab can print as a column (the first part of every field name).
 fn protocols() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = pktlab::fields::all().iter().map(|d| d.protocol()).collect();
-    v.extend(["frame", "eth", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "dns", "data", "vlan", "sll", "null"]);
+    v.extend(["frame", "eth", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "dns", "mdns", "data", "vlan", "sll", "null"]);
     v.sort_unstable();
     v.dedup();
     v

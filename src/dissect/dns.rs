@@ -158,7 +158,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     let msg = data.get(o..end).unwrap_or(&[]);
     let base = o;
     let mdns = is_mdns(cx);
-    let li = cx.open_as("dns", if mdns { "mdns" } else { "dns" }, "Domain Name System", Osi::Application, off, end - off);
+    // tshark dissects mDNS as its own protocol ("mdns": `dns` does not match it, `mdns`
+    // does) with the DNS fields.
+    let li = if mdns {
+        cx.open("mdns", "Multicast Domain Name System", Osi::Application, off, end - off)
+    } else {
+        cx.open("dns", "Domain Name System", Osi::Application, off, end - off)
+    };
     if let Some(l) = len_field {
         cx.add(&DNS_LENGTH, off, 2, Value::UInt(l as u64));
     }
@@ -413,7 +419,7 @@ fn soa(cx: &mut Ctx, msg: &[u8], base: usize, rdo: usize, rdlen: usize, outer: b
 
 /// Whether the transport layer just before is on the mDNS port.
 fn is_mdns(cx: &Ctx) -> bool {
-    cx.out.fields.iter().rev().take(12).any(|f| f.def.abbrev == "udp.port" && f.value == Value::UInt(5353))
+    cx.out.fields.iter().rev().take(12).any(|f| std::ptr::eq(f.def, &super::udp::UDP_PORT) && f.value == Value::UInt(5353))
 }
 
 /// Record types with tshark's descriptions (`Type: A (Host Address) (1)`).

@@ -206,6 +206,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     cx.add(&IP_HDR_LEN, off, 1, Value::UInt(hlen as u64));
     if hlen < 20 {
+        // tshark's item covers the bytes the header claims (`len(ip) == 16`).
+        cx.set_len(li, hlen);
         let msg = format!("Bogus IP header length ({hlen}, must be at least 20)");
         if outer {
             cx.out.info.clear();

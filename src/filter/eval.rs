@@ -113,6 +113,14 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
         }
         Source::Proto(p) => {
             for layer in d.layers.iter().filter(|l| l.proto == &**p) {
+                // A protocol's length is its tree item's, even where the snaplen cut its bytes
+                // (tshark: `len(udp) == 8` holds for a UDP header cut after the ports).
+                if op.func == Func::Len && op.slice.is_none() && !op.to_end {
+                    if f(Val::Int(layer.len as i128)) {
+                        return;
+                    }
+                    continue;
+                }
                 let src = d.source_bytes(frame, layer.source);
                 let start = layer.offset as usize;
                 let end = if op.to_end { src.len() } else { start.saturating_add(layer.len as usize) };

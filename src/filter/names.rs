@@ -8,7 +8,7 @@ use crate::fields;
 /// Protocols the dissector emits as layers, accepted even if none of their fields is
 /// registered (a layer with no fields of its own, such as `data`).
 const LAYER_PROTOCOLS: &[&str] = &[
-    "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp", "dns", "data", "vxlan", "gre",
+    "eth", "vlan", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp", "dns", "mdns", "data", "vxlan", "gre",
     "igmp", "llc", "ppp",
 ];
 
