@@ -136,6 +136,62 @@ fn fill<'a>(records: &mut Records<'a>, number: &mut u64, read_error: &mut Option
     }
 }
 
+/// Runs batches through `threads` worker threads and takes them back in the order they were
+/// filled: `fill` fills a batch (false when there is nothing more), each worker runs the
+/// closure `worker` made for it on every batch it gets, and `take` consumes the batches on
+/// the calling thread, in order (false stops early). Two batches are in flight per thread;
+/// batch k goes to thread k % threads, which hands its batches back in the order it got them.
+/// Returns whether `take` stopped early.
+fn in_order<B, W>(threads: usize, mut fill: impl FnMut(&mut B) -> bool, worker: impl Fn() -> W + Sync, mut take: impl FnMut(&mut B) -> anyhow::Result<bool>) -> anyhow::Result<bool>
+where
+    B: Default + Send,
+    W: FnMut(&mut B),
+{
+    std::thread::scope(|scope| {
+        use std::sync::mpsc;
+        let worker = &worker;
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::channel::<B>();
+            let (btx, brx) = mpsc::channel::<B>();
+            scope.spawn(move || {
+                let mut work = worker();
+                while let Ok(mut b) = rx.recv() {
+                    work(&mut b);
+                    if btx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(brx);
+        }
+        let mut sent = 0usize;
+        for _ in 0..threads * 2 {
+            let mut b = B::default();
+            if !fill(&mut b) {
+                break;
+            }
+            let _ = to_workers[sent % threads].send(b);
+            sent += 1;
+        }
+        let mut done = 0usize;
+        while done < sent {
+            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+            if !take(&mut b)? {
+                return Ok(true);
+            }
+            done += 1;
+            if fill(&mut b) {
+                let _ = to_workers[sent % threads].send(b);
+                sent += 1;
+            }
+        }
+        Ok(false)
+    })
+}
+
 /// What the calling thread needs of the frames a worker looked at.
 #[derive(Default)]
 struct Batch<'a> {
@@ -282,53 +338,35 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     let mut released = 0u64;
     let mut frames = 0u64;
 
-    let stopped = std::thread::scope(|scope| -> anyhow::Result<bool> {
-        use std::sync::mpsc;
-        let mut to_workers = Vec::new();
-        let mut from_workers = Vec::new();
-        for _ in 0..threads {
-            let (tx, rx) = mpsc::channel::<Batch<'_>>();
-            let (btx, brx) = mpsc::channel::<Batch<'_>>();
-            scope.spawn(move || {
-                let mut dissector = Dissector::new();
-                dissector.set_text(false);
-                let mut d = Dissection::default();
-                let mut found = Vec::new();
-                while let Ok(mut b) = rx.recv() {
-                    b.matched.clear();
-                    b.stateful.clear();
-                    b.inputs.clear();
-                    for (i, rec) in b.recs.iter().enumerate() {
-                        dissector.dissect(&rec.meta, rec.data, &mut d);
-                        b.matched.push(filter.matches(&d, rec.data));
-                        b.stateful.push(d.stateful);
-                        found.clear();
-                        extract(&d, &mut found);
-                        b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
-                    }
-                    if btx.send(b).is_err() {
-                        break;
-                    }
-                }
-            });
-            to_workers.push(tx);
-            from_workers.push(brx);
-        }
-        // Two batches in flight per thread; batch k goes to thread k % threads and comes back
-        // from it in order.
-        let mut sent = 0usize;
-        for _ in 0..threads * 2 {
-            let mut b = Batch::default();
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            if b.recs.is_empty() {
-                break;
+    let worker = || {
+        let mut dissector = Dissector::new();
+        dissector.set_text(false);
+        let mut d = Dissection::default();
+        let mut found = Vec::new();
+        move |b: &mut Batch<'_>| {
+            b.matched.clear();
+            b.stateful.clear();
+            b.inputs.clear();
+            for (i, rec) in b.recs.iter().enumerate() {
+                dissector.dissect(&rec.meta, rec.data, &mut d);
+                b.matched.push(filter.matches(&d, rec.data));
+                b.stateful.push(d.stateful);
+                found.clear();
+                extract(&d, &mut found);
+                b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
             }
-            let _ = to_workers[sent % threads].send(b);
-            sent += 1;
         }
-        let mut done = 0usize;
-        while done < sent {
-            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+    };
+    // (The batch-filling and taking closures are written in the call, so their batch type
+    // is the one the file's records borrow from.)
+    let stopped = in_order::<Batch<'_>, _>(
+        threads,
+        |b| {
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            !b.recs.is_empty()
+        },
+        worker,
+        |b| {
             let mut next_input = 0usize;
             for (i, rec) in b.recs.iter().enumerate() {
                 frames = rec.meta.number;
@@ -342,13 +380,12 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
                     next_input += 1;
                 }
                 let mut matched = b.matched.get(i).copied().unwrap_or(false);
+                inputs.clear();
                 if b.stateful.get(i).copied().unwrap_or(false) {
                     master.dissect(&rec.meta, rec.data, &mut d);
                     matched = filter.matches(&d, rec.data);
-                    inputs.clear();
                     extract(&d, &mut inputs);
                 } else {
-                    inputs.clear();
                     inputs.extend(b.inputs.get(start..next_input).unwrap_or(&[]).iter().map(|(_, l, t)| (*l, *t)));
                 }
                 if opts.analysis {
@@ -377,18 +414,12 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
                     frame.annotate();
                 }
                 if !call(&mut f, &mut frame)? {
-                    return Ok(true);
+                    return Ok(false);
                 }
             }
-            done += 1;
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            if !b.recs.is_empty() {
-                let _ = to_workers[sent % threads].send(b);
-                sent += 1;
-            }
-        }
-        Ok(false)
-    })?;
+            Ok(true)
+    },
+    )?;
     Ok(Outcome { frames, error: if stopped { None } else { read_error } })
 }
 
@@ -444,54 +475,35 @@ where
     let mut d = Dissection::default();
     let mut released = 0u64;
     let mut frames = 0u64;
-    let make = &make;
-    let stopped = std::thread::scope(|scope| -> anyhow::Result<bool> {
-        use std::sync::mpsc;
-        let mut to_workers = Vec::new();
-        let mut from_workers = Vec::new();
-        for _ in 0..threads {
-            let (tx, rx) = mpsc::channel::<Lines<'_>>();
-            let (btx, brx) = mpsc::channel::<Lines<'_>>();
-            scope.spawn(move || {
-                let mut dissector = Dissector::new();
-                dissector.set_text(text);
-                let mut format = make();
-                let mut d = Dissection::default();
-                while let Ok(mut b) = rx.recv() {
-                    b.text.clear();
-                    b.ends.clear();
-                    b.stateful.clear();
-                    for rec in &b.recs {
-                        dissector.dissect(&rec.meta, rec.data, &mut d);
-                        if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
-                            format(&d, rec.data, &mut b.text);
-                        }
-                        b.ends.push(b.text.len());
-                        b.stateful.push(d.stateful);
-                    }
-                    if btx.send(b).is_err() {
-                        break;
-                    }
+    let worker = || {
+        let mut dissector = Dissector::new();
+        dissector.set_text(text);
+        let mut format = make();
+        let mut d = Dissection::default();
+        move |b: &mut Lines<'_>| {
+            b.text.clear();
+            b.ends.clear();
+            b.stateful.clear();
+            for rec in &b.recs {
+                dissector.dissect(&rec.meta, rec.data, &mut d);
+                if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
+                    format(&d, rec.data, &mut b.text);
                 }
-            });
-            to_workers.push(tx);
-            from_workers.push(brx);
-        }
-        // Two batches in flight per thread; batch k goes to thread k % threads and comes back
-        // from it in order.
-        let mut sent = 0usize;
-        for _ in 0..threads * 2 {
-            let mut b = Lines::default();
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            if b.recs.is_empty() {
-                break;
+                b.ends.push(b.text.len());
+                b.stateful.push(d.stateful);
             }
-            let _ = to_workers[sent % threads].send(b);
-            sent += 1;
         }
-        let mut done = 0usize;
-        while done < sent {
-            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+    };
+    // (The batch-filling and taking closures are written in the call, so their batch type
+    // is the one the file's records borrow from.)
+    let stopped = in_order::<Lines<'_>, _>(
+        threads,
+        |b| {
+            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
+            !b.recs.is_empty()
+        },
+        worker,
+        |b| {
             let mut start = 0usize;
             for (i, rec) in b.recs.iter().enumerate() {
                 frames = rec.meta.number;
@@ -513,19 +525,13 @@ where
                 start = end;
                 match written {
                     Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(true),
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
                     Err(e) => return Err(e).context("writing output"),
                 }
             }
-            done += 1;
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            if !b.recs.is_empty() {
-                let _ = to_workers[sent % threads].send(b);
-                sent += 1;
-            }
-        }
-        Ok(false)
-    })?;
+            Ok(true)
+    },
+    )?;
     Ok(Outcome { frames, error: if stopped { None } else { read_error } })
 }
 
