@@ -110,28 +110,65 @@ struct Rec<'a> {
     file_offset: u64,
 }
 
-/// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at the end of the file, or up to
-/// damage, which is kept in `read_error` for the end). `number` counts the frames read.
-fn fill<'a>(records: &mut Records<'a>, number: &mut u64, read_error: &mut Option<CaptureError>, recs: &mut Vec<Rec<'a>>) {
-    recs.clear();
-    let mut bytes = 0usize;
-    while recs.len() < BATCH && bytes < BATCH_BYTES && read_error.is_none() {
-        match records.next() {
-            None => break,
-            Some(Err(e)) => *read_error = Some(e),
-            Some(Ok(rec)) => {
-                *number += 1;
-                let meta = FrameMeta {
-                    number: *number,
-                    ts: rec.ts,
-                    orig_len: rec.orig_len,
-                    interface_id: rec.interface_id,
-                    link_type: rec.link_type,
-                    comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
-                };
-                bytes += rec.data.len();
-                recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
+/// A file's records read in batches, numbered from 1; damage ends the reading and is kept for
+/// the end.
+struct Reader<'f> {
+    records: Records<'f>,
+    number: u64,
+    error: Option<CaptureError>,
+}
+
+impl<'f> Reader<'f> {
+    fn new(file: &'f CaptureFile) -> Self {
+        Reader { records: file.records(), number: 0, error: None }
+    }
+
+    /// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at
+    /// the end of the file or before damage); false when there are none.
+    fn fill(&mut self, recs: &mut Vec<Rec<'f>>) -> bool {
+        recs.clear();
+        let mut bytes = 0usize;
+        while recs.len() < BATCH && bytes < BATCH_BYTES && self.error.is_none() {
+            match self.records.next() {
+                None => break,
+                Some(Err(e)) => self.error = Some(e),
+                Some(Ok(rec)) => {
+                    self.number += 1;
+                    let meta = FrameMeta {
+                        number: self.number,
+                        ts: rec.ts,
+                        orig_len: rec.orig_len,
+                        interface_id: rec.interface_id,
+                        link_type: rec.link_type,
+                        comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
+                    };
+                    bytes += rec.data.len();
+                    recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
+                }
             }
+        }
+        !recs.is_empty()
+    }
+}
+
+/// Lets go of the file's pages behind the frames handled (so resident memory stays flat on a
+/// big file) and remembers the last frame handled.
+struct Handled<'f> {
+    file: &'f CaptureFile,
+    released: u64,
+    last: u64,
+}
+
+impl<'f> Handled<'f> {
+    fn new(file: &'f CaptureFile) -> Self {
+        Handled { file, released: 0, last: 0 }
+    }
+
+    fn frame(&mut self, rec: &Rec<'_>) {
+        self.last = rec.meta.number;
+        if rec.file_offset >= self.released + RELEASE_EVERY {
+            self.file.release_before(rec.file_offset);
+            self.released = rec.file_offset;
         }
     }
 }
@@ -326,17 +363,14 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     }
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
     let mut clock = Clock::new(&file);
-    let mut records = file.records();
-    let mut number = 0u64;
-    let mut read_error: Option<CaptureError> = None;
+    let mut reader = Reader::new(&file);
     let mut master = Dissector::new();
     master.set_text(false);
     let mut analyzer = Analyzer::new();
     let mut fa = FrameAnalysis::default();
     let mut d = Dissection::default();
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
-    let mut released = 0u64;
-    let mut frames = 0u64;
+    let mut handled = Handled::new(&file);
 
     let worker = || {
         let mut dissector = Dissector::new();
@@ -357,23 +391,16 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
             }
         }
     };
-    // (The batch-filling and taking closures are written in the call, so their batch type
-    // is the one the file's records borrow from.)
+    // (The taking closure is written in the call, so its batch type is the one the file's
+    // records borrow from.)
     let stopped = in_order::<Batch<'_>, _>(
         threads,
-        |b| {
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            !b.recs.is_empty()
-        },
+        |b| reader.fill(&mut b.recs),
         worker,
         |b| {
             let mut next_input = 0usize;
             for (i, rec) in b.recs.iter().enumerate() {
-                frames = rec.meta.number;
-                if rec.file_offset >= released + RELEASE_EVERY {
-                    file.release_before(rec.file_offset);
-                    released = rec.file_offset;
-                }
+                handled.frame(rec);
                 // The worker's inputs for this frame.
                 let start = next_input;
                 while next_input < b.inputs.len() && b.inputs[next_input].0 as usize == i {
@@ -420,7 +447,7 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
             Ok(true)
     },
     )?;
-    Ok(Outcome { frames, error: if stopped { None } else { read_error } })
+    Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
 }
 
 /// Text made by a worker for a batch: every frame's line, end to end.
@@ -466,15 +493,12 @@ where
         });
     }
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
-    let mut records = file.records();
-    let mut number = 0u64;
-    let mut read_error: Option<CaptureError> = None;
+    let mut reader = Reader::new(&file);
     let mut master = Dissector::new();
     master.set_text(text);
     let mut format = make();
     let mut d = Dissection::default();
-    let mut released = 0u64;
-    let mut frames = 0u64;
+    let mut handled = Handled::new(&file);
     let worker = || {
         let mut dissector = Dissector::new();
         dissector.set_text(text);
@@ -494,23 +518,16 @@ where
             }
         }
     };
-    // (The batch-filling and taking closures are written in the call, so their batch type
-    // is the one the file's records borrow from.)
+    // (The taking closure is written in the call, so its batch type is the one the file's
+    // records borrow from.)
     let stopped = in_order::<Lines<'_>, _>(
         threads,
-        |b| {
-            fill(&mut records, &mut number, &mut read_error, &mut b.recs);
-            !b.recs.is_empty()
-        },
+        |b| reader.fill(&mut b.recs),
         worker,
         |b| {
             let mut start = 0usize;
             for (i, rec) in b.recs.iter().enumerate() {
-                frames = rec.meta.number;
-                if rec.file_offset >= released + RELEASE_EVERY {
-                    file.release_before(rec.file_offset);
-                    released = rec.file_offset;
-                }
+                handled.frame(rec);
                 let end = b.ends.get(i).copied().unwrap_or(start);
                 let written = if b.stateful.get(i).copied().unwrap_or(false) {
                     master.dissect(&rec.meta, rec.data, &mut d);
@@ -532,7 +549,7 @@ where
             Ok(true)
     },
     )?;
-    Ok(Outcome { frames, error: if stopped { None } else { read_error } })
+    Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
 }
 
 /// Stdout, locked and buffered.
