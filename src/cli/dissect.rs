@@ -211,7 +211,13 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             let (cols, fopts) = (&cols, &fopts);
             move |d: &Dissection, data: &[u8], line: &mut String| fields_line(d, data, cols, &mut slots, fopts, line, &mut scratch)
         };
-        let outcome = frames::write_lines(&args.file, filter.as_ref(), text_out, make, &mut out);
+        let mut demand = filter.as_ref().map(Filter::demand).unwrap_or_default();
+        for c in &cols {
+            if let Col::Field(def) = c {
+                demand.add(def);
+            }
+        }
+        let outcome = frames::write_lines(&args.file, filter.as_ref(), &demand, text_out, make, &mut out);
         return finish(outcome, &mut out);
     }
     let mut slots = ColumnSlots::new(&cols);

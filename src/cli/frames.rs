@@ -8,7 +8,7 @@ use pktlab::analysis::analyzer::{Transport, extract, ts_nanos};
 use pktlab::analysis::{Analyzer, FrameAnalysis, annotate};
 use pktlab::filter::Filter;
 use pktlab::capture::{CaptureError, CaptureFile, Format, Records};
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+use pktlab::dissect::{Demand, Dissection, Dissector, FrameMeta};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -372,9 +372,12 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
     let mut handled = Handled::new(&file);
 
+    // Workers add only the fields the filter reads (and the addresses the analysis reads).
+    let demand = filter.demand();
     let worker = || {
         let mut dissector = Dissector::new();
         dissector.set_text(false);
+        dissector.set_demand(Some(demand.clone()));
         let mut d = Dissection::default();
         let mut found = Vec::new();
         move |b: &mut Batch<'_>| {
@@ -462,14 +465,14 @@ struct Lines<'a> {
 
 /// Writes one line of text per frame of `path` (per frame `filter` matches), made by the
 /// formatters `make` returns, to `out` in file order; `text` says whether the formatter needs
-/// the display text. The formatter sees only the dissection and the frame's bytes: this is
+/// the display text, `demand` which fields it and the filter read (workers add only those). The formatter sees only the dissection and the frame's bytes: this is
 /// the path for output that needs no conversation analysis (`-T fields` of header fields).
 ///
 /// Dissection and formatting run on every core, a batch of frames per thread; the calling
 /// thread writes the batches in order. A frame whose dissection depends on earlier frames
 /// ([`Dissection::stateful`]) is dissected and formatted again on the calling thread by a
 /// dissector that sees every such frame in order.
-pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
+pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
 where
     F: FnMut(&Dissection, &[u8], &mut String),
 {
@@ -502,6 +505,7 @@ where
     let worker = || {
         let mut dissector = Dissector::new();
         dissector.set_text(text);
+        dissector.set_demand(Some(demand.clone()));
         let mut format = make();
         let mut d = Dissection::default();
         move |b: &mut Lines<'_>| {

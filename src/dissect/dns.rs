@@ -419,7 +419,7 @@ fn soa(cx: &mut Ctx, msg: &[u8], base: usize, rdo: usize, rdlen: usize, outer: b
 
 /// Whether the transport layer just before is on the mDNS port.
 fn is_mdns(cx: &Ctx) -> bool {
-    cx.out.fields.iter().rev().take(12).any(|f| std::ptr::eq(f.def, &super::udp::UDP_PORT) && f.value == Value::UInt(5353))
+    cx.out.transports.last().is_some_and(|t| t.udp && (t.sport == Some(5353) || t.dport == Some(5353)))
 }
 
 /// Record types with tshark's descriptions (`Type: A (Host Address) (1)`).

@@ -99,7 +99,9 @@ fn raw(cx: &mut Ctx, data: &[u8], listed: bool) {
 
 /// Stores `frame.protocols`, the reassembled sources and the default columns.
 fn finish(cx: &mut Ctx, protos_at: usize) {
-    if let Some(f) = cx.out.fields.get_mut(protos_at) {
+    if let Some(f) = cx.out.fields.get_mut(protos_at)
+        && std::ptr::eq(f.def, &FRAME_PROTOCOLS)
+    {
         f.value = Value::Str(cx.protos.as_str().into());
     }
     cx.out.sources.append(&mut cx.pending_sources);

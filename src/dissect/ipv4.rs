@@ -272,7 +272,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
     let Some(stored) = rd::u16(data, off + 10) else { return stop(cx, li, data, off + 10, 2) };
     let ck_at = cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64));
-    match data.get(off..off + hlen) {
+    let verify = cx.checksums();
+    match data.get(off..off + hlen).filter(|_| verify) {
         Some(hdr) => {
             let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
             let calc = checksum::expected(0, hdr, 10);

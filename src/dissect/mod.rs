@@ -46,6 +46,8 @@ pub struct Dissector {
     protos: String,
     /// Skip the display text (Info, layer summaries, address columns); see [`Dissector::set_text`].
     lean: bool,
+    /// Only these fields; see [`Dissector::set_demand`].
+    demand: Option<Demand>,
 }
 
 /// Echo requests by (addresses, identifier, sequence), bounded.
@@ -88,6 +90,17 @@ impl Dissector {
         self.lean = !on;
     }
 
+    /// Adds only the fields `demand` asks for (plus what the conversation analysis reads), or
+    /// every field (`None`, the default). See [`Demand`].
+    pub fn set_demand(&mut self, demand: Option<Demand>) {
+        self.demand = demand.map(|mut d| {
+            for def in [&ipv4::IP_SRC, &ipv4::IP_DST, &ipv6::IPV6_SRC, &ipv6::IPV6_DST, &ipv6::IPV6_ROUTING_SEGLEFT, &ipv6::IPV6_ROUTING_SRC_ADDR] {
+                d.add(def);
+            }
+            d
+        });
+    }
+
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
         for l in out.layers.iter_mut() {
@@ -117,6 +130,7 @@ impl Dissector {
             col_src: Addr::None,
             col_dst: Addr::None,
             text: !self.lean,
+            demand: self.demand.as_ref(),
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
@@ -190,6 +204,8 @@ pub(crate) struct Ctx<'a> {
     pub col_dst: Addr,
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
+    /// Only the fields wanted (None: all).
+    pub demand: Option<&'a Demand>,
 }
 
 /// An address for the Source/Destination columns.
@@ -214,41 +230,45 @@ impl Addr {
 }
 
 impl Ctx<'_> {
-    /// Adds a field at the current depth; returns its index.
+    /// Adds a field at the current depth; returns its index (with a [`Demand`] that does
+    /// not want it, nothing is added and the index is where it would have gone).
     #[inline]
     pub fn add(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
-        let i = self.out.fields.len() as u32;
-        self.out.fields.push(Field {
-            def,
-            offset: offset as u32,
-            len: len as u32,
-            depth: self.depth,
-            source: self.source,
-            generated: false,
-            hidden: false,
-            value,
-        });
-        i
+        self.push(def, offset, len, value, false, false)
     }
 
     /// Adds a field shown in brackets (computed, not read from the wire).
     #[inline]
     pub fn add_gen(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
-        let i = self.add(def, offset, len, value);
-        if let Some(f) = self.out.fields.last_mut() {
-            f.generated = true;
-        }
-        i
+        self.push(def, offset, len, value, true, false)
     }
 
     /// Adds a hidden field (for filters and `-T fields`, not shown in the tree).
     #[inline]
     pub fn add_hidden(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
-        let i = self.add(def, offset, len, value);
-        if let Some(f) = self.out.fields.last_mut() {
-            f.hidden = true;
+        self.push(def, offset, len, value, false, true)
+    }
+
+    #[inline]
+    fn push(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value, generated: bool, hidden: bool) -> u32 {
+        let i = self.out.fields.len() as u32;
+        if self.wants(def) {
+            self.out.fields.push(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
         }
         i
+    }
+
+    /// Whether fields of `def` are added (always, unless a [`Demand`] leaves them out): a
+    /// value that costs something to make is made only then.
+    #[inline]
+    pub fn wants(&self, def: &FieldDef) -> bool {
+        self.demand.is_none_or(|d| d.wants(def))
+    }
+
+    /// Whether checksums are verified (see [`Demand::checksums`]).
+    #[inline]
+    pub fn checksums(&self) -> bool {
+        self.demand.is_none_or(|d| d.checksums)
     }
 
     /// Opens a layer for protocol `proto`; `len` may be fixed later with [`Ctx::set_len`].
@@ -341,6 +361,9 @@ impl Ctx<'_> {
     }
 
     pub fn expert(&mut self, severity: Severity, key: &'static str, message: impl Into<String>, field: Option<u32>) {
+        if self.demand.is_some_and(|d| !d.experts) {
+            return;
+        }
         self.out.experts.push(Expert { severity, key, message: message.into(), field });
     }
 

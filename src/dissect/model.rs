@@ -306,6 +306,60 @@ pub struct Dissection {
     pub stateful: bool,
 }
 
+/// The fields a reader of dissections needs (a display filter, the columns of `-T fields`):
+/// a dissector given a demand adds only those fields, the ones the conversation analysis
+/// reads (addresses; TCP/UDP numbers come from [`TransportFacts`]), and every layer. It
+/// verifies checksums only when a checksum field or expert items are wanted, and adds expert
+/// items only when wanted. Everything it does add is exactly what a full dissection has.
+#[derive(Clone, Debug, Default)]
+pub struct Demand {
+    /// Definition addresses, and one bit per address (see [`Demand::wants`]).
+    defs: Vec<usize>,
+    bloom: u64,
+    /// Expert items (`_ws.expert`, `_ws.malformed`) are wanted.
+    pub experts: bool,
+    /// Checksums are verified (a `*.checksum.status`/`*checksum_calculated` field or experts
+    /// are wanted).
+    pub checksums: bool,
+}
+
+impl Demand {
+    /// A demand for `defs` (and expert items if `experts`).
+    pub fn new(defs: impl IntoIterator<Item = &'static FieldDef>, experts: bool) -> Self {
+        let mut d = Demand { experts, checksums: experts, ..Demand::default() };
+        for def in defs {
+            d.add(def);
+        }
+        d
+    }
+
+    /// Adds a field definition to the demand.
+    pub fn add(&mut self, def: &'static FieldDef) {
+        let k = def as *const FieldDef as usize;
+        if !self.defs.contains(&k) {
+            self.defs.push(k);
+            self.bloom |= Self::bit(k);
+        }
+        if def.abbrev.contains("checksum") {
+            self.checksums = true;
+        }
+    }
+
+    /// Definitions are statics a few words apart: their address bits above the alignment
+    /// spread them over the 64 bits.
+    #[inline]
+    fn bit(k: usize) -> u64 {
+        1 << ((k >> 3) & 63)
+    }
+
+    /// Whether fields of `def` are wanted.
+    #[inline]
+    pub fn wants(&self, def: &FieldDef) -> bool {
+        let k = def as *const FieldDef as usize;
+        self.bloom & Self::bit(k) != 0 && self.defs.contains(&k)
+    }
+}
+
 /// What the conversation analysis reads of one TCP or UDP header: the same values as the
 /// layer's fields (`tcp.srcport`, `tcp.seq_raw`, `tcp.options.wscale.shift`, `udp.length`, …),
 /// `None` where the header was cut before them.

@@ -152,7 +152,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
         }
     }
-    cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
+    if cx.wants(&TCP_FLAGS_STR) {
+        cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
+    }
     cx.depth = 0;
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
     if info {
@@ -179,8 +181,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.depth = 1;
     // Verified when the whole segment was captured; a quoted header is checked over the
     // bytes quoted, as tshark does.
+    // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
     let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
-    match seg {
+    let verify = cx.checksums();
+    match seg.filter(|_| verify) {
         Some(seg) if outer || !seg.is_empty() => {
             let ps = pseudo.sum(6, seg.len());
             let good = checksum::finish(checksum::sum(seg, ps)) == 0;

@@ -74,7 +74,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if stored == 0 && !v6 {
         cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
     } else {
-        match data.get(off..dend) {
+        let verify = cx.checksums();
+        match data.get(off..dend).filter(|_| verify) {
             Some(seg) if ulen <= avail || !outer => {
                 let ps = pseudo.sum(17, seg.len());
                 let calc = checksum::expected(ps, seg, 6);

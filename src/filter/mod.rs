@@ -22,7 +22,7 @@ mod names;
 mod parser;
 mod suggest;
 
-use crate::dissect::Dissection;
+use crate::dissect::{Demand, Dissection};
 use std::fmt;
 
 /// A compiled display filter.
@@ -94,6 +94,40 @@ impl Filter {
     /// The filter as written.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What a dissection must hold for this filter to give the same answer as on a full one:
+    /// the fields it names, and expert items if it names `_ws.expert`/`_ws.malformed`
+    /// (protocols, slices and `len()` read layers, which a [`Demand`] always keeps).
+    pub fn demand(&self) -> Demand {
+        fn walk(e: &ast::Expr, d: &mut Demand) {
+            match e {
+                ast::Expr::And(a, b) | ast::Expr::Or(a, b) => {
+                    walk(a, d);
+                    walk(b, d);
+                }
+                ast::Expr::Not(a) => walk(a, d),
+                ast::Expr::Exists(src) => source(src, d),
+                ast::Expr::Test { lhs, .. } => source(&lhs.source, d),
+                ast::Expr::Compare { lhs, rhs, .. } => {
+                    source(&lhs.source, d);
+                    source(&rhs.source, d);
+                }
+            }
+        }
+        fn source(s: &ast::Source, d: &mut Demand) {
+            match s {
+                ast::Source::Field(def) => d.add(def),
+                ast::Source::Expert { .. } => {
+                    d.experts = true;
+                    d.checksums = true;
+                }
+                ast::Source::Proto(_) | ast::Source::Frame => {}
+            }
+        }
+        let mut d = Demand::default();
+        walk(&self.expr, &mut d);
+        d
     }
 
     /// Whether the dissected frame matches. `frame` is the captured bytes the dissection's
