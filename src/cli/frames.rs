@@ -93,7 +93,7 @@ const RELEASE_EVERY: u64 = 8 << 20;
 const BATCH: usize = 8192;
 const BATCH_BYTES: usize = 2 << 20;
 
-/// How many threads dissect for [`for_each_matching`]: every core (`PKTLAB_THREADS=N`
+/// How many threads dissect for [`for_each_matching`] and [`write_lines`]: every core (`PKTLAB_THREADS=N`
 /// overrides; 1 keeps everything on the calling thread).
 fn dissect_threads() -> usize {
     std::env::var("PKTLAB_THREADS")
@@ -178,12 +178,24 @@ impl<'f> Handled<'f> {
 /// closure `worker` made for it on every batch it gets, and `take` consumes the batches on
 /// the calling thread, in order (false stops early). Two batches are in flight per thread;
 /// batch k goes to thread k % threads, which hands its batches back in the order it got them.
-/// Returns whether `take` stopped early.
+/// With one thread the calling thread does the workers' part too. Returns whether `take`
+/// stopped early.
 fn in_order<B, W>(threads: usize, mut fill: impl FnMut(&mut B) -> bool, worker: impl Fn() -> W + Sync, mut take: impl FnMut(&mut B) -> anyhow::Result<bool>) -> anyhow::Result<bool>
 where
     B: Default + Send,
     W: FnMut(&mut B),
 {
+    if threads <= 1 {
+        let mut work = worker();
+        let mut b = B::default();
+        while fill(&mut b) {
+            work(&mut b);
+            if !take(&mut b)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
     std::thread::scope(|scope| {
         use std::sync::mpsc;
         let worker = &worker;
@@ -350,17 +362,6 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
 /// reading the whole file.
 pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
     let threads = dissect_threads();
-    if threads <= 1 {
-        return for_each(path, LoopOpts { text: false, ..opts }, |fr| {
-            if !filter.matches(fr.d(), fr.data) {
-                return Ok(ControlFlow::Continue(()));
-            }
-            if opts.text {
-                fr.with_text();
-            }
-            f(fr)
-        });
-    }
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
     let mut clock = Clock::new(&file);
     let mut reader = Reader::new(&file);
@@ -478,23 +479,6 @@ where
 {
     let threads = dissect_threads();
     let mut line = String::with_capacity(512);
-    if threads <= 1 {
-        let mut format = make();
-        return for_each(path, LoopOpts { analysis: false, annotate: false, text: text && filter.is_none() }, |fr| {
-            if let Some(flt) = filter
-                && !flt.matches(fr.d(), fr.data)
-            {
-                return Ok(ControlFlow::Continue(()));
-            }
-            if text {
-                fr.with_text();
-            }
-            line.clear();
-            format(fr.d(), fr.data, &mut line);
-            out.write_all(line.as_bytes())?;
-            Ok(ControlFlow::Continue(()))
-        });
-    }
     let file = CaptureFile::open(path).map_err(anyhow::Error::new)?;
     let mut reader = Reader::new(&file);
     let mut master = Dissector::new();
