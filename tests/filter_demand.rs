@@ -5,7 +5,7 @@
 //! one holds must be the full one's, in the same order with the same value.
 
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+use pktlab::dissect::{Dissection, Dissector};
 use pktlab::filter::Filter;
 use std::path::{Path, PathBuf};
 
@@ -75,14 +75,7 @@ fn a_filter_sees_the_same_frames_on_its_lean_dissection() {
         let (mut df, mut dl) = (Dissection::default(), Dissection::default());
         for (i, rec) in file.records().enumerate() {
             let Ok(rec) = rec else { break };
-            let meta = FrameMeta {
-                number: i as u64 + 1,
-                ts: rec.ts,
-                orig_len: rec.orig_len,
-                interface_id: rec.interface_id,
-                link_type: rec.link_type,
-                comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
-            };
+            let meta = rec.meta(i as u64 + 1);
             full.dissect(&meta, rec.data, &mut df);
             for (flt, ld) in filters.iter().zip(lean.iter_mut()) {
                 ld.dissect(&meta, rec.data, &mut dl);

@@ -15,7 +15,7 @@
 //! before it has been yielded.
 
 use super::{CaptureError, CaptureErrorKind};
-use crate::dissect::model::Timestamp;
+use crate::dissect::model::{FrameMeta, Timestamp};
 use std::path::{Path, PathBuf};
 
 /// What a record is.
@@ -48,6 +48,20 @@ pub struct Record<'a> {
     pub data_offset: u64,
     /// Packet comments (pcapng opt_comment), as written.
     pub comments: Vec<&'a str>,
+}
+
+impl Record<'_> {
+    /// The record's facts for the dissector, as frame `number` (1-based).
+    pub fn meta(&self, number: u64) -> FrameMeta {
+        FrameMeta {
+            number,
+            ts: self.ts,
+            orig_len: self.orig_len,
+            interface_id: self.interface_id,
+            link_type: self.link_type,
+            comments: self.comments.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
 }
 
 /// The container format of a file.

@@ -45,7 +45,13 @@ pub struct Frame<'a> {
     pub first_ts: i128,
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
+    /// A frame as the loops hand it over: `lean` when the dissection has no display text yet,
+    /// `times` the (digits, first frame's time) of [`Clock::frame`].
+    fn new(meta: &'a FrameMeta, data: &'a [u8], d: &'a mut Dissection, dissector: &'a mut Dissector, lean: bool, fa: Option<&'a FrameAnalysis>, times: (u8, i128)) -> Self {
+        Frame { meta, data, d, dissector, lean, annotated: false, fa, ts_digits: times.0, first_ts: times.1 }
+    }
+
     /// The frame's dissection.
     pub fn d(&self) -> &Dissection {
         self.d
@@ -134,16 +140,8 @@ impl<'f> Reader<'f> {
                 Some(Err(e)) => self.error = Some(e),
                 Some(Ok(rec)) => {
                     self.number += 1;
-                    let meta = FrameMeta {
-                        number: self.number,
-                        ts: rec.ts,
-                        orig_len: rec.orig_len,
-                        interface_id: rec.interface_id,
-                        link_type: rec.link_type,
-                        comments: rec.comments.iter().map(|c| (*c).to_owned()).collect(),
-                    };
                     bytes += rec.data.len();
-                    recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
+                    recs.push(Rec { meta: rec.meta(self.number), data: rec.data, file_offset: rec.file_offset });
                 }
             }
         }
@@ -282,8 +280,12 @@ impl Clock {
     }
 }
 
-/// Hands one frame to the callback; Ok(false) when it asks to stop.
-fn call(f: &mut impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>, frame: &mut Frame) -> anyhow::Result<bool> {
+/// Hands one frame to the callback (annotated first if `annotate`); Ok(false) when it asks
+/// to stop.
+fn hand(f: &mut impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>, frame: &mut Frame, annotate: bool) -> anyhow::Result<bool> {
+    if annotate {
+        frame.annotate();
+    }
     match f(frame) {
         Ok(ControlFlow::Continue(())) => Ok(true),
         Ok(ControlFlow::Break(())) => Ok(false),
@@ -326,22 +328,9 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
         if opts.analysis {
             analyzer.process_into(&d, rec.data, &meta, &mut fa);
         }
-        let (ts_digits, first_ts) = clock.frame(&meta);
-        let mut frame = Frame {
-            meta: &meta,
-            data: rec.data,
-            d: &mut d,
-            dissector: &mut dissector,
-            lean: !opts.text,
-            annotated: false,
-            fa: opts.analysis.then_some(&fa),
-            ts_digits,
-            first_ts,
-        };
-        if opts.annotate {
-            frame.annotate();
-        }
-        if !call(&mut f, &mut frame)? {
+        let fa = opts.analysis.then_some(&fa);
+        let mut frame = Frame::new(&meta, rec.data, &mut d, &mut dissector, !opts.text, fa, clock.frame(&meta));
+        if !hand(&mut f, &mut frame, opts.annotate)? {
             break;
         }
     }
@@ -423,28 +412,16 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
                     analyzer.process_extracted(rec.meta.number, ts_nanos(&rec.meta), &inputs, &mut fa);
                 }
                 // Every frame, matched or not: the first one sets the relative times' origin.
-                let (ts_digits, first_ts) = clock.frame(&rec.meta);
+                let times = clock.frame(&rec.meta);
                 if !matched {
                     continue;
                 }
                 master.set_text(opts.text);
                 master.dissect(&rec.meta, rec.data, &mut d);
                 master.set_text(false);
-                let mut frame = Frame {
-                    meta: &rec.meta,
-                    data: rec.data,
-                    d: &mut d,
-                    dissector: &mut master,
-                    lean: false,
-                    annotated: false,
-                    fa: opts.analysis.then_some(&fa),
-                    ts_digits,
-                    first_ts,
-                };
-                if opts.annotate {
-                    frame.annotate();
-                }
-                if !call(&mut f, &mut frame)? {
+                let fa = opts.analysis.then_some(&fa);
+                let mut frame = Frame::new(&rec.meta, rec.data, &mut d, &mut master, false, fa, times);
+                if !hand(&mut f, &mut frame, opts.annotate)? {
                     return Ok(false);
                 }
             }
