@@ -274,7 +274,7 @@ mod whole_files {
     //! inside it, and records before the damage are the same as in the intact file.
     use pktlab::analysis::{Analyzer, annotate};
     use pktlab::capture::CaptureFile;
-    use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+    use pktlab::dissect::{Dissection, Dissector};
     use proptest::prelude::*;
     use std::sync::OnceLock;
 
@@ -313,14 +313,7 @@ mod whole_files {
         for (i, r) in file.records().enumerate() {
             match r {
                 Ok(r) => {
-                    let meta = FrameMeta {
-                        number: i as u64 + 1,
-                        ts: r.ts,
-                        orig_len: r.orig_len,
-                        interface_id: r.interface_id,
-                        link_type: r.link_type,
-                        comments: r.comments.iter().map(|c| c.to_string()).collect(),
-                    };
+                    let meta = r.meta(i as u64 + 1);
                     dissector.dissect(&meta, r.data, &mut d);
                     let fa = analyzer.process(&d, r.data, &meta);
                     annotate(&fa, &mut d);

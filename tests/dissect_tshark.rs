@@ -6,7 +6,7 @@
 
 use pktlab::capture::CaptureFile;
 use pktlab::dissect::format::{Columns, Occurrence};
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+use pktlab::dissect::{Dissection, Dissector};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::Command;
@@ -80,14 +80,7 @@ fn every_field_agrees_with_tshark() {
         let name = cap.file_name().unwrap().to_string_lossy().into_owned();
         for ((i, rec), want) in file.records().enumerate().zip(text.lines()) {
             let Ok(rec) = rec else { break };
-            let meta = FrameMeta {
-                number: i as u64 + 1,
-                ts: rec.ts,
-                orig_len: rec.orig_len,
-                interface_id: rec.interface_id,
-                link_type: rec.link_type,
-                comments: rec.comments.iter().map(|c| c.to_string()).collect(),
-            };
+            let meta = rec.meta(i as u64 + 1);
             dis.dissect(&meta, rec.data, &mut d);
             line.clear();
             columns.write_row(&mut line, &d, rec.data, Occurrence::All, "\t", ',');

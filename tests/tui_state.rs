@@ -172,7 +172,7 @@ fn stored_verdicts_rebuild_what_a_full_pass_annotates() {
     for (i, r) in file.records().enumerate() {
         let r = r.unwrap();
         let n = i as u64 + 1;
-        let meta = pktlab::tui::store::record_meta(n, &r);
+        let meta = r.meta(n);
         dis.dissect(&meta, r.data, &mut d);
         let fa = an.process(&d, r.data, &meta);
         pktlab::analysis::annotate(&fa, &mut d);

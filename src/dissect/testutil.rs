@@ -1,6 +1,6 @@
 //! Test helpers: frames cut from the public captures with the project's capture reader.
 
-use super::{Dissection, Dissector, FrameMeta};
+use super::{Dissection, Dissector};
 use crate::capture::CaptureFile;
 use std::path::PathBuf;
 
@@ -20,14 +20,7 @@ pub fn dissect_all(name: &str) -> Option<Vec<(Vec<u8>, Dissection)>> {
     let mut out = Vec::new();
     for (i, rec) in file.records().enumerate() {
         let Ok(rec) = rec else { break };
-        let meta = FrameMeta {
-            number: i as u64 + 1,
-            ts: rec.ts,
-            orig_len: rec.orig_len,
-            interface_id: rec.interface_id,
-            link_type: rec.link_type,
-            comments: rec.comments.iter().map(|c| c.to_string()).collect(),
-        };
+        let meta = rec.meta(i as u64 + 1);
         let mut d = Dissection::default();
         dis.dissect(&meta, rec.data, &mut d);
         out.push((rec.data.to_vec(), d));

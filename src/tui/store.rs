@@ -83,18 +83,6 @@ impl FrameEntry {
     }
 }
 
-/// Builds the dissector's metadata straight from a record (passes that walk the file).
-pub fn record_meta(number: u64, r: &Record<'_>) -> FrameMeta {
-    FrameMeta {
-        number,
-        ts: r.ts,
-        orig_len: r.orig_len,
-        interface_id: r.interface_id,
-        link_type: r.link_type,
-        comments: r.comments.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
 /// Progress of a background pass.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -558,7 +546,7 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
         match ev {
             Event::Record(_, r, _) => {
                 number += 1;
-                let meta = record_meta(number, r);
+                let meta = r.meta(number);
                 dissector.dissect(&meta, r.data, &mut d);
                 let fa = analyzer.process(&d, r.data, &meta);
                 batch.push(&fa);
@@ -619,7 +607,7 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
             Event::Record(_, r, pos) => {
                 number += 1;
                 position = pos;
-                let meta = record_meta(number, r);
+                let meta = r.meta(number);
                 dissector.dissect(&meta, r.data, &mut d);
                 if analyse {
                     let fa = analyzer.process(&d, r.data, &meta);
