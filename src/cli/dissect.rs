@@ -646,6 +646,6 @@ fn json(f: &Frame, line: &mut String) {
 
 /// `packets-YYYY-MM-DD`, as tshark names each frame's index.
 fn index_name(f: &Frame) -> String {
-    let (year, month, day) = render::civil(f.meta.ts.map(|t| t.secs).unwrap_or(0));
+    let (year, month, day) = pktlab::dissect::format::civil(f.meta.ts.map(|t| t.secs).unwrap_or(0));
     format!("packets-{year:04}-{month:02}-{day:02}")
 }

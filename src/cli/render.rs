@@ -61,22 +61,6 @@ fn uint(n: u64, t: FieldType, base: Base, out: &mut String) {
     }
 }
 
-/// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
-/// (Howard Hinnant's civil-from-days).
-pub fn civil(secs: i64) -> (i64, i64, i64) {
-    let days = secs.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// `_ws.expert`'s text for one expert item.
 pub fn expert(e: &Expert, out: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};

@@ -270,12 +270,10 @@ impl Columns {
     }
 }
 
-/// tshark's absolute time: `Jan  7, 2010 19:38:34.341715000 UTC`.
-pub fn push_abs_time(out: &mut String, t: Timestamp) {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let days = t.secs.div_euclid(86_400);
-    let rem = t.secs.rem_euclid(86_400);
-    // Howard Hinnant's civil-from-days.
+/// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
+/// (Howard Hinnant's civil-from-days).
+pub fn civil(secs: i64) -> (i64, i64, i64) {
+    let days = secs.div_euclid(86_400);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -285,6 +283,14 @@ pub fn push_abs_time(out: &mut String, t: Timestamp) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// tshark's absolute time: `Jan  7, 2010 19:38:34.341715000 UTC`.
+pub fn push_abs_time(out: &mut String, t: Timestamp) {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let rem = t.secs.rem_euclid(86_400);
+    let (year, month, day) = civil(t.secs);
     let _ = write!(
         out,
         "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} UTC",
