@@ -5,7 +5,6 @@
 //! prints 48, 61, 114, 162).
 
 use pktlab::analysis::ladder::{self, Dir, Ladder, Mark};
-use pktlab::capture::CaptureFile;
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Mode};
 use pktlab::tui::ladder::LadderWidget;
@@ -22,33 +21,11 @@ use std::path::Path;
 
 const TSHARK_RETRANSMISSIONS: [u64; 4] = [48, 61, 114, 162];
 
-fn capture(name: &str) -> CaptureFile {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
-    CaptureFile::open(&p).expect("capture opens")
-}
+mod common;
+use common::{buffer_lines as lines, capture};
 
 fn ladder_of(name: &str, stream: u32) -> Ladder {
     Ladder::from_capture(&capture(name), stream).expect("reads").expect("stream exists")
-}
-
-/// The buffer as lines of text, wide characters counted once, trailing blanks cut.
-fn lines(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| {
-            let mut out = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                out.push_str(sym);
-            }
-            out.trim_end().to_owned()
-        })
-        .collect()
 }
 
 fn widget_lines(l: &Ladder, w: u16, h: u16, lang: Lang, selected: Option<u64>) -> (Vec<String>, Buffer) {

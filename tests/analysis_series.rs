@@ -3,9 +3,7 @@
 //! sequence/throughput/RTT graphs of bulk-loss.pcap.
 
 use pktlab::analysis::series::{TcpSeries, UdpSeries, mean};
-use pktlab::analysis::{Analyzer, FrameAnalysis};
-use pktlab::capture::CaptureFile;
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+use pktlab::analysis::FrameAnalysis;
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App};
 use pktlab::tui::charts::{self, ChartKind};
@@ -16,45 +14,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use std::path::Path;
 
-fn capture(name: &str) -> CaptureFile {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
-    CaptureFile::open(&p).expect("capture opens")
-}
+mod common;
+use common::{buffer_text as text, capture};
 
+/// Every frame's analysis and wire length.
 fn analyse(name: &str) -> Vec<(FrameAnalysis, u32)> {
-    let f = capture(name);
-    let (mut dis, mut an, mut d, mut meta) = (Dissector::new(), Analyzer::new(), Dissection::default(), FrameMeta::default());
     let mut out = Vec::new();
-    for (i, r) in f.records().enumerate() {
-        let r = r.expect("record");
-        meta.number = i as u64 + 1;
-        meta.ts = r.ts;
-        meta.orig_len = r.orig_len;
-        meta.link_type = r.link_type;
-        meta.interface_id = r.interface_id;
-        dis.dissect(&meta, r.data, &mut d);
-        out.push((an.process(&d, r.data, &meta), r.orig_len));
-    }
-    out
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
+    common::each_frame(&capture(name), |meta, _, _, fa| out.push((fa.clone(), meta.orig_len))).expect("record");
     out
 }
 

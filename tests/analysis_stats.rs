@@ -3,34 +3,19 @@
 
 use pktlab::analysis::overhead::Overhead;
 use pktlab::analysis::udp_stats::UdpFlows;
-use pktlab::analysis::Analyzer;
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
-use std::path::PathBuf;
 
-fn public(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/public").join(name)
-}
+mod common;
+use common::public;
 
 fn run(name: &str) -> Option<(Overhead, UdpFlows)> {
     let file = CaptureFile::open(&public(name)).ok()?;
-    let (mut dissector, mut analyzer, mut d) = (Dissector::new(), Analyzer::new(), Dissection::default());
     let (mut o, mut u) = (Overhead::default(), UdpFlows::default());
-    for (number, r) in (1u64..).zip(file.records()) {
-        let Ok(r) = r else { break };
-        let meta = FrameMeta {
-            number,
-            ts: r.ts,
-            orig_len: r.orig_len,
-            interface_id: r.interface_id,
-            link_type: r.link_type,
-            comments: r.comments.iter().map(|c| c.to_string()).collect(),
-        };
-        dissector.dissect(&meta, r.data, &mut d);
-        let fa = analyzer.process(&d, r.data, &meta);
-        o.push(&d, &fa);
-        u.push(&fa);
-    }
+    // Damage ends the walk; the frames before it count.
+    let _ = common::each_frame(&file, |_, _, d, fa| {
+        o.push(d, fa);
+        u.push(fa);
+    });
     Some((o, u))
 }
 

@@ -2,13 +2,15 @@
 //! explanation; and (when `../shared` is present) so does everything emitted on every public
 //! capture, after TCP/UDP analysis has annotated the frames.
 
-use pktlab::analysis::{self, Analyzer};
+use pktlab::analysis::{self};
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::{Dissection, Dissector, FrameMeta, Osi};
+use pktlab::dissect::{Dissection, Osi};
 use pktlab::explain::catalog::Kind;
 use pktlab::explain::{self, Lang};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+mod common;
 
 fn hangul(s: &str) -> bool {
     s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
@@ -158,24 +160,11 @@ fn public_captures() -> Option<Vec<PathBuf>> {
 /// Dissects and annotates every frame of a capture, calling `each` on the result.
 fn walk(path: &Path, mut each: impl FnMut(&Dissection, &[u8])) {
     let Ok(file) = CaptureFile::open(path) else { return };
-    let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::new();
-    let mut d = Dissection::default();
-    for (number, r) in (1u64..).zip(file.records()) {
-        let Ok(r) = r else { break };
-        let meta = FrameMeta {
-            number,
-            ts: r.ts,
-            orig_len: r.orig_len,
-            interface_id: r.interface_id,
-            link_type: r.link_type,
-            comments: r.comments.iter().map(|c| c.to_string()).collect(),
-        };
-        dissector.dissect(&meta, r.data, &mut d);
-        let fa = analyzer.process(&d, r.data, &meta);
-        analysis::annotate(&fa, &mut d);
-        each(&d, r.data);
-    }
+    // Damage ends the walk; the frames before it count.
+    let _ = common::each_frame(&file, |_, data, d, fa| {
+        analysis::annotate(fa, d);
+        each(d, data);
+    });
 }
 
 #[test]

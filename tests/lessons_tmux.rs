@@ -4,60 +4,16 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct Tmux {
-    socket: String,
-    name: String,
-}
+mod common;
+use common::Tmux;
 
-impl Tmux {
-    fn start(state: &Path, run: u32) -> Tmux {
-        let socket = format!("pktlab-lessons-test-{}-{run}", std::process::id());
-        let name = "learner".to_owned();
-        let cmd = format!("env XDG_STATE_HOME={} {}; sleep 30", state.display(), env!("CARGO_BIN_EXE_pktlab"));
-        let ok = Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
-            .status()
-            .expect("tmux runs")
-            .success();
-        assert!(ok, "tmux new-session");
-        Tmux { socket, name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["-L", &self.socket, "send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(Command::new("tmux").args(&args).status().expect("tmux").success());
-    }
-
-    fn literal(&self, text: &str) {
-        let ok = Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", &self.name, "-l", text]).status().expect("tmux");
-        assert!(ok.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p", "-t", &self.name]).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
-    }
+/// `pktlab` with no arguments (the lesson menu), its progress kept under `state`; the session
+/// stays open after it exits.
+fn start(state: &Path, run: u32) -> Tmux {
+    let cmd = format!("env XDG_STATE_HOME={} {}; sleep 30", state.display(), env!("CARGO_BIN_EXE_pktlab"));
+    Tmux::start(&format!("lessons-{run}"), 120, 40, &cmd, Duration::from_secs(20))
 }
 
 #[test]
@@ -67,7 +23,7 @@ fn a_lesson_done_with_the_keyboard_is_remembered_after_a_restart() {
         return;
     }
     let state = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start(state.path(), 1);
+    let t = start(state.path(), 1);
     t.wait_for("레슨 11개 중 0개 완료");
     // lesson 6: MSS and MTU (5 steps, questions on steps 1 and 4)
     t.keys(&["6", "Enter"]);
@@ -99,7 +55,7 @@ fn a_lesson_done_with_the_keyboard_is_remembered_after_a_restart() {
     drop(t);
     let saved = std::fs::read_to_string(state.path().join("pktlab/progress.toml")).expect("progress saved");
     assert!(saved.contains("06-mss-mtu") && saved.contains("done = true"), "{saved}");
-    let t = Tmux::start(state.path(), 2);
+    let t = start(state.path(), 2);
     let s = t.wait_for("레슨 11개 중 1개 완료");
     assert!(s.contains("✔ 완료"), "{s}");
 }

@@ -6,7 +6,6 @@
 //! cells: the hex highlight covers exactly the selected field's bytes, and NO_COLOR leaves no
 //! colour anywhere.
 
-use pktlab::capture::CaptureFile;
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Focus, Mode};
 use pktlab::tui::store::Store;
@@ -16,12 +15,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
+mod common;
+use common::{buffer_lines as lines, capture};
+
 fn app(name: &str, lang: Lang, color: bool) -> App {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
-    let store = Store::open_blocking(CaptureFile::open(&p).expect("capture opens"));
+    let store = Store::open_blocking(capture(name));
     App::new(store, name.into(), lang, Theme { color })
 }
 
@@ -29,26 +29,6 @@ fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| layout::draw(f, app)).expect("draw");
     t.backend().buffer().clone()
-}
-
-/// The screen as text lines; wide characters counted once.
-fn lines(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = sym.width().saturating_sub(1);
-                s.push_str(sym);
-            }
-            s.trim_end().to_string()
-        })
-        .collect()
 }
 
 /// The screen text with the explanation pane's cells blanked.

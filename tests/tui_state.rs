@@ -3,7 +3,6 @@
 //! selecting fields, the side panel interface, and the stored analysis verdicts.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pktlab::capture::CaptureFile;
 use pktlab::dissect::{Dissection, Dissector};
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Focus, Mode};
@@ -15,14 +14,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use std::path::Path;
-
-fn capture(name: &str) -> CaptureFile {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
-    CaptureFile::open(&p).expect("capture opens")
-}
 
 /// An app over a fully loaded capture, drawn once at 120x40 so page sizes are known.
+mod common;
+use common::{buffer_text as screen, capture};
+
 fn app(name: &str) -> App {
     let mut app = App::new(Store::open_blocking(capture(name)), name.into(), Lang::Ko, Theme { color: true });
     draw(&mut app, 120, 40);
@@ -33,25 +29,6 @@ fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| layout::draw(f, app)).expect("draw");
     t.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row; wide characters counted once.
-fn screen(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn type_text(app: &mut App, s: &str) {

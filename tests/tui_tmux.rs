@@ -7,95 +7,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    name: String,
+mod common;
+use common::Tmux;
+
+/// A tmux session running an interactive shell, where the tests type their commands.
+fn shell(tag: &str, w: u16, h: u16) -> Tmux {
+    Tmux::start(tag, w, h, "bash --norc --noprofile", Duration::from_secs(15))
 }
 
-impl Tmux {
-    fn start(tag: &str, w: u16, h: u16) -> Tmux {
-        let name = format!("pktlab-test-{tag}-{}", std::process::id());
-        let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", &w.to_string(), "-y", &h.to_string(), "bash --norc --noprofile"])
-            .env("PS1", "$ ")
-            .status()
-            .expect("tmux runs")
-            .success();
-        assert!(ok, "tmux new-session");
-        Tmux { name }
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(Command::new("tmux").args(&args).status().expect("tmux").success());
-    }
-
-    fn literal(&self, text: &str) {
-        assert!(Command::new("tmux").args(["send-keys", "-t", &self.name, "-l", text]).status().expect("tmux").success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.name]).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until the screen contains `what`; panics with the screen after 15 s.
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn shell_pid(&self) -> u32 {
-        let out = Command::new("tmux").args(["display", "-p", "-t", &self.name, "#{pane_pid}"]).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
-    }
-
-    /// The pid of the program the shell runs in the foreground.
-    fn child_pid(&self) -> u32 {
-        let shell = self.shell_pid();
-        let start = Instant::now();
-        loop {
-            let out = Command::new("pgrep").args(["-P", &shell.to_string()]).output().expect("pgrep");
-            if let Some(p) = String::from_utf8_lossy(&out.stdout).lines().next().and_then(|l| l.trim().parse().ok()) {
-                return p;
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "no child of the shell");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Waits until the shell has no child left (the TUI exited), so typed keys reach the shell.
-    fn wait_exit(&self) {
-        let shell = self.shell_pid().to_string();
-        let start = Instant::now();
-        while Command::new("pgrep").args(["-P", &shell]).output().is_ok_and(|o| !o.stdout.is_empty()) {
-            assert!(start.elapsed() < Duration::from_secs(10), "pktlab did not exit:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The shell answers, echo and canonical mode are back (the terminal was restored).
-    fn assert_shell_usable(&self, tag: &str) {
-        self.wait_exit();
-        self.literal(&format!("clear; stty -a | grep -o -- ' -\\?icanon\\| -\\?echo ' | tr -d ' \\n'; echo; echo OK-{tag}-$((40+2))"));
-        self.send(&["Enter"]);
-        let s = self.wait_for(&format!("OK-{tag}-42"));
-        assert!(s.contains("icanonecho"), "terminal modes not restored:\n{s}");
-        assert!(!s.contains("패킷 목록"), "still on the TUI's screen:\n{s}");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
-    }
+/// The shell answers, echo and canonical mode are back (the terminal was restored).
+fn assert_shell_usable(t: &Tmux, tag: &str) {
+    t.wait_exit();
+    t.literal(&format!("clear; stty -a | grep -o -- ' -\\?icanon\\| -\\?echo ' | tr -d ' \\n'; echo; echo OK-{tag}-$((40+2))"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for(&format!("OK-{tag}-42"));
+    assert!(s.contains("icanonecho"), "terminal modes not restored:\n{s}");
+    assert!(!s.contains("패킷 목록"), "still on the TUI's screen:\n{s}");
 }
 
 fn ready() -> Option<(PathBuf, PathBuf)> {
@@ -113,30 +40,30 @@ fn ready() -> Option<(PathBuf, PathBuf)> {
 
 fn session(tag: &str, w: u16, h: u16) {
     let Some((bin, cap)) = ready() else { return };
-    let t = Tmux::start(tag, w, h);
+    let t = shell(tag, w, h);
     t.literal(&format!("{} {}", bin.display(), cap.display()));
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for("모두 읽음 3");
     t.wait_for("212.58.226.142");
     // Move to frame 2; the tree shows it grouped by OSI layer.
-    t.send(&["j"]);
+    t.keys(&["j"]);
     let s = t.wait_for("Frame 2:");
     assert!(s.contains("2 데이터 링크") && s.contains("3 네트워크") && s.contains("4 전송"), "tree by OSI layer:\n{s}");
     // Into the tree: the last row is the TCP layer; Enter expands it, j goes to its first field.
-    t.send(&["Tab"]);
-    t.send(&["G"]);
-    t.send(&["Enter"]);
-    t.send(&["j"]);
+    t.keys(&["Tab"]);
+    t.keys(&["G"]);
+    t.keys(&["Enter"]);
+    t.keys(&["j"]);
     t.wait_for("Source Port: 80");
     t.wait_for("tcp.srcport");
     // Filter with an error first: the column is shown and nothing is applied.
-    t.send(&["/"]);
+    t.keys(&["/"]);
     t.literal("tcp.flgs.syn == 1");
     t.wait_for("column 1");
-    t.send(&["C-u"]);
+    t.keys(&["C-u"]);
     t.literal("tcp.flags.syn == 1 && tcp.flags.ack == 0");
     t.wait_for("올바른 필터예요");
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     let s = t.wait_for("1/3 프레임");
     assert!(s.contains("필터: tcp.flags.syn == 1 && tcp.flags.ack == 0"), "{s}");
     // The filter kept frame 1 (the SYN); the tree cursor stays on the source port.
@@ -151,13 +78,13 @@ fn session(tag: &str, w: u16, h: u16) {
     });
     assert!(explained, "no Korean explanation on screen:\n{s}");
     // Go to frame 3 (the filter hides it: the list switches to marking matches), help, quit.
-    t.send(&[":"]);
+    t.keys(&[":"]);
     t.literal("3");
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for("일치 표시");
-    t.send(&["?"]);
+    t.keys(&["?"]);
     t.wait_for("도움말 (아무 키나 누르면 닫혀요)");
-    t.send(&["Escape"]);
+    t.keys(&["Escape"]);
     // (Wait for the overlay to close: Escape followed at once by a key reads as Alt+key.)
     let start = Instant::now();
     while t.screen().contains("도움말 (아무 키나") {
@@ -165,16 +92,16 @@ fn session(tag: &str, w: u16, h: u16) {
         std::thread::sleep(Duration::from_millis(50));
     }
     // The TCP stream view of the selected frame, then back.
-    t.send(&["L"]);
+    t.keys(&["L"]);
     // (The analysis helper's ladder diagram or the plain stream list: both name the stream
     // and show the handshake.)
     let s = t.wait_for("SYN, ACK");
     assert!(s.contains("스트림") && s.contains("SYN"), "{s}");
-    t.send(&["Escape"]);
+    t.keys(&["Escape"]);
     t.wait_for("패킷 목록");
     // Resize: the layout follows the new size.
     let (nw, nh) = if w > 100 { (90, 30) } else { (110, 35) };
-    assert!(Command::new("tmux").args(["resize-window", "-t", &t.name, "-x", &nw.to_string(), "-y", &nh.to_string()]).status().expect("tmux").success());
+    assert!(t.resize(nw, nh), "tmux resize-window");
     let start = Instant::now();
     loop {
         let s = t.screen();
@@ -186,8 +113,8 @@ fn session(tag: &str, w: u16, h: u16) {
         assert!(start.elapsed() < Duration::from_secs(10), "layout did not follow the resize:\n{s}");
         std::thread::sleep(Duration::from_millis(50));
     }
-    t.send(&["q"]);
-    t.assert_shell_usable(tag);
+    t.keys(&["q"]);
+    assert_shell_usable(&t, tag);
 }
 
 #[test]
@@ -203,40 +130,38 @@ fn browse_filter_and_quit_80x24() {
 #[test]
 fn sigterm_and_panic_restore_the_terminal() {
     let Some((bin, cap)) = ready() else { return };
-    let t = Tmux::start("signals", 100, 30);
+    let t = shell("signals", 100, 30);
     t.literal(&format!("{} {}", bin.display(), cap.display()));
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for("모두 읽음 3");
     let pid = t.child_pid();
     assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill").success());
-    t.assert_shell_usable("term");
+    assert_shell_usable(&t, "term");
 
     t.literal(&format!("PKTLAB_DEBUG_PANIC=1 {} {}", bin.display(), cap.display()));
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for("모두 읽음 3");
-    t.send(&["F12"]);
+    t.keys(&["F12"]);
     let s = t.wait_for("PKTLAB_DEBUG_PANIC");
     assert!(s.contains("panicked"), "panic message printed after restoring:\n{s}");
-    t.assert_shell_usable("panic");
+    assert_shell_usable(&t, "panic");
 
     // Ctrl-C is a key in raw mode: it quits cleanly too.
     t.literal(&format!("{} {}", bin.display(), cap.display()));
-    t.send(&["Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for("모두 읽음 3");
-    t.send(&["C-c"]);
-    t.assert_shell_usable("ctrlc");
+    t.keys(&["C-c"]);
+    assert_shell_usable(&t, "ctrlc");
 }
 
 #[test]
 fn closing_the_terminal_ends_the_process() {
     let Some((bin, cap)) = ready() else { return };
-    let name = format!("pktlab-test-hup-{}", std::process::id());
     let cmd = format!("exec {} {}", bin.display(), cap.display());
-    assert!(Command::new("tmux").args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd]).status().expect("tmux").success());
-    let t = Tmux { name };
+    let t = Tmux::start("hup", 100, 30, &cmd, Duration::from_secs(15));
     t.wait_for("모두 읽음 3");
     let pid = t.shell_pid();
-    assert!(Command::new("tmux").args(["kill-session", "-t", &t.name]).status().expect("tmux").success());
+    assert!(t.kill_session(), "tmux kill-session");
     // The pane's pty is gone: SIGHUP must end pktlab, not leave it spinning on end-of-file.
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists()
