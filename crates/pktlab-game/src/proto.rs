@@ -214,7 +214,8 @@ impl GameProto {
             message: format!("cannot read the protocol description: {e}"),
         })?;
         let proto = GameProto::parse(path, &text)?;
-        crate::fields::register(&proto.field_defs());
+        crate::register_fields();
+        pktlab_core::fields::register(&proto.field_defs());
         Ok(proto)
     }
 

@@ -5,7 +5,7 @@ use super::source::EmbeddedSource;
 
 macro_rules! pack_files {
     ($($rel:literal),* $(,)?) => {
-        &[$(($rel, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/", $rel)) as &[u8])),*]
+        &[$(($rel, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/", $rel)) as &[u8])),*]
     };
 }
 

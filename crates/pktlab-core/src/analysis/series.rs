@@ -206,7 +206,7 @@ mod tests {
 
     /// Every frame's analysis and wire length.
     fn analyse(name: &str) -> Vec<(FrameAnalysis, u32)> {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures").join(name);
         let f = CaptureFile::open(&p).expect("capture opens");
         let (mut dis, mut an, mut d, mut meta) = (Dissector::new(), Analyzer::new(), Dissection::default(), FrameMeta::default());
         let mut out = Vec::new();

@@ -1,5 +1,5 @@
-//! The one registry of field names: everything the dissector, the analysis and the game
-//! framing can emit. Filters, lessons, `-T fields` and the explanation catalogue look names
+//! The one registry of field names: everything the dissector and the analysis emit, plus the
+//! fields crates above the engine register at run time (game framing, game descriptions). Filters, lessons, `-T fields` and the explanation catalogue look names
 //! up here, so they share Wireshark's vocabulary.
 
 use crate::dissect::FieldDef;
@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 static STATIC_INDEX: OnceLock<HashMap<&'static str, &'static FieldDef>> = OnceLock::new();
-/// Fields defined at run time (game protocol descriptions).
+/// Fields registered at run time (game framing and game protocol descriptions).
 static DYNAMIC: RwLock<Vec<&'static FieldDef>> = RwLock::new(Vec::new());
 
 fn static_fields() -> impl Iterator<Item = &'static FieldDef> {
-    crate::dissect::fields().chain(crate::analysis::fields()).chain(crate::game::fields::fixed())
+    crate::dissect::fields().chain(crate::analysis::fields())
 }
 
 fn index() -> &'static HashMap<&'static str, &'static FieldDef> {

@@ -9,6 +9,9 @@
 //! Layering: this module reads files and captures and uses the dissector, the analysis and
 //! the filter engine; it knows nothing of the TUI.
 
+#[allow(unused_imports)]
+use pktlab_core::{analysis, capture, dissect, fields, filter};
+
 pub mod answer;
 pub mod builtin;
 pub mod check;

@@ -192,7 +192,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::{builtin, load_pack};
+    use crate::{builtin, load_pack};
 
     fn pack() -> Pack {
         let mut d = Vec::new();

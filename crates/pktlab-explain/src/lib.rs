@@ -5,7 +5,11 @@
 //! compiled in and parsed once. What a value means here ([`value_note`]) is computed in
 //! [`notes`]. No UI types here: the TUI renders what this returns.
 
+#[allow(unused_imports)]
+use pktlab_core::{analysis, dissect, fields};
+
 pub mod catalog;
+pub mod ladder;
 pub mod notes;
 
 use crate::dissect::{Dissection, Osi};

@@ -3,8 +3,8 @@
 //! what the sequence analysis concluded about it — the picture every TCP textbook draws.
 //!
 //! [`LadderBuilder`] takes the analysis verdicts of a stream in frame order (from the CLI's
-//! frame loop, the TUI's stored verdicts or [`Ladder::from_capture`]); [`render_text`] draws
-//! the plain-text picture:
+//! frame loop, the TUI's stored verdicts or [`Ladder::from_capture`]); the explanation crate's
+//! `ladder::render_text` draws the plain-text picture:
 //!
 //! ```text
 //!  time(s)  frame  10.77.0.1:40000                 10.77.0.2:8080
@@ -17,7 +17,6 @@ use super::flags::Flags;
 use super::tcp::{ACK, FIN, PSH, RST, SYN, TcpVerdict};
 use crate::capture::{CaptureError, CaptureFile};
 use crate::dissect::{Dissection, Dissector, FrameMeta};
-use crate::explain::Lang;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -70,30 +69,6 @@ impl Mark {
                 | Mark::WindowFull
         )
     }
-
-    /// A short label in the chosen language.
-    pub fn label(self, lang: Lang) -> String {
-        let ko = lang == Lang::Ko;
-        let s = match self {
-            Mark::Retransmission => if ko { "재전송" } else { "retransmission" },
-            Mark::FastRetransmission => if ko { "빠른 재전송" } else { "fast retransmission" },
-            Mark::SpuriousRetransmission => if ko { "불필요한 재전송" } else { "spurious retransmission" },
-            Mark::OutOfOrder => if ko { "순서 어긋남" } else { "out-of-order" },
-            Mark::LostSegment => if ko { "앞 세그먼트 유실" } else { "previous segment lost" },
-            Mark::AckedUnseen => if ko { "못 본 세그먼트 ACK" } else { "ACKed unseen segment" },
-            Mark::DupAck(n) => return if ko { format!("중복 ACK #{n}") } else { format!("dup ACK #{n}") },
-            Mark::ZeroWindow => if ko { "윈도 0" } else { "zero window" },
-            Mark::ZeroWindowProbe => if ko { "윈도 0 탐색" } else { "zero window probe" },
-            Mark::ZeroWindowProbeAck => if ko { "윈도 0 탐색 ACK" } else { "zero window probe ACK" },
-            Mark::WindowFull => if ko { "윈도 가득 참" } else { "window full" },
-            Mark::WindowUpdate => if ko { "윈도 갱신" } else { "window update" },
-            Mark::KeepAlive => if ko { "연결 유지(keep-alive)" } else { "keep-alive" },
-            Mark::KeepAliveAck => if ko { "연결 유지 ACK" } else { "keep-alive ACK" },
-            Mark::PortsReused => if ko { "포트 재사용" } else { "ports reused" },
-            Mark::Rtt(ns) => return format!("RTT {}", fmt_ms(ns)),
-        };
-        s.to_owned()
-    }
 }
 
 /// Milliseconds with three decimals (`0.052ms`).
@@ -134,11 +109,6 @@ impl Row {
         }
         let _ = write!(s, " Len={}", self.len);
         s
-    }
-
-    /// Marks joined by commas.
-    pub fn marks_text(&self, lang: Lang) -> String {
-        self.marks.iter().map(|m| m.label(lang)).collect::<Vec<_>>().join(", ")
     }
 
     pub fn has(&self, m: Mark) -> bool {
@@ -384,48 +354,13 @@ pub fn span_for(width: usize) -> usize {
     width.saturating_sub(LEAD + 24).clamp(24, 64)
 }
 
-/// The header line: the time and frame captions and the two endpoints over the columns.
-pub fn header(l: &Ladder, span: usize, lang: Lang) -> String {
-    let (t, f, m) = if lang == Lang::Ko { ("시간(초)", "프레임", "표시") } else { ("time(s)", "frame", "marks") };
-    let c = format!("{}:{}", l.client.0, l.client.1);
-    let s = format!("{}:{}", l.server.0, l.server.1);
-    let gap = span.saturating_sub(text_width(&c) + text_width(&s)).max(1);
-    let tpad = 10usize.saturating_sub(text_width(t));
-    let fpad = 7usize.saturating_sub(text_width(f));
-    format!("{}{t} {}{f}  {c}{}{s}  {m}", " ".repeat(tpad), " ".repeat(fpad), " ".repeat(gap))
-}
-
-/// One row as text (without a trailing newline).
-pub fn row_line(r: &Row, span: usize, lang: Lang) -> String {
-    let marks = r.marks_text(lang);
-    let line = format!("{:>10} {:>7}  {}", fmt_secs(r.rel_ns), r.frame, arrow(r.dir, &r.label(), span));
-    if marks.is_empty() { line } else { format!("{line}  {marks}") }
-}
-
-/// The whole diagram as plain text, for a terminal `width` cells wide.
-pub fn render_text(l: &Ladder, width: usize, lang: Lang) -> String {
-    let span = span_for(width);
-    let mut s = String::new();
-    let title = if lang == Lang::Ko {
-        format!("TCP 스트림 {} 래더 다이어그램: 세그먼트 {}개, 왼쪽이 클라이언트예요", l.stream, l.rows.len())
-    } else {
-        format!("TCP stream {} ladder diagram: {} segments, client on the left", l.stream, l.rows.len())
-    };
-    let _ = writeln!(s, "{title}");
-    let _ = writeln!(s, "{}", header(l, span, lang));
-    for r in &l.rows {
-        let _ = writeln!(s, "{}", row_line(r, span, lang));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
 
     fn ladder(name: &str, stream: u32) -> Ladder {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures").join(name);
         let f = CaptureFile::open(&p).expect("capture opens");
         Ladder::from_capture(&f, stream).expect("reads").expect("stream exists")
     }
@@ -463,7 +398,7 @@ mod tests {
 
     #[test]
     fn missing_stream_is_none() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake.pcap");
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures/handshake.pcap");
         let f = CaptureFile::open(&p).expect("capture opens");
         assert_eq!(Ladder::from_capture(&f, 99).expect("reads"), None);
     }

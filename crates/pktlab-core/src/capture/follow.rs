@@ -152,7 +152,7 @@ mod tests {
     use std::io::Write;
 
     fn public(name: &str) -> Option<Vec<u8>> {
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/captures/").to_string() + name).ok()
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../captures/").to_string() + name).ok()
     }
 
     #[test]

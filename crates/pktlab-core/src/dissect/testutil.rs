@@ -5,7 +5,7 @@ use crate::capture::CaptureFile;
 use std::path::PathBuf;
 
 pub fn public(name: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/captures/public")).join(name);
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/captures/public")).join(name);
     p.exists().then_some(p)
 }
 

@@ -4,6 +4,9 @@
 //! Nothing here dissects or draws: a [`LiveSource`] hands out owned frames and counters,
 //! and consumers (the `--no-tui` printer, the TUI) do the rest.
 
+#[allow(unused_imports)]
+use pktlab_core::{capture, dissect};
+
 pub mod afpacket;
 pub mod capture_filter;
 pub mod frame_peek;
