@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-600}
-TARGETS=${TARGETS:-"capture_file dissect filter game_proto lesson_pack"}
+TARGETS=${TARGETS:-"capture_file compressed dissect filter game_proto lesson_pack"}
 export RUSTC_BOOTSTRAP=1
 PUB=../../shared/captures/public
 for t in $TARGETS; do
@@ -16,6 +16,12 @@ for t in $TARGETS; do
       cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
       [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
       [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    compressed)
+      # gzip and zstd copies of the project's captures (zstd only where the tool exists).
+      for f in ../captures/*.pcap; do
+        gzip -c "$f" > "corpus/$t/$(basename "$f").gz"
+        command -v zstd >/dev/null && zstd -q -c "$f" > "corpus/$t/$(basename "$f").zst"
+      done; true ;;
     dissect)
       # One frame per file: a link-type selector byte, then the frame's bytes.
       python3 - "corpus/$t" seeds $PUB ../captures <<'PY'

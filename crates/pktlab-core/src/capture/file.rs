@@ -106,6 +106,8 @@ pub struct CaptureFile {
     path: PathBuf,
     storage: Storage,
     format: Format,
+    /// How the file was compressed, and the damage its compressed stream had, if any.
+    compression: Option<(super::Compression, Option<String>)>,
 }
 
 const PCAP_HEADER_LEN: usize = 24;
@@ -149,12 +151,36 @@ impl CaptureFile {
     }
 
     fn with_storage(path: PathBuf, storage: Storage) -> Result<CaptureFile, CaptureError> {
-        let mut file = CaptureFile { path, storage, format: Format::Pcapng };
+        let (storage, compression) = match &storage {
+            Storage::Map(m) => Self::inflated(m),
+            Storage::Owned(v) => Self::inflated(v),
+        }
+        .map_or((storage, None), |(bytes, c)| (Storage::Owned(bytes), Some(c)));
+        let mut file = CaptureFile { path, storage, format: Format::Pcapng, compression };
         file.format = file.read_format()?;
         Ok(file)
     }
 
+    /// A gzip or zstd file's inflated bytes, with its compression and damage.
+    fn inflated(bytes: &[u8]) -> Option<(Vec<u8>, (super::Compression, Option<String>))> {
+        let c = super::Compression::detect(bytes)?;
+        let (data, damage) = super::compressed::inflate(bytes, c);
+        Some((data, (c, damage)))
+    }
+
+    /// How the file on disk is compressed (its records are read inflated).
+    pub fn compression(&self) -> Option<super::Compression> {
+        self.compression.as_ref().map(|(c, _)| *c)
+    }
+
     fn err(&self, offset: usize, kind: CaptureErrorKind) -> CaptureError {
+        // Records that stop short in a damaged compressed stream stop because of the damage.
+        let kind = match (&self.compression, kind) {
+            (Some((_, Some(damage))), CaptureErrorKind::Truncated { .. }) => {
+                CaptureErrorKind::Invalid { what: "the compressed stream", detail: damage.clone() }
+            }
+            (_, kind) => kind,
+        };
         CaptureError { path: self.path.clone(), offset: offset as u64, kind }
     }
 

@@ -7,9 +7,11 @@
 //! before the damage, then one [`CaptureError`] naming the file, the byte offset and what
 //! was wrong, and then the iterator ends.
 
+pub mod compressed;
 pub mod file;
 pub mod follow;
 
+pub use compressed::Compression;
 pub use file::{CaptureFile, Checkpoint, Format, Record, RecordKind, Records};
 
 use std::fmt;
