@@ -12,6 +12,7 @@ macro_rules! pack_files {
 /// Every file of the built-in pack, by its path relative to `lessons/`.
 pub static FILES: &[(&str, &[u8])] = pack_files![
     "pack.toml",
+    "glossary.toml",
     "01-layers.toml",
     "02-tcp-vs-udp.toml",
     "03-handshake.toml",

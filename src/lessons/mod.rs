@@ -12,17 +12,20 @@
 pub mod answer;
 pub mod builtin;
 pub mod check;
+pub mod formula;
+pub mod glossary;
 pub mod loaded;
 pub mod model;
 pub mod parse;
 pub mod progress;
+pub mod report;
 pub mod scaffold;
 pub mod session;
 pub mod source;
 
 pub use check::{CheckSummary, check, check_source};
 pub use loaded::LoadedCapture;
-pub use model::{Lesson, Pack, Question, QuestionKind, Step};
+pub use model::{Lesson, Pack, PackText, Question, QuestionKind, Step, Term, TextMode};
 pub use parse::load_pack;
 pub use progress::{LessonProgress, Progress, ProgressError};
 pub use session::{Feedback, Session};
