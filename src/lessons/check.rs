@@ -313,6 +313,7 @@ pub fn giveaway(step: &Step, q: &Question) -> Option<String> {
     for (i, h) in q.hints.iter().enumerate() {
         places.push((format!("hint {}", i + 1), h.as_str()));
     }
+    let frame_answer = matches!(q.kind, QuestionKind::FrameNumber | QuestionKind::Hunt);
     let wanted: Vec<String> = if q.kind.has_choices() {
         let idx = parse_uint(&q.answer).and_then(|n| usize::try_from(n).ok()).and_then(|n| n.checked_sub(1));
         match idx.and_then(|i| q.choices.get(i)) {
@@ -334,7 +335,7 @@ pub fn giveaway(step: &Step, q: &Question) -> Option<String> {
     };
     for (place, text) in &places {
         for w in &wanted {
-            if contains_token(text, w) {
+            if contains_token(text, w, frame_answer) {
                 return Some(format!("the answer \"{w}\" stands in {place}"));
             }
         }
@@ -342,8 +343,10 @@ pub fn giveaway(step: &Step, q: &Question) -> Option<String> {
     None
 }
 
-/// Whether `needle` occurs in `hay` not as part of a longer number (or word, for ASCII).
-fn contains_token(hay: &str, needle: &str) -> bool {
+/// Whether `needle` occurs in `hay` not as part of a longer number (or word, for ASCII). A
+/// number followed by 번 ("1번 프레임") is a frame reference and only counts when the answer
+/// is itself a frame number.
+fn contains_token(hay: &str, needle: &str, frame_answer: bool) -> bool {
     if needle.is_empty() {
         return false;
     }
@@ -360,7 +363,9 @@ fn contains_token(hay: &str, needle: &str) -> bool {
         let joined = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         let decimal_after = after == Some('.') && after2.is_some_and(|c| c.is_ascii_digit());
         let decimal_before = before == Some('.') || before == Some(',');
-        if !numeric || (!joined(before) && !joined(after) && !decimal_after && !decimal_before) {
+        // "1번 (프레임)" names a frame, not a value
+        let frame_ref = !frame_answer && lower_hay[end..].starts_with('번');
+        if !numeric || (!joined(before) && !joined(after) && !decimal_after && !decimal_before && !frame_ref) {
             return true;
         }
         from = end;
