@@ -315,7 +315,7 @@ def ver_client(host, port):
     # a newer client: version 3 is refused with a clear error, the connection stays usable
     msg(3, 3, struct.pack(">Hfff", 7, 1.5, -2.25, 90.0) + b"\x01")
     c.recv(100)
-    # a bug: the length written little-endian (14 00 = 5120 read big-endian)
+    # a bug: the length written little-endian (0a 00, read big-endian as 2560)
     msg(1, 3, struct.pack("<Hff", 7, 1.5, -2.25), "<H")
     c.recv(100)
     c.close()

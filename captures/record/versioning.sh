@@ -3,7 +3,7 @@
 # at the client, pklA0). Header: magic "PK", version:u8, type:u8, length:u16 big-endian. The
 # client sends a version 1 MOVE (player:u16, x:f32, y:f32), a version 2 MOVE (one field added
 # at the end), a version 3 MOVE the server refuses with an error message (the connection
-# stays usable), and a buggy MOVE whose length was written little-endian (14 00, read 5120):
+# stays usable), and a buggy MOVE whose length was written little-endian (0a 00, read 2560):
 # the server waits for bytes that never come and gives up after 1 s.
 source "$(dirname "$0")/lib.sh"
 need tcpdump tcpdump python3 python3
