@@ -121,7 +121,7 @@ fn answers_are_logged_and_the_report_round_trips_through_csv_and_json() {
     p2.set(&pack.title, &pack.lessons[1].id, LessonProgress { step: 3, done: false, correct: 0, answers: vec![rec] });
     let mut all = rows.clone();
     all.extend(report::rows(&p2, &pack));
-    all[0].pack = "a \"quoted\", pack".into();
+    all[0].pack = "a \"quoted\", pack\non two lines".into();
     let csv = report::to_csv(&all);
     assert!(csv.starts_with(report::HEADER));
     assert_eq!(report::from_csv(&csv).expect("csv back"), all);

@@ -89,14 +89,19 @@ pub fn to_csv(rows: &[Row]) -> String {
     out
 }
 
-/// Splits one CSV record (quoted cells may hold commas and doubled quotes).
-fn split_record(line: &str) -> Result<Vec<String>, String> {
-    let mut cells = Vec::new();
+/// Splits CSV text into records of cells (quoted cells may hold commas, doubled quotes and
+/// line breaks), each with the line it starts on.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ReportError> {
+    let mut out = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
     let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
+    let (mut line, mut start) = (1, 1);
+    let (mut quoted, mut was_quoted) = (false, false);
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
                 chars.next();
@@ -112,33 +117,46 @@ fn split_record(line: &str) -> Result<Vec<String>, String> {
                 cells.push(std::mem::take(&mut cur));
                 was_quoted = false;
             }
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                cells.push(std::mem::take(&mut cur));
+                was_quoted = false;
+                let record = std::mem::take(&mut cells);
+                if !(record.len() == 1 && record[0].trim().is_empty()) {
+                    out.push((start, record));
+                }
+                start = line;
+            }
             (false, c) => cur.push(c),
         }
     }
     if quoted {
-        return Err("a quoted cell is not closed".into());
+        return Err(ReportError::Csv { line: start, message: "a quoted cell is not closed".into() });
     }
-    cells.push(cur);
-    Ok(cells)
+    if !cur.is_empty() || !cells.is_empty() {
+        cells.push(cur);
+        out.push((start, cells));
+    }
+    Ok(out)
 }
 
 /// Reads rows back from CSV written by [`to_csv`].
 pub fn from_csv(text: &str) -> Result<Vec<Row>, ReportError> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    match lines.next() {
-        Some((_, h)) if h.trim() == HEADER => {}
-        Some((i, _)) => return Err(ReportError::Csv { line: i + 1, message: format!("the header must be {HEADER}") }),
+    let mut recs = records(text)?.into_iter();
+    match recs.next() {
+        Some((_, h)) if h.join(",").trim() == HEADER => {}
+        Some((line, _)) => return Err(ReportError::Csv { line, message: format!("the header must be {HEADER}") }),
         None => return Ok(Vec::new()),
     }
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let bad = |message: String| ReportError::Csv { line: i + 1, message };
-        let c = split_record(line).map_err(bad)?;
+    for (line, c) in recs {
+        let bad = |message: String| ReportError::Csv { line, message };
         if c.len() != 8 {
             return Err(bad(format!("{} cells, expected 8", c.len())));
         }
         let num = |j: usize, what: &str| c[j].trim().parse::<usize>().map_err(|_| bad(format!("{what} \"{}\" is not a number", c[j])));
         let flag = |j: usize, what: &str| c[j].trim().parse::<bool>().map_err(|_| bad(format!("{what} \"{}\" is not true or false", c[j])));
+        let seconds = c[7].trim().parse::<f64>().ok().filter(|v| v.is_finite());
         out.push(Row {
             pack: c[0].clone(),
             lesson: c[1].clone(),
@@ -147,7 +165,7 @@ pub fn from_csv(text: &str) -> Result<Vec<Row>, ReportError> {
             first_try: flag(4, "first_try")?,
             tries: num(5, "tries")?,
             correct: flag(6, "correct")?,
-            seconds: c[7].trim().parse::<f64>().map_err(|_| bad(format!("seconds \"{}\" is not a number", c[7])))?,
+            seconds: seconds.ok_or_else(|| bad(format!("seconds \"{}\" is not a number", c[7])))?,
         });
     }
     Ok(out)
