@@ -153,3 +153,25 @@ fn cli_report_prints_csv_and_json_for_a_progress_file() {
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--format"));
 }
+
+#[test]
+fn a_pack_ships_explanation_texts_and_the_checker_reads_them() {
+    let (diags, s) = lessons::check(Path::new("tests/packs/pack-texts"));
+    let got: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "tests/packs/pack-texts/glossary.toml:7: term \"윈도\" is listed twice (first at line 1)",
+            "tests/packs/pack-texts/texts.toml:7: unknown field \"tcp.no_such_field\" (a text is attached to a Wireshark field or protocol name)",
+            "tests/packs/pack-texts/texts.toml:12: mode \"merge\" is not add or replace",
+        ],
+        "{got:#?}"
+    );
+    let w: Vec<String> = s.warnings.iter().map(|d| format!("{}:{}: {}", d.file, d.line, d.message)).collect();
+    assert_eq!(w, vec!["tests/packs/pack-texts/texts.toml:1: uses \"윈도우\"; the glossary's term is \"윈도\" (window)".to_owned()]);
+    let mut d = Vec::new();
+    let pack = load_pack(&lessons::DirSource::new("tests/packs/pack-texts"), &mut d).expect("pack");
+    assert_eq!(pack.texts.len(), 1);
+    assert_eq!(pack.texts[0].mode, lessons::TextMode::Add);
+    assert!(pack.texts[0].en.contains("RACK-TLP"));
+}

@@ -164,6 +164,11 @@ impl LessonShared {
         for para in step.text.split('\n') {
             out.push(Line::from(para.to_owned()));
         }
+        // an explanation text the pack ships for the step's field (the instructor's own words)
+        if let Some(t) = step.field.as_ref().and_then(|f| s.pack.texts.iter().find(|t| &t.key == f)) {
+            out.push(Line::from(""));
+            out.push(Line::styled(format!("{}: {}", t.key, t.ko), theme.dim()));
+        }
         self.text_len.set(out.len());
         if let Some(q) = s.question() {
             let label = match q.kind {
