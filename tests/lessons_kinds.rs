@@ -175,3 +175,21 @@ fn a_pack_ships_explanation_texts_and_the_checker_reads_them() {
     assert_eq!(pack.texts[0].mode, lessons::TextMode::Add);
     assert!(pack.texts[0].en.contains("RACK-TLP"));
 }
+
+#[test]
+fn formulas_read_fields_from_frames_and_say_what_is_wrong() {
+    let bytes = std::fs::read("captures/handshake.pcap").expect("capture");
+    let cap = lessons::LoadedCapture::from_bytes("handshake.pcap", bytes).expect("reads");
+    let eval = |f: &str| lessons::formula::eval(f, &cap);
+    assert_eq!(eval("tcp.seq@8 + tcp.len@8"), Ok(2897.0));
+    assert_eq!(eval("-(2 + 3) * 4 / 8"), Ok(-2.5));
+    assert!((eval("(frame.time_epoch@2 - frame.time_epoch@1) * 1000000").expect("rtt") - 23.0).abs() < 0.5);
+    assert_eq!(eval("tcp.mss@1"), Err("column 1: unknown field \"tcp.mss\"".to_owned()));
+    assert_eq!(eval("tcp.len"), Err("column 1: write a field as tcp.len@FRAME".to_owned()));
+    assert_eq!(eval("tcp.len@99"), Err("column 1: frame 99 is beyond the end of the capture (14 frames)".to_owned()));
+    assert_eq!(eval("tcp.options.mss_val@4"), Err("column 1: frame 4 has no field tcp.options.mss_val".to_owned()));
+    assert_eq!(eval("1 / 0"), Err("the result is not a finite number (division by zero?)".to_owned()));
+    assert_eq!(eval("(1 + 2"), Err("column 7: `)` expected".to_owned()));
+    assert_eq!(eval("1 +"), Err("column 4: the formula ends where a number or FIELD@FRAME was expected".to_owned()));
+    assert_eq!(lessons::formula::refs("tcp.len@4 - ip.hdr_len@4"), vec![("tcp.len".to_owned(), 4), ("ip.hdr_len".to_owned(), 4)]);
+}
