@@ -35,6 +35,25 @@ pub fn same_value(a: &str, b: &str) -> bool {
     }
 }
 
+/// A decimal number as a person types it (`0.5`, `1,448`, `-3`, `12 ms` keeps the number).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t: String = s.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')).unwrap_or(t.len());
+    let (num, rest) = t.split_at(end);
+    if !rest.trim().chars().all(|c| c.is_alphabetic() || c == '%' || c == '/') {
+        return None;
+    }
+    num.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Whether `input` is within `tolerance` of `answer` (both decimal numbers).
+pub fn within(answer: &str, input: &str, tolerance: f64) -> bool {
+    match (parse_number(answer), parse_number(input)) {
+        (Some(a), Some(b)) => (a - b).abs() <= tolerance.abs() + f64::EPSILON * a.abs().max(1.0) * 4.0,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +68,16 @@ mod tests {
         assert!(!same_value("abc", "abd"));
         assert_eq!(parse_uint("0x1f"), Some(31));
         assert_eq!(parse_uint("x"), None);
+    }
+
+    #[test]
+    fn computed_numbers_count_within_the_tolerance() {
+        assert!(within("0.043", "0.04", 0.005));
+        assert!(within("43", "43 ms", 0.5));
+        assert!(within("1,448", "1448", 0.0));
+        assert!(!within("0.043", "0.05", 0.005));
+        assert!(!within("12", "twelve", 1.0));
+        assert_eq!(parse_number("-2.5"), Some(-2.5));
+        assert_eq!(parse_number("3x4"), None);
     }
 }

@@ -12,6 +12,7 @@ macro_rules! pack_files {
 /// Every file of the built-in pack, by its path relative to `lessons/`.
 pub static FILES: &[(&str, &[u8])] = pack_files![
     "pack.toml",
+    "glossary.toml",
     "01-layers.toml",
     "02-tcp-vs-udp.toml",
     "03-handshake.toml",
@@ -23,6 +24,14 @@ pub static FILES: &[(&str, &[u8])] = pack_files![
     "09-timestamps.toml",
     "10-loss.toml",
     "11-game-server.toml",
+    "12-congestion.toml",
+    "13-udp-depth.toml",
+    "14-liveness.toml",
+    "15-nagle.toml",
+    "16-load-balancer.toml",
+    "17-versioning.toml",
+    "18-quic.toml",
+    "19-monitoring.toml",
     "../captures/handshake.pcap",
     "../captures/loopback.pcap",
     "../captures/ipv6.pcap",
@@ -33,6 +42,15 @@ pub static FILES: &[(&str, &[u8])] = pack_files![
     "../captures/zero-window.pcap",
     "../captures/tls.pcap",
     "../captures/game.pcap",
+    "../captures/udp-frag.pcap",
+    "../captures/kill.pcap",
+    "../captures/deadlink.pcap",
+    "../captures/keepalive.pcap",
+    "../captures/heartbeat.pcap",
+    "../captures/nagle.pcap",
+    "../captures/lb.pcap",
+    "../captures/versioning.pcap",
+    "../captures/quic.pcap",
 ];
 
 /// The built-in pack as a source.

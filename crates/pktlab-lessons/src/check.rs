@@ -20,6 +20,30 @@ pub struct CheckSummary {
     /// `expect` facts proven.
     pub facts: usize,
     pub captures: usize,
+    /// Questions of each kind, in [`QuestionKind::ALL`] order.
+    pub by_kind: [usize; 7],
+    /// Questions whose answer can be copied from the step's text, prompt or hints.
+    pub giveaways: usize,
+    /// Problems that do not fail the check: give-aways and glossary variants.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl CheckSummary {
+    /// "field-value 3, compute 5, …" (kinds with at least one question).
+    pub fn kinds_line(&self) -> String {
+        QuestionKind::ALL
+            .iter()
+            .zip(self.by_kind)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{} {n}", k.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// How many kinds have at least one question.
+    pub fn kinds(&self) -> usize {
+        self.by_kind.iter().filter(|n| **n > 0).count()
+    }
 }
 
 /// Checks the pack in `dir`.
@@ -42,10 +66,18 @@ pub fn check_source(src: &dyn PackSource) -> (Vec<Diagnostic>, CheckSummary) {
             summary.steps += 1;
             let mut out = Out { file: &file, diags: &mut diags };
             check_step(src, &mut captures, step, &mut out, &mut summary);
+            if let Some(q) = &step.question
+                && let Some(why) = giveaway(step, q)
+            {
+                summary.giveaways += 1;
+                summary.warnings.push(Diagnostic { file: file.clone(), line: q.answer_line, message: format!("give-away: {why}") });
+            }
         }
     }
+    summary.warnings.extend(super::glossary::variant_warnings(src, &pack, pack.texts_file.as_deref()));
     summary.captures = captures.map.values().filter(|c| c.is_some()).count();
     diags.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+    summary.warnings.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     (diags, summary)
 }
 
@@ -154,6 +186,9 @@ fn check_step(src: &dyn PackSource, caps: &mut Captures, step: &Step, out: &mut 
     }
     if let Some(q) = &step.question {
         summary.questions += 1;
+        if let Some(i) = QuestionKind::ALL.iter().position(|k| *k == q.kind) {
+            summary.by_kind[i] += 1;
+        }
         check_question(cap, &name, step, q, out);
     }
 }
@@ -189,9 +224,9 @@ fn check_question(cap: &LoadedCapture, name: &str, step: &Step, q: &Question, ou
                 out.err(q.answer_line, format!("answer \"{}\" does not match the capture: {field} in frame {frame} is {}", q.answer, shown(&values)));
             }
         }
-        QuestionKind::FrameNumber => {
+        QuestionKind::FrameNumber | QuestionKind::Hunt => {
             let Some(m) = &q.matches else {
-                out.err(q.line, "a frame-number question needs match = \"FILTER\" (its answer is the first frame the filter matches)");
+                out.err(q.line, format!("a {} question needs match = \"FILTER\" (its answer is the first frame the filter matches)", q.kind.name()));
                 return;
             };
             let f = match Filter::compile(m) {
@@ -205,15 +240,33 @@ fn check_question(cap: &LoadedCapture, name: &str, step: &Step, q: &Question, ou
                 out.err(q.answer_line, format!("answer \"{}\" is not a frame number", q.answer));
                 return;
             };
+            if q.kind == QuestionKind::Hunt && want == step.frame {
+                out.err(q.answer_line, format!("the hunt's answer {want} is the step's own frame, which the lesson selects: start the step on another frame"));
+            }
             match cap.first_match(&f) {
                 Some(first) if first == want => {}
                 Some(first) => out.err(q.answer_line, format!("answer {want} does not match the capture: the first frame matching \"{m}\" is {first}")),
                 None => out.err(q.matches_line, format!("no frame of {name} matches \"{m}\"")),
             }
         }
-        QuestionKind::Choice => {
+        QuestionKind::Compute => {
+            let Some(want) = super::answer::parse_number(&q.answer) else {
+                out.err(q.answer_line, format!("answer \"{}\" is not a number", q.answer));
+                return;
+            };
+            let Some(formula) = &q.formula else {
+                out.err(q.line, "a compute question needs formula = \"…\" (arithmetic over FIELD@FRAME values) so its answer is proven");
+                return;
+            };
+            match super::formula::eval(formula, cap) {
+                Ok(v) if (v - want).abs() <= q.tolerance + 1e-9 * v.abs().max(1.0) => {}
+                Ok(v) => out.err(q.answer_line, format!("answer {want} does not match the capture: formula \"{formula}\" gives {v} (tolerance {})", q.tolerance)),
+                Err(e) => out.err(q.formula_line, format!("formula \"{formula}\": {e}")),
+            }
+        }
+        QuestionKind::Choice | QuestionKind::Predict | QuestionKind::Explain => {
             if q.choices.len() < 2 {
-                out.err(q.line, "a choice question needs at least two choices");
+                out.err(q.line, format!("a {} question needs at least two choices", q.kind.name()));
                 return;
             }
             let idx = parse_uint(&q.answer).and_then(|n| usize::try_from(n).ok()).filter(|n| (1..=q.choices.len()).contains(n));
@@ -221,6 +274,28 @@ fn check_question(cap: &LoadedCapture, name: &str, step: &Step, q: &Question, ou
                 out.err(q.answer_line, format!("answer \"{}\" is not a choice number (1 to {})", q.answer, q.choices.len()));
                 return;
             };
+            let mut frame = frame;
+            if q.kind == QuestionKind::Predict {
+                let reveal = q.reveal.unwrap_or(step.frame + 1);
+                if reveal <= step.frame {
+                    out.err(q.line, format!("reveal {reveal} must come after the step's frame {}: the learner predicts what follows", step.frame));
+                    return;
+                }
+                if reveal > cap.len() {
+                    out.err(q.line, format!("reveal {reveal} is beyond the end of {name} ({} frames)", cap.len()));
+                    return;
+                }
+                frame = q.frame.unwrap_or(reveal);
+            }
+            if q.kind == QuestionKind::Explain {
+                if q.reasons.len() != q.choices.len() {
+                    out.err(q.line, format!("an explain question needs one reason per choice ({} choices, {} reasons)", q.choices.len(), q.reasons.len()));
+                    return;
+                }
+                if let Some(i) = (1..=q.choices.len()).find(|i| *i != idx && q.reasons[*i - 1].trim().is_empty()) {
+                    out.err(q.line, format!("choice {i} is wrong but its reason is empty: say why it is wrong"));
+                }
+            }
             if let Some(field) = &q.field {
                 let Some(values) = check_field_in_frame(cap, frame, field, q.field_line, out) else { return };
                 let chosen = q.choices.get(idx - 1).map(String::as_str).unwrap_or("");
@@ -230,6 +305,72 @@ fn check_question(cap: &LoadedCapture, name: &str, step: &Step, q: &Question, ou
             }
         }
     }
+}
+
+/// Why a question's answer can be copied from its step's text, prompt or hints, if it can.
+pub fn giveaway(step: &Step, q: &Question) -> Option<String> {
+    let mut places: Vec<(String, &str)> = vec![("the step's text".into(), step.text.as_str()), ("the prompt".into(), q.prompt.as_str())];
+    for (i, h) in q.hints.iter().enumerate() {
+        places.push((format!("hint {}", i + 1), h.as_str()));
+    }
+    let frame_answer = matches!(q.kind, QuestionKind::FrameNumber | QuestionKind::Hunt);
+    let wanted: Vec<String> = if q.kind.has_choices() {
+        let idx = parse_uint(&q.answer).and_then(|n| usize::try_from(n).ok()).and_then(|n| n.checked_sub(1));
+        match idx.and_then(|i| q.choices.get(i)) {
+            // a choice is given away when its exact words stand in the text
+            Some(c) if c.chars().count() >= 2 => vec![c.clone()],
+            _ => Vec::new(),
+        }
+    } else {
+        let mut v = vec![q.answer.clone()];
+        if let Some(n) = parse_uint(&q.answer) {
+            v.push(n.to_string());
+        }
+        if let Some(x) = super::answer::parse_number(&q.answer) {
+            v.push(format!("{x}"));
+        }
+        v.sort();
+        v.dedup();
+        v
+    };
+    for (place, text) in &places {
+        for w in &wanted {
+            if contains_token(text, w, frame_answer) {
+                return Some(format!("the answer \"{w}\" stands in {place}"));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `needle` occurs in `hay` not as part of a longer number (or word, for ASCII). A
+/// number followed by 번 ("1번 프레임") is a frame reference and only counts when the answer
+/// is itself a frame number.
+fn contains_token(hay: &str, needle: &str, frame_answer: bool) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let lower_hay = hay.to_lowercase();
+    let lower = needle.to_lowercase();
+    let numeric = needle.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut from = 0;
+    while let Some(pos) = lower_hay.get(from..).and_then(|h| h.find(&lower)) {
+        let at = from + pos;
+        let end = at + lower.len();
+        let before = lower_hay[..at].chars().next_back();
+        let after = lower_hay[end..].chars().next();
+        let after2 = lower_hay[end..].chars().nth(1);
+        let joined = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let decimal_after = after == Some('.') && after2.is_some_and(|c| c.is_ascii_digit());
+        let decimal_before = before == Some('.') || before == Some(',');
+        // "1번 (프레임)" names a frame, not a value
+        let frame_ref = !frame_answer && lower_hay[end..].starts_with('번');
+        if !numeric || (!joined(before) && !joined(after) && !decimal_after && !decimal_before && !frame_ref) {
+            return true;
+        }
+        from = end;
+    }
+    false
 }
 
 /// The names in a filter expression that are known fields.

@@ -17,6 +17,12 @@ struct RawPack {
     #[serde(default)]
     description: Option<String>,
     lessons: Spanned<Vec<Spanned<String>>>,
+    /// The glossary file (Korean term, English term, definition, variants to avoid).
+    #[serde(default)]
+    glossary: Option<Spanned<String>>,
+    /// A file of explanation texts the pack adds or replaces.
+    #[serde(default)]
+    texts: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +74,14 @@ struct RawQuestion {
     #[serde(default)]
     hints: Vec<String>,
     why: Spanned<String>,
+    #[serde(default)]
+    tolerance: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    formula: Option<Spanned<String>>,
+    #[serde(default)]
+    reveal: Option<Spanned<i64>>,
+    #[serde(default)]
+    reasons: Vec<String>,
 }
 
 struct Cx<'a> {
@@ -140,7 +154,22 @@ pub fn load_pack(src: &dyn PackSource, diags: &mut Vec<Diagnostic>) -> Option<Pa
         title: raw.title.get_ref().trim().to_owned(),
         description: raw.description.unwrap_or_default().trim().to_owned(),
         lessons: Vec::new(),
+        glossary: Vec::new(),
+        texts: Vec::new(),
+        texts_file: raw.texts.as_ref().map(|t| t.get_ref().clone()),
     };
+    if let Some(g) = &raw.glossary {
+        match read_text(src, g.get_ref()) {
+            Ok(t) => pack.glossary = super::glossary::parse_glossary(src, g.get_ref(), &t, cx.diags),
+            Err(e) => cx.err(g.span().start, format!("glossary {}: {e}", g.get_ref())),
+        }
+    }
+    if let Some(x) = &raw.texts {
+        match read_text(src, x.get_ref()) {
+            Ok(t) => pack.texts = super::glossary::parse_texts(src, x.get_ref(), &t, cx.diags),
+            Err(e) => cx.err(x.span().start, format!("texts {}: {e}", x.get_ref())),
+        }
+    }
     let mut seen = std::collections::BTreeSet::new();
     for entry in raw.lessons.get_ref() {
         let rel = entry.get_ref().clone();
@@ -244,14 +273,10 @@ fn parse_step(cx: &mut Cx, s: &RawStep, default_capture: Option<&Spanned<String>
 }
 
 fn parse_question(cx: &mut Cx, q: &RawQuestion) -> Option<Question> {
-    let kind = match q.kind.get_ref().as_str() {
-        "field-value" => QuestionKind::FieldValue,
-        "frame-number" => QuestionKind::FrameNumber,
-        "choice" => QuestionKind::Choice,
-        other => {
-            cx.err(q.kind.span().start, format!("unknown question kind \"{other}\" (expected field-value, frame-number or choice)"));
-            return None;
-        }
+    let Some(kind) = QuestionKind::from_name(q.kind.get_ref()) else {
+        let names: Vec<&str> = QuestionKind::ALL.iter().map(|k| k.name()).collect();
+        cx.err(q.kind.span().start, format!("unknown question kind \"{}\" (expected one of {})", q.kind.get_ref(), names.join(", ")));
+        return None;
     };
     let answer = match q.answer.get_ref() {
         toml::Value::String(s) => s.trim().to_owned(),
@@ -268,6 +293,27 @@ fn parse_question(cx: &mut Cx, q: &RawQuestion) -> Option<Question> {
             Ok(n) if n >= 1 => Some(n),
             _ => {
                 cx.err(f.span().start, format!("frame {} is not a frame number (frames count from 1)", f.get_ref()));
+                return None;
+            }
+        },
+        None => None,
+    };
+    let tolerance = match &q.tolerance {
+        None => 0.0,
+        Some(t) => match t.get_ref() {
+            toml::Value::Float(f) if f.is_finite() && *f >= 0.0 => *f,
+            toml::Value::Integer(i) if *i >= 0 => *i as f64,
+            _ => {
+                cx.err(t.span().start, "tolerance must be a number of 0 or more");
+                return None;
+            }
+        },
+    };
+    let reveal = match &q.reveal {
+        Some(f) => match u64::try_from(*f.get_ref()) {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                cx.err(f.span().start, format!("reveal {} is not a frame number (frames count from 1)", f.get_ref()));
                 return None;
             }
         },
@@ -293,6 +339,11 @@ fn parse_question(cx: &mut Cx, q: &RawQuestion) -> Option<Question> {
         choices: q.choices.iter().map(|c| c.trim().to_owned()).collect(),
         hints: q.hints.iter().map(|h| h.trim().to_owned()).collect(),
         why: dedent(q.why.get_ref()),
+        tolerance,
+        formula: q.formula.as_ref().map(|f| f.get_ref().trim().to_owned()),
+        formula_line: q.formula.as_ref().map(|f| cx.line(f.span().start)).unwrap_or_else(|| cx.line(q.kind.span().start)),
+        reveal,
+        reasons: q.reasons.iter().map(|r| dedent(r)).collect(),
     })
 }
 

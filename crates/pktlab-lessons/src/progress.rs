@@ -17,7 +17,27 @@ pub struct LessonProgress {
     /// Questions answered right at the first try.
     #[serde(default)]
     pub correct: usize,
+    /// How each question went, the first time it was settled (for `pktlab lessons report`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerRecord>,
 }
+
+/// One settled question: right or revealed, after how many tries, in how long.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRecord {
+    /// 1-based step number.
+    pub step: usize,
+    /// Right at the first try.
+    pub first_try: bool,
+    /// Answers given, the right one included.
+    pub tries: usize,
+    /// Answered right at some try (false: the answer was revealed).
+    pub correct: bool,
+    /// Seconds from the question being shown to it being settled.
+    pub seconds: f64,
+}
+
+impl Eq for AnswerRecord {}
 
 /// Progress in every lesson of every pack.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +114,8 @@ mod tests {
         let path = dir.path().join("deep").join("progress.toml");
         assert_eq!(Progress::load(&path).expect("missing file is empty"), Progress::default());
         let mut p = Progress::default();
-        p.set("pktlab 기본 과정", "03-handshake", LessonProgress { step: 4, done: false, correct: 1 });
+        let answers = vec![AnswerRecord { step: 2, first_try: true, tries: 1, correct: true, seconds: 12.5 }];
+        p.set("pktlab 기본 과정", "03-handshake", LessonProgress { step: 4, done: false, correct: 1, answers });
         p.save(&path).expect("save");
         let back = Progress::load(&path).expect("load");
         assert_eq!(back.get("pktlab 기본 과정", "03-handshake").step, 4);

@@ -2,8 +2,9 @@
 //! goes. No UI here; the TUI's lesson pane shows a [`Session`] and feeds it keys.
 
 use super::model::{Pack, Question, QuestionKind, Step};
-use super::progress::{LessonProgress, Progress, ProgressError};
+use super::progress::{AnswerRecord, LessonProgress, Progress, ProgressError};
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// Wrong answers before the right one is shown.
 pub const TRIES: usize = 3;
@@ -13,8 +14,8 @@ pub const TRIES: usize = 3;
 pub enum Feedback {
     /// Right; the explanation follows.
     Right { why: String },
-    /// Wrong; the next hint if any is left.
-    Wrong { hint: Option<String>, tries_left: usize },
+    /// Wrong; the next hint if any is left, and for an explain question why that choice is wrong.
+    Wrong { hint: Option<String>, tries_left: usize, reason: Option<String> },
     /// Wrong too many times: the answer and the explanation.
     Revealed { answer: String, why: String },
 }
@@ -30,6 +31,8 @@ pub struct Session {
     /// Hints shown for the current question.
     pub hints_shown: usize,
     tries: usize,
+    /// When the current question was shown.
+    shown_at: Instant,
     progress: Progress,
     path: Option<PathBuf>,
 }
@@ -42,7 +45,7 @@ impl Session {
             Some(p) => Progress::load(p)?,
             None => Progress::default(),
         };
-        Ok(Session { pack, lesson: 0, step: 0, feedback: None, hints_shown: 0, tries: 0, progress, path })
+        Ok(Session { pack, lesson: 0, step: 0, feedback: None, hints_shown: 0, tries: 0, shown_at: Instant::now(), progress, path })
     }
 
     /// Progress in lesson `i`.
@@ -78,6 +81,36 @@ impl Session {
         self.feedback = None;
         self.hints_shown = 0;
         self.tries = 0;
+        self.shown_at = Instant::now();
+    }
+
+    /// For a predict question not yet settled: the first frame to keep hidden.
+    pub fn hidden_from(&self) -> Option<u64> {
+        let step = self.current()?;
+        let q = step.question.as_ref()?;
+        if q.kind != QuestionKind::Predict || self.settled() {
+            return None;
+        }
+        Some(q.reveal.unwrap_or(step.frame + 1))
+    }
+
+    /// The frame the step shows: a settled predict question shows the revealed frame.
+    pub fn shown_frame(&self) -> Option<u64> {
+        let step = self.current()?;
+        match &step.question {
+            Some(q) if q.kind == QuestionKind::Predict && self.settled() => Some(q.reveal.unwrap_or(step.frame + 1)),
+            _ => Some(step.frame),
+        }
+    }
+
+    /// The step's filter, narrowed to hide the frames a predict question has not revealed.
+    pub fn effective_filter(&self) -> Option<String> {
+        let base = self.current()?.filter.clone();
+        match (self.hidden_from(), base) {
+            (Some(n), Some(f)) => Some(format!("({f}) && frame.number < {n}")),
+            (Some(n), None) => Some(format!("frame.number < {n}")),
+            (None, f) => f,
+        }
     }
 
     /// Whether the current question (if any) has been settled (right or revealed).
@@ -118,37 +151,31 @@ impl Session {
         if self.settled() {
             return Ok(self.feedback.as_ref());
         }
+        let seconds = (self.shown_at.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         if q.is_correct(input) {
             let first_try = self.tries == 0;
+            let tries = self.tries + 1;
             self.feedback = Some(Feedback::Right { why: q.why.clone() });
-            if first_try {
+            self.record(|p, step| {
                 // a replay of a finished lesson does not count again
-                self.record(|p, _| {
-                    if !p.done {
-                        p.correct += 1;
-                    }
-                })?;
-            }
+                if first_try && !p.done {
+                    p.correct += 1;
+                }
+                note_answer(p, AnswerRecord { step: step + 1, first_try, tries, correct: true, seconds });
+            })?;
         } else {
             self.tries += 1;
             if self.tries >= TRIES {
-                let answer = match q.kind {
-                    QuestionKind::Choice => {
-                        let idx = super::answer::parse_uint(&q.answer).and_then(|n| usize::try_from(n).ok());
-                        match idx.and_then(|i| i.checked_sub(1)).and_then(|i| q.choices.get(i)) {
-                            Some(c) => format!("{} ({c})", q.answer),
-                            None => q.answer.clone(),
-                        }
-                    }
-                    _ => q.answer.clone(),
-                };
-                self.feedback = Some(Feedback::Revealed { answer, why: q.why.clone() });
+                let tries = self.tries;
+                self.feedback = Some(Feedback::Revealed { answer: q.shown_answer(), why: q.why.clone() });
+                self.record(|p, step| note_answer(p, AnswerRecord { step: step + 1, first_try: false, tries, correct: false, seconds }))?;
             } else {
                 let hint = q.hints.get(self.hints_shown).cloned();
                 if hint.is_some() {
                     self.hints_shown += 1;
                 }
-                self.feedback = Some(Feedback::Wrong { hint, tries_left: TRIES - self.tries });
+                let reason = q.reason_for(input).map(str::to_owned);
+                self.feedback = Some(Feedback::Wrong { hint, tries_left: TRIES - self.tries, reason });
             }
         }
         Ok(self.feedback.as_ref())
@@ -166,7 +193,7 @@ impl Session {
         self.question().map(|q| q.hints.iter().take(self.hints_shown).cloned().collect()).unwrap_or_default()
     }
 
-    fn record(&mut self, f: impl FnOnce(&mut LessonProgress, usize)) -> Result<(), ProgressError> {
+    pub(crate) fn record(&mut self, f: impl FnOnce(&mut LessonProgress, usize)) -> Result<(), ProgressError> {
         let Some(l) = self.pack.lessons.get(self.lesson) else { return Ok(()) };
         let (title, id) = (self.pack.title.clone(), l.id.clone());
         let mut p = self.progress.get(&title, &id);
@@ -189,6 +216,14 @@ impl Session {
     }
 }
 
+/// Keeps the first settled answer of each step (a replay does not overwrite the grade).
+fn note_answer(p: &mut LessonProgress, a: AnswerRecord) {
+    if !p.answers.iter().any(|x| x.step == a.step) {
+        p.answers.push(a);
+        p.answers.sort_by_key(|x| x.step);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,7 +243,7 @@ mod tests {
         let n = s.steps().len();
         for _ in 0..n {
             if let Some(q) = s.question().cloned() {
-                assert_eq!(s.answer("definitely wrong").expect("answer"), Some(&Feedback::Wrong { hint: q.hints.first().cloned(), tries_left: 2 }));
+                assert_eq!(s.answer("definitely wrong").expect("answer"), Some(&Feedback::Wrong { hint: q.hints.first().cloned(), tries_left: 2, reason: None }));
                 let fb = s.answer(&q.answer).expect("answer").cloned();
                 assert_eq!(fb, Some(Feedback::Right { why: q.why.clone() }));
             }
