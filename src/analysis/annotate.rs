@@ -90,6 +90,8 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
             new.push(generated(&layer, def, 0, value));
         }
     }
+    new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 0, Value::Duration(t.time_relative)));
+    new.push(generated(&layer, &f::TCP_TIME_DELTA, 0, Value::Duration(t.time_delta)));
     if !t.has_analysis {
         return;
     }
@@ -289,13 +291,25 @@ mod tests {
         let names: Vec<_> = d.fields.iter().map(|x| x.def.abbrev).collect();
         assert_eq!(
             names,
-            ["tcp.srcport", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.window_size", "tcp.analysis", "tcp.analysis.flags", "tcp.analysis.retransmission", "data.data"]
+            [
+                "tcp.srcport",
+                "tcp.stream",
+                "tcp.seq",
+                "tcp.ack",
+                "tcp.window_size",
+                "tcp.time_relative",
+                "tcp.time_delta",
+                "tcp.analysis",
+                "tcp.analysis.flags",
+                "tcp.analysis.retransmission",
+                "data.data"
+            ]
         );
-        assert_eq!(d.layers[0].fields, 0..8);
-        assert_eq!(d.layers[1].fields, 8..9);
-        assert_eq!(d.experts[0].field, Some(8));
+        assert_eq!(d.layers[0].fields, 0..10);
+        assert_eq!(d.layers[1].fields, 10..11);
+        assert_eq!(d.experts[0].field, Some(10));
         assert_eq!(d.experts[1].key, "tcp.analysis.retransmission");
-        assert_eq!(d.experts[1].field, Some(7));
-        assert_eq!(d.fields[7].depth, 2);
+        assert_eq!(d.experts[1].field, Some(9));
+        assert_eq!(d.fields[9].depth, 2);
     }
 }

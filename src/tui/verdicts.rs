@@ -56,6 +56,10 @@ pub struct Compact {
 pub struct Verdicts {
     start: Vec<u32>,
     items: Vec<Compact>,
+    /// Per item: `tcp.time_delta` in nanoseconds (0 for UDP items).
+    deltas: Vec<i64>,
+    /// Per TCP stream: the capture time (ns) of its first segment, for `tcp.time_relative`.
+    stream_first: Vec<i64>,
 }
 
 impl Verdicts {
@@ -66,7 +70,7 @@ impl Verdicts {
 
     /// Bytes of heap used (for the memory budget).
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>()
+        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>() + (self.deltas.capacity() + self.stream_first.capacity()) * 8
     }
 
     /// Records the next frame's analysis.
@@ -74,6 +78,17 @@ impl Verdicts {
         self.start.push(self.items.len() as u32);
         for (layer, v) in &fa.layers {
             let layer = u8::try_from(*layer).unwrap_or(u8::MAX);
+            self.deltas.push(match v {
+                TransportVerdict::Tcp(t) => {
+                    let s = t.stream as usize;
+                    if s >= self.stream_first.len() {
+                        self.stream_first.resize(s + 1, 0);
+                        self.stream_first[s] = fa.ts - t.time_relative;
+                    }
+                    t.time_delta
+                }
+                TransportVerdict::Udp(_) => 0,
+            });
             self.items.push(match v {
                 TransportVerdict::Tcp(t) => compact_tcp(layer, t),
                 TransportVerdict::Udp(u) => Compact {
@@ -92,6 +107,18 @@ impl Verdicts {
         let base = self.items.len() as u32;
         self.start.extend(other.start.iter().map(|s| s + base));
         self.items.extend(other.items);
+        self.deltas.extend(other.deltas);
+        for (s, first) in other.stream_first.into_iter().enumerate() {
+            if s >= self.stream_first.len() {
+                self.stream_first.push(first);
+            }
+        }
+    }
+
+    /// The index in `items` of frame `number`'s first item.
+    fn item_start(&self, number: u64) -> usize {
+        let i = usize::try_from(number).ok().and_then(|n| n.checked_sub(1));
+        i.and_then(|i| self.start.get(i)).map(|&s| s as usize).unwrap_or(0)
     }
 
     fn items_of(&self, number: u64) -> &[Compact] {
@@ -119,7 +146,8 @@ impl Verdicts {
         }
         let transports = super::store::transports(d);
         let mut layers = Vec::new();
-        for c in self.items_of(number) {
+        let base = self.item_start(number);
+        for (k, c) in self.items_of(number).iter().enumerate() {
             let Some((_, t)) = transports.iter().find(|(l, _)| *l == c.layer as usize) else { continue };
             let v = match (c.kind, t) {
                 (TCP, Transport::Tcp(seg)) => TransportVerdict::Tcp(TcpVerdict {
@@ -145,6 +173,8 @@ impl Verdicts {
                     tcp_flags: seg.flags,
                     seq_raw: seg.seq,
                     ack_raw: seg.ack,
+                    time_relative: ts - self.stream_first.get(c.stream as usize).copied().unwrap_or(ts),
+                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
                 }),
                 (UDP, Transport::Udp(dg)) => TransportVerdict::Udp(UdpVerdict {
                     stream: c.stream,
