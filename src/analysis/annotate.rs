@@ -23,6 +23,10 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
             TransportVerdict::Udp(u) => {
                 // The dissector never adds `udp.stream`: always a new field.
                 new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
+                if u.timed {
+                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 0, Value::Duration(u.time_relative)));
+                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 0, Value::Duration(u.time_delta)));
+                }
             }
             TransportVerdict::Tcp(t) => {
                 tcp_fields(d, *li, t, &mut new, &mut experts);

@@ -46,8 +46,6 @@ defs! {
     TCP_ZERO_WINDOW_PROBE = "tcp.analysis.zero_window_probe", "TCP Zero Window Probe", None, None;
     TCP_ZERO_WINDOW_PROBE_ACK = "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe", None, None;
     UDP_STREAM = "udp.stream", "Stream index", U32, Dec;
-    // tshark adds these only with the `udp.calculate_timestamps` preference on, which is off
-    // by default: named so filters compile as they do in tshark, carried by no frame.
     UDP_TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime, None;
     UDP_TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime, None;
 }

@@ -46,7 +46,7 @@ pub struct DissectArgs {
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
     /// Display filter: print only the frames it matches (Wireshark syntax).
-    #[arg(short = 'Y', value_name = "FILTER")]
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// No name resolution (accepted for tshark compatibility; pktlab never resolves names).
     #[arg(short = 'n')]

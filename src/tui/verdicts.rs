@@ -56,10 +56,21 @@ pub struct Compact {
 pub struct Verdicts {
     start: Vec<u32>,
     items: Vec<Compact>,
-    /// Per item: `tcp.time_delta` in nanoseconds (0 for UDP items).
+    /// Per item: `tcp.time_delta` / `udp.time_delta` in nanoseconds.
     deltas: Vec<i64>,
     /// Per TCP stream: the capture time (ns) of its first segment, for `tcp.time_relative`.
     stream_first: Vec<i64>,
+    /// Per UDP stream: the same for `udp.time_relative`.
+    udp_first: Vec<i64>,
+}
+
+/// Records the first time of `stream` in `firsts` if it is new.
+fn note_first(firsts: &mut Vec<i64>, stream: u32, first: i64) {
+    let s = stream as usize;
+    if s >= firsts.len() {
+        firsts.resize(s + 1, 0);
+        firsts[s] = first;
+    }
 }
 
 impl Verdicts {
@@ -70,7 +81,7 @@ impl Verdicts {
 
     /// Bytes of heap used (for the memory budget).
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>() + (self.deltas.capacity() + self.stream_first.capacity()) * 8
+        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>() + (self.deltas.capacity() + self.stream_first.capacity() + self.udp_first.capacity()) * 8
     }
 
     /// Records the next frame's analysis.
@@ -80,14 +91,13 @@ impl Verdicts {
             let layer = u8::try_from(*layer).unwrap_or(u8::MAX);
             self.deltas.push(match v {
                 TransportVerdict::Tcp(t) => {
-                    let s = t.stream as usize;
-                    if s >= self.stream_first.len() {
-                        self.stream_first.resize(s + 1, 0);
-                        self.stream_first[s] = fa.ts - t.time_relative;
-                    }
+                    note_first(&mut self.stream_first, t.stream, fa.ts - t.time_relative);
                     t.time_delta
                 }
-                TransportVerdict::Udp(_) => 0,
+                TransportVerdict::Udp(u) => {
+                    note_first(&mut self.udp_first, u.stream, fa.ts - u.time_relative);
+                    u.time_delta
+                }
             });
             self.items.push(match v {
                 TransportVerdict::Tcp(t) => compact_tcp(layer, t),
@@ -111,6 +121,11 @@ impl Verdicts {
         for (s, first) in other.stream_first.into_iter().enumerate() {
             if s >= self.stream_first.len() {
                 self.stream_first.push(first);
+            }
+        }
+        for (s, first) in other.udp_first.into_iter().enumerate() {
+            if s >= self.udp_first.len() {
+                self.udp_first.push(first);
             }
         }
     }
@@ -182,6 +197,9 @@ impl Verdicts {
                     length: dg.length,
                     in_error: dg.in_error,
                     from_initiator: c.bits & B_FROM_INITIATOR != 0,
+                    timed: !dg.in_error && dg.length > 8,
+                    time_relative: ts - self.udp_first.get(c.stream as usize).copied().unwrap_or(ts),
+                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
                 }),
                 _ => continue,
             };
