@@ -48,7 +48,7 @@ pub struct DissectArgs {
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
     /// Display filter: print only the frames it matches (Wireshark syntax).
-    #[arg(short = 'Y', value_name = "FILTER")]
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// No name resolution (accepted for tshark compatibility; pktlab never resolves names).
     #[arg(short = 'n')]
@@ -234,6 +234,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             && let Some(flt) = &filter
             && !flt.matches(f.d(), f.data)
         {
+            f.shown = false;
             return Ok(ControlFlow::Continue(()));
         }
         if text_out {
@@ -290,9 +291,12 @@ fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> any
     Ok(ExitCode::SUCCESS)
 }
 
-/// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…).
+/// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…),
+/// or depends like them on the frames before in file order (`frame.time_delta_displayed`
+/// counts from the last frame the filter kept).
 fn is_analysis_field(name: &str) -> bool {
-    name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
+    name == "frame.time_delta_displayed"
+        || name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
 }
 
 /// Whether the printed frames depend on the conversation analysis: the text and JSON outputs

@@ -113,7 +113,7 @@ impl Analyzer {
         for (layer, t) in inputs {
             let v = match t {
                 Transport::Tcp(seg) => TransportVerdict::Tcp(self.tcp.process(frame, ts, seg)),
-                Transport::Udp(dg) => TransportVerdict::Udp(self.udp.process(dg)),
+                Transport::Udp(dg) => TransportVerdict::Udp(self.udp.process(dg, ts)),
             };
             out.layers.push((*layer, v));
         }

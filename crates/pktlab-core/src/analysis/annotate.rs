@@ -23,6 +23,10 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
             TransportVerdict::Udp(u) => {
                 // The dissector never adds `udp.stream`: always a new field.
                 new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
+                if u.timed {
+                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 0, Value::Duration(u.time_relative)));
+                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 0, Value::Duration(u.time_delta)));
+                }
             }
             TransportVerdict::Tcp(t) => {
                 tcp_fields(d, *li, t, &mut new, &mut experts);
@@ -90,6 +94,8 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
             new.push(generated(&layer, def, 0, value));
         }
     }
+    new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 0, Value::Duration(t.time_relative)));
+    new.push(generated(&layer, &f::TCP_TIME_DELTA, 0, Value::Duration(t.time_delta)));
     if !t.has_analysis {
         return;
     }
@@ -289,13 +295,25 @@ mod tests {
         let names: Vec<_> = d.fields.iter().map(|x| x.def.abbrev).collect();
         assert_eq!(
             names,
-            ["tcp.srcport", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.window_size", "tcp.analysis", "tcp.analysis.flags", "tcp.analysis.retransmission", "data.data"]
+            [
+                "tcp.srcport",
+                "tcp.stream",
+                "tcp.seq",
+                "tcp.ack",
+                "tcp.window_size",
+                "tcp.time_relative",
+                "tcp.time_delta",
+                "tcp.analysis",
+                "tcp.analysis.flags",
+                "tcp.analysis.retransmission",
+                "data.data"
+            ]
         );
-        assert_eq!(d.layers[0].fields, 0..8);
-        assert_eq!(d.layers[1].fields, 8..9);
-        assert_eq!(d.experts[0].field, Some(8));
+        assert_eq!(d.layers[0].fields, 0..10);
+        assert_eq!(d.layers[1].fields, 10..11);
+        assert_eq!(d.experts[0].field, Some(10));
         assert_eq!(d.experts[1].key, "tcp.analysis.retransmission");
-        assert_eq!(d.experts[1].field, Some(7));
-        assert_eq!(d.fields[7].depth, 2);
+        assert_eq!(d.experts[1].field, Some(9));
+        assert_eq!(d.fields[9].depth, 2);
     }
 }

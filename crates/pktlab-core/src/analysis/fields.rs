@@ -19,6 +19,8 @@ defs! {
     TCP_ACK = "tcp.ack", "Acknowledgment Number", U32, Dec;
     TCP_WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32, Dec;
     TCP_WINDOW_SCALEFACTOR = "tcp.window_size_scalefactor", "Window size scaling factor", I32, Dec;
+    TCP_TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, None;
+    TCP_TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, None;
     TCP_ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None, None;
     TCP_ANALYSIS_FLAGS = "tcp.analysis.flags", "TCP Analysis Flags", None, None;
     TCP_ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum, None;
@@ -44,4 +46,6 @@ defs! {
     TCP_ZERO_WINDOW_PROBE = "tcp.analysis.zero_window_probe", "TCP Zero Window Probe", None, None;
     TCP_ZERO_WINDOW_PROBE_ACK = "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe", None, None;
     UDP_STREAM = "udp.stream", "Stream index", U32, Dec;
+    UDP_TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime, None;
+    UDP_TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime, None;
 }

@@ -149,6 +149,10 @@ pub struct TcpVerdict {
     pub tcp_flags: u16,
     pub seq_raw: u32,
     pub ack_raw: u32,
+    /// `tcp.time_relative` and `tcp.time_delta` (ns): since the conversation's first
+    /// segment and since its previous one.
+    pub time_relative: i64,
+    pub time_delta: i64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -219,6 +223,9 @@ struct Conv {
     flows: [Flow; 2],
     ts_mru_syn: i64,
     ts_first_rtt: i64,
+    /// Capture times (ns) of the conversation's first and latest segments.
+    ts_first: i64,
+    ts_prev: i64,
 }
 
 /// Per-frame scratch of tshark's `tcp_acked` record.
@@ -254,7 +261,7 @@ impl TcpTracker {
         self.convs.len() as u32
     }
 
-    fn new_conv(&mut self, seg: &TcpSegment) -> usize {
+    fn new_conv(&mut self, seg: &TcpSegment, ts: i64) -> usize {
         let idx = self.convs.len();
         self.convs.push(Conv {
             stream: idx as u32,
@@ -262,6 +269,8 @@ impl TcpTracker {
             flows: [Flow::default(), Flow::default()],
             ts_mru_syn: 0,
             ts_first_rtt: 0,
+            ts_first: ts,
+            ts_prev: ts,
         });
         self.by_key.insert(seg.ends.key(), idx);
         idx
@@ -273,7 +282,7 @@ impl TcpTracker {
         let rev = 1 - fwd;
         let mut ci = match self.by_key.get(&seg.ends.key()) {
             Some(&i) => i,
-            None => self.new_conv(seg),
+            None => self.new_conv(seg, ts),
         };
         let mut ta = Acked::default();
         let syn_only = seg.flags & (SYN | ACK) == SYN;
@@ -282,7 +291,7 @@ impl TcpTracker {
             let f = &self.convs[ci].flows[fwd];
             if syn_only && f.base_set {
                 if seg.seq != f.base_seq {
-                    ci = self.new_conv(seg);
+                    ci = self.new_conv(seg, ts);
                 } else {
                     let f = &mut self.convs[ci].flows[fwd];
                     f.nextseq = f.maxseqtobeacked;
@@ -308,8 +317,11 @@ impl TcpTracker {
             tcp_flags: seg.flags,
             seq_raw: seg.seq,
             ack_raw: seg.ack,
+            time_relative: ts - conv.ts_first,
+            time_delta: ts - conv.ts_prev,
             ..TcpVerdict::default()
         };
+        conv.ts_prev = ts;
 
         match seg.seglen {
             Some(len) if !seg.in_error => {

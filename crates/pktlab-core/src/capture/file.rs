@@ -60,6 +60,7 @@ impl Record<'_> {
             interface_id: self.interface_id,
             link_type: self.link_type,
             comments: self.comments.iter().map(|c| (*c).to_owned()).collect(),
+            times: Default::default(),
         }
     }
 }

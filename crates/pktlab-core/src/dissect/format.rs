@@ -286,14 +286,31 @@ pub fn civil(secs: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-/// tshark's absolute time: `Jan  7, 2010 19:38:34.341715000 UTC`.
+/// The local time zone tshark prints absolute times in: the `TZ` environment variable, else
+/// the system's (read once).
+pub fn local_zone() -> &'static jiff::tz::TimeZone {
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(jiff::tz::TimeZone::system)
+}
+
+/// tshark's absolute time, in local time with the zone's abbreviation:
+/// `Jan  7, 2010 19:38:34.341715000 UTC` (`… KST` under `TZ=Asia/Seoul`).
 pub fn push_abs_time(out: &mut String, t: Timestamp) {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let rem = t.secs.rem_euclid(86_400);
-    let (year, month, day) = civil(t.secs);
+    let zone = local_zone();
+    let (offset, abbrev) = match jiff::Timestamp::new(t.secs, 0) {
+        Ok(ts) => {
+            let info = zone.to_offset_info(ts);
+            (info.offset().seconds() as i64, info.abbreviation().to_owned())
+        }
+        Err(_) => (0, "UTC".to_owned()),
+    };
+    let secs = t.secs.saturating_add(offset);
+    let rem = secs.rem_euclid(86_400);
+    let (year, month, day) = civil(secs);
     let _ = write!(
         out,
-        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} UTC",
+        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} {abbrev}",
         MONTHS[(month as usize).clamp(1, 12) - 1],
         day,
         year,

@@ -30,7 +30,14 @@ pub static ICMP_LENGTH_ORIGINAL_DATAGRAM: FieldDef = FieldDef::new("icmp.length.
 pub static ICMP_DATA_TIME_RELATIVE: FieldDef = FieldDef::new("icmp.data_time_relative", "Timestamp from icmp data (relative)", FieldType::RelTime, Base::None);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_LENGTH_ORIGINAL_DATAGRAM, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME, &ICMP_DATA_TIME_RELATIVE];
+pub static ICMP_RESP_IN: FieldDef = FieldDef::new("icmp.resp_in", "Response frame", FieldType::FrameNum, Base::None);
+pub static ICMP_RESP_TO: FieldDef = FieldDef::new("icmp.resp_to", "Request frame", FieldType::FrameNum, Base::None);
+pub static ICMP_RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Float, Base::None);
+
+/// Every field this module defines. `icmp.resp_in` (on a request, the reply's frame) needs a
+/// look ahead that one pass over the capture does not have; like tshark reading a file in
+/// one pass, requests do not carry it.
+pub static FIELDS: &[&FieldDef] = &[&ICMP_RESP_IN, &ICMP_RESP_TO, &ICMP_RESPTIME, &ICMP_TYPE, &ICMP_CODE, &ICMP_CHECKSUM, &ICMP_CHECKSUM_STATUS, &ICMP_IDENT, &ICMP_IDENT_LE, &ICMP_SEQ, &ICMP_SEQ_LE, &ICMP_UNUSED, &ICMP_MTU, &ICMP_REDIR_GW, &ICMP_POINTER, &ICMP_LENGTH, &ICMP_LENGTH_ORIGINAL_DATAGRAM, &ICMP_ORIGINATE_TIMESTAMP, &ICMP_RECEIVE_TIMESTAMP, &ICMP_TRANSMIT_TIMESTAMP, &ICMP_ADDRESS_MASK, &ICMP_DATA_TIME, &ICMP_DATA_TIME_RELATIVE];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -145,17 +152,26 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             cx.add(&ICMP_IDENT_LE, b, 2, Value::UInt(id.swap_bytes() as u64));
             cx.add(&ICMP_SEQ, b + 2, 2, Value::UInt(seq as u64));
             cx.add(&ICMP_SEQ_LE, b + 2, 2, Value::UInt(seq.swap_bytes() as u64));
+            let mut request = None;
+            if outer && let Some((src, dst)) = cx.net {
+                cx.out.stateful = true;
+                if t == 8 {
+                    cx.echo.request(src, dst, id, seq, cx.frame_number, cx.ts);
+                } else if let Some((req, req_ts)) = cx.echo.reply(src, dst, id, seq) {
+                    request = Some(req);
+                    cx.add_gen(&ICMP_RESP_TO, 0, 0, Value::UInt(req));
+                    if let (Some(now), Some(then)) = (cx.ts, req_ts) {
+                        let ms = (now.as_nanos() - then.as_nanos()) as f64 / 1e6;
+                        cx.add_gen(&ICMP_RESPTIME, 0, 0, Value::Float(ms));
+                    }
+                }
+            }
             data_time(cx, data, b + 4, end);
             cx.close(li);
             if outer {
                 let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}/{}, ttl={}", seq.swap_bytes(), cx.hop_limit);
-                if let Some((src, dst)) = cx.net {
-                    cx.out.stateful = true;
-                    if t == 8 {
-                        cx.echo.request(src, dst, id, seq, cx.frame_number);
-                    } else if let Some(req) = cx.echo.reply(src, dst, id, seq) {
-                        let _ = write!(cx.out.info, " (request in {req})");
-                    }
+                if let Some(req) = request {
+                    let _ = write!(cx.out.info, " (request in {req})");
                 }
             }
             super::data::dissect(cx, data, b + 4, end);

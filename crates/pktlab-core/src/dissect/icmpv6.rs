@@ -254,8 +254,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 if let Some((src, dst)) = cx.net {
                     cx.out.stateful = true;
                     if t == 128 {
-                        cx.echo.request(src, dst, id ^ 0x8000, seq, cx.frame_number);
-                    } else if let Some(req) = cx.echo.reply(src, dst, id ^ 0x8000, seq) {
+                        cx.echo.request(src, dst, id ^ 0x8000, seq, cx.frame_number, cx.ts);
+                    } else if let Some((req, _)) = cx.echo.reply(src, dst, id ^ 0x8000, seq) {
                         let _ = write!(cx.out.info, " (request in {req})");
                     }
                 }

@@ -53,18 +53,18 @@ pub struct Dissector {
 /// Echo requests by (addresses, identifier, sequence), bounded.
 #[derive(Default)]
 pub(crate) struct EchoTable {
-    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), u64>,
+    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), (u64, Option<Timestamp>)>,
 }
 
 impl EchoTable {
-    pub fn request(&mut self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16, frame: u64) {
+    pub fn request(&mut self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16, frame: u64, ts: Option<Timestamp>) {
         if self.map.len() >= 65536 {
             self.map.clear();
         }
-        self.map.insert((src, dst, id, seq), frame);
+        self.map.insert((src, dst, id, seq), (frame, ts));
     }
-    /// The request a reply from `src` to `dst` answers.
-    pub fn reply(&self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16) -> Option<u64> {
+    /// The request (frame number, capture time) a reply from `src` to `dst` answers.
+    pub fn reply(&self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16) -> Option<(u64, Option<Timestamp>)> {
         self.map.get(&(dst, src, id, seq)).copied()
     }
 }

@@ -280,6 +280,39 @@ pub struct FrameMeta {
     pub link_type: Option<u32>,
     /// Packet comments.
     pub comments: Vec<String>,
+    /// The earlier frames the time fields are measured from.
+    pub times: FrameTimes,
+}
+
+/// Timestamps of earlier frames, for `frame.time_relative`, `frame.time_delta` and
+/// `frame.time_delta_displayed`. `None` where there is no such frame (the first frame, or no
+/// frame shown yet): the delta is then zero, as tshark prints it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameTimes {
+    /// The capture's first frame.
+    pub first: Option<Timestamp>,
+    /// The frame read just before.
+    pub prev_captured: Option<Timestamp>,
+    /// The last frame shown (kept by the display filter, or every frame without one).
+    pub prev_displayed: Option<Timestamp>,
+}
+
+impl FrameTimes {
+    /// Moves on past frame `meta`, which was (`shown`) or was not displayed. A record with no
+    /// time counts as time 0, except a record that carries no packet (a pcapng custom
+    /// block), which keeps the time of the record before it (as tshark's reader does).
+    pub fn advance(&mut self, meta: &FrameMeta, shown: bool) {
+        let ts = match (meta.ts, meta.link_type) {
+            (Some(ts), _) => ts,
+            (None, None) => self.prev_captured.unwrap_or_default(),
+            (None, Some(_)) => Timestamp::default(),
+        };
+        self.first.get_or_insert(ts);
+        self.prev_captured = Some(ts);
+        if shown {
+            self.prev_displayed = Some(ts);
+        }
+    }
 }
 
 /// The dissection of one frame.

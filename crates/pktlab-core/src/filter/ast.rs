@@ -18,6 +18,9 @@ pub(crate) enum Expr {
     /// A comparison of two operands (`udp.srcport > udp.dstport`): any pair for `==`-like
     /// operators, every pair (and at least one) for `!=` and `===`.
     Compare { lhs: Operand, op: CmpOp, rhs: Operand },
+    /// `any …` / `all …`: the test or comparison inside holds for some (`all: false`) or for
+    /// every (and at least one) occurrence, whatever its operator.
+    Quantified { all: bool, expr: Box<Expr> },
 }
 
 /// Where values come from.
@@ -31,6 +34,39 @@ pub(crate) enum Source {
     /// `_ws.malformed` (any malformed expert item) or `_ws.expert` (any expert item); they
     /// have no value, only presence.
     Expert { malformed_only: bool },
+    /// `${field}`: the field's value in the frame selected in Wireshark's GUI. No frame is
+    /// selected when reading a capture, so it has no value (tshark's behaviour too).
+    Reference,
+    /// A value computed from other operands: arithmetic, `min`/`max`.
+    Computed(Box<Calc>),
+}
+
+/// A computed value; every operand can have several values, and an operation combines every
+/// pair (tshark 4.0's arithmetic).
+#[derive(Clone, Debug)]
+pub(crate) enum Calc {
+    Value(Operand),
+    Const(Lit),
+    Neg(Box<Calc>),
+    Arith(ArOp, Box<Calc>, Box<Calc>),
+    /// `min(a, b, …)` / `max(…)` over every value of every argument: one value.
+    MinMax { max: bool, args: Box<[Calc]> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+/// A `&` mask: on integers, or bytewise on byte strings and addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Mask {
+    Int(u64),
+    Bytes(Box<[u8]>),
 }
 
 /// A value-producing expression: a field or protocol, optionally sliced or masked, or a
@@ -41,8 +77,11 @@ pub(crate) struct Operand {
     pub func: Func,
     /// `[...]`: byte ranges taken from the value's bytes (the result is a byte string).
     pub slice: Option<Box<[SliceRange]>>,
-    /// `& mask` applied to an integer value.
-    pub mask: Option<u64>,
+    /// `#n`, `#[ranges]`: only the occurrences in these layers of the field's protocol
+    /// (1-based; negative counts from the last).
+    pub layers: Option<Box<[SliceRange]>>,
+    /// `& mask` applied to the value.
+    pub mask: Option<Mask>,
     /// How the operand's values compare.
     pub class: Class,
     /// For an unsliced protocol under `contains`/`matches`: search from the layer's start to
@@ -59,6 +98,13 @@ pub(crate) enum Func {
     Len,
     /// `count(x)`: how many times the field occurs (one value per frame).
     Count,
+    /// `string(x)`: the value as tshark prints it.
+    String,
+    /// `lower(x)` / `upper(x)` of a string.
+    Lower,
+    Upper,
+    /// `abs(x)` of a number.
+    Abs,
 }
 
 /// One `[...]` range, in tshark's terms, with negative offsets counted from the end.
@@ -118,4 +164,6 @@ pub(crate) enum Test {
     Matches(regex::bytes::Regex),
     /// `x & mask` with nothing after it: the masked value is non-zero.
     NonZero,
+    /// A slice or layer standing alone: it has a value.
+    Present,
 }

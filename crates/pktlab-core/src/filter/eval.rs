@@ -11,7 +11,7 @@
 //! (bytes of the frame, the field's own address arrays, its string); nothing is allocated
 //! except for multi-range slices (`x[0:2,4]`).
 
-use super::ast::{Class, Expr, Func, Lit, Operand, SetItem, SliceEnd, SliceRange, Source, Test};
+use super::ast::{ArOp, Calc, Class, Expr, Func, Lit, Mask, Operand, SetItem, SliceEnd, SliceRange, Source, Test};
 use super::lexer::CmpOp;
 use crate::dissect::{Dissection, Field, Value};
 use std::borrow::Cow;
@@ -35,29 +35,60 @@ pub(crate) fn eval(e: &Expr, d: &Dissection, frame: &[u8]) -> bool {
         Expr::Exists(Source::Frame) => true,
         Expr::Exists(Source::Expert { malformed_only: true }) => d.is_malformed(),
         Expr::Exists(Source::Expert { malformed_only: false }) => !d.experts.is_empty(),
-        Expr::Test { lhs, test } => match test {
-            Test::Cmp { op, lit } => {
-                let ok = |v: &Val<'_>| compare_lit(v, *op, lit);
-                if is_all(*op) { all(lhs, d, frame, &mut |v| ok(&v)) } else { any(lhs, d, frame, &mut |v| ok(&v)) }
-            }
-            Test::In(items) => any(lhs, d, frame, &mut |v| items.iter().any(|item| in_item(&v, item))),
-            Test::Contains(needle) => any(lhs, d, frame, &mut |v| match &v {
+        Expr::Exists(Source::Reference) => false,
+        Expr::Exists(Source::Computed(_)) => false,
+        Expr::Test { lhs, test } => test_holds(lhs, test, d, frame, None),
+        Expr::Compare { lhs, op, rhs } => compare_holds(lhs, *op, rhs, d, frame, is_all(*op)),
+        Expr::Quantified { all: every, expr } => match &**expr {
+            Expr::Test { lhs, test } => test_holds(lhs, test, d, frame, Some(*every)),
+            Expr::Compare { lhs, op, rhs } => compare_holds(lhs, *op, rhs, d, frame, *every),
+            other => eval(other, d, frame),
+        },
+    }
+}
+
+/// A test of `lhs`; `every` overrides the operator's own any/every rule.
+fn test_holds(lhs: &Operand, test: &Test, d: &Dissection, frame: &[u8], every: Option<bool>) -> bool {
+    let quant = |d: &Dissection, pred: &mut dyn FnMut(Val<'_>) -> bool, default_all: bool| {
+        if every.unwrap_or(default_all) { all(lhs, d, frame, pred) } else { any(lhs, d, frame, pred) }
+    };
+    match test {
+        Test::Cmp { op, lit } => quant(d, &mut |v| compare_lit(&v, *op, lit), is_all(*op)),
+        Test::In(items) => quant(d, &mut |v| items.iter().any(|item| in_item(&v, item)), false),
+        Test::Contains(needle) => quant(
+            d,
+            &mut |v| match &v {
                 Val::Bytes(b) => contains(b, needle),
                 _ => false,
-            }),
-            Test::Matches(re) => any(lhs, d, frame, &mut |v| match &v {
+            },
+            false,
+        ),
+        Test::Matches(re) => quant(
+            d,
+            &mut |v| match &v {
                 Val::Bytes(b) => re.is_match(b),
                 _ => false,
-            }),
-            Test::NonZero => any(lhs, d, frame, &mut |v| matches!(v, Val::Int(n) if n != 0)),
-        },
-        Expr::Compare { lhs, op, rhs } => {
-            if is_all(*op) {
-                all(lhs, d, frame, &mut |l| all(rhs, d, frame, &mut |r| compare_vals(&l, *op, &r)))
-            } else {
-                any(lhs, d, frame, &mut |l| any(rhs, d, frame, &mut |r| compare_vals(&l, *op, &r)))
-            }
-        }
+            },
+            false,
+        ),
+        Test::NonZero => quant(
+            d,
+            &mut |v| match v {
+                Val::Int(n) => n != 0,
+                Val::Bytes(b) => b.iter().any(|&x| x != 0),
+                Val::Float(x) => x != 0.0,
+            },
+            false,
+        ),
+        Test::Present => quant(d, &mut |_| true, false),
+    }
+}
+
+fn compare_holds(lhs: &Operand, op: CmpOp, rhs: &Operand, d: &Dissection, frame: &[u8], every: bool) -> bool {
+    if every {
+        all(lhs, d, frame, &mut |l| all(rhs, d, frame, &mut |r| compare_vals(&l, op, &r)))
+    } else {
+        any(lhs, d, frame, &mut |l| any(rhs, d, frame, &mut |r| compare_vals(&l, op, &r)))
     }
 }
 
@@ -87,21 +118,57 @@ fn all(op: &Operand, d: &Dissection, frame: &[u8], pred: &mut dyn FnMut(Val<'_>)
     seen && !failed
 }
 
+/// Whether the 1-based layer `n` of `total` is among `ranges` (negative counts from the end).
+fn layer_selected(ranges: &[SliceRange], n: i64, total: i64) -> bool {
+    ranges.iter().any(|r| {
+        let at = |i: i64| if i < 0 { total + 1 + i } else { i };
+        let start = at(r.start);
+        match r.end {
+            None => n >= start,
+            Some(SliceEnd::Len(l)) => n >= start && n < start + l,
+            Some(SliceEnd::Inclusive(e)) => n >= start && n <= at(e),
+        }
+    })
+}
+
+/// The occurrences of a field, restricted to the operand's layers of the field's protocol.
+fn occurrences<'a>(op: &'a Operand, def: &'static crate::dissect::FieldDef, d: &'a Dissection) -> impl Iterator<Item = &'a Field> + 'a {
+    let layers = op.layers.as_deref();
+    let proto = def.protocol();
+    let total = layers.map(|_| d.layers.iter().filter(|l| l.proto == proto).count() as i64).unwrap_or(0);
+    let mut seen = 0i64;
+    let chosen: Vec<std::ops::Range<usize>> = match layers {
+        None => Vec::new(),
+        Some(r) => d
+            .layers
+            .iter()
+            .filter(|l| l.proto == proto)
+            .filter_map(|l| {
+                seen += 1;
+                layer_selected(r, seen, total).then(|| l.fields.start as usize..l.fields.end as usize)
+            })
+            .collect(),
+    };
+    d.fields.iter().enumerate().filter(move |(i, x)| std::ptr::eq(x.def, def) && (layers.is_none() || chosen.iter().any(|c| c.contains(i)))).map(|(_, x)| x)
+}
+
 /// Calls `f` with each value of the operand until it returns true.
 fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) -> bool) {
     if op.func == Func::Count {
         let n = match &op.source {
+            Source::Field(def) if op.layers.is_some() => occurrences(op, def, d).count(),
             Source::Field(def) => d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)).count(),
             Source::Proto(p) => d.layers.iter().filter(|l| l.proto == &**p).count(),
             Source::Frame => 1,
             Source::Expert { malformed_only: true } => usize::from(d.is_malformed()),
             Source::Expert { malformed_only: false } => d.experts.len(),
+            Source::Reference | Source::Computed(_) => 0,
         };
         f(Val::Int(n as i128));
         return;
     }
     match &op.source {
-        Source::Field(def) => {
+        Source::Field(def) if op.layers.is_none() && matches!(op.func, Func::None) => {
             for field in d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)) {
                 if let Some(v) = field_val(d, frame, field)
                     && let Some(v) = shape(op, v)
@@ -111,8 +178,36 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
                 }
             }
         }
+        Source::Field(def) => {
+            for field in occurrences(op, def, d) {
+                let v = match op.func {
+                    Func::String => {
+                        let mut s = String::new();
+                        crate::dissect::format::write_cell(&mut s, d, frame, field);
+                        Some(Val::Bytes(Cow::Owned(s.into_bytes())))
+                    }
+                    // The length of a number or an address is its bytes'.
+                    Func::Len if op.slice.is_none() && !matches!(field.value, Value::None | Value::Bytes | Value::Str(_)) => {
+                        Some(Val::Int(field.len as i128))
+                    }
+                    _ => field_val(d, frame, field),
+                };
+                if let Some(v) = v
+                    && let Some(v) = shape(op, v)
+                    && f(v)
+                {
+                    return;
+                }
+            }
+        }
         Source::Proto(p) => {
-            for layer in d.layers.iter().filter(|l| l.proto == &**p) {
+            let total = d.layers.iter().filter(|l| l.proto == &**p).count() as i64;
+            for (n, layer) in d.layers.iter().filter(|l| l.proto == &**p).enumerate() {
+                if let Some(r) = &op.layers
+                    && !layer_selected(r, n as i64 + 1, total)
+                {
+                    continue;
+                }
                 // A protocol's length is its tree item's, even where the snaplen cut its bytes
                 // (tshark: `len(udp) == 8` holds for a UDP header cut after the ports).
                 if op.func == Func::Len && op.slice.is_none() && !op.to_end {
@@ -137,7 +232,106 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
                 f(v);
             }
         }
-        Source::Expert { .. } => {}
+        Source::Computed(c) => {
+            for v in calc(c, d, frame) {
+                if let Some(v) = shape(op, v)
+                    && f(v)
+                {
+                    return;
+                }
+            }
+        }
+        Source::Expert { .. } | Source::Reference => {}
+    }
+}
+
+/// The values of a computed operand (owned: they outlive the dissection's borrows here).
+fn calc(c: &Calc, d: &Dissection, frame: &[u8]) -> Vec<Val<'static>> {
+    match c {
+        Calc::Value(op) => {
+            let mut out = Vec::new();
+            visit(op, d, frame, &mut |v| {
+                out.push(owned(v));
+                false
+            });
+            out
+        }
+        Calc::Const(Lit::Int(n)) => vec![Val::Int(*n)],
+        Calc::Const(Lit::Float(x)) => vec![Val::Float(*x)],
+        Calc::Const(Lit::Bytes(b)) => vec![Val::Bytes(Cow::Owned(b.to_vec()))],
+        Calc::Const(Lit::Net { addr, .. }) => vec![Val::Bytes(Cow::Owned(addr.to_vec()))],
+        Calc::Neg(inner) => calc(inner, d, frame)
+            .into_iter()
+            .filter_map(|v| match v {
+                Val::Int(n) => Some(Val::Int(-n)),
+                Val::Float(x) => Some(Val::Float(-x)),
+                Val::Bytes(_) => None,
+            })
+            .collect(),
+        Calc::Arith(op, a, b) => {
+            let (xs, ys) = (calc(a, d, frame), calc(b, d, frame));
+            let mut out = Vec::with_capacity(xs.len() * ys.len());
+            for x in &xs {
+                for y in &ys {
+                    if let Some(v) = arith(*op, x, y) {
+                        out.push(v);
+                    }
+                }
+            }
+            out
+        }
+        Calc::MinMax { max, args } => {
+            let mut best: Option<Val<'static>> = None;
+            for a in args.iter() {
+                for v in calc(a, d, frame) {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => compare_vals(&v, if *max { CmpOp::Gt } else { CmpOp::Lt }, b),
+                    };
+                    if better {
+                        best = Some(v);
+                    }
+                }
+            }
+            best.into_iter().collect()
+        }
+    }
+}
+
+fn owned(v: Val<'_>) -> Val<'static> {
+    match v {
+        Val::Int(n) => Val::Int(n),
+        Val::Float(x) => Val::Float(x),
+        Val::Bytes(b) => Val::Bytes(Cow::Owned(b.into_owned())),
+    }
+}
+
+fn arith(op: ArOp, x: &Val<'_>, y: &Val<'_>) -> Option<Val<'static>> {
+    match (x, y) {
+        (Val::Int(a), Val::Int(b)) => Some(Val::Int(match op {
+            ArOp::Add => a.checked_add(*b)?,
+            ArOp::Sub => a.checked_sub(*b)?,
+            ArOp::Mul => a.checked_mul(*b)?,
+            ArOp::Div => a.checked_div(*b)?,
+            ArOp::Rem => a.checked_rem(*b)?,
+        })),
+        (Val::Bytes(_), _) | (_, Val::Bytes(_)) => None,
+        _ => {
+            let f = |v: &Val<'_>| match v {
+                Val::Int(n) => *n as f64,
+                Val::Float(x) => *x,
+                Val::Bytes(_) => 0.0,
+            };
+            let (a, b) = (f(x), f(y));
+            let r = match op {
+                ArOp::Add => a + b,
+                ArOp::Sub => a - b,
+                ArOp::Mul => a * b,
+                ArOp::Div => a / b,
+                ArOp::Rem => a % b,
+            };
+            r.is_finite().then_some(Val::Float(r))
+        }
     }
 }
 
@@ -162,6 +356,8 @@ fn field_val<'a>(d: &'a Dissection, frame: &'a [u8], field: &'a Field) -> Option
 fn shape<'a>(op: &Operand, v: Val<'a>) -> Option<Val<'a>> {
     if op.func == Func::Len {
         return match &v {
+            // Already a length (of a number or an address field).
+            Val::Int(_) if op.slice.is_none() => Some(v),
             Val::Bytes(b) => {
                 let b = match &op.slice {
                     Some(ranges) => slice(b, ranges)?,
@@ -180,10 +376,18 @@ fn shape<'a>(op: &Operand, v: Val<'a>) -> Option<Val<'a>> {
         },
         None => v,
     };
-    let v = match (op.mask, v) {
-        (Some(m), Val::Int(n)) => Val::Int(n & m as i128),
+    let v = match (&op.mask, v) {
+        (Some(Mask::Int(m)), Val::Int(n)) => Val::Int(n & *m as i128),
+        (Some(Mask::Bytes(m)), Val::Bytes(b)) => Val::Bytes(Cow::Owned(b.iter().zip(m.iter()).map(|(x, y)| x & y).collect())),
         (Some(_), _) => return None,
         (None, v) => v,
+    };
+    let v = match (op.func, v) {
+        (Func::Abs, Val::Int(n)) => Val::Int(n.abs()),
+        (Func::Abs, Val::Float(x)) => Val::Float(x.abs()),
+        (Func::Lower, Val::Bytes(b)) => Val::Bytes(Cow::Owned(b.to_ascii_lowercase())),
+        (Func::Upper, Val::Bytes(b)) => Val::Bytes(Cow::Owned(b.to_ascii_uppercase())),
+        (_, v) => v,
     };
     match (op.class, v) {
         (Class::Int, Val::Int(n)) => Some(Val::Int(n)),
@@ -207,7 +411,8 @@ fn slice<'a>(b: &'a [u8], ranges: &[SliceRange]) -> Option<Cow<'a, [u8]>> {
             Some(SliceEnd::Len(l)) => start.checked_add(l)?,
             Some(SliceEnd::Inclusive(e)) => (if e < 0 { n + e } else { e }).checked_add(1)?,
         };
-        (0 <= start && start <= end && end <= n).then_some(start as usize..end as usize)
+        // An empty range is absent too (`frame[1500:]` on a 1500-byte frame).
+        (0 <= start && start < end && end <= n).then_some(start as usize..end as usize)
     };
     if let [r] = ranges {
         return b.get(one(r)?).map(Cow::Borrowed);

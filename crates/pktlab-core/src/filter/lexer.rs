@@ -53,6 +53,14 @@ pub(crate) enum Tok {
     DotDot,
     /// `&`: bitwise-and test.
     BitAnd,
+    /// Arithmetic `+`, `*`, `%` (`-` and `/` arrive as the words "-" and "/").
+    Plus,
+    Star,
+    Percent,
+    /// `#`: the layer operator (`ip.addr#2`).
+    Hash,
+    /// `${name}`: a field reference.
+    FieldRef(String),
     And,
     Or,
     Not,
@@ -130,6 +138,17 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, LexError> {
             '<' => (Tok::Cmp(CmpOp::Lt), 1),
             '>' if peek(1) == Some('=') => (Tok::Cmp(CmpOp::Ge), 2),
             '>' => (Tok::Cmp(CmpOp::Gt), 1),
+            '+' => (Tok::Plus, 1),
+            '*' => (Tok::Star, 1),
+            '%' => (Tok::Percent, 1),
+            '#' => (Tok::Hash, 1),
+            '$' if peek(1) == Some('{') => {
+                let Some(close) = chars[i..].iter().position(|&c| c == '}') else {
+                    return Err(LexError { col: start, len: chars.len() - start, message: "the field reference \"${\" is never closed with \"}\"".into() });
+                };
+                let inner: String = chars[i + 2..i + close].iter().collect();
+                (Tok::FieldRef(inner.trim().to_owned()), close + 1)
+            }
             '&' if peek(1) == Some('&') => (Tok::And, 2),
             '&' => (Tok::BitAnd, 1),
             '|' if peek(1) == Some('|') => (Tok::Or, 2),

@@ -16,6 +16,10 @@ pub(crate) enum Kind {
     SInt { min: i64, max: i64 },
     Bool,
     Float,
+    /// A relative time (seconds): decimal numbers only, as tshark reads them.
+    RelTime,
+    /// An absolute time: a date string in local time (or with a zone).
+    AbsTime,
     Ipv4,
     Ipv6,
     Ether,
@@ -35,7 +39,9 @@ impl Kind {
             FieldType::I32 => Kind::SInt { min: i32::MIN as i64, max: i32::MAX as i64 },
             FieldType::I64 => Kind::SInt { min: i64::MIN, max: i64::MAX },
             FieldType::Bool => Kind::Bool,
-            FieldType::Float | FieldType::RelTime | FieldType::AbsTime => Kind::Float,
+            FieldType::Float => Kind::Float,
+            FieldType::RelTime => Kind::RelTime,
+            FieldType::AbsTime => Kind::AbsTime,
             FieldType::Ipv4 => Kind::Ipv4,
             FieldType::Ipv6 => Kind::Ipv6,
             FieldType::Ether => Kind::Ether,
@@ -48,7 +54,7 @@ impl Kind {
         match self {
             Kind::UInt { .. } | Kind::SInt { .. } => Class::Int,
             Kind::Bool => Class::Bool,
-            Kind::Float => Class::Float,
+            Kind::Float | Kind::RelTime | Kind::AbsTime => Class::Float,
             Kind::Ipv4 | Kind::Ipv6 | Kind::Ether | Kind::Str | Kind::Bytes => Class::Bytes,
         }
     }
@@ -59,7 +65,9 @@ impl Kind {
             Kind::UInt { .. } => "an unsigned integer",
             Kind::SInt { .. } => "a signed integer",
             Kind::Bool => "a boolean",
-            Kind::Float => "a number with decimals (or a time in seconds)",
+            Kind::Float => "a number with decimals",
+            Kind::RelTime => "a time in seconds",
+            Kind::AbsTime => "an absolute time",
             Kind::Ipv4 => "an IPv4 address",
             Kind::Ipv6 => "an IPv6 address",
             Kind::Ether => "a MAC address",
@@ -101,6 +109,9 @@ pub(crate) fn convert(kind: Kind, tok: LitTok<'_>, def: Option<&'static FieldDef
                 None => Err(format!("\"{w}\" is not a boolean: {what} is compared with 1/0 or True/False")),
             },
             LitTok::Char(c) => Ok(Lit::Int((c != 0) as i128)),
+            // Flag bits are named "Set" / "Not set" (Wireshark's tfs_set_notset).
+            LitTok::Str(s) if def.is_some_and(|d| d.bitmask != 0) && s.eq_ignore_ascii_case(b"set") => Ok(Lit::Int(1)),
+            LitTok::Str(s) if def.is_some_and(|d| d.bitmask != 0) && s.eq_ignore_ascii_case(b"not set") => Ok(Lit::Int(0)),
             LitTok::Str(s) => Err(format!(
                 "{what} is a boolean and cannot be compared with the string \"{}\" (write 1, 0, True or False without quotes)",
                 String::from_utf8_lossy(s)
@@ -120,6 +131,24 @@ pub(crate) fn convert(kind: Kind, tok: LitTok<'_>, def: Option<&'static FieldDef
                 String::from_utf8_lossy(s)
             )),
         },
+        Kind::RelTime => match tok {
+            LitTok::Word(w) => rel_time(w).ok_or_else(|| format!("\"{w}\" is not a valid time in seconds (write it like 1.5 or -0.25)")),
+            LitTok::Str(s) => Err(format!(
+                "{what} is a time in seconds and cannot be compared with the string \"{}\" (write the seconds without quotes)",
+                String::from_utf8_lossy(s)
+            )),
+            LitTok::Char(_) => Err(format!("{what} is a time in seconds and cannot be compared with a character")),
+        },
+        Kind::AbsTime => {
+            let text = match tok {
+                LitTok::Str(s) => String::from_utf8_lossy(s).into_owned(),
+                LitTok::Word(w) => w.to_owned(),
+                LitTok::Char(c) => char::from_u32(c).map(String::from).unwrap_or_default(),
+            };
+            super::time::abs_time(&text).map(Lit::Float).ok_or_else(|| {
+                format!("\"{text}\" is not a valid absolute time; write it like \"Nov 12, 1999 08:55:44.123\" or \"2011-07-04 12:34:56\"")
+            })
+        }
         Kind::Ipv4 => match tok {
             LitTok::Word(w) => ipv4_literal(w),
             _ => Err(not_quoted(what, kind)),
@@ -185,7 +214,8 @@ fn int_literal(kind: Kind, tok: LitTok<'_>, def: Option<&'static FieldDef>, what
         },
         LitTok::Str(s) => {
             let text = String::from_utf8_lossy(s);
-            match value_by_name(def, &text, max) {
+            let status = def.filter(|d| d.abbrev.ends_with("checksum.status")).and_then(|_| checksum_status(&text));
+            match status.or_else(|| value_by_name(def, &text, max)) {
                 Some(n) => n,
                 None => {
                     return Err(format!(
@@ -203,6 +233,19 @@ fn int_literal(kind: Kind, tok: LitTok<'_>, def: Option<&'static FieldDef>, what
         return Err(format!("{value} is too small for {what} (at least {min})"));
     }
     Ok(Lit::Int(value))
+}
+
+/// Wireshark's names of checksum verification results (`proto_checksum_vals`).
+fn checksum_status(name: &str) -> Option<i128> {
+    ["bad", "good", "unverified", "not present", "illegal"].iter().position(|n| n.eq_ignore_ascii_case(name)).map(|i| i as i128)
+}
+
+/// A relative time as tshark reads it: optional minus, digits, optional `.digits`.
+fn rel_time(w: &str) -> Option<Lit> {
+    let body = w.strip_prefix('-').unwrap_or(w);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let ok = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()) && (frac.is_empty() == !body.contains('.'));
+    ok.then(|| w.parse::<f64>().ok()).flatten().filter(|v| v.is_finite()).map(Lit::Float)
 }
 
 /// Finds the value whose name is `name` (case-insensitive), trying values up to 65535.
@@ -278,6 +321,11 @@ fn ipv6_literal(w: &str) -> Result<Lit, String> {
 /// `aa:bb:cc`, `aa-bb-cc`, `aa.bb.cc` (one or two hex digits per byte, one separator kind), a
 /// single byte `1f` / `0x1f`, or an even run of hex digits.
 pub(crate) fn byte_string(w: &str) -> Option<Vec<u8>> {
+    // tshark 4.0's explicit byte-string form `:aa:bb`.
+    let w = match w.strip_prefix(':') {
+        Some(rest) if !rest.starts_with(':') => rest,
+        _ => w,
+    };
     if let Some(h) = w.strip_prefix("0x").or_else(|| w.strip_prefix("0X")) {
         return (!h.is_empty() && h.len() <= 2).then(|| u8::from_str_radix(h, 16).ok()).flatten().map(|b| vec![b]);
     }

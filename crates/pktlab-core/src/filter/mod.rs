@@ -21,6 +21,7 @@ mod literal;
 mod names;
 mod parser;
 mod suggest;
+mod time;
 
 use crate::dissect::{Demand, Dissection};
 use std::fmt;
@@ -113,6 +114,19 @@ impl Filter {
                     source(&lhs.source, d);
                     source(&rhs.source, d);
                 }
+                ast::Expr::Quantified { expr, .. } => walk(expr, d),
+            }
+        }
+        fn calc(c: &ast::Calc, d: &mut Demand) {
+            match c {
+                ast::Calc::Value(op) => source(&op.source, d),
+                ast::Calc::Const(_) => {}
+                ast::Calc::Neg(a) => calc(a, d),
+                ast::Calc::Arith(_, a, b) => {
+                    calc(a, d);
+                    calc(b, d);
+                }
+                ast::Calc::MinMax { args, .. } => args.iter().for_each(|a| calc(a, d)),
             }
         }
         fn source(s: &ast::Source, d: &mut Demand) {
@@ -122,7 +136,8 @@ impl Filter {
                     d.experts = true;
                     d.checksums = true;
                 }
-                ast::Source::Proto(_) | ast::Source::Frame => {}
+                ast::Source::Computed(c) => calc(c, d),
+                ast::Source::Proto(_) | ast::Source::Frame | ast::Source::Reference => {}
             }
         }
         let mut d = Demand::default();

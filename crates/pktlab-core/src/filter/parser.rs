@@ -14,13 +14,15 @@
 //! side     := name [slice] | ("len" | "count") "(" name [slice] ")" | literal
 //! set      := "{" item ( [","] item )* "}"        item := literal [ ".." literal ]
 //! ```
-//! Sets accept tshark 4.0's commas and also the whitespace-separated form of older Wiresharks.
+//! Set elements are separated by commas, as tshark 4.0 requires.
 
 use super::FilterError;
-use super::ast::{Expr, Func, Lit, Operand, SetItem, SliceEnd, SliceRange, Source, Test};
+use super::ast::{Expr, Func, Lit, Mask, Operand, SetItem, SliceEnd, SliceRange, Source, Test};
 use super::lexer::{CmpOp, Tok, Token};
 use super::literal::{self, Kind, LitTok};
 use super::names::{self, Name, Names};
+
+mod value;
 
 /// A parsed side of a relation, before we know what it is compared with.
 enum Side {
@@ -174,6 +176,17 @@ impl Parser {
                     _ => Err(self.unexpected("\")\" or \"and\"/\"or\"")),
                 }
             }
+            Tok::Word(w) if (w == "any" || w == "all") && !matches!(self.peek_at(1), Tok::Cmp(_) | Tok::End | Tok::And | Tok::Or | Tok::RParen | Tok::LParen) => {
+                let every = w == "all";
+                let w = w.clone();
+                let at = self.span();
+                self.bump();
+                let e = self.parse_relation()?;
+                if !matches!(e, Expr::Test { .. } | Expr::Compare { .. }) {
+                    return Err(err(at, format!("\"{w}\" needs a comparison after it (like {w} ip.addr == 10.0.0.1)")));
+                }
+                Ok(Expr::Quantified { all: every, expr: Box::new(e) })
+            }
             _ => self.parse_relation(),
         }
     }
@@ -232,26 +245,37 @@ impl Parser {
                 let mask_at = self.span();
                 self.bump();
                 let (op, kind, def, label) = self.require_operand(lhs)?;
-                if !matches!(kind, Kind::UInt { .. } | Kind::SInt { .. }) || op.mask.is_some() {
-                    return Err(err(mask_at, format!("\"&\" needs an integer field, but {label} is {}", kind.describe())));
+                let int = matches!(kind, Kind::UInt { .. } | Kind::SInt { .. });
+                let bytes = matches!(kind, Kind::Bytes | Kind::Ether | Kind::Ipv4 | Kind::Ipv6);
+                if !(int || bytes) || op.mask.is_some() {
+                    return Err(err(mask_at, format!("\"&\" needs an integer, byte string or address, but {label} is {}", kind.describe())));
                 }
-                let mask = self.parse_literal("a number after \"&\"")?;
-                let Lit::Int(m) = self.convert(kind, &mask.0, mask.1, def, &label)? else {
-                    return Err(err(mask.1, "\"&\" needs an integer mask"));
+                let mask = self.parse_literal("a mask after \"&\"")?;
+                let mask_lit = if kind == Kind::Bytes || !bytes { self.convert(kind, &mask.0, mask.1, def, &label)? } else {
+                    // An address masked bytewise: the mask is written as the address is.
+                    self.convert(kind, &mask.0, mask.1, None, &label)?
                 };
-                let op = Operand { mask: Some(m as u64), ..op };
+                let m = match mask_lit {
+                    Lit::Int(m) => Mask::Int(m as u64),
+                    Lit::Bytes(b) => Mask::Bytes(b),
+                    Lit::Float(_) | Lit::Net { .. } => return Err(err(mask.1, "\"&\" needs a plain mask (no /prefix)")),
+                };
+                let op = Operand { mask: Some(m), ..op };
                 if let Tok::Cmp(cmp) = self.peek().clone() {
                     self.bump();
-                    let value = self.parse_literal("a number after the comparison")?;
+                    let value = self.parse_literal("a value after the comparison")?;
                     let lit = self.convert(kind, &value.0, value.1, def, &label)?;
                     return Ok(Expr::Test { lhs: op, test: Test::Cmp { op: cmp, lit } });
                 }
                 Ok(Expr::Test { lhs: op, test: Test::NonZero })
             }
             _ => match lhs {
-                Side::Operand { op, .. } if op.func == Func::None && op.mask.is_none() => {
+                Side::Operand { op, .. } if op.func == Func::None && op.mask.is_none() && op.slice.is_none() && op.layers.is_none() => {
                     Ok(Expr::Exists(op.source))
                 }
+                // A slice or layer is there when it has bytes: `frame[60]` on a 60-byte frame
+                // is absent.
+                Side::Operand { op, .. } if op.func == Func::None && op.mask.is_none() => Ok(Expr::Test { lhs: op, test: Test::Present }),
                 Side::Operand { at, label, .. } => {
                     Err(err(at, format!("{label} is a value, not a condition: compare it with something")))
                 }
@@ -353,7 +377,12 @@ impl Parser {
                 Tok::End => return Err(err(open, "this \"{\" is never closed with \"}\"")),
                 Tok::Comma if !items.is_empty() => {
                     self.bump();
-                    continue;
+                    if matches!(self.peek(), Tok::RBrace | Tok::Comma) {
+                        return Err(self.unexpected("a value after \",\""));
+                    }
+                }
+                _ if !items.is_empty() => {
+                    return Err(err(self.span(), format!("{} was unexpected here: separate the values of a set with commas", self.token_text())));
                 }
                 _ => {}
             }
@@ -384,73 +413,6 @@ impl Parser {
         Ok((lit, at))
     }
 
-    fn parse_side(&mut self) -> Result<Side, FilterError> {
-        let at = self.span();
-        match self.peek().clone() {
-            Tok::Word(w) if matches!(w.as_str(), "len" | "count") && matches!(self.peek_at(1), Tok::LParen) => {
-                self.bump();
-                self.bump();
-                let inner_at = self.span();
-                let inner = self.parse_side()?;
-                let (mut op, _, _, label) = self.require_operand(inner)?;
-                if !matches!(self.peek(), Tok::RParen) {
-                    return Err(self.unexpected(&format!("\")\" to close {w}(")));
-                }
-                let close = self.span();
-                self.bump();
-                if op.func != Func::None || op.mask.is_some() {
-                    return Err(err(inner_at, format!("{w}() takes a field or protocol")));
-                }
-                op.func = if w == "len" { Func::Len } else { Func::Count };
-                if op.func == Func::Count && op.slice.is_some() {
-                    return Err(err(inner_at, "count() takes a field, not a slice"));
-                }
-                let kind = Kind::UInt { max: u32::MAX as u64 };
-                op.class = kind.class();
-                let span = Span { col: at.col, len: close.col + close.len - at.col };
-                Ok(Side::Operand { op, kind, def: None, label: format!("{w}({label})"), at: span })
-            }
-            Tok::Word(w) => {
-                self.bump();
-                let Some(name) = self.names.resolve(&w) else {
-                    return Ok(Side::Literal { tok: OwnedLit::Word(w), at });
-                };
-                let (source, kind, def) = match name {
-                    Name::Field(d) => (Source::Field(d), Kind::of(d.ftype), Some(d)),
-                    Name::Proto(p) => (Source::Proto(p), Kind::Bytes, None),
-                    Name::Frame => (Source::Frame, Kind::Bytes, None),
-                    Name::Expert { malformed_only } => (Source::Expert { malformed_only }, Kind::Bytes, None),
-                };
-                let mut op = Operand { source, func: Func::None, slice: None, mask: None, class: kind.class(), to_end: false };
-                let mut label = w.clone();
-                let mut span = at;
-                let mut kind = kind;
-                if let Tok::Slice(text) = self.peek().clone() {
-                    let slice_at = self.span();
-                    self.bump();
-                    if !matches!(kind, Kind::Bytes | Kind::Str | Kind::Ether | Kind::Ipv4 | Kind::Ipv6) {
-                        return Err(err(slice_at, format!("{w} is {} and cannot be sliced into bytes", kind.describe())));
-                    }
-                    op.slice = Some(parse_slice(&text).map_err(|m| err(slice_at, m))?);
-                    kind = Kind::Bytes;
-                    op.class = kind.class();
-                    label = format!("{w}[{text}]");
-                    span.len = slice_at.col + slice_at.len - at.col;
-                }
-                let def = if op.slice.is_some() { None } else { def };
-                Ok(Side::Operand { op, kind, def, label, at: span })
-            }
-            Tok::Str(s) => {
-                self.bump();
-                Ok(Side::Literal { tok: OwnedLit::Str(s), at })
-            }
-            Tok::Char(c) => {
-                self.bump();
-                Ok(Side::Literal { tok: OwnedLit::Char(c), at })
-            }
-            _ => Err(self.unexpected("a field, a protocol or a value")),
-        }
-    }
 }
 
 fn check_net(op: CmpOp, lit: &Lit, at: Span) -> Result<(), FilterError> {
@@ -483,8 +445,8 @@ fn parse_slice(text: &str) -> Result<Box<[SliceRange]>, String> {
                 None
             } else {
                 let n = int(b)?;
-                if n < 0 {
-                    return Err(format!("the length in the slice [{text}] is negative"));
+                if n <= 0 {
+                    return Err(format!("the length in the slice [{text}] must be positive"));
                 }
                 Some(SliceEnd::Len(n))
             };
