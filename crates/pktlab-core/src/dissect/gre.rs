@@ -1,6 +1,7 @@
 //! GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637): flags, protocol type, optional
 //! checksum, key (or payload length and call ID), sequence and acknowledgment numbers.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -109,16 +110,5 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     }
     let inner = data.get(..end.min(data.len())).unwrap_or(data);
-    match proto {
-        0x0800 => {
-            super::ipv4::dissect(cx, inner, o);
-        }
-        0x86dd => {
-            super::ipv6::dissect(cx, inner, o);
-        }
-        0x6558 => super::eth::dissect(cx, inner, o),
-        _ => {
-            super::data::dissect(cx, data, o, end);
-        }
-    }
+    dispatch::gre_payload(cx, data, inner, o, end, proto);
 }

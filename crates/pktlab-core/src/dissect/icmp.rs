@@ -1,7 +1,7 @@
 //! ICMP: type, code, checksum, the type's own fields, and for error messages the quoted IP
 //! header and the first bytes of its transport header, dissected as tshark does.
 
-use super::checksum;
+use super::{checksum, dispatch};
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
@@ -158,7 +158,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                     }
                 }
             }
-            super::data::dissect(cx, data, b + 4, end);
+            dispatch::data(cx, data, b + 4, end);
         }
         3 | 4 | 5 | 11 | 12 => {
             let mut rfc4884 = None;
@@ -211,10 +211,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                 let qend = rfc4884.unwrap_or(end).min(end);
                 let quoted = data.get(..qend.min(data.len())).unwrap_or(data);
                 cx.in_error += 1;
-                super::ipv4::dissect(cx, quoted, b + 4);
+                dispatch::ipv4(cx, quoted, b + 4);
                 cx.in_error -= 1;
             } else {
-                super::data::dissect(cx, data, b + 4, end);
+                dispatch::data(cx, data, b + 4, end);
             }
             // The extension structure's 4-byte header must follow the quoted datagram.
             if let Some(ext) = rfc4884
@@ -249,7 +249,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         }
         _ => {
             cx.close(li);
-            super::data::dissect(cx, data, b, end);
+            dispatch::data(cx, data, b, end);
         }
     }
 }

@@ -1,8 +1,8 @@
 //! ICMPv6: type, code, checksum over the IPv6 pseudo-header, echo, error messages (with the
 //! quoted IPv6 packet), neighbour discovery messages and their options.
 
-use super::checksum;
-use super::ipv4::Pseudo;
+use super::ip::{Pseudo, proto};
+use super::{checksum, dispatch};
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
@@ -186,7 +186,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.depth = 1;
     match data.get(off..end) {
         Some(msg) if outer => {
-            let ps = pseudo.sum(58, msg.len());
+            let ps = pseudo.sum(proto::ICMPV6, msg.len());
             let good = checksum::finish(checksum::sum(msg, ps)) == 0;
             cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
             if !good {
@@ -234,7 +234,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             if end > b + 4 && outer {
                 let quoted = data.get(..end.min(data.len())).unwrap_or(data);
                 cx.in_error += 1;
-                super::ipv6::dissect(cx, quoted, b + 4);
+                dispatch::ipv6(cx, quoted, b + 4);
                 cx.in_error -= 1;
             }
         }
@@ -260,7 +260,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                     }
                 }
             }
-            super::data::dissect(cx, data, b + 4, end);
+            dispatch::data(cx, data, b + 4, end);
         }
         130..=132 => {
             if !need(20) {

@@ -1,12 +1,12 @@
 //! IPv4: every header field (flag bits, fragment offset, options), the header checksum, the
 //! hidden two-sided `ip.addr`/`ip.host`, fragment reassembly, then the payload protocol.
 
-use super::checksum;
+use super::ip::{IP_VERSION, Pseudo, ecn_name, proto, proto_name};
 use super::model::*;
+use super::{checksum, dispatch};
 use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
 
-pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec);
 pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec);
 pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex);
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc);
@@ -55,45 +55,6 @@ pub static IP_REASSEMBLED_DATA: FieldDef = FieldDef::new("ip.reassembled.data", 
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&IP_VERSION, &IP_HDR_LEN, &IP_DSFIELD, &IP_DSFIELD_DSCP, &IP_DSFIELD_ECN, &IP_LEN, &IP_ID, &IP_FLAGS, &IP_FLAGS_RB, &IP_FLAGS_DF, &IP_FLAGS_MF, &IP_FRAG_OFFSET, &IP_TTL, &IP_PROTO, &IP_CHECKSUM, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, &IP_SRC, &IP_ADDR, &IP_SRC_HOST, &IP_HOST, &IP_DST, &IP_DST_HOST, &IP_OPT_TYPE, &IP_OPT_TYPE_COPY, &IP_OPT_TYPE_CLASS, &IP_OPT_TYPE_NUMBER, &IP_OPT_LEN, &IP_OPT_PTR, &IP_OPT_RA, &IP_OPT_MTU, &IP_OPT_ADDR, &IP_OPT_PADDING, &IP_OPTIONS_EOL, &IP_OPTIONS_NOP, &IP_OPTIONS_ROUTERALERT, &IP_OPTIONS_RECORD_ROUTE, &IP_OPTIONS_TIMESTAMP, &IP_OPTIONS_ROUTE, &IP_OPTIONS_SOURCE_ROUTE, &IP_FRAGMENT, &IP_FRAGMENTS, &IP_FRAGMENT_COUNT, &IP_REASSEMBLED_IN, &IP_REASSEMBLED_LENGTH, &IP_REASSEMBLED_DATA];
-
-/// The addresses a transport checksum's pseudo-header covers.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Pseudo {
-    V4([u8; 4], [u8; 4]),
-    V6([u8; 16], [u8; 16]),
-}
-
-impl Pseudo {
-    pub fn sum(self, proto: u8, len: usize) -> u32 {
-        match self {
-            Pseudo::V4(s, d) => checksum::pseudo_v4(s, d, proto, len as u32),
-            Pseudo::V6(s, d) => checksum::pseudo_v6(s, d, proto, len as u32),
-        }
-    }
-}
-
-/// Protocol names for `ip.proto` / `ipv6.nxt`.
-pub fn proto_name(p: u64) -> Option<&'static str> {
-    Some(match p {
-        0 => "IPv6 Hop-by-Hop Option",
-        1 => "ICMP",
-        2 => "IGMP",
-        4 => "IPIP",
-        6 => "TCP",
-        17 => "UDP",
-        41 => "IPv6",
-        43 => "Routing Header for IPv6",
-        44 => "Fragment Header for IPv6",
-        47 => "GRE",
-        50 => "ESP",
-        51 => "AH",
-        58 => "ICMPv6",
-        59 => "IPv6 No Next Header",
-        60 => "Destination Options for IPv6",
-        132 => "SCTP",
-        _ => return None,
-    })
-}
 
 fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
     match t {
@@ -189,7 +150,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         return data.len();
     };
     if b0 >> 4 == 6 && cx.in_error == 0 {
-        return super::ipv6::dissect(cx, data, off);
+        return dispatch::ipv6(cx, data, off);
     }
     let li = cx.open("ip", "Internet Protocol Version 4", Osi::Network, off, 20);
     let outer = cx.in_error == 0;
@@ -265,7 +226,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)",
                 Some(ttl_at),
             );
-        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != 103 && proto != 89 {
+        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != proto::PIM && proto != proto::OSPF {
             cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
         }
     }
@@ -340,7 +301,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             if outer {
                 fragment_info(cx, proto, frag, id);
             }
-            super::data::dissect(cx, data, pstart, end);
+            dispatch::data(cx, data, pstart, end);
             return end;
         }
         let mut k = Key { v6: false, src: [0; 16], dst: [0; 16], id: id as u32, proto };
@@ -370,20 +331,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 cx.source = prev_source;
                 cx.depth = 0;
                 cx.close(li);
-                cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, proto, pseudo));
+                cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, proto, pseudo));
             }
             None => {
                 cx.close(li);
                 if outer {
                     fragment_info(cx, proto, frag, id);
                 }
-                super::data::dissect(cx, data, pstart, end);
+                dispatch::data(cx, data, pstart, end);
             }
         }
         return end;
     }
     cx.close(li);
-    payload(cx, data, pstart, end, proto, pseudo);
+    dispatch::ip_payload(cx, data, pstart, end, proto, pseudo);
     end
 }
 
@@ -401,41 +362,4 @@ fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) -> usize {
     data.len()
 }
 
-/// Hands an IP payload (`off..end`, `end` by the IP length) to its protocol.
-pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: u8, pseudo: Pseudo) {
-    match proto {
-        6 => super::tcp::dissect(cx, data, off, end, pseudo),
-        17 => super::udp::dissect(cx, data, off, end, pseudo),
-        1 => super::icmp::dissect(cx, data, off, end),
-        58 => super::icmpv6::dissect(cx, data, off, end, pseudo),
-        2 => super::igmp::dissect(cx, data, off, end),
-        47 => super::gre::dissect(cx, data, off, end),
-        4 => {
-            dissect(cx, data, off);
-        }
-        41 => {
-            super::ipv6::dissect(cx, data, off);
-        }
-        59 => {
-            if cx.in_error == 0 {
-                cx.out.info.clear();
-                cx.out.info.push_str("IPv6 no next header");
-            }
-            super::data::dissect(cx, data, off, end);
-        }
-        _ => {
-            super::data::dissect(cx, data, off, end);
-        }
-    }
-}
 
-/// ECN codepoints (`ip.dsfield.ecn`, `ipv6.tclass.ecn`).
-pub fn ecn_name(v: u64) -> Option<&'static str> {
-    Some(match v {
-        0 => "Not ECN-Capable Transport",
-        1 => "ECN-Capable Transport codepoint '01'",
-        2 => "ECN-Capable Transport codepoint '10'",
-        3 => "Congestion Experienced",
-        _ => return None,
-    })
-}

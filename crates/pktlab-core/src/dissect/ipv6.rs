@@ -2,7 +2,8 @@
 //! (hop-by-hop and destination options, routing, fragment, each listed in `frame.protocols`
 //! as tshark does), fragment reassembly, then the payload protocol.
 
-use super::ipv4::{Pseudo, payload};
+use super::dispatch;
+use super::ip::{self, IP_VERSION, Pseudo, ecn_name, proto_name};
 use super::model::*;
 use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
@@ -10,10 +11,10 @@ use super::{Addr, Ctx, rd};
 pub static IPV6_VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8, Base::Dec);
 pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000);
 pub static IPV6_TCLASS_DSCP: FieldDef = FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32, Base::Dec).mask(0xfc00000);
-pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(super::ipv4::ecn_name);
+pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(ecn_name);
 pub static IPV6_FLOW: FieldDef = FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24, Base::Hex).mask(0xfffff);
 pub static IPV6_PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16, Base::Dec);
-pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8, Base::Dec);
 pub static IPV6_SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6, Base::None);
 pub static IPV6_ADDR: FieldDef = FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6, Base::None);
@@ -22,11 +23,11 @@ pub static IPV6_HOST: FieldDef = FieldDef::new("ipv6.host", "Source or Destinati
 pub static IPV6_DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6, Base::None);
 pub static IPV6_DST_HOST: FieldDef = FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::Ipv6, Base::None);
 pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None);
-pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None);
-pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None);
@@ -42,7 +43,7 @@ pub static IPV6_OPT_JUMBO: FieldDef = FieldDef::new("ipv6.opt.jumbo", "Payload L
 pub static IPV6_OPT_TEL: FieldDef = FieldDef::new("ipv6.opt.tel", "Tunnel Encapsulation Limit", FieldType::U8, Base::Dec);
 pub static IPV6_OPT_UNKNOWN: FieldDef = FieldDef::new("ipv6.opt.unknown", "Unknown Option Payload", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec);
@@ -51,7 +52,7 @@ pub static IPV6_ROUTING_UNKNOWN_DATA: FieldDef = FieldDef::new("ipv6.routing.unk
 pub static IPV6_ROUTING_SRC_RESERVED: FieldDef = FieldDef::new("ipv6.routing.src.reserved", "Reserved", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None);
 pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_FRAGHDR_RESERVED_OCTET: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8, Base::Hex);
 pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8);
 pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
@@ -149,7 +150,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let version = (w0 >> 28) as u8;
     cx.add(&IPV6_VERSION, off, 1, Value::UInt(version as u64));
     // tshark also adds IPv4's version field, hidden, so `ip.version == 6` matches.
-    cx.add_hidden(&super::ipv4::IP_VERSION, off, 1, Value::UInt(version as u64));
+    cx.add_hidden(&IP_VERSION, off, 1, Value::UInt(version as u64));
     cx.add(&IPV6_TCLASS, off, 4, Value::UInt(((w0 >> 20) & 0xff) as u64));
     cx.depth = 1;
     cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
@@ -198,7 +199,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     // Extension headers.
     loop {
         match next {
-            0 | 60 => {
+            ip::proto::HOPOPTS | ip::proto::DSTOPTS => {
                 let (proto, nxt_def, len_def, oct_def, p) = if next == 0 {
                     (&IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, "ipv6.hopopts")
                 } else {
@@ -222,7 +223,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 o += hl;
                 next = n;
             }
-            43 => {
+            ip::proto::ROUTING => {
                 cx.add_proto("ipv6.routing");
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
@@ -272,7 +273,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 o += hl;
                 next = n;
             }
-            44 => {
+            ip::proto::FRAGMENT => {
                 cx.add_proto("ipv6.fraghdr");
                 let (Some(n), Some(r), Some(offw), Some(ident)) = (rd::u8(data, o), rd::u8(data, o + 1), rd::u16(data, o + 2), rd::u32(data, o + 4)) else {
                     return stop(cx, li, data, o, 8);
@@ -299,7 +300,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         }
     }
     cx.close(li);
-    payload(cx, data, o, end, next, pseudo);
+    dispatch::ip_payload(cx, data, o, end, next, pseudo);
     end
 }
 
@@ -321,7 +322,7 @@ fn fragment(
     let avail_end = end.min(data.len());
     if avail_end < end || o > avail_end {
         cx.close(li);
-        super::data::dissect(cx, data, o, end);
+        dispatch::data(cx, data, o, end);
         return end;
     }
     let bytes = data.get(o..avail_end).unwrap_or(&[]);
@@ -344,18 +345,18 @@ fn fragment(
             cx.source = prev_source;
             cx.depth = 0;
             cx.close(li);
-            cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, next, pseudo));
+            cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, next, pseudo));
         }
         None => {
             cx.close(li);
             if cx.in_error == 0 {
                 use std::fmt::Write;
                 cx.out.info.clear();
-                let name = super::ipv4::proto_name(next as u64).unwrap_or("Unknown");
+                let name = proto_name(next as u64).unwrap_or("Unknown");
                 let _ = write!(cx.out.info, "IPv6 fragment (off={foff} more={} ident=0x{ident:08x} nxt={next})", if more { 'y' } else { 'n' });
                 let _ = name;
             }
-            super::data::dissect(cx, data, o, end);
+            dispatch::data(cx, data, o, end);
         }
     }
     end

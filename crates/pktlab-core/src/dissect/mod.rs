@@ -13,14 +13,16 @@ pub mod model;
 pub mod arp;
 pub mod checksum;
 pub mod data;
+pub mod dispatch;
 pub mod dns;
 pub mod eth;
 pub mod format;
 pub mod frame;
 pub mod icmp;
 pub mod icmpv6;
-pub mod igmp;
 pub mod gre;
+pub mod igmp;
+pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -490,19 +492,6 @@ pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
     }
 }
 
-/// Hands a payload to the protocol an EtherType names (Ethernet, VLAN, SLL, VXLAN's inner
-/// Ethernet), listing `ethertype` in `frame.protocols` as tshark does. Returns the offset
-/// where the payload's protocol says it ends (its total length), for trailer detection.
-pub(crate) fn dispatch_ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u16) -> usize {
-    cx.add_proto("ethertype");
-    match etype {
-        0x0800 => ipv4::dissect(cx, data, off),
-        0x86dd => ipv6::dissect(cx, data, off),
-        0x0806 => arp::dissect(cx, data, off),
-        0x8100 | 0x88a8 | 0x9100 => vlan::dissect(cx, data, off),
-        _ => data::dissect(cx, data, off, data.len()),
-    }
-}
 
 #[cfg(test)]
 pub(crate) mod testutil;

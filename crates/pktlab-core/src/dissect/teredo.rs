@@ -1,6 +1,7 @@
 //! Teredo (IPv6 over UDP port 3544): optional authentication and origin-indication headers,
 //! then an IPv6 packet.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -68,6 +69,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool
     }
     cx.close(li);
     let inner = data.get(..end.min(data.len())).unwrap_or(data);
-    super::ipv6::dissect(cx, inner, o);
+    dispatch::ipv6(cx, inner, o);
     true
 }

@@ -1,5 +1,6 @@
 //! VXLAN (UDP port 4789): an 8-byte header, then a whole inner Ethernet frame.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -44,7 +45,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool
     if end > off + 8 {
         // The inner frame ends where the UDP datagram does.
         let inner = data.get(..end.min(data.len())).unwrap_or(data);
-        super::eth::dissect(cx, inner, off + 8);
+        dispatch::ethernet(cx, inner, off + 8);
     }
     true
 }
