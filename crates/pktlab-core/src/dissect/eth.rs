@@ -28,14 +28,14 @@ pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC
 fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
     let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
     cx.add(def, off, 6, Value::Ether(a));
-    cx.depth += 1;
-    cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
-    let _ = data;
-    cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
-    cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
-    cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
-    cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
+        let _ = data;
+        cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
+        cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
+    });
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {

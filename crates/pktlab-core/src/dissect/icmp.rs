@@ -107,21 +107,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     };
     let ck_at = cx.add(&ICMP_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    match data.get(off..end) {
-        Some(msg) if outer => {
-            let good = checksum::finish(checksum::sum(msg, 0)) == 0;
-            cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
-            if !good {
-                let calc = checksum::expected(0, msg, 2);
-                cx.expert(Severity::Error, "icmp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        match data.get(off..end) {
+            Some(msg) if outer => {
+                let good = checksum::finish(checksum::sum(msg, 0)) == 0;
+                cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
+                if !good {
+                    let calc = checksum::expected(0, msg, 2);
+                    cx.expert(Severity::Error, "icmp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-        _ => {
-            cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {

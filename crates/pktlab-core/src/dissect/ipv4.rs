@@ -69,44 +69,49 @@ fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
     }
 }
 
-/// IP options between byte 20 and the header's end.
+/// IP options between byte 20 and the header's end: each option one level down (under the
+/// header's Options line), its parts below it.
 fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
-    while o < end {
-        let Some(t) = rd::u8(data, o) else { return };
-        let (def, _) = option_def(t);
-        if t == 0 || t == 1 {
-            cx.depth = 1;
-            if !std::ptr::eq(def, &IP_OPT_TYPE) {
-                cx.add(def, o, 1, Value::Bytes);
+    cx.child(|cx| {
+        while o < end {
+            match option(cx, data, o, end) {
+                Some(next) => o = next,
+                None => return,
             }
-            cx.depth = 2;
-            type_bits(cx, o, t);
-            o += 1;
-            if t == 0 {
-                if o < end && data.len() >= end {
-                    cx.depth = 1;
-                    cx.add(&IP_OPT_PADDING, o, end - o, Value::Bytes);
-                }
-                return;
+        }
+    });
+}
+
+/// One option at `o`; returns where the next one starts, or None after the last.
+fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> Option<usize> {
+    let t = rd::u8(data, o)?;
+    let (def, _) = option_def(t);
+    if t == 0 || t == 1 {
+        if !std::ptr::eq(def, &IP_OPT_TYPE) {
+            cx.add(def, o, 1, Value::Bytes);
+        }
+        cx.child(|cx| type_bits(cx, o, t));
+        let o = o + 1;
+        if t == 0 {
+            if o < end && data.len() >= end {
+                cx.add(&IP_OPT_PADDING, o, end - o, Value::Bytes);
             }
-            continue;
+            return None;
         }
-        let Some(len) = rd::u8(data, o + 1) else { return };
-        let len = len as usize;
-        cx.depth = 1;
-        let whole = if len >= 2 && o + len <= end { len } else { end - o };
-        if std::ptr::eq(def, &IP_OPT_TYPE) {
-            cx.depth = 2;
-        } else {
-            // Option items print as their bytes in hex, as tshark's do.
-            cx.add(def, o, whole, Value::Bytes);
-            cx.depth = 2;
-        }
+        return Some(o);
+    }
+    let len = rd::u8(data, o + 1)? as usize;
+    let whole = if len >= 2 && o + len <= end { len } else { end - o };
+    if !std::ptr::eq(def, &IP_OPT_TYPE) {
+        // Option items print as their bytes in hex, as tshark's do.
+        cx.add(def, o, whole, Value::Bytes);
+    }
+    cx.child(|cx| {
         type_bits(cx, o, t);
         cx.add(&IP_OPT_LEN, o + 1, 1, Value::UInt(len as u64));
         if len < 2 || o + len > end {
             cx.expert(Severity::Warn, "ip.opt.len.invalid", "Invalid length for option", None);
-            return;
+            return None;
         }
         match t {
             148 if len == 4 => {
@@ -128,17 +133,17 @@ fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
             }
             _ => {}
         }
-        o += len;
-    }
+        Some(o + len)
+    })
 }
 
 fn type_bits(cx: &mut Ctx, o: usize, t: u8) {
     cx.add(&IP_OPT_TYPE, o, 1, Value::UInt(t as u64));
-    cx.depth += 1;
-    cx.add(&IP_OPT_TYPE_COPY, o, 1, Value::Bool(t & 0x80 != 0));
-    cx.add(&IP_OPT_TYPE_CLASS, o, 1, Value::UInt(((t >> 5) & 3) as u64));
-    cx.add(&IP_OPT_TYPE_NUMBER, o, 1, Value::UInt((t & 0x1f) as u64));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add(&IP_OPT_TYPE_COPY, o, 1, Value::Bool(t & 0x80 != 0));
+        cx.add(&IP_OPT_TYPE_CLASS, o, 1, Value::UInt(((t >> 5) & 3) as u64));
+        cx.add(&IP_OPT_TYPE_NUMBER, o, 1, Value::UInt((t & 0x1f) as u64));
+    });
 }
 
 /// Dissects an IPv4 header at `off`; returns where the datagram ends by its Total Length.
@@ -181,10 +186,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.set_len(li, hlen);
     let Some(tos) = rd::u8(data, off + 1) else { return stop(cx, li, data, off + 1, 1) };
     cx.add(&IP_DSFIELD, off + 1, 1, Value::UInt(tos as u64));
-    cx.depth = 1;
-    cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
-    cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
+        cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
+    });
     let Some(mut ip_len) = rd::u16(data, off + 2).map(|v| v as usize) else { return stop(cx, li, data, off + 2, 2) };
     let len_at = cx.add(&IP_LEN, off + 2, 2, Value::UInt(ip_len as u64));
     if ip_len < hlen {
@@ -207,11 +212,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let Some(fl) = rd::u16(data, off + 6) else { return stop(cx, li, data, off + 6, 2) };
     let flags = (fl >> 13) as u8;
     cx.add(&IP_FLAGS, off + 6, 1, Value::UInt(flags as u64));
-    cx.depth = 1;
-    cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
-    cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
-    cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
+        cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
+        cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
+    });
     let frag = (fl & 0x1fff) as usize;
     cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
     let Some(ttl) = rd::u8(data, off + 8) else { return stop(cx, li, data, off + 8, 1) };
@@ -238,18 +243,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         Some(hdr) => {
             let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
             let calc = checksum::expected(0, hdr, 10);
-            cx.depth = 1;
-            cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
-            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
-            cx.depth = 0;
+            cx.child(|cx| {
+                cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
+                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
+            });
             if !good {
                 cx.expert(Severity::Error, "ip.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         None => {
-            cx.depth = 1;
-            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
-            cx.depth = 0;
+            cx.child(|cx| {
+                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
+            });
         }
     }
     let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };
@@ -278,7 +283,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             return off + ip_len;
         }
         options(cx, data, off + 20, off + hlen);
-        cx.depth = 0;
     }
     if let Some(s) = cx.summary(li) {
         s.push_str("Src: ");
@@ -314,22 +318,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let total = r.payload.len();
                 let sid = cx.next_source();
                 let prev_source = cx.source;
-                cx.depth = 0;
                 // tshark's fragment tree carries the reassembled bytes.
                 cx.source = sid;
                 cx.add(&IP_FRAGMENTS, 0, total, Value::Bytes);
                 cx.source = prev_source;
-                cx.depth = 1;
-                for (frame, _o, n) in &r.parts {
-                    cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
-                    let _ = n;
-                }
-                cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
-                cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
-                cx.source = sid;
-                cx.add_gen(&IP_REASSEMBLED_DATA, 0, total, Value::Bytes);
-                cx.source = prev_source;
-                cx.depth = 0;
+                cx.child(|cx| {
+                    for (frame, _, _) in &r.parts {
+                        cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
+                    }
+                    cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
+                    cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
+                    cx.source = sid;
+                    cx.add_gen(&IP_REASSEMBLED_DATA, 0, total, Value::Bytes);
+                    cx.source = prev_source;
+                });
                 cx.close(li);
                 cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, proto, pseudo));
             }

@@ -79,28 +79,37 @@ fn opt_name(t: u8) -> &'static str {
     }
 }
 
-/// The options of a hop-by-hop or destination options header (`o..end`).
+/// The options of a hop-by-hop or destination options header (`o..end`), each at the
+/// current depth with its parts below it.
 fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
     while o < end {
-        let Some(t) = rd::u8(data, o) else { return };
-        cx.depth = 1;
-        if t == 0 {
-            cx.add(&IPV6_OPT, o, 1, Value::None);
-            cx.depth = 2;
+        match opt(cx, data, o, end) {
+            Some(next) => o = next,
+            None => return,
+        }
+    }
+}
+
+/// One option at `o`; returns where the next one starts, or None to stop.
+fn opt(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> Option<usize> {
+    let t = rd::u8(data, o)?;
+    if t == 0 {
+        cx.add(&IPV6_OPT, o, 1, Value::None);
+        cx.child(|cx| {
             opt_type(cx, o, t);
             cx.add(&IPV6_OPT_PAD1, o, 1, Value::None);
-            o += 1;
-            continue;
-        }
-        let Some(len) = rd::u8(data, o + 1).map(|l| l as usize) else { return };
-        let whole = (2 + len).min(end - o);
-        cx.add(&IPV6_OPT, o, whole, Value::None);
-        cx.depth = 2;
+        });
+        return Some(o + 1);
+    }
+    let len = rd::u8(data, o + 1)? as usize;
+    let whole = (2 + len).min(end - o);
+    cx.add(&IPV6_OPT, o, whole, Value::None);
+    cx.child(|cx| {
         opt_type(cx, o, t);
         cx.add(&IPV6_OPT_LENGTH, o + 1, 1, Value::UInt(len as u64));
         if o + 2 + len > end || data.len() < o + 2 + len {
             cx.expert(Severity::Error, "ipv6.opt.invalid_len", "Invalid IPv6 option length", None);
-            return;
+            return None;
         }
         let v = o + 2;
         match (t, len) {
@@ -126,17 +135,17 @@ fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
             }
         }
         let _ = opt_name(t);
-        o += 2 + len;
-    }
+        Some(o + 2 + len)
+    })
 }
 
 fn opt_type(cx: &mut Ctx, o: usize, t: u8) {
     cx.add(&IPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
-    cx.depth += 1;
-    cx.add(&IPV6_OPT_TYPE_ACTION, o, 1, Value::UInt((t >> 6) as u64));
-    cx.add(&IPV6_OPT_TYPE_CHANGE, o, 1, Value::Bool(t & 0x20 != 0));
-    cx.add(&IPV6_OPT_TYPE_REST, o, 1, Value::UInt((t & 0x1f) as u64));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add(&IPV6_OPT_TYPE_ACTION, o, 1, Value::UInt((t >> 6) as u64));
+        cx.add(&IPV6_OPT_TYPE_CHANGE, o, 1, Value::Bool(t & 0x20 != 0));
+        cx.add(&IPV6_OPT_TYPE_REST, o, 1, Value::UInt((t & 0x1f) as u64));
+    });
 }
 
 /// Dissects an IPv6 header at `off`; returns where the packet ends by its Payload Length.
@@ -152,10 +161,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     // tshark also adds IPv4's version field, hidden, so `ip.version == 6` matches.
     cx.add_hidden(&IP_VERSION, off, 1, Value::UInt(version as u64));
     cx.add(&IPV6_TCLASS, off, 4, Value::UInt(((w0 >> 20) & 0xff) as u64));
-    cx.depth = 1;
-    cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
-    cx.add(&IPV6_TCLASS_ECN, off, 4, Value::UInt(((w0 >> 20) & 3) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
+        cx.add(&IPV6_TCLASS_ECN, off, 4, Value::UInt(((w0 >> 20) & 3) as u64));
+    });
     cx.add(&IPV6_FLOW, off + 1, 3, Value::UInt((w0 & 0xfffff) as u64));
     if version != 6 {
         cx.expert(Severity::Error, "ipv6.bogus_ipv6_version", format!("Bogus IP version ({version})"), None);
@@ -208,18 +217,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 cx.add_proto(p);
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
-                cx.depth = 0;
                 // tshark prints these protocol items as their own name.
                 cx.add(proto, o, hl.min(data.len().saturating_sub(o)), Value::Str(p.into()));
-                cx.depth = 1;
-                cx.add(nxt_def, o, 1, Value::UInt(n as u64));
-                cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
-                cx.add_gen(oct_def, o + 1, 1, Value::UInt(hl as u64));
-                if data.len() < o + hl {
+                let whole = cx.child(|cx| {
+                    cx.add(nxt_def, o, 1, Value::UInt(n as u64));
+                    cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
+                    cx.add_gen(oct_def, o + 1, 1, Value::UInt(hl as u64));
+                    if data.len() < o + hl {
+                        return false;
+                    }
+                    opts(cx, data, o + 2, o + hl);
+                    true
+                });
+                if !whole {
                     return stop(cx, li, data, o, hl);
                 }
-                opts(cx, data, o + 2, o + hl);
-                cx.depth = 0;
                 o += hl;
                 next = n;
             }
@@ -227,7 +239,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 cx.add_proto("ipv6.routing");
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
-                cx.depth = 0;
                 let rname = match rd::u8(data, o + 2) {
                     Some(0) => "Routing Header for IPv6 (Source Route)",
                     Some(2) => "Routing Header for IPv6 (Type 2 Routing)",
@@ -236,40 +247,44 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                     _ => "Routing Header for IPv6",
                 };
                 cx.add(&IPV6_ROUTING, o, hl.min(data.len().saturating_sub(o)), Value::Str(rname.into()));
-                cx.depth = 1;
-                cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
-                cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
-                cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
-                let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return stop(cx, li, data, o + 2, 2) };
-                cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
-                cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
-                if data.len() < o + hl {
-                    return stop(cx, li, data, o + 4, hl - 4);
-                }
-                if t == 0 {
-                    cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
-                    let mut a = o + 8;
-                    let mut last = None;
-                    while a + 16 <= o + hl {
-                        if let Some(addr) = rd::arr::<16>(data, a) {
-                            cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
-                            last = Some(addr);
-                        }
-                        a += 16;
+                let routed = cx.child(|cx| {
+                    cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
+                    cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
+                    cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
+                    let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return Err((o + 2, 2)) };
+                    cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
+                    cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
+                    if data.len() < o + hl {
+                        return Err((o + 4, hl - 4));
                     }
-                    // The transport checksum covers the final destination, the route's last hop.
-                    if segleft > 0
-                        && let Some(final_dst) = last
-                    {
-                        pseudo = Pseudo::V6(src, final_dst);
-                        if outer {
-                            cx.col_dst = Addr::V6(final_dst);
+                    if t == 0 {
+                        cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
+                        let mut a = o + 8;
+                        let mut last = None;
+                        while a + 16 <= o + hl {
+                            if let Some(addr) = rd::arr::<16>(data, a) {
+                                cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
+                                last = Some(addr);
+                            }
+                            a += 16;
                         }
+                        // The transport checksum covers the final destination, the route's last hop.
+                        if segleft > 0
+                            && let Some(final_dst) = last
+                        {
+                            pseudo = Pseudo::V6(src, final_dst);
+                            if outer {
+                                cx.col_dst = Addr::V6(final_dst);
+                            }
+                        }
+                    } else if hl > 4 {
+                        cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
                     }
-                } else if hl > 4 {
-                    cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
+                    Ok(())
+                });
+                if let Err((at, n)) = routed {
+                    return stop(cx, li, data, at, n);
                 }
-                cx.depth = 0;
                 o += hl;
                 next = n;
             }
@@ -278,16 +293,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let (Some(n), Some(r), Some(offw), Some(ident)) = (rd::u8(data, o), rd::u8(data, o + 1), rd::u16(data, o + 2), rd::u32(data, o + 4)) else {
                     return stop(cx, li, data, o, 8);
                 };
-                cx.depth = 0;
                 cx.add(&IPV6_FRAGHDR, o, 8, Value::Str("ipv6.fraghdr".into()));
-                cx.depth = 1;
-                cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
-                cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
-                cx.add(&IPV6_FRAGHDR_OFFSET, o + 2, 2, Value::UInt((offw >> 3) as u64));
-                cx.add(&IPV6_FRAGHDR_RESERVED_BITS, o + 2, 2, Value::UInt(((offw >> 1) & 3) as u64));
-                cx.add(&IPV6_FRAGHDR_MORE, o + 2, 2, Value::Bool(offw & 1 != 0));
-                cx.add(&IPV6_FRAGHDR_IDENT, o + 4, 4, Value::UInt(ident as u64));
-                cx.depth = 0;
+                cx.child(|cx| {
+                    cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
+                    cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
+                    cx.add(&IPV6_FRAGHDR_OFFSET, o + 2, 2, Value::UInt((offw >> 3) as u64));
+                    cx.add(&IPV6_FRAGHDR_RESERVED_BITS, o + 2, 2, Value::UInt(((offw >> 1) & 3) as u64));
+                    cx.add(&IPV6_FRAGHDR_MORE, o + 2, 2, Value::Bool(offw & 1 != 0));
+                    cx.add(&IPV6_FRAGHDR_IDENT, o + 4, 4, Value::UInt(ident as u64));
+                });
                 o += 8;
                 let foff = (offw >> 3) as usize * 8;
                 let more = offw & 1 != 0;
@@ -332,18 +346,18 @@ fn fragment(
         Some(r) => {
             let total = r.payload.len();
             cx.add(&IPV6_FRAGMENTS, o, bytes.len(), Value::None);
-            cx.depth = 1;
-            for (frame, _, _) in &r.parts {
-                cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
-            }
-            cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
-            cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
-            let sid = cx.next_source();
-            let prev_source = cx.source;
-            cx.source = sid;
-            cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
-            cx.source = prev_source;
-            cx.depth = 0;
+            cx.child(|cx| {
+                for (frame, _, _) in &r.parts {
+                    cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
+                }
+                cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
+                cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
+                let sid = cx.next_source();
+                let prev_source = cx.source;
+                cx.source = sid;
+                cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
+                cx.source = prev_source;
+            });
             cx.close(li);
             cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, next, pseudo));
         }

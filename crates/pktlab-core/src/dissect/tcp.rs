@@ -141,39 +141,39 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add(&TCP_ACK_RAW, off + 8, 4, Value::UInt(ack as u64));
     let hl_at = cx.add(&TCP_HDR_LEN, off + 12, 1, Value::UInt(hlen as u64));
     cx.add(&TCP_FLAGS, off + 12, 2, Value::UInt(flags as u64));
-    cx.depth = 1;
-    let bits: [(&'static FieldDef, u16); 10] = [
-        (&TCP_FLAGS_RES, flag::RESERVED),
-        (&TCP_FLAGS_AE, flag::AE),
-        (&TCP_FLAGS_CWR, flag::CWR),
-        (&TCP_FLAGS_ECE, flag::ECE),
-        (&TCP_FLAGS_URG, flag::URG),
-        (&TCP_FLAGS_ACK, flag::ACK),
-        (&TCP_FLAGS_PUSH, flag::PSH),
-        (&TCP_FLAGS_RESET, flag::RST),
-        (&TCP_FLAGS_SYN, flag::SYN),
-        (&TCP_FLAGS_FIN, flag::FIN),
-    ];
-    for (def, m) in bits {
-        let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
-        if outer && m == flag::SYN && flags & m != 0 {
-            if flags & flag::ACK != 0 {
-                cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
-            } else {
-                cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
+    cx.child(|cx| {
+        let bits: [(&'static FieldDef, u16); 10] = [
+            (&TCP_FLAGS_RES, flag::RESERVED),
+            (&TCP_FLAGS_AE, flag::AE),
+            (&TCP_FLAGS_CWR, flag::CWR),
+            (&TCP_FLAGS_ECE, flag::ECE),
+            (&TCP_FLAGS_URG, flag::URG),
+            (&TCP_FLAGS_ACK, flag::ACK),
+            (&TCP_FLAGS_PUSH, flag::PSH),
+            (&TCP_FLAGS_RESET, flag::RST),
+            (&TCP_FLAGS_SYN, flag::SYN),
+            (&TCP_FLAGS_FIN, flag::FIN),
+        ];
+        for (def, m) in bits {
+            let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
+            if outer && m == flag::SYN && flags & m != 0 {
+                if flags & flag::ACK != 0 {
+                    cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
+                } else {
+                    cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
+                }
+            }
+            if outer && m == flag::RST && flags & m != 0 {
+                cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
+            }
+            if outer && m == flag::FIN && flags & m != 0 {
+                cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
             }
         }
-        if outer && m == flag::RST && flags & m != 0 {
-            cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
+        if cx.wants(&TCP_FLAGS_STR) {
+            cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
         }
-        if outer && m == flag::FIN && flags & m != 0 {
-            cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
-        }
-    }
-    if cx.wants(&TCP_FLAGS_STR) {
-        cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
-    }
-    cx.depth = 0;
+    });
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
     if info {
         let info = &mut cx.out.info;
@@ -196,28 +196,28 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.set_len(li, hlen);
     let Some(stored) = rd::u16(data, off + 16) else { return stop(cx, li, data, off + 16, 2) };
     let ck_at = cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    // Verified when the whole segment was captured; a quoted header is checked over the
-    // bytes quoted, as tshark does.
-    // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
-    let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
-    let verify = cx.checksums();
-    match seg.filter(|_| verify) {
-        Some(seg) if outer || !seg.is_empty() => {
-            let ps = pseudo.sum(proto::TCP, seg.len());
-            let good = checksum::finish(checksum::sum(seg, ps)) == 0;
-            let calc = checksum::expected(ps, seg, 16);
-            cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
-            if !good {
-                cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        // Verified when the whole segment was captured; a quoted header is checked over the
+        // bytes quoted, as tshark does.
+        // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
+        let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+        let verify = cx.checksums();
+        match seg.filter(|_| verify) {
+            Some(seg) if outer || !seg.is_empty() => {
+                let ps = pseudo.sum(proto::TCP, seg.len());
+                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
+                let calc = checksum::expected(ps, seg, 16);
+                cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
+                if !good {
+                    cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
             }
         }
-        _ => {
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
     cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
     if info {

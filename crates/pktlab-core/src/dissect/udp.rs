@@ -70,29 +70,29 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         dend = end;
     }
     let ck_at = cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    let v6 = matches!(pseudo, Pseudo::V6(..));
-    if stored == 0 && !v6 {
-        cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
-    } else {
-        let verify = cx.checksums();
-        match data.get(off..dend).filter(|_| verify) {
-            Some(seg) if ulen <= avail || !outer => {
-                let ps = pseudo.sum(proto::UDP, seg.len());
-                let calc = checksum::expected(ps, seg, 6);
-                let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
-                cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
-                if !good {
-                    cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        let v6 = matches!(pseudo, Pseudo::V6(..));
+        if stored == 0 && !v6 {
+            cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
+        } else {
+            let verify = cx.checksums();
+            match data.get(off..dend).filter(|_| verify) {
+                Some(seg) if ulen <= avail || !outer => {
+                    let ps = pseudo.sum(proto::UDP, seg.len());
+                    let calc = checksum::expected(ps, seg, 6);
+                    let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
+                    cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
+                    if !good {
+                        cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                    }
+                }
+                _ => {
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
                 }
             }
-            _ => {
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
-            }
         }
-    }
-    cx.depth = 0;
+    });
     let pstart = off + 8;
     let pend = dend.min(data.len());
     if pend > pstart {
