@@ -27,6 +27,11 @@ pub fn by_name(name: &str) -> Option<&'static FieldDef> {
     dynamic.iter().copied().find(|d| d.abbrev == name)
 }
 
+/// A `-T fields` column list resolved against this registry.
+pub fn columns<S: AsRef<str>>(names: &[S]) -> crate::dissect::format::Columns {
+    crate::dissect::format::Columns::new(names, by_name)
+}
+
 /// Every known field, static ones first.
 pub fn all() -> Vec<&'static FieldDef> {
     let mut v: Vec<_> = static_fields().collect();

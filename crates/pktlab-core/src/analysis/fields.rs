@@ -3,10 +3,11 @@
 //! FT_INT32, `tcp.analysis.ack_rtt` FT_RELATIVE_TIME, flags FT_NONE, …).
 
 use crate::dissect::model::{Base, FieldDef, FieldType};
+pub use crate::dissect::tcp::TCP_SEQ;
 
 macro_rules! defs {
-    ($($id:ident = $abbrev:literal, $name:literal, $ty:ident, $base:ident;)*) => {
-        $(pub static $id: FieldDef = FieldDef::new($abbrev, $name, FieldType::$ty, Base::$base);)*
+    ($($id:ident $(= $abbrev:literal, $name:literal, $ty:ident, $base:ident)?;)*) => {
+        $($(pub static $id: FieldDef = FieldDef::new($abbrev, $name, FieldType::$ty, Base::$base);)?)*
         /// Every analysis field, in registration order.
         pub static ALL: &[&FieldDef] = &[$(&$id),*];
     };
@@ -14,7 +15,9 @@ macro_rules! defs {
 
 defs! {
     TCP_STREAM = "tcp.stream", "Stream index", U32, Dec;
-    TCP_SEQ = "tcp.seq", "Sequence Number", U32, Dec;
+    // Defined by the dissector (a header quoted in an ICMP error carries it); the analysis
+    // fills it in for every other segment and registers it here, in tshark's order.
+    TCP_SEQ;
     TCP_NXTSEQ = "tcp.nxtseq", "Next Sequence Number", U32, Dec;
     TCP_ACK = "tcp.ack", "Acknowledgment Number", U32, Dec;
     TCP_WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32, Dec;

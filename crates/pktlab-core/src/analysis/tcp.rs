@@ -13,11 +13,7 @@
 use super::flags::Flags;
 use std::net::IpAddr;
 
-pub const FIN: u16 = 0x001;
-pub const SYN: u16 = 0x002;
-pub const RST: u16 = 0x004;
-pub const PSH: u16 = 0x008;
-pub const ACK: u16 = 0x010;
+pub use crate::dissect::tcp::flag::{ACK, FIN, PSH, RST, SYN};
 
 /// tshark stops remembering unacknowledged segments of a flow past this many.
 const MAX_UNACKED_SEGMENTS: usize = 1000;

@@ -1,11 +1,12 @@
 //! ARP (Ethernet/IPv4 addresses decoded; other sizes shown as bytes).
 
+use super::dispatch::ethertype;
 use super::model::*;
 use super::{Addr, Ctx, rd};
 use std::fmt::Write;
 
 pub static ARP_HW_TYPE: FieldDef = FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16, Base::Dec).vals(hw_name);
-pub static ARP_PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
+pub static ARP_PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static ARP_HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8, Base::Dec);
 pub static ARP_PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8, Base::Dec);
 pub static ARP_OPCODE: FieldDef = FieldDef::new("arp.opcode", "Opcode", FieldType::U16, Base::Dec).vals(opcode_name);

@@ -174,26 +174,26 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     let response = flags & 0x8000 != 0;
     cx.add(&DNS_ID, o, 2, Value::UInt(id as u64));
     cx.add(&DNS_FLAGS, o + 2, 2, Value::UInt(flags as u64));
-    cx.depth = 1;
-    cx.add(&DNS_FLAGS_RESPONSE, o + 2, 2, Value::Bool(response));
-    cx.add(&DNS_FLAGS_OPCODE, o + 2, 2, Value::UInt(((flags >> 11) & 0xf) as u64));
-    if response {
-        cx.add(&DNS_FLAGS_AUTHORITATIVE, o + 2, 2, Value::Bool(flags & 0x0400 != 0));
-    }
-    cx.add(&DNS_FLAGS_TRUNCATED, o + 2, 2, Value::Bool(flags & 0x0200 != 0));
-    cx.add(&DNS_FLAGS_RECDESIRED, o + 2, 2, Value::Bool(flags & 0x0100 != 0));
-    if response {
-        cx.add(&DNS_FLAGS_RECAVAIL, o + 2, 2, Value::Bool(flags & 0x0080 != 0));
-    }
-    cx.add(&DNS_FLAGS_Z, o + 2, 2, Value::Bool(flags & 0x0040 != 0));
-    if response || flags & 0x0020 != 0 {
-        cx.add(&DNS_FLAGS_AUTHENTICATED, o + 2, 2, Value::Bool(flags & 0x0020 != 0));
-    }
-    cx.add(&DNS_FLAGS_CHECKDISABLE, o + 2, 2, Value::Bool(flags & 0x0010 != 0));
-    if response {
-        cx.add(&DNS_FLAGS_RCODE, o + 2, 2, Value::UInt((flags & 0xf) as u64));
-    }
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&DNS_FLAGS_RESPONSE, o + 2, 2, Value::Bool(response));
+        cx.add(&DNS_FLAGS_OPCODE, o + 2, 2, Value::UInt(((flags >> 11) & 0xf) as u64));
+        if response {
+            cx.add(&DNS_FLAGS_AUTHORITATIVE, o + 2, 2, Value::Bool(flags & 0x0400 != 0));
+        }
+        cx.add(&DNS_FLAGS_TRUNCATED, o + 2, 2, Value::Bool(flags & 0x0200 != 0));
+        cx.add(&DNS_FLAGS_RECDESIRED, o + 2, 2, Value::Bool(flags & 0x0100 != 0));
+        if response {
+            cx.add(&DNS_FLAGS_RECAVAIL, o + 2, 2, Value::Bool(flags & 0x0080 != 0));
+        }
+        cx.add(&DNS_FLAGS_Z, o + 2, 2, Value::Bool(flags & 0x0040 != 0));
+        if response || flags & 0x0020 != 0 {
+            cx.add(&DNS_FLAGS_AUTHENTICATED, o + 2, 2, Value::Bool(flags & 0x0020 != 0));
+        }
+        cx.add(&DNS_FLAGS_CHECKDISABLE, o + 2, 2, Value::Bool(flags & 0x0010 != 0));
+        if response {
+            cx.add(&DNS_FLAGS_RCODE, o + 2, 2, Value::UInt((flags & 0xf) as u64));
+        }
+    });
     let cdefs = [&DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR];
     for (i, d) in cdefs.into_iter().enumerate() {
         cx.add(d, o + 4 + 2 * i, 2, Value::UInt(counts[i] as u64));
@@ -241,19 +241,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
             let _ = write!(cx.out.info, " {} {n}", type_name(t as u64).unwrap_or("Unknown"));
         }
         let nlen = if n == "<Root>" { 0 } else { n.len() };
-        cx.depth = 1;
-        cx.add(&DNS_QRY_NAME, base + p, used, Value::Str(n.into_boxed_str()));
-        cx.depth = 2;
-        cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
-        cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels as u64));
-        cx.depth = 1;
-        cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
-        if mdns {
-            cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
-            cx.add(&DNS_QRY_QU, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
-        } else {
-            cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
-        }
+        // Each query under the Queries line, its parts under it.
+        cx.child(|cx| {
+            cx.add(&DNS_QRY_NAME, base + p, used, Value::Str(n.into_boxed_str()));
+            cx.child(|cx| {
+                cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
+                cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels as u64));
+            });
+            cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
+            if mdns {
+                cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                cx.add(&DNS_QRY_QU, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+            } else {
+                cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+            }
+        });
         p += used + 4;
     }
     // Answers, authority and additional records.
@@ -271,126 +273,133 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         };
         let rdlen = rdlen as usize;
         let rdo = p + used + 10;
-        cx.depth = 1;
-        let n_str = n;
-        cx.add(&DNS_RESP_NAME, base + p, used, Value::Str(n_str.into_boxed_str()));
-        cx.add(&DNS_RESP_TYPE, base + p + used, 2, Value::UInt(t as u64));
-        if t == 41 {
-            // EDNS(0): the class is the UDP payload size, the TTL holds the extended RCODE,
-            // version and flags.
-            let q = base + p + used;
-            if mdns {
-                cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
-                cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
+        // Each record under its section's line, its parts under it.
+        let whole = cx.child(|cx| {
+            let n_str = n;
+            cx.add(&DNS_RESP_NAME, base + p, used, Value::Str(n_str.into_boxed_str()));
+            cx.add(&DNS_RESP_TYPE, base + p + used, 2, Value::UInt(t as u64));
+            if t == 41 {
+                // EDNS(0): the class is the UDP payload size, the TTL holds the extended RCODE,
+                // version and flags.
+                let q = base + p + used;
+                if mdns {
+                    cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
+                    cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                } else {
+                    cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
+                }
+                cx.add(&DNS_RESP_EXT_RCODE, q + 4, 1, Value::UInt((ttl >> 24) as u64));
+                cx.add(&DNS_RESP_EDNS0_VERSION, q + 5, 1, Value::UInt(((ttl >> 16) & 0xff) as u64));
+                cx.add(&DNS_RESP_Z, q + 6, 2, Value::UInt((ttl & 0xffff) as u64));
+                cx.child(|cx| {
+                    cx.add(&DNS_RESP_Z_DO, q + 6, 2, Value::Bool(ttl & 0x8000 != 0));
+                    cx.add(&DNS_RESP_Z_RESERVED, q + 6, 2, Value::UInt((ttl & 0x7fff) as u64));
+                });
             } else {
-                cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
+                if mdns {
+                    cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                    cx.add(&DNS_RESP_CACHE_FLUSH, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+                } else {
+                    cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+                }
+                cx.add(&DNS_RESP_TTL, base + p + used + 4, 4, Value::UInt(ttl as u64));
             }
-            cx.add(&DNS_RESP_EXT_RCODE, q + 4, 1, Value::UInt((ttl >> 24) as u64));
-            cx.add(&DNS_RESP_EDNS0_VERSION, q + 5, 1, Value::UInt(((ttl >> 16) & 0xff) as u64));
-            cx.add(&DNS_RESP_Z, q + 6, 2, Value::UInt((ttl & 0xffff) as u64));
-            cx.depth = 2;
-            cx.add(&DNS_RESP_Z_DO, q + 6, 2, Value::Bool(ttl & 0x8000 != 0));
-            cx.add(&DNS_RESP_Z_RESERVED, q + 6, 2, Value::UInt((ttl & 0x7fff) as u64));
-            cx.depth = 1;
-        } else {
-            if mdns {
-                cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
-                cx.add(&DNS_RESP_CACHE_FLUSH, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
-            } else {
-                cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+            cx.add(&DNS_RESP_LEN, base + p + used + 8, 2, Value::UInt(rdlen as u64));
+            if msg.len() < rdo + rdlen {
+                return false;
             }
-            cx.add(&DNS_RESP_TTL, base + p + used + 4, 4, Value::UInt(ttl as u64));
-        }
-        cx.add(&DNS_RESP_LEN, base + p + used + 8, 2, Value::UInt(rdlen as u64));
-        if msg.len() < rdo + rdlen {
+            if outer {
+                let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
+            }
+            match (t, rdlen) {
+                (1, 4) => {
+                    let a = rd::arr::<4>(msg, rdo).unwrap_or_default();
+                    cx.add(&DNS_A, base + rdo, 4, Value::Ipv4(a));
+                    if outer {
+                        cx.out.info.push(' ');
+                        super::push_ipv4(&mut cx.out.info, a);
+                    }
+                }
+                (28, 16) => {
+                    let a = rd::arr::<16>(msg, rdo).unwrap_or_default();
+                    cx.add(&DNS_AAAA, base + rdo, 16, Value::Ipv6(a));
+                    if outer {
+                        cx.out.info.push(' ');
+                        super::push_ipv6(&mut cx.out.info, a);
+                    }
+                }
+                (5 | 12 | 2, _) => {
+                    if let Some((target, _, _)) = name(msg, rdo) {
+                        if outer {
+                            let _ = write!(cx.out.info, " {target}");
+                        }
+                        let def = match t {
+                            5 => &DNS_CNAME,
+                            12 => &DNS_PTR_DOMAIN_NAME,
+                            _ => &DNS_NS,
+                        };
+                        cx.add(def, base + rdo, rdlen, Value::Str(target.into_boxed_str()));
+                    }
+                }
+                (15, _) if rdlen >= 3 => {
+                    let pref = rd::u16(msg, rdo).unwrap_or(0);
+                    cx.add(&DNS_MX_PREFERENCE, base + rdo, 2, Value::UInt(pref as u64));
+                    if let Some((target, _, _)) = name(msg, rdo + 2) {
+                        if outer {
+                            let _ = write!(cx.out.info, " {pref} {target}");
+                        }
+                        cx.add(&DNS_MX_MAIL_EXCHANGE, base + rdo + 2, rdlen - 2, Value::Str(target.into_boxed_str()));
+                    }
+                }
+                (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
+                (41, _) => {
+                    // Each option under the record's Options line, its parts under it.
+                    cx.child(|cx| {
+                        let mut q = rdo;
+                        while q + 4 <= rdo + rdlen {
+                            let code = rd::u16(msg, q).unwrap_or(0);
+                            let olen = rd::u16(msg, q + 2).unwrap_or(0) as usize;
+                            let oend = (q + 4 + olen).min(rdo + rdlen);
+                            cx.add(&DNS_OPT, base + q, oend - q, Value::None);
+                            cx.child(|cx| {
+                                cx.add(&DNS_OPT_CODE, base + q, 2, Value::UInt(code as u64));
+                                cx.add(&DNS_OPT_LEN, base + q + 2, 2, Value::UInt(olen as u64));
+                                if oend > q + 4 {
+                                    cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
+                                }
+                            });
+                            q = oend.max(q + 4);
+                        }
+                    });
+                }
+                (33, _) if rdlen >= 7 => {
+                    let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
+                    let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];
+                    for (i, d) in defs.into_iter().enumerate() {
+                        cx.add(d, base + rdo + 2 * i, 2, Value::UInt(v[i].unwrap_or(0) as u64));
+                    }
+                    if let Some((target, _, _)) = name(msg, rdo + 6) {
+                        if outer {
+                            let _ = write!(cx.out.info, " {} {} {} {target}", v[0].unwrap_or(0), v[1].unwrap_or(0), v[2].unwrap_or(0));
+                        }
+                        cx.add(&DNS_SRV_TARGET, base + rdo + 6, rdlen - 6, Value::Str(target.into_boxed_str()));
+                    }
+                }
+                _ => {
+                    if rdlen > 0 {
+                        cx.add(&DNS_DATA, base + rdo, rdlen, Value::Bytes);
+                    }
+                }
+            }
+            true
+        });
+        if !whole {
             cx.close(li);
             cx.malformed();
             return true;
         }
-        if outer {
-            let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
-        }
-        match (t, rdlen) {
-            (1, 4) => {
-                let a = rd::arr::<4>(msg, rdo).unwrap_or_default();
-                cx.add(&DNS_A, base + rdo, 4, Value::Ipv4(a));
-                if outer {
-                    cx.out.info.push(' ');
-                    super::push_ipv4(&mut cx.out.info, a);
-                }
-            }
-            (28, 16) => {
-                let a = rd::arr::<16>(msg, rdo).unwrap_or_default();
-                cx.add(&DNS_AAAA, base + rdo, 16, Value::Ipv6(a));
-                if outer {
-                    cx.out.info.push(' ');
-                    super::push_ipv6(&mut cx.out.info, a);
-                }
-            }
-            (5 | 12 | 2, _) => {
-                if let Some((target, _, _)) = name(msg, rdo) {
-                    if outer {
-                        let _ = write!(cx.out.info, " {target}");
-                    }
-                    let def = match t {
-                        5 => &DNS_CNAME,
-                        12 => &DNS_PTR_DOMAIN_NAME,
-                        _ => &DNS_NS,
-                    };
-                    cx.add(def, base + rdo, rdlen, Value::Str(target.into_boxed_str()));
-                }
-            }
-            (15, _) if rdlen >= 3 => {
-                let pref = rd::u16(msg, rdo).unwrap_or(0);
-                cx.add(&DNS_MX_PREFERENCE, base + rdo, 2, Value::UInt(pref as u64));
-                if let Some((target, _, _)) = name(msg, rdo + 2) {
-                    if outer {
-                        let _ = write!(cx.out.info, " {pref} {target}");
-                    }
-                    cx.add(&DNS_MX_MAIL_EXCHANGE, base + rdo + 2, rdlen - 2, Value::Str(target.into_boxed_str()));
-                }
-            }
-            (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
-            (41, _) => {
-                let mut q = rdo;
-                while q + 4 <= rdo + rdlen {
-                    let code = rd::u16(msg, q).unwrap_or(0);
-                    let olen = rd::u16(msg, q + 2).unwrap_or(0) as usize;
-                    let oend = (q + 4 + olen).min(rdo + rdlen);
-                    cx.depth = 2;
-                    cx.add(&DNS_OPT, base + q, oend - q, Value::None);
-                    cx.depth = 3;
-                    cx.add(&DNS_OPT_CODE, base + q, 2, Value::UInt(code as u64));
-                    cx.add(&DNS_OPT_LEN, base + q + 2, 2, Value::UInt(olen as u64));
-                    if oend > q + 4 {
-                        cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
-                    }
-                    q = oend.max(q + 4);
-                }
-                cx.depth = 1;
-            }
-            (33, _) if rdlen >= 7 => {
-                let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
-                let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];
-                for (i, d) in defs.into_iter().enumerate() {
-                    cx.add(d, base + rdo + 2 * i, 2, Value::UInt(v[i].unwrap_or(0) as u64));
-                }
-                if let Some((target, _, _)) = name(msg, rdo + 6) {
-                    if outer {
-                        let _ = write!(cx.out.info, " {} {} {} {target}", v[0].unwrap_or(0), v[1].unwrap_or(0), v[2].unwrap_or(0));
-                    }
-                    cx.add(&DNS_SRV_TARGET, base + rdo + 6, rdlen - 6, Value::Str(target.into_boxed_str()));
-                }
-            }
-            _ => {
-                if rdlen > 0 {
-                    cx.add(&DNS_DATA, base + rdo, rdlen, Value::Bytes);
-                }
-            }
-        }
         p = rdo + rdlen;
     }
-    cx.depth = 0;
     let _ = &mut o;
     cx.close(li);
     true

@@ -1,5 +1,6 @@
 //! Ethernet II (and the 802.3 length form), with tshark's padding/trailer split.
 
+use super::dispatch::{self, ethertype};
 use super::model::*;
 use super::{Addr, Ctx, rd};
 
@@ -12,7 +13,7 @@ pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldTyp
 pub static ETH_ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether, Base::None);
 pub static ETH_LG: FieldDef = FieldDef::new("eth.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
 pub static ETH_IG: FieldDef = FieldDef::new("eth.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
-pub static ETH_TYPE: FieldDef = FieldDef::new("eth.type", "Type", FieldType::U16, Base::Hex).vals(ethertype_name);
+pub static ETH_TYPE: FieldDef = FieldDef::new("eth.type", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16, Base::Dec);
 pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
 pub static ETH_TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes, Base::None);
@@ -27,14 +28,14 @@ pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC
 fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
     let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
     cx.add(def, off, 6, Value::Ether(a));
-    cx.depth += 1;
-    cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
-    let _ = data;
-    cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
-    cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
-    cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
-    cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
+        let _ = data;
+        cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
+        cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
+    });
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
@@ -87,9 +88,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
     // join the Ethernet layer before the payload's fields (tshark shows them there).
     let p = off + 14;
     let peek = match etype {
-        0x0800 => rd::u16(data, p + 2).filter(|&l| l >= 20).map(|l| p + l as usize),
-        0x86dd => rd::u16(data, p + 4).filter(|&l| l > 0).map(|l| p + 40 + l as usize),
-        0x0806 => match (rd::u8(data, p + 4), rd::u8(data, p + 5)) {
+        ethertype::IPV4 => rd::u16(data, p + 2).filter(|&l| l >= 20).map(|l| p + l as usize),
+        ethertype::IPV6 => rd::u16(data, p + 4).filter(|&l| l > 0).map(|l| p + 40 + l as usize),
+        ethertype::ARP => match (rd::u8(data, p + 4), rd::u8(data, p + 5)) {
             (Some(h), Some(l)) => Some(p + 8 + 2 * (h as usize + l as usize)),
             _ => None,
         },
@@ -98,10 +99,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
     match peek {
         Some(end) => {
             trailer(cx, li, data, off, end);
-            super::dispatch_ethertype(cx, data, p, etype);
+            dispatch::ethertype(cx, data, p, etype);
         }
         None => {
-            let end = super::dispatch_ethertype(cx, data, p, etype);
+            let end = dispatch::ethertype(cx, data, p, etype);
             trailer(cx, li, data, off, end);
         }
     }
@@ -172,25 +173,4 @@ fn append_to_layer(cx: &mut Ctx, li: usize, def: &'static FieldDef, off: usize, 
             *fi += 1;
         }
     }
-}
-
-/// Names of EtherTypes, as tshark shows them (`Type: IPv4 (0x0800)`).
-pub fn ethertype_name(t: u64) -> Option<&'static str> {
-    Some(match t {
-        0x0800 => "IPv4",
-        0x0806 => "ARP",
-        0x86dd => "IPv6",
-        0x8100 => "802.1Q Virtual LAN",
-        0x88a8 => "802.1ad Provider Bridge (Q-in-Q)",
-        0x9100 => "VLAN tagged frame",
-        0x880b => "PPP",
-        0x8863 => "PPPoE Discovery",
-        0x8864 => "PPPoE Session",
-        0x8847 => "MPLS label switched packet",
-        0x88cc => "802.1 Link Layer Discovery Protocol (LLDP)",
-        0x888e => "802.1X Authentication",
-        0x88e5 => "802.1AE (MACsec)",
-        0x8035 => "RARP",
-        _ => return None,
-    })
 }

@@ -213,13 +213,15 @@ struct Column {
 }
 
 impl Columns {
-    /// Resolves `names` (unknown names print empty cells, as tshark's do not exist).
-    pub fn new<S: AsRef<str>>(names: &[S]) -> Columns {
+    /// Resolves `names` with `lookup` (the field registry's `pktlab::fields::by_name`, or
+    /// `pktlab::fields::columns` does both); unknown names print empty cells, as tshark's
+    /// do not exist.
+    pub fn new<S: AsRef<str>>(names: &[S], lookup: impl Fn(&str) -> Option<&'static FieldDef>) -> Columns {
         let cols = names
             .iter()
             .map(|n| {
                 let name = n.as_ref().to_owned();
-                let def = if name.starts_with("_ws.") { None } else { crate::fields::by_name(&name) };
+                let def = if name.starts_with("_ws.") { None } else { lookup(&name) };
                 Column { name, def }
             })
             .collect();

@@ -2,7 +2,8 @@
 //! lengths, interface, comments), then the link layer its interface's link type names.
 
 use super::model::*;
-use super::{Ctx, eth, null, sll};
+use super::Ctx;
+use super::dispatch::link;
 
 pub static FRAME_INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
 pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
@@ -47,16 +48,16 @@ fn since(a: Timestamp, b: Option<Timestamp>) -> Value {
 /// Wireshark's encapsulation number (WTAP_ENCAP_*) for a LINKTYPE_* value.
 pub fn encap_type(link_type: u32) -> i64 {
     match link_type {
-        0 => 15,    // NULL
-        1 => 1,     // ETHERNET
-        101 => 7,   // RAW
-        108 => 16,  // LOOP (OpenBSD loopback)
-        113 => 25,  // LINUX_SLL
-        127 => 23,  // IEEE802_11_RADIOTAP
-        228 => 129, // IPV4
-        229 => 130, // IPV6
-        276 => 210, // LINUX_SLL2
-        _ => -1,    // unknown to pktlab
+        link::NULL => 15,
+        link::ETHERNET => 1,
+        link::RAW => 7,
+        link::LOOP => 16,
+        link::LINUX_SLL => 25,
+        link::IEEE802_11_RADIOTAP => 23,
+        link::IPV4 => 129,
+        link::IPV6 => 130,
+        link::LINUX_SLL2 => 210,
+        _ => -1, // unknown to pktlab
     }
 }
 
@@ -102,34 +103,8 @@ pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
     }
 
     cx.set_protocol("");
-    match meta.link_type {
-        Some(1) => eth::dissect(cx, data, 0),
-        Some(0) => null::dissect(cx, data, false),
-        Some(108) => null::dissect(cx, data, true),
-        Some(101) => raw(cx, data, true),
-        Some(228) => raw(cx, data, false),
-        Some(229) => {
-            super::ipv6::dissect(cx, data, 0);
-        }
-        Some(113) => sll::dissect_v1(cx, data),
-        Some(276) => sll::dissect_v2(cx, data),
-        _ => {
-            super::data::dissect(cx, data, 0, data.len());
-        }
-    }
+    super::dispatch::link(cx, meta.link_type, data);
     finish(cx, protos_at);
-}
-
-/// Raw IP: the version nibble says IPv4 or IPv6. LINKTYPE_RAW shows a `raw` layer first.
-fn raw(cx: &mut Ctx, data: &[u8], listed: bool) {
-    if listed {
-        cx.add_proto("raw");
-    }
-    match data.first().map(|b| b >> 4) {
-        Some(4) => super::ipv4::dissect(cx, data, 0),
-        Some(6) => super::ipv6::dissect(cx, data, 0),
-        _ => super::data::dissect(cx, data, 0, data.len()),
-    };
 }
 
 /// Stores `frame.protocols`, the reassembled sources and the default columns.

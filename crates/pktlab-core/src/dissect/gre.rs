@@ -1,6 +1,7 @@
 //! GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637): flags, protocol type, optional
 //! checksum, key (or payload length and call ID), sequence and acknowledgment numbers.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -37,24 +38,24 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     };
     cx.add(&GRE_FLAGS_AND_VERSION, off, 2, Value::UInt(fv as u64));
-    cx.depth = 1;
-    let bits: [(&'static FieldDef, u16); 6] = [
-        (&GRE_FLAGS_CHECKSUM, 0x8000),
-        (&GRE_FLAGS_ROUTING, 0x4000),
-        (&GRE_FLAGS_KEY, 0x2000),
-        (&GRE_FLAGS_SEQUENCE_NUMBER, 0x1000),
-        (&GRE_FLAGS_STRICT_SOURCE_ROUTE, 0x0800),
-        (&GRE_FLAGS_ACK, 0x0080),
-    ];
-    for (i, (def, m)) in bits.iter().enumerate() {
-        cx.add(def, off, 2, Value::Bool(fv & m != 0));
-        if i == 4 {
-            cx.add(&GRE_FLAGS_RECURSION_CONTROL, off, 2, Value::UInt(((fv >> 8) & 7) as u64));
+    cx.child(|cx| {
+        let bits: [(&'static FieldDef, u16); 6] = [
+            (&GRE_FLAGS_CHECKSUM, 0x8000),
+            (&GRE_FLAGS_ROUTING, 0x4000),
+            (&GRE_FLAGS_KEY, 0x2000),
+            (&GRE_FLAGS_SEQUENCE_NUMBER, 0x1000),
+            (&GRE_FLAGS_STRICT_SOURCE_ROUTE, 0x0800),
+            (&GRE_FLAGS_ACK, 0x0080),
+        ];
+        for (i, (def, m)) in bits.iter().enumerate() {
+            cx.add(def, off, 2, Value::Bool(fv & m != 0));
+            if i == 4 {
+                cx.add(&GRE_FLAGS_RECURSION_CONTROL, off, 2, Value::UInt(((fv >> 8) & 7) as u64));
+            }
         }
-    }
-    cx.add(&GRE_FLAGS_RESERVED, off, 2, Value::UInt(((fv >> 3) & 0x1f) as u64));
-    cx.add(&GRE_FLAGS_VERSION, off, 2, Value::UInt((fv & 7) as u64));
-    cx.depth = 0;
+        cx.add(&GRE_FLAGS_RESERVED, off, 2, Value::UInt(((fv >> 3) & 0x1f) as u64));
+        cx.add(&GRE_FLAGS_VERSION, off, 2, Value::UInt((fv & 7) as u64));
+    });
     cx.add(&GRE_PROTO, off + 2, 2, Value::UInt(proto as u64));
     let mut o = off + 4;
     let need = |cx: &mut Ctx, o: usize, n: usize| -> bool {
@@ -109,16 +110,5 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     }
     let inner = data.get(..end.min(data.len())).unwrap_or(data);
-    match proto {
-        0x0800 => {
-            super::ipv4::dissect(cx, inner, o);
-        }
-        0x86dd => {
-            super::ipv6::dissect(cx, inner, o);
-        }
-        0x6558 => super::eth::dissect(cx, inner, o),
-        _ => {
-            super::data::dissect(cx, data, o, end);
-        }
-    }
+    dispatch::gre_payload(cx, data, inner, o, end, proto);
 }

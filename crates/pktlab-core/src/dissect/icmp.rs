@@ -1,7 +1,7 @@
 //! ICMP: type, code, checksum, the type's own fields, and for error messages the quoted IP
 //! header and the first bytes of its transport header, dissected as tshark does.
 
-use super::checksum;
+use super::{checksum, dispatch};
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
@@ -114,21 +114,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     };
     let ck_at = cx.add(&ICMP_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    match data.get(off..end) {
-        Some(msg) if outer => {
-            let good = checksum::finish(checksum::sum(msg, 0)) == 0;
-            cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
-            if !good {
-                let calc = checksum::expected(0, msg, 2);
-                cx.expert(Severity::Error, "icmp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        match data.get(off..end) {
+            Some(msg) if outer => {
+                let good = checksum::finish(checksum::sum(msg, 0)) == 0;
+                cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
+                if !good {
+                    let calc = checksum::expected(0, msg, 2);
+                    cx.expert(Severity::Error, "icmp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-        _ => {
-            cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {
@@ -174,7 +174,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                     let _ = write!(cx.out.info, " (request in {req})");
                 }
             }
-            super::data::dissect(cx, data, b + 4, end);
+            dispatch::data(cx, data, b + 4, end);
         }
         3 | 4 | 5 | 11 | 12 => {
             let mut rfc4884 = None;
@@ -227,10 +227,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                 let qend = rfc4884.unwrap_or(end).min(end);
                 let quoted = data.get(..qend.min(data.len())).unwrap_or(data);
                 cx.in_error += 1;
-                super::ipv4::dissect(cx, quoted, b + 4);
+                dispatch::ipv4(cx, quoted, b + 4);
                 cx.in_error -= 1;
             } else {
-                super::data::dissect(cx, data, b + 4, end);
+                dispatch::data(cx, data, b + 4, end);
             }
             // The extension structure's 4-byte header must follow the quoted datagram.
             if let Some(ext) = rfc4884
@@ -265,7 +265,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         }
         _ => {
             cx.close(li);
-            super::data::dissect(cx, data, b, end);
+            dispatch::data(cx, data, b, end);
         }
     }
 }

@@ -1,8 +1,8 @@
 //! ICMPv6: type, code, checksum over the IPv6 pseudo-header, echo, error messages (with the
 //! quoted IPv6 packet), neighbour discovery messages and their options.
 
-use super::checksum;
-use super::ipv4::Pseudo;
+use super::ip::{Pseudo, proto};
+use super::{checksum, dispatch};
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
@@ -115,56 +115,57 @@ fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
     while o + 2 <= end {
         let (Some(t), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return };
         let len = l as usize * 8;
-        cx.depth = 0;
         if len == 0 || o + len > end || data.len() < o + len {
             cx.add(&ICMPV6_OPT, o, end.min(data.len()).saturating_sub(o), Value::None);
-            cx.depth = 1;
-            cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
-            cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
+            cx.child(|cx| {
+                cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
+                cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
+            });
             cx.expert(Severity::Error, "icmpv6.invalid.option.length", "Invalid option length (Zero)", None);
             cx.malformed();
             return;
         }
         cx.add(&ICMPV6_OPT, o, len, Value::None);
-        cx.depth = 1;
-        cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
-        cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
-        let v = o + 2;
-        match t {
-            1 | 2 => {
-                let def = if t == 1 { &ICMPV6_OPT_SRC_LINKADDR } else { &ICMPV6_OPT_TARGET_LINKADDR };
-                // An Ethernet address prints with colons, as tshark's do.
-                let value = match (len, rd::arr::<6>(data, v)) {
-                    (8, Some(m)) => Value::Ether(m),
-                    _ => Value::Bytes,
-                };
-                let n = if len == 8 { 6 } else { len - 2 };
-                cx.add(&ICMPV6_OPT_LINKADDR, v, n, value.clone());
-                cx.add_hidden(def, v, n, value);
+        cx.child(|cx| {
+            cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
+            cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
+            let v = o + 2;
+            match t {
+                1 | 2 => {
+                    let def = if t == 1 { &ICMPV6_OPT_SRC_LINKADDR } else { &ICMPV6_OPT_TARGET_LINKADDR };
+                    // An Ethernet address prints with colons, as tshark's do.
+                    let value = match (len, rd::arr::<6>(data, v)) {
+                        (8, Some(m)) => Value::Ether(m),
+                        _ => Value::Bytes,
+                    };
+                    let n = if len == 8 { 6 } else { len - 2 };
+                    cx.add(&ICMPV6_OPT_LINKADDR, v, n, value.clone());
+                    cx.add_hidden(def, v, n, value);
+                }
+                3 if len == 32 => {
+                    let plen = rd::u8(data, v).unwrap_or(0);
+                    let fl = rd::u8(data, v + 1).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_PREFIX_LENGTH, v, 1, Value::UInt(plen as u64));
+                    cx.add(&ICMPV6_OPT_PREFIX_FLAG, v + 1, 1, Value::UInt(fl as u64));
+                    cx.child(|cx| {
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_L, v + 1, 1, Value::Bool(fl & 0x80 != 0));
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_A, v + 1, 1, Value::Bool(fl & 0x40 != 0));
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_R, v + 1, 1, Value::Bool(fl & 0x20 != 0));
+                    });
+                    let vl = rd::u32(data, v + 2).unwrap_or(0);
+                    let pl = rd::u32(data, v + 6).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_PREFIX_VALID_LIFETIME, v + 2, 4, Value::UInt(vl as u64));
+                    cx.add(&ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, v + 6, 4, Value::UInt(pl as u64));
+                    let p = rd::arr::<16>(data, v + 14).unwrap_or_default();
+                    cx.add(&ICMPV6_OPT_PREFIX, v + 14, 16, Value::Ipv6(p));
+                }
+                5 if len == 8 => {
+                    let m = rd::u32(data, v + 2).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_MTU, v + 2, 4, Value::UInt(m as u64));
+                }
+                _ => {}
             }
-            3 if len == 32 => {
-                let plen = rd::u8(data, v).unwrap_or(0);
-                let fl = rd::u8(data, v + 1).unwrap_or(0);
-                cx.add(&ICMPV6_OPT_PREFIX_LENGTH, v, 1, Value::UInt(plen as u64));
-                cx.add(&ICMPV6_OPT_PREFIX_FLAG, v + 1, 1, Value::UInt(fl as u64));
-                cx.depth = 2;
-                cx.add(&ICMPV6_OPT_PREFIX_FLAG_L, v + 1, 1, Value::Bool(fl & 0x80 != 0));
-                cx.add(&ICMPV6_OPT_PREFIX_FLAG_A, v + 1, 1, Value::Bool(fl & 0x40 != 0));
-                cx.add(&ICMPV6_OPT_PREFIX_FLAG_R, v + 1, 1, Value::Bool(fl & 0x20 != 0));
-                cx.depth = 1;
-                let vl = rd::u32(data, v + 2).unwrap_or(0);
-                let pl = rd::u32(data, v + 6).unwrap_or(0);
-                cx.add(&ICMPV6_OPT_PREFIX_VALID_LIFETIME, v + 2, 4, Value::UInt(vl as u64));
-                cx.add(&ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, v + 6, 4, Value::UInt(pl as u64));
-                let p = rd::arr::<16>(data, v + 14).unwrap_or_default();
-                cx.add(&ICMPV6_OPT_PREFIX, v + 14, 16, Value::Ipv6(p));
-            }
-            5 if len == 8 => {
-                let m = rd::u32(data, v + 2).unwrap_or(0);
-                cx.add(&ICMPV6_OPT_MTU, v + 2, 4, Value::UInt(m as u64));
-            }
-            _ => {}
-        }
+        });
         o += len;
     }
 }
@@ -183,22 +184,22 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add(&ICMPV6_TYPE, off, 1, Value::UInt(t as u64));
     cx.add(&ICMPV6_CODE, off + 1, 1, Value::UInt(code as u64));
     let ck_at = cx.add(&ICMPV6_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    match data.get(off..end) {
-        Some(msg) if outer => {
-            let ps = pseudo.sum(58, msg.len());
-            let good = checksum::finish(checksum::sum(msg, ps)) == 0;
-            cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
-            if !good {
-                let calc = checksum::expected(ps, msg, 2);
-                cx.expert(Severity::Error, "icmpv6.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        match data.get(off..end) {
+            Some(msg) if outer => {
+                let ps = pseudo.sum(proto::ICMPV6, msg.len());
+                let good = checksum::finish(checksum::sum(msg, ps)) == 0;
+                cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
+                if !good {
+                    let calc = checksum::expected(ps, msg, 2);
+                    cx.expert(Severity::Error, "icmpv6.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-        _ => {
-            cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {
@@ -234,7 +235,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             if end > b + 4 && outer {
                 let quoted = data.get(..end.min(data.len())).unwrap_or(data);
                 cx.in_error += 1;
-                super::ipv6::dissect(cx, quoted, b + 4);
+                dispatch::ipv6(cx, quoted, b + 4);
                 cx.in_error -= 1;
             }
         }
@@ -260,7 +261,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                     }
                 }
             }
-            super::data::dissect(cx, data, b + 4, end);
+            dispatch::data(cx, data, b + 4, end);
         }
         130..=132 => {
             if !need(20) {
@@ -280,11 +281,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 && let (Some(fl), Some(qqi), Some(ns)) = (rd::u8(data, b + 20), rd::u8(data, b + 21), rd::u16(data, b + 22))
             {
                 cx.add(&ICMPV6_MLD_FLAG, b + 20, 1, Value::UInt(fl as u64));
-                cx.depth = 1;
-                cx.add(&ICMPV6_MLD_FLAG_S, b + 20, 1, Value::Bool(fl & 8 != 0));
-                cx.add(&ICMPV6_MLD_FLAG_QRV, b + 20, 1, Value::UInt((fl & 7) as u64));
-                cx.add(&ICMPV6_MLD_FLAG_RESERVED, b + 20, 1, Value::UInt((fl >> 4) as u64));
-                cx.depth = 0;
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_MLD_FLAG_S, b + 20, 1, Value::Bool(fl & 8 != 0));
+                    cx.add(&ICMPV6_MLD_FLAG_QRV, b + 20, 1, Value::UInt((fl & 7) as u64));
+                    cx.add(&ICMPV6_MLD_FLAG_RESERVED, b + 20, 1, Value::UInt((fl >> 4) as u64));
+                });
                 cx.add(&ICMPV6_MLD_QQI, b + 21, 1, Value::UInt(qqi as u64));
                 cx.add(&ICMPV6_MLD_NB_SOURCES, b + 22, 2, Value::UInt(ns as u64));
                 for i in 0..ns as usize {
@@ -312,19 +313,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                     return;
                 };
                 let rlen = 20 + ns as usize * 16 + aux as usize * 4;
-                cx.depth = 0;
                 cx.add(&ICMPV6_MLDR_MAR, o, rlen, Value::None);
-                cx.depth = 1;
-                cx.add(&ICMPV6_MLDR_MAR_RECORD_TYPE, o, 1, Value::UInt(rt as u64));
-                cx.add(&ICMPV6_MLDR_MAR_AUX_DATA_LEN, o + 1, 1, Value::UInt(aux as u64));
-                cx.add(&ICMPV6_MLDR_MAR_NB_SOURCES, o + 2, 2, Value::UInt(ns as u64));
-                cx.add(&ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, o + 4, 16, Value::Ipv6(ma));
-                for i in 0..ns as usize {
-                    let so = o + 20 + i * 16;
-                    if let Some(sa) = rd::arr::<16>(data, so) {
-                        cx.add(&ICMPV6_MLDR_MAR_SOURCE_ADDRESS, so, 16, Value::Ipv6(sa));
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_MLDR_MAR_RECORD_TYPE, o, 1, Value::UInt(rt as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_AUX_DATA_LEN, o + 1, 1, Value::UInt(aux as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_NB_SOURCES, o + 2, 2, Value::UInt(ns as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, o + 4, 16, Value::Ipv6(ma));
+                    for i in 0..ns as usize {
+                        let so = o + 20 + i * 16;
+                        if let Some(sa) = rd::arr::<16>(data, so) {
+                            cx.add(&ICMPV6_MLDR_MAR_SOURCE_ADDRESS, so, 16, Value::Ipv6(sa));
+                        }
                     }
-                }
+                });
                 o += rlen;
             }
             cx.close(li);
@@ -353,14 +354,14 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             let fl = rd::u8(data, b + 1).unwrap_or(0);
             cx.add(&ICMPV6_ND_RA_CUR_HOP_LIMIT, b, 1, Value::UInt(hl as u64));
             cx.add(&ICMPV6_ND_RA_FLAG, b + 1, 1, Value::UInt(fl as u64));
-            cx.depth = 1;
-            cx.add(&ICMPV6_ND_RA_FLAG_M, b + 1, 1, Value::Bool(fl & 0x80 != 0));
-            cx.add(&ICMPV6_ND_RA_FLAG_O, b + 1, 1, Value::Bool(fl & 0x40 != 0));
-            cx.add(&ICMPV6_ND_RA_FLAG_H, b + 1, 1, Value::Bool(fl & 0x20 != 0));
-            cx.add(&ICMPV6_ND_RA_FLAG_PRF, b + 1, 1, Value::UInt(((fl >> 3) & 3) as u64));
-            cx.add(&ICMPV6_ND_RA_FLAG_P, b + 1, 1, Value::Bool(fl & 0x04 != 0));
-            cx.add(&ICMPV6_ND_RA_FLAG_RSV, b + 1, 1, Value::UInt((fl & 3) as u64));
-            cx.depth = 0;
+            cx.child(|cx| {
+                cx.add(&ICMPV6_ND_RA_FLAG_M, b + 1, 1, Value::Bool(fl & 0x80 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_O, b + 1, 1, Value::Bool(fl & 0x40 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_H, b + 1, 1, Value::Bool(fl & 0x20 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_PRF, b + 1, 1, Value::UInt(((fl >> 3) & 3) as u64));
+                cx.add(&ICMPV6_ND_RA_FLAG_P, b + 1, 1, Value::Bool(fl & 0x04 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_RSV, b + 1, 1, Value::UInt((fl & 3) as u64));
+            });
             let lt = rd::u16(data, b + 2).unwrap_or(0);
             let rt = rd::u32(data, b + 4).unwrap_or(0);
             let rx = rd::u32(data, b + 8).unwrap_or(0);
@@ -387,12 +388,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             } else {
                 let fl = rd::u32(data, b).unwrap_or(0);
                 cx.add(&ICMPV6_ND_NA_FLAG, b, 4, Value::UInt(fl as u64));
-                cx.depth = 1;
-                cx.add(&ICMPV6_ND_NA_FLAG_R, b, 4, Value::Bool(fl & 0x8000_0000 != 0));
-                cx.add(&ICMPV6_ND_NA_FLAG_S, b, 4, Value::Bool(fl & 0x4000_0000 != 0));
-                cx.add(&ICMPV6_ND_NA_FLAG_O, b, 4, Value::Bool(fl & 0x2000_0000 != 0));
-                cx.add(&ICMPV6_ND_NA_FLAG_RSV, b, 4, Value::UInt((fl & 0x1fff_ffff) as u64));
-                cx.depth = 0;
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_ND_NA_FLAG_R, b, 4, Value::Bool(fl & 0x8000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_S, b, 4, Value::Bool(fl & 0x4000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_O, b, 4, Value::Bool(fl & 0x2000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_RSV, b, 4, Value::UInt((fl & 0x1fff_ffff) as u64));
+                });
                 cx.add(&ICMPV6_ND_NA_TARGET_ADDRESS, b + 4, 16, Value::Ipv6(target));
             }
             if outer {

@@ -70,21 +70,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     cx.add(&IGMP_TYPE, off, 1, Value::UInt(t as u64));
     cx.add(&IGMP_MAX_RESP, off + 1, 1, Value::UInt(mrt as u64));
     let ck_at = cx.add(&IGMP_CHECKSUM, off + 2, 2, Value::UInt(ck as u64));
-    cx.depth = 1;
-    match data.get(off..end) {
-        Some(msg) => {
-            let good = checksum::finish(checksum::sum(msg, 0)) == 0;
-            cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
-            if !good {
-                let calc = checksum::expected(0, msg, 2);
-                cx.expert(Severity::Error, "igmp.bad_checksum", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        match data.get(off..end) {
+            Some(msg) => {
+                let good = checksum::finish(checksum::sum(msg, 0)) == 0;
+                cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
+                if !good {
+                    let calc = checksum::expected(0, msg, 2);
+                    cx.expert(Severity::Error, "igmp.bad_checksum", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            None => {
+                cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-        None => {
-            cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     if t == 0x22 {
         // IGMPv3 report: reserved, record count, records.
         let (Some(n), true) = (rd::u16(data, off + 6), data.len() >= off + 8) else {

@@ -1,12 +1,12 @@
 //! IPv4: every header field (flag bits, fragment offset, options), the header checksum, the
 //! hidden two-sided `ip.addr`/`ip.host`, fragment reassembly, then the payload protocol.
 
-use super::checksum;
+use super::ip::{IP_VERSION, Pseudo, ecn_name, proto, proto_name};
 use super::model::*;
+use super::{checksum, dispatch};
 use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
 
-pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec);
 pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec);
 pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex);
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc);
@@ -56,45 +56,6 @@ pub static IP_REASSEMBLED_DATA: FieldDef = FieldDef::new("ip.reassembled.data", 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&IP_VERSION, &IP_HDR_LEN, &IP_DSFIELD, &IP_DSFIELD_DSCP, &IP_DSFIELD_ECN, &IP_LEN, &IP_ID, &IP_FLAGS, &IP_FLAGS_RB, &IP_FLAGS_DF, &IP_FLAGS_MF, &IP_FRAG_OFFSET, &IP_TTL, &IP_PROTO, &IP_CHECKSUM, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, &IP_SRC, &IP_ADDR, &IP_SRC_HOST, &IP_HOST, &IP_DST, &IP_DST_HOST, &IP_OPT_TYPE, &IP_OPT_TYPE_COPY, &IP_OPT_TYPE_CLASS, &IP_OPT_TYPE_NUMBER, &IP_OPT_LEN, &IP_OPT_PTR, &IP_OPT_RA, &IP_OPT_MTU, &IP_OPT_ADDR, &IP_OPT_PADDING, &IP_OPTIONS_EOL, &IP_OPTIONS_NOP, &IP_OPTIONS_ROUTERALERT, &IP_OPTIONS_RECORD_ROUTE, &IP_OPTIONS_TIMESTAMP, &IP_OPTIONS_ROUTE, &IP_OPTIONS_SOURCE_ROUTE, &IP_FRAGMENT, &IP_FRAGMENTS, &IP_FRAGMENT_COUNT, &IP_REASSEMBLED_IN, &IP_REASSEMBLED_LENGTH, &IP_REASSEMBLED_DATA];
 
-/// The addresses a transport checksum's pseudo-header covers.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Pseudo {
-    V4([u8; 4], [u8; 4]),
-    V6([u8; 16], [u8; 16]),
-}
-
-impl Pseudo {
-    pub fn sum(self, proto: u8, len: usize) -> u32 {
-        match self {
-            Pseudo::V4(s, d) => checksum::pseudo_v4(s, d, proto, len as u32),
-            Pseudo::V6(s, d) => checksum::pseudo_v6(s, d, proto, len as u32),
-        }
-    }
-}
-
-/// Protocol names for `ip.proto` / `ipv6.nxt`.
-pub fn proto_name(p: u64) -> Option<&'static str> {
-    Some(match p {
-        0 => "IPv6 Hop-by-Hop Option",
-        1 => "ICMP",
-        2 => "IGMP",
-        4 => "IPIP",
-        6 => "TCP",
-        17 => "UDP",
-        41 => "IPv6",
-        43 => "Routing Header for IPv6",
-        44 => "Fragment Header for IPv6",
-        47 => "GRE",
-        50 => "ESP",
-        51 => "AH",
-        58 => "ICMPv6",
-        59 => "IPv6 No Next Header",
-        60 => "Destination Options for IPv6",
-        132 => "SCTP",
-        _ => return None,
-    })
-}
-
 fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
     match t {
         0 => (&IP_OPTIONS_EOL, "End of Options List (EOL)"),
@@ -108,44 +69,49 @@ fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
     }
 }
 
-/// IP options between byte 20 and the header's end.
+/// IP options between byte 20 and the header's end: each option one level down (under the
+/// header's Options line), its parts below it.
 fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
-    while o < end {
-        let Some(t) = rd::u8(data, o) else { return };
-        let (def, _) = option_def(t);
-        if t == 0 || t == 1 {
-            cx.depth = 1;
-            if !std::ptr::eq(def, &IP_OPT_TYPE) {
-                cx.add(def, o, 1, Value::Bytes);
+    cx.child(|cx| {
+        while o < end {
+            match option(cx, data, o, end) {
+                Some(next) => o = next,
+                None => return,
             }
-            cx.depth = 2;
-            type_bits(cx, o, t);
-            o += 1;
-            if t == 0 {
-                if o < end && data.len() >= end {
-                    cx.depth = 1;
-                    cx.add(&IP_OPT_PADDING, o, end - o, Value::Bytes);
-                }
-                return;
+        }
+    });
+}
+
+/// One option at `o`; returns where the next one starts, or None after the last.
+fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> Option<usize> {
+    let t = rd::u8(data, o)?;
+    let (def, _) = option_def(t);
+    if t == 0 || t == 1 {
+        if !std::ptr::eq(def, &IP_OPT_TYPE) {
+            cx.add(def, o, 1, Value::Bytes);
+        }
+        cx.child(|cx| type_bits(cx, o, t));
+        let o = o + 1;
+        if t == 0 {
+            if o < end && data.len() >= end {
+                cx.add(&IP_OPT_PADDING, o, end - o, Value::Bytes);
             }
-            continue;
+            return None;
         }
-        let Some(len) = rd::u8(data, o + 1) else { return };
-        let len = len as usize;
-        cx.depth = 1;
-        let whole = if len >= 2 && o + len <= end { len } else { end - o };
-        if std::ptr::eq(def, &IP_OPT_TYPE) {
-            cx.depth = 2;
-        } else {
-            // Option items print as their bytes in hex, as tshark's do.
-            cx.add(def, o, whole, Value::Bytes);
-            cx.depth = 2;
-        }
+        return Some(o);
+    }
+    let len = rd::u8(data, o + 1)? as usize;
+    let whole = if len >= 2 && o + len <= end { len } else { end - o };
+    if !std::ptr::eq(def, &IP_OPT_TYPE) {
+        // Option items print as their bytes in hex, as tshark's do.
+        cx.add(def, o, whole, Value::Bytes);
+    }
+    cx.child(|cx| {
         type_bits(cx, o, t);
         cx.add(&IP_OPT_LEN, o + 1, 1, Value::UInt(len as u64));
         if len < 2 || o + len > end {
             cx.expert(Severity::Warn, "ip.opt.len.invalid", "Invalid length for option", None);
-            return;
+            return None;
         }
         match t {
             148 if len == 4 => {
@@ -167,17 +133,17 @@ fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
             }
             _ => {}
         }
-        o += len;
-    }
+        Some(o + len)
+    })
 }
 
 fn type_bits(cx: &mut Ctx, o: usize, t: u8) {
     cx.add(&IP_OPT_TYPE, o, 1, Value::UInt(t as u64));
-    cx.depth += 1;
-    cx.add(&IP_OPT_TYPE_COPY, o, 1, Value::Bool(t & 0x80 != 0));
-    cx.add(&IP_OPT_TYPE_CLASS, o, 1, Value::UInt(((t >> 5) & 3) as u64));
-    cx.add(&IP_OPT_TYPE_NUMBER, o, 1, Value::UInt((t & 0x1f) as u64));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add(&IP_OPT_TYPE_COPY, o, 1, Value::Bool(t & 0x80 != 0));
+        cx.add(&IP_OPT_TYPE_CLASS, o, 1, Value::UInt(((t >> 5) & 3) as u64));
+        cx.add(&IP_OPT_TYPE_NUMBER, o, 1, Value::UInt((t & 0x1f) as u64));
+    });
 }
 
 /// Dissects an IPv4 header at `off`; returns where the datagram ends by its Total Length.
@@ -189,7 +155,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         return data.len();
     };
     if b0 >> 4 == 6 && cx.in_error == 0 {
-        return super::ipv6::dissect(cx, data, off);
+        return dispatch::ipv6(cx, data, off);
     }
     let li = cx.open("ip", "Internet Protocol Version 4", Osi::Network, off, 20);
     let outer = cx.in_error == 0;
@@ -220,10 +186,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.set_len(li, hlen);
     let Some(tos) = rd::u8(data, off + 1) else { return stop(cx, li, data, off + 1, 1) };
     cx.add(&IP_DSFIELD, off + 1, 1, Value::UInt(tos as u64));
-    cx.depth = 1;
-    cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
-    cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
+        cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
+    });
     let Some(mut ip_len) = rd::u16(data, off + 2).map(|v| v as usize) else { return stop(cx, li, data, off + 2, 2) };
     let len_at = cx.add(&IP_LEN, off + 2, 2, Value::UInt(ip_len as u64));
     if ip_len < hlen {
@@ -246,11 +212,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let Some(fl) = rd::u16(data, off + 6) else { return stop(cx, li, data, off + 6, 2) };
     let flags = (fl >> 13) as u8;
     cx.add(&IP_FLAGS, off + 6, 1, Value::UInt(flags as u64));
-    cx.depth = 1;
-    cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
-    cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
-    cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
+        cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
+        cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
+    });
     let frag = (fl & 0x1fff) as usize;
     cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
     let Some(ttl) = rd::u8(data, off + 8) else { return stop(cx, li, data, off + 8, 1) };
@@ -265,7 +231,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)",
                 Some(ttl_at),
             );
-        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != 103 && proto != 89 {
+        } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != proto::PIM && proto != proto::OSPF {
             cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
         }
     }
@@ -277,18 +243,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         Some(hdr) => {
             let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
             let calc = checksum::expected(0, hdr, 10);
-            cx.depth = 1;
-            cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
-            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
-            cx.depth = 0;
+            cx.child(|cx| {
+                cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
+                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
+            });
             if !good {
                 cx.expert(Severity::Error, "ip.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         None => {
-            cx.depth = 1;
-            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
-            cx.depth = 0;
+            cx.child(|cx| {
+                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
+            });
         }
     }
     let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };
@@ -317,7 +283,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             return off + ip_len;
         }
         options(cx, data, off + 20, off + hlen);
-        cx.depth = 0;
     }
     if let Some(s) = cx.summary(li) {
         s.push_str("Src: ");
@@ -340,7 +305,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             if outer {
                 fragment_info(cx, proto, frag, id);
             }
-            super::data::dissect(cx, data, pstart, end);
+            dispatch::data(cx, data, pstart, end);
             return end;
         }
         let mut k = Key { v6: false, src: [0; 16], dst: [0; 16], id: id as u32, proto };
@@ -353,37 +318,35 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let total = r.payload.len();
                 let sid = cx.next_source();
                 let prev_source = cx.source;
-                cx.depth = 0;
                 // tshark's fragment tree carries the reassembled bytes.
                 cx.source = sid;
                 cx.add(&IP_FRAGMENTS, 0, total, Value::Bytes);
                 cx.source = prev_source;
-                cx.depth = 1;
-                for (frame, _o, n) in &r.parts {
-                    cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
-                    let _ = n;
-                }
-                cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
-                cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
-                cx.source = sid;
-                cx.add_gen(&IP_REASSEMBLED_DATA, 0, total, Value::Bytes);
-                cx.source = prev_source;
-                cx.depth = 0;
+                cx.child(|cx| {
+                    for (frame, _, _) in &r.parts {
+                        cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
+                    }
+                    cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
+                    cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
+                    cx.source = sid;
+                    cx.add_gen(&IP_REASSEMBLED_DATA, 0, total, Value::Bytes);
+                    cx.source = prev_source;
+                });
                 cx.close(li);
-                cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, proto, pseudo));
+                cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, proto, pseudo));
             }
             None => {
                 cx.close(li);
                 if outer {
                     fragment_info(cx, proto, frag, id);
                 }
-                super::data::dissect(cx, data, pstart, end);
+                dispatch::data(cx, data, pstart, end);
             }
         }
         return end;
     }
     cx.close(li);
-    payload(cx, data, pstart, end, proto, pseudo);
+    dispatch::ip_payload(cx, data, pstart, end, proto, pseudo);
     end
 }
 
@@ -401,41 +364,4 @@ fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) -> usize {
     data.len()
 }
 
-/// Hands an IP payload (`off..end`, `end` by the IP length) to its protocol.
-pub(crate) fn payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, proto: u8, pseudo: Pseudo) {
-    match proto {
-        6 => super::tcp::dissect(cx, data, off, end, pseudo),
-        17 => super::udp::dissect(cx, data, off, end, pseudo),
-        1 => super::icmp::dissect(cx, data, off, end),
-        58 => super::icmpv6::dissect(cx, data, off, end, pseudo),
-        2 => super::igmp::dissect(cx, data, off, end),
-        47 => super::gre::dissect(cx, data, off, end),
-        4 => {
-            dissect(cx, data, off);
-        }
-        41 => {
-            super::ipv6::dissect(cx, data, off);
-        }
-        59 => {
-            if cx.in_error == 0 {
-                cx.out.info.clear();
-                cx.out.info.push_str("IPv6 no next header");
-            }
-            super::data::dissect(cx, data, off, end);
-        }
-        _ => {
-            super::data::dissect(cx, data, off, end);
-        }
-    }
-}
 
-/// ECN codepoints (`ip.dsfield.ecn`, `ipv6.tclass.ecn`).
-pub fn ecn_name(v: u64) -> Option<&'static str> {
-    Some(match v {
-        0 => "Not ECN-Capable Transport",
-        1 => "ECN-Capable Transport codepoint '01'",
-        2 => "ECN-Capable Transport codepoint '10'",
-        3 => "Congestion Experienced",
-        _ => return None,
-    })
-}

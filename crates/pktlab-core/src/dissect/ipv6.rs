@@ -2,7 +2,8 @@
 //! (hop-by-hop and destination options, routing, fragment, each listed in `frame.protocols`
 //! as tshark does), fragment reassembly, then the payload protocol.
 
-use super::ipv4::{Pseudo, payload};
+use super::dispatch;
+use super::ip::{self, IP_VERSION, Pseudo, ecn_name, proto_name};
 use super::model::*;
 use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
@@ -10,10 +11,10 @@ use super::{Addr, Ctx, rd};
 pub static IPV6_VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8, Base::Dec);
 pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000);
 pub static IPV6_TCLASS_DSCP: FieldDef = FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32, Base::Dec).mask(0xfc00000);
-pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(super::ipv4::ecn_name);
+pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(ecn_name);
 pub static IPV6_FLOW: FieldDef = FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24, Base::Hex).mask(0xfffff);
 pub static IPV6_PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16, Base::Dec);
-pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_NXT: FieldDef = FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8, Base::Dec);
 pub static IPV6_SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6, Base::None);
 pub static IPV6_ADDR: FieldDef = FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6, Base::None);
@@ -22,11 +23,11 @@ pub static IPV6_HOST: FieldDef = FieldDef::new("ipv6.host", "Source or Destinati
 pub static IPV6_DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6, Base::None);
 pub static IPV6_DST_HOST: FieldDef = FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::Ipv6, Base::None);
 pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None);
-pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None);
-pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None);
@@ -42,7 +43,7 @@ pub static IPV6_OPT_JUMBO: FieldDef = FieldDef::new("ipv6.opt.jumbo", "Payload L
 pub static IPV6_OPT_TEL: FieldDef = FieldDef::new("ipv6.opt.tel", "Tunnel Encapsulation Limit", FieldType::U8, Base::Dec);
 pub static IPV6_OPT_UNKNOWN: FieldDef = FieldDef::new("ipv6.opt.unknown", "Unknown Option Payload", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec);
 pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec);
@@ -51,7 +52,7 @@ pub static IPV6_ROUTING_UNKNOWN_DATA: FieldDef = FieldDef::new("ipv6.routing.unk
 pub static IPV6_ROUTING_SRC_RESERVED: FieldDef = FieldDef::new("ipv6.routing.src.reserved", "Reserved", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None);
 pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None);
-pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(super::ipv4::proto_name);
+pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_FRAGHDR_RESERVED_OCTET: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8, Base::Hex);
 pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8);
 pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
@@ -78,28 +79,37 @@ fn opt_name(t: u8) -> &'static str {
     }
 }
 
-/// The options of a hop-by-hop or destination options header (`o..end`).
+/// The options of a hop-by-hop or destination options header (`o..end`), each at the
+/// current depth with its parts below it.
 fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
     while o < end {
-        let Some(t) = rd::u8(data, o) else { return };
-        cx.depth = 1;
-        if t == 0 {
-            cx.add(&IPV6_OPT, o, 1, Value::None);
-            cx.depth = 2;
+        match opt(cx, data, o, end) {
+            Some(next) => o = next,
+            None => return,
+        }
+    }
+}
+
+/// One option at `o`; returns where the next one starts, or None to stop.
+fn opt(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> Option<usize> {
+    let t = rd::u8(data, o)?;
+    if t == 0 {
+        cx.add(&IPV6_OPT, o, 1, Value::None);
+        cx.child(|cx| {
             opt_type(cx, o, t);
             cx.add(&IPV6_OPT_PAD1, o, 1, Value::None);
-            o += 1;
-            continue;
-        }
-        let Some(len) = rd::u8(data, o + 1).map(|l| l as usize) else { return };
-        let whole = (2 + len).min(end - o);
-        cx.add(&IPV6_OPT, o, whole, Value::None);
-        cx.depth = 2;
+        });
+        return Some(o + 1);
+    }
+    let len = rd::u8(data, o + 1)? as usize;
+    let whole = (2 + len).min(end - o);
+    cx.add(&IPV6_OPT, o, whole, Value::None);
+    cx.child(|cx| {
         opt_type(cx, o, t);
         cx.add(&IPV6_OPT_LENGTH, o + 1, 1, Value::UInt(len as u64));
         if o + 2 + len > end || data.len() < o + 2 + len {
             cx.expert(Severity::Error, "ipv6.opt.invalid_len", "Invalid IPv6 option length", None);
-            return;
+            return None;
         }
         let v = o + 2;
         match (t, len) {
@@ -125,17 +135,17 @@ fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
             }
         }
         let _ = opt_name(t);
-        o += 2 + len;
-    }
+        Some(o + 2 + len)
+    })
 }
 
 fn opt_type(cx: &mut Ctx, o: usize, t: u8) {
     cx.add(&IPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
-    cx.depth += 1;
-    cx.add(&IPV6_OPT_TYPE_ACTION, o, 1, Value::UInt((t >> 6) as u64));
-    cx.add(&IPV6_OPT_TYPE_CHANGE, o, 1, Value::Bool(t & 0x20 != 0));
-    cx.add(&IPV6_OPT_TYPE_REST, o, 1, Value::UInt((t & 0x1f) as u64));
-    cx.depth -= 1;
+    cx.child(|cx| {
+        cx.add(&IPV6_OPT_TYPE_ACTION, o, 1, Value::UInt((t >> 6) as u64));
+        cx.add(&IPV6_OPT_TYPE_CHANGE, o, 1, Value::Bool(t & 0x20 != 0));
+        cx.add(&IPV6_OPT_TYPE_REST, o, 1, Value::UInt((t & 0x1f) as u64));
+    });
 }
 
 /// Dissects an IPv6 header at `off`; returns where the packet ends by its Payload Length.
@@ -149,12 +159,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let version = (w0 >> 28) as u8;
     cx.add(&IPV6_VERSION, off, 1, Value::UInt(version as u64));
     // tshark also adds IPv4's version field, hidden, so `ip.version == 6` matches.
-    cx.add_hidden(&super::ipv4::IP_VERSION, off, 1, Value::UInt(version as u64));
+    cx.add_hidden(&IP_VERSION, off, 1, Value::UInt(version as u64));
     cx.add(&IPV6_TCLASS, off, 4, Value::UInt(((w0 >> 20) & 0xff) as u64));
-    cx.depth = 1;
-    cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
-    cx.add(&IPV6_TCLASS_ECN, off, 4, Value::UInt(((w0 >> 20) & 3) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&IPV6_TCLASS_DSCP, off, 4, Value::UInt(((w0 >> 22) & 0x3f) as u64));
+        cx.add(&IPV6_TCLASS_ECN, off, 4, Value::UInt(((w0 >> 20) & 3) as u64));
+    });
     cx.add(&IPV6_FLOW, off + 1, 3, Value::UInt((w0 & 0xfffff) as u64));
     if version != 6 {
         cx.expert(Severity::Error, "ipv6.bogus_ipv6_version", format!("Bogus IP version ({version})"), None);
@@ -198,7 +208,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     // Extension headers.
     loop {
         match next {
-            0 | 60 => {
+            ip::proto::HOPOPTS | ip::proto::DSTOPTS => {
                 let (proto, nxt_def, len_def, oct_def, p) = if next == 0 {
                     (&IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, "ipv6.hopopts")
                 } else {
@@ -207,26 +217,28 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 cx.add_proto(p);
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
-                cx.depth = 0;
                 // tshark prints these protocol items as their own name.
                 cx.add(proto, o, hl.min(data.len().saturating_sub(o)), Value::Str(p.into()));
-                cx.depth = 1;
-                cx.add(nxt_def, o, 1, Value::UInt(n as u64));
-                cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
-                cx.add_gen(oct_def, o + 1, 1, Value::UInt(hl as u64));
-                if data.len() < o + hl {
+                let whole = cx.child(|cx| {
+                    cx.add(nxt_def, o, 1, Value::UInt(n as u64));
+                    cx.add(len_def, o + 1, 1, Value::UInt(l as u64));
+                    cx.add_gen(oct_def, o + 1, 1, Value::UInt(hl as u64));
+                    if data.len() < o + hl {
+                        return false;
+                    }
+                    opts(cx, data, o + 2, o + hl);
+                    true
+                });
+                if !whole {
                     return stop(cx, li, data, o, hl);
                 }
-                opts(cx, data, o + 2, o + hl);
-                cx.depth = 0;
                 o += hl;
                 next = n;
             }
-            43 => {
+            ip::proto::ROUTING => {
                 cx.add_proto("ipv6.routing");
                 let (Some(n), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return stop(cx, li, data, o, 2) };
                 let hl = (l as usize + 1) * 8;
-                cx.depth = 0;
                 let rname = match rd::u8(data, o + 2) {
                     Some(0) => "Routing Header for IPv6 (Source Route)",
                     Some(2) => "Routing Header for IPv6 (Type 2 Routing)",
@@ -235,58 +247,61 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                     _ => "Routing Header for IPv6",
                 };
                 cx.add(&IPV6_ROUTING, o, hl.min(data.len().saturating_sub(o)), Value::Str(rname.into()));
-                cx.depth = 1;
-                cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
-                cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
-                cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
-                let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return stop(cx, li, data, o + 2, 2) };
-                cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
-                cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
-                if data.len() < o + hl {
-                    return stop(cx, li, data, o + 4, hl - 4);
-                }
-                if t == 0 {
-                    cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
-                    let mut a = o + 8;
-                    let mut last = None;
-                    while a + 16 <= o + hl {
-                        if let Some(addr) = rd::arr::<16>(data, a) {
-                            cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
-                            last = Some(addr);
-                        }
-                        a += 16;
+                let routed = cx.child(|cx| {
+                    cx.add(&IPV6_ROUTING_NXT, o, 1, Value::UInt(n as u64));
+                    cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
+                    cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
+                    let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return Err((o + 2, 2)) };
+                    cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
+                    cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
+                    if data.len() < o + hl {
+                        return Err((o + 4, hl - 4));
                     }
-                    // The transport checksum covers the final destination, the route's last hop.
-                    if segleft > 0
-                        && let Some(final_dst) = last
-                    {
-                        pseudo = Pseudo::V6(src, final_dst);
-                        if outer {
-                            cx.col_dst = Addr::V6(final_dst);
+                    if t == 0 {
+                        cx.add(&IPV6_ROUTING_SRC_RESERVED, o + 4, 4, Value::Bytes);
+                        let mut a = o + 8;
+                        let mut last = None;
+                        while a + 16 <= o + hl {
+                            if let Some(addr) = rd::arr::<16>(data, a) {
+                                cx.add(&IPV6_ROUTING_SRC_ADDR, a, 16, Value::Ipv6(addr));
+                                last = Some(addr);
+                            }
+                            a += 16;
                         }
+                        // The transport checksum covers the final destination, the route's last hop.
+                        if segleft > 0
+                            && let Some(final_dst) = last
+                        {
+                            pseudo = Pseudo::V6(src, final_dst);
+                            if outer {
+                                cx.col_dst = Addr::V6(final_dst);
+                            }
+                        }
+                    } else if hl > 4 {
+                        cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
                     }
-                } else if hl > 4 {
-                    cx.add(&IPV6_ROUTING_UNKNOWN_DATA, o + 4, hl - 4, Value::Bytes);
+                    Ok(())
+                });
+                if let Err((at, n)) = routed {
+                    return stop(cx, li, data, at, n);
                 }
-                cx.depth = 0;
                 o += hl;
                 next = n;
             }
-            44 => {
+            ip::proto::FRAGMENT => {
                 cx.add_proto("ipv6.fraghdr");
                 let (Some(n), Some(r), Some(offw), Some(ident)) = (rd::u8(data, o), rd::u8(data, o + 1), rd::u16(data, o + 2), rd::u32(data, o + 4)) else {
                     return stop(cx, li, data, o, 8);
                 };
-                cx.depth = 0;
                 cx.add(&IPV6_FRAGHDR, o, 8, Value::Str("ipv6.fraghdr".into()));
-                cx.depth = 1;
-                cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
-                cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
-                cx.add(&IPV6_FRAGHDR_OFFSET, o + 2, 2, Value::UInt((offw >> 3) as u64));
-                cx.add(&IPV6_FRAGHDR_RESERVED_BITS, o + 2, 2, Value::UInt(((offw >> 1) & 3) as u64));
-                cx.add(&IPV6_FRAGHDR_MORE, o + 2, 2, Value::Bool(offw & 1 != 0));
-                cx.add(&IPV6_FRAGHDR_IDENT, o + 4, 4, Value::UInt(ident as u64));
-                cx.depth = 0;
+                cx.child(|cx| {
+                    cx.add(&IPV6_FRAGHDR_NXT, o, 1, Value::UInt(n as u64));
+                    cx.add(&IPV6_FRAGHDR_RESERVED_OCTET, o + 1, 1, Value::UInt(r as u64));
+                    cx.add(&IPV6_FRAGHDR_OFFSET, o + 2, 2, Value::UInt((offw >> 3) as u64));
+                    cx.add(&IPV6_FRAGHDR_RESERVED_BITS, o + 2, 2, Value::UInt(((offw >> 1) & 3) as u64));
+                    cx.add(&IPV6_FRAGHDR_MORE, o + 2, 2, Value::Bool(offw & 1 != 0));
+                    cx.add(&IPV6_FRAGHDR_IDENT, o + 4, 4, Value::UInt(ident as u64));
+                });
                 o += 8;
                 let foff = (offw >> 3) as usize * 8;
                 let more = offw & 1 != 0;
@@ -299,7 +314,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         }
     }
     cx.close(li);
-    payload(cx, data, o, end, next, pseudo);
+    dispatch::ip_payload(cx, data, o, end, next, pseudo);
     end
 }
 
@@ -321,7 +336,7 @@ fn fragment(
     let avail_end = end.min(data.len());
     if avail_end < end || o > avail_end {
         cx.close(li);
-        super::data::dissect(cx, data, o, end);
+        dispatch::data(cx, data, o, end);
         return end;
     }
     let bytes = data.get(o..avail_end).unwrap_or(&[]);
@@ -331,31 +346,31 @@ fn fragment(
         Some(r) => {
             let total = r.payload.len();
             cx.add(&IPV6_FRAGMENTS, o, bytes.len(), Value::None);
-            cx.depth = 1;
-            for (frame, _, _) in &r.parts {
-                cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
-            }
-            cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
-            cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
-            let sid = cx.next_source();
-            let prev_source = cx.source;
-            cx.source = sid;
-            cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
-            cx.source = prev_source;
-            cx.depth = 0;
+            cx.child(|cx| {
+                for (frame, _, _) in &r.parts {
+                    cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
+                }
+                cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
+                cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
+                let sid = cx.next_source();
+                let prev_source = cx.source;
+                cx.source = sid;
+                cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
+                cx.source = prev_source;
+            });
             cx.close(li);
-            cx.in_reassembled(r.payload, |cx, buf| payload(cx, buf, 0, total, next, pseudo));
+            cx.in_reassembled(r.payload, |cx, buf| dispatch::ip_payload(cx, buf, 0, total, next, pseudo));
         }
         None => {
             cx.close(li);
             if cx.in_error == 0 {
                 use std::fmt::Write;
                 cx.out.info.clear();
-                let name = super::ipv4::proto_name(next as u64).unwrap_or("Unknown");
+                let name = proto_name(next as u64).unwrap_or("Unknown");
                 let _ = write!(cx.out.info, "IPv6 fragment (off={foff} more={} ident=0x{ident:08x} nxt={next})", if more { 'y' } else { 'n' });
                 let _ = name;
             }
-            super::data::dissect(cx, data, o, end);
+            dispatch::data(cx, data, o, end);
         }
     }
     end

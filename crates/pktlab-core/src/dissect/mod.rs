@@ -3,24 +3,32 @@
 //!
 //! One file per protocol; each defines its fields (named, typed and masked as tshark 4.0's
 //! `tshark -G fields` lists them) and a `dissect` function that reads its header from a byte
-//! slice at an offset, adds fields through [`Ctx`] and hands the payload on. Reading never
-//! panics: every access goes through bounds-checked getters, and a header cut short is
-//! dissected as far as the bytes allow, as tshark does (a field past the captured bytes
-//! stops the layer; past the frame's wire length it is also marked malformed).
+//! slice at an offset, adds fields through [`Ctx`] and hands the payload to [`dispatch`],
+//! the one table from link type, EtherType, IP protocol and port to dissector (it says how to
+//! add a protocol). Protocol files never import each other: what IPv4 and IPv6 share (the
+//! pseudo-header, protocol numbers and names) is in [`ip`]. A field's place in the tree is
+//! the code's block structure: [`Ctx::child`] nests the fields its closure adds under the
+//! field added before it.
+//!
+//! Reading never panics: every access goes through bounds-checked getters, and a header cut
+//! short is dissected as far as the bytes allow, as tshark does (a field past the captured
+//! bytes stops the layer; past the frame's wire length it is also marked malformed).
 
 pub mod model;
 
 pub mod arp;
 pub mod checksum;
 pub mod data;
+pub mod dispatch;
 pub mod dns;
 pub mod eth;
 pub mod format;
 pub mod frame;
 pub mod icmp;
 pub mod icmpv6;
-pub mod igmp;
 pub mod gre;
+pub mod igmp;
+pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -180,8 +188,9 @@ pub(crate) struct Ctx<'a> {
     pub pool: &'a mut Vec<String>,
     /// Source of the bytes being read (0 = the frame, n = a reassembled buffer).
     pub source: SourceId,
-    /// Depth of fields added next, relative to the layer.
-    pub depth: u8,
+    /// Depth of fields added next, relative to the layer: 0 after [`Ctx::open`], one more
+    /// inside each [`Ctx::child`]. Protocol files never set it.
+    depth: u8,
     /// Wire length of the current source (frame.len for the frame).
     pub reported: usize,
     /// `frame.protocols`, built as layers open.
@@ -269,6 +278,18 @@ impl Ctx<'_> {
     #[inline]
     pub fn checksums(&self) -> bool {
         self.demand.is_none_or(|d| d.checksums)
+    }
+
+    /// Runs `f` with the fields it adds one level deeper than now: the subtree of the field
+    /// added last (flag bits under a flags field, an option's parts under the option). The
+    /// depth comes back when `f` returns, so a tree's shape is the code's block structure.
+    #[inline]
+    pub fn child<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let depth = self.depth;
+        self.depth = depth.saturating_add(1);
+        let r = f(self);
+        self.depth = depth;
+        r
     }
 
     /// Opens a layer for protocol `proto`; `len` may be fixed later with [`Ctx::set_len`].
@@ -490,19 +511,6 @@ pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
     }
 }
 
-/// Hands a payload to the protocol an EtherType names (Ethernet, VLAN, SLL, VXLAN's inner
-/// Ethernet), listing `ethertype` in `frame.protocols` as tshark does. Returns the offset
-/// where the payload's protocol says it ends (its total length), for trailer detection.
-pub(crate) fn dispatch_ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u16) -> usize {
-    cx.add_proto("ethertype");
-    match etype {
-        0x0800 => ipv4::dissect(cx, data, off),
-        0x86dd => ipv6::dissect(cx, data, off),
-        0x0806 => arp::dissect(cx, data, off),
-        0x8100 | 0x88a8 | 0x9100 => vlan::dissect(cx, data, off),
-        _ => data::dissect(cx, data, off, data.len()),
-    }
-}
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -1,6 +1,7 @@
 //! BSD null/loopback encapsulation: a 4-byte address family in the writer's byte order
 //! (LINKTYPE_NULL), or in network order (LINKTYPE_LOOP).
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -10,10 +11,6 @@ pub static NULL_TYPE: FieldDef = FieldDef::new("null.type", "Type", FieldType::U
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&NULL_FAMILY, &NULL_TYPE];
 
-/// Address families that mean IPv4 / IPv6 on the BSDs, macOS, Linux and Windows.
-fn is_inet6(family: u32) -> bool {
-    matches!(family, 10 | 23 | 24 | 26 | 28 | 30)
-}
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], big_endian: bool) {
     let li = cx.open("null", "Null/Loopback", Osi::DataLink, 0, 4);
@@ -33,17 +30,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], big_endian: bool) {
         use std::fmt::Write;
         let _ = write!(s, "Family: {family}");
     }
-    match family {
-        2 => {
-            super::ipv4::dissect(cx, data, 4);
-        }
-        f if is_inet6(f) => {
-            super::ipv6::dissect(cx, data, 4);
-        }
-        _ => {
-            super::data::dissect(cx, data, 4, data.len());
-        }
-    }
+    dispatch::bsd_family(cx, data, 4, family);
 }
 
 /// BSD address families (`null.family`).

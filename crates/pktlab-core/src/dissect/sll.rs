@@ -1,6 +1,7 @@
 //! Linux "cooked" capture headers: SLL (v1, 16 bytes) and SLL2 (20 bytes). tshark shows
 //! both as one `sll` protocol.
 
+use super::dispatch::{self, ethertype};
 use super::model::*;
 use super::{Addr, Ctx, rd};
 
@@ -11,7 +12,7 @@ pub static SLL_SRC_ETH: FieldDef = FieldDef::new("sll.src.eth", "Source", FieldT
 pub static SLL_SRC_OTHER: FieldDef = FieldDef::new("sll.src.other", "Source", FieldType::Bytes, Base::None);
 pub static SLL_UNUSED: FieldDef = FieldDef::new("sll.unused", "Unused", FieldType::Bytes, Base::None);
 pub static SLL_LTYPE: FieldDef = FieldDef::new("sll.ltype", "Protocol", FieldType::U16, Base::Hex);
-pub static SLL_ETYPE: FieldDef = FieldDef::new("sll.etype", "Protocol", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
+pub static SLL_ETYPE: FieldDef = FieldDef::new("sll.etype", "Protocol", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static SLL_IFINDEX: FieldDef = FieldDef::new("sll.ifindex", "Interface index", FieldType::U32, Base::Dec);
 pub static SLL_TRAILER: FieldDef = FieldDef::new("sll.trailer", "Trailer", FieldType::Bytes, Base::None);
 
@@ -40,15 +41,15 @@ fn address(cx: &mut Ctx, data: &[u8], off: usize, hatype: u16, halen: u8) {
 
 /// The protocol field: an EtherType, or a Linux `ltype` for values below 0x600.
 fn payload(cx: &mut Ctx, li: usize, data: &[u8], poff: usize, proto: u16, hdr_end: usize) {
-    if proto < 0x0600 {
+    if proto < ethertype::MIN {
         cx.add(&SLL_LTYPE, poff, 2, Value::UInt(proto as u64));
         cx.close(li);
-        super::data::dissect(cx, data, hdr_end, data.len());
+        dispatch::data(cx, data, hdr_end, data.len());
         return;
     }
     cx.add(&SLL_ETYPE, poff, 2, Value::UInt(proto as u64));
     cx.close(li);
-    super::dispatch_ethertype(cx, data, hdr_end, proto);
+    dispatch::ethertype(cx, data, hdr_end, proto);
 }
 
 pub(crate) fn dissect_v1(cx: &mut Ctx, data: &[u8]) {
@@ -82,7 +83,7 @@ pub(crate) fn dissect_v2(cx: &mut Ctx, data: &[u8]) {
         cx.close(li);
         return;
     };
-    let etype_field = if proto < 0x0600 { &SLL_LTYPE } else { &SLL_ETYPE };
+    let etype_field = if proto < ethertype::MIN { &SLL_LTYPE } else { &SLL_ETYPE };
     cx.add(etype_field, 0, 2, Value::UInt(proto as u64));
     cx.add(&SLL_IFINDEX, 4, 4, Value::UInt(ifindex as u64));
     cx.add(&SLL_HATYPE, 8, 2, Value::UInt(hatype as u64));
@@ -94,10 +95,10 @@ pub(crate) fn dissect_v2(cx: &mut Ctx, data: &[u8]) {
         cx.short(data, 12, 8);
         return;
     }
-    if proto < 0x0600 {
-        super::data::dissect(cx, data, 20, data.len());
+    if proto < ethertype::MIN {
+        dispatch::data(cx, data, 20, data.len());
     } else {
-        super::dispatch_ethertype(cx, data, 20, proto);
+        dispatch::ethertype(cx, data, 20, proto);
     }
 }
 

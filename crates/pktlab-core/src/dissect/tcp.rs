@@ -3,7 +3,8 @@
 //! numbers and window; the analysis rewrites them relative and scaled).
 
 use super::checksum;
-use super::ipv4::Pseudo;
+use super::dispatch;
+use super::ip::{Pseudo, proto};
 use super::model::*;
 use super::{Ctx, push_dec, rd};
 use std::fmt::Write;
@@ -11,6 +12,7 @@ use std::fmt::Write;
 pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
 pub static TCP_DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16, Base::Dec);
 pub static TCP_PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
+pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32, Base::Dec);
 pub static TCP_SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32, Base::Dec);
 pub static TCP_ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32, Base::Dec);
 pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec);
@@ -37,6 +39,22 @@ pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", F
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
 
+/// The flag bits of the 12-bit flags field (`tcp.flags`).
+pub mod flag {
+    pub const FIN: u16 = 0x0001;
+    pub const SYN: u16 = 0x0002;
+    pub const RST: u16 = 0x0004;
+    pub const PSH: u16 = 0x0008;
+    pub const ACK: u16 = 0x0010;
+    pub const URG: u16 = 0x0020;
+    pub const ECE: u16 = 0x0040;
+    pub const CWR: u16 = 0x0080;
+    pub const AE: u16 = 0x0100;
+    pub const RESERVED: u16 = 0x0e00;
+    /// All 12 bits.
+    pub const ALL: u16 = 0x0fff;
+}
+
 /// Flag names in tshark's Info order (lowest bit first).
 const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
 
@@ -45,7 +63,7 @@ pub fn flags_str(flags: u16) -> Box<str> {
     // Every frame has one: built once for all 4096 flag combinations, then copied.
     static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| (0..4096u16).map(build_flags_str).collect());
-    table.get((flags & 0x0fff) as usize).cloned().unwrap_or_else(|| build_flags_str(flags))
+    table.get((flags & flag::ALL) as usize).cloned().unwrap_or_else(|| build_flags_str(flags))
 }
 
 fn build_flags_str(flags: u16) -> Box<str> {
@@ -66,7 +84,7 @@ pub fn push_flag_names(s: &mut String, flags: u16) {
             first = false;
         }
     }
-    if flags & 0x0e00 != 0 {
+    if flags & flag::RESERVED != 0 {
         if !first {
             s.push_str(", ");
         }
@@ -109,7 +127,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         return stop(cx, li, data, off + 4, 12);
     };
     let hlen = ((offx >> 12) as usize) * 4;
-    let flags = offx & 0x0fff;
+    let flags = offx & flag::ALL;
     let seglen = end.saturating_sub(off + hlen);
     let facts = cx.facts();
     (facts.seq, facts.ack, facts.flags, facts.window) = (Some(seq), Some(ack), Some(flags), Some(win));
@@ -118,44 +136,44 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
         cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
     } else {
-        cx.add(&crate::analysis::fields::TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
+        cx.add(&TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
     }
     cx.add(&TCP_ACK_RAW, off + 8, 4, Value::UInt(ack as u64));
     let hl_at = cx.add(&TCP_HDR_LEN, off + 12, 1, Value::UInt(hlen as u64));
     cx.add(&TCP_FLAGS, off + 12, 2, Value::UInt(flags as u64));
-    cx.depth = 1;
-    let bits: [(&'static FieldDef, u16); 10] = [
-        (&TCP_FLAGS_RES, 0x0e00),
-        (&TCP_FLAGS_AE, 0x0100),
-        (&TCP_FLAGS_CWR, 0x0080),
-        (&TCP_FLAGS_ECE, 0x0040),
-        (&TCP_FLAGS_URG, 0x0020),
-        (&TCP_FLAGS_ACK, 0x0010),
-        (&TCP_FLAGS_PUSH, 0x0008),
-        (&TCP_FLAGS_RESET, 0x0004),
-        (&TCP_FLAGS_SYN, 0x0002),
-        (&TCP_FLAGS_FIN, 0x0001),
-    ];
-    for (def, m) in bits {
-        let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
-        if outer && m == 0x0002 && flags & m != 0 {
-            if flags & 0x0010 != 0 {
-                cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
-            } else {
-                cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
+    cx.child(|cx| {
+        let bits: [(&'static FieldDef, u16); 10] = [
+            (&TCP_FLAGS_RES, flag::RESERVED),
+            (&TCP_FLAGS_AE, flag::AE),
+            (&TCP_FLAGS_CWR, flag::CWR),
+            (&TCP_FLAGS_ECE, flag::ECE),
+            (&TCP_FLAGS_URG, flag::URG),
+            (&TCP_FLAGS_ACK, flag::ACK),
+            (&TCP_FLAGS_PUSH, flag::PSH),
+            (&TCP_FLAGS_RESET, flag::RST),
+            (&TCP_FLAGS_SYN, flag::SYN),
+            (&TCP_FLAGS_FIN, flag::FIN),
+        ];
+        for (def, m) in bits {
+            let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
+            if outer && m == flag::SYN && flags & m != 0 {
+                if flags & flag::ACK != 0 {
+                    cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
+                } else {
+                    cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
+                }
+            }
+            if outer && m == flag::RST && flags & m != 0 {
+                cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
+            }
+            if outer && m == flag::FIN && flags & m != 0 {
+                cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
             }
         }
-        if outer && m == 0x0004 && flags & m != 0 {
-            cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
+        if cx.wants(&TCP_FLAGS_STR) {
+            cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
         }
-        if outer && m == 0x0001 && flags & m != 0 {
-            cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
-        }
-    }
-    if cx.wants(&TCP_FLAGS_STR) {
-        cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
-    }
-    cx.depth = 0;
+    });
     cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
     if info {
         let info = &mut cx.out.info;
@@ -163,7 +181,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         push_flag_names(info, flags);
         info.push_str(" Seq=");
         push_dec(info, seq as u64);
-        if flags & 0x0010 != 0 {
+        if flags & flag::ACK != 0 {
             info.push_str(" Ack=");
             push_dec(info, ack as u64);
         }
@@ -178,32 +196,32 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.set_len(li, hlen);
     let Some(stored) = rd::u16(data, off + 16) else { return stop(cx, li, data, off + 16, 2) };
     let ck_at = cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    // Verified when the whole segment was captured; a quoted header is checked over the
-    // bytes quoted, as tshark does.
-    // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
-    let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
-    let verify = cx.checksums();
-    match seg.filter(|_| verify) {
-        Some(seg) if outer || !seg.is_empty() => {
-            let ps = pseudo.sum(6, seg.len());
-            let good = checksum::finish(checksum::sum(seg, ps)) == 0;
-            let calc = checksum::expected(ps, seg, 16);
-            cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
-            if !good {
-                cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        // Verified when the whole segment was captured; a quoted header is checked over the
+        // bytes quoted, as tshark does.
+        // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
+        let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+        let verify = cx.checksums();
+        match seg.filter(|_| verify) {
+            Some(seg) if outer || !seg.is_empty() => {
+                let ps = pseudo.sum(proto::TCP, seg.len());
+                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
+                let calc = checksum::expected(ps, seg, 16);
+                cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
+                if !good {
+                    cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
             }
         }
-        _ => {
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
-        }
-    }
-    cx.depth = 0;
+    });
     let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
     cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
     if info {
-        if flags & 0x0020 != 0 {
+        if flags & flag::URG != 0 {
             let _ = write!(cx.out.info, " Urg={urg}");
         }
         cx.out.info.push_str(" Len=");
@@ -216,7 +234,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         push_dec(s, dport as u64);
         s.push_str(", Seq: ");
         push_dec(s, seq as u64);
-        if flags & 0x0010 != 0 {
+        if flags & flag::ACK != 0 {
             s.push_str(", Ack: ");
             push_dec(s, ack as u64);
         }
@@ -240,10 +258,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         return;
     }
     if pstart < pend {
-        if (sport == 53 || dport == 53) && super::dns::dissect(cx, data, pstart, pend, true) {
-            return;
-        }
-        super::data::dissect(cx, data, pstart, pend);
+        dispatch::tcp_payload(cx, data, pstart, pend, sport, dport);
     }
 }
 

@@ -53,64 +53,66 @@ pub fn kind_name(kind: u64) -> Option<&'static str> {
     })
 }
 
-/// The options area `o..end` (fully captured). `info`: append to the Info column.
+/// The options area `o..end` (fully captured): the Options item, each option under it and
+/// each option's parts under the option. `info`: append to the Info column.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool) {
-    cx.depth = 0;
     cx.add(&TCP_OPTIONS, o, end - o, Value::Bytes);
-    while o < end {
-        let Some(kind) = rd::u8(data, o) else { return };
-        cx.depth = 1;
-        match kind {
-            0 => {
-                cx.add(&TCP_OPTIONS_EOL, o, 1, Value::Bytes);
-                cx.depth = 2;
-                cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(0));
-                o += 1;
-                continue;
+    cx.child(|cx| {
+        while o < end {
+            match option(cx, data, o, end, info) {
+                Some(next) => o = next,
+                None => return,
             }
-            1 => {
-                cx.add(&TCP_OPTIONS_NOP, o, 1, Value::Bytes);
-                cx.depth = 2;
-                cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(1));
-                o += 1;
-                continue;
-            }
-            _ => {}
         }
-        let Some(len) = rd::u8(data, o + 1).filter(|_| o + 1 < end).map(|l| l as usize) else {
-            cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
-            cx.expert(Severity::Error, "tcp.option.len.invalid", "Option length field is missing (past the end of the header)", None);
-            return;
-        };
-        let def: &'static FieldDef = match kind {
-            2 => &TCP_OPTIONS_MSS,
-            3 => &TCP_OPTIONS_WSCALE,
-            4 => &TCP_OPTIONS_SACK_PERM,
-            5 => &TCP_OPTIONS_SACK,
-            8 => &TCP_OPTIONS_TIMESTAMP,
-            28 => &TCP_OPTIONS_USER_TO,
-            34 => &TCP_OPTIONS_TFO,
-            _ => &TCP_OPTIONS_UNKNOWN,
-        };
-        let expect_ok = match kind {
-            2 => len == 4,
-            3 => len == 3,
-            4 => len == 2,
-            5 => len >= 2 && (len - 2) % 8 == 0,
-            8 => len == 10,
-            28 => len == 4,
-            _ => len >= 2,
-        };
-        if !expect_ok || o + len > end {
-            cx.add(def, o, (end - o).min(len.max(2)), Value::Bytes);
-            cx.depth = 2;
+    });
+}
+
+/// One option at `o`; returns where the next one starts, or None to stop.
+fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option<usize> {
+    let kind = rd::u8(data, o)?;
+    match kind {
+        0 | 1 => {
+            cx.add(if kind == 0 { &TCP_OPTIONS_EOL } else { &TCP_OPTIONS_NOP }, o, 1, Value::Bytes);
+            cx.child(|cx| cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64)));
+            return Some(o + 1);
+        }
+        _ => {}
+    }
+    let Some(len) = rd::u8(data, o + 1).filter(|_| o + 1 < end).map(|l| l as usize) else {
+        cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+        cx.expert(Severity::Error, "tcp.option.len.invalid", "Option length field is missing (past the end of the header)", None);
+        return None;
+    };
+    let def: &'static FieldDef = match kind {
+        2 => &TCP_OPTIONS_MSS,
+        3 => &TCP_OPTIONS_WSCALE,
+        4 => &TCP_OPTIONS_SACK_PERM,
+        5 => &TCP_OPTIONS_SACK,
+        8 => &TCP_OPTIONS_TIMESTAMP,
+        28 => &TCP_OPTIONS_USER_TO,
+        34 => &TCP_OPTIONS_TFO,
+        _ => &TCP_OPTIONS_UNKNOWN,
+    };
+    let expect_ok = match kind {
+        2 => len == 4,
+        3 => len == 3,
+        4 => len == 2,
+        5 => len >= 2 && (len - 2) % 8 == 0,
+        8 => len == 10,
+        28 => len == 4,
+        _ => len >= 2,
+    };
+    if !expect_ok || o + len > end {
+        cx.add(def, o, (end - o).min(len.max(2)), Value::Bytes);
+        cx.child(|cx| {
             cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
             cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
-            cx.expert(Severity::Error, "tcp.option.len.invalid", format!("Invalid length for option (kind {kind}, length {len})"), None);
-            return;
-        }
-        cx.add(def, o, len, Value::Bytes);
-        cx.depth = 2;
+        });
+        cx.expert(Severity::Error, "tcp.option.len.invalid", format!("Invalid length for option (kind {kind}, length {len})"), None);
+        return None;
+    }
+    cx.add(def, o, len, Value::Bytes);
+    cx.child(|cx| {
         cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
         cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
         let v = o + 2;
@@ -186,7 +188,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
                 }
             }
         }
-        o += len;
-    }
-    cx.depth = 0;
+    });
+    Some(o + len)
 }

@@ -1,6 +1,7 @@
 //! Teredo (IPv6 over UDP port 3544): optional authentication and origin-indication headers,
 //! then an IPv6 packet.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -40,34 +41,34 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool
     let li = cx.open("teredo", "Teredo IPv6 over UDP tunneling", Osi::Network, off, o - off);
     if let Some((a, idlen, aulen)) = auth {
         cx.add(&TEREDO_AUTH, a, o.min(a + 13 + idlen + aulen) - a, Value::None);
-        cx.depth = 1;
-        cx.add(&TEREDO_AUTH_IDLEN, a + 2, 1, Value::UInt(idlen as u64));
-        cx.add(&TEREDO_AUTH_AULEN, a + 3, 1, Value::UInt(aulen as u64));
-        let mut p = a + 4;
-        if idlen > 0 {
-            cx.add(&TEREDO_AUTH_ID, p, idlen, Value::Bytes);
-            p += idlen;
-        }
-        if aulen > 0 {
-            cx.add(&TEREDO_AUTH_VALUE, p, aulen, Value::Bytes);
-            p += aulen;
-        }
-        cx.add(&TEREDO_AUTH_NONCE, p, 8, Value::Bytes);
-        cx.add(&TEREDO_AUTH_CONF, p + 8, 1, Value::Bytes);
-        cx.depth = 0;
+        cx.child(|cx| {
+            cx.add(&TEREDO_AUTH_IDLEN, a + 2, 1, Value::UInt(idlen as u64));
+            cx.add(&TEREDO_AUTH_AULEN, a + 3, 1, Value::UInt(aulen as u64));
+            let mut p = a + 4;
+            if idlen > 0 {
+                cx.add(&TEREDO_AUTH_ID, p, idlen, Value::Bytes);
+                p += idlen;
+            }
+            if aulen > 0 {
+                cx.add(&TEREDO_AUTH_VALUE, p, aulen, Value::Bytes);
+                p += aulen;
+            }
+            cx.add(&TEREDO_AUTH_NONCE, p, 8, Value::Bytes);
+            cx.add(&TEREDO_AUTH_CONF, p + 8, 1, Value::Bytes);
+        });
     }
     if let Some(g) = orig {
         cx.add(&TEREDO_ORIG, g, 8, Value::None);
-        cx.depth = 1;
-        // Port and address are stored inverted (xor with all ones).
-        let port = !rd::u16(data, g + 2).unwrap_or(0);
-        let a = rd::arr::<4>(data, g + 4).unwrap_or_default().map(|b| !b);
-        cx.add(&TEREDO_ORIG_PORT, g + 2, 2, Value::UInt(port as u64));
-        cx.add(&TEREDO_ORIG_ADDR, g + 4, 4, Value::Ipv4(a));
-        cx.depth = 0;
+        cx.child(|cx| {
+            // Port and address are stored inverted (xor with all ones).
+            let port = !rd::u16(data, g + 2).unwrap_or(0);
+            let a = rd::arr::<4>(data, g + 4).unwrap_or_default().map(|b| !b);
+            cx.add(&TEREDO_ORIG_PORT, g + 2, 2, Value::UInt(port as u64));
+            cx.add(&TEREDO_ORIG_ADDR, g + 4, 4, Value::Ipv4(a));
+        });
     }
     cx.close(li);
     let inner = data.get(..end.min(data.len())).unwrap_or(data);
-    super::ipv6::dissect(cx, inner, o);
+    dispatch::ipv6(cx, inner, o);
     true
 }

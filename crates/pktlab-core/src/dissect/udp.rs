@@ -2,7 +2,8 @@
 //! the payload, then DNS/mDNS, VXLAN or Teredo by port, or `data`.
 
 use super::checksum;
-use super::ipv4::Pseudo;
+use super::dispatch;
+use super::ip::{Pseudo, proto};
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -69,29 +70,29 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         dend = end;
     }
     let ck_at = cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
-    cx.depth = 1;
-    let v6 = matches!(pseudo, Pseudo::V6(..));
-    if stored == 0 && !v6 {
-        cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
-    } else {
-        let verify = cx.checksums();
-        match data.get(off..dend).filter(|_| verify) {
-            Some(seg) if ulen <= avail || !outer => {
-                let ps = pseudo.sum(17, seg.len());
-                let calc = checksum::expected(ps, seg, 6);
-                let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
-                cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
-                if !good {
-                    cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    cx.child(|cx| {
+        let v6 = matches!(pseudo, Pseudo::V6(..));
+        if stored == 0 && !v6 {
+            cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
+        } else {
+            let verify = cx.checksums();
+            match data.get(off..dend).filter(|_| verify) {
+                Some(seg) if ulen <= avail || !outer => {
+                    let ps = pseudo.sum(proto::UDP, seg.len());
+                    let calc = checksum::expected(ps, seg, 6);
+                    let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
+                    cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
+                    if !good {
+                        cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                    }
+                }
+                _ => {
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
                 }
             }
-            _ => {
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
-            }
         }
-    }
-    cx.depth = 0;
+    });
     let pstart = off + 8;
     let pend = dend.min(data.len());
     if pend > pstart {
@@ -101,20 +102,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if pend <= pstart {
         return;
     }
-    let lo = sport.min(dport);
-    let hi = sport.max(dport);
-    let port = |p: u16| sport == p || dport == p;
-    if (port(53) || port(5353)) && super::dns::dissect(cx, data, pstart, pend, false) {
-        return;
-    }
-    if port(4789) && super::vxlan::dissect(cx, data, pstart, pend) {
-        return;
-    }
-    if port(3544) && super::teredo::dissect(cx, data, pstart, pend) {
-        return;
-    }
-    let _ = (lo, hi);
-    super::data::dissect(cx, data, pstart, pend);
+    dispatch::udp_payload(cx, data, pstart, pend, sport, dport);
 }
 
 fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) {

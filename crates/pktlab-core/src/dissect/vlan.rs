@@ -1,12 +1,13 @@
 //! IEEE 802.1Q VLAN tags (and stacked Q-in-Q tags, each its own layer).
 
+use super::dispatch::{self, ethertype};
 use super::model::*;
 use super::{Ctx, rd};
 
 pub static VLAN_PRIORITY: FieldDef = FieldDef::new("vlan.priority", "Priority", FieldType::U16, Base::Dec).mask(0xe000);
 pub static VLAN_DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool, Base::None).mask(0x1000);
 pub static VLAN_ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16, Base::Dec).mask(0xfff);
-pub static VLAN_ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16, Base::Hex).vals(super::eth::ethertype_name);
+pub static VLAN_ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static VLAN_LEN: FieldDef = FieldDef::new("vlan.len", "Length", FieldType::U16, Base::Dec);
 pub static VLAN_TRAILER: FieldDef = FieldDef::new("vlan.trailer", "Trailer", FieldType::Bytes, Base::None);
 
@@ -46,5 +47,5 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     cx.add(&VLAN_ETYPE, off + 2, 2, Value::UInt(etype as u64));
     cx.close(li);
-    super::dispatch_ethertype(cx, data, off + 4, etype)
+    dispatch::ethertype(cx, data, off + 4, etype)
 }

@@ -1,5 +1,6 @@
 //! VXLAN (UDP port 4789): an 8-byte header, then a whole inner Ethernet frame.
 
+use super::dispatch;
 use super::model::*;
 use super::{Ctx, rd};
 
@@ -27,13 +28,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool
     let li = cx.open("vxlan", "Virtual eXtensible Local Area Network", Osi::DataLink, off, 8);
     cx.set_protocol("VXLAN");
     cx.add(&VXLAN_FLAGS, off, 2, Value::UInt(flags as u64));
-    cx.depth = 1;
-    cx.add(&VXLAN_FLAG_G, off, 2, Value::Bool(flags & 0x8000 != 0));
-    cx.add(&VXLAN_FLAG_I, off, 2, Value::Bool(flags & 0x0800 != 0));
-    cx.add(&VXLAN_FLAG_D, off, 2, Value::Bool(flags & 0x0040 != 0));
-    cx.add(&VXLAN_FLAG_A, off, 2, Value::Bool(flags & 0x0008 != 0));
-    cx.add(&VXLAN_FLAGS_RESERVED, off, 2, Value::UInt((flags & 0x77b7) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&VXLAN_FLAG_G, off, 2, Value::Bool(flags & 0x8000 != 0));
+        cx.add(&VXLAN_FLAG_I, off, 2, Value::Bool(flags & 0x0800 != 0));
+        cx.add(&VXLAN_FLAG_D, off, 2, Value::Bool(flags & 0x0040 != 0));
+        cx.add(&VXLAN_FLAG_A, off, 2, Value::Bool(flags & 0x0008 != 0));
+        cx.add(&VXLAN_FLAGS_RESERVED, off, 2, Value::UInt((flags & 0x77b7) as u64));
+    });
     cx.add(&VXLAN_GBP, off + 2, 2, Value::UInt(gbp as u64));
     cx.add(&VXLAN_VNI, off + 4, 3, Value::UInt(vni as u64));
     cx.close(li);
@@ -44,7 +45,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool
     if end > off + 8 {
         // The inner frame ends where the UDP datagram does.
         let inner = data.get(..end.min(data.len())).unwrap_or(data);
-        super::eth::dissect(cx, inner, off + 8);
+        dispatch::ethernet(cx, inner, off + 8);
     }
     true
 }
