@@ -1,8 +1,11 @@
-//! UI labels in Korean (default) and English. Explanations themselves come from
-//! [`crate::explain`]; this file only names the screen's parts.
+//! UI labels in Korean (default) and English: the `ui tui.*` entries of the explanation
+//! catalogue (`crates/pktlab-explain/src/text/ui.txt`), so a translator edits text, not Rust.
+//! Explanations themselves come from [`crate::explain`]; this file only names the screen's parts.
 
 use crate::dissect::Osi;
 use crate::explain::Lang;
+use crate::explain::catalog::Kind;
+use std::sync::OnceLock;
 
 /// Every fixed string the screen shows.
 pub struct Labels {
@@ -34,118 +37,65 @@ pub struct Labels {
     pub help: &'static [(&'static str, &'static str)],
 }
 
-static KO: Labels = Labels {
-    packets: "패킷 목록",
-    tree: "상세 (OSI 계층)",
-    hex: "바이트 (16진수 + ASCII)",
-    explain: "설명",
-    cols: ["번호", "시간", "출발지", "목적지", "프로토콜", "길이", "정보"],
-    filter: "필터",
-    goto: "이동할 프레임 번호",
-    loading: "읽는 중",
-    loaded: "모두 읽음",
-    analysing: "분석 중",
-    filtering: "필터 적용 중",
-    frames: "프레임",
-    no_filter: "필터 없음",
-    no_explanation: "이 항목의 설명은 아직 없어요.",
-    help_title: "도움말 (아무 키나 누르면 닫혀요)",
-    help_hint: "?: 도움말  /: 필터  :N 이동  q: 끝내기",
-    no_frames: "표시할 프레임이 없어요.",
-    value: "값",
-    bytes_at: "바이트 위치",
-    expert: "전문가 정보",
-    stream_title: "TCP 스트림 흐름",
-    no_stream: "선택한 프레임은 TCP 스트림에 속하지 않아요 (또는 분석이 아직 끝나지 않았어요).",
-    mark_mode: "일치 표시",
-    filter_ok: "올바른 필터예요. Enter를 누르면 적용돼요.",
-    load_error: "파일 읽기 오류",
-    help: &[
-        ("↑/↓, j/k", "한 줄 이동"),
-        ("PgUp/PgDn", "한 화면 이동"),
-        ("g / G", "처음 / 끝으로"),
-        ("Tab / Shift-Tab", "창 사이 이동 (목록 → 상세 → 바이트 → 설명)"),
-        ("Enter / Space", "상세 트리 항목 펼치기/접기"),
-        ("← / →", "트리 접기/펼치기, 바이트 창에서는 커서 이동"),
-        ("마우스", "클릭으로 선택, 휠로 스크롤"),
-        ("/", "표시 필터 입력 (예: tcp.port == 80), Esc로 취소"),
-        ("f", "필터 방식 전환: 일치만 보기 ↔ 모두 보고 일치 표시"),
-        ("n / N", "다음 / 이전 일치 프레임"),
-        (":N", "N번 프레임으로 이동"),
-        ("L", "선택한 프레임의 TCP 스트림 흐름 보기"),
-        ("?", "이 도움말"),
-        ("q", "끝내기"),
-    ],
-};
+/// A label of `text/ui.txt`, looked up once per language for the whole run (the labels
+/// live as long as the program, like the catalogue they come from).
+fn text(key: &str, lang: Lang) -> &'static str {
+    Box::leak(crate::explain::ui(key, lang).into_boxed_str())
+}
 
-static EN: Labels = Labels {
-    packets: "Packets",
-    tree: "Details (by OSI layer)",
-    hex: "Bytes (hex + ASCII)",
-    explain: "Explanation",
-    cols: ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"],
-    filter: "Filter",
-    goto: "Go to frame",
-    loading: "loading",
-    loaded: "all loaded",
-    analysing: "analysing",
-    filtering: "filtering",
-    frames: "frames",
-    no_filter: "no filter",
-    no_explanation: "No explanation for this item yet.",
-    help_title: "Help (any key closes)",
-    help_hint: "?: help  /: filter  :N go to  q: quit",
-    no_frames: "No frames to show.",
-    value: "Value",
-    bytes_at: "Bytes at",
-    expert: "Expert info",
-    stream_title: "TCP stream flow",
-    no_stream: "The selected frame is not part of a TCP stream (or the analysis has not reached it yet).",
-    mark_mode: "marking matches",
-    filter_ok: "Valid filter. Press Enter to apply.",
-    load_error: "read error",
-    help: &[
-        ("Up/Down, j/k", "move one line"),
-        ("PgUp/PgDn", "move one page"),
-        ("g / G", "first / last"),
-        ("Tab / Shift-Tab", "next pane (list → details → bytes → explanation)"),
-        ("Enter / Space", "expand/collapse a tree item"),
-        ("Left / Right", "collapse/expand; in the byte pane, move the cursor"),
-        ("Mouse", "click selects, wheel scrolls"),
-        ("/", "display filter (e.g. tcp.port == 80), Esc cancels"),
-        ("f", "filter mode: show only matches <-> show all, mark matches"),
-        ("n / N", "next / previous matching frame"),
-        (":N", "go to frame N"),
-        ("L", "TCP stream flow of the selected frame"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ],
-};
+fn build(lang: Lang) -> Labels {
+    let cols = ["no", "time", "source", "destination", "protocol", "length", "info"].map(|c| text(&format!("tui.col.{c}"), lang));
+    // Help lines run tui.help.1, tui.help.2, … until a number has no entry.
+    let mut help = Vec::new();
+    for n in 1.. {
+        let key = format!("tui.help.{n}.keys");
+        if crate::explain::catalog().exact(Kind::Ui, &key).is_none() {
+            break;
+        }
+        help.push((text(&key, lang), text(&format!("tui.help.{n}.text"), lang)));
+    }
+    Labels {
+        packets: text("tui.packets", lang),
+        tree: text("tui.tree", lang),
+        hex: text("tui.hex", lang),
+        explain: text("tui.explain", lang),
+        filter: text("tui.filter", lang),
+        goto: text("tui.goto", lang),
+        loading: text("tui.loading", lang),
+        loaded: text("tui.loaded", lang),
+        analysing: text("tui.analysing", lang),
+        filtering: text("tui.filtering", lang),
+        frames: text("tui.frames", lang),
+        no_filter: text("tui.no_filter", lang),
+        no_explanation: text("tui.no_explanation", lang),
+        help_title: text("tui.help_title", lang),
+        help_hint: text("tui.help_hint", lang),
+        no_frames: text("tui.no_frames", lang),
+        value: text("tui.value", lang),
+        bytes_at: text("tui.bytes_at", lang),
+        expert: text("tui.expert", lang),
+        stream_title: text("tui.stream_title", lang),
+        no_stream: text("tui.no_stream", lang),
+        mark_mode: text("tui.mark_mode", lang),
+        filter_ok: text("tui.filter_ok", lang),
+        load_error: text("tui.load_error", lang),
+        cols,
+        help: Box::leak(help.into_boxed_slice()),
+    }
+}
 
+/// The labels of `lang`, read from `text/ui.txt` on first use.
 pub fn labels(lang: Lang) -> &'static Labels {
+    static KO: OnceLock<Labels> = OnceLock::new();
+    static EN: OnceLock<Labels> = OnceLock::new();
     match lang {
-        Lang::Ko => &KO,
-        Lang::En => &EN,
+        Lang::Ko => KO.get_or_init(|| build(Lang::Ko)),
+        Lang::En => EN.get_or_init(|| build(Lang::En)),
     }
 }
 
 /// The tree's group heading for an OSI layer, e.g. "2 데이터 링크".
 pub fn osi_name(osi: Osi, lang: Lang) -> String {
-    let name = match (osi, lang) {
-        (Osi::Physical, Lang::Ko) => "물리 (캡처 정보)",
-        (Osi::DataLink, Lang::Ko) => "데이터 링크",
-        (Osi::Network, Lang::Ko) => "네트워크",
-        (Osi::Transport, Lang::Ko) => "전송",
-        (Osi::Session, Lang::Ko) => "세션",
-        (Osi::Presentation, Lang::Ko) => "표현",
-        (Osi::Application, Lang::Ko) => "응용",
-        (Osi::Physical, Lang::En) => "Physical (capture facts)",
-        (Osi::DataLink, Lang::En) => "Data link",
-        (Osi::Network, Lang::En) => "Network",
-        (Osi::Transport, Lang::En) => "Transport",
-        (Osi::Session, Lang::En) => "Session",
-        (Osi::Presentation, Lang::En) => "Presentation",
-        (Osi::Application, Lang::En) => "Application",
-    };
-    format!("{} {}", osi.number(), name)
+    let n = osi.number();
+    format!("{n} {}", crate::explain::ui(&format!("tui.osi.{n}"), lang))
 }

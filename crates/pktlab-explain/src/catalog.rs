@@ -23,6 +23,7 @@
 //! without Korean or English, a key defined twice) are collected as [`CatalogError`]s with
 //! the file and line, and a unit test keeps that list empty for the shipped files.
 
+use crate::Lang;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -39,6 +40,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("tunnel.txt", include_str!("text/tunnel.txt")),
     ("game.txt", include_str!("text/game.txt")),
     ("expert.txt", include_str!("text/expert.txt")),
+    ("notes.txt", include_str!("text/notes.txt")),
+    ("ui.txt", include_str!("text/ui.txt")),
 ];
 
 /// What an entry explains.
@@ -48,6 +51,10 @@ pub enum Kind {
     Layer,
     Osi,
     Expert,
+    /// A value note template (`{n}바이트예요.`), picked and filled by `notes.rs`.
+    Note,
+    /// A label or message of the user interface (ladder, TUI).
+    Ui,
 }
 
 impl Kind {
@@ -57,6 +64,8 @@ impl Kind {
             "layer" => Some(Kind::Layer),
             "osi" => Some(Kind::Osi),
             "expert" => Some(Kind::Expert),
+            "note" => Some(Kind::Note),
+            "ui" => Some(Kind::Ui),
             _ => None,
         }
     }
@@ -100,6 +109,8 @@ pub struct Catalog {
     /// Field fallbacks: (prefix including the final dot, entry).
     prefixes: Vec<(String, usize)>,
     pub errors: Vec<CatalogError>,
+    /// While merging: entries before this index may be replaced without a complaint.
+    merge_from: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -127,6 +138,19 @@ impl Catalog {
         c
     }
 
+    /// Adds a pack's own texts on top of this catalogue: an entry whose key is already
+    /// defined replaces the earlier text, a new key is added. The entries that parse are
+    /// kept; the problems in `text` (with `file` and line) are returned and also kept in
+    /// [`Catalog::errors`]. A key defined twice inside `text` itself is still an error.
+    pub fn merge(&mut self, file: &str, text: &str) -> Result<(), Vec<CatalogError>> {
+        let before = self.errors.len();
+        self.merge_from = Some(self.entries.len());
+        self.add_file(file, text);
+        self.merge_from = None;
+        let new = self.errors.get(before..).unwrap_or_default().to_vec();
+        if new.is_empty() { Ok(()) } else { Err(new) }
+    }
+
     /// Parses one file's text and adds its entries.
     pub fn add_file(&mut self, file: &str, text: &str) {
         let mut cur: Option<Pending> = None;
@@ -140,7 +164,13 @@ impl Catalog {
                 let mut words = header.split_whitespace();
                 let kind_word = words.next().unwrap_or("");
                 let Some(kind) = Kind::parse(kind_word) else {
-                    self.error(file, line_no, format!("unknown entry kind `{kind_word}` (field, layer, osi, expert)"));
+                    self.error(
+                        file,
+                        line_no,
+                        format!(
+                            "unknown entry kind `{kind_word}` (field, layer, osi, expert, note, ui)"
+                        ),
+                    );
                     continue;
                 };
                 let keys: Vec<String> = words.map(str::to_owned).collect();
@@ -152,7 +182,10 @@ impl Catalog {
                     kind,
                     keys,
                     line: line_no,
-                    entry: Entry { origin: format!("{file}:{line_no}"), ..Entry::default() },
+                    entry: Entry {
+                        origin: format!("{file}:{line_no}"),
+                        ..Entry::default()
+                    },
                     lang: None,
                     lines: Vec::new(),
                 });
@@ -160,7 +193,11 @@ impl Catalog {
             }
             let Some(p) = cur.as_mut() else {
                 if !(line.is_empty() || line.starts_with(";;")) {
-                    self.error(file, line_no, "text outside an entry (start one with `=== field NAME`)".into());
+                    self.error(
+                        file,
+                        line_no,
+                        "text outside an entry (start one with `=== field NAME`)".into(),
+                    );
                 }
                 continue;
             };
@@ -180,7 +217,11 @@ impl Catalog {
                     Lang2::En => &mut p.entry.en,
                 };
                 if !slot.title.is_empty() {
-                    self.error(file, line_no, "second text for the same language in one entry".into());
+                    self.error(
+                        file,
+                        line_no,
+                        "second text for the same language in one entry".into(),
+                    );
                 }
                 slot.title = title;
                 p.lang = Some(lang);
@@ -188,7 +229,11 @@ impl Catalog {
             }
             if p.lang.is_none() {
                 if !(line.is_empty() || line.starts_with(";;")) {
-                    self.error(file, line_no, "body text before `@ko TITLE` / `@en TITLE`".into());
+                    self.error(
+                        file,
+                        line_no,
+                        "body text before `@ko TITLE` / `@en TITLE`".into(),
+                    );
                 }
                 continue;
             }
@@ -200,16 +245,30 @@ impl Catalog {
     }
 
     fn error(&mut self, file: &str, line: usize, message: String) {
-        self.errors.push(CatalogError { file: file.to_owned(), line, message });
+        self.errors.push(CatalogError {
+            file: file.to_owned(),
+            line,
+            message,
+        });
     }
 
     fn finish(&mut self, file: &str, mut p: Pending) {
         flush(&mut p);
-        if p.entry.ko.title.is_empty() || p.entry.ko.body.is_empty() {
-            self.error(file, p.line, format!("`{}` has no Korean text", p.keys.join(" ")));
+        // A message (note, ui) is its `@ko`/`@en` line, optionally continued below it.
+        let message = matches!(p.kind, Kind::Note | Kind::Ui);
+        if p.entry.ko.title.is_empty() || (p.entry.ko.body.is_empty() && !message) {
+            self.error(
+                file,
+                p.line,
+                format!("`{}` has no Korean text", p.keys.join(" ")),
+            );
         }
-        if p.entry.en.title.is_empty() || p.entry.en.body.is_empty() {
-            self.error(file, p.line, format!("`{}` has no English text", p.keys.join(" ")));
+        if p.entry.en.title.is_empty() || (p.entry.en.body.is_empty() && !message) {
+            self.error(
+                file,
+                p.line,
+                format!("`{}` has no English text", p.keys.join(" ")),
+            );
         }
         let idx = self.entries.len();
         self.entries.push(p.entry);
@@ -221,7 +280,14 @@ impl Catalog {
                 continue;
             }
             if let Some(old) = self.index.insert((p.kind, key.clone()), idx) {
-                let at = self.entries.get(old).map(|e| e.origin.clone()).unwrap_or_default();
+                if self.merge_from.is_some_and(|from| old < from) {
+                    continue;
+                }
+                let at = self
+                    .entries
+                    .get(old)
+                    .map(|e| e.origin.clone())
+                    .unwrap_or_default();
                 self.error(file, p.line, format!("`{key}` is already defined at {at}"));
             }
         }
@@ -231,7 +297,9 @@ impl Catalog {
 
     /// The entry for `key` of `kind`, exact match only.
     pub fn exact(&self, kind: Kind, key: &str) -> Option<&Entry> {
-        self.index.get(&(kind, key.to_owned())).and_then(|&i| self.entries.get(i))
+        self.index
+            .get(&(kind, key.to_owned()))
+            .and_then(|&i| self.entries.get(i))
     }
 
     /// The entry for a field: its own, or the longest matching `prefix.*` fallback.
@@ -245,12 +313,84 @@ impl Catalog {
             .and_then(|&(_, i)| self.entries.get(i))
     }
 
+    /// A message (`note`, `ui`) in one language: its `@ko`/`@en` line, joined with the
+    /// lines under it if any. Placeholders are left for [`fill`].
+    pub fn message(&self, kind: Kind, key: &str, lang: Lang) -> Option<String> {
+        let e = self.exact(kind, key)?;
+        let t = match lang {
+            Lang::Ko => &e.ko,
+            Lang::En => &e.en,
+        };
+        Some(if t.body.is_empty() {
+            t.title.clone()
+        } else {
+            format!("{} {}", t.title, t.body)
+        })
+    }
+
     /// Every key of a kind (for coverage reports).
     pub fn keys(&self, kind: Kind) -> Vec<&str> {
-        let mut v: Vec<&str> = self.index.keys().filter(|(k, _)| *k == kind).map(|(_, s)| s.as_str()).collect();
+        let mut v: Vec<&str> = self
+            .index
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, s)| s.as_str())
+            .collect();
         v.sort_unstable();
         v
     }
+}
+
+/// Replaces every `{name}` in `template` with the value given for `name`; `{{` and `}}`
+/// stand for `{` and `}`. A placeholder with no value stays as written, so a missing value
+/// shows in the text instead of vanishing.
+pub fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if let Some(end) = tail.find('}').filter(|_| tail.starts_with('{')) {
+            let name = &tail[1..end];
+            match args.iter().find(|(n, _)| *n == name) {
+                Some((_, v)) => {
+                    let _ = fmt::Write::write_fmt(&mut out, format_args!("{v}"));
+                }
+                None => out.push_str(&tail[..=end]),
+            }
+            rest = &tail[end + 1..];
+            continue;
+        }
+        out.push_str(&tail[..1]);
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` placeholders of a template, in order, each once.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        let tail = &rest[at..];
+        if tail.starts_with("{{") {
+            rest = &tail[2..];
+            continue;
+        }
+        let Some(end) = tail.find('}') else { break };
+        let name = &tail[1..end];
+        if !v.contains(&name) {
+            v.push(name);
+        }
+        rest = &tail[end + 1..];
+    }
+    v
 }
 
 /// Moves the collected body lines into the current language's text.
@@ -304,7 +444,10 @@ mod tests {
         );
         assert!(c.errors.is_empty(), "{:?}", c.errors);
         let e = c.field("a.c").map(|e| e.ko.body.clone());
-        assert_eq!(e.as_deref(), Some("첫 줄 이어지는 줄\n\n- 항목 하나\n- 항목 둘"));
+        assert_eq!(
+            e.as_deref(),
+            Some("첫 줄 이어지는 줄\n\n- 항목 하나\n- 항목 둘")
+        );
         assert_eq!(c.field("a.b").map(|e| e.en.title.as_str()), Some("Title"));
         assert_eq!(c.field("g.seq").map(|e| e.ko.title.as_str()), Some("게임"));
         assert!(c.field("a").is_none());
@@ -315,10 +458,70 @@ mod tests {
         let mut c = Catalog::default();
         c.add_file("t.txt", "stray\n=== field x\n@ko 제목\n본문\n=== field x\n@ko 다시\n본문\n@en A\nB\n=== thing y\n");
         let msgs: Vec<String> = c.errors.iter().map(|e| e.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("t.txt:1: text outside")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("t.txt:2") && m.contains("no English")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("already defined at t.txt:2")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("unknown entry kind `thing`")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.starts_with("t.txt:1: text outside")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("t.txt:2") && m.contains("no English")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("already defined at t.txt:2")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("unknown entry kind `thing`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn merge_overrides_and_adds_and_reports_file_and_line() {
+        let mut c = Catalog::default();
+        c.add_file("base.txt", "=== note greet\n@ko 안녕하세요, {name}님\n@en Hello, {name}\n=== ui quit\n@ko 끝내기\n@en quit\n");
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        let r = c.merge("pack.txt", "=== ui quit\n@ko 나가기\n@en leave\n=== ui extra\n@ko 추가\n@en extra\n=== ui broken\n@ko 반쪽\n");
+        assert_eq!(
+            c.message(Kind::Ui, "quit", Lang::Ko).as_deref(),
+            Some("나가기")
+        );
+        assert_eq!(
+            c.message(Kind::Ui, "extra", Lang::En).as_deref(),
+            Some("extra")
+        );
+        let errs = r.err().unwrap_or_default();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].to_string(),
+            "pack.txt:7: `broken` has no English text"
+        );
+        // The base text is untouched where the pack says nothing.
+        let hello = c.message(Kind::Note, "greet", Lang::Ko).unwrap_or_default();
+        assert_eq!(fill(&hello, &[("name", &"민지")]), "안녕하세요, 민지님");
+        // Outside a merge a second definition is still an error.
+        c.add_file("again.txt", "=== ui quit\n@ko 또\n@en again\n");
+        assert!(
+            c.errors.iter().any(|e| e
+                .to_string()
+                .starts_with("again.txt:1: `quit` is already defined at pack.txt:1")),
+            "{:?}",
+            c.errors
+        );
+    }
+
+    #[test]
+    fn fill_replaces_known_placeholders_and_keeps_the_rest() {
+        assert_eq!(
+            fill("{a} + {b} = {c}", &[("a", &1), ("b", &"2")]),
+            "1 + 2 = {c}"
+        );
+        assert_eq!(fill("{{literal}} {a}", &[("a", &0x10)]), "{literal} 16");
+        assert_eq!(fill("open { only", &[]), "open { only");
+        assert_eq!(placeholders("{x}을/를 {y} {x} {{z}}"), vec!["x", "y"]);
     }
 
     #[test]

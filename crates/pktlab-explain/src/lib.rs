@@ -42,7 +42,10 @@ fn doc(e: &Entry, lang: Lang) -> Doc {
         Lang::Ko => &e.ko,
         Lang::En => &e.en,
     };
-    Doc { title: t.title.clone(), body: t.body.clone() }
+    Doc {
+        title: t.title.clone(),
+        body: t.body.clone(),
+    }
 }
 
 /// What a field is and why it matters (by Wireshark name, e.g. `tcp.options.wscale.shift`).
@@ -57,7 +60,9 @@ pub fn layer(proto: &str, lang: Lang) -> Option<Doc> {
 
 /// What an OSI layer is.
 pub fn osi(osi: Osi, lang: Lang) -> Option<Doc> {
-    catalog().exact(Kind::Osi, &osi.number().to_string()).map(|e| doc(e, lang))
+    catalog()
+        .exact(Kind::Osi, &osi.number().to_string())
+        .map(|e| doc(e, lang))
 }
 
 /// What an expert item means (by `Expert::key`). Analysis verdicts use their field name as
@@ -72,6 +77,31 @@ pub fn expert(key: &str, lang: Lang) -> Option<Doc> {
         }
         k = &k[..k.rfind('.')?];
     }
+}
+
+/// A `note` or `ui` message of the shipped catalogue in `lang`, its `{placeholders}` filled
+/// from `args`. A key the catalogue lacks comes back as the key itself, so a missing text
+/// is visible rather than silent (a unit test keeps every key used in the code defined).
+pub fn message(
+    kind: Kind,
+    key: &str,
+    lang: Lang,
+    args: &[(&str, &dyn std::fmt::Display)],
+) -> String {
+    match catalog().message(kind, key, lang) {
+        Some(t) => catalog::fill(&t, args),
+        None => key.to_owned(),
+    }
+}
+
+/// A label of the user interface (`ui` entries), with no placeholders.
+pub fn ui(key: &str, lang: Lang) -> String {
+    message(Kind::Ui, key, lang, &[])
+}
+
+/// A label of the user interface with its `{placeholders}` filled.
+pub fn ui_with(key: &str, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    message(Kind::Ui, key, lang, args)
 }
 
 /// What this field's value means in this frame (e.g. "shift 7 → window × 128"; "checksum wrong,
