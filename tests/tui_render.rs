@@ -112,10 +112,10 @@ fn hex_highlight_is_exactly_the_fields_bytes() {
         let frame_len = a.hex_source().1.len();
         for i in 0..frame_len {
             let line = i / 16;
-            if line < a.hex_top || line >= a.hex_top + r.height as usize {
+            if line < a.hex.top || line >= a.hex.top + r.height as usize {
                 continue;
             }
-            let y = r.y + (line - a.hex_top) as u16;
+            let y = r.y + (line - a.hex.top) as u16;
             let x = r.x + hex::hex_col(i % 16, frame_len) as u16;
             let lit = buf[(x, y)].bg == Color::Yellow;
             assert_eq!(lit, i >= start && i < start + len, "{field}: byte {i} (field {start}+{len})");
@@ -147,7 +147,7 @@ fn filter_error_marks_its_column() {
         a.update(Action::Input(c));
     }
     assert_eq!(a.mode, Mode::Filter);
-    let e = a.filter_error.clone().expect("ip.sr is not a field");
+    let e = a.filter.error.clone().expect("ip.sr is not a field");
     let buf = draw(&mut a, 120, 40);
     let ls = lines(&buf);
     let input = &ls[38];
@@ -195,7 +195,7 @@ fn bad_tcp_rows_are_coloured() {
     a.update(Action::Up);
     let buf = draw(&mut a, 120, 40);
     let list = a.regions.list;
-    let row_of = |n: u64| (0..list.height).find(|&r| a.frame_at(a.list_top + r as usize) == Some(n)).unwrap();
+    let row_of = |n: u64| (0..list.height).find(|&r| a.frame_at(a.list.top + r as usize) == Some(n)).unwrap();
     // Frame 48 is a fast retransmission (Bad TCP); frame 40 is a plain data segment.
     let fg = |n: u64| buf[(list.x + 10, list.y + row_of(n))].fg;
     assert_eq!(fg(48), Color::LightRed);

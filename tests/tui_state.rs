@@ -15,13 +15,13 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// An app over a fully loaded capture, drawn once at 120x40 so page sizes are known.
 mod common;
 use common::{buffer_text as screen, capture};
 
+/// An app over a fully loaded capture, laid out for 120x40 so page sizes are known.
 fn app(name: &str) -> App {
     let mut app = App::new(Store::open_blocking(capture(name)), name.into(), Lang::Ko, Theme { color: true });
-    draw(&mut app, 120, 40);
+    app.layout(Rect::new(0, 0, 120, 40));
     app
 }
 
@@ -84,7 +84,7 @@ fn filter_validates_live_and_keeps_the_last_good_one() {
     let mut a = app("handshake.pcap");
     a.update(Action::StartFilter);
     type_text(&mut a, "tcp.len > 0");
-    assert!(a.filter_error.is_none());
+    assert!(a.filter.error.is_none());
     a.update(Action::Submit);
     assert_eq!(a.mode, Mode::Normal);
     wait(&mut a);
@@ -94,7 +94,7 @@ fn filter_validates_live_and_keeps_the_last_good_one() {
     a.update(Action::StartFilter);
     a.update(Action::ClearInput);
     type_text(&mut a, "tcp.lne > 0");
-    let e = a.filter_error.clone().expect("unknown field is an error");
+    let e = a.filter.error.clone().expect("unknown field is an error");
     assert_eq!(e.column, 1);
     a.update(Action::Submit);
     assert_eq!(a.mode, Mode::Filter, "an invalid filter is not applied");
@@ -216,7 +216,7 @@ fn hex_cursor_selects_the_field_under_it() {
     a.update(Action::Right);
     let NodeRef::Field(i) = a.selected_node().unwrap() else { panic!() };
     assert_eq!(a.detail().unwrap().0.fields[i].def.abbrev, "tcp.dstport");
-    assert_eq!(a.hex_cursor, Some(36));
+    assert_eq!(a.hex.cursor, Some(36));
 }
 
 #[test]
@@ -234,15 +234,15 @@ fn clicks_select_rows_and_bytes() {
     assert_eq!(hex, hex2);
     a.update(Action::Click { col: hex.x + col, row: hex.y + 1 });
     assert_eq!(a.focus, Focus::Hex);
-    assert_eq!(a.hex_cursor, Some(18));
+    assert_eq!(a.hex.cursor, Some(18));
     let NodeRef::Field(i) = a.selected_node().unwrap() else { panic!() };
     assert_eq!(a.detail().unwrap().0.fields[i].def.abbrev, "ip.id");
     // The wheel scrolls the list by three rows, clamped so the last page stays full.
     let page = list.height as usize;
     a.update(Action::Scroll { col: list.x + 1, row: list.y, down: true });
-    assert_eq!(a.list_top, 3.min(14 - page));
+    assert_eq!(a.list.top, 3.min(14 - page));
     a.update(Action::Scroll { col: list.x + 1, row: list.y, down: false });
-    assert_eq!(a.list_top, 0);
+    assert_eq!(a.list.top, 0);
 }
 
 struct Lesson {
@@ -253,7 +253,7 @@ impl SidePanel for Lesson {
     fn title(&self) -> String {
         "수업".into()
     }
-    fn render(&mut self, area: Rect, buf: &mut Buffer) {
+    fn render(&self, area: Rect, buf: &mut Buffer) {
         buf.set_string(area.x, area.y, "1단계: SYN을 찾아보세요", ratatui::style::Style::default());
     }
     fn handle_key(&mut self, key: KeyEvent) -> PanelOutcome {
@@ -296,7 +296,7 @@ fn stream_view_lists_the_selected_stream() {
     let mut a = app("handshake.pcap");
     a.update(Action::Ladder);
     assert_eq!(a.mode, Mode::Ladder);
-    assert_eq!(a.ladder_frames.len(), 14, "one TCP connection");
+    assert_eq!(a.stream.frames.len(), 14, "one TCP connection");
     let buf = draw(&mut a, 120, 40);
     assert!(screen(&buf).contains("├─") && screen(&buf).contains(" SYN Seq=0 Len=0 "), "ladder diagram drawn");
     a.update(Action::Cancel);
@@ -321,4 +321,32 @@ fn filter_counts_match_tshark_with_and_without_the_analysis() {
         wait(&mut a);
         assert_eq!(a.shown_len(), n, "{f}");
     }
+}
+
+#[test]
+fn drawing_changes_nothing_a_key_does() {
+    // Laid out but never drawn: keys work on page sizes from the layout alone.
+    let mut a = app("bulk-loss.pcap");
+    let page = a.regions.list.height as usize;
+    assert!(page > 4, "layout gave the list a page");
+    a.update(Action::PageDown);
+    assert_eq!(a.selected_frame(), Some(1 + page as u64));
+    // Render twice from `&App`: the same screen, and the next key does the same thing as on
+    // an app that was never drawn.
+    let mut b = app("bulk-loss.pcap");
+    b.update(Action::PageDown);
+    let area = Rect::new(0, 0, 120, 40);
+    let mut one = Buffer::empty(area);
+    let mut two = Buffer::empty(area);
+    layout::render(&a, area, &mut one);
+    layout::render(&a, area, &mut two);
+    assert_eq!(screen(&one), screen(&two));
+    for act in [Action::Down, Action::Toggle, Action::Down, Action::Right] {
+        a.update(act.clone());
+        b.update(act);
+        layout::render(&a, area, &mut one);
+    }
+    assert_eq!(a.selected_frame(), b.selected_frame());
+    assert_eq!(a.tree, b.tree);
+    assert_eq!(a.list, b.list);
 }

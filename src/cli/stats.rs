@@ -54,6 +54,15 @@ pub enum StatsKind {
         #[arg(long, default_value = "ko")]
         lang: String,
     },
+    /// Both endpoints' RFC 9293 state after each segment of one TCP stream, as TSV: frame,
+    /// client and server state, then SND.UNA, SND.NXT, RCV.NXT, receive window and bytes in
+    /// flight of each (empty while the capture has not shown them).
+    TcpState {
+        file: PathBuf,
+        /// The `tcp.stream` index.
+        #[arg(long, default_value_t = 0)]
+        stream: u32,
+    },
 }
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
@@ -63,6 +72,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         StatsKind::Udp { file } => udp_flows(&file)?,
         StatsKind::Overhead { file } => overhead(&file)?,
         StatsKind::Ladder { file, stream, width, lang } => ladder(&file, stream, width, &lang)?,
+        StatsKind::TcpState { file, stream } => tcp_state(&file, stream)?,
     };
     let mut out = frames::stdout();
     let res = out.write_all(text.as_bytes());
@@ -389,4 +399,36 @@ pub fn ladder(path: &Path, stream: u32, width: usize, lang: &str) -> anyhow::Res
         anyhow::bail!("no TCP stream {stream} in {}", path.display());
     };
     Ok((render_text(&l, width, lang), out.error))
+}
+
+/// `stats tcp-state`: one TSV row per segment of TCP stream `stream`.
+pub fn tcp_state(path: &Path, stream: u32) -> anyhow::Result<Report> {
+    use pktlab::analysis::tcp_state::{Endpoint, steps};
+    let mut segs = Vec::new();
+    let out = frames::for_each(path, analysis(), |f| {
+        if let Some(fa) = f.fa
+            && let Some(t) = fa.tcp()
+            && t.stream == stream
+            && !t.in_error
+        {
+            segs.push((fa.frame, t.clone()));
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    let mut s = String::from("frame\tclient\tserver");
+    for who in ["client", "server"] {
+        for col in ["snd_una", "snd_nxt", "rcv_nxt", "rcv_wnd", "in_flight"] {
+            let _ = write!(s, "\t{who}.{col}");
+        }
+    }
+    s.push('\n');
+    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let cols = |e: &Endpoint| [num(e.snd_una), num(e.snd_nxt), num(e.rcv_nxt), num(e.rcv_wnd), num(e.in_flight())].join("\t");
+    for st in steps(&segs) {
+        let _ = writeln!(s, "{}\t{}\t{}\t{}\t{}", st.frame, st.client.state.name(), st.server.state.name(), cols(&st.client), cols(&st.server));
+    }
+    if segs.is_empty() && out.error.is_none() {
+        anyhow::bail!("{}: no TCP stream {stream}", path.display());
+    }
+    Ok((s, out.error))
 }

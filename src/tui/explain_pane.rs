@@ -2,7 +2,8 @@
 //! the field, its value in this frame ([`explain::value_note`]), the expert items attached to
 //! it — or the protocol layer, or the OSI layer. Text is wrapped by display width.
 
-use super::app::{App, Focus};
+use super::action::Focus;
+use super::app::App;
 use super::text::wrap;
 use super::tree::{NodeRef, value_text};
 use crate::explain::{self, Lang};
@@ -22,13 +23,13 @@ pub enum Kind {
 }
 
 /// The paragraphs explaining the selected node.
-pub fn paragraphs(app: &mut App) -> Vec<(Kind, String)> {
+pub fn paragraphs(app: &App) -> Vec<(Kind, String)> {
     let lang = app.lang;
     let l = app.labels();
     let Some(node) = app.selected_node() else {
         return vec![(Kind::Missing, l.no_frames.to_string())];
     };
-    let Some((d, frame)) = app.detail() else { return Vec::new() };
+    let Some((d, frame)) = app.loaded_detail() else { return Vec::new() };
     let mut out = Vec::new();
     let push_doc = |out: &mut Vec<(Kind, String)>, doc: Option<explain::Doc>| match doc {
         Some(doc) => {
@@ -97,16 +98,29 @@ pub fn paragraphs(app: &mut App) -> Vec<(Kind, String)> {
     out
 }
 
-/// Draws the explanation, scrolled by `app.explain_scroll` lines.
-pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
-    app.regions.explain = area;
-    if area.width == 0 || area.height == 0 {
-        return;
+/// The explanation's own state: how many lines it is scrolled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExplainPane {
+    pub scroll: usize,
+}
+
+impl ExplainPane {
+    /// Scrolls by `delta` lines (never above the first).
+    pub fn scroll_by(&mut self, delta: isize) {
+        self.scroll = (self.scroll as isize).saturating_add(delta).max(0) as usize;
     }
+
+    /// Keeps the last page of `lines` lines on a page of `page` lines the furthest scroll.
+    pub fn fit(&mut self, lines: usize, page: usize) {
+        self.scroll = self.scroll.min(lines.saturating_sub(page));
+    }
+}
+
+/// The explanation wrapped to `width` columns, each line with its style.
+pub fn lines(app: &App, width: usize) -> Vec<(Style, String)> {
     let theme = app.theme;
-    let paras = paragraphs(app);
     let mut lines: Vec<(Style, String)> = Vec::new();
-    for (k, text) in paras {
+    for (k, text) in paragraphs(app) {
         let style = match k {
             Kind::Title => theme.header(),
             Kind::Facts => theme.dim(),
@@ -118,18 +132,27 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
         if !lines.is_empty() {
             lines.push((style, String::new()));
         }
-        for l in wrap(&text, area.width as usize) {
+        for l in wrap(&text, width) {
             lines.push((style, l));
         }
     }
+    lines
+}
+
+/// Draws the explanation, scrolled by `app.explain.scroll` lines.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let lines = lines(app, area.width as usize);
     let max = lines.len().saturating_sub(area.height as usize);
-    app.explain_scroll = app.explain_scroll.min(max);
-    for (row, (style, l)) in lines.iter().skip(app.explain_scroll).take(area.height as usize).enumerate() {
+    let scroll = app.explain.scroll.min(max);
+    for (row, (style, l)) in lines.iter().skip(scroll).take(area.height as usize).enumerate() {
         buf.set_stringn(area.x, area.y + row as u16, l, area.width as usize, *style);
     }
     if app.focus == Focus::Explain && max > 0 {
-        let mark = format!("{}/{}", app.explain_scroll + 1, max + 1);
+        let mark = format!("{}/{}", scroll + 1, max + 1);
         let x = area.x + area.width.saturating_sub(mark.len() as u16);
-        buf.set_stringn(x, area.y + area.height - 1, mark, area.width as usize, theme.dim());
+        buf.set_stringn(x, area.y + area.height - 1, mark, area.width as usize, app.theme.dim());
     }
 }

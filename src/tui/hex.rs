@@ -6,12 +6,58 @@
 //! Layout of a line: offset (4 hex digits, 8 for sources over 64 KiB), two spaces, 16 bytes
 //! as `hh ` with one extra space after the eighth, one space, then 16 ASCII cells.
 
-use super::app::{App, Focus};
+use super::action::{Focus, Span};
+use super::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 fn offset_width(len: usize) -> usize {
     if len > 0xffff { 8 } else { 4 }
+}
+
+/// The byte view's own state: the byte under the cursor and the first line on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HexPane {
+    /// Byte under the hex cursor (in the selected node's source).
+    pub cursor: Option<usize>,
+    /// The line (16 bytes) drawn first.
+    pub top: usize,
+}
+
+impl HexPane {
+    /// Puts the cursor on byte `at` and scrolls its line onto a page of `page` lines.
+    pub fn put_cursor(&mut self, at: usize, page: usize) {
+        self.cursor = Some(at);
+        let page = page.max(1);
+        let line = at / 16;
+        if line < self.top {
+            self.top = line;
+        } else if line >= self.top + page {
+            self.top = line + 1 - page;
+        }
+    }
+
+    /// Moves the view by `delta` lines (mouse wheel) over `len` bytes.
+    pub fn wheel(&mut self, delta: isize, len: usize, page: usize) {
+        let max = len.div_ceil(16).saturating_sub(page);
+        self.top = (self.top as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Keeps the highlighted `span` on screen when the cursor is not in use, and a full page
+    /// shown, for `len` bytes on a page of `page` lines.
+    pub fn fit(&mut self, span: Option<Span>, len: usize, page: usize) {
+        if let Some((_, start, n)) = span
+            && self.cursor.is_none()
+            && n > 0
+        {
+            let first = start / 16;
+            let last = (start + n - 1) / 16;
+            if first < self.top || last >= self.top + page {
+                self.top = first;
+            }
+        }
+        self.top = self.top.min(len.div_ceil(16).saturating_sub(page));
+    }
 }
 
 /// Column (relative to the pane) of byte `i` (0..16) of a line, in the hex part.
@@ -34,29 +80,16 @@ pub fn byte_at_col(col: u16, len: usize) -> Option<usize> {
 }
 
 /// Draws the selected frame's bytes (or the selected field's reassembled source).
-pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
-    app.regions.hex = area;
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let (_, bytes) = app.hex_source();
     let span = app.selected_span();
     let theme = app.theme;
     let lines = bytes.len().div_ceil(16);
     let page = area.height as usize;
-    // Keep the highlighted field on screen when nothing else moved the view.
-    if let Some((_, start, len)) = span
-        && app.hex_cursor.is_none()
-        && len > 0
-    {
-        let first = start / 16;
-        let last = (start + len - 1) / 16;
-        if first < app.hex_top || last >= app.hex_top + page {
-            app.hex_top = first;
-        }
-    }
-    app.hex_top = app.hex_top.min(lines.saturating_sub(page));
     let hl = |i: usize| span.is_some_and(|(_, s, l)| i >= s && i < s + l);
     let ow = offset_width(bytes.len());
     for row in 0..page {
-        let line = app.hex_top + row;
+        let line = app.hex.top + row;
         if line >= lines {
             break;
         }
@@ -67,7 +100,7 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
             let at = line * 16 + i;
             let Some(&b) = bytes.get(at) else { break };
             let mut style = if hl(at) { theme.highlight() } else { ratatui::style::Style::default() };
-            if app.hex_cursor == Some(at) && app.focus == Focus::Hex {
+            if app.hex.cursor == Some(at) && app.focus == Focus::Hex {
                 style = style.patch(theme.hex_cursor());
             }
             let hx = hex_col(i, bytes.len());

@@ -176,12 +176,12 @@ pub fn direction(l: &Ladder, frame: u64) -> Option<Dir> {
 }
 
 /// Draws the `L` view (called by [`super::stream_view::render`]).
-pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let l = app.labels();
     let theme = app.theme;
     let lang = app.lang;
-    let view = &app.ladder_view;
+    let view = &app.stream.view;
     let title = match (&view.ladder, &view.udp, view.chart) {
         (_, _, Some(c)) => format!(" {} · {} (g, Esc) ", l.stream_title, c.title(lang)),
         (Some(ld), _, None) => {
@@ -209,7 +209,6 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let rows = inner.height.saturating_sub(1) as usize;
-    let scroll = app.ladder_scroll.min(ld.rows.len().saturating_sub(rows));
+    let scroll = app.stream.scroll.min(ld.rows.len().saturating_sub(rows));
     LadderWidget { ladder: ld, scroll, selected: app.selected_frame(), lang, theme }.render(inner, buf);
-    app.ladder_scroll = scroll;
 }

@@ -13,11 +13,97 @@
 //! ```
 //! Narrow (80×24): tree and explanation side by side, the byte view across the full width.
 
-use super::app::{App, Focus, Mode};
+use super::action::{Focus, Mode, Regions};
+use super::app::App;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Widget};
+
+/// Where everything goes on a screen of a given size.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Geometry {
+    /// Everything above the status bar (the panes, or a full-screen view).
+    pub main: Rect,
+    pub status: Rect,
+    pub bar: Rect,
+    /// Pane areas including their title line.
+    pub list: Rect,
+    pub tree: Rect,
+    pub hex: Rect,
+    pub side: Rect,
+    pub explain: Rect,
+    /// The areas inside the panes (what [`App::layout`] records).
+    pub regions: Regions,
+    /// Too small to draw anything but a message.
+    pub tiny: bool,
+}
+
+/// The area inside a pane's title line.
+fn inner(area: Rect) -> Rect {
+    Block::default().borders(Borders::TOP).inner(area)
+}
+
+/// Splits `area` into `[a, b]` vertically with `a` taking `h` rows.
+fn vsplit(area: Rect, h: u16) -> (Rect, Rect) {
+    let h = h.min(area.height);
+    (Rect { height: h, ..area }, Rect { y: area.y + h, height: area.height - h, ..area })
+}
+
+fn hsplit(area: Rect, w: u16) -> (Rect, Rect) {
+    let w = w.min(area.width);
+    (Rect { width: w, ..area }, Rect { x: area.x + w, width: area.width - w, ..area })
+}
+
+/// Lays out a screen of size `area` for the app's mode and content (the byte view is as tall
+/// as the selected frame needs, up to a share of the screen).
+pub fn geometry(app: &App, area: Rect) -> Geometry {
+    let mut g = Geometry::default();
+    if area.width < 20 || area.height < 8 {
+        g.tiny = true;
+        return g;
+    }
+    let bar_h = super::filter_bar::height(app);
+    let (main, bottom) = vsplit(area, area.height.saturating_sub(1 + bar_h));
+    (g.status, g.bar) = vsplit(bottom, 1);
+    g.main = main;
+    if app.mode == Mode::Ladder {
+        return g;
+    }
+    // List: about a third of the height, at least header + 4 rows.
+    let list_h = (main.height / 3).max(6).min(main.height);
+    let (list_area, rest) = vsplit(main, list_h);
+    g.list = list_area;
+    let hex_lines = app.hex_source().1.len().div_ceil(16) as u16;
+    let right = if rest.width >= 110 {
+        let left_w = (rest.width * 58 / 100).max(74).min(rest.width);
+        let (left, right) = hsplit(rest, left_w);
+        let hex_h = (hex_lines + 1).max(3).min(left.height / 2);
+        (g.tree, g.hex) = vsplit(left, left.height.saturating_sub(hex_h));
+        right
+    } else {
+        let hex_h = (hex_lines + 1).max(3).min(rest.height * 2 / 5);
+        let (upper, hex_area) = vsplit(rest, rest.height.saturating_sub(hex_h));
+        let (tree_area, right) = hsplit(upper, upper.width * 55 / 100);
+        (g.tree, g.hex) = (tree_area, hex_area);
+        right
+    };
+    // A one-cell gutter between the columns; the side panel (lessons) above the explanation.
+    let right = Rect { x: right.x + 1, width: right.width.saturating_sub(1), ..right };
+    if app.has_side_panel() {
+        (g.side, g.explain) = vsplit(right, right.height * 3 / 5);
+    } else {
+        g.explain = right;
+    }
+    g.regions = Regions {
+        list: super::packet_list::rows_area(inner(g.list)),
+        tree: inner(g.tree),
+        hex: inner(g.hex),
+        explain: inner(g.explain),
+        side: if app.has_side_panel() { inner(g.side) } else { Rect::default() },
+    };
+    g
+}
 
 /// Draws a pane's top border with its title; returns the area inside.
 fn pane(app: &App, title: &str, focus: Focus, area: Rect, buf: &mut Buffer) -> Rect {
@@ -32,21 +118,17 @@ fn pane(app: &App, title: &str, focus: Focus, area: Rect, buf: &mut Buffer) -> R
     inner
 }
 
-/// Splits `area` into `[a, b]` vertically with `a` taking `h` rows.
-fn vsplit(area: Rect, h: u16) -> (Rect, Rect) {
-    let h = h.min(area.height);
-    (Rect { height: h, ..area }, Rect { y: area.y + h, height: area.height - h, ..area })
-}
-
-fn hsplit(area: Rect, w: u16) -> (Rect, Rect) {
-    let w = w.min(area.width);
-    (Rect { width: w, ..area }, Rect { x: area.x + w, width: area.width - w, ..area })
-}
-
-/// Draws the whole screen into `buf`.
+/// Fits the app to `area` ([`App::layout`]) and draws the whole screen into `buf`.
 pub fn draw_buffer(app: &mut App, area: Rect, buf: &mut Buffer) {
+    app.layout(area);
+    render(app, area, buf);
+}
+
+/// Draws the whole screen as laid out by [`App::layout`]; changes nothing.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let l = app.labels();
-    if area.width < 20 || area.height < 8 {
+    let g = geometry(app, area);
+    if g.tiny {
         if area.height > 0 {
             let msg = match app.lang {
                 crate::explain::Lang::Ko => "창이 너무 작아요",
@@ -56,79 +138,27 @@ pub fn draw_buffer(app: &mut App, area: Rect, buf: &mut Buffer) {
         }
         return;
     }
-    let bar_h = super::filter_bar::height(app);
-    let (main, bottom) = vsplit(area, area.height.saturating_sub(1 + bar_h));
-    let (status, bar) = vsplit(bottom, 1);
     if app.mode == Mode::Ladder {
-        super::stream_view::render(app, main, buf);
+        super::stream_view::render(app, g.main, buf);
     } else {
-        // List: about a third of the height, at least header + 4 rows.
-        let list_h = (main.height / 3).max(6).min(main.height);
-        let (list_area, rest) = vsplit(main, list_h);
-        let inner = pane(app, l.packets, Focus::List, list_area, buf);
+        let inner = pane(app, l.packets, Focus::List, g.list, buf);
         super::packet_list::render(app, inner, buf);
-        let wide = rest.width >= 110;
-        let hex_lines = app.hex_source().1.len().div_ceil(16) as u16;
-        if wide {
-            let left_w = (rest.width * 58 / 100).max(74).min(rest.width);
-            let (left, right) = hsplit(rest, left_w);
-            let hex_h = (hex_lines + 1).max(3).min(left.height / 2);
-            let (tree_area, hex_area) = vsplit(left, left.height.saturating_sub(hex_h));
-            draw_tree(app, tree_area, buf);
-            let inner = pane(app, l.hex, Focus::Hex, hex_area, buf);
-            super::hex::render(app, inner, buf);
-            draw_right(app, right, buf);
-        } else {
-            let hex_h = (hex_lines + 1).max(3).min(rest.height * 2 / 5);
-            let (upper, hex_area) = vsplit(rest, rest.height.saturating_sub(hex_h));
-            let (tree_area, right) = hsplit(upper, upper.width * 55 / 100);
-            draw_tree(app, tree_area, buf);
-            draw_right(app, right, buf);
-            let inner = pane(app, l.hex, Focus::Hex, hex_area, buf);
-            super::hex::render(app, inner, buf);
-        }
-    }
-    super::status::render(app, status, buf);
-    super::filter_bar::render(app, bar, buf);
-    if app.mode == Mode::Help {
-        super::help::render(app, main, buf);
-    }
-}
-
-fn draw_tree(app: &mut App, area: Rect, buf: &mut Buffer) {
-    let inner = pane(app, app.labels().tree, Focus::Tree, area, buf);
-    app.regions.tree = inner;
-    let rows = app.tree_rows();
-    let page = inner.height as usize;
-    app.tree_cursor = app.tree_cursor.min(rows.len().saturating_sub(1));
-    if app.tree_cursor < app.tree_top {
-        app.tree_top = app.tree_cursor;
-    } else if page > 0 && app.tree_cursor >= app.tree_top + page {
-        app.tree_top = app.tree_cursor + 1 - page;
-    }
-    app.tree_top = app.tree_top.min(rows.len().saturating_sub(page));
-    super::tree::render(&rows, app.tree_top, app.tree_cursor, app.focus == Focus::Tree, &app.theme, inner, buf);
-}
-
-/// The explanation column, with the side panel (lessons) above it when one is installed.
-fn draw_right(app: &mut App, area: Rect, buf: &mut Buffer) {
-    // A one-cell gutter between the columns.
-    let area = Rect { x: area.x + 1, width: area.width.saturating_sub(1), ..area };
-    let explain_area = if app.has_side_panel() {
-        let (top, bottom) = vsplit(area, area.height * 3 / 5);
-        let title = app.side_panel_mut().map(|p| p.title()).unwrap_or_default();
-        let inner = pane(app, &title, Focus::Side, top, buf);
-        app.regions.side = inner;
-        if let Some(p) = app.side_panel_mut() {
+        let inner = pane(app, l.tree, Focus::Tree, g.tree, buf);
+        super::tree::render(&app.tree_rows(), app.tree.top, app.tree.cursor, app.focus == Focus::Tree, &app.theme, inner, buf);
+        if let Some(p) = app.side_panel() {
+            let inner = pane(app, &p.title(), Focus::Side, g.side, buf);
             p.render(inner, buf);
         }
-        bottom
-    } else {
-        app.regions.side = Rect::default();
-        area
-    };
-    let inner = pane(app, app.labels().explain, Focus::Explain, explain_area, buf);
-    super::explain_pane::render(app, inner, buf);
+        let inner = pane(app, l.explain, Focus::Explain, g.explain, buf);
+        super::explain_pane::render(app, inner, buf);
+        let inner = pane(app, l.hex, Focus::Hex, g.hex, buf);
+        super::hex::render(app, inner, buf);
+    }
+    super::status::render(app, g.status, buf);
+    super::filter_bar::render(app, g.bar, buf);
+    if app.mode == Mode::Help {
+        super::help::render(app, g.main, buf);
+    }
 }
 
 /// Draws into a ratatui frame.

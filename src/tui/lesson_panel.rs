@@ -238,7 +238,7 @@ impl SidePanel for LessonPanel {
         format!("레슨 {}/{} · {title}", s.lesson + 1, s.pack.lessons.len())
     }
 
-    fn render(&mut self, area: Rect, buf: &mut Buffer) {
+    fn render(&self, area: Rect, buf: &mut Buffer) {
         let sh = self.shared.borrow();
         let (text, bottom) = sh.lines(&self.theme);
         // keep the last column free: a wide (Korean) character there makes some terminals wrap

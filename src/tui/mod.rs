@@ -1,12 +1,16 @@
 //! The terminal UI: packet list, detail tree grouped by OSI layer, hex view and a Korean
-//! explanation that follows the cursor (issue 4).
+//! explanation that follows the cursor.
 //!
-//! One concern per file: [`app`] (state and `update(Action)`), [`keys`] (key → action
+//! One concern per file: [`action`] (modes, focus, actions: the leaf every pane shares),
+//! [`app`] (the panes together, `update(Action)` and `layout`), [`keys`] (key → action
 //! tables), [`store`] (frame index, background loader/analysis/filter threads, dissection
-//! cache), [`verdicts`] (compact analysis storage), one file per screen region
-//! ([`packet_list`], [`tree`], [`hex`], [`explain_pane`], [`status`], [`filter_bar`], [`help`],
-//! [`stream_view`]), [`layout`] (sizes and `draw`), [`terminal`] (restore on every exit path),
-//! [`side_panel`] (the lesson pane's interface).
+//! cache), [`verdicts`] (compact analysis storage), one file per screen region, each with the
+//! pane's own state and its drawing ([`packet_list`], [`tree`], [`hex`], [`explain_pane`],
+//! [`status`], [`filter_bar`], [`help`], [`stream_view`], [`ladder`], [`charts`]), [`layout`]
+//! (where panes go, and `draw`, which reads the app and changes nothing), [`terminal`]
+//! (restore on every exit path), [`side_panel`] (the lesson pane's interface), [`lesson_menu`],
+//! [`lesson_panel`] and [`lesson_run`] (the guided lessons), [`i18n`] and [`text`] (labels and
+//! display-width text helpers), [`theme`] (colours).
 //!
 //! Keys: ↑/↓ j/k, PgUp/PgDn, g/G, ←/→ (collapse/expand; the hex cursor in the byte pane),
 //! Tab/Shift-Tab between panes, Enter/Space expand, mouse click and wheel, `/` display filter
@@ -26,6 +30,7 @@
 //! re-sliced from the memory map) and [`verdicts`] (why the TCP analysis is computed once in
 //! the background and stored compactly rather than per visible frame).
 
+pub mod action;
 pub mod app;
 pub mod charts;
 pub mod explain_pane;

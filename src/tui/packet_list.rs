@@ -7,11 +7,44 @@
 //! Only the rows on screen are dissected (through the store's row cache), so a million-frame
 //! list scrolls as fast as a ten-frame one.
 
-use super::app::{App, FilterView, Focus};
+use super::action::{FilterView, Focus};
+use super::app::App;
 use super::text::pad;
 use crate::dissect::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+
+/// The list's own state: the selected frame and the first row on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListPane {
+    /// Selected frame (1-based; 0 before any frame is loaded).
+    pub(crate) selected: u64,
+    /// The list row drawn first.
+    pub top: usize,
+}
+
+impl ListPane {
+    /// Scrolls so that list row `row` is on a page of `page` rows.
+    pub fn reveal(&mut self, row: usize, page: usize) {
+        let page = page.max(1);
+        if row < self.top {
+            self.top = row;
+        } else if row >= self.top + page {
+            self.top = row + 1 - page;
+        }
+    }
+
+    /// Moves the view by `delta` rows (mouse wheel), within a list of `len` rows.
+    pub fn wheel(&mut self, delta: isize, len: usize, page: usize) {
+        let max = len.saturating_sub(page.max(1));
+        self.top = (self.top as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Keeps a full page on screen when the list is long enough.
+    pub fn fit(&mut self, len: usize, page: usize) {
+        self.top = self.top.min(len.saturating_sub(page));
+    }
+}
 
 /// Column widths for a pane `w` cells wide: No., Time, Source, Destination, Protocol, Length.
 /// Info takes the rest.
@@ -61,9 +94,14 @@ fn line(cols: &[String], ws: &[usize; 6], width: usize) -> String {
     pad(&s, width)
 }
 
-/// Draws the header into the first line of `area` and rows below; records the row area in
-/// `app.regions.list`.
-pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
+/// The rows of the list inside the pane's `area` (below the column header).
+pub fn rows_area(area: Rect) -> Rect {
+    Rect { y: area.y + u16::from(area.height > 0), height: area.height.saturating_sub(1), ..area }
+}
+
+/// Draws the header into the first line of `area` and the rows below it, from the rows the
+/// store has cached ([`App::layout`] fills the cache for the rows on screen).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
@@ -73,8 +111,7 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
     let ws = widths(width, app.store.len(), &l.cols);
     let header: Vec<String> = l.cols.iter().map(|c| c.to_string()).collect();
     buf.set_stringn(area.x, area.y, line(&header, &ws, width), width, theme.header());
-    let rows = Rect { y: area.y + 1, height: area.height - 1, ..area };
-    app.regions.list = rows;
+    let rows = rows_area(area);
     let len = app.shown_len();
     if len == 0 {
         let msg = if app.store.load.done { l.no_frames } else { l.loading };
@@ -82,18 +119,17 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let page = rows.height as usize;
-    app.list_top = app.list_top.min(len.saturating_sub(page));
     let selected = app.selected_frame();
     let first = app.first_ts();
     let marking = app.filter_view == FilterView::Mark && app.store.filter.is_some();
     for i in 0..page {
-        let Some(n) = app.frame_at(app.list_top + i) else { break };
+        let Some(n) = app.frame_at(app.list.top + i) else { break };
         let (ts, len) = match app.store.entry(n) {
             Some(e) => (e.ts(), e.orig_len),
             None => continue,
         };
         let is_match = marking && app.is_match(n);
-        let Some(r) = app.store.row(n) else { continue };
+        let Some(r) = app.store.cached_row(n) else { continue };
         let bad = r.alert;
         let cols = [
             n.to_string(),

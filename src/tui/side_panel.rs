@@ -40,7 +40,7 @@ pub trait SidePanel {
     /// The pane's title (shown in its top border).
     fn title(&self) -> String;
     /// Draws the pane's content into `area` (the border is drawn by the app).
-    fn render(&mut self, area: Rect, buf: &mut Buffer);
+    fn render(&self, area: Rect, buf: &mut Buffer);
     /// A key pressed while the pane has focus.
     fn handle_key(&mut self, key: KeyEvent) -> PanelOutcome;
 }

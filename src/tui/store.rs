@@ -463,6 +463,22 @@ impl Store {
         self.rows.get(&number)
     }
 
+    /// Dissects the rows of `frames` into the row cache (emptied first if they would not all
+    /// fit), so [`Store::cached_row`] has every one of them.
+    pub fn load_rows(&mut self, frames: &[u64]) {
+        if frames.iter().filter(|n| !self.rows.contains_key(n)).count() + self.rows.len() >= ROW_CACHE_MAX {
+            self.rows.clear();
+        }
+        for &n in frames {
+            self.row(n);
+        }
+    }
+
+    /// The packet-list row of frame `number` if [`Store::row`] or [`Store::load_rows`] cached it.
+    pub fn cached_row(&self, number: u64) -> Option<&RowSummary> {
+        self.rows.get(&number)
+    }
+
     /// The full dissection of frame `number` (cached for the last frame asked).
     pub fn detail(&mut self, number: u64) -> Option<&Detail> {
         if self.detail.as_ref().is_none_or(|d| d.number != number) {

@@ -22,6 +22,70 @@ use ratatui::style::Style;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+/// The tree's own state: cursor row, first row on screen, the nodes the user opened or
+/// closed, and the node to keep selected when the frame changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreePane {
+    pub cursor: usize,
+    pub top: usize,
+    pub(crate) toggled: HashSet<NodeKey>,
+    pub(crate) remembered: Option<NodeKey>,
+}
+
+impl TreePane {
+    /// Opens or closes node `key`.
+    pub fn set_expanded(&mut self, key: NodeKey, open: bool) {
+        if is_expanded(key, &self.toggled) != open && !self.toggled.remove(&key) {
+            self.toggled.insert(key);
+        }
+    }
+
+    /// Scrolls so the cursor row is on a page of `page` rows.
+    pub fn reveal_cursor(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if self.cursor >= self.top + page {
+            self.top = self.cursor + 1 - page;
+        }
+    }
+
+    /// Puts the cursor on row `i` of `rows` and remembers its node.
+    pub fn set_cursor(&mut self, i: usize, rows: &[TreeRow], page: usize) {
+        self.cursor = i.min(rows.len().saturating_sub(1));
+        self.remembered = rows.get(self.cursor).map(|r| r.key);
+        self.reveal_cursor(page);
+    }
+
+    /// After the frame changed: back on the remembered node if the new frame has it.
+    pub fn restore(&mut self, rows: &[TreeRow], page: usize) {
+        if let Some(key) = self.remembered
+            && let Some(i) = rows.iter().position(|r| r.key == key)
+        {
+            self.cursor = i;
+        }
+        self.cursor = self.cursor.min(rows.len().saturating_sub(1));
+        self.reveal_cursor(page);
+    }
+
+    /// Moves the view by `delta` rows (mouse wheel) over `len` rows.
+    pub fn wheel(&mut self, delta: isize, len: usize, page: usize) {
+        let max = len.saturating_sub(page);
+        self.top = (self.top as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Keeps the cursor on one of `len` rows and on a page of `page` rows.
+    pub fn fit(&mut self, len: usize, page: usize) {
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if page > 0 && self.cursor >= self.top + page {
+            self.top = self.cursor + 1 - page;
+        }
+        self.top = self.top.min(len.saturating_sub(page));
+    }
+}
+
 /// What a tree row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeRef {

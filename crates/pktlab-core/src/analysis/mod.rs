@@ -7,7 +7,8 @@
 //!
 //! On top of the per-frame verdicts: conversation tables ([`conv`]), reassembled streams
 //! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]),
-//! UDP flow statistics ([`udp_stats`]) and TCP/UDP header overhead ([`overhead`]).
+//! UDP flow statistics ([`udp_stats`]), TCP/UDP header overhead ([`overhead`]) and both
+//! endpoints' RFC 9293 state after each segment ([`tcp_state`]).
 
 pub mod analyzer;
 pub mod annotate;
@@ -20,6 +21,7 @@ pub mod overhead;
 pub mod series;
 // pub mod stats;
 pub mod tcp;
+pub mod tcp_state;
 pub mod udp;
 pub mod udp_stats;
 
