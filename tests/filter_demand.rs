@@ -1,6 +1,7 @@
 //! A dissector given a filter's [`Demand`] adds only the fields the filter reads (the fast
 //! first look of `dissect -Y` and `-T fields`). On every frame of every capture, for every
-//! filter in tests/filters.txt (plus a few about checksums, experts and text), the filter must
+//! filter in tests/filters.txt (plus a few about checksums, experts, text and the newer language
+//! forms), the filter must
 //! give the same answer on the lean dissection as on the full one, and every field the lean
 //! one holds must be the full one's, in the same order with the same value.
 
@@ -41,6 +42,26 @@ fn filters() -> Vec<Filter> {
         "mdns || dns.qry.name",
         "eth.addr == ff:ff:ff:ff:ff:ff",
         "ipv6.routing.segleft > 0",
+        // The language's newer forms: arithmetic, functions, layers, quantifiers, time fields,
+        // masks on bytes, slices past the end.
+        "ip.len - 20 > 1000",
+        "tcp.dstport == tcp.srcport + 1",
+        "-ip.len < -1400 || {ip.ttl + 1} * 2 == 130",
+        "string(ip.src) == \"127.0.0.1\"",
+        "upper(dns.qry.name) contains \"GOOGLE\"",
+        "max(udp.srcport, udp.dstport) < 1024",
+        "abs(-udp.srcport) == 53",
+        "len(tcp.port) == 2 && count(ip.src) == 2",
+        "ip.addr#2 == 127.0.0.1",
+        "ip.dst#[-1] == 224.0.0.251",
+        "all ip.addr == 127.0.0.1",
+        "any tcp.port > 1024",
+        "frame.time_relative > 1 && frame.time_delta < 0.5",
+        "frame.time >= \"2015-01-01T00:00:00Z\"",
+        "icmp.resptime > 10",
+        "eth.src & ff:00:00:00:00:00",
+        "frame[60] && udp[0:2] == :00:35",
+        "ip.flags.df == \"Set\" && tcp.checksum.status == \"Good\"",
     ];
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

@@ -7,7 +7,13 @@
 //! comparisons `== != === !== ~= < > <= >=` (and `eq ne any_eq all_eq any_ne all_ne lt gt le
 //! ge`); `contains`, `matches`/`~` (regex, case-insensitive like tshark's), `in {…}` with
 //! ranges `a..b`, `&` (bitwise-and test, optionally compared: `tcp.flags & 0x12 == 0x12`),
-//! slices `eth.src[0:3]`, `len(…)`, `count(…)`, `&& || !` / `and or not`, parentheses.
+//! slices `eth.src[0:3]` (a range past the end is absent), `&& || !` / `and or not`,
+//! parentheses; arithmetic `+ - * / %`, unary minus and `{…}` grouping (`udp.dstport ==
+//! udp.srcport + 1`); functions `len count string lower upper min max abs`; the layer operator
+//! (`ip.addr#2`, `ip.dst#[-1]`); `any`/`all`; literals `:aa:bb`, `aa.bb`, `aa-bb`, raw strings
+//! `r"…"`, field references `.tcp.port` and `${ip.dst}`, value strings (`ip.flags.df ==
+//! "Set"`), relative times in seconds and absolute dates (`frame.time >= "2019-10-04 01:24"`,
+//! local time unless the date names its zone).
 //! Multi-occurrence semantics (`ip.addr`, `tcp.port`) are described in [`eval`]'s module doc.
 //!
 //! Compilation resolves every name once and type-checks every literal against its field (an

@@ -319,3 +319,65 @@ fn expert_pseudo_fields() {
     });
     assert!(m(&d, "_ws.malformed") && m(&d, "_ws.expert") && m(&d, "count(_ws.expert) == 1"));
 }
+
+#[test]
+fn arithmetic_and_grouping() {
+    assert!(check("tst.srcport - 43457 == tst.dstport"));
+    assert!(check("tst.dstport == tst.srcport - 43457"));
+    assert!(check("tst.dstport + 1 == 7778 && tst.dstport * 2 == 15554 && tst.dstport / 7 == 1111 && tst.dstport % 10 == 7"));
+    assert!(check("{tst.dstport + 3} * 2 == 15560"));
+    assert!(check("-tst.dstport < -7000"));
+    assert!(check("tst.rtt + 0.5 > 0.501"));
+    assert!(error("tst.rtt * 2 > 1").message.contains("only \"+\" and \"-\""));
+    assert!(error("tst.addr + 1 == 2").message.contains("needs numbers"));
+}
+
+#[test]
+fn functions() {
+    assert!(check("string(tst.dstport) == \"7777\""));
+    assert!(check("string(tst.addr) == \"192.168.1.9\""));
+    assert!(check("upper(tst.name) == \"WWW.EXAMPLE.ORG\" && lower(tst.name) contains \"example\""));
+    assert!(check("min(tst.srcport, tst.dstport) == 7777 && max(tst.srcport, tst.dstport) == 51234"));
+    assert!(check("abs(tst.offset) == 5 && len(tst.dstport) == 2 && len(tst.addr) == 4"));
+    assert!(error("upper(tst.port) == \"A\"").message.contains("only string fields"));
+    assert!(error("min(tst.port, tst.addr) == 1").message.contains("same type"));
+    assert!(error("nosuch(tst.port) == 1").message.contains("does not exist"));
+}
+
+#[test]
+fn quantifiers_layers_and_references() {
+    assert!(check("any tst.port == 7777"));
+    assert!(!check("all tst.port == 7777"));
+    assert!(check("all tst.port > 1024"));
+    assert!(check("tst.port#1 == 7777 && tst.addr#1 == 10.1.2.3"));
+    assert!(!check("tst.port#2 == 7777"));
+    assert!(check("tst.addr#[-1] == 192.168.1.9"));
+    assert!(!check("tst.addr == ${tst.addr}"));
+    assert!(check(".tst.port == 7777 && tst.srcport == .tst.srcport"));
+    assert!(error("tst.port#[2-2] == 1").message.contains("layer range"));
+}
+
+#[test]
+fn slices_past_the_end_and_byte_masks() {
+    assert!(check("frame[18]"));
+    assert!(!check("frame[19]"));
+    assert!(!check("tst.addr[4]"));
+    assert!(check("tst.mac & ff:00:00:00:00:11"));
+    assert!(!check("tst.mac & ff:00:00:00:00:00"));
+    assert!(check("tst.mac & 00:ff:00:00:00:00 == 00:11:00:00:00:00"));
+    assert!(check("tst.payload[0:2] == :48:45 && tst.payload[0:2] == 48.45 && tst.payload[0:2] == 48-45"));
+    assert!(error("frame[0:0]").message.contains("positive"));
+}
+
+#[test]
+fn time_literals() {
+    // Relative times are decimal seconds; strings, hex and exponents are refused as tshark does.
+    assert!(check("tst.rtt == 0.0015 && tst.rtt > -1"));
+    assert!(Filter::compile("tst.rtt > 1e0").is_err());
+    assert!(Filter::compile("tst.rtt > \"1\"").is_err());
+    assert!(Filter::compile("frame.time > \"2019-10-04 01:24\"").is_ok());
+    assert!(Filter::compile("frame.time == \"Oct  4, 2019 01:23:57.968859 UTC\"").is_ok());
+    let e = error("frame.time > \"bogus\"");
+    assert!(e.message.contains("not a valid absolute time") && e.column == 14, "{e}");
+    assert!(Filter::compile("frame.time > 5").is_err());
+}

@@ -245,14 +245,14 @@ impl Parser {
                 let Side::Operand { op, kind, label: l, .. } = side else {
                     return Err(err(arg_at, format!("the arguments of {name}() must be fields or values computed from fields")));
                 };
-                if !matches!(kind.class(), Class::Int | Class::Float) {
-                    return Err(err(arg_at, format!("{name}() compares numbers and times, but {l} is {}", kind.describe())));
-                }
                 match first {
                     Some(k) if k != kind => {
                         return Err(err(arg_at, format!("the arguments of {name}() must have the same type: {l} is {}, the first is {}", kind.describe(), k.describe())));
                     }
                     _ => first = Some(kind),
+                }
+                if !matches!(kind.class(), Class::Int | Class::Float) {
+                    return Err(err(arg_at, format!("{name}() compares numbers and times, but {l} is {}", kind.describe())));
                 }
                 calcs.push(calc_of(op));
             }
