@@ -87,3 +87,38 @@ fn live_capture_keeps_every_packet_tcpdump_saw() {
         eprintln!("tshark absent: read-back by tshark not checked");
     }
 }
+
+/// `pktlab live -q` from a script: no `--no-tui`, standard input and output not terminals.
+/// It must capture headless (not fail opening a terminal), print nothing per packet and
+/// write the datagrams this test sends on loopback.
+#[test]
+fn live_quiet_runs_without_a_terminal() {
+    if !is_root() {
+        eprintln!("SKIPPED: live capture test needs root");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ours = dir.path().join("quiet.pcapng");
+    let port = 17_791u16;
+    let live = Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["live", "-i", "lo", "-q", "--duration", "3s", "-f", &format!("udp port {port}"), "-w"])
+        .arg(&ours)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pktlab live");
+    std::thread::sleep(Duration::from_millis(1200));
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp socket");
+    let sent = 50usize;
+    for i in 0..sent {
+        sock.send_to(format!("quiet {i}").as_bytes(), ("127.0.0.1", port)).expect("send");
+    }
+    let out = live.wait_with_output().expect("pktlab live");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "pktlab live -q without a terminal failed: {stderr}");
+    assert!(out.stdout.is_empty(), "-q printed per-packet output: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("packets processed"), "no final counts in: {stderr}");
+    let got: usize = packets(&ours).values().sum();
+    assert_eq!(got, sent, "pktlab wrote {got} of the {sent} datagrams sent; stderr: {stderr}");
+}

@@ -6,7 +6,7 @@ use pktlab::game::{GameDecoder, GameProto};
 use pktlab::live::frame_peek;
 use pktlab::live::pcapng_writer::{Interface, InterfaceStats, PcapngWriter};
 use pktlab::live::{BackendKind, CaptureFilter, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,7 +31,8 @@ pub struct LiveArgs {
     /// Stop after this many packets.
     #[arg(short = 'c', long = "count")]
     pub count: Option<u64>,
-    /// Print one line per packet instead of opening the TUI.
+    /// Print one line per packet instead of opening the TUI (implied when standard output
+    /// is not a terminal).
     #[arg(long)]
     pub no_tui: bool,
     /// Print nothing per packet (only the final counts); for writing files fast.
@@ -107,7 +108,8 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
             eprintln!("pktlab live: capture filter \"{f}\" applied in user space (AF_PACKET backend)");
         }
     }
-    if !args.no_tui {
+    // The TUI needs a terminal; from a script or a pipe the capture runs headless.
+    if !args.no_tui && std::io::stdout().is_terminal() {
         return run_tui(args, source, game);
     }
     let writer = match &args.write {
