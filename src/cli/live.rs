@@ -45,6 +45,9 @@ pub struct LiveArgs {
     /// `--features libpcap`.
     #[arg(long)]
     pub libpcap: bool,
+    /// Kernel capture buffer (the AF_PACKET ring) in MiB, as dumpcap's -B.
+    #[arg(short = 'B', long = "buffer-size", default_value_t = pktlab::live::afpacket::DEFAULT_BUFFER_MIB)]
+    pub buffer_size: usize,
     /// Bytes kept of each packet.
     #[arg(short = 's', long, default_value_t = 262_144)]
     pub snaplen: u32,
@@ -92,6 +95,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     let mut cfg = LiveConfig::new(&args.interface);
     cfg.filter = filter;
     cfg.snaplen = args.snaplen;
+    cfg.buffer_mib = args.buffer_size;
     cfg.backend = if args.libpcap { BackendKind::Libpcap } else { BackendKind::AfPacket };
     let source = match LiveSource::start(cfg) {
         Ok(s) => s,

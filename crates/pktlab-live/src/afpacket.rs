@@ -1,111 +1,175 @@
-//! The default capture backend: a Linux AF_PACKET raw socket, through nix's safe wrappers.
+//! The default capture backend: a Linux AF_PACKET socket reading a TPACKET_V3 memory-mapped
+//! ring (block-based, as libpcap does), so the kernel hands over whole blocks of packets
+//! instead of one system call per packet.
 //!
-//! Why not pnet's datalink receiver: it returns bytes only, without the `sll_pkttype` of
-//! each frame, and on the loopback interface every packet is seen twice (once leaving,
-//! once arriving). Like libpcap we drop the outgoing copy on loopback. The socket also gives
-//! kernel timestamps (`SO_TIMESTAMPNS`) and the count of frames the kernel dropped because
-//! the socket buffer was full (`SO_RXQ_OVFL`). Interfaces are still listed through pnet.
-//!
-//! BPF programs cannot be attached without `unsafe`, so capture filters run in user space
-//! (see [`super::capture_filter`]).
+//! The socket is bound to the interface. On loopback every packet is seen twice (once
+//! leaving, once arriving); like libpcap we keep only the arriving copy, asking the kernel
+//! not to deliver outgoing ones (`PACKET_IGNORE_OUTGOING`) and checking `sll_pkttype` too.
+//! Timestamps (nanoseconds) and original lengths come from the ring's packet headers, kernel
+//! drops (ring full) from `PACKET_STATISTICS`. The unsafe parts live in [`super::ring`].
+//! Capture filters run in user space (see [`super::capture_filter`]).
 
+use super::ring::{self, Ring};
 use super::source::{Backend, LiveError, RawFrame};
 use crate::dissect::model::Timestamp;
 use nix::errno::Errno;
-use nix::sys::socket::{
-    self, AddressFamily, ControlMessageOwned, LinkAddr, MsgFlags, SockFlag, SockProtocol, SockType, sockopt,
-};
-use nix::sys::time::TimeVal;
-use std::io::IoSliceMut;
-use std::os::fd::{AsRawFd, OwnedFd};
+use nix::sys::socket::{self, AddressFamily, SockFlag, SockProtocol, SockType};
+use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `sll_pkttype` of a frame the host itself sent.
 const PACKET_OUTGOING: u8 = 4;
-/// Socket receive buffer asked for (the kernel may cap it without CAP_NET_ADMIN).
-const RCVBUF: usize = 64 << 20;
+/// Ring block size (bytes); larger when the snaplen needs it.
+const BLOCK_SIZE: usize = 1 << 20;
+/// A block is handed to user space after this long even when not full.
+const RETIRE_MS: u32 = 20;
+/// `TPACKET_ALIGN(sizeof(struct tpacket3_hdr))`: where `sockaddr_ll` starts in a packet header.
+const SLL_OFFSET: usize = 48;
+/// Default ring size (MiB), as `-B/--buffer-size`.
+pub const DEFAULT_BUFFER_MIB: usize = 32;
 
-/// An open AF_PACKET socket bound (in user space) to one interface.
+/// An open AF_PACKET socket with its receive ring, bound to one interface.
 pub struct AfPacket {
-    fd: OwnedFd,
-    ifindex: usize,
+    ring: Ring,
+    ifindex: u32,
     loopback: bool,
-    cmsg: Vec<u8>,
-    kernel_drops: u64,
     link_type: u32,
+    poll_ms: i32,
+    /// The block being read, its packets left and the offset of the next one.
+    block: usize,
+    held: bool,
+    left: u32,
+    offset: usize,
+    kernel_drops: Cell<u64>,
+}
+
+fn align16(n: usize) -> usize {
+    (n + 15) & !15
 }
 
 impl AfPacket {
-    /// Opens the socket. Fails with [`LiveError::Permission`] without CAP_NET_RAW.
+    /// Opens the socket and maps a ring of about `buffer_mib` MiB. Fails with
+    /// [`LiveError::Permission`] without CAP_NET_RAW.
     pub fn open(
         interface: &str,
         ifindex: u32,
         loopback: bool,
         link_type: u32,
         poll: Duration,
+        snaplen: u32,
+        buffer_mib: usize,
     ) -> Result<AfPacket, LiveError> {
         let fd = socket::socket(AddressFamily::Packet, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::EthAll)
             .map_err(|e| match e {
                 Errno::EPERM | Errno::EACCES => LiveError::Permission { interface: interface.to_string() },
                 e => LiveError::Io { interface: interface.to_string(), source: e.into() },
             })?;
-        let io = |e: Errno| LiveError::Io { interface: interface.to_string(), source: e.into() };
-        socket::setsockopt(&fd, sockopt::ReceiveTimestampns, &true).map_err(io)?;
-        socket::setsockopt(&fd, sockopt::RxqOvfl, &1).map_err(io)?;
-        if socket::setsockopt(&fd, sockopt::RcvBufForce, &RCVBUF).is_err() {
-            let _ = socket::setsockopt(&fd, sockopt::RcvBuf, &RCVBUF);
+        let io = |what: &str, e: std::io::Error| LiveError::Io {
+            interface: interface.to_string(),
+            source: std::io::Error::new(e.kind(), format!("{what}: {e}")),
+        };
+        ring::set_version_v3(&fd).map_err(|e| io("TPACKET_V3 ring", e))?;
+        if loopback {
+            // Older kernels lack it; the sll_pkttype check below still drops outgoing copies.
+            let _ = ring::ignore_outgoing(&fd);
         }
-        let tv = TimeVal::new(poll.as_secs() as _, poll.subsec_micros() as _);
-        socket::setsockopt(&fd, sockopt::ReceiveTimeout, &tv).map_err(io)?;
+        let frame_size = align16(SLL_OFFSET + 32 + snaplen as usize);
+        let mut block_size = BLOCK_SIZE;
+        while block_size < frame_size {
+            block_size <<= 1;
+        }
+        let block_nr = (buffer_mib.max(1) << 20).div_ceil(block_size).max(2);
+        let ring = Ring::map(fd, block_size, block_nr, frame_size, RETIRE_MS)
+            .map_err(|e| io(&format!("mapping a {block_nr}×{block_size}-byte ring (-B)"), e))?;
+        ring::bind_to(ring.fd(), ifindex).map_err(|e| io("bind", e))?;
         Ok(AfPacket {
-            fd,
-            ifindex: ifindex as usize,
+            ring,
+            ifindex,
             loopback,
-            cmsg: nix::cmsg_space!(nix::sys::time::TimeSpec, u32),
-            kernel_drops: 0,
             link_type,
+            poll_ms: i32::try_from(poll.as_millis()).unwrap_or(100),
+            block: 0,
+            held: false,
+            left: 0,
+            offset: 0,
+            kernel_drops: Cell::new(0),
         })
     }
 }
 
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_ne_bytes([s[0], s[1]]))
+}
+
 impl Backend for AfPacket {
     fn next(&mut self, buf: &mut [u8]) -> Result<Option<RawFrame>, LiveError> {
+        let mut waited = false;
         loop {
-            let mut iov = [IoSliceMut::new(buf)];
-            let msg = match socket::recvmsg::<LinkAddr>(
-                self.fd.as_raw_fd(),
-                &mut iov,
-                Some(&mut self.cmsg),
-                MsgFlags::MSG_TRUNC,
-            ) {
-                Ok(m) => m,
-                Err(Errno::EAGAIN | Errno::EINTR) => return Ok(None),
-                Err(e) => return Err(LiveError::Io { interface: String::new(), source: e.into() }),
-            };
-            let orig_len = msg.bytes;
-            let (ifindex, pkttype) = msg.address.map(|a| (a.ifindex(), a.pkttype())).unwrap_or((0, 0));
-            let mut ts = None;
-            if let Ok(cmsgs) = msg.cmsgs() {
-                for c in cmsgs {
-                    match c {
-                        ControlMessageOwned::ScmTimestampns(t) => {
-                            ts = Some(Timestamp { secs: t.tv_sec(), nanos: t.tv_nsec() as u32 })
-                        }
-                        ControlMessageOwned::RxqOvfl(n) => self.kernel_drops = u64::from(n),
-                        _ => {}
-                    }
+            if self.left == 0 {
+                if self.held {
+                    self.ring.release(self.block);
+                    self.held = false;
+                    self.block = (self.block + 1) % self.ring.block_nr();
                 }
+                let Some(b) = self.ring.user_block(self.block) else {
+                    if waited {
+                        return Ok(None);
+                    }
+                    ring::wait_readable(self.ring.fd(), self.poll_ms)
+                        .map_err(|e| LiveError::Io { interface: String::new(), source: e })?;
+                    waited = true;
+                    continue;
+                };
+                // tpacket_hdr_v1 after version and offset_to_priv: status, num_pkts, offset_to_first_pkt.
+                self.left = u32_at(b, 12).unwrap_or(0);
+                self.offset = u32_at(b, 16).unwrap_or(0) as usize;
+                self.held = true;
+                continue;
             }
+            let Some(b) = self.ring.user_block(self.block) else {
+                self.left = 0;
+                continue;
+            };
+            let at = self.offset;
+            let (Some(next), Some(sec), Some(nsec), Some(snap), Some(len), Some(mac)) = (
+                u32_at(b, at),
+                u32_at(b, at + 4),
+                u32_at(b, at + 8),
+                u32_at(b, at + 12),
+                u32_at(b, at + 16),
+                u16_at(b, at + 24),
+            ) else {
+                // A header outside the block: skip the rest of it rather than read garbage.
+                self.left = 0;
+                continue;
+            };
+            self.left -= 1;
+            self.offset = at + next as usize;
+            let ifindex = u32_at(b, at + SLL_OFFSET + 4).unwrap_or(0);
+            let pkttype = b.get(at + SLL_OFFSET + 10).copied().unwrap_or(0);
             if ifindex != self.ifindex || (self.loopback && pkttype == PACKET_OUTGOING) {
                 continue;
             }
-            let ts = ts.unwrap_or_else(now);
-            return Ok(Some(RawFrame { caplen: orig_len.min(buf.len()), orig_len: orig_len as u32, ts }));
+            let start = at + mac as usize;
+            let Some(data) = b.get(start..start + snap as usize) else {
+                continue;
+            };
+            let caplen = data.len().min(buf.len());
+            buf[..caplen].copy_from_slice(&data[..caplen]);
+            let ts = Timestamp { secs: i64::from(sec), nanos: nsec };
+            return Ok(Some(RawFrame { caplen, orig_len: len, ts }));
         }
     }
 
     fn kernel_drops(&self) -> Option<u64> {
-        Some(self.kernel_drops)
+        if let Ok(n) = ring::take_drops(self.ring.fd()) {
+            self.kernel_drops.set(self.kernel_drops.get() + n);
+        }
+        Some(self.kernel_drops.get())
     }
 
     fn link_type(&self) -> u32 {

@@ -14,6 +14,7 @@ pub mod interfaces;
 #[cfg(feature = "libpcap")]
 pub mod pcap_backend;
 pub mod pcapng_writer;
+mod ring;
 pub mod source;
 
 pub use capture_filter::{CaptureFilter, CaptureFilterError};

@@ -114,6 +114,8 @@ pub struct LiveConfig {
     /// Frames buffered between the capture thread and the consumer.
     pub channel_capacity: usize,
     pub backend: BackendKind,
+    /// Kernel ring size in MiB (AF_PACKET), as `-B/--buffer-size`.
+    pub buffer_mib: usize,
 }
 
 impl LiveConfig {
@@ -124,6 +126,7 @@ impl LiveConfig {
             snaplen: 262_144,
             channel_capacity: 1 << 16,
             backend: BackendKind::default(),
+            buffer_mib: super::afpacket::DEFAULT_BUFFER_MIB,
         }
     }
 }
@@ -153,6 +156,8 @@ impl LiveSource {
                     iface.is_loopback,
                     iface.link_type,
                     POLL,
+                    cfg.snaplen,
+                    cfg.buffer_mib,
                 )?)
             }
             BackendKind::Libpcap => open_libpcap(&cfg)?,
@@ -256,6 +261,8 @@ fn capture_loop(
     let link_type = backend.link_type();
     let mut buf = vec![0u8; snaplen.max(64)];
     counters.kernel_drops_known.store(backend.kernel_drops().is_some(), Ordering::Relaxed);
+    // Kernel drop counts cost a system call: read them when idle and every few thousand frames.
+    let mut since_drops = 0u32;
     while !stop.load(Ordering::Relaxed) {
         let Some(raw) = backend.next(&mut buf)? else {
             update_kernel_drops(backend.as_ref(), counters);
@@ -276,7 +283,11 @@ fn capture_loop(
             }
             Err(TrySendError::Disconnected(_)) => break,
         }
-        update_kernel_drops(backend.as_ref(), counters);
+        since_drops += 1;
+        if since_drops >= 4096 {
+            since_drops = 0;
+            update_kernel_drops(backend.as_ref(), counters);
+        }
     }
     update_kernel_drops(backend.as_ref(), counters);
     Ok(())
