@@ -1,4 +1,4 @@
-//! The explanation catalogue: plain-text files under `src/explain/text/`, compiled into the
+//! The explanation catalogue: plain-text files under `text/` (beside this file), compiled into the
 //! binary with `include_str!` and parsed once.
 //!
 //! The format is meant for instructors and translators, not for programmers:
@@ -15,7 +15,10 @@
 //! ```
 //!
 //! An entry header is `=== KIND KEY [KEY…]` with KIND one of `field`, `layer`, `osi`,
-//! `expert`; several keys share one text (`=== field eth.src.ig eth.dst.ig eth.ig`). A field
+//! `expert`, `note`, `ui`. `note` and `ui` entries are messages: the text is the `@ko`/`@en`
+//! line (continued by any lines under it), with `{name}` placeholders that [`fill`] replaces
+//! with computed values. [`Catalog::merge`] lays a pack's own file over the shipped one.
+//! Several keys may share one text (`=== field eth.src.ig eth.dst.ig eth.ig`). A field
 //! key ending in `.*` is a fallback for every field under that prefix that has no entry of its
 //! own (used for `game.*` fields a protocol description defines at run time).
 //!

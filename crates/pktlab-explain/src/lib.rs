@@ -1,9 +1,10 @@
 //! The Korean (and English) explanation catalogue of every field, layer, OSI layer and expert
 //! item, and notes on what a particular value means in a particular frame.
 //!
-//! The texts are data: plain-text files under `src/explain/text/` (format in [`catalog`]),
-//! compiled in and parsed once. What a value means here ([`value_note`]) is computed in
-//! [`notes`]. No UI types here: the TUI renders what this returns.
+//! The texts are data: plain-text files under `text/` (format in [`catalog`] and
+//! `text/README.md`), compiled in and parsed once. What a value means here ([`value_note`]) is
+//! a `note` entry whose key and values [`notes`] computes; UI labels are `ui` entries
+//! ([`ui`]). No UI types here: the TUI renders what this returns.
 
 #[allow(unused_imports)]
 use pktlab_core::{analysis, dissect, fields};
