@@ -367,6 +367,8 @@ impl Parser {
         let open = self.span();
         self.bump();
         let mut items = Vec::new();
+        // A value was read and no comma after it yet.
+        let mut need_comma = false;
         loop {
             match self.peek() {
                 Tok::RBrace if !items.is_empty() => {
@@ -377,11 +379,13 @@ impl Parser {
                 Tok::End => return Err(err(open, "this \"{\" is never closed with \"}\"")),
                 Tok::Comma if !items.is_empty() => {
                     self.bump();
+                    need_comma = false;
                     if matches!(self.peek(), Tok::RBrace | Tok::Comma) {
                         return Err(self.unexpected("a value after \",\""));
                     }
+                    continue;
                 }
-                _ if !items.is_empty() => {
+                _ if need_comma => {
                     return Err(err(self.span(), format!("{} was unexpected here: separate the values of a set with commas", self.token_text())));
                 }
                 _ => {}
@@ -396,6 +400,7 @@ impl Parser {
             } else {
                 items.push(SetItem::One(lo_lit));
             }
+            need_comma = true;
         }
         Ok(Expr::Test { lhs: op, test: Test::In(items.into()) })
     }
