@@ -89,7 +89,7 @@ fn every_layer_and_osi_layer_has_docs() {
     assert!(missing.is_empty(), "{}", missing.join("\n"));
     let l4 = explain::osi(Osi::Transport, Lang::Ko).map(|d| d.body).unwrap_or_default();
     let l7 = explain::osi(Osi::Application, Lang::Ko).map(|d| d.body).unwrap_or_default();
-    assert!(l4.contains("L4 부하 분산기") && l7.contains("L7 부하 분산기"), "L4/L7 load-balancer notes missing");
+    assert!(l4.contains("L4 로드 밸런서") && l7.contains("L7 로드 밸런서"), "L4/L7 load-balancer notes missing");
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
