@@ -494,7 +494,7 @@ fn ek_lines(f: &mut Frame, cols: &[Col], names: &[String], line: &mut String) {
     use std::fmt::Write as _;
     let (secs, millis) = f.meta.ts.map_or((0, 0), |t| (t.secs, t.nanos / 1_000_000));
     let (y, m, d) = pktlab::dissect::format::civil(secs);
-    let _ = write!(line, "{{\"index\":{{\"_index\":\"packets-{y:04}-{m:02}-{d:02}\",\"_type\":\"doc\"}}}}\n");
+    let _ = writeln!(line, "{{\"index\":{{\"_index\":\"packets-{y:04}-{m:02}-{d:02}\",\"_type\":\"doc\"}}}}");
     let _ = write!(line, "{{\"timestamp\":\"{secs}{millis:03}\",\"layers\":{{");
     let (d, data) = (f.d(), f.data);
     let mut first = true;

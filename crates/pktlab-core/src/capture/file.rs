@@ -102,13 +102,16 @@ enum Storage {
     Owned(Vec<u8>),
 }
 
+/// How a file was compressed, and the damage its compressed stream had, if any.
+type Inflated = (super::Compression, Option<String>);
+
 /// An open capture file.
 pub struct CaptureFile {
     path: PathBuf,
     storage: Storage,
     format: Format,
     /// How the file was compressed, and the damage its compressed stream had, if any.
-    compression: Option<(super::Compression, Option<String>)>,
+    compression: Option<Inflated>,
 }
 
 const PCAP_HEADER_LEN: usize = 24;
@@ -163,7 +166,7 @@ impl CaptureFile {
     }
 
     /// A gzip or zstd file's inflated bytes, with its compression and damage.
-    fn inflated(bytes: &[u8]) -> Option<(Vec<u8>, (super::Compression, Option<String>))> {
+    fn inflated(bytes: &[u8]) -> Option<(Vec<u8>, Inflated)> {
         let c = super::Compression::detect(bytes)?;
         let (data, damage) = super::compressed::inflate(bytes, c);
         Some((data, (c, damage)))

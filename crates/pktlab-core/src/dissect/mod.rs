@@ -58,10 +58,13 @@ pub struct Dissector {
     demand: Option<Demand>,
 }
 
-/// Echo requests by (addresses, identifier, sequence), bounded.
+/// An echo request's key: (source, destination, identifier, sequence).
+type EchoKey = ([u8; 16], [u8; 16], u16, u16);
+
+/// Echo requests by (addresses, identifier, sequence), bounded: the frame and time of each.
 #[derive(Default)]
 pub(crate) struct EchoTable {
-    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), (u64, Option<Timestamp>)>,
+    map: std::collections::HashMap<EchoKey, (u64, Option<Timestamp>)>,
 }
 
 impl EchoTable {

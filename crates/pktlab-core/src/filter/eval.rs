@@ -145,7 +145,7 @@ fn occurrences<'a>(op: &'a Operand, def: &'static crate::dissect::FieldDef, d: &
             .filter(|l| l.proto == proto)
             .filter_map(|l| {
                 seen += 1;
-                layer_selected(r, seen, total).then(|| l.fields.start as usize..l.fields.end as usize)
+                layer_selected(r, seen, total).then_some(l.fields.start as usize..l.fields.end as usize)
             })
             .collect(),
     };

@@ -244,7 +244,7 @@ fn checksum_status(name: &str) -> Option<i128> {
 fn rel_time(w: &str) -> Option<Lit> {
     let body = w.strip_prefix('-').unwrap_or(w);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let ok = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()) && (frac.is_empty() == !body.contains('.'));
+    let ok = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()) && (frac.is_empty() != body.contains('.'));
     ok.then(|| w.parse::<f64>().ok()).flatten().filter(|v| v.is_finite()).map(Lit::Float)
 }
 

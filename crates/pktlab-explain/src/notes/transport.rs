@@ -527,13 +527,17 @@ impl<'a> Cx<'a> {
             .find(|f| f.def.abbrev == "tcp.options.sack_le")
             .and_then(|f| uint_of(&f.value))?;
         let size = (re as u32).wrapping_sub(le as u32);
-        let hole = self
-            .sib_uint("tcp.ack_raw")
-            .map(|ack| (le as u32).wrapping_sub(ack as u32))
-            .filter(|&h| h > 0 && h < 1 << 30);
+        let ack = self.sib_uint("tcp.ack_raw");
+        let hole = ack.map(|ack| (le as u32).wrapping_sub(ack as u32)).filter(|&h| h > 0 && h < 1 << 30);
+        // A block below the cumulative ACK reports data that arrived twice (D-SACK, RFC 2883).
+        let dsack = ack.is_some_and(|ack| {
+            let below = (ack as u32).wrapping_sub(le as u32);
+            below > 0 && below < 1 << 30
+        });
         let mut s = self.t("sack_re.1", &[("le", &le), ("re", &re), ("size", &size)]);
         s.push(' ');
         s.push_str(&match hole {
+            _ if dsack => self.t("sack_re.dsack", &[]),
             Some(h) => self.t("sack_re.hole", &[("h", &h)]),
             None => self.t("sack_re.gap", &[]),
         });
