@@ -15,6 +15,8 @@ pub enum Mode {
     Help,
     /// The full-screen TCP stream view (`L`).
     Ladder,
+    /// Both endpoints' TCP state after the selected segment (`T`).
+    TcpState,
 }
 
 /// Which pane has the keyboard in normal mode.
@@ -65,6 +67,7 @@ pub enum Action {
     Help,
     Quit,
     Ladder,
+    TcpState,
     /// Left click at a screen cell.
     Click { col: u16, row: u16 },
     /// Mouse wheel over a screen cell.

@@ -37,6 +37,7 @@ const NORMAL: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('N'), NONE, Action::PrevMatch),
     (KeyCode::Char('f'), NONE, Action::ToggleMarkMode),
     (KeyCode::Char('L'), NONE, Action::Ladder),
+    (KeyCode::Char('T'), NONE, Action::TcpState),
     (KeyCode::Char('?'), NONE, Action::Help),
     (KeyCode::F(1), NONE, Action::Help),
     (KeyCode::Char('q'), NONE, Action::Quit),
@@ -80,6 +81,14 @@ pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Actio
             KeyCode::PageDown => Some(Action::PageDown),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Char('g') => Some(Action::Input('g')),
+            _ => None,
+        },
+        Mode::TcpState => match key.code {
+            KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('T') => Some(Action::Cancel),
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
+            KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
             _ => None,
         },
         Mode::Normal => {

@@ -67,7 +67,7 @@ pub fn geometry(app: &App, area: Rect) -> Geometry {
     let (main, bottom) = vsplit(area, area.height.saturating_sub(1 + bar_h));
     (g.status, g.bar) = vsplit(bottom, 1);
     g.main = main;
-    if app.mode == Mode::Ladder {
+    if matches!(app.mode, Mode::Ladder | Mode::TcpState) {
         return g;
     }
     // List: about a third of the height, at least header + 4 rows.
@@ -140,6 +140,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if app.mode == Mode::Ladder {
         super::stream_view::render(app, g.main, buf);
+    } else if app.mode == Mode::TcpState {
+        super::tcp_state_view::render(app, g.main, buf);
     } else {
         let inner = pane(app, l.packets, Focus::List, g.list, buf);
         super::packet_list::render(app, inner, buf);

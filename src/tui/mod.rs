@@ -6,7 +6,7 @@
 //! tables), [`store`] (frame index, background loader/analysis/filter threads, dissection
 //! cache), [`verdicts`] (compact analysis storage), one file per screen region, each with the
 //! pane's own state and its drawing ([`packet_list`], [`tree`], [`hex`], [`explain_pane`],
-//! [`status`], [`filter_bar`], [`help`], [`stream_view`], [`ladder`], [`charts`]), [`layout`]
+//! [`status`], [`filter_bar`], [`help`], [`stream_view`], [`tcp_state_view`], [`ladder`], [`charts`]), [`layout`]
 //! (where panes go, and `draw`, which reads the app and changes nothing), [`terminal`]
 //! (restore on every exit path), [`side_panel`] (the lesson pane's interface), [`lesson_menu`],
 //! [`lesson_panel`] and [`lesson_run`] (the guided lessons), [`i18n`] and [`text`] (labels and
@@ -16,7 +16,8 @@
 //! Tab/Shift-Tab between panes, Enter/Space expand, mouse click and wheel, `/` display filter
 //! (validated on every key; the error's column is marked; Enter applies, Esc keeps the last
 //! good filter), `f` hide non-matching ↔ mark matches, `n`/`N` next/previous match, `:N` go
-//! to frame, `L` the selected frame's TCP stream, `?` help, `q`/Ctrl-C quit. With
+//! to frame, `L` the selected frame's TCP stream, `T` both endpoints' TCP state after the
+//! selected segment (↑/↓ step through the stream), `?` help, `q`/Ctrl-C quit. With
 //! `PKTLAB_DEBUG_PANIC=1`, F12 panics on purpose (terminal-restore tests).
 //!
 //! For the lessons: build an [`App`] with [`new_app`] (any [`CaptureFile`], including
@@ -49,6 +50,7 @@ pub mod side_panel;
 pub mod status;
 pub mod store;
 pub mod stream_view;
+pub mod tcp_state_view;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -12,6 +12,7 @@ use pktlab_core::{analysis, dissect, fields};
 pub mod catalog;
 pub mod ladder;
 pub mod notes;
+pub mod tcp_state;
 
 use crate::dissect::{Dissection, Osi};
 use catalog::{Catalog, Entry, Kind};

@@ -6,6 +6,7 @@ use crate::explain::Lang;
 use crate::tui::filter_bar::InputOutcome;
 use crate::tui::side_panel::{PanelCommand, PanelOutcome};
 use crate::tui::stream_view::StreamPane;
+use crate::tui::tcp_state_view::TcpStatePane;
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 impl App {
@@ -90,6 +91,18 @@ impl App {
                 }
                 return;
             }
+            Mode::TcpState => {
+                match self.tcp_state.update(&action) {
+                    InputOutcome::Cancel => self.mode = Mode::Normal,
+                    InputOutcome::Quit => self.quit = true,
+                    InputOutcome::Editing | InputOutcome::Submit => {
+                        if let Some(n) = self.tcp_state.frame() {
+                            self.select_frame(n);
+                        }
+                    }
+                }
+                return;
+            }
             Mode::Normal => {}
         }
         let page = match self.focus {
@@ -160,6 +173,10 @@ impl App {
             Action::Ladder => {
                 self.mode = Mode::Ladder;
                 self.stream = StreamPane::open(&self.store, self.selected_frame(), self.stream_frames());
+            }
+            Action::TcpState => {
+                self.mode = Mode::TcpState;
+                self.tcp_state = TcpStatePane::open(&self.store, self.selected_frame(), &self.stream_frames());
             }
             Action::Click { col, row } => self.click(col, row),
             Action::Scroll { col, row, down } => self.scroll(col, row, down),

@@ -8,7 +8,7 @@
 //! the [`Store`]'s threads and is picked up by [`App::tick`].
 //!
 //! Each pane owns its state ([`ListPane`], [`TreePane`], [`HexPane`], [`ExplainPane`],
-//! [`FilterInput`], [`GotoInput`], [`StreamPane`]); the files here hold what joins them:
+//! [`FilterInput`], [`GotoInput`], [`StreamPane`], [`TcpStatePane`]); the files here hold what joins them:
 //! [`select`](self) (which frame, node and byte are selected, and the filter) and `input`
 //! (actions, keys and the mouse).
 //!
@@ -33,6 +33,7 @@ use super::packet_list::ListPane;
 use super::side_panel::SidePanel;
 use super::store::Store;
 use super::stream_view::StreamPane;
+use super::tcp_state_view::TcpStatePane;
 use super::theme::Theme;
 use super::tree::TreePane;
 use crate::dissect::Timestamp;
@@ -84,6 +85,8 @@ pub struct App {
     pub goto: GotoInput,
     /// The `L` view.
     pub stream: StreamPane,
+    /// The `T` view.
+    pub tcp_state: TcpStatePane,
     /// A one-line message for the status bar (goto errors and the like).
     pub message: Option<String>,
     side: Option<Box<dyn SidePanel>>,
@@ -112,6 +115,7 @@ impl App {
             filter_view: FilterView::Hide,
             goto: GotoInput::default(),
             stream: StreamPane::default(),
+            tcp_state: TcpStatePane::default(),
             message: None,
             side: None,
             regions: Regions::default(),
@@ -161,6 +165,9 @@ impl App {
         self.regions = g.regions;
         if self.mode == Mode::Ladder {
             self.stream.fit(g.main);
+            return;
+        }
+        if self.mode == Mode::TcpState {
             return;
         }
         let page = self.regions.list.height as usize;
