@@ -167,7 +167,7 @@ fn zero_window() {
     let ko = note(&f, 9, "tcp.window_size_value", Lang::Ko);
     assert!(ko.contains("zero window"), "{ko}");
     let ko = note(&f, 9, "tcp.window_size", Lang::Ko);
-    assert!(ko.contains("계산된 창이 0"), "{ko}");
+    assert!(ko.contains("계산된 윈도가 0"), "{ko}");
 }
 
 #[test]
