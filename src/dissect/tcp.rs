@@ -236,11 +236,23 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);
-    if !outer || seglen == 0 {
+    if !outer {
+        return;
+    }
+    if flags & 0x02 != 0 {
+        super::tcp_pdu::syn(cx, pseudo, sport, dport, seq, flags);
+    }
+    if seglen == 0 {
+        if flags & 0x01 != 0 {
+            super::tcp_pdu::fin(cx, pseudo, sport, dport);
+        }
         return;
     }
     if pstart < pend {
         if (sport == 53 || dport == 53) && super::dns::dissect(cx, data, pstart, pend, true) {
+            return;
+        }
+        if super::tcp_pdu::dissect(cx, data, pstart, pend, pseudo, sport, dport, seq, flags) {
             return;
         }
         super::data::dissect(cx, data, pstart, pend);

@@ -107,6 +107,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if (port(53) || port(5353)) && super::dns::dissect(cx, data, pstart, pend, false) {
         return;
     }
+    if (port(67) || port(68)) && cx.app_wanted() && super::dhcp::dissect(cx, data, pstart, pend) {
+        return;
+    }
+    if port(1900) && cx.app_wanted() && super::http::dissect_ssdp(cx, data, pstart, pend) {
+        return;
+    }
     if port(4789) && super::vxlan::dissect(cx, data, pstart, pend) {
         return;
     }
@@ -114,6 +120,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         return;
     }
     let _ = (lo, hi);
+    if cx.app_wanted() && cx.in_error == 0 && super::quic::dissect(cx, data, pstart, pend, sport, dport) {
+        return;
+    }
     super::data::dissect(cx, data, pstart, pend);
 }
 

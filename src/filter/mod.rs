@@ -122,7 +122,8 @@ impl Filter {
                     d.experts = true;
                     d.checksums = true;
                 }
-                ast::Source::Proto(_) | ast::Source::Frame => {}
+                ast::Source::Proto(p) => d.add_proto(p),
+                ast::Source::Frame => {}
             }
         }
         let mut d = Demand::default();
