@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-600}
-TARGETS=${TARGETS:-"capture_file dissect filter game_proto lesson_pack"}
+TARGETS=${TARGETS:-"capture_file dissect filter game_proto lesson_pack http tls websocket quic dhcp"}
 export RUSTC_BOOTSTRAP=1
 PUB=../../shared/captures/public
 for t in $TARGETS; do

@@ -286,11 +286,12 @@ impl Ctx<'_> {
         self.demand.is_none_or(|d| d.wants(def))
     }
 
-    /// Whether application protocols above TCP/UDP (other than DNS) are dissected: always,
-    /// unless a [`Demand`] names none of their fields or protocols and no expert items.
+    /// Whether application protocols above TCP/UDP (HTTP, TLS, WebSocket, QUIC, DHCP) are
+    /// dissected: always, since a demand keeps every layer (it only leaves out fields), and
+    /// a reader that names `frame.protocols` or a protocol must see the same layers.
     #[inline]
     pub fn app_wanted(&self) -> bool {
-        self.demand.is_none_or(|d| d.app || d.experts)
+        true
     }
 
     /// Whether checksums are verified (see [`Demand::checksums`]).

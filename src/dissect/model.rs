@@ -321,13 +321,7 @@ pub struct Demand {
     /// Checksums are verified (a `*.checksum.status`/`*checksum_calculated` field or experts
     /// are wanted).
     pub checksums: bool,
-    /// A field or protocol of an application layer above TCP/UDP (HTTP, TLS, WebSocket,
-    /// QUIC, DHCP) is wanted: without one those layers are not dissected.
-    pub app: bool,
 }
-
-/// The protocols [`Demand::app`] covers.
-pub const APP_PROTOCOLS: &[&str] = &["http", "ssdp", "tls", "websocket", "quic", "dhcp"];
 
 impl Demand {
     /// A demand for `defs` (and expert items if `experts`).
@@ -348,14 +342,6 @@ impl Demand {
         }
         if def.abbrev.contains("checksum") {
             self.checksums = true;
-        }
-        self.add_proto(def.protocol());
-    }
-
-    /// Notes a protocol the reader tests for (`http`, `tls`…).
-    pub fn add_proto(&mut self, proto: &str) {
-        if APP_PROTOCOLS.contains(&proto) {
-            self.app = true;
         }
     }
 

@@ -122,8 +122,7 @@ impl Filter {
                     d.experts = true;
                     d.checksums = true;
                 }
-                ast::Source::Proto(p) => d.add_proto(p),
-                ast::Source::Frame => {}
+                ast::Source::Proto(_) | ast::Source::Frame => {}
             }
         }
         let mut d = Demand::default();
