@@ -168,6 +168,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, pse
         return false;
     }
     let Some(payload) = data.get(pstart..pend) else { return false };
+    // On an HTTP or TLS port a segment may continue a PDU begun in frames a partial reader
+    // (one of several threads) did not see: it depends on earlier frames either way.
+    let port = |p: u16| sport == p || dport == p;
+    if http::PORTS.iter().chain(tls::PORTS).any(|p| port(*p)) {
+        cx.out.stateful = true;
+    }
     let o = read(cx.streams, payload, pseudo, sport, dport, seq, flags);
     cx.streams.last = cx.streams.last.max(frame);
     let Some(o) = o else { return false };
@@ -196,6 +202,8 @@ pub(crate) fn syn(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16, seq: u32
     if frame <= cx.streams.last && frame != 0 {
         return;
     }
+    // Later segments' reassembly depends on it.
+    cx.out.stateful = true;
     if cx.streams.convs.len() >= MAX_CONVS {
         cx.streams.convs.clear();
     }
