@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-600}
-TARGETS=${TARGETS:-"capture_file dissect filter game_proto lesson_pack http tls websocket quic dhcp"}
+# Every target in fuzz_targets/ unless TARGETS names some.
+TARGETS=${TARGETS:-$(ls fuzz_targets | sed 's/\.rs$//' | tr '\n' ' ')}
 export RUSTC_BOOTSTRAP=1
 PUB=../../shared/captures/public
 for t in $TARGETS; do
@@ -16,6 +17,12 @@ for t in $TARGETS; do
       cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
       [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
       [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    compressed)
+      # gzip and zstd copies of the project's captures (zstd only where the tool exists).
+      for f in ../captures/*.pcap; do
+        gzip -c "$f" > "corpus/$t/$(basename "$f").gz"
+        command -v zstd >/dev/null && zstd -q -c "$f" > "corpus/$t/$(basename "$f").zst"
+      done; true ;;
     dissect)
       # One frame per file: a link-type selector byte, then the frame's bytes.
       python3 - "corpus/$t" seeds $PUB ../captures <<'PY'
@@ -57,6 +64,10 @@ PY
           { cat "$d/pack.toml"; printf '\n----\n'; cat "$l"; } > "corpus/$t/$(basename "$d")-$(basename "$l")"
         done
       done ;;
+    lessons_report)
+      # A small CSV and JSON report as written by `pktlab lessons report`.
+      printf 'pack,lesson,step,kind,first_try,tries,correct,seconds\n"a, ""b""",01-layers,2,compute,true,1,true,12.5\n' > "corpus/$t/seed.csv"
+      printf '[{"pack":"p","lesson":"l","step":1,"kind":"hunt","first_try":false,"tries":3,"correct":false,"seconds":40.0}]' > "corpus/$t/seed.json" ;;
   esac
   echo "== $t: ${SECS}s"
   cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -timeout=10 -max_len=70000 2>&1 \

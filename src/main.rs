@@ -33,9 +33,22 @@ enum Command {
     DemoTraffic(cli::demo::DemoArgs),
     /// Check or scaffold lesson packs.
     Lessons(cli::lessons::LessonsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `pktlab man > pktlab.1`, or write one page per subcommand
+    /// into a folder with `--dir`.
+    Man {
+        /// Write pktlab.1 and pktlab-SUBCOMMAND.1 here instead of printing pktlab.1.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
+    pktlab::game::register_fields();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Dissect(a)) => cli::dissect::run(a),
@@ -45,6 +58,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Interfaces) => cli::live::interfaces(),
         Some(Command::DemoTraffic(a)) => cli::demo::run(a),
         Some(Command::Lessons(a)) => cli::lessons::run(a),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man { dir }) => man(dir),
         None => cli::tui::run(cli.file, cli.tui),
     };
     match result {
@@ -54,4 +69,25 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// `pktlab completions SHELL`: generated from the same clap definition the CLI parses with.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<std::process::ExitCode> {
+    use clap::CommandFactory as _;
+    clap_complete::generate(shell, &mut Cli::command(), "pktlab", &mut std::io::stdout());
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `pktlab man`: the man page of `pktlab`, or every page into a folder.
+fn man(dir: Option<PathBuf>) -> anyhow::Result<std::process::ExitCode> {
+    use anyhow::Context as _;
+    use clap::CommandFactory as _;
+    match dir {
+        None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?,
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir).with_context(|| format!("cannot write man pages into {}", dir.display()))?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 //! (`tshark -r captures/bulk-loss.pcap -Y tcp.analysis.retransmission -T fields -e frame.number`
 //! prints 48, 61, 114, 162).
 
-use pktlab::analysis::ladder::{self, Dir, Ladder, Mark};
+use pktlab::analysis::ladder::{Dir, Ladder, Mark};
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Mode};
 use pktlab::tui::ladder::LadderWidget;
@@ -88,7 +88,7 @@ fn handshake_widget_line_by_line() {
 #[test]
 fn handshake_text_matches_the_widget() {
     let l = ladder_of("handshake.pcap", 0);
-    let text = ladder::render_text(&l, 120, Lang::Ko);
+    let text = pktlab::explain::ladder::render_text(&l, 120, Lang::Ko);
     let text: Vec<&str> = text.lines().collect();
     assert!(text[0].contains("TCP 스트림 0") && text[0].contains("14개"));
     let (got, _) = widget_lines(&l, 120, 16, Lang::Ko, None);
@@ -182,7 +182,7 @@ fn cli_stats_ladder_prints_the_text_picture() {
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert_eq!(text, ladder::render_text(&ladder_of("handshake.pcap", 0), 120, Lang::En));
+    assert_eq!(text, pktlab::explain::ladder::render_text(&ladder_of("handshake.pcap", 0), 120, Lang::En));
     assert_eq!(text.lines().count(), 16);
     assert!(text.lines().nth(2).is_some_and(|l| l.contains("├") && l.contains(" SYN Seq=0 Len=0 ") && l.ends_with("▶┤")));
     let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pktlab"))

@@ -2,7 +2,7 @@
 //! (`cargo test --release --test dissect_bench -- --ignored --nocapture`).
 
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::format::{Columns, Occurrence};
+use pktlab::dissect::format::Occurrence;
 use pktlab::dissect::{Dissection, Dissector, FrameMeta};
 use std::path::Path;
 use std::time::Instant;
@@ -28,20 +28,20 @@ fn million_frames() {
     let mut fields = 0usize;
     for i in 0..n {
         let (lt, orig, data) = &frames[i % frames.len()];
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new() };
+        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
         dis.dissect(&meta, data, &mut d);
         fields += d.fields.len();
     }
     let el = t.elapsed();
     println!("dissect: {n} frames in {:.3} s ({:.0} ns/frame, {} fields/frame)", el.as_secs_f64(), el.as_nanos() as f64 / n as f64, fields / n);
     let cols = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.flags", "udp.srcport", "udp.length"];
-    let columns = Columns::new(&cols);
+    let columns = pktlab::fields::columns(&cols);
     let mut line = String::new();
     let mut bytes = 0usize;
     let t = Instant::now();
     for i in 0..n {
         let (lt, orig, data) = &frames[i % frames.len()];
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new() };
+        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
         dis.dissect(&meta, data, &mut d);
         line.clear();
         columns.write_row(&mut line, &d, data, Occurrence::First, "\t", ',');

@@ -97,6 +97,7 @@ fn dissector_agrees_with_tshark() {
                 interface_id: rec.interface_id,
                 link_type: rec.link_type,
                 comments: rec.comments.iter().map(|c| c.to_string()).collect(),
+                times: Default::default(),
             };
             dis.dissect(&meta, rec.data, &mut d);
             for (c, col) in header.iter().enumerate() {

@@ -5,7 +5,7 @@
 //! Fields listed in tests/dissect_tshark_deviations.txt are reported but not counted.
 
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::format::{Columns, Occurrence};
+use pktlab::dissect::format::Occurrence;
 use pktlab::dissect::{Dissection, Dissector};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -41,7 +41,7 @@ fn every_field_agrees_with_tshark() {
         return;
     }
     let names: Vec<&str> = pktlab::dissect::fields().map(|d| d.abbrev).collect();
-    let columns = Columns::new(&names);
+    let columns = pktlab::fields::columns(&names);
     let skip = excluded();
     let mut caps: Vec<_> = std::fs::read_dir(dir)
         .unwrap()

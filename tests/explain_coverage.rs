@@ -60,7 +60,7 @@ fn every_registered_field_has_korean_and_english_docs() {
 fn source_layer_protos() -> BTreeSet<String> {
     let re = regex::Regex::new(r#"\.open\(\s*"([a-z0-9_.]+)""#).expect("regex");
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dissect"), &mut files);
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/pktlab-core/src/dissect"), &mut files);
     let mut out = BTreeSet::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -110,6 +110,7 @@ fn source_expert_keys() -> BTreeSet<String> {
     let re2 = regex::Regex::new(r#"Expert \{[^}]*key: "([a-z0-9_.]+)""#).expect("regex");
     let mut files = Vec::new();
     rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("crates"), &mut files);
     let mut keys = BTreeSet::new();
     for f in files {
         if f.to_string_lossy().contains("tests") {

@@ -25,6 +25,7 @@ fn frames(path: &Path) -> Option<Vec<Frame>> {
             interface_id: r.interface_id,
             link_type: r.link_type,
             comments: Vec::new(),
+            times: Default::default(),
         };
         let mut d = Dissection::default();
         dissector.dissect(&meta, r.data, &mut d);
@@ -275,6 +276,7 @@ fn game_messages_spanning_segments() {
             interface_id: r.interface_id,
             link_type: r.link_type,
             comments: Vec::new(),
+            times: Default::default(),
         };
         let mut d = Dissection::default();
         dissector.dissect(&meta, r.data, &mut d);

@@ -71,6 +71,7 @@ fn capture_and_dissect_findings() {
                     interface_id: r.interface_id,
                     link_type: r.link_type,
                     comments: Vec::new(),
+                    times: Default::default(),
                 };
                 dissector.dissect(&meta, r.data, &mut d);
             }

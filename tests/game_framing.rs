@@ -96,6 +96,7 @@ fn demo_messages_are_decoded_across_and_within_segments() {
             interface_id: rec.interface_id,
             link_type: rec.link_type,
             comments: Vec::new(),
+            times: Default::default(),
         };
         dissector.dissect(&meta, rec.data, &mut d);
         decoder.process(&mut d, rec.data);

@@ -16,9 +16,11 @@ fn builtin_pack_passes_the_check() {
     let (diags, s) = lessons::check(Path::new("lessons"));
     let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     assert!(diags.is_empty(), "lessons/ has problems:\n{}", shown.join("\n"));
-    assert!(s.lessons >= 11, "{s:?}");
+    assert!(s.lessons >= 16, "{s:?}");
     assert!(s.steps >= 33, "{s:?}");
-    assert!(s.questions >= 11, "{s:?}");
+    assert!(s.questions >= 60, "{s:?}");
+    assert!(s.kinds() >= 5, "{}", s.kinds_line());
+    assert!(s.giveaways <= 3, "give-aways: {:?}", s.warnings);
     assert!(s.facts >= 100, "{s:?}");
 }
 
@@ -41,7 +43,7 @@ fn every_curriculum_topic_has_a_lesson_of_3_to_10_steps() {
     let mut diags = Vec::new();
     let pack = lessons::load_pack(&builtin::source(), &mut diags).expect("built-in pack loads");
     assert!(diags.is_empty(), "{diags:?}");
-    for topic in 1..=11 {
+    for topic in 1..=19 {
         let l = pack.lessons.iter().find(|l| l.topic == Some(topic)).unwrap_or_else(|| panic!("no lesson for topic {topic}"));
         assert!((3..=10).contains(&l.steps.len()), "{}: {} steps", l.file, l.steps.len());
         assert!(l.steps.iter().all(|s| !s.text.is_empty()));
@@ -86,7 +88,8 @@ fn cli_check_prints_ok_and_exits_zero() {
     let out = Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["lessons", "check", "lessons"]).output().expect("run pktlab");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.starts_with("lessons: OK: 11 lessons,"), "{stdout}");
+    assert!(stdout.contains("lessons: OK: 19 lessons,"), "{stdout}");
+    assert!(stdout.contains("give-aways: 0, glossary variants: 0"), "{stdout}");
 }
 
 #[test]

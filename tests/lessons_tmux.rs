@@ -24,7 +24,7 @@ fn a_lesson_done_with_the_keyboard_is_remembered_after_a_restart() {
     }
     let state = tempfile::tempdir().expect("tempdir");
     let t = start(state.path(), 1);
-    t.wait_for("레슨 11개 중 0개 완료");
+    t.wait_for("레슨 19개 중 0개 완료");
     // lesson 6: MSS and MTU (5 steps, questions on steps 1 and 4)
     t.keys(&["6", "Enter"]);
     t.wait_for("단계 1/5");
@@ -43,7 +43,7 @@ fn a_lesson_done_with_the_keyboard_is_remembered_after_a_restart() {
     }
     t.wait_for("loopback.pcap");
     t.keys(&["Enter"]);
-    t.literal("65495");
+    t.literal("65483");
     t.keys(&["Enter"]);
     t.wait_for("정답이에요");
     t.keys(&["Right"]);
@@ -55,7 +55,18 @@ fn a_lesson_done_with_the_keyboard_is_remembered_after_a_restart() {
     drop(t);
     let saved = std::fs::read_to_string(state.path().join("pktlab/progress.toml")).expect("progress saved");
     assert!(saved.contains("06-mss-mtu") && saved.contains("done = true"), "{saved}");
+    // the answers are kept for `pktlab lessons report`: step 1 right at the second try, step 4 at the first
+    let out = Command::new(env!("CARGO_BIN_EXE_pktlab"))
+        .args(["lessons", "report", "--progress"])
+        .arg(state.path().join("pktlab/progress.toml"))
+        .output()
+        .expect("run report");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].contains(",06-mss-mtu,1,field-value,false,2,true,"), "{csv}");
+    assert!(rows[1].contains(",06-mss-mtu,4,compute,true,1,true,"), "{csv}");
     let t = start(state.path(), 2);
-    let s = t.wait_for("레슨 11개 중 1개 완료");
+    let s = t.wait_for("레슨 19개 중 1개 완료");
     assert!(s.contains("✔ 완료"), "{s}");
 }

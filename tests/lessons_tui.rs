@@ -56,7 +56,16 @@ fn each_step_selects_its_frame_field_and_filter() {
         settle(&mut app, &mut sh);
         let step = sh.session.current().expect("step").clone();
         assert_eq!(app.selected_frame(), Some(step.frame), "step {}", sh.session.step + 1);
-        assert_eq!(app.active_filter(), step.filter.as_deref(), "step {}", sh.session.step + 1);
+        // a predict question hides the frames it asks about until it is answered
+        let want = match sh.session.hidden_from() {
+            Some(n) => Some(match &step.filter {
+                Some(f) => format!("({f}) && frame.number < {n}"),
+                None => format!("frame.number < {n}"),
+            }),
+            None => step.filter.clone(),
+        };
+        assert_eq!(app.active_filter(), want.as_deref(), "step {}", sh.session.step + 1);
+        assert!(sh.session.hidden_from().is_none() || app.selected_frame() < sh.session.hidden_from());
         if let Some(f) = &step.field {
             assert_eq!(selected_field(&mut app).as_deref(), Some(f.as_str()), "step {}", sh.session.step + 1);
         }
@@ -105,4 +114,22 @@ fn a_step_on_another_capture_is_shown_on_that_capture() {
     settle(&mut app, &mut sh);
     assert_eq!(app.selected_frame(), Some(1));
     assert_eq!(selected_field(&mut app).as_deref(), Some("dns.qry.name"));
+}
+
+#[test]
+fn answering_a_predict_question_reveals_its_frame() {
+    let mut sh = session(1); // TCP vs UDP: the first step predicts the SYN-ACK
+    let mut app = app_for(&sh);
+    settle(&mut app, &mut sh);
+    let step = sh.session.current().expect("step").clone();
+    let q = step.question.clone().expect("a predict question");
+    assert_eq!(q.kind, pktlab::lessons::QuestionKind::Predict);
+    let reveal = q.reveal.expect("reveal");
+    assert!(app.active_filter().is_some_and(|f| f.contains("frame.number <")));
+    let right = q.answer.chars().next().expect("choice digit");
+    sh.key(key(KeyCode::Char(right)));
+    assert!(matches!(sh.session.feedback, Some(Feedback::Right { .. })));
+    settle(&mut app, &mut sh);
+    assert_eq!(app.active_filter(), step.filter.as_deref());
+    assert_eq!(app.selected_frame(), Some(reveal));
 }

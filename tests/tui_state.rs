@@ -146,10 +146,13 @@ fn stored_verdicts_rebuild_what_a_full_pass_annotates() {
     let mut dis = Dissector::new();
     let mut an = pktlab::analysis::Analyzer::new();
     let mut d = Dissection::default();
+    let mut times = pktlab::dissect::FrameTimes::default();
     for (i, r) in file.records().enumerate() {
         let r = r.unwrap();
         let n = i as u64 + 1;
-        let meta = r.meta(n);
+        let mut meta = r.meta(n);
+        meta.times = times;
+        times.advance(&meta, true);
         dis.dissect(&meta, r.data, &mut d);
         let fa = an.process(&d, r.data, &meta);
         pktlab::analysis::annotate(&fa, &mut d);

@@ -54,3 +54,14 @@ capture_stop() {
     rm -f "$CAP_LOG"
     echo "wrote $1 ($(stat -c %s "$1") bytes, $(tcpdump -r "$1" 2>/dev/null | wc -l) packets)"
 }
+
+# need CMD PACKAGE ... : installs (apt-get) each missing tool, or stops with a clear message.
+need() {
+    while [ $# -ge 2 ]; do
+        if ! command -v "$1" >/dev/null 2>&1; then
+            echo "installing $2 (for $1)" >&2
+            apt-get install -y "$2" >/dev/null 2>&1 || { echo "missing $1: apt-get install $2" >&2; exit 1; }
+        fi
+        shift 2
+    done
+}

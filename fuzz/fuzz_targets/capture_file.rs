@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
             interface_id: rec.interface_id,
             link_type: rec.link_type,
             comments: Vec::new(),
+            times: Default::default(),
         };
         dissector.dissect(&meta, rec.data, &mut d);
     }

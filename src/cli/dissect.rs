@@ -23,6 +23,8 @@ pub enum OutFormat {
     Fields,
     /// tshark's `-T json` structure.
     Json,
+    /// Newline-delimited Elasticsearch bulk records, as `tshark -T ek -e …` writes them.
+    Ek,
 }
 
 #[derive(clap::Args, Debug)]
@@ -46,7 +48,7 @@ pub struct DissectArgs {
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
     /// Display filter: print only the frames it matches (Wireshark syntax).
-    #[arg(short = 'Y', value_name = "FILTER")]
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// No name resolution (accepted for tshark compatibility; pktlab never resolves names).
     #[arg(short = 'n')]
@@ -174,9 +176,9 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     };
     let mode = if args.format == OutFormat::Text && !args.fields.is_empty() { OutFormat::Fields } else { args.format };
     let fopts = parse_field_opts(&args.field_opts)?;
-    let cols = if mode == OutFormat::Fields {
+    let cols = if mode == OutFormat::Fields || mode == OutFormat::Ek {
         if args.fields.is_empty() {
-            bail!("-T fields needs at least one -e FIELD");
+            bail!("-T {} needs at least one -e FIELD", if mode == OutFormat::Ek { "ek" } else { "fields" });
         }
         resolve(&args.fields)?
     } else {
@@ -201,7 +203,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // Display text (Info, layer summaries, columns) is needed by every output but fields, and
     // by a protocol column (its tree label). A filter looks at frames without it first; the
     // frames it keeps get their text then.
-    let text_out = mode != OutFormat::Fields || cols.iter().any(|c| matches!(c, Col::Proto(_)));
+    let text_out = !matches!(mode, OutFormat::Fields | OutFormat::Ek) || cols.iter().any(|c| matches!(c, Col::Proto(_)));
     let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none() };
     // Fields that need no analysis are dissected and formatted on every core.
     if mode == OutFormat::Fields && !analysis && args.count.is_none() {
@@ -232,6 +234,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             && let Some(flt) = &filter
             && !flt.matches(f.d(), f.data)
         {
+            f.shown = false;
             return Ok(ControlFlow::Continue(()));
         }
         if text_out {
@@ -241,6 +244,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         line.clear();
         match mode {
             OutFormat::Fields => fields_line(f.d(), f.data, &cols, &mut slots, &fopts, &mut line, &mut scratch),
+            OutFormat::Ek => ek_lines(f, &cols, &args.fields, &mut line),
             OutFormat::Text if args.verbose => tree(f, tags, &mut line),
             OutFormat::Text => summary(f, &mut line),
             OutFormat::Json => {
@@ -287,9 +291,12 @@ fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> any
     Ok(ExitCode::SUCCESS)
 }
 
-/// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…).
+/// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…),
+/// or depends like them on the frames before in file order (`frame.time_delta_displayed`
+/// counts from the last frame the filter kept).
 fn is_analysis_field(name: &str) -> bool {
-    name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
+    name == "frame.time_delta_displayed"
+        || name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
 }
 
 /// Whether the printed frames depend on the conversation analysis: the text and JSON outputs
@@ -477,6 +484,58 @@ fn fields_line(d: &Dissection, data: &[u8], cols: &[Col], slots: &mut ColumnSlot
         }
     }
     line.push('\n');
+}
+
+/// One frame as `tshark -T ek -e …` writes it: the bulk index line (`packets-` and the
+/// frame's date), then the document: `timestamp` (milliseconds since the epoch, as text) and
+/// `layers`, one array of cell texts per `-e` field the frame has, named with `_` for `.`.
+/// The date is UTC (tshark uses the local time zone: run it with `TZ=UTC` to compare).
+fn ek_lines(f: &mut Frame, cols: &[Col], names: &[String], line: &mut String) {
+    use std::fmt::Write as _;
+    let (secs, millis) = f.meta.ts.map_or((0, 0), |t| (t.secs, t.nanos / 1_000_000));
+    let (y, m, d) = pktlab::dissect::format::civil(secs);
+    let _ = write!(line, "{{\"index\":{{\"_index\":\"packets-{y:04}-{m:02}-{d:02}\",\"_type\":\"doc\"}}}}\n");
+    let _ = write!(line, "{{\"timestamp\":\"{secs}{millis:03}\",\"layers\":{{");
+    let (d, data) = (f.d(), f.data);
+    let mut first = true;
+    let mut cells: Vec<String> = Vec::new();
+    for (col, name) in cols.iter().zip(names) {
+        cells.clear();
+        let mut cell = |put: &dyn Fn(&mut String)| {
+            let mut s = String::new();
+            put(&mut s);
+            cells.push(s);
+        };
+        match col {
+            Col::Field(def) => {
+                for fl in d.fields.iter().filter(|fl| std::ptr::eq(fl.def, *def)) {
+                    cell(&|s: &mut String| render::cell(d, data, fl, s));
+                }
+            }
+            Col::Proto(proto) => {
+                for (li, _) in d.layers.iter().enumerate().filter(|(_, l)| l.proto == proto) {
+                    cell(&|s: &mut String| layer_label(d, li, s));
+                }
+            }
+            Col::Expert => {
+                for e in &d.experts {
+                    cell(&|s: &mut String| render::expert(e, s));
+                }
+            }
+            Col::Malformed => {
+                for e in d.experts.iter().filter(|e| e.key.starts_with("malformed")) {
+                    cell(&|s: &mut String| render::malformed(d, e, s));
+                }
+            }
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        line.push_str(if first { "" } else { "," });
+        first = false;
+        let _ = write!(line, "{}:{}", Json::String(name.replace('.', "_")), Json::from(cells.clone()));
+    }
+    line.push_str("}}\n");
 }
 
 /// One summary line with tshark's default columns and widths:

@@ -8,7 +8,7 @@ use pktlab::analysis::analyzer::{Transport, extract, ts_nanos};
 use pktlab::analysis::{Analyzer, FrameAnalysis, annotate};
 use pktlab::filter::Filter;
 use pktlab::capture::{CaptureError, CaptureFile, Format, Records};
-use pktlab::dissect::{Demand, Dissection, Dissector, FrameMeta};
+use pktlab::dissect::{Demand, Dissection, Dissector, FrameMeta, FrameTimes};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -43,13 +43,16 @@ pub struct Frame<'a> {
     /// Timestamp of the capture's first frame in nanoseconds since the epoch (0 when that
     /// frame had none, as tshark counts it), the reference for relative times.
     pub first_ts: i128,
+    /// Whether the frame is shown; a callback that filters clears it for the frames it
+    /// drops, so the next frame's `frame.time_delta_displayed` counts from the last one shown.
+    pub shown: bool,
 }
 
 impl<'a> Frame<'a> {
     /// A frame as the loops hand it over: `lean` when the dissection has no display text yet,
     /// `times` the (digits, first frame's time) of [`Clock::frame`].
     fn new(meta: &'a FrameMeta, data: &'a [u8], d: &'a mut Dissection, dissector: &'a mut Dissector, lean: bool, fa: Option<&'a FrameAnalysis>, times: (u8, i128)) -> Self {
-        Frame { meta, data, d, dissector, lean, annotated: false, fa, ts_digits: times.0, first_ts: times.1 }
+        Frame { meta, data, d, dissector, lean, annotated: false, fa, ts_digits: times.0, first_ts: times.1, shown: true }
     }
 
     /// The frame's dissection.
@@ -122,11 +125,14 @@ struct Reader<'f> {
     records: Records<'f>,
     number: u64,
     error: Option<CaptureError>,
+    /// Earlier frames' times; every frame counts as shown (the loop that filters puts the
+    /// last shown frame in again when it dissects a kept frame for output).
+    times: FrameTimes,
 }
 
 impl<'f> Reader<'f> {
     fn new(file: &'f CaptureFile) -> Self {
-        Reader { records: file.records(), number: 0, error: None }
+        Reader { records: file.records(), number: 0, error: None, times: FrameTimes::default() }
     }
 
     /// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at
@@ -141,7 +147,10 @@ impl<'f> Reader<'f> {
                 Some(Ok(rec)) => {
                     self.number += 1;
                     bytes += rec.data.len();
-                    recs.push(Rec { meta: rec.meta(self.number), data: rec.data, file_offset: rec.file_offset });
+                    let mut meta = rec.meta(self.number);
+                    meta.times = self.times;
+                    self.times.advance(&meta, true);
+                    recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
                 }
             }
         }
@@ -306,6 +315,7 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
     let mut meta = FrameMeta::default();
     let mut number = 0u64;
     let mut released = 0u64;
+    let mut times = FrameTimes::default();
     for rec in file.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -324,13 +334,16 @@ pub fn for_each(path: &Path, opts: LoopOpts, mut f: impl FnMut(&mut Frame) -> io
         meta.link_type = rec.link_type;
         meta.comments.clear();
         meta.comments.extend(rec.comments.iter().map(|c| (*c).to_owned()));
+        meta.times = times;
         dissector.dissect(&meta, rec.data, &mut d);
         if opts.analysis {
             analyzer.process_into(&d, rec.data, &meta, &mut fa);
         }
         let fa = opts.analysis.then_some(&fa);
         let mut frame = Frame::new(&meta, rec.data, &mut d, &mut dissector, !opts.text, fa, clock.frame(&meta));
-        if !hand(&mut f, &mut frame, opts.annotate)? {
+        let go_on = hand(&mut f, &mut frame, opts.annotate)?;
+        times.advance(&meta, frame.shown);
+        if !go_on {
             break;
         }
     }
@@ -361,6 +374,7 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     let mut d = Dissection::default();
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
     let mut handled = Handled::new(&file);
+    let mut shown: Option<pktlab::dissect::Timestamp> = None;
 
     // Workers add only the fields the filter reads (and the addresses the analysis reads).
     let demand = filter.demand();
@@ -416,11 +430,14 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
                 if !matched {
                     continue;
                 }
+                let mut meta = rec.meta.clone();
+                meta.times.prev_displayed = shown;
+                shown = Some(meta.ts.unwrap_or_default());
                 master.set_text(opts.text);
-                master.dissect(&rec.meta, rec.data, &mut d);
+                master.dissect(&meta, rec.data, &mut d);
                 master.set_text(false);
                 let fa = opts.analysis.then_some(&fa);
-                let mut frame = Frame::new(&rec.meta, rec.data, &mut d, &mut master, false, fa, times);
+                let mut frame = Frame::new(&meta, rec.data, &mut d, &mut master, false, fa, times);
                 if !hand(&mut f, &mut frame, opts.annotate)? {
                     return Ok(false);
                 }

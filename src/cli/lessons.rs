@@ -1,4 +1,4 @@
-//! `pktlab lessons check DIR | new DIR | list [--pack DIR]`.
+//! `pktlab lessons check DIR | new DIR | list [--pack DIR] | report [--format csv|json]`.
 use anyhow::Context as _;
 use pktlab::lessons::{self, DirSource, PackSource, Progress, builtin, progress};
 use std::path::PathBuf;
@@ -27,6 +27,25 @@ pub enum LessonsCommand {
         #[arg(long)]
         pack: Option<PathBuf>,
     },
+    /// Export a learner's answers for grading: lesson, step, question kind, right at the first
+    /// try, tries, right at all, seconds taken. One row per question settled.
+    Report {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ReportFormat,
+        /// A pack directory instead of the built-in pack.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// The learner's progress file (default: $XDG_STATE_HOME/pktlab/progress.toml).
+        #[arg(long)]
+        progress: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Csv,
+    Json,
 }
 
 pub fn run(args: LessonsArgs) -> anyhow::Result<ExitCode> {
@@ -41,13 +60,49 @@ pub fn run(args: LessonsArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LessonsCommand::List { pack } => list(pack),
+        LessonsCommand::Report { format, pack, progress } => report(format, pack, progress),
     }
+}
+
+fn report(format: ReportFormat, pack: Option<PathBuf>, progress_file: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let dir_src;
+    let emb = builtin::source();
+    let src: &dyn PackSource = match &pack {
+        Some(d) => {
+            dir_src = DirSource::new(d);
+            &dir_src
+        }
+        None => &emb,
+    };
+    let mut diags = Vec::new();
+    let p = lessons::load_pack(src, &mut diags);
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let p = p.context("the pack cannot be read")?;
+    let path = match progress_file {
+        Some(f) => f,
+        None => progress::default_path()?,
+    };
+    let prog = Progress::load(&path)?;
+    let rows = lessons::report::rows(&prog, &p);
+    match format {
+        ReportFormat::Csv => print!("{}", lessons::report::to_csv(&rows)),
+        ReportFormat::Json => println!("{}", lessons::report::to_json(&rows)),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
     let (diags, s) = lessons::check(dir);
     for d in &diags {
         println!("{d}");
+    }
+    for w in &s.warnings {
+        match w.line {
+            0 => println!("{}: warning: {}", w.file, w.message),
+            n => println!("{}:{n}: warning: {}", w.file, w.message),
+        }
     }
     if diags.is_empty() {
         println!(
@@ -59,6 +114,9 @@ fn check(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
             s.facts,
             s.captures
         );
+        println!("questions by kind: {} ({} kinds)", s.kinds_line(), s.kinds());
+        let variants = s.warnings.len() - s.giveaways;
+        println!("give-aways: {}, glossary variants: {variants}", s.giveaways);
         Ok(ExitCode::SUCCESS)
     } else {
         println!("{}: {} problem{}", dir.display(), diags.len(), if diags.len() == 1 { "" } else { "s" });

@@ -140,6 +140,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         link_type: source.link_type(),
         first_ts: None,
         number: 0,
+        times: Default::default(),
     };
     let (stats, processed, written) = capture_loop(&args, source, &stop, &mut printer, writer, None)?;
     report(&stats, processed, written, args.write.as_ref());
@@ -184,6 +185,7 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
                 link_type: source.link_type(),
                 first_ts: None,
                 number: 0,
+                times: Default::default(),
             };
             let r = capture_loop(&args, source, &stop, &mut printer, Some(writer), Some((&status, &filter_note)));
             live.store(false, Ordering::Relaxed);
@@ -303,6 +305,7 @@ struct Printer<W: Write> {
     link_type: u32,
     first_ts: Option<Timestamp>,
     number: u64,
+    times: pktlab::dissect::FrameTimes,
 }
 
 fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>, writer: Option<&mut PcapngWriter>) -> anyhow::Result<()> {
@@ -320,7 +323,9 @@ fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>, writer: Option<&mut P
         interface_id: Some(0),
         link_type: Some(p.link_type),
         comments: Vec::new(),
+        times: p.times,
     };
+    p.times.advance(&meta, true);
     p.dissector.dissect(&meta, &frame.data, &mut p.dissection);
     if let Some(g) = p.game.as_mut() {
         g.process(&mut p.dissection, &frame.data);

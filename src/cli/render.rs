@@ -21,7 +21,7 @@ pub fn cell(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
             }
         }
         // (nanos ≥ 10^9 from a corrupt record is printed verbatim by the general path)
-        (Value::Time(t), _) if t.secs >= 0 && t.nanos < 1_000_000_000 => {
+        (Value::Time(t), _) if t.secs >= 0 && t.nanos < 1_000_000_000 && def.ftype != FieldType::AbsTime => {
             push_u64(out, t.secs as u64);
             out.push('.');
             // Nine digits: a 1 in front keeps the leading zeros, then it is cut off.
@@ -146,7 +146,7 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
                 None => out.push_str(&num),
             }
         }
-        Value::Duration(_) => {
+        Value::Duration(_) | Value::Time(_) if def.ftype == FieldType::RelTime => {
             out.push_str(": ");
             cell(d, frame, f, out);
             out.push_str(" seconds");

@@ -371,7 +371,8 @@ pub fn overhead(path: &Path) -> anyhow::Result<Report> {
 
 /// `stats ladder`: the ladder diagram of one TCP stream.
 pub fn ladder(path: &Path, stream: u32, width: usize, lang: &str) -> anyhow::Result<Report> {
-    use pktlab::analysis::ladder::{LadderBuilder, render_text};
+    use pktlab::analysis::ladder::LadderBuilder;
+    use pktlab::explain::ladder::render_text;
     let lang = match lang {
         "en" => pktlab::explain::Lang::En,
         "ko" => pktlab::explain::Lang::Ko,

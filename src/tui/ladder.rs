@@ -144,7 +144,7 @@ impl Widget for LadderWidget<'_> {
             return;
         }
         let span = ladder::span_for(area.width as usize);
-        let head = ladder::header(self.ladder, span, self.lang);
+        let head = crate::explain::ladder::header(self.ladder, span, self.lang);
         buf.set_line(area.x, area.y, &Line::styled(head, self.theme.header()), area.width);
         let rows = area.height.saturating_sub(1) as usize;
         for (i, r) in self.ladder.rows.iter().skip(self.scroll).take(rows).enumerate() {
@@ -155,7 +155,7 @@ impl Widget for LadderWidget<'_> {
             for (k, m) in r.marks.iter().enumerate() {
                 let style = if m.is_problem() { self.theme.error().add_modifier(Modifier::BOLD) } else { self.theme.dim() };
                 spans.push(Span::raw(if k == 0 { "  " } else { ", " }));
-                spans.push(Span::styled(m.label(self.lang), style));
+                spans.push(Span::styled(crate::explain::ladder::mark_label(*m, self.lang), style));
             }
             let mut line = Line::from(spans);
             if Some(r.frame) == self.selected {

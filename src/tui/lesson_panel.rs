@@ -61,8 +61,13 @@ impl LessonShared {
     fn submit(&mut self) {
         let input = std::mem::take(&mut self.input);
         self.answering = false;
+        let was_open = !self.session.settled();
         if let Err(e) = self.session.answer(&input) {
             self.note = Some(e.to_string());
+        }
+        // a settled predict question reveals its frame: apply the step again
+        if was_open && self.session.settled() && self.session.question().is_some_and(|q| q.kind == QuestionKind::Predict) {
+            self.pending = true;
         }
     }
 
@@ -103,7 +108,7 @@ impl LessonShared {
             }
             KeyCode::Char('a') if has_open_question => self.answering = true,
             KeyCode::Char(c @ '1'..='9')
-                if has_open_question && self.session.question().is_some_and(|q| q.kind == QuestionKind::Choice) =>
+                if has_open_question && self.session.question().is_some_and(|q| q.kind.has_choices()) =>
             {
                 self.input = c.to_string();
                 self.submit();
@@ -159,9 +164,23 @@ impl LessonShared {
         for para in step.text.split('\n') {
             out.push(Line::from(para.to_owned()));
         }
+        // an explanation text the pack ships for the step's field (the instructor's own words)
+        if let Some(t) = step.field.as_ref().and_then(|f| s.pack.texts.iter().find(|t| &t.key == f)) {
+            out.push(Line::from(""));
+            out.push(Line::styled(format!("{}: {}", t.key, t.ko), theme.dim()));
+        }
         self.text_len.set(out.len());
         if let Some(q) = s.question() {
-            out.push(Line::styled(format!("질문: {}", q.prompt), theme.header()));
+            let label = match q.kind {
+                QuestionKind::Predict => "예측",
+                QuestionKind::Hunt => "찾기",
+                QuestionKind::Compute => "계산",
+                _ => "질문",
+            };
+            out.push(Line::styled(format!("{label}: {}", q.prompt), theme.header()));
+            if let Some(n) = s.hidden_from() {
+                out.push(Line::styled(format!("(프레임 {n}부터는 답한 뒤에 보여요.)"), theme.dim()));
+            }
             for (i, c) in q.choices.iter().enumerate() {
                 out.push(Line::from(format!("  {}) {c}", i + 1)));
             }
@@ -176,9 +195,12 @@ impl LessonShared {
                     out.push(Line::styled("✔ 정답이에요!".to_owned(), theme.ok()));
                     out.push(Line::from(why.clone()));
                 }
-                Some(Feedback::Wrong { tries_left, .. }) => {
+                Some(Feedback::Wrong { tries_left, reason, .. }) => {
                     // the hint it revealed is among the shown hints above
                     out.push(Line::styled(format!("✘ 아니에요. 기회가 {tries_left}번 남았어요."), theme.error()));
+                    if let Some(r) = reason {
+                        out.push(Line::from(r.clone()));
+                    }
                 }
                 Some(Feedback::Revealed { answer, why }) => {
                     out.push(Line::styled(format!("✘ 정답은 {answer}이에요."), theme.error()));

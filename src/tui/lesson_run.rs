@@ -68,7 +68,9 @@ pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bo
                 return false;
             }
             app.filter_view = FilterView::Hide;
-            if let Err(e) = app.set_filter(step.filter.as_deref().unwrap_or("")) {
+            // a predict question hides the frames it asks about until it is answered
+            let filter = sh.session.effective_filter();
+            if let Err(e) = app.set_filter(filter.as_deref().unwrap_or("")) {
                 sh.note = Some(format!("필터 오류: {e}"));
             }
             *stage = Stage::FilterSet;
@@ -78,8 +80,9 @@ pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bo
             if app.store.filter.as_ref().is_some_and(|f| !f.progress.done) {
                 return false;
             }
-            if !app.select_frame(step.frame) {
-                sh.note = Some(format!("프레임 {}이 캡처에 없어요.", step.frame));
+            let frame = sh.session.shown_frame().unwrap_or(step.frame);
+            if !app.select_frame(frame) {
+                sh.note = Some(format!("프레임 {frame}이 캡처에 없어요."));
             }
             if let Some(f) = &step.field
                 && !app.select_field(f)

@@ -19,7 +19,7 @@ use super::verdicts::Verdicts;
 use crate::analysis::{self, Analyzer};
 use crate::capture::follow::{End, Event, Follower, Step};
 use crate::capture::{CaptureFile, Record};
-use crate::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
+use crate::dissect::{Dissection, Dissector, FrameMeta, FrameTimes, Timestamp};
 use crate::filter::Filter;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -79,6 +79,7 @@ impl FrameEntry {
             interface_id: (self.iface != NONE16).then_some(u32::from(self.iface)),
             link_type: (self.link_type != NONE16).then_some(u32::from(self.link_type)),
             comments: comments.to_vec(),
+            times: Default::default(),
         }
     }
 }
@@ -295,7 +296,11 @@ impl Store {
     pub fn meta(&self, number: u64) -> Option<FrameMeta> {
         let e = self.entry(number)?;
         let comments = self.comments.get(&number).map(Vec::as_slice).unwrap_or(&[]);
-        Some(e.meta(number, comments))
+        let mut meta = e.meta(number, comments);
+        let ts_of = |n: u64| self.entry(n).map(|e| e.ts().unwrap_or_default());
+        let prev = number.checked_sub(1).and_then(ts_of);
+        meta.times = FrameTimes { first: ts_of(1), prev_captured: prev, prev_displayed: prev };
+        Some(meta)
     }
 
     /// Drains the background channels. Returns true when anything changed (redraw).
@@ -541,12 +546,15 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
     let mut d = Dissection::default();
     let mut batch = Verdicts::default();
     let mut number = 0u64;
+    let mut times = FrameTimes::default();
     let mut sent_at = Instant::now();
     let end = follower.walk(cancel, |ev| {
         match ev {
             Event::Record(_, r, _) => {
                 number += 1;
-                let meta = r.meta(number);
+                let mut meta = r.meta(number);
+                meta.times = times;
+                times.advance(&meta, true);
                 dissector.dissect(&meta, r.data, &mut d);
                 let fa = analyzer.process(&d, r.data, &meta);
                 batch.push(&fa);
@@ -596,6 +604,7 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
     let mut d = Dissection::default();
     let mut found = Vec::new();
     let mut number = 0u64;
+    let mut times = FrameTimes::default();
     let mut since = 0usize;
     let mut position = 0u64;
     let mut sent_at = Instant::now();
@@ -607,7 +616,9 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
             Event::Record(_, r, pos) => {
                 number += 1;
                 position = pos;
-                let meta = r.meta(number);
+                let mut meta = r.meta(number);
+                meta.times = times;
+                times.advance(&meta, true);
                 dissector.dissect(&meta, r.data, &mut d);
                 if analyse {
                     let fa = analyzer.process(&d, r.data, &meta);

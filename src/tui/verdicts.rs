@@ -56,6 +56,21 @@ pub struct Compact {
 pub struct Verdicts {
     start: Vec<u32>,
     items: Vec<Compact>,
+    /// Per item: `tcp.time_delta` / `udp.time_delta` in nanoseconds.
+    deltas: Vec<i64>,
+    /// Per TCP stream: the capture time (ns) of its first segment, for `tcp.time_relative`.
+    stream_first: Vec<i64>,
+    /// Per UDP stream: the same for `udp.time_relative`.
+    udp_first: Vec<i64>,
+}
+
+/// Records the first time of `stream` in `firsts` if it is new.
+fn note_first(firsts: &mut Vec<i64>, stream: u32, first: i64) {
+    let s = stream as usize;
+    if s >= firsts.len() {
+        firsts.resize(s + 1, 0);
+        firsts[s] = first;
+    }
 }
 
 impl Verdicts {
@@ -66,7 +81,7 @@ impl Verdicts {
 
     /// Bytes of heap used (for the memory budget).
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>()
+        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>() + (self.deltas.capacity() + self.stream_first.capacity() + self.udp_first.capacity()) * 8
     }
 
     /// Records the next frame's analysis.
@@ -74,6 +89,16 @@ impl Verdicts {
         self.start.push(self.items.len() as u32);
         for (layer, v) in &fa.layers {
             let layer = u8::try_from(*layer).unwrap_or(u8::MAX);
+            self.deltas.push(match v {
+                TransportVerdict::Tcp(t) => {
+                    note_first(&mut self.stream_first, t.stream, fa.ts - t.time_relative);
+                    t.time_delta
+                }
+                TransportVerdict::Udp(u) => {
+                    note_first(&mut self.udp_first, u.stream, fa.ts - u.time_relative);
+                    u.time_delta
+                }
+            });
             self.items.push(match v {
                 TransportVerdict::Tcp(t) => compact_tcp(layer, t),
                 TransportVerdict::Udp(u) => Compact {
@@ -92,6 +117,23 @@ impl Verdicts {
         let base = self.items.len() as u32;
         self.start.extend(other.start.iter().map(|s| s + base));
         self.items.extend(other.items);
+        self.deltas.extend(other.deltas);
+        for (s, first) in other.stream_first.into_iter().enumerate() {
+            if s >= self.stream_first.len() {
+                self.stream_first.push(first);
+            }
+        }
+        for (s, first) in other.udp_first.into_iter().enumerate() {
+            if s >= self.udp_first.len() {
+                self.udp_first.push(first);
+            }
+        }
+    }
+
+    /// The index in `items` of frame `number`'s first item.
+    fn item_start(&self, number: u64) -> usize {
+        let i = usize::try_from(number).ok().and_then(|n| n.checked_sub(1));
+        i.and_then(|i| self.start.get(i)).map(|&s| s as usize).unwrap_or(0)
     }
 
     fn items_of(&self, number: u64) -> &[Compact] {
@@ -119,7 +161,8 @@ impl Verdicts {
         }
         let transports = super::store::transports(d);
         let mut layers = Vec::new();
-        for c in self.items_of(number) {
+        let base = self.item_start(number);
+        for (k, c) in self.items_of(number).iter().enumerate() {
             let Some((_, t)) = transports.iter().find(|(l, _)| *l == c.layer as usize) else { continue };
             let v = match (c.kind, t) {
                 (TCP, Transport::Tcp(seg)) => TransportVerdict::Tcp(TcpVerdict {
@@ -145,6 +188,8 @@ impl Verdicts {
                     tcp_flags: seg.flags,
                     seq_raw: seg.seq,
                     ack_raw: seg.ack,
+                    time_relative: ts - self.stream_first.get(c.stream as usize).copied().unwrap_or(ts),
+                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
                 }),
                 (UDP, Transport::Udp(dg)) => TransportVerdict::Udp(UdpVerdict {
                     stream: c.stream,
@@ -152,6 +197,9 @@ impl Verdicts {
                     length: dg.length,
                     in_error: dg.in_error,
                     from_initiator: c.bits & B_FROM_INITIATOR != 0,
+                    timed: !dg.in_error && dg.length > 8,
+                    time_relative: ts - self.udp_first.get(c.stream as usize).copied().unwrap_or(ts),
+                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
                 }),
                 _ => continue,
             };

@@ -1,0 +1,34 @@
+//! `data`: bytes no dissector claimed.
+
+use super::model::*;
+use super::Ctx;
+
+pub static DATA_DATA: FieldDef = FieldDef::new("data.data", "Data", FieldType::Bytes, Base::None);
+pub static DATA_LEN: FieldDef = FieldDef::new("data.len", "Length", FieldType::U32, Base::Dec);
+pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::Str, Base::None);
+
+/// A text-only item of the tree (Wireshark's unnamed subtrees: DNS's "Queries" and
+/// "Answers", each record's one-line summary); its value is the text shown.
+pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT];
+
+/// Adds a `data` layer over `off..end` (clamped to the bytes present); returns `end`.
+/// Nothing is added for an empty range.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usize {
+    let end_c = end.min(data.len());
+    if off >= end_c {
+        return end;
+    }
+    let n = end_c - off;
+    let li = cx.open("data", "Data", Osi::Application, off, n);
+    cx.add(&DATA_DATA, off, n, Value::Bytes);
+    cx.child(|cx| cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64)));
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        use std::fmt::Write;
+        let _ = write!(s, "{n} bytes");
+    }
+    end
+}

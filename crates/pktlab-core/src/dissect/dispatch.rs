@@ -1,0 +1,271 @@
+//! Which dissector reads the next header: the one place that maps a link type, an EtherType,
+//! an IP protocol number or a TCP/UDP port to a protocol's `dissect` function.
+//!
+//! Protocol files import only the context ([`Ctx`], `rd`, the `push_*` writers), the model,
+//! [`super::checksum`], [`super::ip`] and this module; they never call each other. When a
+//! header is done it hands its payload here (`dispatch::ethertype`, `dispatch::ip_payload`,
+//! `dispatch::udp_payload`, ...), and this module picks the next dissector.
+//!
+//! # Adding a protocol
+//!
+//! 1. Write `dissect/NAME.rs` with its `FieldDef`s (named as `tshark -G fields` names them), a
+//!    `pub static FIELDS: &[&FieldDef]`, and a `dissect` function with the signature of the
+//!    table it joins, e.g. for a UDP or TCP port:
+//!    `pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> bool`
+//!    (return `false` when the bytes are not this protocol, so the next candidate or `data`
+//!    gets them). Open its layer with [`Ctx::open`] and nest subtrees with [`Ctx::child`].
+//! 2. Declare it in `dissect/mod.rs` (`pub mod NAME;`, and `NAME::FIELDS` in `fields()`).
+//! 3. Add one line to the table here: a port in [`UDP_PORTS`] / [`TCP_PORTS`] (with its
+//!    number in [`port`]), an arm in [`ip_payload`] for an IP protocol, or in [`ethertype`]
+//!    for an EtherType.
+
+use super::ip::{Pseudo, proto};
+use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, tcp_pdu, teredo, udp, vlan, vxlan};
+
+/// LINKTYPE_* values of pcap and pcapng link-layer headers (tcpdump.org/linktypes.html).
+pub mod link {
+    pub const NULL: u32 = 0;
+    pub const ETHERNET: u32 = 1;
+    pub const RAW: u32 = 101;
+    pub const LOOP: u32 = 108;
+    pub const LINUX_SLL: u32 = 113;
+    pub const IEEE802_11_RADIOTAP: u32 = 127;
+    pub const IPV4: u32 = 228;
+    pub const IPV6: u32 = 229;
+    pub const LINUX_SLL2: u32 = 276;
+}
+
+/// EtherTypes (IEEE 802 numbers) pktlab dissects or names.
+pub mod ethertype {
+    pub const IPV4: u16 = 0x0800;
+    pub const ARP: u16 = 0x0806;
+    pub const RARP: u16 = 0x8035;
+    pub const VLAN: u16 = 0x8100;
+    pub const IPV6: u16 = 0x86dd;
+    pub const PPP: u16 = 0x880b;
+    pub const PPPOE_DISCOVERY: u16 = 0x8863;
+    pub const PPPOE_SESSION: u16 = 0x8864;
+    pub const MPLS: u16 = 0x8847;
+    pub const EAPOL: u16 = 0x888e;
+    pub const QINQ: u16 = 0x88a8;
+    pub const LLDP: u16 = 0x88cc;
+    pub const MACSEC: u16 = 0x88e5;
+    pub const VLAN_9100: u16 = 0x9100;
+    /// Transparent Ethernet bridging (an Ethernet frame inside GRE).
+    pub const TEB: u16 = 0x6558;
+    /// Values below this are a length (802.3) or a Linux `ltype`, not an EtherType.
+    pub const MIN: u16 = 0x0600;
+
+    /// Names of EtherTypes, as tshark shows them (`Type: IPv4 (0x0800)`).
+    pub fn name(t: u64) -> Option<&'static str> {
+        let Ok(t) = u16::try_from(t) else { return None };
+        Some(match t {
+            IPV4 => "IPv4",
+            ARP => "ARP",
+            IPV6 => "IPv6",
+            VLAN => "802.1Q Virtual LAN",
+            QINQ => "802.1ad Provider Bridge (Q-in-Q)",
+            VLAN_9100 => "VLAN tagged frame",
+            PPP => "PPP",
+            PPPOE_DISCOVERY => "PPPoE Discovery",
+            PPPOE_SESSION => "PPPoE Session",
+            MPLS => "MPLS label switched packet",
+            LLDP => "802.1 Link Layer Discovery Protocol (LLDP)",
+            EAPOL => "802.1X Authentication",
+            MACSEC => "802.1AE (MACsec)",
+            RARP => "RARP",
+            _ => return None,
+        })
+    }
+}
+
+/// Well-known TCP and UDP ports of the protocols in the port tables.
+pub mod port {
+    pub const DNS: u16 = 53;
+    pub const MDNS: u16 = 5353;
+    pub const TEREDO: u16 = 3544;
+    pub const VXLAN: u16 = 4789;
+    pub const DHCP_SERVER: u16 = 67;
+    pub const DHCP_CLIENT: u16 = 68;
+    pub const SSDP: u16 = 1900;
+}
+
+/// BSD address families (`null.family`) that carry IP.
+pub mod family {
+    pub const INET: u32 = 2;
+    /// AF_INET6 on Linux (10), the BSDs (24, 28, 30), Windows (23) and others (26).
+    pub const INET6: [u32; 6] = [10, 23, 24, 26, 28, 30];
+}
+
+/// A dissector of a TCP or UDP payload: `data[off..end]`; false if the bytes are not its
+/// protocol (they then go to the next candidate).
+pub(crate) type PortDissector = fn(&mut Ctx, &[u8], usize, usize) -> bool;
+
+/// UDP payloads by port (either side), tried in order.
+pub(crate) static UDP_PORTS: &[(&[u16], PortDissector)] = &[
+    (&[port::DNS, port::MDNS], |cx, d, o, e| dns::dissect(cx, d, o, e, false)),
+    (&[port::DHCP_SERVER, port::DHCP_CLIENT], |cx, d, o, e| cx.app_wanted() && dhcp::dissect(cx, d, o, e)),
+    (&[port::SSDP], |cx, d, o, e| cx.app_wanted() && http::dissect_ssdp(cx, d, o, e)),
+    (&[port::VXLAN], vxlan::dissect),
+    (&[port::TEREDO], teredo::dissect),
+];
+
+/// TCP payloads by port (either side), tried in order.
+pub(crate) static TCP_PORTS: &[(&[u16], PortDissector)] = &[(&[port::DNS], |cx, d, o, e| dns::dissect(cx, d, o, e, true))];
+
+/// The link layer the capture's link type names (`None`: unknown, the bytes are data).
+pub(crate) fn link(cx: &mut Ctx, link_type: Option<u32>, data: &[u8]) {
+    match link_type {
+        Some(link::ETHERNET) => eth::dissect(cx, data, 0),
+        Some(link::NULL) => null::dissect(cx, data, false),
+        Some(link::LOOP) => null::dissect(cx, data, true),
+        Some(link::RAW) => {
+            cx.add_proto("raw");
+            ip_by_version(cx, data);
+        }
+        Some(link::IPV4) => ip_by_version(cx, data),
+        Some(link::IPV6) => {
+            ipv6::dissect(cx, data, 0);
+        }
+        Some(link::LINUX_SLL) => sll::dissect_v1(cx, data),
+        Some(link::LINUX_SLL2) => sll::dissect_v2(cx, data),
+        _ => {
+            raw_data::dissect(cx, data, 0, data.len());
+        }
+    }
+}
+
+/// Raw IP: the version nibble says IPv4 or IPv6.
+fn ip_by_version(cx: &mut Ctx, data: &[u8]) {
+    match data.first().map(|b| b >> 4) {
+        Some(4) => ipv4::dissect(cx, data, 0),
+        Some(6) => ipv6::dissect(cx, data, 0),
+        _ => raw_data::dissect(cx, data, 0, data.len()),
+    };
+}
+
+/// Hands a payload to the protocol an EtherType names (Ethernet, VLAN, SLL), listing
+/// `ethertype` in `frame.protocols` as tshark does. Returns the offset where the payload's
+/// protocol says it ends (its total length), for trailer detection.
+pub(crate) fn ethertype(cx: &mut Ctx, data: &[u8], off: usize, etype: u16) -> usize {
+    cx.add_proto("ethertype");
+    match etype {
+        ethertype::IPV4 => ipv4::dissect(cx, data, off),
+        ethertype::IPV6 => ipv6::dissect(cx, data, off),
+        ethertype::ARP => arp::dissect(cx, data, off),
+        ethertype::VLAN | ethertype::QINQ | ethertype::VLAN_9100 => vlan::dissect(cx, data, off),
+        _ => raw_data::dissect(cx, data, off, data.len()),
+    }
+}
+
+/// A GRE payload by its protocol type (an EtherType; not listed as `ethertype`). `inner`
+/// ends where the GRE packet does; unknown payloads are data up to `end`.
+pub(crate) fn gre_payload(cx: &mut Ctx, data: &[u8], inner: &[u8], off: usize, end: usize, ptype: u16) {
+    match ptype {
+        ethertype::IPV4 => {
+            ipv4::dissect(cx, inner, off);
+        }
+        ethertype::IPV6 => {
+            ipv6::dissect(cx, inner, off);
+        }
+        ethertype::TEB => eth::dissect(cx, inner, off),
+        _ => {
+            raw_data::dissect(cx, data, off, end);
+        }
+    }
+}
+
+/// A BSD loopback payload by its address family.
+pub(crate) fn bsd_family(cx: &mut Ctx, data: &[u8], off: usize, af: u32) {
+    match af {
+        family::INET => {
+            ipv4::dissect(cx, data, off);
+        }
+        f if family::INET6.contains(&f) => {
+            ipv6::dissect(cx, data, off);
+        }
+        _ => {
+            raw_data::dissect(cx, data, off, data.len());
+        }
+    }
+}
+
+/// Hands an IP payload (`off..end`, `end` by the IP length) to its protocol.
+pub(crate) fn ip_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, ip_proto: u8, pseudo: Pseudo) {
+    match ip_proto {
+        proto::TCP => tcp::dissect(cx, data, off, end, pseudo),
+        proto::UDP => udp::dissect(cx, data, off, end, pseudo),
+        proto::ICMP => icmp::dissect(cx, data, off, end),
+        proto::ICMPV6 => icmpv6::dissect(cx, data, off, end, pseudo),
+        proto::IGMP => igmp::dissect(cx, data, off, end),
+        proto::GRE => gre::dissect(cx, data, off, end),
+        proto::IPIP => {
+            ipv4::dissect(cx, data, off);
+        }
+        proto::IPV6 => {
+            ipv6::dissect(cx, data, off);
+        }
+        proto::NONXT => {
+            if cx.in_error == 0 {
+                cx.out.info.clear();
+                cx.out.info.push_str("IPv6 no next header");
+            }
+            raw_data::dissect(cx, data, off, end);
+        }
+        _ => {
+            raw_data::dissect(cx, data, off, end);
+        }
+    }
+}
+
+/// A UDP payload (`off..end`, not empty) by its ports, then QUIC by its header (any port:
+/// a long header with a known version, or a connection seen before).
+pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
+    if by_port(UDP_PORTS, cx, data, off, end, sport, dport) {
+        return;
+    }
+    if cx.app_wanted() && cx.in_error == 0 && quic::dissect(cx, data, off, end, sport, dport) {
+        return;
+    }
+    raw_data::dissect(cx, data, off, end);
+}
+
+/// A TCP payload (`off..end`, not empty) by its ports, then the byte-stream protocols
+/// (HTTP, TLS, WebSocket: [`tcp_pdu`] reassembles their PDUs across segments and knows them
+/// by port, by an HTTP request or status line, or by a TLS hello on any port).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tcp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) {
+    if by_port(TCP_PORTS, cx, data, off, end, sport, dport) {
+        return;
+    }
+    if tcp_pdu::dissect(cx, data, off, end, pseudo, sport, dport, seq, flags) {
+        return;
+    }
+    raw_data::dissect(cx, data, off, end);
+}
+
+/// Whether a dissector of `table` whose port is either side claimed the payload.
+fn by_port(table: &[(&[u16], PortDissector)], cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) -> bool {
+    table.iter().any(|(ports, dissect)| ports.iter().any(|&p| p == sport || p == dport) && dissect(cx, data, off, end))
+}
+
+/// An IPv4 header whose place says it is one (an ICMP error's quoted datagram).
+pub(crate) fn ipv4(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
+    ipv4::dissect(cx, data, off)
+}
+
+/// An IPv6 header whose place says it is one (Teredo's payload, an ICMPv6 error's quoted
+/// packet, an IPv4 header whose version nibble says 6).
+pub(crate) fn ipv6(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
+    ipv6::dissect(cx, data, off)
+}
+
+/// An Ethernet frame whose place says it is one (VXLAN's payload).
+pub(crate) fn ethernet(cx: &mut Ctx, data: &[u8], off: usize) {
+    eth::dissect(cx, data, off)
+}
+
+/// Bytes no dissector claims: the `data` layer over `data[off..end]`; returns `end`.
+pub(crate) fn data(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usize {
+    raw_data::dissect(cx, data, off, end)
+}

@@ -1,0 +1,176 @@
+//! Ethernet II (and the 802.3 length form), with tshark's padding/trailer split.
+
+use super::dispatch::{self, ethertype};
+use super::model::*;
+use super::{Addr, Ctx, rd};
+
+pub static ETH_DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether, Base::None);
+pub static ETH_DST_LG: FieldDef = FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
+pub static ETH_DST_IG: FieldDef = FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether, Base::None);
+pub static ETH_SRC_LG: FieldDef = FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
+pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether, Base::None);
+pub static ETH_LG: FieldDef = FieldDef::new("eth.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
+pub static ETH_IG: FieldDef = FieldDef::new("eth.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_TYPE: FieldDef = FieldDef::new("eth.type", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
+pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16, Base::Dec);
+pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
+pub static ETH_TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes, Base::None);
+
+pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32, Base::Hex);
+pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG, &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
+
+/// Adds an address with its hidden `eth.addr` twin and the LG/IG bits.
+fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
+    let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
+    cx.add(def, off, 6, Value::Ether(a));
+    cx.child(|cx| {
+        cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
+        let _ = data;
+        cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
+        cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
+        cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
+    });
+}
+
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
+    let li = cx.open("eth", "Ethernet II", Osi::DataLink, off, 14);
+    if cx.out.protocol.is_empty() {
+        cx.set_protocol("Ethernet");
+    }
+    let Some(dst) = rd::arr::<6>(data, off) else {
+        cx.short(data, off, 6);
+        cx.close(li);
+        return;
+    };
+    address(cx, data, off, dst, true);
+    let Some(src) = rd::arr::<6>(data, off + 6) else {
+        cx.short(data, off + 6, 6);
+        cx.close(li);
+        return;
+    };
+    address(cx, data, off + 6, src, false);
+    cx.col_src = Addr::Ether(src);
+    cx.col_dst = Addr::Ether(dst);
+    let Some(etype) = rd::u16(data, off + 12) else {
+        cx.short(data, off + 12, 2);
+        cx.close(li);
+        return;
+    };
+    if etype <= 1500 {
+        // IEEE 802.3: a length, then LLC.
+        cx.add(&ETH_LEN, off + 12, 2, Value::UInt(etype as u64));
+        cx.close(li);
+        cx.out.layers[li].title = "IEEE 802.3 Ethernet";
+        let start = off + 14;
+        let end = (start + etype as usize).min(data.len());
+        cx.add_proto("llc");
+        let l2 = cx.open("llc", "Logical-Link Control", Osi::DataLink, start, end.saturating_sub(start));
+        cx.close(l2);
+        cx.set_protocol("LLC");
+        trailer(cx, li, data, off, start + etype as usize);
+        return;
+    }
+    cx.add(&ETH_TYPE, off + 12, 2, Value::UInt(etype as u64));
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Src: ");
+        super::push_ether(s, src);
+        s.push_str(", Dst: ");
+        super::push_ether(s, dst);
+    }
+    // Where the payload ends by its own length, read ahead so that padding and trailer
+    // join the Ethernet layer before the payload's fields (tshark shows them there).
+    let p = off + 14;
+    let peek = match etype {
+        ethertype::IPV4 => rd::u16(data, p + 2).filter(|&l| l >= 20).map(|l| p + l as usize),
+        ethertype::IPV6 => rd::u16(data, p + 4).filter(|&l| l > 0).map(|l| p + 40 + l as usize),
+        ethertype::ARP => match (rd::u8(data, p + 4), rd::u8(data, p + 5)) {
+            (Some(h), Some(l)) => Some(p + 8 + 2 * (h as usize + l as usize)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match peek {
+        Some(end) => {
+            trailer(cx, li, data, off, end);
+            dispatch::ethertype(cx, data, p, etype);
+        }
+        None => {
+            let end = dispatch::ethertype(cx, data, p, etype);
+            trailer(cx, li, data, off, end);
+        }
+    }
+}
+
+/// Bytes after the payload's own end: padding up to the 60-byte minimum, then a trailer.
+pub(crate) fn trailer(cx: &mut Ctx, li: usize, data: &[u8], eth_off: usize, payload_end: usize) {
+    if payload_end >= data.len() {
+        return;
+    }
+    // As tshark 4.0: a frame of 60 bytes or more may be padded up to 60 (padding is all
+    // zero); a frame of 64 bytes or more with at least 4 bytes left ends in an FCS; what
+    // remains is a trailer.
+    let fields_before = cx.out.fields.len();
+    let pkt_len = data.len() - eth_off.min(data.len());
+    let mut pos = payload_end;
+    let mut end = data.len();
+    if pkt_len >= 60 && pos < eth_off + 60 {
+        let pad_end = (eth_off + 60).min(end);
+        if data.get(pos..pad_end).is_some_and(|b| b.iter().all(|&x| x == 0)) {
+            append_to_layer(cx, li, &ETH_PADDING, pos, pad_end - pos);
+            pos = pad_end;
+        }
+    }
+    let fcs = pkt_len >= 64 && end - pos >= 4;
+    if fcs {
+        end -= 4;
+    }
+    if pos < end {
+        append_to_layer(cx, li, &ETH_TRAILER, pos, end - pos);
+    }
+    if fcs {
+        let v = rd::u32(data, end).unwrap_or(0);
+        append_to_layer(cx, li, &ETH_FCS, end, 4);
+        if let Some(f) = cx.out.layers.get(li).and_then(|l| cx.out.fields.get_mut(l.fields.end as usize - 1)) {
+            f.value = Value::UInt(v as u64);
+        }
+        append_to_layer(cx, li, &ETH_FCS_STATUS, end, 0);
+        if let Some(f) = cx.out.layers.get(li).and_then(|l| cx.out.fields.get_mut(l.fields.end as usize - 1)) {
+            f.value = Value::UInt(2);
+            f.generated = true;
+        }
+    }
+    let _ = fields_before;
+}
+
+/// Adds a field to a layer that was already closed (the Ethernet layer, after its payload):
+/// the field is appended at the end of the field list and the layer's range is extended
+/// only if nothing came after it; otherwise it goes into the last layer's range.
+fn append_to_layer(cx: &mut Ctx, li: usize, def: &'static FieldDef, off: usize, len: usize) {
+    let at = cx.out.layers.get(li).map(|l| l.fields.end as usize).unwrap_or(cx.out.fields.len());
+    let field = Field { def, offset: off as u32, len: len as u32, depth: 0, source: cx.source, generated: false, hidden: false, value: Value::Bytes };
+    let at = at.min(cx.out.fields.len());
+    cx.out.fields.insert(at, field);
+    let at = at as u32;
+    for (i, l) in cx.out.layers.iter_mut().enumerate() {
+        if i == li {
+            l.fields.end += 1;
+        } else if l.fields.start >= at && i > li {
+            l.fields.start += 1;
+            l.fields.end += 1;
+        }
+    }
+    for e in &mut cx.out.experts {
+        if let Some(fi) = e.field.as_mut()
+            && *fi >= at
+        {
+            *fi += 1;
+        }
+    }
+}

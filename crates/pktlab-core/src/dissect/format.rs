@@ -1,0 +1,330 @@
+//! Printing field values exactly as `tshark -T fields` 4.0 prints them: hex integers as
+//! `0x` + the type's full width, booleans as `1`/`0`, addresses in their usual notation,
+//! byte fields as plain hex, label items (`FT_NONE`) as `1`, times with nine decimals, and
+//! several occurrences of a field joined with `,`.
+
+use super::model::*;
+use std::fmt::Write;
+
+/// Which occurrences of a field `-T fields` prints (`-E occurrence=f|l|a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Occurrence {
+    First,
+    Last,
+    #[default]
+    All,
+}
+
+impl std::str::FromStr for Occurrence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "f" => Ok(Occurrence::First),
+            "l" => Ok(Occurrence::Last),
+            "a" => Ok(Occurrence::All),
+            _ => Err(format!("invalid occurrence \"{s}\" (expected f, l or a)")),
+        }
+    }
+}
+
+/// A field's value as tshark prints it.
+pub fn cell(d: &Dissection, frame: &[u8], field: &Field) -> String {
+    let mut s = String::new();
+    write_cell(&mut s, d, frame, field);
+    s
+}
+
+/// Appends a field's value as tshark prints it.
+pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field) {
+    let def = field.def;
+    match &field.value {
+        Value::None => {
+            if def.ftype == FieldType::None {
+                out.push('1');
+            }
+        }
+        Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Value::UInt(n) => write_uint(out, def, *n),
+        Value::Int(n) => match def.base {
+            Base::Hex | Base::HexDec => {
+                let w = def.ftype.hex_width();
+                let _ = write!(out, "0x{:0w$x}", *n as u64 & mask_for(def.ftype));
+            }
+            _ => {
+                let _ = write!(out, "{n}");
+            }
+        },
+        Value::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        Value::Ipv4(a) => super::push_ipv4(out, *a),
+        Value::Ipv6(a) => super::push_ipv6(out, *a),
+        Value::Ether(a) => super::push_ether(out, *a),
+        Value::Bytes => {
+            let b = d.field_bytes(frame, field);
+            if b.is_empty() && def.ftype == FieldType::Bytes {
+                out.push_str("<none>");
+            } else {
+                push_hex(out, b);
+            }
+        }
+        Value::Str(s) => out.push_str(s),
+        Value::Time(t) if def.ftype == FieldType::AbsTime => push_abs_time(out, *t),
+        Value::Time(t) => {
+            if t.secs < 0 {
+                let _ = write!(out, "{t}");
+            } else {
+                super::push_dec(out, t.secs as u64);
+                out.push('.');
+                let frac = t.nanos as u64;
+                let mut digits = 1;
+                let mut v = frac;
+                while v >= 10 {
+                    v /= 10;
+                    digits += 1;
+                }
+                for _ in digits..9 {
+                    out.push('0');
+                }
+                super::push_dec(out, frac);
+            }
+        }
+        Value::Duration(ns) => {
+            let sign = if *ns < 0 { "-" } else { "" };
+            let a = ns.unsigned_abs();
+            let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
+        }
+    }
+}
+
+fn mask_for(t: FieldType) -> u64 {
+    match t.hex_width() {
+        0 | 16 => u64::MAX,
+        w => (1u64 << (w * 4)) - 1,
+    }
+}
+
+fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
+    match def.ftype {
+        FieldType::Bool => out.push(if n != 0 { '1' } else { '0' }),
+        _ => match def.base {
+            Base::Hex | Base::HexDec => super::push_hex_w(out, n, def.ftype.hex_width()),
+            _ => super::push_dec(out, n),
+        },
+    }
+}
+
+/// Lower-case hex without separators.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+/// Every occurrence of the field named `abbrev`, printed and joined as `-T fields` does with
+/// `-E occurrence=…` (and the default aggregator `,`). Empty if the frame lacks the field.
+pub fn cells(d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence) -> String {
+    let mut s = String::new();
+    write_cells(&mut s, d, frame, abbrev, occurrence, ',');
+    s
+}
+
+/// As [`cells`], appending to `out` and joining occurrences with `aggregator`.
+pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence, aggregator: char) {
+    if let Some(pseudo) = abbrev.strip_prefix("_ws.") {
+        write_ws(out, d, pseudo);
+        return;
+    }
+    let mut it = d.fields.iter().filter(|f| f.def.abbrev == abbrev);
+    match occurrence {
+        Occurrence::First => {
+            if let Some(f) = it.next() {
+                write_cell(out, d, frame, f);
+            }
+        }
+        Occurrence::Last => {
+            if let Some(f) = it.next_back() {
+                write_cell(out, d, frame, f);
+            }
+        }
+        Occurrence::All => {
+            for (i, f) in it.enumerate() {
+                if i > 0 {
+                    out.push(aggregator);
+                }
+                write_cell(out, d, frame, f);
+            }
+        }
+    }
+}
+
+/// tshark's expert-info group for an expert key.
+pub fn expert_group(key: &str) -> &'static str {
+    if key.starts_with("malformed") {
+        "Malformed"
+    } else if key.contains("checksum") {
+        "Checksum"
+    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") {
+        "Sequence"
+    } else {
+        "Protocol"
+    }
+}
+
+/// tshark's name for a severity.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Chat => "Chat",
+        Severity::Note => "Note",
+        Severity::Warn => "Warning",
+        Severity::Error => "Error",
+    }
+}
+
+/// `_ws.malformed` (the frame is malformed) and `_ws.expert` (its first expert item, as
+/// `Expert Info (Severity/Group): message`).
+fn write_ws(out: &mut String, d: &Dissection, name: &str) {
+    match name {
+        "malformed" if d.is_malformed() => {
+            let _ = write!(out, "[Malformed Packet: {}]", d.protocol);
+        }
+        "expert" => {
+            if let Some(e) = d.experts.first() {
+                let _ = write!(out, "Expert Info ({}/{}): {}", severity_name(e.severity), expert_group(e.key), e.message);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `-T fields` column list resolved once against the field registry, so that printing a
+/// frame's row compares field definitions by address instead of by name.
+pub struct Columns {
+    cols: Vec<Column>,
+}
+
+struct Column {
+    name: String,
+    /// The registered definition, if the name is known (else matched by name).
+    def: Option<&'static FieldDef>,
+}
+
+impl Columns {
+    /// Resolves `names` with `lookup` (the field registry's `pktlab::fields::by_name`, or
+    /// `pktlab::fields::columns` does both); unknown names print empty cells, as tshark's
+    /// do not exist.
+    pub fn new<S: AsRef<str>>(names: &[S], lookup: impl Fn(&str) -> Option<&'static FieldDef>) -> Columns {
+        let cols = names
+            .iter()
+            .map(|n| {
+                let name = n.as_ref().to_owned();
+                let def = if name.starts_with("_ws.") { None } else { lookup(&name) };
+                Column { name, def }
+            })
+            .collect();
+        Columns { cols }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cols.is_empty()
+    }
+
+    /// Appends one row: every column's cells (as [`write_cells`]) joined by `separator`.
+    pub fn write_row(&self, out: &mut String, d: &Dissection, frame: &[u8], occurrence: Occurrence, separator: &str, aggregator: char) {
+        for (i, c) in self.cols.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            match c.def {
+                Some(def) => {
+                    let mut it = d.fields.iter().filter(|f| std::ptr::eq(f.def, def));
+                    match occurrence {
+                        Occurrence::First => {
+                            if let Some(f) = it.next() {
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                        Occurrence::Last => {
+                            if let Some(f) = it.next_back() {
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                        Occurrence::All => {
+                            for (k, f) in it.enumerate() {
+                                if k > 0 {
+                                    out.push(aggregator);
+                                }
+                                write_cell(out, d, frame, f);
+                            }
+                        }
+                    }
+                }
+                None => write_cells(out, d, frame, &c.name, occurrence, aggregator),
+            }
+        }
+    }
+}
+
+/// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
+/// (Howard Hinnant's civil-from-days).
+/// The number the protocol tree shows for an integer field's value `n`: the IPv4 fragment
+/// offset counts 8-byte units on the wire (and in `-T fields`), and the tree shows bytes.
+pub fn tree_uint(def: &FieldDef, n: u64) -> u64 {
+    if std::ptr::eq(def, &super::ipv4::IP_FRAG_OFFSET) { n.saturating_mul(8) } else { n }
+}
+
+pub fn civil(secs: i64) -> (i64, i64, i64) {
+    let days = secs.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The local time zone tshark prints absolute times in: the `TZ` environment variable, else
+/// the system's (read once).
+pub fn local_zone() -> &'static jiff::tz::TimeZone {
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(jiff::tz::TimeZone::system)
+}
+
+/// tshark's absolute time, in local time with the zone's abbreviation:
+/// `Jan  7, 2010 19:38:34.341715000 UTC` (`… KST` under `TZ=Asia/Seoul`).
+pub fn push_abs_time(out: &mut String, t: Timestamp) {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let zone = local_zone();
+    let (offset, abbrev) = match jiff::Timestamp::new(t.secs, 0) {
+        Ok(ts) => {
+            let info = zone.to_offset_info(ts);
+            (info.offset().seconds() as i64, info.abbreviation().to_owned())
+        }
+        Err(_) => (0, "UTC".to_owned()),
+    };
+    let secs = t.secs.saturating_add(offset);
+    let rem = secs.rem_euclid(86_400);
+    let (year, month, day) = civil(secs);
+    let _ = write!(
+        out,
+        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} {abbrev}",
+        MONTHS[(month as usize).clamp(1, 12) - 1],
+        day,
+        year,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        t.nanos
+    );
+}

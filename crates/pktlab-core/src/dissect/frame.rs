@@ -1,0 +1,126 @@
+//! The `frame` pseudo-protocol: what the capture file says about a record (number, time,
+//! lengths, interface, comments), then the link layer its interface's link type names.
+
+use super::model::*;
+use super::Ctx;
+use super::dispatch::link;
+
+pub static FRAME_INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
+pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
+pub static FRAME_TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime, Base::None);
+pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::RelTime, Base::None);
+pub static FRAME_TIME_DELTA: FieldDef = FieldDef::new("frame.time_delta", "Time delta from previous captured frame", FieldType::RelTime, Base::None);
+pub static FRAME_TIME_DELTA_DISPLAYED: FieldDef =
+    FieldDef::new("frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime, Base::None);
+pub static FRAME_TIME_RELATIVE: FieldDef = FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
+pub static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
+pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec);
+pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec);
+pub static FRAME_MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool, Base::None);
+pub static FRAME_IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool, Base::None);
+pub static FRAME_PROTOCOLS: FieldDef = FieldDef::new("frame.protocols", "Protocols in frame", FieldType::Str, Base::None);
+pub static FRAME_COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::Str, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[
+    &FRAME_INTERFACE_ID,
+    &FRAME_ENCAP_TYPE,
+    &FRAME_TIME,
+    &FRAME_TIME_EPOCH,
+    &FRAME_TIME_DELTA,
+    &FRAME_TIME_DELTA_DISPLAYED,
+    &FRAME_TIME_RELATIVE,
+    &FRAME_NUMBER,
+    &FRAME_LEN,
+    &FRAME_CAP_LEN,
+    &FRAME_MARKED,
+    &FRAME_IGNORED,
+    &FRAME_PROTOCOLS,
+    &FRAME_COMMENT,
+];
+
+/// `a - b` in nanoseconds, or zero without `b`.
+fn since(a: Timestamp, b: Option<Timestamp>) -> Value {
+    let ns = b.map(|b| a.as_nanos() - b.as_nanos()).unwrap_or(0);
+    Value::Duration(ns.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+}
+
+/// Wireshark's encapsulation number (WTAP_ENCAP_*) for a LINKTYPE_* value.
+pub fn encap_type(link_type: u32) -> i64 {
+    match link_type {
+        link::NULL => 15,
+        link::ETHERNET => 1,
+        link::RAW => 7,
+        link::LOOP => 16,
+        link::LINUX_SLL => 25,
+        link::IEEE802_11_RADIOTAP => 23,
+        link::IPV4 => 129,
+        link::IPV6 => 130,
+        link::LINUX_SLL2 => 210,
+        _ => -1, // unknown to pktlab
+    }
+}
+
+pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
+    let li = cx.open("frame", "Frame", Osi::Physical, 0, data.len());
+    // `frame.protocols` lists the frame's layers but not `frame` itself.
+    cx.protos.clear();
+    for c in &meta.comments {
+        cx.add(&FRAME_COMMENT, 0, 0, Value::Str(c.as_str().into()));
+    }
+    if let Some(id) = meta.interface_id {
+        cx.add(&FRAME_INTERFACE_ID, 0, 0, Value::UInt(id as u64));
+    }
+    if let Some(lt) = meta.link_type {
+        cx.add(&FRAME_ENCAP_TYPE, 0, 0, Value::Int(encap_type(lt)));
+    }
+    if let Some(ts) = meta.ts {
+        let t = &meta.times;
+        cx.add(&FRAME_TIME, 0, 0, Value::Time(ts));
+        cx.add(&FRAME_TIME_EPOCH, 0, 0, Value::Time(ts));
+        cx.add_gen(&FRAME_TIME_DELTA, 0, 0, since(ts, t.prev_captured));
+        cx.add_gen(&FRAME_TIME_DELTA_DISPLAYED, 0, 0, since(ts, t.prev_displayed));
+        cx.add_gen(&FRAME_TIME_RELATIVE, 0, 0, since(ts, Some(t.first.unwrap_or(ts))));
+    }
+    cx.add(&FRAME_NUMBER, 0, 0, Value::UInt(meta.number));
+    cx.add(&FRAME_LEN, 0, 0, Value::UInt(meta.orig_len as u64));
+    cx.add(&FRAME_CAP_LEN, 0, 0, Value::UInt(data.len() as u64));
+    cx.add_gen(&FRAME_MARKED, 0, 0, Value::Bool(false));
+    cx.add_gen(&FRAME_IGNORED, 0, 0, Value::Bool(false));
+    let protos_at = cx.add(&FRAME_PROTOCOLS, 0, 0, Value::None) as usize;
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Frame ");
+        super::push_dec(s, meta.number);
+        s.push_str(": ");
+        super::push_dec(s, meta.orig_len as u64);
+        s.push_str(" bytes on wire, ");
+        super::push_dec(s, data.len() as u64);
+        s.push_str(" bytes captured");
+    }
+    if (meta.orig_len as usize) < data.len() {
+        cx.expert(Severity::Error, "malformed.len_lt_caplen", "Frame length is less than captured length", None);
+    }
+
+    cx.set_protocol("");
+    super::dispatch::link(cx, meta.link_type, data);
+    finish(cx, protos_at);
+}
+
+/// Stores `frame.protocols`, the reassembled sources and the default columns.
+fn finish(cx: &mut Ctx, protos_at: usize) {
+    if let Some(f) = cx.out.fields.get_mut(protos_at)
+        && std::ptr::eq(f.def, &FRAME_PROTOCOLS)
+    {
+        f.value = Value::Str(cx.protos.as_str().into());
+    }
+    cx.out.sources.append(&mut cx.pending_sources);
+    if cx.text {
+        let (src, dst) = (cx.col_src, cx.col_dst);
+        src.write(&mut cx.out.src);
+        dst.write(&mut cx.out.dst);
+    }
+    if cx.out.protocol.is_empty() {
+        cx.out.protocol = cx.out.layers.last().map(|l| l.proto).unwrap_or("");
+    }
+}

@@ -1,0 +1,431 @@
+//! ICMPv6: type, code, checksum over the IPv6 pseudo-header, echo, error messages (with the
+//! quoted IPv6 packet), neighbour discovery messages and their options.
+
+use super::ip::{Pseudo, proto};
+use super::{checksum, dispatch};
+use super::model::*;
+use super::{Ctx, rd};
+use std::fmt::Write;
+
+pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
+pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec);
+pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);
+pub static ICMPV6_RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes, Base::None);
+pub static ICMPV6_DATA: FieldDef = FieldDef::new("icmpv6.data", "Data", FieldType::Bytes, Base::None);
+pub static ICMPV6_MTU: FieldDef = FieldDef::new("icmpv6.mtu", "MTU", FieldType::U32, Base::Dec);
+pub static ICMPV6_POINTER: FieldDef = FieldDef::new("icmpv6.pointer", "Pointer", FieldType::U32, Base::Dec);
+pub static ICMPV6_ECHO_IDENTIFIER: FieldDef = FieldDef::new("icmpv6.echo.identifier", "Identifier", FieldType::U16, Base::Hex);
+pub static ICMPV6_ECHO_SEQUENCE_NUMBER: FieldDef = FieldDef::new("icmpv6.echo.sequence_number", "Sequence", FieldType::U16, Base::Dec);
+pub static ICMPV6_ND_RA_CUR_HOP_LIMIT: FieldDef = FieldDef::new("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", FieldType::U8, Base::Dec);
+pub static ICMPV6_ND_RA_FLAG: FieldDef = FieldDef::new("icmpv6.nd.ra.flag", "Flags", FieldType::U8, Base::Hex);
+pub static ICMPV6_ND_RA_FLAG_M: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.m", "Managed address configuration", FieldType::Bool, Base::None).mask(0x80);
+pub static ICMPV6_ND_RA_FLAG_O: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.o", "Other configuration", FieldType::Bool, Base::None).mask(0x40);
+pub static ICMPV6_ND_RA_FLAG_H: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.h", "Home Agent", FieldType::Bool, Base::None).mask(0x20);
+pub static ICMPV6_ND_RA_FLAG_PRF: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", FieldType::U8, Base::Dec).mask(0x18);
+pub static ICMPV6_ND_RA_FLAG_P: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.p", "Proxy", FieldType::Bool, Base::None).mask(0x4);
+pub static ICMPV6_ND_RA_FLAG_RSV: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.rsv", "Reserved", FieldType::U8, Base::Dec).mask(0x3);
+pub static ICMPV6_ND_RA_ROUTER_LIFETIME: FieldDef = FieldDef::new("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", FieldType::U16, Base::Dec);
+pub static ICMPV6_ND_RA_REACHABLE_TIME: FieldDef = FieldDef::new("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", FieldType::U32, Base::Dec);
+pub static ICMPV6_ND_RA_RETRANS_TIMER: FieldDef = FieldDef::new("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", FieldType::U32, Base::Dec);
+pub static ICMPV6_ND_NS_TARGET_ADDRESS: FieldDef = FieldDef::new("icmpv6.nd.ns.target_address", "Target Address", FieldType::Ipv6, Base::None);
+pub static ICMPV6_ND_NA_FLAG: FieldDef = FieldDef::new("icmpv6.nd.na.flag", "Flags", FieldType::U32, Base::Hex);
+pub static ICMPV6_ND_NA_FLAG_R: FieldDef = FieldDef::new("icmpv6.nd.na.flag.r", "Router", FieldType::Bool, Base::None).mask(0x80000000);
+pub static ICMPV6_ND_NA_FLAG_S: FieldDef = FieldDef::new("icmpv6.nd.na.flag.s", "Solicited", FieldType::Bool, Base::None).mask(0x40000000);
+pub static ICMPV6_ND_NA_FLAG_O: FieldDef = FieldDef::new("icmpv6.nd.na.flag.o", "Override", FieldType::Bool, Base::None).mask(0x20000000);
+pub static ICMPV6_ND_NA_FLAG_RSV: FieldDef = FieldDef::new("icmpv6.nd.na.flag.rsv", "Reserved", FieldType::U32, Base::Dec).mask(0x1fffffff);
+pub static ICMPV6_ND_NA_TARGET_ADDRESS: FieldDef = FieldDef::new("icmpv6.nd.na.target_address", "Target Address", FieldType::Ipv6, Base::None);
+pub static ICMPV6_OPT: FieldDef = FieldDef::new("icmpv6.opt", "ICMPv6 Option", FieldType::None, Base::None);
+pub static ICMPV6_OPT_TYPE: FieldDef = FieldDef::new("icmpv6.opt.type", "Type", FieldType::U8, Base::Dec);
+pub static ICMPV6_OPT_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.length", "Length", FieldType::U8, Base::Dec);
+pub static ICMPV6_OPT_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.linkaddr", "Link-layer address", FieldType::Bytes, Base::None);
+pub static ICMPV6_OPT_SRC_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.src_linkaddr", "Source Link-layer address", FieldType::Bytes, Base::None);
+pub static ICMPV6_OPT_TARGET_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.target_linkaddr", "Target Link-layer address", FieldType::Bytes, Base::None);
+pub static ICMPV6_OPT_PREFIX_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.prefix.length", "Prefix Length", FieldType::U8, Base::Dec);
+pub static ICMPV6_OPT_PREFIX_FLAG: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag", "Flag", FieldType::U8, Base::Hex);
+pub static ICMPV6_OPT_PREFIX_FLAG_L: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.l", "On-link flag(L)", FieldType::Bool, Base::None).mask(0x80);
+pub static ICMPV6_OPT_PREFIX_FLAG_A: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", FieldType::Bool, Base::None).mask(0x40);
+pub static ICMPV6_OPT_PREFIX_FLAG_R: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.r", "Router address flag(R)", FieldType::Bool, Base::None).mask(0x20);
+pub static ICMPV6_OPT_PREFIX_VALID_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32, Base::Dec);
+pub static ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32, Base::Dec);
+pub static ICMPV6_OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6, Base::None);
+pub static ICMPV6_OPT_MTU: FieldDef = FieldDef::new("icmpv6.opt.mtu", "MTU", FieldType::U32, Base::Dec);
+pub static ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLD_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
+pub static ICMPV6_MLDR_NB_MCAST_RECORDS: FieldDef = FieldDef::new("icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLDR_MAR: FieldDef = FieldDef::new("icmpv6.mldr.mar", "Multicast Address Record", FieldType::None, Base::None);
+pub static ICMPV6_MLDR_MAR_RECORD_TYPE: FieldDef = FieldDef::new("icmpv6.mldr.mar.record_type", "Record Type", FieldType::U8, Base::Dec);
+pub static ICMPV6_MLDR_MAR_AUX_DATA_LEN: FieldDef = FieldDef::new("icmpv6.mldr.mar.aux_data_len", "Aux Data Len", FieldType::U8, Base::Dec);
+pub static ICMPV6_MLDR_MAR_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mldr.mar.nb_sources", "Number of Sources", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLDR_MAR_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr.mar.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
+pub static ICMPV6_MLDR_MAR_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr.mar.source_address", "Source Address", FieldType::Ipv6, Base::None);
+
+pub static ICMPV6_MLD_MAXIMUM_RESPONSE_CODE: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLD_FLAG: FieldDef = FieldDef::new("icmpv6.mld.flag", "Flags", FieldType::U8, Base::Hex);
+pub static ICMPV6_MLD_FLAG_S: FieldDef = FieldDef::new("icmpv6.mld.flag.s", "Suppress Router-Side Processing", FieldType::Bool, Base::None).mask(0x8);
+pub static ICMPV6_MLD_FLAG_QRV: FieldDef = FieldDef::new("icmpv6.mld.flag.qrv", "QRV (Querier's Robustness Variable)", FieldType::U8, Base::Dec).mask(0x7);
+pub static ICMPV6_MLD_FLAG_RESERVED: FieldDef = FieldDef::new("icmpv6.mld.flag.reserved", "Reserved", FieldType::U8, Base::Dec).mask(0xf0);
+pub static ICMPV6_MLD_QQI: FieldDef = FieldDef::new("icmpv6.mld.qqi", "QQIC (Querier's Query Interval Code)", FieldType::U8, Base::Dec);
+pub static ICMPV6_MLD_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mld.nb_sources", "Number of Sources", FieldType::U16, Base::Dec);
+pub static ICMPV6_MLD_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.source_address", "Source Address", FieldType::Ipv6, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
+
+pub fn type_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        1 => "Destination Unreachable",
+        2 => "Packet Too Big",
+        3 => "Time Exceeded",
+        4 => "Parameter Problem",
+        128 => "Echo (ping) request",
+        129 => "Echo (ping) reply",
+        130 => "Multicast Listener Query",
+        131 => "Multicast Listener Report",
+        132 => "Multicast Listener Done",
+        133 => "Router Solicitation",
+        134 => "Router Advertisement",
+        135 => "Neighbor Solicitation",
+        136 => "Neighbor Advertisement",
+        137 => "Redirect",
+        143 => "Multicast Listener Report Message v2",
+        _ => return None,
+    })
+}
+
+/// The first source (1) or target (2) link-layer address option that holds an Ethernet
+/// address, for the Info column.
+fn lla(data: &[u8], mut o: usize, end: usize, kind: u8) -> Option<[u8; 6]> {
+    while o + 2 <= end {
+        let t = rd::u8(data, o)?;
+        let len = rd::u8(data, o + 1)? as usize * 8;
+        if len == 0 {
+            return None;
+        }
+        if t == kind && len == 8 {
+            return rd::arr::<6>(data, o + 2);
+        }
+        o += len;
+    }
+    None
+}
+
+/// Neighbour-discovery options from `o` to `end`.
+fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
+    while o + 2 <= end {
+        let (Some(t), Some(l)) = (rd::u8(data, o), rd::u8(data, o + 1)) else { return };
+        let len = l as usize * 8;
+        if len == 0 || o + len > end || data.len() < o + len {
+            cx.add(&ICMPV6_OPT, o, end.min(data.len()).saturating_sub(o), Value::None);
+            cx.child(|cx| {
+                cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
+                cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
+            });
+            cx.expert(Severity::Error, "icmpv6.invalid.option.length", "Invalid option length (Zero)", None);
+            cx.malformed();
+            return;
+        }
+        cx.add(&ICMPV6_OPT, o, len, Value::None);
+        cx.child(|cx| {
+            cx.add(&ICMPV6_OPT_TYPE, o, 1, Value::UInt(t as u64));
+            cx.add(&ICMPV6_OPT_LENGTH, o + 1, 1, Value::UInt(l as u64));
+            let v = o + 2;
+            match t {
+                1 | 2 => {
+                    let def = if t == 1 { &ICMPV6_OPT_SRC_LINKADDR } else { &ICMPV6_OPT_TARGET_LINKADDR };
+                    // An Ethernet address prints with colons, as tshark's do.
+                    let value = match (len, rd::arr::<6>(data, v)) {
+                        (8, Some(m)) => Value::Ether(m),
+                        _ => Value::Bytes,
+                    };
+                    let n = if len == 8 { 6 } else { len - 2 };
+                    cx.add(&ICMPV6_OPT_LINKADDR, v, n, value.clone());
+                    cx.add_hidden(def, v, n, value);
+                }
+                3 if len == 32 => {
+                    let plen = rd::u8(data, v).unwrap_or(0);
+                    let fl = rd::u8(data, v + 1).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_PREFIX_LENGTH, v, 1, Value::UInt(plen as u64));
+                    cx.add(&ICMPV6_OPT_PREFIX_FLAG, v + 1, 1, Value::UInt(fl as u64));
+                    cx.child(|cx| {
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_L, v + 1, 1, Value::Bool(fl & 0x80 != 0));
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_A, v + 1, 1, Value::Bool(fl & 0x40 != 0));
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_R, v + 1, 1, Value::Bool(fl & 0x20 != 0));
+                    });
+                    let vl = rd::u32(data, v + 2).unwrap_or(0);
+                    let pl = rd::u32(data, v + 6).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_PREFIX_VALID_LIFETIME, v + 2, 4, Value::UInt(vl as u64));
+                    cx.add(&ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, v + 6, 4, Value::UInt(pl as u64));
+                    let p = rd::arr::<16>(data, v + 14).unwrap_or_default();
+                    cx.add(&ICMPV6_OPT_PREFIX, v + 14, 16, Value::Ipv6(p));
+                }
+                5 if len == 8 => {
+                    let m = rd::u32(data, v + 2).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_MTU, v + 2, 4, Value::UInt(m as u64));
+                }
+                _ => {}
+            }
+        });
+        o += len;
+    }
+}
+
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo: Pseudo) {
+    let li = cx.open("icmpv6", "Internet Control Message Protocol v6", Osi::Network, off, end.saturating_sub(off));
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("ICMPv6");
+    }
+    let (Some(t), Some(code), Some(stored)) = (rd::u8(data, off), rd::u8(data, off + 1), rd::u16(data, off + 2)) else {
+        cx.close(li);
+        cx.short(data, off, 4);
+        return;
+    };
+    cx.add(&ICMPV6_TYPE, off, 1, Value::UInt(t as u64));
+    cx.add(&ICMPV6_CODE, off + 1, 1, Value::UInt(code as u64));
+    let ck_at = cx.add(&ICMPV6_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
+    cx.child(|cx| {
+        match data.get(off..end) {
+            Some(msg) if outer => {
+                let ps = pseudo.sum(proto::ICMPV6, msg.len());
+                let good = checksum::finish(checksum::sum(msg, ps)) == 0;
+                cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
+                if !good {
+                    let calc = checksum::expected(ps, msg, 2);
+                    cx.expert(Severity::Error, "icmpv6.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
+            }
+        }
+    });
+    if outer {
+        cx.out.info.clear();
+        match type_name(t as u64) {
+            Some(n) => cx.out.info.push_str(n),
+            None => {
+                let _ = write!(cx.out.info, "Unknown ICMPv6 type {t}");
+            }
+        }
+    }
+    let b = off + 4;
+    let need = |n: usize| data.len() >= b + n && end >= b + n;
+    match t {
+        1..=4 => {
+            if !need(4) {
+                cx.close(li);
+                cx.short(data, b, 4);
+                return;
+            }
+            match t {
+                2 => {
+                    let m = rd::u32(data, b).unwrap_or(0);
+                    cx.add(&ICMPV6_MTU, b, 4, Value::UInt(m as u64));
+                }
+                4 => {
+                    let p = rd::u32(data, b).unwrap_or(0);
+                    cx.add(&ICMPV6_POINTER, b, 4, Value::UInt(p as u64));
+                }
+                _ => {
+                    cx.add(&ICMPV6_RESERVED, b, 4, Value::Bytes);
+                }
+            }
+            cx.close(li);
+            if end > b + 4 && outer {
+                let quoted = data.get(..end.min(data.len())).unwrap_or(data);
+                cx.in_error += 1;
+                dispatch::ipv6(cx, quoted, b + 4);
+                cx.in_error -= 1;
+            }
+        }
+        128 | 129 => {
+            if !need(4) {
+                cx.close(li);
+                cx.short(data, b, 4);
+                return;
+            }
+            let id = rd::u16(data, b).unwrap_or(0);
+            let seq = rd::u16(data, b + 2).unwrap_or(0);
+            cx.add(&ICMPV6_ECHO_IDENTIFIER, b, 2, Value::UInt(id as u64));
+            cx.add(&ICMPV6_ECHO_SEQUENCE_NUMBER, b + 2, 2, Value::UInt(seq as u64));
+            cx.close(li);
+            if outer {
+                let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}, hop limit={}", cx.hop_limit);
+                if let Some((src, dst)) = cx.net {
+                    cx.out.stateful = true;
+                    if t == 128 {
+                        cx.echo.request(src, dst, id ^ 0x8000, seq, cx.frame_number, cx.ts);
+                    } else if let Some((req, _)) = cx.echo.reply(src, dst, id ^ 0x8000, seq) {
+                        let _ = write!(cx.out.info, " (request in {req})");
+                    }
+                }
+            }
+            dispatch::data(cx, data, b + 4, end);
+        }
+        130..=132 => {
+            if !need(20) {
+                cx.close(li);
+                cx.short(data, b, 20);
+                return;
+            }
+            let d = rd::u16(data, b).unwrap_or(0);
+            // An MLDv2 query (RFC 3810) is longer and carries a response code.
+            let v2 = t == 130 && end.saturating_sub(off) >= 28;
+            let def = if v2 { &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE } else { &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY };
+            cx.add(def, b, 2, Value::UInt(d as u64));
+            cx.add(&ICMPV6_RESERVED, b + 2, 2, Value::Bytes);
+            let a = rd::arr::<16>(data, b + 4).unwrap_or_default();
+            cx.add(&ICMPV6_MLD_MULTICAST_ADDRESS, b + 4, 16, Value::Ipv6(a));
+            if v2
+                && let (Some(fl), Some(qqi), Some(ns)) = (rd::u8(data, b + 20), rd::u8(data, b + 21), rd::u16(data, b + 22))
+            {
+                cx.add(&ICMPV6_MLD_FLAG, b + 20, 1, Value::UInt(fl as u64));
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_MLD_FLAG_S, b + 20, 1, Value::Bool(fl & 8 != 0));
+                    cx.add(&ICMPV6_MLD_FLAG_QRV, b + 20, 1, Value::UInt((fl & 7) as u64));
+                    cx.add(&ICMPV6_MLD_FLAG_RESERVED, b + 20, 1, Value::UInt((fl >> 4) as u64));
+                });
+                cx.add(&ICMPV6_MLD_QQI, b + 21, 1, Value::UInt(qqi as u64));
+                cx.add(&ICMPV6_MLD_NB_SOURCES, b + 22, 2, Value::UInt(ns as u64));
+                for i in 0..ns as usize {
+                    if let Some(sa) = rd::arr::<16>(data, b + 24 + 16 * i) {
+                        cx.add(&ICMPV6_MLD_SOURCE_ADDRESS, b + 24 + 16 * i, 16, Value::Ipv6(sa));
+                    }
+                }
+            }
+            cx.close(li);
+        }
+        143 => {
+            if !need(4) {
+                cx.close(li);
+                cx.short(data, b, 4);
+                return;
+            }
+            cx.add(&ICMPV6_RESERVED, b, 2, Value::Bytes);
+            let n = rd::u16(data, b + 2).unwrap_or(0);
+            cx.add(&ICMPV6_MLDR_NB_MCAST_RECORDS, b + 2, 2, Value::UInt(n as u64));
+            let mut o = b + 4;
+            for _ in 0..n {
+                let (Some(rt), Some(aux), Some(ns), Some(ma)) = (rd::u8(data, o), rd::u8(data, o + 1), rd::u16(data, o + 2), rd::arr::<16>(data, o + 4)) else {
+                    cx.close(li);
+                    cx.short(data, o, 20);
+                    return;
+                };
+                let rlen = 20 + ns as usize * 16 + aux as usize * 4;
+                cx.add(&ICMPV6_MLDR_MAR, o, rlen, Value::None);
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_MLDR_MAR_RECORD_TYPE, o, 1, Value::UInt(rt as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_AUX_DATA_LEN, o + 1, 1, Value::UInt(aux as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_NB_SOURCES, o + 2, 2, Value::UInt(ns as u64));
+                    cx.add(&ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, o + 4, 16, Value::Ipv6(ma));
+                    for i in 0..ns as usize {
+                        let so = o + 20 + i * 16;
+                        if let Some(sa) = rd::arr::<16>(data, so) {
+                            cx.add(&ICMPV6_MLDR_MAR_SOURCE_ADDRESS, so, 16, Value::Ipv6(sa));
+                        }
+                    }
+                });
+                o += rlen;
+            }
+            cx.close(li);
+        }
+        133 => {
+            if !need(4) {
+                cx.close(li);
+                cx.short(data, b, 4);
+                return;
+            }
+            cx.add(&ICMPV6_RESERVED, b, 4, Value::Bytes);
+            if outer && let Some(m) = lla(data, b + 4, end.min(data.len()), 1) {
+                cx.out.info.push_str(" from ");
+                super::push_ether(&mut cx.out.info, m);
+            }
+            nd_options(cx, data, b + 4, end);
+            cx.close(li);
+        }
+        134 => {
+            if !need(12) {
+                cx.close(li);
+                cx.short(data, b, 12);
+                return;
+            }
+            let hl = rd::u8(data, b).unwrap_or(0);
+            let fl = rd::u8(data, b + 1).unwrap_or(0);
+            cx.add(&ICMPV6_ND_RA_CUR_HOP_LIMIT, b, 1, Value::UInt(hl as u64));
+            cx.add(&ICMPV6_ND_RA_FLAG, b + 1, 1, Value::UInt(fl as u64));
+            cx.child(|cx| {
+                cx.add(&ICMPV6_ND_RA_FLAG_M, b + 1, 1, Value::Bool(fl & 0x80 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_O, b + 1, 1, Value::Bool(fl & 0x40 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_H, b + 1, 1, Value::Bool(fl & 0x20 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_PRF, b + 1, 1, Value::UInt(((fl >> 3) & 3) as u64));
+                cx.add(&ICMPV6_ND_RA_FLAG_P, b + 1, 1, Value::Bool(fl & 0x04 != 0));
+                cx.add(&ICMPV6_ND_RA_FLAG_RSV, b + 1, 1, Value::UInt((fl & 3) as u64));
+            });
+            let lt = rd::u16(data, b + 2).unwrap_or(0);
+            let rt = rd::u32(data, b + 4).unwrap_or(0);
+            let rx = rd::u32(data, b + 8).unwrap_or(0);
+            cx.add(&ICMPV6_ND_RA_ROUTER_LIFETIME, b + 2, 2, Value::UInt(lt as u64));
+            cx.add(&ICMPV6_ND_RA_REACHABLE_TIME, b + 4, 4, Value::UInt(rt as u64));
+            cx.add(&ICMPV6_ND_RA_RETRANS_TIMER, b + 8, 4, Value::UInt(rx as u64));
+            if outer && let Some(m) = lla(data, b + 12, end.min(data.len()), 1) {
+                cx.out.info.push_str(" from ");
+                super::push_ether(&mut cx.out.info, m);
+            }
+            nd_options(cx, data, b + 12, end);
+            cx.close(li);
+        }
+        135 | 136 => {
+            if !need(20) {
+                cx.close(li);
+                cx.short(data, b, 20);
+                return;
+            }
+            let target = rd::arr::<16>(data, b + 4).unwrap_or_default();
+            if t == 135 {
+                cx.add(&ICMPV6_RESERVED, b, 4, Value::Bytes);
+                cx.add(&ICMPV6_ND_NS_TARGET_ADDRESS, b + 4, 16, Value::Ipv6(target));
+            } else {
+                let fl = rd::u32(data, b).unwrap_or(0);
+                cx.add(&ICMPV6_ND_NA_FLAG, b, 4, Value::UInt(fl as u64));
+                cx.child(|cx| {
+                    cx.add(&ICMPV6_ND_NA_FLAG_R, b, 4, Value::Bool(fl & 0x8000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_S, b, 4, Value::Bool(fl & 0x4000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_O, b, 4, Value::Bool(fl & 0x2000_0000 != 0));
+                    cx.add(&ICMPV6_ND_NA_FLAG_RSV, b, 4, Value::UInt((fl & 0x1fff_ffff) as u64));
+                });
+                cx.add(&ICMPV6_ND_NA_TARGET_ADDRESS, b + 4, 16, Value::Ipv6(target));
+            }
+            if outer {
+                let info = &mut cx.out.info;
+                info.push_str(if t == 135 { " for " } else { " " });
+                super::push_ipv6(info, target);
+                if t == 136 {
+                    let fl = rd::u32(data, b).unwrap_or(0);
+                    let names: Vec<&str> = [(0x8000_0000u32, "rtr"), (0x4000_0000, "sol"), (0x2000_0000, "ovr")]
+                        .iter()
+                        .filter(|(m, _)| fl & m != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    if !names.is_empty() {
+                        let _ = write!(info, " ({})", names.join(", "));
+                    }
+                }
+                let (kind, word) = if t == 135 { (1, " from ") } else { (2, " is at ") };
+                if let Some(m) = lla(data, b + 20, end.min(data.len()), kind) {
+                    info.push_str(word);
+                    super::push_ether(info, m);
+                }
+            }
+            nd_options(cx, data, b + 20, end);
+            cx.close(li);
+        }
+        _ => {
+            let n = end.min(data.len()).saturating_sub(b);
+            if n > 0 {
+                cx.add(&ICMPV6_DATA, b, n, Value::Bytes);
+            }
+            cx.close(li);
+        }
+    }
+}

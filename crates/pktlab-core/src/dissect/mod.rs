@@ -1,0 +1,548 @@
+//! Pure dissection: bytes + link type in, a [`Dissection`] of layers and fields out.
+//! No I/O, no clock, no UI types.
+//!
+//! One file per protocol; each defines its fields (named, typed and masked as tshark 4.0's
+//! `tshark -G fields` lists them) and a `dissect` function that reads its header from a byte
+//! slice at an offset, adds fields through [`Ctx`] and hands the payload to [`dispatch`],
+//! the one table from link type, EtherType, IP protocol and port to dissector (it says how to
+//! add a protocol). Protocol files never import each other: what IPv4 and IPv6 share (the
+//! pseudo-header, protocol numbers and names) is in [`ip`]. A field's place in the tree is
+//! the code's block structure: [`Ctx::child`] nests the fields its closure adds under the
+//! field added before it.
+//!
+//! Reading never panics: every access goes through bounds-checked getters, and a header cut
+//! short is dissected as far as the bytes allow, as tshark does (a field past the captured
+//! bytes stops the layer; past the frame's wire length it is also marked malformed).
+
+pub mod model;
+
+pub mod arp;
+pub mod checksum;
+pub mod data;
+pub mod dhcp;
+pub mod dispatch;
+pub mod dns;
+pub mod eth;
+pub mod format;
+pub mod frame;
+pub mod icmp;
+pub mod icmpv6;
+pub mod gre;
+pub mod http;
+pub mod igmp;
+pub mod ip;
+pub mod ipv4;
+pub mod ipv6;
+pub mod null;
+pub mod quic;
+pub mod reassembly;
+pub mod sll;
+pub mod tcp;
+pub mod tcp_pdu;
+pub mod tcp_options;
+pub mod teredo;
+pub mod tls;
+pub mod udp;
+pub mod vlan;
+pub mod vxlan;
+pub mod websocket;
+
+pub use model::*;
+
+/// The dissector. Stateful only where tshark is: IP fragment reassembly.
+#[derive(Default)]
+pub struct Dissector {
+    pub(crate) reasm: reassembly::Reassembler,
+    /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
+    pub(crate) echo: EchoTable,
+    /// TCP connections carrying application PDUs, for their reassembly.
+    pub(crate) streams: tcp_pdu::Streams,
+    /// QUIC connections (connection ID lengths, Initial keys).
+    pub(crate) quic: quic::Conns,
+    /// Layer-summary strings of the previous frame, reused to avoid allocating.
+    pool: Vec<String>,
+    protos: String,
+    /// Skip the display text (Info, layer summaries, address columns); see [`Dissector::set_text`].
+    lean: bool,
+    /// Only these fields; see [`Dissector::set_demand`].
+    demand: Option<Demand>,
+}
+
+/// Echo requests by (addresses, identifier, sequence), bounded.
+#[derive(Default)]
+pub(crate) struct EchoTable {
+    map: std::collections::HashMap<([u8; 16], [u8; 16], u16, u16), (u64, Option<Timestamp>)>,
+}
+
+impl EchoTable {
+    pub fn request(&mut self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16, frame: u64, ts: Option<Timestamp>) {
+        if self.map.len() >= 65536 {
+            self.map.clear();
+        }
+        self.map.insert((src, dst, id, seq), (frame, ts));
+    }
+    /// The request (frame number, capture time) a reply from `src` to `dst` answers.
+    pub fn reply(&self, src: [u8; 16], dst: [u8; 16], id: u16, seq: u16) -> Option<(u64, Option<Timestamp>)> {
+        self.map.get(&(dst, src, id, seq)).copied()
+    }
+}
+
+impl Dissector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the fragment reassembly state (call when a new capture starts).
+    pub fn reset(&mut self) {
+        self.reasm = reassembly::Reassembler::default();
+        self.echo = EchoTable::default();
+        self.streams = tcp_pdu::Streams::default();
+        self.quic = quic::Conns::default();
+    }
+
+    /// Whether to write the display text of the next frames: the Info column, each layer's
+    /// summary line and the Source/Destination columns (on by default). Without it every
+    /// field, layer, byte range and expert item is the same, and dissection is faster: the
+    /// path for `-T fields` and for a display filter's first look at a frame. Dissecting a
+    /// frame again with text on gives its full dissection (the fragment reassembly and echo
+    /// tables keep what the first pass learnt).
+    pub fn set_text(&mut self, on: bool) {
+        self.lean = !on;
+    }
+
+    /// Adds only the fields `demand` asks for (plus what the conversation analysis reads), or
+    /// every field (`None`, the default). See [`Demand`].
+    pub fn set_demand(&mut self, demand: Option<Demand>) {
+        self.demand = demand.map(|mut d| {
+            for def in [&ipv4::IP_SRC, &ipv4::IP_DST, &ipv6::IPV6_SRC, &ipv6::IPV6_DST, &ipv6::IPV6_ROUTING_SEGLEFT, &ipv6::IPV6_ROUTING_SRC_ADDR] {
+                d.add(def);
+            }
+            d
+        });
+    }
+
+    /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
+    pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
+        for l in out.layers.iter_mut() {
+            if l.summary.capacity() > 0 && self.pool.len() < 64 {
+                let mut s = std::mem::take(&mut l.summary);
+                s.clear();
+                self.pool.push(s);
+            }
+        }
+        out.clear();
+        self.protos.clear();
+        let mut cx = Ctx {
+            pool: &mut self.pool,
+            out,
+            source: 0,
+            depth: 0,
+            reported: meta.orig_len.max(data.len() as u32) as usize,
+            protos: std::mem::take(&mut self.protos),
+            reasm: &mut self.reasm,
+            echo: &mut self.echo,
+            streams: &mut self.streams,
+            quic: &mut self.quic,
+            hop_limit: 0,
+            net: None,
+            ts: meta.ts,
+            frame_number: meta.number,
+            pending_sources: Vec::new(),
+            in_error: 0,
+            col_src: Addr::None,
+            col_dst: Addr::None,
+            text: !self.lean,
+            demand: self.demand.as_ref(),
+        };
+        frame::dissect(&mut cx, meta, data);
+        self.protos = std::mem::take(&mut cx.protos);
+    }
+}
+
+/// Every field definition the dissector can emit.
+pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
+    [
+        frame::FIELDS,
+        eth::FIELDS,
+        vlan::FIELDS,
+        sll::FIELDS,
+        null::FIELDS,
+        arp::FIELDS,
+        ipv4::FIELDS,
+        ipv6::FIELDS,
+        icmp::FIELDS,
+        icmpv6::FIELDS,
+        tcp::FIELDS,
+        tcp_options::FIELDS,
+        udp::FIELDS,
+        vxlan::FIELDS,
+        igmp::FIELDS,
+        gre::FIELDS,
+        teredo::FIELDS,
+        dns::FIELDS,
+        dhcp::FIELDS,
+        http::FIELDS,
+        tls::FIELDS,
+        websocket::FIELDS,
+        quic::FIELDS,
+        data::FIELDS,
+    ]
+    .into_iter()
+    .flat_map(|s| s.iter().copied())
+}
+
+/// Why reading a field failed, as tshark's exceptions distinguish them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Short {
+    /// Past the captured bytes but within the frame's wire length: cut by the snaplen.
+    Captured,
+    /// Past the end of the data the protocol was given (or the wire length): malformed.
+    Malformed,
+}
+
+/// The dissection under construction, plus what the protocols share while reading a frame.
+pub(crate) struct Ctx<'a> {
+    pub out: &'a mut Dissection,
+    /// Spare strings for layer summaries.
+    pub pool: &'a mut Vec<String>,
+    /// Source of the bytes being read (0 = the frame, n = a reassembled buffer).
+    pub source: SourceId,
+    /// Depth of fields added next, relative to the layer: 0 after [`Ctx::open`], one more
+    /// inside each [`Ctx::child`]. Protocol files never set it.
+    depth: u8,
+    /// Wire length of the current source (frame.len for the frame).
+    pub reported: usize,
+    /// `frame.protocols`, built as layers open.
+    pub protos: String,
+    pub reasm: &'a mut reassembly::Reassembler,
+    pub echo: &'a mut EchoTable,
+    pub streams: &'a mut tcp_pdu::Streams,
+    pub quic: &'a mut quic::Conns,
+    /// TTL / hop limit of the outermost IP header (ICMP's Info shows it).
+    pub hop_limit: u8,
+    /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).
+    pub net: Option<([u8; 16], [u8; 16])>,
+    /// The frame's capture time.
+    pub ts: Option<Timestamp>,
+    pub frame_number: u64,
+    /// Reassembled buffers, pushed to `out.sources` when the frame is done.
+    pub pending_sources: Vec<Vec<u8>>,
+    /// >0 while dissecting the packet quoted inside an ICMP error.
+    pub in_error: u8,
+    /// Source and destination columns, formatted when the frame is done.
+    pub col_src: Addr,
+    pub col_dst: Addr,
+    /// Write display text (Info, layer summaries, columns); off in lean dissection.
+    pub text: bool,
+    /// Only the fields wanted (None: all).
+    pub demand: Option<&'a Demand>,
+}
+
+/// An address for the Source/Destination columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Addr {
+    #[default]
+    None,
+    Ether([u8; 6]),
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl Addr {
+    pub fn write(self, s: &mut String) {
+        match self {
+            Addr::None => {}
+            Addr::Ether(a) => push_ether(s, a),
+            Addr::V4(a) => push_ipv4(s, a),
+            Addr::V6(a) => push_ipv6(s, a),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Adds a field at the current depth; returns its index (with a [`Demand`] that does
+    /// not want it, nothing is added and the index is where it would have gone).
+    #[inline]
+    pub fn add(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        self.push(def, offset, len, value, false, false)
+    }
+
+    /// Adds a field shown in brackets (computed, not read from the wire).
+    #[inline]
+    pub fn add_gen(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        self.push(def, offset, len, value, true, false)
+    }
+
+    /// Adds a hidden field (for filters and `-T fields`, not shown in the tree).
+    #[inline]
+    pub fn add_hidden(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
+        self.push(def, offset, len, value, false, true)
+    }
+
+    #[inline]
+    fn push(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value, generated: bool, hidden: bool) -> u32 {
+        let i = self.out.fields.len() as u32;
+        if self.wants(def) {
+            self.out.fields.push(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
+        }
+        i
+    }
+
+    /// Whether fields of `def` are added (always, unless a [`Demand`] leaves them out): a
+    /// value that costs something to make is made only then.
+    #[inline]
+    pub fn wants(&self, def: &FieldDef) -> bool {
+        self.demand.is_none_or(|d| d.wants(def))
+    }
+
+    /// Whether application protocols above TCP/UDP (HTTP, TLS, WebSocket, QUIC, DHCP) are
+    /// dissected: always, since a demand keeps every layer (it only leaves out fields), and
+    /// a reader that names `frame.protocols` or a protocol must see the same layers.
+    #[inline]
+    pub fn app_wanted(&self) -> bool {
+        true
+    }
+
+    /// Whether checksums are verified (see [`Demand::checksums`]).
+    #[inline]
+    pub fn checksums(&self) -> bool {
+        self.demand.is_none_or(|d| d.checksums)
+    }
+
+    /// Runs `f` with the fields it adds one level deeper than now: the subtree of the field
+    /// added last (flag bits under a flags field, an option's parts under the option). The
+    /// depth comes back when `f` returns, so a tree's shape is the code's block structure.
+    #[inline]
+    pub fn child<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let depth = self.depth;
+        self.depth = depth.saturating_add(1);
+        let r = f(self);
+        self.depth = depth;
+        r
+    }
+
+    /// Opens a layer for protocol `proto`; `len` may be fixed later with [`Ctx::set_len`].
+    pub fn open(&mut self, proto: &'static str, title: &'static str, osi: Osi, offset: usize, len: usize) -> usize {
+        self.open_as(proto, proto, title, osi, offset, len)
+    }
+
+    /// Opens a layer listed in `frame.protocols` under another name (`ipv6.hopopts`).
+    pub fn open_as(&mut self, proto: &'static str, listed: &str, title: &'static str, osi: Osi, offset: usize, len: usize) -> usize {
+        self.add_proto(listed);
+        let n = self.out.fields.len() as u32;
+        self.out.layers.push(Layer {
+            proto,
+            title,
+            osi,
+            offset: offset as u32,
+            len: len as u32,
+            source: self.source,
+            fields: n..n,
+            summary: self.pool.pop().unwrap_or_default(),
+        });
+        self.depth = 0;
+        self.out.layers.len() - 1
+    }
+
+    /// Appends a name to `frame.protocols`.
+    pub fn add_proto(&mut self, name: &str) {
+        if !self.protos.is_empty() {
+            self.protos.push(':');
+        }
+        self.protos.push_str(name);
+    }
+
+    /// Closes layer `li`: its field range ends at the last field added.
+    pub fn close(&mut self, li: usize) {
+        let n = self.out.fields.len() as u32;
+        if let Some(l) = self.out.layers.get_mut(li) {
+            l.fields.end = n;
+        }
+        self.depth = 0;
+    }
+
+    pub fn set_len(&mut self, li: usize, len: usize) {
+        if let Some(l) = self.out.layers.get_mut(li) {
+            l.len = len as u32;
+        }
+    }
+
+    /// The source id the next reassembled buffer gets (see [`Ctx::in_reassembled`]).
+    pub fn next_source(&self) -> SourceId {
+        (self.out.sources.len() + self.pending_sources.len() + 1).min(255) as SourceId
+    }
+
+    /// Runs `f` over a reassembled buffer as source [`Ctx::next_source`] (fields `f` adds
+    /// point into it, its length is the wire length), then keeps the buffer for the hex view.
+    /// The id is taken before `f` runs, so a reassembly inside `f` gets the next one.
+    pub fn in_reassembled(&mut self, buf: Vec<u8>, f: impl FnOnce(&mut Ctx, &[u8])) {
+        let sid = self.next_source();
+        let slot = self.pending_sources.len();
+        self.pending_sources.push(Vec::new());
+        let prev = (self.source, self.reported);
+        (self.source, self.reported) = (sid, buf.len());
+        f(self, &buf);
+        (self.source, self.reported) = prev;
+        if let Some(s) = self.pending_sources.get_mut(slot) {
+            *s = buf;
+        }
+    }
+
+    /// Records a TCP or UDP header opened as layer `li`; [`Ctx::facts`] then fills it in.
+    pub fn open_facts(&mut self, li: usize, udp: bool) {
+        self.out.transports.push(TransportFacts { layer: li as u32, udp, ..TransportFacts::default() });
+    }
+
+    /// The header recorded last by [`Ctx::open_facts`] (a scratch record if none was).
+    pub fn facts(&mut self) -> &mut TransportFacts {
+        if self.out.transports.is_empty() {
+            self.out.transports.push(TransportFacts::default());
+        }
+        let last = self.out.transports.len() - 1;
+        &mut self.out.transports[last]
+    }
+
+    /// Layer `li`'s summary line to write into; None when text is off.
+    pub fn summary(&mut self, li: usize) -> Option<&mut String> {
+        if !self.text {
+            return None;
+        }
+        self.out.layers.get_mut(li).map(|l| &mut l.summary)
+    }
+
+    pub fn expert(&mut self, severity: Severity, key: &'static str, message: impl Into<String>, field: Option<u32>) {
+        if self.demand.is_some_and(|d| !d.experts) {
+            return;
+        }
+        self.out.experts.push(Expert { severity, key, message: message.into(), field });
+    }
+
+    /// Records that a read at `offset..offset+len` of `data` failed; the kind decides the mark.
+    pub fn short(&mut self, data: &[u8], offset: usize, len: usize) -> Short {
+        let end = offset.saturating_add(len);
+        if end > data.len() && end <= self.reported_for(data) {
+            if self.in_error == 0 && !self.out.info.ends_with(']') {
+                self.out.info.push_str("[Packet size limited during capture]");
+            }
+            Short::Captured
+        } else {
+            self.malformed();
+            Short::Malformed
+        }
+    }
+
+    /// The wire length of `data`: the frame's length if `data` is the frame, else its length.
+    fn reported_for(&self, data: &[u8]) -> usize {
+        if self.source == 0 { self.reported } else { data.len() }
+    }
+
+    /// Marks the frame malformed (tshark's `[Malformed Packet]`), once.
+    pub fn malformed(&mut self) {
+        if !self.out.is_malformed() {
+            self.expert(Severity::Error, "malformed", "Malformed Packet (Exception occurred)", None);
+            self.out.info.push_str("[Malformed Packet]");
+        }
+    }
+
+    pub fn set_protocol(&mut self, p: &'static str) {
+        self.out.protocol = p;
+    }
+}
+
+/// Big-endian readers over a slice that return None past its end.
+pub(crate) mod rd {
+    #[inline]
+    pub fn u8(d: &[u8], o: usize) -> Option<u8> {
+        d.get(o).copied()
+    }
+    #[inline]
+    pub fn u16(d: &[u8], o: usize) -> Option<u16> {
+        let b = d.get(o..o.checked_add(2)?)?;
+        Some(u16::from_be_bytes([b[0], b[1]]))
+    }
+    #[inline]
+    pub fn u24(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(3)?)?;
+        Some(u32::from_be_bytes([0, b[0], b[1], b[2]]))
+    }
+    #[inline]
+    pub fn u32(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(4)?)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    #[inline]
+    pub fn u32le(d: &[u8], o: usize) -> Option<u32> {
+        let b = d.get(o..o.checked_add(4)?)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    #[inline]
+    pub fn arr<const N: usize>(d: &[u8], o: usize) -> Option<[u8; N]> {
+        d.get(o..o.checked_add(N)?)?.try_into().ok()
+    }
+}
+
+/// Writes `a.b.c.d` into `s`.
+pub(crate) fn push_ipv4(s: &mut String, a: [u8; 4]) {
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        push_dec(s, *b as u64);
+    }
+}
+
+/// Appends a decimal number without going through `core::fmt` (the hot path of every
+/// column and summary).
+#[inline]
+pub(crate) fn push_dec(s: &mut String, n: u64) {
+    s.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Appends `0x` and `n` in lower-case hex, zero-padded to `width` digits.
+#[inline]
+pub(crate) fn push_hex_w(s: &mut String, n: u64, width: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = HEX[(v & 15) as usize];
+        v >>= 4;
+        if v == 0 {
+            break;
+        }
+    }
+    s.push_str("0x");
+    for _ in (buf.len() - i)..width {
+        s.push('0');
+    }
+    for &b in &buf[i..] {
+        s.push(b as char);
+    }
+}
+
+/// Writes an IPv6 address in RFC 5952 form into `s`.
+pub(crate) fn push_ipv6(s: &mut String, a: [u8; 16]) {
+    use std::fmt::Write;
+    let _ = write!(s, "{}", std::net::Ipv6Addr::from(a));
+}
+
+/// Writes `aa:bb:cc:dd:ee:ff` into `s`.
+pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests;

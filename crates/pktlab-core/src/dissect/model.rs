@@ -1,0 +1,475 @@
+//! The dissection model: what every layer of pktlab shares.
+//!
+//! A [`Dissection`] is the result of reading one frame: a list of [`Layer`]s (one per
+//! protocol, each tagged with its OSI layer) and, in pre-order, a flat list of [`Field`]s
+//! (the protocol tree; `depth` gives the nesting). Every field knows its exact byte range
+//! in the frame (or in a reassembled buffer), so the hex view can light it up, and refers to
+//! a static [`FieldDef`] whose `abbrev` is Wireshark's field name (`tcp.seq_raw`, …), so
+//! filters, lessons and tshark comparisons share one vocabulary.
+//!
+//! Values are not copied out of the frame where that is avoidable: [`Value::Bytes`] means
+//! "the bytes of this field's range".
+//!
+//! Anomalies (bad checksums, truncation, malformed headers) are data ([`Expert`]), not
+//! errors: a dissection always succeeds and keeps every layer it could read.
+
+use std::fmt;
+
+/// The OSI layer a protocol belongs to, as the tree groups them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Osi {
+    /// Capture metadata (frame number, time, lengths): what the "wire" gave us.
+    Physical = 1,
+    DataLink = 2,
+    Network = 3,
+    Transport = 4,
+    Session = 5,
+    Presentation = 6,
+    Application = 7,
+}
+
+impl Osi {
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+}
+
+/// How a field's value is typed; decides printing and filter comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// A protocol or a label with no value of its own (e.g. `tcp.options.sack_perm` — tshark
+    /// prints such items as the hex of their bytes).
+    None,
+    Bool,
+    U8,
+    U16,
+    U24,
+    U32,
+    U64,
+    I32,
+    I64,
+    Float,
+    Ipv4,
+    Ipv6,
+    Ether,
+    Bytes,
+    Str,
+    /// Absolute time (seconds since the epoch with nanoseconds).
+    AbsTime,
+    /// A duration in seconds with nanoseconds (`tcp.analysis.ack_rtt`).
+    RelTime,
+    /// A reference to another frame number.
+    FrameNum,
+}
+
+impl FieldType {
+    /// Width in hex digits used by tshark for `BASE_HEX` integers of this type.
+    pub fn hex_width(self) -> usize {
+        match self {
+            FieldType::U8 => 2,
+            FieldType::U16 => 4,
+            FieldType::U24 => 6,
+            FieldType::U32 | FieldType::I32 => 8,
+            FieldType::U64 | FieldType::I64 => 16,
+            _ => 0,
+        }
+    }
+
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            FieldType::U8
+                | FieldType::U16
+                | FieldType::U24
+                | FieldType::U32
+                | FieldType::U64
+                | FieldType::I32
+                | FieldType::I64
+                | FieldType::FrameNum
+        )
+    }
+}
+
+/// Display base of an integer field (Wireshark's `BASE_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    Dec,
+    /// `0x` followed by the type's full width of hex digits (`0x0800`, `0x0012`).
+    Hex,
+    /// Decimal, with the hex shown beside it in the tree (`BASE_DEC_HEX`); prints decimal.
+    DecHex,
+    /// Hex, with decimal beside it (`BASE_HEX_DEC`); prints hex.
+    HexDec,
+    /// Not a number (addresses, strings, bytes, protocols).
+    None,
+}
+
+/// The static description of one field, Wireshark's `header_field_info`.
+#[derive(Debug)]
+pub struct FieldDef {
+    /// Wireshark's filter name, e.g. `tcp.window_size_value`.
+    pub abbrev: &'static str,
+    /// Wireshark's human name, e.g. `Window`.
+    pub name: &'static str,
+    pub ftype: FieldType,
+    pub base: Base,
+    /// For bit fields: the mask within the field's bytes (0 = whole bytes).
+    pub bitmask: u64,
+    /// Names of known values (`ip.proto` 6 → "TCP"), if the field has them.
+    pub vals: Option<fn(u64) -> Option<&'static str>>,
+}
+
+impl FieldDef {
+    /// A field definition with no bitmask and no value names.
+    pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None }
+    }
+
+    pub const fn mask(mut self, bitmask: u64) -> Self {
+        self.bitmask = bitmask;
+        self
+    }
+
+    pub const fn vals(mut self, vals: fn(u64) -> Option<&'static str>) -> Self {
+        self.vals = Some(vals);
+        self
+    }
+
+    /// The protocol part of the name (`tcp` for `tcp.options.mss_val`).
+    pub fn protocol(&self) -> &'static str {
+        self.abbrev.split('.').next().unwrap_or(self.abbrev)
+    }
+}
+
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// A timestamp: seconds since the epoch and nanoseconds. `nanos` is kept as read, even when a
+/// corrupt record makes it 10^9 or more (tshark prints it verbatim, and so do we).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Timestamp {
+    pub fn as_f64(self) -> f64 {
+        self.secs as f64 + self.nanos as f64 / 1e9
+    }
+
+    /// Nanoseconds since the epoch (saturating).
+    pub fn as_nanos(self) -> i128 {
+        self.secs as i128 * 1_000_000_000 + self.nanos as i128
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// tshark's `frame.time_epoch`: seconds, a dot, nine fractional digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:09}", self.secs, self.nanos)
+    }
+}
+
+/// A field's value. `Bytes` is zero-copy: the value is the field's byte range.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Protocol items and labels.
+    None,
+    Bool(bool),
+    UInt(u64),
+    Int(i64),
+    Float(f64),
+    Ipv4([u8; 4]),
+    Ipv6([u8; 16]),
+    Ether([u8; 6]),
+    /// The field's own bytes (see [`Field::range`]).
+    Bytes,
+    /// Text that is not simply the field's bytes (a decompressed DNS name, a summary).
+    Str(Box<str>),
+    Time(Timestamp),
+    /// A duration in nanoseconds (may be negative).
+    Duration(i64),
+}
+
+/// Where a field's bytes live: the captured frame, or a buffer the dissector built
+/// (reassembled fragments). Index into [`Dissection::sources`] minus one; 0 is the frame.
+pub type SourceId = u8;
+
+/// One node of the protocol tree.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub def: &'static FieldDef,
+    /// Byte offset of the field in its source.
+    pub offset: u32,
+    /// Byte length; 0 for generated fields that have no bytes on the wire.
+    pub len: u32,
+    /// 0 = directly under the layer, 1 = under the previous depth-0 field, …
+    pub depth: u8,
+    /// 0 = the frame's bytes; n = `Dissection::sources[n - 1]`.
+    pub source: SourceId,
+    /// Computed by pktlab (Wireshark shows these in brackets), not read from the wire.
+    pub generated: bool,
+    /// Present for filters and `-T fields` but not shown in the tree (Wireshark's hidden
+    /// items, e.g. the two-sided `ip.addr`, `tcp.port`).
+    pub hidden: bool,
+    pub value: Value,
+}
+
+impl Field {
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.offset as usize..self.offset as usize + self.len as usize
+    }
+}
+
+/// One protocol layer of a frame.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    /// The protocol's filter name (`eth`, `vlan`, `ip`, `ipv6`, `tcp`, `udp`, `dns`, `data`…).
+    pub proto: &'static str,
+    /// Wireshark's protocol title (`Transmission Control Protocol`).
+    pub title: &'static str,
+    pub osi: Osi,
+    pub offset: u32,
+    pub len: u32,
+    pub source: SourceId,
+    /// Indices into [`Dissection::fields`] of this layer's fields (pre-order).
+    pub fields: std::ops::Range<u32>,
+    /// One-line summary shown on the layer's tree node, e.g.
+    /// `Src Port: 51234, Dst Port: 7777, Seq: 1, Ack: 1, Len: 12`.
+    pub summary: String,
+}
+
+/// Severity of an expert item, as Wireshark ranks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Chat,
+    Note,
+    Warn,
+    Error,
+}
+
+/// Something noteworthy or wrong about a frame (Wireshark's expert info).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expert {
+    pub severity: Severity,
+    /// A stable key for the explanation catalogue, e.g. `tcp.checksum_bad`,
+    /// `malformed.truncated`, `tcp.analysis.retransmission`.
+    pub key: &'static str,
+    /// English message as tshark would word it.
+    pub message: String,
+    /// The field it concerns, as an index into [`Dissection::fields`], if any.
+    pub field: Option<u32>,
+}
+
+/// Per-frame capture facts the dissector is given.
+#[derive(Clone, Debug, Default)]
+pub struct FrameMeta {
+    /// 1-based frame number.
+    pub number: u64,
+    /// None for records without a timestamp (pcapng simple packet blocks).
+    pub ts: Option<Timestamp>,
+    /// Length on the wire (`frame.len`); the captured length is the data's length.
+    pub orig_len: u32,
+    /// pcapng interface id; None for classic pcap.
+    pub interface_id: Option<u32>,
+    /// LINKTYPE_* value of the record's interface; None for records that carry no packet
+    /// (pcapng custom blocks, which tshark shows as frames of plain data).
+    pub link_type: Option<u32>,
+    /// Packet comments.
+    pub comments: Vec<String>,
+    /// The earlier frames the time fields are measured from.
+    pub times: FrameTimes,
+}
+
+/// Timestamps of earlier frames, for `frame.time_relative`, `frame.time_delta` and
+/// `frame.time_delta_displayed`. `None` where there is no such frame (the first frame, or no
+/// frame shown yet): the delta is then zero, as tshark prints it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameTimes {
+    /// The capture's first frame.
+    pub first: Option<Timestamp>,
+    /// The frame read just before.
+    pub prev_captured: Option<Timestamp>,
+    /// The last frame shown (kept by the display filter, or every frame without one).
+    pub prev_displayed: Option<Timestamp>,
+}
+
+impl FrameTimes {
+    /// Moves on past frame `meta`, which was (`shown`) or was not displayed. A record with no
+    /// time counts as time 0, except a record that carries no packet (a pcapng custom
+    /// block), which keeps the time of the record before it (as tshark's reader does).
+    pub fn advance(&mut self, meta: &FrameMeta, shown: bool) {
+        let ts = match (meta.ts, meta.link_type) {
+            (Some(ts), _) => ts,
+            (None, None) => self.prev_captured.unwrap_or_default(),
+            (None, Some(_)) => Timestamp::default(),
+        };
+        self.first.get_or_insert(ts);
+        self.prev_captured = Some(ts);
+        if shown {
+            self.prev_displayed = Some(ts);
+        }
+    }
+}
+
+/// The dissection of one frame.
+#[derive(Clone, Debug, Default)]
+pub struct Dissection {
+    pub layers: Vec<Layer>,
+    pub fields: Vec<Field>,
+    pub experts: Vec<Expert>,
+    /// Extra byte sources (reassembled datagrams). Field/Layer `source` n refers to index n-1.
+    pub sources: Vec<Vec<u8>>,
+    /// Protocol column (`TCP`, `UDP`, `DNS`, `ARP`…).
+    pub protocol: &'static str,
+    /// Info column, as tshark's default output words it.
+    pub info: String,
+    /// Source and destination columns (addresses of the innermost network layer, or MACs).
+    pub src: String,
+    pub dst: String,
+    /// The numbers of each TCP and UDP header, recorded as the dissector adds them as fields,
+    /// so the conversation analysis need not search the fields for them.
+    pub transports: Vec<TransportFacts>,
+    /// The dissection used what earlier frames left behind (IP fragments for reassembly, ICMP
+    /// echo requests for a reply's `resp_to`): dissecting the frame on its own, without the
+    /// frames before it, may give a different result.
+    pub stateful: bool,
+}
+
+/// The fields a reader of dissections needs (a display filter, the columns of `-T fields`):
+/// a dissector given a demand adds only those fields, the ones the conversation analysis
+/// reads (addresses; TCP/UDP numbers come from [`TransportFacts`]), and every layer. It
+/// verifies checksums only when a checksum field or expert items are wanted, and adds expert
+/// items only when wanted. Everything it does add is exactly what a full dissection has.
+#[derive(Clone, Debug, Default)]
+pub struct Demand {
+    /// Definition addresses, and one bit per address (see [`Demand::wants`]).
+    defs: Vec<usize>,
+    bloom: u64,
+    /// Expert items (`_ws.expert`, `_ws.malformed`) are wanted.
+    pub experts: bool,
+    /// Checksums are verified (a `*.checksum.status`/`*checksum_calculated` field or experts
+    /// are wanted).
+    pub checksums: bool,
+}
+
+impl Demand {
+    /// A demand for `defs` (and expert items if `experts`).
+    pub fn new(defs: impl IntoIterator<Item = &'static FieldDef>, experts: bool) -> Self {
+        let mut d = Demand { experts, checksums: experts, ..Demand::default() };
+        for def in defs {
+            d.add(def);
+        }
+        d
+    }
+
+    /// Adds a field definition to the demand.
+    pub fn add(&mut self, def: &'static FieldDef) {
+        let k = def as *const FieldDef as usize;
+        if !self.defs.contains(&k) {
+            self.defs.push(k);
+            self.bloom |= Self::bit(k);
+        }
+        if def.abbrev.contains("checksum") {
+            self.checksums = true;
+        }
+    }
+
+    /// Definitions are statics a few words apart: their address bits above the alignment
+    /// spread them over the 64 bits.
+    #[inline]
+    fn bit(k: usize) -> u64 {
+        1 << ((k >> 3) & 63)
+    }
+
+    /// Whether fields of `def` are wanted.
+    #[inline]
+    pub fn wants(&self, def: &FieldDef) -> bool {
+        let k = def as *const FieldDef as usize;
+        self.bloom & Self::bit(k) != 0 && self.defs.contains(&k)
+    }
+}
+
+/// What the conversation analysis reads of one TCP or UDP header: the same values as the
+/// layer's fields (`tcp.srcport`, `tcp.seq_raw`, `tcp.options.wscale.shift`, `udp.length`, …),
+/// `None` where the header was cut before them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransportFacts {
+    /// Index of the layer in [`Dissection::layers`].
+    pub layer: u32,
+    pub udp: bool,
+    pub sport: Option<u16>,
+    pub dport: Option<u16>,
+    /// TCP: the sequence number (`tcp.seq_raw`, or `tcp.seq` in a header quoted by ICMP).
+    pub seq: Option<u32>,
+    pub ack: Option<u32>,
+    pub flags: Option<u16>,
+    pub window: Option<u16>,
+    /// TCP: `tcp.len` (outermost header only).
+    pub seglen: Option<u32>,
+    /// TCP: the last window scale option's shift.
+    pub wscale: Option<u8>,
+    /// TCP: the first four SACK blocks (left, right edge).
+    pub sack: [(u32, u32); 4],
+    pub sack_len: u8,
+    /// UDP: `udp.length`.
+    pub length: Option<u16>,
+}
+
+impl Dissection {
+    /// Empties the dissection so it can be reused for the next frame without reallocating.
+    pub fn clear(&mut self) {
+        self.layers.clear();
+        self.fields.clear();
+        self.experts.clear();
+        self.sources.clear();
+        self.protocol = "";
+        self.info.clear();
+        self.src.clear();
+        self.dst.clear();
+        self.transports.clear();
+        self.stateful = false;
+    }
+
+    /// The bytes of `source` (0 = `frame`).
+    pub fn source_bytes<'a>(&'a self, frame: &'a [u8], source: SourceId) -> &'a [u8] {
+        if source == 0 {
+            frame
+        } else {
+            self.sources.get(source as usize - 1).map(|v| v.as_slice()).unwrap_or(&[])
+        }
+    }
+
+    /// The bytes a field covers (empty if the range lies outside its source).
+    pub fn field_bytes<'a>(&'a self, frame: &'a [u8], field: &Field) -> &'a [u8] {
+        self.source_bytes(frame, field.source).get(field.range()).unwrap_or(&[])
+    }
+
+    /// Every occurrence of a field, outermost first.
+    pub fn find<'s>(&'s self, def: &'static FieldDef) -> impl Iterator<Item = &'s Field> + 's {
+        self.fields.iter().filter(move |f| std::ptr::eq(f.def, def))
+    }
+
+    /// First occurrence of a field.
+    pub fn first(&self, def: &'static FieldDef) -> Option<&Field> {
+        self.find(def).next()
+    }
+
+    /// Whether a layer of this protocol is present (`tcp`, `udp`…).
+    pub fn has_proto(&self, proto: &str) -> bool {
+        self.layers.iter().any(|l| l.proto == proto)
+    }
+
+    /// The layer that holds field index `i`.
+    pub fn layer_of(&self, i: u32) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.fields.contains(&i))
+    }
+
+    /// Whether any expert item marks the frame malformed (`_ws.malformed`).
+    pub fn is_malformed(&self) -> bool {
+        self.experts.iter().any(|e| e.key.starts_with("malformed"))
+    }
+}

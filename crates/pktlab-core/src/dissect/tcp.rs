@@ -1,0 +1,277 @@
+//! TCP: every header field, the checksum over the pseudo-header, the options (see
+//! [`super::tcp_options`]), the payload, and the Info column tshark prints (with raw sequence
+//! numbers and window; the analysis rewrites them relative and scaled).
+
+use super::checksum;
+use super::dispatch;
+use super::ip::{Pseudo, proto};
+use super::model::*;
+use super::{Ctx, push_dec, rd};
+use std::fmt::Write;
+
+pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
+pub static TCP_DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16, Base::Dec);
+pub static TCP_PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
+pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32, Base::Dec);
+pub static TCP_SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32, Base::Dec);
+pub static TCP_ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32, Base::Dec);
+pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec);
+pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff);
+pub static TCP_FLAGS_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool, Base::None).mask(0xe00);
+pub static TCP_FLAGS_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool, Base::None).mask(0x100);
+pub static TCP_FLAGS_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool, Base::None).mask(0x80);
+pub static TCP_FLAGS_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool, Base::None).mask(0x40);
+pub static TCP_FLAGS_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool, Base::None).mask(0x20);
+pub static TCP_FLAGS_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool, Base::None).mask(0x10);
+pub static TCP_FLAGS_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool, Base::None).mask(0x8);
+pub static TCP_FLAGS_RESET: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool, Base::None).mask(0x4);
+pub static TCP_FLAGS_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool, Base::None).mask(0x2);
+pub static TCP_FLAGS_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool, Base::None).mask(0x1);
+pub static TCP_FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::Str, Base::None);
+pub static TCP_WINDOW_SIZE_VALUE: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16, Base::Dec);
+pub static TCP_CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static TCP_CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);
+pub static TCP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("tcp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
+pub static TCP_URGENT_POINTER: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16, Base::Dec);
+pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32, Base::Dec);
+pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
+
+/// The flag bits of the 12-bit flags field (`tcp.flags`).
+pub mod flag {
+    pub const FIN: u16 = 0x0001;
+    pub const SYN: u16 = 0x0002;
+    pub const RST: u16 = 0x0004;
+    pub const PSH: u16 = 0x0008;
+    pub const ACK: u16 = 0x0010;
+    pub const URG: u16 = 0x0020;
+    pub const ECE: u16 = 0x0040;
+    pub const CWR: u16 = 0x0080;
+    pub const AE: u16 = 0x0100;
+    pub const RESERVED: u16 = 0x0e00;
+    /// All 12 bits.
+    pub const ALL: u16 = 0x0fff;
+}
+
+/// Flag names in tshark's Info order (lowest bit first).
+const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+
+/// tshark's `tcp.flags.str`: 12 characters, a letter for each bit set, `·` otherwise.
+pub fn flags_str(flags: u16) -> Box<str> {
+    // Every frame has one: built once for all 4096 flag combinations, then copied.
+    static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..4096u16).map(build_flags_str).collect());
+    table.get((flags & flag::ALL) as usize).cloned().unwrap_or_else(|| build_flags_str(flags))
+}
+
+fn build_flags_str(flags: u16) -> Box<str> {
+    const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
+    LETTERS.iter().enumerate().map(|(i, c)| if flags & (1 << (11 - i)) != 0 { *c as char } else { '·' }).collect::<String>().into_boxed_str()
+}
+
+/// The `[SYN, ACK]` part of the Info column.
+pub fn push_flag_names(s: &mut String, flags: u16) {
+    s.push('[');
+    let mut first = true;
+    for (i, n) in FLAG_NAMES.iter().enumerate() {
+        if flags & (1 << i) != 0 {
+            if !first {
+                s.push_str(", ");
+            }
+            s.push_str(n);
+            first = false;
+        }
+    }
+    if flags & flag::RESERVED != 0 {
+        if !first {
+            s.push_str(", ");
+        }
+        s.push_str("Reserved");
+        first = false;
+    }
+    if first {
+        s.push_str("<None>");
+    }
+    s.push(']');
+}
+
+/// Dissects a TCP header at `off`; `end` is where the segment ends by the IP length.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo: Pseudo) {
+    let li = cx.open("tcp", "Transmission Control Protocol", Osi::Transport, off, 20);
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("TCP");
+    }
+    // The Info column is written only for the outermost header, and only when text is on.
+    let info = outer && cx.text;
+    cx.open_facts(li, false);
+    let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
+    cx.add(&TCP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    cx.facts().sport = Some(sport);
+    let Some(dport) = rd::u16(data, off + 2) else { return stop(cx, li, data, off + 2, 2) };
+    cx.add(&TCP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
+    cx.facts().dport = Some(dport);
+    cx.add_hidden(&TCP_PORT, off, 2, Value::UInt(sport as u64));
+    cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    if info {
+        cx.out.info.clear();
+        let info = &mut cx.out.info;
+        push_dec(info, sport as u64);
+        info.push_str(" → ");
+        push_dec(info, dport as u64);
+    }
+    // tshark reads the numbers, offset, flags and window before adding any of them.
+    let (Some(seq), Some(ack), Some(offx), Some(win)) = (rd::u32(data, off + 4), rd::u32(data, off + 8), rd::u16(data, off + 12), rd::u16(data, off + 14)) else {
+        return stop(cx, li, data, off + 4, 12);
+    };
+    let hlen = ((offx >> 12) as usize) * 4;
+    let flags = offx & flag::ALL;
+    let seglen = end.saturating_sub(off + hlen);
+    let facts = cx.facts();
+    (facts.seq, facts.ack, facts.flags, facts.window) = (Some(seq), Some(ack), Some(flags), Some(win));
+    if outer {
+        facts.seglen = Some(seglen as u32);
+        cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
+        cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
+    } else {
+        cx.add(&TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
+    }
+    cx.add(&TCP_ACK_RAW, off + 8, 4, Value::UInt(ack as u64));
+    let hl_at = cx.add(&TCP_HDR_LEN, off + 12, 1, Value::UInt(hlen as u64));
+    cx.add(&TCP_FLAGS, off + 12, 2, Value::UInt(flags as u64));
+    cx.child(|cx| {
+        let bits: [(&'static FieldDef, u16); 10] = [
+            (&TCP_FLAGS_RES, flag::RESERVED),
+            (&TCP_FLAGS_AE, flag::AE),
+            (&TCP_FLAGS_CWR, flag::CWR),
+            (&TCP_FLAGS_ECE, flag::ECE),
+            (&TCP_FLAGS_URG, flag::URG),
+            (&TCP_FLAGS_ACK, flag::ACK),
+            (&TCP_FLAGS_PUSH, flag::PSH),
+            (&TCP_FLAGS_RESET, flag::RST),
+            (&TCP_FLAGS_SYN, flag::SYN),
+            (&TCP_FLAGS_FIN, flag::FIN),
+        ];
+        for (def, m) in bits {
+            let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
+            if outer && m == flag::SYN && flags & m != 0 {
+                if flags & flag::ACK != 0 {
+                    cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
+                } else {
+                    cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
+                }
+            }
+            if outer && m == flag::RST && flags & m != 0 {
+                cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
+            }
+            if outer && m == flag::FIN && flags & m != 0 {
+                cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
+            }
+        }
+        if cx.wants(&TCP_FLAGS_STR) {
+            cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
+        }
+    });
+    cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+    if info {
+        let info = &mut cx.out.info;
+        info.push(' ');
+        push_flag_names(info, flags);
+        info.push_str(" Seq=");
+        push_dec(info, seq as u64);
+        if flags & flag::ACK != 0 {
+            info.push_str(" Ack=");
+            push_dec(info, ack as u64);
+        }
+        info.push_str(" Win=");
+        push_dec(info, win as u64);
+    }
+    if hlen < 20 {
+        cx.expert(Severity::Error, "tcp.bogus_header_length", format!("Bogus TCP header length ({hlen}, must be at least 20)"), Some(hl_at));
+        cx.close(li);
+        return;
+    }
+    cx.set_len(li, hlen);
+    let Some(stored) = rd::u16(data, off + 16) else { return stop(cx, li, data, off + 16, 2) };
+    let ck_at = cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64));
+    cx.child(|cx| {
+        // Verified when the whole segment was captured; a quoted header is checked over the
+        // bytes quoted, as tshark does.
+        // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
+        let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+        let verify = cx.checksums();
+        match seg.filter(|_| verify) {
+            Some(seg) if outer || !seg.is_empty() => {
+                let ps = pseudo.sum(proto::TCP, seg.len());
+                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
+                let calc = checksum::expected(ps, seg, 16);
+                cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
+                if !good {
+                    cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
+            }
+            _ => {
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
+            }
+        }
+    });
+    let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
+    cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
+    if info {
+        if flags & flag::URG != 0 {
+            let _ = write!(cx.out.info, " Urg={urg}");
+        }
+        cx.out.info.push_str(" Len=");
+        push_dec(&mut cx.out.info, seglen as u64);
+    }
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Src Port: ");
+        push_dec(s, sport as u64);
+        s.push_str(", Dst Port: ");
+        push_dec(s, dport as u64);
+        s.push_str(", Seq: ");
+        push_dec(s, seq as u64);
+        if flags & flag::ACK != 0 {
+            s.push_str(", Ack: ");
+            push_dec(s, ack as u64);
+        }
+        s.push_str(", Len: ");
+        push_dec(s, seglen as u64);
+    }
+    if hlen > 20 {
+        if data.len() < off + hlen {
+            return stop(cx, li, data, off + 20, hlen - 20);
+        }
+        super::tcp_options::dissect(cx, data, off + 20, off + hlen, info);
+    }
+    let pstart = off + hlen;
+    let pend = end.min(data.len());
+    // tshark adds the payload item only when the bytes the header announces were captured.
+    if pend > pstart && (end <= data.len() || !outer) {
+        cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
+    }
+    cx.close(li);
+    if !outer {
+        return;
+    }
+    if flags & 0x02 != 0 {
+        super::tcp_pdu::syn(cx, pseudo, sport, dport, seq, flags);
+    }
+    if seglen == 0 {
+        if flags & 0x01 != 0 {
+            super::tcp_pdu::fin(cx, pseudo, sport, dport);
+        }
+        return;
+    }
+    if pstart < pend {
+        dispatch::tcp_payload(cx, data, pstart, pend, pseudo, sport, dport, seq, flags);
+    }
+}
+
+fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) {
+    cx.close(li);
+    cx.short(data, off, len);
+}

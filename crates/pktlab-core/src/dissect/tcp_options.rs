@@ -1,0 +1,193 @@
+//! TCP options: MSS, window scale, SACK-permitted, SACK blocks, timestamps, NOP, EOL, and
+//! any other kind shown as unknown — each with its kind, length and value fields, and the
+//! Info-column suffix tshark appends (`MSS=1460 WS=128 SACK_PERM TSval=… TSecr=…`).
+
+use super::model::*;
+use super::{Ctx, rd};
+use std::fmt::Write;
+
+pub static TCP_OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes, Base::None);
+pub static TCP_OPTION_KIND: FieldDef = FieldDef::new("tcp.option_kind", "Kind", FieldType::U8, Base::Dec).vals(kind_name);
+pub static TCP_OPTION_LEN: FieldDef = FieldDef::new("tcp.option_len", "Length", FieldType::U8, Base::Dec);
+pub static TCP_OPTIONS_MSS: FieldDef = FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::None, Base::None);
+pub static TCP_OPTIONS_MSS_VAL: FieldDef = FieldDef::new("tcp.options.mss_val", "MSS Value", FieldType::U16, Base::Dec);
+pub static TCP_OPTIONS_WSCALE: FieldDef = FieldDef::new("tcp.options.wscale", "TCP Option - Window scale", FieldType::None, Base::None);
+pub static TCP_OPTIONS_WSCALE_SHIFT: FieldDef = FieldDef::new("tcp.options.wscale.shift", "Shift count", FieldType::U8, Base::Dec);
+pub static TCP_OPTIONS_WSCALE_MULTIPLIER: FieldDef = FieldDef::new("tcp.options.wscale.multiplier", "Multiplier", FieldType::U16, Base::Dec);
+pub static TCP_OPTIONS_SACK_PERM: FieldDef = FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::None, Base::None);
+pub static TCP_OPTIONS_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::None, Base::None);
+pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8, Base::Dec);
+pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None);
+pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_TIMESTAMP_TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_NOP: FieldDef = FieldDef::new("tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::None, Base::None);
+pub static TCP_OPTIONS_EOL: FieldDef = FieldDef::new("tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::None, Base::None);
+pub static TCP_OPTIONS_UNKNOWN: FieldDef = FieldDef::new("tcp.options.unknown", "TCP Option - Unknown", FieldType::None, Base::None);
+pub static TCP_OPTIONS_UNKNOWN_PAYLOAD: FieldDef = FieldDef::new("tcp.options.unknown.payload", "Payload", FieldType::Bytes, Base::None);
+pub static TCP_OPTIONS_TFO: FieldDef = FieldDef::new("tcp.options.tfo", "TCP Option - TCP Fast Open", FieldType::None, Base::None);
+pub static TCP_OPTIONS_USER_TO: FieldDef = FieldDef::new("tcp.options.user_to", "TCP Option - User Timeout", FieldType::None, Base::None);
+pub static TCP_OPTIONS_USER_TO_GRANULARITY: FieldDef = FieldDef::new("tcp.options.user_to_granularity", "Granularity", FieldType::Bool, Base::None).mask(0x8000);
+pub static TCP_OPTIONS_USER_TO_VAL: FieldDef = FieldDef::new("tcp.options.user_to_val", "User Timeout", FieldType::U16, Base::Dec).mask(0x7fff);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL];
+
+/// The name tshark gives an option kind.
+pub fn kind_name(kind: u64) -> Option<&'static str> {
+    Some(match kind {
+        0 => "End of Option List",
+        1 => "No-Operation",
+        2 => "Maximum Segment Size",
+        3 => "Window Scale",
+        4 => "SACK Permitted",
+        5 => "SACK",
+        8 => "Time Stamp Option",
+        19 => "TCP MD5 signature",
+        28 => "User Timeout",
+        29 => "TCP Authentication Option",
+        30 => "Multipath TCP",
+        34 => "TCP Fast Open Cookie",
+        _ => return None,
+    })
+}
+
+/// The options area `o..end` (fully captured): the Options item, each option under it and
+/// each option's parts under the option. `info`: append to the Info column.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool) {
+    cx.add(&TCP_OPTIONS, o, end - o, Value::Bytes);
+    cx.child(|cx| {
+        while o < end {
+            match option(cx, data, o, end, info) {
+                Some(next) => o = next,
+                None => return,
+            }
+        }
+    });
+}
+
+/// One option at `o`; returns where the next one starts, or None to stop.
+fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option<usize> {
+    let kind = rd::u8(data, o)?;
+    match kind {
+        0 | 1 => {
+            cx.add(if kind == 0 { &TCP_OPTIONS_EOL } else { &TCP_OPTIONS_NOP }, o, 1, Value::Bytes);
+            cx.child(|cx| cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64)));
+            return Some(o + 1);
+        }
+        _ => {}
+    }
+    let Some(len) = rd::u8(data, o + 1).filter(|_| o + 1 < end).map(|l| l as usize) else {
+        cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+        cx.expert(Severity::Error, "tcp.option.len.invalid", "Option length field is missing (past the end of the header)", None);
+        return None;
+    };
+    let def: &'static FieldDef = match kind {
+        2 => &TCP_OPTIONS_MSS,
+        3 => &TCP_OPTIONS_WSCALE,
+        4 => &TCP_OPTIONS_SACK_PERM,
+        5 => &TCP_OPTIONS_SACK,
+        8 => &TCP_OPTIONS_TIMESTAMP,
+        28 => &TCP_OPTIONS_USER_TO,
+        34 => &TCP_OPTIONS_TFO,
+        _ => &TCP_OPTIONS_UNKNOWN,
+    };
+    let expect_ok = match kind {
+        2 => len == 4,
+        3 => len == 3,
+        4 => len == 2,
+        5 => len >= 2 && (len - 2) % 8 == 0,
+        8 => len == 10,
+        28 => len == 4,
+        _ => len >= 2,
+    };
+    if !expect_ok || o + len > end {
+        cx.add(def, o, (end - o).min(len.max(2)), Value::Bytes);
+        cx.child(|cx| {
+            cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+            cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
+        });
+        cx.expert(Severity::Error, "tcp.option.len.invalid", format!("Invalid length for option (kind {kind}, length {len})"), None);
+        return None;
+    }
+    cx.add(def, o, len, Value::Bytes);
+    cx.child(|cx| {
+        cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+        cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
+        let v = o + 2;
+        match kind {
+            2 => {
+                let mss = rd::u16(data, v).unwrap_or(0);
+                cx.add(&TCP_OPTIONS_MSS_VAL, v, 2, Value::UInt(mss as u64));
+                if info {
+                    cx.out.info.push_str(" MSS=");
+                    super::push_dec(&mut cx.out.info, mss as u64);
+                }
+            }
+            3 => {
+                let shift = rd::u8(data, v).unwrap_or(0);
+                let mult: u64 = 1 << shift.min(14);
+                cx.add(&TCP_OPTIONS_WSCALE_SHIFT, v, 1, Value::UInt(shift as u64));
+                cx.facts().wscale = Some(shift);
+                cx.add_gen(&TCP_OPTIONS_WSCALE_MULTIPLIER, v, 1, Value::UInt(mult));
+                if shift > 14 {
+                    cx.expert(Severity::Warn, "tcp.options.wscale.shift.invalid", "Window scale shift exceeds 14", None);
+                }
+                if info {
+                    let _ = write!(cx.out.info, " WS={mult}");
+                }
+            }
+            4 => {
+                if info {
+                    cx.out.info.push_str(" SACK_PERM");
+                }
+            }
+            5 => {
+                let mut b = v;
+                let mut count = 0u64;
+                while b + 8 <= o + len {
+                    let le = rd::u32(data, b).unwrap_or(0);
+                    let re = rd::u32(data, b + 4).unwrap_or(0);
+                    cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(le as u64));
+                    cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(re as u64));
+                    let facts = cx.facts();
+                    if let Some(slot) = facts.sack.get_mut(facts.sack_len as usize) {
+                        *slot = (le, re);
+                        facts.sack_len += 1;
+                    }
+                    if info {
+                        let _ = write!(cx.out.info, " SLE={le} SRE={re}");
+                    }
+                    count += 1;
+                    b += 8;
+                }
+                cx.add_gen(&TCP_OPTIONS_SACK_COUNT, o, 0, Value::UInt(count));
+            }
+            8 => {
+                let tsval = rd::u32(data, v).unwrap_or(0);
+                let tsecr = rd::u32(data, v + 4).unwrap_or(0);
+                cx.add(&TCP_OPTIONS_TIMESTAMP_TSVAL, v, 4, Value::UInt(tsval as u64));
+                cx.add(&TCP_OPTIONS_TIMESTAMP_TSECR, v + 4, 4, Value::UInt(tsecr as u64));
+                if info {
+                    let info = &mut cx.out.info;
+                    info.push_str(" TSval=");
+                    super::push_dec(info, tsval as u64);
+                    info.push_str(" TSecr=");
+                    super::push_dec(info, tsecr as u64);
+                }
+            }
+            28 => {
+                let w = rd::u16(data, v).unwrap_or(0);
+                cx.add(&TCP_OPTIONS_USER_TO_GRANULARITY, v, 2, Value::Bool(w & 0x8000 != 0));
+                cx.add(&TCP_OPTIONS_USER_TO_VAL, v, 2, Value::UInt((w & 0x7fff) as u64));
+            }
+            _ => {
+                if len > 2 {
+                    cx.add(&TCP_OPTIONS_UNKNOWN_PAYLOAD, v, len - 2, Value::Bytes);
+                }
+            }
+        }
+    });
+    Some(o + len)
+}

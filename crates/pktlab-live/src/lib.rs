@@ -1,0 +1,20 @@
+//! Live capture: interfaces, capture backends on their own thread ([`LiveSource`]), the
+//! user-space capture filter, and the pcapng writer.
+//!
+//! Nothing here dissects or draws: a [`LiveSource`] hands out owned frames and counters,
+//! and consumers (the `--no-tui` printer, the TUI) do the rest.
+
+#[allow(unused_imports)]
+use pktlab_core::{capture, dissect};
+
+pub mod afpacket;
+pub mod capture_filter;
+pub mod frame_peek;
+pub mod interfaces;
+#[cfg(feature = "libpcap")]
+pub mod pcap_backend;
+pub mod pcapng_writer;
+pub mod source;
+
+pub use capture_filter::{CaptureFilter, CaptureFilterError};
+pub use source::{BackendKind, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
