@@ -123,6 +123,8 @@ fn application_layers_agree_with_tshark() {
         };
         let read = common::each_frame(&file, |meta, data, d, fa| {
             let Some(row) = rows.get(meta.number as usize - 1) else { return };
+            // Generated fields (tcp.time_relative, relative numbers) as tshark shows them.
+            annotate(fa, d);
             for &(i, col) in &cols {
                 if dev.contains(&(name.clone(), meta.number, col.to_owned())) {
                     continue;
@@ -146,7 +148,6 @@ fn application_layers_agree_with_tshark() {
                     s.examples.push(format!("{name} #{} {col}: got {got:?}, tshark {want:?}", meta.number));
                 }
             }
-            annotate(fa, d);
             for (k, (f, flt, _)) in filters.iter().enumerate() {
                 if dev.contains(&(name.clone(), meta.number, f.clone())) {
                     continue;
