@@ -99,6 +99,14 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
         bit_pattern(def.bitmask, raw, bits, out);
         out.push_str(" = ");
     }
+    if def.name.is_empty() {
+        // A text-only item: its value is the whole label.
+        cell(d, frame, f, out);
+        if f.generated {
+            out.push(']');
+        }
+        return;
+    }
     out.push_str(def.name);
     match &f.value {
         Value::None => {}
@@ -116,6 +124,7 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
                 return;
             }
             let name = def.vals.and_then(|v| v(*n));
+            let n = &pktlab::dissect::format::tree_uint(def, *n);
             let mut num = String::new();
             match def.base {
                 Base::Hex => uint(*n, def.ftype, def.base, &mut num),

@@ -211,7 +211,13 @@ fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet
 /// children, like `Flags: 0x0002`, shows its bits in the children instead).
 pub fn field_label(d: &Dissection, frame: &[u8], f: &Field, leaf: bool) -> String {
     let v = value_text(d, frame, f);
-    let s = if v.is_empty() { f.def.name.to_string() } else { format!("{}: {}", f.def.name, v) };
+    let s = if v.is_empty() {
+        f.def.name.to_string()
+    } else if f.def.name.is_empty() {
+        v
+    } else {
+        format!("{}: {}", f.def.name, v)
+    };
     let pattern = if leaf { bit_pattern(d.field_bytes(frame, f), f.def.bitmask) } else { None };
     let s = match pattern {
         Some(p) => format!("{p} = {s}"),
@@ -268,6 +274,7 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field) -> String {
         }
         Value::UInt(n) => {
             let name = def.vals.and_then(|v| v(*n));
+            let n = &crate::dissect::format::tree_uint(def, *n);
             let w = def.ftype.hex_width().max(1);
             let num = match def.base {
                 Base::Hex => format!("0x{n:0w$x}"),

@@ -40,6 +40,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("tcp.txt", include_str!("text/tcp.txt")),
     ("tcp_analysis.txt", include_str!("text/tcp_analysis.txt")),
     ("udp_dns_data.txt", include_str!("text/udp_dns_data.txt")),
+    ("app.txt", include_str!("text/app.txt")),
     ("tunnel.txt", include_str!("text/tunnel.txt")),
     ("game.txt", include_str!("text/game.txt")),
     ("expert.txt", include_str!("text/expert.txt")),

@@ -29,6 +29,7 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
                 }
             }
             TransportVerdict::Tcp(t) => {
+                tcp_top_fields(d, *li, t);
                 tcp_fields(d, *li, t, &mut new, &mut experts);
                 let is_outermost = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i) == Some(li);
                 if is_outermost && first_tcp {
@@ -38,7 +39,8 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
             }
         }
         let Some(layer) = d.layers.get(*li) else { continue };
-        let at = layer.fields.end;
+        // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload.
+        let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).unwrap_or(layer.fields.end);
         insert_fields(d, *li, at, new);
         for (rel, mut e) in experts {
             e.field = Some(at + rel);
@@ -77,23 +79,55 @@ fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value:
     }
 }
 
-fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
-    let top: [(&'static FieldDef, Option<Value>); 6] = [
-        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64))),
-        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64))),
-        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64))),
-        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64))),
-        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64))),
-        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64))),
+/// Index of the first field of `def` in layer `li`.
+fn find(d: &Dissection, li: usize, def: &'static FieldDef) -> Option<u32> {
+    let layer = d.layers.get(li)?;
+    let range = layer.fields.start as usize..layer.fields.end as usize;
+    let pos = d.fields.get(range)?.iter().position(|x| std::ptr::eq(x.def, def))?;
+    Some(layer.fields.start + pos as u32)
+}
+
+/// Where a generated TCP number goes: before or after a header field, as Wireshark's tree
+/// shows it (relative sequence number first, then the raw one).
+enum Place {
+    Before(&'static FieldDef),
+    After(&'static FieldDef),
+}
+
+/// The stream index, relative numbers and calculated window, each beside the header field
+/// it explains (at the layer's end when that field is absent).
+fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+    use crate::dissect::tcp as h;
+    let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 6] = [
+        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
+        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
+        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
+        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(&h::TCP_ACK_RAW), Place::Before(&h::TCP_HDR_LEN)]),
+        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64)), [Place::After(&h::TCP_WINDOW_SIZE_VALUE), Place::Before(&h::TCP_CHECKSUM)]),
+        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64)), [Place::After(&f::TCP_WINDOW_SIZE), Place::After(&h::TCP_WINDOW_SIZE_VALUE)]),
     ];
     let Some(layer) = d.layers.get(li).map(At::of) else { return };
-    for (def, value) in top {
+    for (def, value, places) in top {
         let Some(value) = value else { continue };
         // Only a header quoted in an ICMP error carries one of these already (`tcp.seq`).
-        if !t.in_error || !update_in_place(d, li, def, value.clone()) {
-            new.push(generated(&layer, def, 0, value));
+        if t.in_error && update_in_place(d, li, def, value.clone()) {
+            continue;
+        }
+        let at = places
+            .iter()
+            .find_map(|p| match p {
+                Place::Before(anchor) => find(d, li, anchor),
+                Place::After(anchor) => find(d, li, anchor).map(|i| i + 1),
+            })
+            .or_else(|| d.layers.get(li).map(|l| l.fields.end));
+        if let Some(at) = at {
+            insert_fields(d, li, at, vec![generated(&layer, def, 0, value)]);
         }
     }
+}
+
+fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
+    let Some(layer) = d.layers.get(li).map(At::of) else { return };
     new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 0, Value::Duration(t.time_relative)));
     new.push(generated(&layer, &f::TCP_TIME_DELTA, 0, Value::Duration(t.time_delta)));
     if !t.has_analysis {

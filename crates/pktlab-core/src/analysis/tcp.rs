@@ -175,7 +175,8 @@ struct Flow {
     lastack: u32,
     lastacktime: i64,
     lastnondupack: u64,
-    dupacknum: u32,
+    /// Duplicate ACKs in a row; -1 after an "ACKed unseen segment" was flagged the other way.
+    dupacknum: i32,
     /// Unacknowledged segments, oldest first.
     segments: Vec<Unacked>,
     valid_bif: bool,
@@ -286,13 +287,14 @@ impl TcpTracker {
         {
             let f = &self.convs[ci].flows[fwd];
             if syn_only && f.base_set {
+                // A SYN with the connection's own ISN is a retransmission, not a new session.
                 if seg.seq != f.base_seq {
                     ci = self.new_conv(seg, ts);
+                    ta.flag(Flags::REUSED_PORTS);
                 } else {
                     let f = &mut self.convs[ci].flows[fwd];
                     f.nextseq = f.maxseqtobeacked;
                 }
-                ta.flag(Flags::REUSED_PORTS);
             } else if syn_ack && f.base_set && seg.seq != f.base_seq {
                 self.convs[ci].flows[fwd].base_seq = seg.seq;
                 ta.flag(Flags::REUSED_PORTS);
@@ -447,9 +449,10 @@ fn analyze_sequence_number(conv: &mut Conv, fwd: usize, frame: u64, ts: i64, seg
             break 'fwd;
         }
         if same_pos && window != 0 && window == f.window {
-            f.dupacknum += 1;
+            // After -1 (an ACKed-unseen mark) the count starts again at 1.
+            f.dupacknum = if f.dupacknum == -1 { 1 } else { f.dupacknum.saturating_add(1) };
             ta.flag(Flags::DUPLICATE_ACK);
-            ta.dupack_num = f.dupacknum;
+            ta.dupack_num = f.dupacknum.max(0) as u32;
             ta.dupack_frame = f.lastnondupack;
         }
     }
@@ -459,11 +462,21 @@ fn analyze_sequence_number(conv: &mut Conv, fwd: usize, frame: u64, ts: i64, seg
         f.dupacknum = 0;
     }
 
-    // tshark 4.0: an ACK beyond everything seen the other way flags the gap once and moves
-    // the mark to the highest sequence seen, so the same gap is not reported again.
+    // tshark 4.0.17: an ACK beyond everything seen the other way flags the gap. When the
+    // other way has sent more since the mark was set, the mark moves up to it; when it has
+    // not (that way is stalled), only the first such ACK is flagged: the other way's
+    // duplicate-ACK count, set to -1, remembers it.
     if r.maxseqtobeacked != 0 && gt_seq(ack, r.maxseqtobeacked) && flags & ACK != 0 {
-        ta.flag(Flags::ACK_LOST_SEGMENT);
-        r.maxseqtobeacked = r.nextseq;
+        ta.exists = true;
+        if r.maxseqtobeacked < r.nextseq {
+            r.maxseqtobeacked = r.nextseq;
+            ta.flag(Flags::ACK_LOST_SEGMENT);
+        } else {
+            if r.dupacknum == 0 {
+                ta.flag(Flags::ACK_LOST_SEGMENT);
+            }
+            r.dupacknum = -1;
+        }
     }
 
     if (seglen > 0 || flags & (SYN | FIN) != 0) && !ta.flags.has(Flags::KEEP_ALIVE) {

@@ -7,8 +7,12 @@ pub static DATA_DATA: FieldDef = FieldDef::new("data.data", "Data", FieldType::B
 pub static DATA_LEN: FieldDef = FieldDef::new("data.len", "Length", FieldType::U32, Base::Dec);
 pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::Str, Base::None);
 
+/// A text-only item of the tree (Wireshark's unnamed subtrees: DNS's "Queries" and
+/// "Answers", each record's one-line summary); its value is the text shown.
+pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
+
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT];
+pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT];
 
 /// Adds a `data` layer over `off..end` (clamped to the bytes present); returns `end`.
 /// Nothing is added for an empty range.

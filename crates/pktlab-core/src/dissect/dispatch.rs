@@ -20,7 +20,7 @@
 //!    for an EtherType.
 
 use super::ip::{Pseudo, proto};
-use super::{Ctx, arp, data as raw_data, dns, eth, gre, icmp, icmpv6, igmp, ipv4, ipv6, null, sll, tcp, teredo, udp, vlan, vxlan};
+use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, tcp_pdu, teredo, udp, vlan, vxlan};
 
 /// LINKTYPE_* values of pcap and pcapng link-layer headers (tcpdump.org/linktypes.html).
 pub mod link {
@@ -85,6 +85,9 @@ pub mod port {
     pub const MDNS: u16 = 5353;
     pub const TEREDO: u16 = 3544;
     pub const VXLAN: u16 = 4789;
+    pub const DHCP_SERVER: u16 = 67;
+    pub const DHCP_CLIENT: u16 = 68;
+    pub const SSDP: u16 = 1900;
 }
 
 /// BSD address families (`null.family`) that carry IP.
@@ -101,6 +104,8 @@ pub(crate) type PortDissector = fn(&mut Ctx, &[u8], usize, usize) -> bool;
 /// UDP payloads by port (either side), tried in order.
 pub(crate) static UDP_PORTS: &[(&[u16], PortDissector)] = &[
     (&[port::DNS, port::MDNS], |cx, d, o, e| dns::dissect(cx, d, o, e, false)),
+    (&[port::DHCP_SERVER, port::DHCP_CLIENT], |cx, d, o, e| cx.app_wanted() && dhcp::dissect(cx, d, o, e)),
+    (&[port::SSDP], |cx, d, o, e| cx.app_wanted() && http::dissect_ssdp(cx, d, o, e)),
     (&[port::VXLAN], vxlan::dissect),
     (&[port::TEREDO], teredo::dissect),
 ];
@@ -213,23 +218,35 @@ pub(crate) fn ip_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, ip_p
     }
 }
 
-/// A UDP payload (`off..end`, not empty) by its ports.
+/// A UDP payload (`off..end`, not empty) by its ports, then QUIC by its header (any port:
+/// a long header with a known version, or a connection seen before).
 pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
-    by_port(UDP_PORTS, cx, data, off, end, sport, dport);
-}
-
-/// A TCP payload (`off..end`, not empty) by its ports.
-pub(crate) fn tcp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
-    by_port(TCP_PORTS, cx, data, off, end, sport, dport);
-}
-
-fn by_port(table: &[(&[u16], PortDissector)], cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
-    for (ports, dissect) in table {
-        if ports.iter().any(|&p| p == sport || p == dport) && dissect(cx, data, off, end) {
-            return;
-        }
+    if by_port(UDP_PORTS, cx, data, off, end, sport, dport) {
+        return;
+    }
+    if cx.app_wanted() && cx.in_error == 0 && quic::dissect(cx, data, off, end, sport, dport) {
+        return;
     }
     raw_data::dissect(cx, data, off, end);
+}
+
+/// A TCP payload (`off..end`, not empty) by its ports, then the byte-stream protocols
+/// (HTTP, TLS, WebSocket: [`tcp_pdu`] reassembles their PDUs across segments and knows them
+/// by port, by an HTTP request or status line, or by a TLS hello on any port).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tcp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) {
+    if by_port(TCP_PORTS, cx, data, off, end, sport, dport) {
+        return;
+    }
+    if tcp_pdu::dissect(cx, data, off, end, pseudo, sport, dport, seq, flags) {
+        return;
+    }
+    raw_data::dissect(cx, data, off, end);
+}
+
+/// Whether a dissector of `table` whose port is either side claimed the payload.
+fn by_port(table: &[(&[u16], PortDissector)], cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) -> bool {
+    table.iter().any(|(ports, dissect)| ports.iter().any(|&p| p == sport || p == dport) && dissect(cx, data, off, end))
 }
 
 /// An IPv4 header whose place says it is one (an ICMP error's quoted datagram).

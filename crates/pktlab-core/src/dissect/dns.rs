@@ -1,6 +1,7 @@
 //! DNS (and mDNS, which tshark dissects with the same fields) over UDP or TCP port 53/5353:
 //! header, flags, counts, questions and resource records with compressed names expanded.
 
+use super::data::WS_TEXT;
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
@@ -225,9 +226,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         }
     }
     let mut p = 12usize;
-    // Questions.
-    for _ in 0..counts[0] {
-        let Some((n, used, labels)) = name(msg, p) else {
+    // Questions, under "Queries", each under its one-line summary.
+    let labels = cx.wants(&WS_TEXT);
+    let mut section = None;
+    for qi in 0..counts[0] {
+        let Some((n, used, labels_n)) = name(msg, p) else {
             cx.close(li);
             cx.malformed();
             return true;
@@ -240,27 +243,44 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         if outer {
             let _ = write!(cx.out.info, " {} {n}", type_name(t as u64).unwrap_or("Unknown"));
         }
+        if labels && qi == 0 {
+            section = Some((cx.add(&WS_TEXT, base + p, 0, Value::Str("Queries".into())), base + p));
+        }
         let nlen = if n == "<Root>" { 0 } else { n.len() };
-        // Each query under the Queries line, its parts under it.
+        // Each query under the Queries line (its one-line summary), its parts under that.
         cx.child(|cx| {
-            cx.add(&DNS_QRY_NAME, base + p, used, Value::Str(n.into_boxed_str()));
-            cx.child(|cx| {
-                cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
-                cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels as u64));
-            });
-            cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
-            if mdns {
-                cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
-                cx.add(&DNS_QRY_QU, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
-            } else {
-                cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+            if labels {
+                let line = format!("{n}: type {}, class {}", type_name(t as u64).unwrap_or("Unknown"), class_name((c & if mdns { 0x7fff } else { 0xffff }) as u64).unwrap_or("Unknown"));
+                cx.add(&WS_TEXT, base + p, used + 4, Value::Str(line.into_boxed_str()));
             }
+            cx.child(|cx| {
+                cx.add(&DNS_QRY_NAME, base + p, used, Value::Str(n.into_boxed_str()));
+                cx.child(|cx| {
+                    cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
+                    cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels_n as u64));
+                });
+                cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
+                if mdns {
+                    cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                    cx.add(&DNS_QRY_QU, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+                } else {
+                    cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
+                }
+            });
         });
         p += used + 4;
     }
+    end_section(cx, section, base + p);
     // Answers, authority and additional records.
     let rr_total = counts[1] as u32 + counts[2] as u32 + counts[3] as u32;
-    for _ in 0..rr_total {
+    let starts = [0u32, counts[1] as u32, counts[1] as u32 + counts[2] as u32];
+    let titles = ["Answers", "Authoritative nameservers", "Additional records"];
+    let mut section = None;
+    for ri in 0..rr_total {
+        if labels && let Some(k) = starts.iter().rposition(|s| *s == ri) {
+            end_section(cx, section.take(), base + p);
+            section = Some((cx.add(&WS_TEXT, base + p, 0, Value::Str(titles[k].into())), base + p));
+        }
         let Some((n, used, _)) = name(msg, p) else {
             cx.close(li);
             cx.malformed();
@@ -273,125 +293,131 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         };
         let rdlen = rdlen as usize;
         let rdo = p + used + 10;
-        // Each record under its section's line, its parts under it.
+        // Each record under its section's line (its one-line summary), its parts under that.
         let whole = cx.child(|cx| {
-            let n_str = n;
-            cx.add(&DNS_RESP_NAME, base + p, used, Value::Str(n_str.into_boxed_str()));
-            cx.add(&DNS_RESP_TYPE, base + p + used, 2, Value::UInt(t as u64));
-            if t == 41 {
-                // EDNS(0): the class is the UDP payload size, the TTL holds the extended RCODE,
-                // version and flags.
-                let q = base + p + used;
-                if mdns {
-                    cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
-                    cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
-                } else {
-                    cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
-                }
-                cx.add(&DNS_RESP_EXT_RCODE, q + 4, 1, Value::UInt((ttl >> 24) as u64));
-                cx.add(&DNS_RESP_EDNS0_VERSION, q + 5, 1, Value::UInt(((ttl >> 16) & 0xff) as u64));
-                cx.add(&DNS_RESP_Z, q + 6, 2, Value::UInt((ttl & 0xffff) as u64));
-                cx.child(|cx| {
-                    cx.add(&DNS_RESP_Z_DO, q + 6, 2, Value::Bool(ttl & 0x8000 != 0));
-                    cx.add(&DNS_RESP_Z_RESERVED, q + 6, 2, Value::UInt((ttl & 0x7fff) as u64));
-                });
-            } else {
-                if mdns {
-                    cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
-                    cx.add(&DNS_RESP_CACHE_FLUSH, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
-                } else {
-                    cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
-                }
-                cx.add(&DNS_RESP_TTL, base + p + used + 4, 4, Value::UInt(ttl as u64));
+            if labels {
+                let line = rr_line(&n, t, c, mdns, msg, rdo, rdlen);
+                cx.add(&WS_TEXT, base + p, used + 10 + rdlen, Value::Str(line.into_boxed_str()));
             }
-            cx.add(&DNS_RESP_LEN, base + p + used + 8, 2, Value::UInt(rdlen as u64));
-            if msg.len() < rdo + rdlen {
-                return false;
-            }
-            if outer {
-                let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
-            }
-            match (t, rdlen) {
-                (1, 4) => {
-                    let a = rd::arr::<4>(msg, rdo).unwrap_or_default();
-                    cx.add(&DNS_A, base + rdo, 4, Value::Ipv4(a));
-                    if outer {
-                        cx.out.info.push(' ');
-                        super::push_ipv4(&mut cx.out.info, a);
+            cx.child(|cx| {
+                let n_str = n;
+                cx.add(&DNS_RESP_NAME, base + p, used, Value::Str(n_str.into_boxed_str()));
+                cx.add(&DNS_RESP_TYPE, base + p + used, 2, Value::UInt(t as u64));
+                if t == 41 {
+                    // EDNS(0): the class is the UDP payload size, the TTL holds the extended RCODE,
+                    // version and flags.
+                    let q = base + p + used;
+                    if mdns {
+                        cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
+                        cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                    } else {
+                        cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
                     }
-                }
-                (28, 16) => {
-                    let a = rd::arr::<16>(msg, rdo).unwrap_or_default();
-                    cx.add(&DNS_AAAA, base + rdo, 16, Value::Ipv6(a));
-                    if outer {
-                        cx.out.info.push(' ');
-                        super::push_ipv6(&mut cx.out.info, a);
-                    }
-                }
-                (5 | 12 | 2, _) => {
-                    if let Some((target, _, _)) = name(msg, rdo) {
-                        if outer {
-                            let _ = write!(cx.out.info, " {target}");
-                        }
-                        let def = match t {
-                            5 => &DNS_CNAME,
-                            12 => &DNS_PTR_DOMAIN_NAME,
-                            _ => &DNS_NS,
-                        };
-                        cx.add(def, base + rdo, rdlen, Value::Str(target.into_boxed_str()));
-                    }
-                }
-                (15, _) if rdlen >= 3 => {
-                    let pref = rd::u16(msg, rdo).unwrap_or(0);
-                    cx.add(&DNS_MX_PREFERENCE, base + rdo, 2, Value::UInt(pref as u64));
-                    if let Some((target, _, _)) = name(msg, rdo + 2) {
-                        if outer {
-                            let _ = write!(cx.out.info, " {pref} {target}");
-                        }
-                        cx.add(&DNS_MX_MAIL_EXCHANGE, base + rdo + 2, rdlen - 2, Value::Str(target.into_boxed_str()));
-                    }
-                }
-                (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
-                (41, _) => {
-                    // Each option under the record's Options line, its parts under it.
+                    cx.add(&DNS_RESP_EXT_RCODE, q + 4, 1, Value::UInt((ttl >> 24) as u64));
+                    cx.add(&DNS_RESP_EDNS0_VERSION, q + 5, 1, Value::UInt(((ttl >> 16) & 0xff) as u64));
+                    cx.add(&DNS_RESP_Z, q + 6, 2, Value::UInt((ttl & 0xffff) as u64));
                     cx.child(|cx| {
-                        let mut q = rdo;
-                        while q + 4 <= rdo + rdlen {
-                            let code = rd::u16(msg, q).unwrap_or(0);
-                            let olen = rd::u16(msg, q + 2).unwrap_or(0) as usize;
-                            let oend = (q + 4 + olen).min(rdo + rdlen);
-                            cx.add(&DNS_OPT, base + q, oend - q, Value::None);
-                            cx.child(|cx| {
-                                cx.add(&DNS_OPT_CODE, base + q, 2, Value::UInt(code as u64));
-                                cx.add(&DNS_OPT_LEN, base + q + 2, 2, Value::UInt(olen as u64));
-                                if oend > q + 4 {
-                                    cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
-                                }
-                            });
-                            q = oend.max(q + 4);
-                        }
+                        cx.add(&DNS_RESP_Z_DO, q + 6, 2, Value::Bool(ttl & 0x8000 != 0));
+                        cx.add(&DNS_RESP_Z_RESERVED, q + 6, 2, Value::UInt((ttl & 0x7fff) as u64));
                     });
-                }
-                (33, _) if rdlen >= 7 => {
-                    let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
-                    let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];
-                    for (i, d) in defs.into_iter().enumerate() {
-                        cx.add(d, base + rdo + 2 * i, 2, Value::UInt(v[i].unwrap_or(0) as u64));
+                } else {
+                    if mdns {
+                        cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                        cx.add(&DNS_RESP_CACHE_FLUSH, base + p + used + 2, 2, Value::Bool(c & 0x8000 != 0));
+                    } else {
+                        cx.add(&DNS_RESP_CLASS, base + p + used + 2, 2, Value::UInt(c as u64));
                     }
-                    if let Some((target, _, _)) = name(msg, rdo + 6) {
+                    cx.add(&DNS_RESP_TTL, base + p + used + 4, 4, Value::UInt(ttl as u64));
+                }
+                cx.add(&DNS_RESP_LEN, base + p + used + 8, 2, Value::UInt(rdlen as u64));
+                if msg.len() < rdo + rdlen {
+                    return false;
+                }
+                if outer {
+                    let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
+                }
+                match (t, rdlen) {
+                    (1, 4) => {
+                        let a = rd::arr::<4>(msg, rdo).unwrap_or_default();
+                        cx.add(&DNS_A, base + rdo, 4, Value::Ipv4(a));
                         if outer {
-                            let _ = write!(cx.out.info, " {} {} {} {target}", v[0].unwrap_or(0), v[1].unwrap_or(0), v[2].unwrap_or(0));
+                            cx.out.info.push(' ');
+                            super::push_ipv4(&mut cx.out.info, a);
                         }
-                        cx.add(&DNS_SRV_TARGET, base + rdo + 6, rdlen - 6, Value::Str(target.into_boxed_str()));
+                    }
+                    (28, 16) => {
+                        let a = rd::arr::<16>(msg, rdo).unwrap_or_default();
+                        cx.add(&DNS_AAAA, base + rdo, 16, Value::Ipv6(a));
+                        if outer {
+                            cx.out.info.push(' ');
+                            super::push_ipv6(&mut cx.out.info, a);
+                        }
+                    }
+                    (5 | 12 | 2, _) => {
+                        if let Some((target, _, _)) = name(msg, rdo) {
+                            if outer {
+                                let _ = write!(cx.out.info, " {target}");
+                            }
+                            let def = match t {
+                                5 => &DNS_CNAME,
+                                12 => &DNS_PTR_DOMAIN_NAME,
+                                _ => &DNS_NS,
+                            };
+                            cx.add(def, base + rdo, rdlen, Value::Str(target.into_boxed_str()));
+                        }
+                    }
+                    (15, _) if rdlen >= 3 => {
+                        let pref = rd::u16(msg, rdo).unwrap_or(0);
+                        cx.add(&DNS_MX_PREFERENCE, base + rdo, 2, Value::UInt(pref as u64));
+                        if let Some((target, _, _)) = name(msg, rdo + 2) {
+                            if outer {
+                                let _ = write!(cx.out.info, " {pref} {target}");
+                            }
+                            cx.add(&DNS_MX_MAIL_EXCHANGE, base + rdo + 2, rdlen - 2, Value::Str(target.into_boxed_str()));
+                        }
+                    }
+                    (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
+                    (41, _) => {
+                        // Each option under the record's Options line, its parts under it.
+                        cx.child(|cx| {
+                            let mut q = rdo;
+                            while q + 4 <= rdo + rdlen {
+                                let code = rd::u16(msg, q).unwrap_or(0);
+                                let olen = rd::u16(msg, q + 2).unwrap_or(0) as usize;
+                                let oend = (q + 4 + olen).min(rdo + rdlen);
+                                cx.add(&DNS_OPT, base + q, oend - q, Value::None);
+                                cx.child(|cx| {
+                                    cx.add(&DNS_OPT_CODE, base + q, 2, Value::UInt(code as u64));
+                                    cx.add(&DNS_OPT_LEN, base + q + 2, 2, Value::UInt(olen as u64));
+                                    if oend > q + 4 {
+                                        cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
+                                    }
+                                });
+                                q = oend.max(q + 4);
+                            }
+                        });
+                    }
+                    (33, _) if rdlen >= 7 => {
+                        let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
+                        let defs = [&DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT];
+                        for (i, d) in defs.into_iter().enumerate() {
+                            cx.add(d, base + rdo + 2 * i, 2, Value::UInt(v[i].unwrap_or(0) as u64));
+                        }
+                        if let Some((target, _, _)) = name(msg, rdo + 6) {
+                            if outer {
+                                let _ = write!(cx.out.info, " {} {} {} {target}", v[0].unwrap_or(0), v[1].unwrap_or(0), v[2].unwrap_or(0));
+                            }
+                            cx.add(&DNS_SRV_TARGET, base + rdo + 6, rdlen - 6, Value::Str(target.into_boxed_str()));
+                        }
+                    }
+                    _ => {
+                        if rdlen > 0 {
+                            cx.add(&DNS_DATA, base + rdo, rdlen, Value::Bytes);
+                        }
                     }
                 }
-                _ => {
-                    if rdlen > 0 {
-                        cx.add(&DNS_DATA, base + rdo, rdlen, Value::Bytes);
-                    }
-                }
-            }
-            true
+                true
+            })
         });
         if !whole {
             cx.close(li);
@@ -400,9 +426,62 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         }
         p = rdo + rdlen;
     }
+    end_section(cx, section, base + p);
     let _ = &mut o;
     cx.close(li);
     true
+}
+
+/// Sets the length of a section's title item (added with length 0 at `start`) to end at `end`.
+fn end_section(cx: &mut Ctx, section: Option<(u32, usize)>, end: usize) {
+    if let Some((i, start)) = section
+        && let Some(f) = cx.out.fields.get_mut(i as usize)
+        && std::ptr::eq(f.def, &WS_TEXT)
+    {
+        f.len = end.saturating_sub(start) as u32;
+    }
+}
+
+/// A record's one-line summary, as Wireshark titles it: `name: type A, class IN, addr 1.2.3.4`.
+fn rr_line(n: &str, t: u16, c: u16, mdns: bool, msg: &[u8], rdo: usize, rdlen: usize) -> String {
+    let tn = type_name(t as u64).unwrap_or("Unknown");
+    if t == 41 {
+        return format!("{n}: type {tn}");
+    }
+    let class = class_name((c & if mdns { 0x7fff } else { 0xffff }) as u64).map_or_else(|| format!("0x{c:04x}"), str::to_owned);
+    let mut s = format!("{n}: type {tn}, class {class}");
+    match t {
+        1 if rdlen == 4 => {
+            s.push_str(", addr ");
+            super::push_ipv4(&mut s, rd::arr::<4>(msg, rdo).unwrap_or_default());
+        }
+        28 if rdlen == 16 => {
+            s.push_str(", addr ");
+            super::push_ipv6(&mut s, rd::arr::<16>(msg, rdo).unwrap_or_default());
+        }
+        2 | 5 | 12 => {
+            if let Some((target, _, _)) = name(msg, rdo) {
+                let key = match t {
+                    2 => "ns ",
+                    5 => "cname ",
+                    _ => "",
+                };
+                let _ = write!(s, ", {key}{target}");
+            }
+        }
+        15 if rdlen >= 3 => {
+            if let Some((target, _, _)) = name(msg, rdo + 2) {
+                let _ = write!(s, ", preference {}, mx {target}", rd::u16(msg, rdo).unwrap_or(0));
+            }
+        }
+        6 => {
+            if let Some((mname, _, _)) = name(msg, rdo) {
+                let _ = write!(s, ", mname {mname}");
+            }
+        }
+        _ => {}
+    }
+    s
 }
 
 /// SOA record data: two names and five numbers.

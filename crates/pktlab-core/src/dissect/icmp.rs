@@ -232,8 +232,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
             } else {
                 dispatch::data(cx, data, b + 4, end);
             }
-            // The extension structure's 4-byte header must follow the quoted datagram.
+            // The extension structure's 4-byte header must follow the quoted datagram (when
+            // anything follows it at all: a length that ends exactly at the payload's end
+            // announces no extension).
             if let Some(ext) = rfc4884
+                && ext != end
                 && ext + 4 > end
             {
                 cx.malformed();

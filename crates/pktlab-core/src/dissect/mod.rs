@@ -19,6 +19,7 @@ pub mod model;
 pub mod arp;
 pub mod checksum;
 pub mod data;
+pub mod dhcp;
 pub mod dispatch;
 pub mod dns;
 pub mod eth;
@@ -27,19 +28,24 @@ pub mod frame;
 pub mod icmp;
 pub mod icmpv6;
 pub mod gre;
+pub mod http;
 pub mod igmp;
 pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
+pub mod quic;
 pub mod reassembly;
 pub mod sll;
 pub mod tcp;
+pub mod tcp_pdu;
 pub mod tcp_options;
 pub mod teredo;
+pub mod tls;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;
+pub mod websocket;
 
 pub use model::*;
 
@@ -49,6 +55,10 @@ pub struct Dissector {
     pub(crate) reasm: reassembly::Reassembler,
     /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
     pub(crate) echo: EchoTable,
+    /// TCP connections carrying application PDUs, for their reassembly.
+    pub(crate) streams: tcp_pdu::Streams,
+    /// QUIC connections (connection ID lengths, Initial keys).
+    pub(crate) quic: quic::Conns,
     /// Layer-summary strings of the previous frame, reused to avoid allocating.
     pool: Vec<String>,
     protos: String,
@@ -89,6 +99,8 @@ impl Dissector {
     pub fn reset(&mut self) {
         self.reasm = reassembly::Reassembler::default();
         self.echo = EchoTable::default();
+        self.streams = tcp_pdu::Streams::default();
+        self.quic = quic::Conns::default();
     }
 
     /// Whether to write the display text of the next frames: the Info column, each layer's
@@ -132,6 +144,8 @@ impl Dissector {
             protos: std::mem::take(&mut self.protos),
             reasm: &mut self.reasm,
             echo: &mut self.echo,
+            streams: &mut self.streams,
+            quic: &mut self.quic,
             hop_limit: 0,
             net: None,
             ts: meta.ts,
@@ -169,6 +183,11 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         gre::FIELDS,
         teredo::FIELDS,
         dns::FIELDS,
+        dhcp::FIELDS,
+        http::FIELDS,
+        tls::FIELDS,
+        websocket::FIELDS,
+        quic::FIELDS,
         data::FIELDS,
     ]
     .into_iter()
@@ -200,6 +219,8 @@ pub(crate) struct Ctx<'a> {
     pub protos: String,
     pub reasm: &'a mut reassembly::Reassembler,
     pub echo: &'a mut EchoTable,
+    pub streams: &'a mut tcp_pdu::Streams,
+    pub quic: &'a mut quic::Conns,
     /// TTL / hop limit of the outermost IP header (ICMP's Info shows it).
     pub hop_limit: u8,
     /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).
@@ -275,6 +296,14 @@ impl Ctx<'_> {
     #[inline]
     pub fn wants(&self, def: &FieldDef) -> bool {
         self.demand.is_none_or(|d| d.wants(def))
+    }
+
+    /// Whether application protocols above TCP/UDP (HTTP, TLS, WebSocket, QUIC, DHCP) are
+    /// dissected: always, since a demand keeps every layer (it only leaves out fields), and
+    /// a reader that names `frame.protocols` or a protocol must see the same layers.
+    #[inline]
+    pub fn app_wanted(&self) -> bool {
+        true
     }
 
     /// Whether checksums are verified (see [`Demand::checksums`]).

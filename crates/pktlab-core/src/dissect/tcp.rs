@@ -254,11 +254,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);
-    if !outer || seglen == 0 {
+    if !outer {
+        return;
+    }
+    if flags & 0x02 != 0 {
+        super::tcp_pdu::syn(cx, pseudo, sport, dport, seq, flags);
+    }
+    if seglen == 0 {
+        if flags & 0x01 != 0 {
+            super::tcp_pdu::fin(cx, pseudo, sport, dport);
+        }
         return;
     }
     if pstart < pend {
-        dispatch::tcp_payload(cx, data, pstart, pend, sport, dport);
+        dispatch::tcp_payload(cx, data, pstart, pend, pseudo, sport, dport, seq, flags);
     }
 }
 

@@ -1,0 +1,432 @@
+//! HTTP/1.x over TCP: the request or status line, the headers (the ones Wireshark names get
+//! their own field), the body's length by Content-Length or chunked coding, and the Info
+//! column (`GET /index.html HTTP/1.1`, `HTTP/1.1 200 OK  (text/html)`). Messages that span
+//! segments arrive here reassembled (see [`super::tcp_pdu`]).
+
+use super::model::*;
+use super::tcp_pdu::{Need, PduState};
+use super::Ctx;
+
+pub static HTTP_REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool, Base::None);
+pub static HTTP_RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool, Base::None);
+pub static HTTP_NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool, Base::None);
+pub static HTTP_REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::Str, Base::None);
+pub static HTTP_RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_METHOD: FieldDef = FieldDef::new("http.request.method", "Request Method", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_URI: FieldDef = FieldDef::new("http.request.uri", "Request URI", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_VERSION: FieldDef = FieldDef::new("http.request.version", "Request Version", FieldType::Str, Base::None);
+pub static HTTP_RESPONSE_VERSION: FieldDef = FieldDef::new("http.response.version", "Response Version", FieldType::Str, Base::None);
+pub static HTTP_RESPONSE_CODE: FieldDef = FieldDef::new("http.response.code", "Status Code", FieldType::U16, Base::Dec);
+pub static HTTP_RESPONSE_CODE_DESC: FieldDef = FieldDef::new("http.response.code.desc", "Status Code Description", FieldType::Str, Base::None);
+pub static HTTP_RESPONSE_PHRASE: FieldDef = FieldDef::new("http.response.phrase", "Response Phrase", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_FULL_URI: FieldDef = FieldDef::new("http.request.full_uri", "Full request URI", FieldType::Str, Base::None);
+pub static HTTP_HOST: FieldDef = FieldDef::new("http.host", "Host", FieldType::Str, Base::None);
+pub static HTTP_USER_AGENT: FieldDef = FieldDef::new("http.user_agent", "User-Agent", FieldType::Str, Base::None);
+pub static HTTP_ACCEPT: FieldDef = FieldDef::new("http.accept", "Accept", FieldType::Str, Base::None);
+pub static HTTP_ACCEPT_LANGUAGE: FieldDef = FieldDef::new("http.accept_language", "Accept-Language", FieldType::Str, Base::None);
+pub static HTTP_ACCEPT_ENCODING: FieldDef = FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::Str, Base::None);
+pub static HTTP_CONNECTION: FieldDef = FieldDef::new("http.connection", "Connection", FieldType::Str, Base::None);
+pub static HTTP_REFERER: FieldDef = FieldDef::new("http.referer", "Referer", FieldType::Str, Base::None);
+pub static HTTP_COOKIE: FieldDef = FieldDef::new("http.cookie", "Cookie", FieldType::Str, Base::None);
+pub static HTTP_SET_COOKIE: FieldDef = FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::Str, Base::None);
+pub static HTTP_AUTHORIZATION: FieldDef = FieldDef::new("http.authorization", "Authorization", FieldType::Str, Base::None);
+pub static HTTP_CONTENT_TYPE: FieldDef = FieldDef::new("http.content_type", "Content-Type", FieldType::Str, Base::None);
+pub static HTTP_CONTENT_LENGTH_HEADER: FieldDef = FieldDef::new("http.content_length_header", "Content-Length", FieldType::Str, Base::None);
+pub static HTTP_CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64, Base::Dec);
+pub static HTTP_CONTENT_ENCODING: FieldDef = FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::Str, Base::None);
+pub static HTTP_TRANSFER_ENCODING: FieldDef = FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::Str, Base::None);
+pub static HTTP_UPGRADE: FieldDef = FieldDef::new("http.upgrade", "Upgrade", FieldType::Str, Base::None);
+pub static HTTP_DATE: FieldDef = FieldDef::new("http.date", "Date", FieldType::Str, Base::None);
+pub static HTTP_SERVER: FieldDef = FieldDef::new("http.server", "Server", FieldType::Str, Base::None);
+pub static HTTP_LOCATION: FieldDef = FieldDef::new("http.location", "Location", FieldType::Str, Base::None);
+pub static HTTP_CACHE_CONTROL: FieldDef = FieldDef::new("http.cache_control", "Cache-Control", FieldType::Str, Base::None);
+pub static HTTP_LAST_MODIFIED: FieldDef = FieldDef::new("http.last_modified", "Last-Modified", FieldType::Str, Base::None);
+pub static HTTP_X_FORWARDED_FOR: FieldDef = FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::Str, Base::None);
+pub static HTTP_SEC_WEBSOCKET_KEY: FieldDef = FieldDef::new("http.sec_websocket_key", "Sec-WebSocket-Key", FieldType::Str, Base::None);
+pub static HTTP_SEC_WEBSOCKET_ACCEPT: FieldDef = FieldDef::new("http.sec_websocket_accept", "Sec-WebSocket-Accept", FieldType::Str, Base::None);
+pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websocket_version", "Sec-WebSocket-Version", FieldType::Str, Base::None);
+pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None);
+pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None);
+pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec);
+pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None);
+
+/// Every field this module defines.
+pub static FIELDS: &[&FieldDef] = &[
+    &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
+    &HTTP_RESPONSE_CODE, &HTTP_RESPONSE_CODE_DESC, &HTTP_RESPONSE_PHRASE, &HTTP_REQUEST_FULL_URI, &HTTP_HOST, &HTTP_USER_AGENT, &HTTP_ACCEPT, &HTTP_ACCEPT_LANGUAGE,
+    &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
+    &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
+    &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
+    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA,
+];
+
+/// TCP ports tshark hands to HTTP by default (others are found by the request line).
+pub const PORTS: &[u16] = &[80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
+
+/// Request methods tshark's heuristic recognises.
+const METHODS: &[&str] = &["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "SEARCH"];
+
+/// The header a field names (lower case) and its field.
+static HEADERS: &[(&str, &FieldDef)] = &[
+    ("host", &HTTP_HOST),
+    ("user-agent", &HTTP_USER_AGENT),
+    ("accept", &HTTP_ACCEPT),
+    ("accept-language", &HTTP_ACCEPT_LANGUAGE),
+    ("accept-encoding", &HTTP_ACCEPT_ENCODING),
+    ("connection", &HTTP_CONNECTION),
+    ("referer", &HTTP_REFERER),
+    ("cookie", &HTTP_COOKIE),
+    ("set-cookie", &HTTP_SET_COOKIE),
+    ("authorization", &HTTP_AUTHORIZATION),
+    ("content-type", &HTTP_CONTENT_TYPE),
+    ("content-length", &HTTP_CONTENT_LENGTH_HEADER),
+    ("content-encoding", &HTTP_CONTENT_ENCODING),
+    ("transfer-encoding", &HTTP_TRANSFER_ENCODING),
+    ("upgrade", &HTTP_UPGRADE),
+    ("date", &HTTP_DATE),
+    ("server", &HTTP_SERVER),
+    ("location", &HTTP_LOCATION),
+    ("cache-control", &HTTP_CACHE_CONTROL),
+    ("last-modified", &HTTP_LAST_MODIFIED),
+    ("x-forwarded-for", &HTTP_X_FORWARDED_FOR),
+    ("sec-websocket-key", &HTTP_SEC_WEBSOCKET_KEY),
+    ("sec-websocket-accept", &HTTP_SEC_WEBSOCKET_ACCEPT),
+    ("sec-websocket-version", &HTTP_SEC_WEBSOCKET_VERSION),
+    ("sec-websocket-protocol", &HTTP_SEC_WEBSOCKET_PROTOCOL),
+    ("sec-websocket-extensions", &HTTP_SEC_WEBSOCKET_EXTENSIONS),
+];
+
+/// The first line, up to (not including) its line end.
+fn first_line(buf: &[u8]) -> &[u8] {
+    let end = buf.iter().position(|&c| c == b'\n').unwrap_or(buf.len());
+    let line = &buf[..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Whether `buf` starts a response (`HTTP/1.x NNN`).
+pub(crate) fn is_response(buf: &[u8]) -> bool {
+    buf.starts_with(b"HTTP/1.") || buf.starts_with(b"HTTP/2 ") || buf.starts_with(b"HTTP/0.9")
+}
+
+/// Whether `buf` starts with a request line (`METHOD SP URI SP HTTP/x.y`) or a status line.
+pub(crate) fn looks_like(buf: &[u8]) -> bool {
+    if is_response(buf) {
+        return buf.len() >= 12 && buf.get(8) == Some(&b' ') && buf.get(9..12).is_some_and(|c| c.iter().all(u8::is_ascii_digit));
+    }
+    let line = first_line(buf);
+    let Some(sp) = line.iter().position(|&c| c == b' ') else { return false };
+    let method = &line[..sp];
+    if !METHODS.iter().any(|m| m.as_bytes() == method) {
+        return false;
+    }
+    // The version may not have arrived yet when the line is long.
+    let rest = &line[sp + 1..];
+    match rest.iter().rposition(|&c| c == b' ') {
+        Some(v) => rest[v + 1..].starts_with(b"HTTP/"),
+        None => line.len() == buf.len() && !rest.is_empty(),
+    }
+}
+
+/// Where the header block ends (just past the empty line), if it has.
+fn headers_end(buf: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < buf.len() {
+        let nl = buf[i..].iter().position(|&c| c == b'\n')? + i;
+        let line = &buf[i..nl];
+        if line.is_empty() || line == b"\r" {
+            return Some(nl + 1);
+        }
+        i = nl + 1;
+    }
+    None
+}
+
+/// Header lines (name, value, line start, line end including its line end) up to `end`.
+fn headers(buf: &[u8], end: usize) -> impl Iterator<Item = (&[u8], &[u8], usize, usize)> {
+    let start = buf.iter().position(|&c| c == b'\n').map_or(end, |p| p + 1);
+    let mut i = start;
+    std::iter::from_fn(move || {
+        if i >= end {
+            return None;
+        }
+        let nl = buf.get(i..end)?.iter().position(|&c| c == b'\n')? + i;
+        let line = &buf[i..nl];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        let at = i;
+        i = nl + 1;
+        let colon = line.iter().position(|&c| c == b':').unwrap_or(line.len());
+        let value = line.get(colon + 1..).unwrap_or(&[]);
+        let value = value.trim_ascii();
+        Some((&line[..colon], value, at, nl + 1))
+    })
+}
+
+fn header<'a>(buf: &'a [u8], end: usize, name: &str) -> Option<&'a [u8]> {
+    headers(buf, end).find(|(n, ..)| n.trim_ascii().eq_ignore_ascii_case(name.as_bytes())).map(|(_, v, ..)| v)
+}
+
+fn chunked(buf: &[u8], end: usize) -> bool {
+    header(buf, end, "transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().windows(7).any(|w| w == b"chunked"))
+}
+
+fn content_length(buf: &[u8], end: usize) -> Option<u64> {
+    std::str::from_utf8(header(buf, end, "content-length")?).ok()?.trim().parse().ok()
+}
+
+/// A response's status code (0 if none).
+pub(crate) fn status_code(buf: &[u8]) -> u16 {
+    let line = first_line(buf);
+    line.get(9..12).and_then(|c| std::str::from_utf8(c).ok()).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+/// Whether a `101` response switches to WebSocket.
+pub(crate) fn upgrades_to_websocket(buf: &[u8]) -> bool {
+    let end = headers_end(buf).unwrap_or(buf.len());
+    header(buf, end, "upgrade").is_some_and(|v| v.eq_ignore_ascii_case(b"websocket"))
+}
+
+/// Whether a response's body has no announced length: it ends when the connection closes.
+pub(crate) fn body_until_fin(buf: &[u8], st: PduState) -> bool {
+    let Some(end) = headers_end(buf) else { return false };
+    let code = status_code(buf);
+    !(st.head || (100..200).contains(&code) || code == 204 || code == 304) && content_length(buf, end).is_none() && !chunked(buf, end)
+}
+
+/// The length of the chunked body at `buf[at..]`, if it is all there.
+fn chunked_len(buf: &[u8], at: usize) -> Need {
+    let mut i = at;
+    loop {
+        let Some(nl) = buf.get(i..).and_then(|b| b.iter().position(|&c| c == b'\n')) else { return Need::More };
+        let line = &buf[i..i + nl];
+        let hex: Vec<u8> = line.iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+        let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { return Need::Done(buf.len()) };
+        i += nl + 1;
+        if size == 0 {
+            // Trailer lines up to an empty line.
+            loop {
+                let Some(nl) = buf.get(i..).and_then(|b| b.iter().position(|&c| c == b'\n')) else { return Need::More };
+                let line = &buf[i..i + nl];
+                i += nl + 1;
+                if line.is_empty() || line == b"\r" {
+                    return Need::Done(i);
+                }
+            }
+        }
+        i = match i.checked_add(size) {
+            Some(v) => v,
+            None => return Need::NotMine,
+        };
+        // The CRLF after the chunk's data.
+        if buf.len() < i + 1 {
+            return Need::More;
+        }
+        if buf.get(i) == Some(&b'\r') {
+            i += 1;
+        }
+        if buf.get(i) == Some(&b'\n') {
+            i += 1;
+        } else if i >= buf.len() {
+            return Need::More;
+        }
+    }
+}
+
+/// How long the message at the start of `buf` is.
+pub(crate) fn pdu_len(buf: &[u8], st: PduState) -> Need {
+    if !looks_like(buf) {
+        return Need::NotMine;
+    }
+    let Some(end) = headers_end(buf) else { return Need::More };
+    let body = if is_response(buf) {
+        let code = status_code(buf);
+        if st.head || (100..200).contains(&code) || code == 204 || code == 304 {
+            return Need::Done(end);
+        }
+        if chunked(buf, end) {
+            return chunked_len(buf, end);
+        }
+        match content_length(buf, end) {
+            Some(n) => n,
+            None => return Need::More,
+        }
+    } else {
+        if chunked(buf, end) {
+            return chunked_len(buf, end);
+        }
+        content_length(buf, end).unwrap_or(0)
+    };
+    match end.checked_add(body as usize) {
+        Some(total) if total <= buf.len() => Need::Done(total),
+        Some(_) => Need::More,
+        None => Need::NotMine,
+    }
+}
+
+fn text(b: &[u8]) -> Box<str> {
+    String::from_utf8_lossy(b).into_owned().into_boxed_str()
+}
+
+/// Dissects an SSDP message (HTTP over UDP port 1900) in `a..b`; false if it is not one.
+pub(crate) fn dissect_ssdp(cx: &mut Ctx, data: &[u8], a: usize, b: usize) -> bool {
+    let b = b.min(data.len());
+    if a >= b || !looks_like(&data[a..b]) {
+        return false;
+    }
+    message(cx, data, a, b, true, true);
+    true
+}
+
+/// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, _st: PduState, first: bool) {
+    message(cx, data, a, b, first, false);
+}
+
+fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: bool) {
+    let msg = data.get(a..b).unwrap_or(&[]);
+    let li = if ssdp {
+        cx.open("ssdp", "Simple Service Discovery Protocol", Osi::Application, a, b - a)
+    } else {
+        cx.open("http", "Hypertext Transfer Protocol", Osi::Application, a, b - a)
+    };
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol(if ssdp { "SSDP" } else { "HTTP" });
+    }
+    let line = first_line(msg);
+    let response = is_response(msg);
+    let hend = headers_end(msg).unwrap_or(msg.len());
+    let sp1 = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+    let rest = line.get(sp1 + 1..).unwrap_or(&[]);
+    let sp2 = rest.iter().position(|&c| c == b' ').unwrap_or(rest.len());
+    let (p1, p2, p3) = (&line[..sp1], &rest[..sp2], rest.get(sp2 + 1..).unwrap_or(&[]));
+    let (o1, o2, o3) = (a, a + sp1 + 1, a + sp1 + 1 + sp2 + 1);
+    let mut host: Option<Box<str>> = None;
+    let mut ctype: Option<Box<str>> = None;
+    if response {
+        cx.add_hidden(&HTTP_RESPONSE, a, 0, Value::Bool(true));
+        cx.depth = 1;
+        cx.add(&HTTP_RESPONSE_VERSION, o1, p1.len(), Value::Str(text(p1)));
+        let code: u16 = std::str::from_utf8(p2).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
+        cx.add(&HTTP_RESPONSE_CODE, o2, p2.len(), Value::UInt(code as u64));
+        if let Some(desc) = status_text(code) {
+            cx.add(&HTTP_RESPONSE_CODE_DESC, o2, p2.len(), Value::Str(desc.into()));
+        }
+        // The phrase is the rest of the line (it may contain spaces).
+        let phrase = rest.get(sp2 + 1..).unwrap_or(&[]);
+        cx.add(&HTTP_RESPONSE_PHRASE, o3, phrase.len(), Value::Str(text(phrase)));
+    } else {
+        // GENA's NOTIFY is a notification, not a request, to Wireshark.
+        let kind = if p1 == b"NOTIFY" { &HTTP_NOTIFICATION } else { &HTTP_REQUEST };
+        cx.add_hidden(kind, a, 0, Value::Bool(true));
+        cx.depth = 1;
+        cx.add(&HTTP_REQUEST_METHOD, o1, p1.len(), Value::Str(text(p1)));
+        cx.add(&HTTP_REQUEST_URI, o2, p2.len(), Value::Str(text(p2)));
+        cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
+    }
+    cx.depth = 0;
+    for (name, value, ls, le) in headers(msg, hend) {
+        let lower = String::from_utf8_lossy(name.trim_ascii()).to_ascii_lowercase();
+        let whole = &msg[ls..le];
+        let whole = whole.strip_suffix(b"\n").unwrap_or(whole);
+        let whole = whole.strip_suffix(b"\r").unwrap_or(whole);
+        let line_def = if response { &HTTP_RESPONSE_LINE } else { &HTTP_REQUEST_LINE };
+        match HEADERS.iter().find(|(n, _)| *n == lower) {
+            Some((_, def)) => {
+                cx.add(def, a + ls, le - ls, Value::Str(text(value)));
+                cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
+                if lower == "content-length"
+                    && let Some(n) = std::str::from_utf8(value).ok().and_then(|v| v.trim().parse::<u64>().ok())
+                {
+                    cx.depth = 1;
+                    cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n));
+                    cx.depth = 0;
+                }
+                if lower == "host" {
+                    host = Some(text(value));
+                }
+                if lower == "content-type" {
+                    ctype = Some(text(value));
+                }
+            }
+            None => {
+                cx.add(line_def, a + ls, le - ls, Value::Str(text(whole)));
+            }
+        }
+    }
+    if !response && let Some(h) = &host {
+        let uri = String::from_utf8_lossy(p2);
+        let full = if uri.starts_with('/') { format!("http://{h}{uri}") } else { uri.into_owned() };
+        cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full.into_boxed_str()));
+    }
+    if hend < msg.len() {
+        if chunked(msg, hend) {
+            let mut i = hend;
+            while let Some(nl) = msg.get(i..).and_then(|m| m.iter().position(|&c| c == b'\n')) {
+                let hex: Vec<u8> = msg[i..i + nl].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+                let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { break };
+                cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(size as u64));
+                i += nl + 1 + size;
+                if size == 0 || i > msg.len() {
+                    break;
+                }
+                i += if msg.get(i) == Some(&b'\r') { 2 } else { 1 };
+            }
+        }
+        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, Value::Bytes);
+    }
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        s.push_str(if response { "Response" } else { "Request" });
+    }
+    if outer && cx.text {
+        let info = &mut cx.out.info;
+        if first {
+            info.clear();
+        } else {
+            info.push_str(" , ");
+        }
+        info.push_str(&String::from_utf8_lossy(line));
+        if response && let Some(t) = &ctype {
+            info.push_str("  (");
+            info.push_str(t);
+            info.push(')');
+        }
+    }
+}
+
+/// Status code descriptions as Wireshark words them.
+fn status_text(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Time-out",
+        409 => "Conflict",
+        413 => "Request Entity Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Time-out",
+        _ => return None,
+    })
+}
