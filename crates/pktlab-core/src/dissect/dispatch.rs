@@ -22,18 +22,8 @@
 use super::ip::{Pseudo, proto};
 use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, tcp_pdu, teredo, udp, vlan, vxlan};
 
-/// LINKTYPE_* values of pcap and pcapng link-layer headers (tcpdump.org/linktypes.html).
-pub mod link {
-    pub const NULL: u32 = 0;
-    pub const ETHERNET: u32 = 1;
-    pub const RAW: u32 = 101;
-    pub const LOOP: u32 = 108;
-    pub const LINUX_SLL: u32 = 113;
-    pub const IEEE802_11_RADIOTAP: u32 = 127;
-    pub const IPV4: u32 = 228;
-    pub const IPV6: u32 = 229;
-    pub const LINUX_SLL2: u32 = 276;
-}
+/// LINKTYPE_* values of pcap and pcapng link-layer headers: the capture reader's names.
+pub use crate::capture::linktype as link;
 
 /// EtherTypes (IEEE 802 numbers) pktlab dissects or names.
 pub mod ethertype {
