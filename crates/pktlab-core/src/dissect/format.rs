@@ -132,26 +132,22 @@ pub fn cells(d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence)
     s
 }
 
-/// As [`cells`], appending to `out` and joining occurrences with `aggregator`.
-pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence, aggregator: char) {
-    if let Some(pseudo) = abbrev.strip_prefix("_ws.") {
-        write_ws(out, d, pseudo);
-        return;
-    }
-    let mut it = d.fields.iter().filter(|f| f.def.abbrev == abbrev);
+/// The cells of `fields` (one field's occurrences in a frame) as `-E occurrence=…` picks
+/// them, joined with `aggregator`.
+fn write_occurrences<'a>(out: &mut String, d: &Dissection, frame: &[u8], mut fields: impl DoubleEndedIterator<Item = &'a Field>, occurrence: Occurrence, aggregator: char) {
     match occurrence {
         Occurrence::First => {
-            if let Some(f) = it.next() {
+            if let Some(f) = fields.next() {
                 write_cell(out, d, frame, f);
             }
         }
         Occurrence::Last => {
-            if let Some(f) = it.next_back() {
+            if let Some(f) = fields.next_back() {
                 write_cell(out, d, frame, f);
             }
         }
         Occurrence::All => {
-            for (i, f) in it.enumerate() {
+            for (i, f) in fields.enumerate() {
                 if i > 0 {
                     out.push(aggregator);
                 }
@@ -159,6 +155,16 @@ pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str,
             }
         }
     }
+}
+
+/// As [`cells`], appending to `out` and joining occurrences with `aggregator`.
+pub fn write_cells(out: &mut String, d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence, aggregator: char) {
+    if let Some(pseudo) = abbrev.strip_prefix("_ws.") {
+        write_ws(out, d, pseudo);
+        return;
+    }
+    let it = d.fields.iter().filter(|f| f.def.abbrev == abbrev);
+    write_occurrences(out, d, frame, it, occurrence, aggregator);
 }
 
 /// tshark's expert-info group for an expert key.
@@ -244,27 +250,8 @@ impl Columns {
             }
             match c.def {
                 Some(def) => {
-                    let mut it = d.fields.iter().filter(|f| std::ptr::eq(f.def, def));
-                    match occurrence {
-                        Occurrence::First => {
-                            if let Some(f) = it.next() {
-                                write_cell(out, d, frame, f);
-                            }
-                        }
-                        Occurrence::Last => {
-                            if let Some(f) = it.next_back() {
-                                write_cell(out, d, frame, f);
-                            }
-                        }
-                        Occurrence::All => {
-                            for (k, f) in it.enumerate() {
-                                if k > 0 {
-                                    out.push(aggregator);
-                                }
-                                write_cell(out, d, frame, f);
-                            }
-                        }
-                    }
+                    let it = d.fields.iter().filter(|f| std::ptr::eq(f.def, def));
+                    write_occurrences(out, d, frame, it, occurrence, aggregator);
                 }
                 None => write_cells(out, d, frame, &c.name, occurrence, aggregator),
             }
