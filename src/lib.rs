@@ -7,7 +7,7 @@
 //! `pktlab-explain`, `pktlab-game`, `pktlab-lessons` and `pktlab-live` build on the core;
 //! the TUI and the CLI compose them. They are re-exported here under their short names.
 
-pub use pktlab_core::{analysis, capture, dissect, filter};
+pub use pktlab_core::{analysis, capture, dissect, filter, pipeline};
 pub use pktlab_explain as explain;
 pub use pktlab_game as game;
 pub use pktlab_lessons as lessons;

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// A capture file (pcap or pcapng) to open in the TUI; without one, the lesson menu opens.
+    /// A capture file (pcap or pcapng, plain, gzip or zstd) to open in the TUI, or `-` for one
+    /// arriving on standard input (`tcpdump -w - | pktlab -`); without one, the lesson menu opens.
     file: Option<PathBuf>,
     #[command(flatten)]
     tui: cli::tui::TuiArgs,

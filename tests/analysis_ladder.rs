@@ -4,7 +4,7 @@
 //! (`tshark -r captures/bulk-loss.pcap -Y tcp.analysis.retransmission -T fields -e frame.number`
 //! prints 48, 61, 114, 162).
 
-use pktlab::analysis::ladder::{Dir, Ladder, Mark};
+use pktlab::analysis::ladder::{Dir, Ladder, LadderBuilder, Mark};
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Mode};
 use pktlab::tui::ladder::LadderWidget;
@@ -25,7 +25,9 @@ mod common;
 use common::{buffer_lines as lines, capture};
 
 fn ladder_of(name: &str, stream: u32) -> Ladder {
-    Ladder::from_capture(&capture(name), stream).expect("reads").expect("stream exists")
+    let mut b = LadderBuilder::new(stream);
+    common::each_frame(&capture(name), |_, _, _, fa| b.push_frame(fa)).expect("reads");
+    b.finish().expect("stream exists")
 }
 
 fn widget_lines(l: &Ladder, w: u16, h: u16, lang: Lang, selected: Option<u64>) -> (Vec<String>, Buffer) {

@@ -2,7 +2,7 @@
 //! traffic recorded on this machine) and, when `../shared` is present, public captures. The
 //! expected numbers were read off the same frames with tshark 4.0.
 
-use pktlab::analysis::{self, Analyzer};
+
 use pktlab::capture::CaptureFile;
 use pktlab::dissect::{Dissection, Dissector, FrameMeta, Value};
 use pktlab::explain::{self, Lang};
@@ -13,25 +13,13 @@ type Frame = (Vec<u8>, Dissection);
 /// Every frame of a capture, dissected and annotated by the analysis (None if the file is absent).
 fn frames(path: &Path) -> Option<Vec<Frame>> {
     let file = CaptureFile::open(path).ok()?;
-    let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::new();
+    let mut seq = pktlab::pipeline::Sequence::new(true);
     let mut out = Vec::new();
-    for (n, r) in file.records().enumerate() {
+    for r in file.records() {
         let Ok(r) = r else { break };
-        let meta = FrameMeta {
-            number: n as u64 + 1,
-            ts: r.ts,
-            orig_len: r.orig_len,
-            interface_id: r.interface_id,
-            link_type: r.link_type,
-            comments: Vec::new(),
-            times: Default::default(),
-        };
-        let mut d = Dissection::default();
-        dissector.dissect(&meta, r.data, &mut d);
-        let fa = analyzer.process(&d, r.data, &meta);
-        analysis::annotate(&fa, &mut d);
-        out.push((r.data.to_vec(), d));
+        seq.push(&r);
+        seq.annotate();
+        out.push((r.data.to_vec(), std::mem::take(seq.dissection_mut())));
     }
     Some(out)
 }

@@ -3,7 +3,7 @@
 //! selecting fields, the side panel interface, and the stored analysis verdicts.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pktlab::dissect::{Dissection, Dissector};
+use pktlab::dissect::Dissection;
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Focus, Mode};
 use pktlab::tui::store::Store;
@@ -143,22 +143,14 @@ fn analysis_filters_match_tshark_and_rows_carry_markers() {
 fn stored_verdicts_rebuild_what_a_full_pass_annotates() {
     let file = capture("bulk-loss.pcap");
     let mut store = Store::open_blocking(capture("bulk-loss.pcap"));
-    let mut dis = Dissector::new();
-    let mut an = pktlab::analysis::Analyzer::new();
-    let mut d = Dissection::default();
-    let mut times = pktlab::dissect::FrameTimes::default();
-    for (i, r) in file.records().enumerate() {
-        let r = r.unwrap();
-        let n = i as u64 + 1;
-        let mut meta = r.meta(n);
-        meta.times = times;
-        times.advance(&meta, true);
-        dis.dissect(&meta, r.data, &mut d);
-        let fa = an.process(&d, r.data, &meta);
-        pktlab::analysis::annotate(&fa, &mut d);
+    let mut seq = pktlab::pipeline::Sequence::new(true);
+    for r in file.records() {
+        seq.push(&r.unwrap());
+        seq.annotate();
+        let (n, d) = (seq.frames(), seq.dissection());
         let stored = store.detail(n).unwrap();
         let names = |d: &Dissection| d.fields.iter().map(|f| (f.def.abbrev, format!("{:?}", f.value))).collect::<Vec<_>>();
-        assert_eq!(names(&stored.dissection), names(&d), "frame {n}");
+        assert_eq!(names(&stored.dissection), names(d), "frame {n}");
         assert_eq!(stored.dissection.info, d.info, "frame {n}");
     }
 }

@@ -29,7 +29,7 @@ pub enum OutFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct DissectArgs {
-    /// A pcap or pcapng file.
+    /// A pcap or pcapng file (plain, gzip or zstd), or `-` for standard input.
     pub file: PathBuf,
     /// Print the full protocol tree of every frame.
     #[arg(short = 'V')]
@@ -226,6 +226,8 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // A filter that names no analysis field looks at the frames on every core; -c, which
     // counts frames read, keeps to the plain loop.
     let parallel = filter.as_ref().filter(|_| !filter_needs && args.count.is_none());
+    // The printing closure and the flush when a piped stream pauses share the output.
+    let shared_out = std::cell::RefCell::new(&mut out);
     let mut print = |f: &mut Frame| -> std::io::Result<ControlFlow<()>> {
         if f.meta.number > limit {
             return Ok(ControlFlow::Break(()));
@@ -255,12 +257,12 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                 json(f, &mut line);
             }
         }
-        out.write_all(line.as_bytes())?;
+        shared_out.borrow_mut().write_all(line.as_bytes())?;
         Ok(if f.meta.number >= limit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     };
     let outcome = match parallel {
         Some(flt) => frames::for_each_matching(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
-        None => frames::for_each(&args.file, opts, &mut print),
+        None => frames::for_each_flushing(&args.file, opts, &mut print, || shared_out.borrow_mut().flush()),
     };
     if outcome.is_ok() && mode == OutFormat::Json {
         let end: &[u8] = if json_first { b"]\n" } else { b"\n]\n" };

@@ -30,12 +30,32 @@ pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
     let Some(path) = file else {
         return lessons(args.pack, lang);
     };
-    let file = CaptureFile::open(&path).map_err(anyhow::Error::new)?;
     let opts = pktlab::tui::Options {
         lang,
         debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1"),
     };
+    if super::frames::is_stdin(&path) {
+        return piped(&opts);
+    }
+    let file = CaptureFile::open(&path).map_err(anyhow::Error::new)?;
     pktlab::tui::run(file, &opts).context("terminal")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pktlab -`: the TUI on a capture arriving on standard input (`tcpdump -w - | pktlab -`),
+/// followed as it grows like a live capture; keys come from the terminal (crossterm reads
+/// /dev/tty when standard input is not one).
+fn piped(opts: &pktlab::tui::Options) -> anyhow::Result<ExitCode> {
+    let (spool, _) = super::frames::stdin_spool()?;
+    let file = CaptureFile::open(spool.path()).map_err(|e| anyhow::Error::new(spool.rename(e)))?;
+    let store = pktlab::tui::store::Store::open_live(file, std::sync::Arc::clone(spool.live()));
+    let mut app = pktlab::tui::App::new(store, "stdin".to_owned(), opts.lang, pktlab::tui::theme::Theme::from_env());
+    app.debug_panic = opts.debug_panic;
+    pktlab::tui::run_app(app).context("terminal")?;
+    if let Some(why) = spool.failure() {
+        eprintln!("pktlab: reading stdin: {why}");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,7 +16,8 @@
 //! and only drains channels in [`Store::poll`]; nothing blocks drawing.
 
 use super::verdicts::Verdicts;
-use crate::analysis::{self, Analyzer};
+use crate::analysis;
+use crate::pipeline::Sequence;
 use crate::capture::follow::{End, Event, Follower, Step};
 use crate::capture::{CaptureFile, Record};
 use crate::dissect::{Dissection, Dissector, FrameMeta, FrameTimes, Timestamp};
@@ -557,23 +558,17 @@ fn index_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<LoadMsg
 }
 
 fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<AnalysisMsg>) {
-    let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::new();
-    let mut d = Dissection::default();
+    let mut seq = Sequence::new(true);
+    seq.dissector_mut().set_text(false);
     let mut batch = Verdicts::default();
-    let mut number = 0u64;
-    let mut times = FrameTimes::default();
     let mut sent_at = Instant::now();
     let end = follower.walk(cancel, |ev| {
         match ev {
             Event::Record(_, r, _) => {
-                number += 1;
-                let mut meta = r.meta(number);
-                meta.times = times;
-                times.advance(&meta, true);
-                dissector.dissect(&meta, r.data, &mut d);
-                let fa = analyzer.process(&d, r.data, &meta);
-                batch.push(&fa);
+                seq.push(r);
+                if let Some(fa) = seq.analysis() {
+                    batch.push(fa);
+                }
                 if batch.frames() < 16_384 && sent_at.elapsed() < LIVE_LATENCY {
                     return Step::Continue;
                 }
@@ -615,12 +610,8 @@ pub fn filter_needs_analysis(filter: &Filter) -> bool {
 
 fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, store_cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
     let analyse = filter_needs_analysis(filter);
-    let mut dissector = Dissector::new();
-    let mut analyzer = Analyzer::new();
-    let mut d = Dissection::default();
+    let mut seq = Sequence::new(analyse);
     let mut found = Vec::new();
-    let mut number = 0u64;
-    let mut times = FrameTimes::default();
     let mut since = 0usize;
     let mut position = 0u64;
     let mut sent_at = Instant::now();
@@ -630,17 +621,11 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
         }
         match ev {
             Event::Record(_, r, pos) => {
-                number += 1;
                 position = pos;
-                let mut meta = r.meta(number);
-                meta.times = times;
-                times.advance(&meta, true);
-                dissector.dissect(&meta, r.data, &mut d);
-                if analyse {
-                    let fa = analyzer.process(&d, r.data, &meta);
-                    analysis::annotate(&fa, &mut d);
-                }
-                if filter.matches(&d, r.data) {
+                seq.push(r);
+                seq.annotate();
+                let number = seq.frames();
+                if filter.matches(seq.dissection(), r.data) {
                     found.push(u32::try_from(number).unwrap_or(u32::MAX));
                 }
                 since += 1;

@@ -3,9 +3,10 @@
 //! tmux server driving the real binary. Each test crate uses a part of them.
 #![allow(dead_code)]
 
-use pktlab::analysis::{Analyzer, FrameAnalysis};
+use pktlab::analysis::FrameAnalysis;
 use pktlab::capture::{CaptureError, CaptureFile};
-use pktlab::dissect::{Dissection, Dissector, FrameMeta};
+use pktlab::dissect::{Dissection, FrameMeta};
+use pktlab::pipeline::Sequence;
 use ratatui::buffer::Buffer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,17 +26,14 @@ pub fn public(name: &str) -> PathBuf {
 /// Dissects and analyses every frame of `file` in order, calling `each` with the frame's
 /// facts, bytes, dissection and analysis. Ends at the first damage, which it returns.
 pub fn each_frame(file: &CaptureFile, mut each: impl FnMut(&FrameMeta, &[u8], &mut Dissection, &FrameAnalysis)) -> Result<u64, CaptureError> {
-    let (mut dissector, mut analyzer, mut d) = (Dissector::new(), Analyzer::new(), Dissection::default());
-    let mut frames = 0u64;
+    let mut seq = Sequence::new(true);
     for r in file.records() {
         let r = r?;
-        frames += 1;
-        let meta = r.meta(frames);
-        dissector.dissect(&meta, r.data, &mut d);
-        let fa = analyzer.process(&d, r.data, &meta);
-        each(&meta, r.data, &mut d, &fa);
+        seq.push(&r);
+        let (meta, d, fa) = seq.last_mut();
+        each(meta, r.data, d, fa.expect("analysed"));
     }
-    Ok(frames)
+    Ok(seq.frames())
 }
 
 /// One row of a buffer as text, wide characters counted once.

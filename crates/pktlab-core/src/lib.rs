@@ -18,3 +18,4 @@ pub mod capture;
 pub mod dissect;
 pub mod fields;
 pub mod filter;
+pub mod pipeline;

@@ -10,7 +10,7 @@
 //! the filter engine; it knows nothing of the TUI.
 
 #[allow(unused_imports)]
-use pktlab_core::{analysis, capture, dissect, fields, filter};
+use pktlab_core::{analysis, capture, dissect, fields, filter, pipeline};
 
 pub mod answer;
 pub mod builtin;

@@ -1,9 +1,9 @@
 //! A capture read whole, every frame dissected and annotated by the TCP/UDP analysis, so
 //! lesson steps can be checked against any frame and field.
 
-use crate::analysis::{Analyzer, annotate};
 use crate::capture::{CaptureError, CaptureFile};
-use crate::dissect::{Dissection, Dissector, FrameMeta, format};
+use crate::dissect::{Dissection, format};
+use crate::pipeline::Sequence;
 use crate::fields;
 use crate::filter::Filter;
 
@@ -24,23 +24,13 @@ impl LoadedCapture {
     /// Reads, dissects and analyses every frame of a capture held in memory.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<LoadedCapture, CaptureError> {
         let file = CaptureFile::from_bytes(name, bytes)?;
-        let mut dissector = Dissector::new();
-        let mut analyzer = Analyzer::new();
-        let mut meta = FrameMeta::default();
+        let mut seq = Sequence::new(true);
         let mut frames = Vec::new();
         for rec in file.records() {
             let rec = rec?;
-            meta.number += 1;
-            meta.ts = rec.ts;
-            meta.orig_len = rec.orig_len;
-            meta.interface_id = rec.interface_id;
-            meta.link_type = rec.link_type;
-            meta.comments = rec.comments.iter().map(|c| (*c).to_owned()).collect();
-            let mut d = Dissection::default();
-            dissector.dissect(&meta, rec.data, &mut d);
-            let fa = analyzer.process(&d, rec.data, &meta);
-            annotate(&fa, &mut d);
-            frames.push(LoadedFrame { data: rec.data.to_vec(), d });
+            seq.push(&rec);
+            seq.annotate();
+            frames.push(LoadedFrame { data: rec.data.to_vec(), d: std::mem::take(seq.dissection_mut()) });
         }
         Ok(LoadedCapture { frames })
     }

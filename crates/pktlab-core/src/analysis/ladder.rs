@@ -3,7 +3,7 @@
 //! what the sequence analysis concluded about it — the picture every TCP textbook draws.
 //!
 //! [`LadderBuilder`] takes the analysis verdicts of a stream in frame order (from the CLI's
-//! frame loop, the TUI's stored verdicts or [`Ladder::from_capture`]); the explanation crate's
+//! frame loop, the TUI's stored verdicts or a [`crate::pipeline::Sequence`]); the explanation crate's
 //! `ladder::render_text` draws the plain-text picture:
 //!
 //! ```text
@@ -12,11 +12,9 @@
 //!  0.000031     2  ├◀─── SYN, ACK Seq=0 Ack=1 Len=0 ───┤
 //! ```
 
-use super::analyzer::{Analyzer, TransportVerdict, ts_nanos};
+use super::analyzer::TransportVerdict;
 use super::flags::Flags;
 use super::tcp::{ACK, FIN, PSH, RST, SYN, TcpVerdict};
-use crate::capture::{CaptureError, CaptureFile};
-use crate::dissect::{Dissection, Dissector, FrameMeta};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -254,30 +252,6 @@ impl LadderBuilder {
 }
 
 impl Ladder {
-    /// Dissects and analyses every frame of `file` in order and keeps stream `stream`'s
-    /// segments. Ok(None) when the capture has no such stream; a damaged file yields the
-    /// error after the frames before the damage (they are in no result then).
-    pub fn from_capture(file: &CaptureFile, stream: u32) -> Result<Option<Ladder>, CaptureError> {
-        let mut dissector = Dissector::new();
-        let mut analyzer = Analyzer::new();
-        let mut d = Dissection::default();
-        let mut meta = FrameMeta::default();
-        let mut b = LadderBuilder::new(stream);
-        for (i, rec) in file.records().enumerate() {
-            let rec = rec?;
-            meta.number = i as u64 + 1;
-            meta.ts = rec.ts;
-            meta.orig_len = rec.orig_len;
-            meta.interface_id = rec.interface_id;
-            meta.link_type = rec.link_type;
-            dissector.dissect(&meta, rec.data, &mut d);
-            let fa = analyzer.process(&d, rec.data, &meta);
-            debug_assert_eq!(fa.ts, ts_nanos(&meta));
-            b.push_frame(&fa);
-        }
-        Ok(b.finish())
-    }
-
     /// Frame numbers with a given mark.
     pub fn frames_with(&self, pred: impl Fn(&Mark) -> bool) -> Vec<u64> {
         self.rows.iter().filter(|r| r.marks.iter().any(&pred)).map(|r| r.frame).collect()
@@ -357,12 +331,24 @@ pub fn span_for(width: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::CaptureFile;
     use std::path::Path;
 
-    fn ladder(name: &str, stream: u32) -> Ladder {
+    /// Stream `stream` of a committed capture, every frame analysed in order.
+    fn from_capture(name: &str, stream: u32) -> Option<Ladder> {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures").join(name);
         let f = CaptureFile::open(&p).expect("capture opens");
-        Ladder::from_capture(&f, stream).expect("reads").expect("stream exists")
+        let mut seq = crate::pipeline::Sequence::new(true);
+        let mut b = LadderBuilder::new(stream);
+        for rec in f.records() {
+            seq.push(&rec.expect("record"));
+            b.push_frame(seq.analysis().expect("analysed"));
+        }
+        b.finish()
+    }
+
+    fn ladder(name: &str, stream: u32) -> Ladder {
+        from_capture(name, stream).expect("stream exists")
     }
 
     #[test]
@@ -398,8 +384,6 @@ mod tests {
 
     #[test]
     fn missing_stream_is_none() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures/handshake.pcap");
-        let f = CaptureFile::open(&p).expect("capture opens");
-        assert_eq!(Ladder::from_capture(&f, 99).expect("reads"), None);
+        assert_eq!(from_capture("handshake.pcap", 99), None);
     }
 }

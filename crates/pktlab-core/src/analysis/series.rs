@@ -199,26 +199,19 @@ pub fn mean(points: &[(f64, f64)]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Analyzer;
     use crate::capture::CaptureFile;
-    use crate::dissect::{Dissection, Dissector, FrameMeta};
     use std::path::Path;
 
     /// Every frame's analysis and wire length.
     fn analyse(name: &str) -> Vec<(FrameAnalysis, u32)> {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../captures").join(name);
         let f = CaptureFile::open(&p).expect("capture opens");
-        let (mut dis, mut an, mut d, mut meta) = (Dissector::new(), Analyzer::new(), Dissection::default(), FrameMeta::default());
+        let mut seq = crate::pipeline::Sequence::new(true);
         let mut out = Vec::new();
-        for (i, r) in f.records().enumerate() {
+        for r in f.records() {
             let r = r.expect("record");
-            meta.number = i as u64 + 1;
-            meta.ts = r.ts;
-            meta.orig_len = r.orig_len;
-            meta.link_type = r.link_type;
-            meta.interface_id = r.interface_id;
-            dis.dissect(&meta, r.data, &mut d);
-            out.push((an.process(&d, r.data, &meta), r.orig_len));
+            seq.push(&r);
+            out.push((seq.analysis().cloned().expect("analysed"), r.orig_len));
         }
         out
     }

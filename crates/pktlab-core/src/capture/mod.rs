@@ -10,6 +10,7 @@
 pub mod compressed;
 pub mod file;
 pub mod follow;
+pub mod spool;
 
 pub use compressed::Compression;
 pub use file::{CaptureFile, Checkpoint, Format, Record, RecordKind, Records};

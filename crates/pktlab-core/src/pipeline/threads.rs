@@ -1,0 +1,347 @@
+//! The loops that spread dissection over every core: the calling thread reads records into
+//! batches, worker threads dissect them, and the calling thread takes the batches back in
+//! file order for whatever must see frames in order (the analysis, the output).
+
+use super::{Clock, Frame, LoopOpts, Outcome, OutputError, RELEASE_EVERY, dissect_threads, hand};
+use crate::analysis::analyzer::{Transport, extract, ts_nanos};
+use crate::analysis::{Analyzer, FrameAnalysis};
+use crate::capture::{CaptureError, CaptureFile, Records};
+use crate::dissect::{Demand, Dissection, Dissector, FrameMeta, FrameTimes};
+use crate::filter::Filter;
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+
+/// Frames per batch handed to a dissecting thread, and the most captured bytes one may hold
+/// (the batches in flight keep their pages of the file resident).
+const BATCH: usize = 8192;
+const BATCH_BYTES: usize = 2 << 20;
+
+/// One record read, with its frame facts.
+struct Rec<'a> {
+    meta: FrameMeta,
+    data: &'a [u8],
+    file_offset: u64,
+}
+
+/// A file's records read in batches, numbered from 1; damage ends the reading and is kept for
+/// the end.
+struct Reader<'f> {
+    records: Records<'f>,
+    number: u64,
+    error: Option<CaptureError>,
+    /// Earlier frames' times; every frame counts as shown (the loop that filters puts the
+    /// last shown frame in again when it dissects a kept frame for output).
+    times: FrameTimes,
+}
+
+impl<'f> Reader<'f> {
+    fn new(file: &'f CaptureFile) -> Self {
+        Reader { records: file.records(), number: 0, error: None, times: FrameTimes::default() }
+    }
+
+    /// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at
+    /// the end of the file or before damage); false when there are none.
+    fn fill(&mut self, recs: &mut Vec<Rec<'f>>) -> bool {
+        recs.clear();
+        let mut bytes = 0usize;
+        while recs.len() < BATCH && bytes < BATCH_BYTES && self.error.is_none() {
+            match self.records.next() {
+                None => break,
+                Some(Err(e)) => self.error = Some(e),
+                Some(Ok(rec)) => {
+                    self.number += 1;
+                    bytes += rec.data.len();
+                    let mut meta = rec.meta(self.number);
+                    meta.times = self.times;
+                    self.times.advance(&meta, true);
+                    recs.push(Rec { meta, data: rec.data, file_offset: rec.file_offset });
+                }
+            }
+        }
+        !recs.is_empty()
+    }
+}
+
+/// Lets go of the file's pages behind the frames handled (so resident memory stays flat on a
+/// big file) and remembers the last frame handled.
+struct Handled<'f> {
+    file: &'f CaptureFile,
+    released: u64,
+    last: u64,
+}
+
+impl<'f> Handled<'f> {
+    fn new(file: &'f CaptureFile) -> Self {
+        Handled { file, released: 0, last: 0 }
+    }
+
+    fn frame(&mut self, rec: &Rec<'_>) {
+        self.last = rec.meta.number;
+        if rec.file_offset >= self.released + RELEASE_EVERY {
+            self.file.release_before(rec.file_offset);
+            self.released = rec.file_offset;
+        }
+    }
+}
+
+/// Runs batches through `threads` worker threads and takes them back in the order they were
+/// filled: `fill` fills a batch (false when there is nothing more), each worker runs the
+/// closure `worker` made for it on every batch it gets, and `take` consumes the batches on
+/// the calling thread, in order (false stops early). Two batches are in flight per thread;
+/// batch k goes to thread k % threads, which hands its batches back in the order it got them.
+/// With one thread the calling thread does the workers' part too. Returns whether `take`
+/// stopped early.
+fn in_order<B, W>(threads: usize, mut fill: impl FnMut(&mut B) -> bool, worker: impl Fn() -> W + Sync, mut take: impl FnMut(&mut B) -> Result<bool, OutputError>) -> Result<bool, OutputError>
+where
+    B: Default + Send,
+    W: FnMut(&mut B),
+{
+    if threads <= 1 {
+        let mut work = worker();
+        let mut b = B::default();
+        while fill(&mut b) {
+            work(&mut b);
+            if !take(&mut b)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    std::thread::scope(|scope| {
+        use std::sync::mpsc;
+        let worker = &worker;
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::channel::<B>();
+            let (btx, brx) = mpsc::channel::<B>();
+            scope.spawn(move || {
+                let mut work = worker();
+                while let Ok(mut b) = rx.recv() {
+                    work(&mut b);
+                    if btx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(brx);
+        }
+        let mut sent = 0usize;
+        for _ in 0..threads * 2 {
+            let mut b = B::default();
+            if !fill(&mut b) {
+                break;
+            }
+            let _ = to_workers[sent % threads].send(b);
+            sent += 1;
+        }
+        let mut done = 0usize;
+        while done < sent {
+            let Ok(mut b) = from_workers[done % threads].recv() else { break };
+            if !take(&mut b)? {
+                return Ok(true);
+            }
+            done += 1;
+            if fill(&mut b) {
+                let _ = to_workers[sent % threads].send(b);
+                sent += 1;
+            }
+        }
+        Ok(false)
+    })
+}
+
+/// What the calling thread needs of the frames a worker looked at.
+#[derive(Default)]
+struct Batch<'a> {
+    recs: Vec<Rec<'a>>,
+    /// Per frame: the filter matched; the dissection depended on earlier frames.
+    matched: Vec<bool>,
+    stateful: Vec<bool>,
+    /// The transport headers of every frame, in order, with the frame's index in the batch.
+    inputs: Vec<(u32, usize, Transport)>,
+}
+
+/// Runs `f` on the frames of `file` that `filter` matches, until it breaks or the file ends.
+/// The filter must not name analysis fields (the analysis runs after it); `opts.text` says
+/// whether the frames `f` sees need their display text.
+///
+/// The filter's look at every frame is the bulk of the work, so it runs on every core: the
+/// calling thread reads records into batches, worker threads dissect them without display
+/// text, run the filter and extract the transport headers, and the calling thread takes the
+/// batches back in file order for the analysis. Only the frames that match are dissected
+/// again, in full, for `f`. A frame whose dissection depends on earlier frames (IP fragments,
+/// ICMP echo: [`Dissection::stateful`]) is dissected again on the calling thread by a
+/// dissector that sees every such frame in order, so the result is the same as one dissector
+/// reading the whole file.
+pub fn for_each_matching(file: &CaptureFile, opts: LoopOpts, filter: &Filter, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> Result<Outcome, OutputError> {
+    let threads = dissect_threads();
+    let mut clock = Clock::new(file);
+    let mut reader = Reader::new(file);
+    let mut master = Dissector::new();
+    master.set_text(false);
+    let mut analyzer = Analyzer::new();
+    let mut fa = FrameAnalysis::default();
+    let mut d = Dissection::default();
+    let mut inputs: Vec<(usize, Transport)> = Vec::new();
+    let mut handled = Handled::new(file);
+    let mut shown: Option<crate::dissect::Timestamp> = None;
+
+    // Workers add only the fields the filter reads (and the addresses the analysis reads).
+    let demand = filter.demand();
+    let worker = || {
+        let mut dissector = Dissector::new();
+        dissector.set_text(false);
+        dissector.set_demand(Some(demand.clone()));
+        let mut d = Dissection::default();
+        let mut found = Vec::new();
+        move |b: &mut Batch<'_>| {
+            b.matched.clear();
+            b.stateful.clear();
+            b.inputs.clear();
+            for (i, rec) in b.recs.iter().enumerate() {
+                dissector.dissect(&rec.meta, rec.data, &mut d);
+                b.matched.push(filter.matches(&d, rec.data));
+                b.stateful.push(d.stateful);
+                found.clear();
+                extract(&d, &mut found);
+                b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
+            }
+        }
+    };
+    // (The taking closure is written in the call, so its batch type is the one the file's
+    // records borrow from.)
+    let stopped = in_order::<Batch<'_>, _>(
+        threads,
+        |b| reader.fill(&mut b.recs),
+        worker,
+        |b| {
+            let mut next_input = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                handled.frame(rec);
+                // The worker's inputs for this frame.
+                let start = next_input;
+                while next_input < b.inputs.len() && b.inputs[next_input].0 as usize == i {
+                    next_input += 1;
+                }
+                let mut matched = b.matched.get(i).copied().unwrap_or(false);
+                inputs.clear();
+                if b.stateful.get(i).copied().unwrap_or(false) {
+                    master.dissect(&rec.meta, rec.data, &mut d);
+                    matched = filter.matches(&d, rec.data);
+                    extract(&d, &mut inputs);
+                } else {
+                    inputs.extend(b.inputs.get(start..next_input).unwrap_or(&[]).iter().map(|(_, l, t)| (*l, *t)));
+                }
+                if opts.analysis {
+                    analyzer.process_extracted(rec.meta.number, ts_nanos(&rec.meta), &inputs, &mut fa);
+                }
+                // Every frame, matched or not: the first one sets the relative times' origin.
+                let times = clock.frame(&rec.meta);
+                if !matched {
+                    continue;
+                }
+                let mut meta = rec.meta.clone();
+                meta.times.prev_displayed = shown;
+                shown = Some(meta.ts.unwrap_or_default());
+                master.set_text(opts.text);
+                master.dissect(&meta, rec.data, &mut d);
+                master.set_text(false);
+                let fa = opts.analysis.then_some(&fa);
+                let mut frame = Frame::new(&meta, rec.data, &mut d, &mut master, false, fa, times);
+                if !hand(&mut f, &mut frame, opts.annotate)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        },
+    )?;
+    Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
+}
+
+/// Text made by a worker for a batch: every frame's line, end to end.
+#[derive(Default)]
+struct Lines<'a> {
+    recs: Vec<Rec<'a>>,
+    text: String,
+    /// Per frame: where its line ends in `text` (empty for a frame the filter drops).
+    ends: Vec<usize>,
+    stateful: Vec<bool>,
+}
+
+/// Writes one line of text per frame of `file` (per frame `filter` matches), made by the
+/// formatters `make` returns, to `out` in file order; `text` says whether the formatter needs
+/// the display text, `demand` which fields it and the filter read (workers add only those). The formatter sees only the dissection and the frame's bytes: this is
+/// the path for output that needs no conversation analysis (`-T fields` of header fields).
+///
+/// Dissection and formatting run on every core, a batch of frames per thread; the calling
+/// thread writes the batches in order. A frame whose dissection depends on earlier frames
+/// ([`Dissection::stateful`]) is dissected and formatted again on the calling thread by a
+/// dissector that sees every such frame in order.
+pub fn write_lines<F>(file: &CaptureFile, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> Result<Outcome, OutputError>
+where
+    F: FnMut(&Dissection, &[u8], &mut String),
+{
+    let threads = dissect_threads();
+    let mut line = String::with_capacity(512);
+    let mut reader = Reader::new(file);
+    let mut master = Dissector::new();
+    master.set_text(text);
+    let mut format = make();
+    let mut d = Dissection::default();
+    let mut handled = Handled::new(file);
+    let worker = || {
+        let mut dissector = Dissector::new();
+        dissector.set_text(text);
+        dissector.set_demand(Some(demand.clone()));
+        let mut format = make();
+        let mut d = Dissection::default();
+        move |b: &mut Lines<'_>| {
+            b.text.clear();
+            b.ends.clear();
+            b.stateful.clear();
+            for rec in &b.recs {
+                dissector.dissect(&rec.meta, rec.data, &mut d);
+                if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
+                    format(&d, rec.data, &mut b.text);
+                }
+                b.ends.push(b.text.len());
+                b.stateful.push(d.stateful);
+            }
+        }
+    };
+    // (The taking closure is written in the call, so its batch type is the one the file's
+    // records borrow from.)
+    let stopped = in_order::<Lines<'_>, _>(
+        threads,
+        |b| reader.fill(&mut b.recs),
+        worker,
+        |b| {
+            let mut start = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                handled.frame(rec);
+                let end = b.ends.get(i).copied().unwrap_or(start);
+                let written = if b.stateful.get(i).copied().unwrap_or(false) {
+                    master.dissect(&rec.meta, rec.data, &mut d);
+                    line.clear();
+                    if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
+                        format(&d, rec.data, &mut line);
+                    }
+                    out.write_all(line.as_bytes())
+                } else {
+                    out.write_all(b.text.as_bytes().get(start..end).unwrap_or(&[]))
+                };
+                start = end;
+                match written {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
+                    Err(e) => return Err(OutputError(e)),
+                }
+            }
+            Ok(true)
+        },
+    )?;
+    Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
+}
+
