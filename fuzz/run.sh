@@ -17,6 +17,12 @@ for t in $TARGETS; do
       cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
       [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
       [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    pipe)
+      # The project's captures as they are and gzip-compressed (a stream may be either).
+      for f in ../captures/*.pcap; do
+        cp "$f" "corpus/$t/"
+        gzip -c "$f" > "corpus/$t/$(basename "$f").gz"
+      done ;;
     compressed)
       # gzip and zstd copies of the project's captures (zstd only where the tool exists).
       for f in ../captures/*.pcap; do

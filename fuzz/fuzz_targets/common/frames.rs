@@ -28,7 +28,7 @@ fn run(frames: &[Vec<u8>]) {
     let mut dissector = Dissector::new();
     let mut d = Dissection::default();
     for (i, f) in frames.iter().enumerate() {
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: f.len() as u32, interface_id: None, link_type: Some(1), comments: Vec::new() };
+        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: f.len() as u32, interface_id: None, link_type: Some(1), ..FrameMeta::default() };
         dissector.set_text(false);
         dissector.dissect(&meta, f, &mut d);
         dissector.set_text(true);
