@@ -150,11 +150,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push((format!("   {}", bar(e, peer, w.saturating_sub(4).min(60))), theme.ok()));
         lines.push((String::new(), ratatui::style::Style::default()));
     }
-    for l in super::text::wrap(text(st.change.key(), lang), w) {
+    for l in super::text::wrap(&text(st.change.key(), lang), w) {
         lines.push((l, ratatui::style::Style::default()));
     }
     lines.push((String::new(), ratatui::style::Style::default()));
-    lines.push((text("legend", lang).to_string(), theme.dim()));
+    lines.push((text("legend", lang), theme.dim()));
     for (i, (l, style)) in lines.iter().take(inner.height as usize).enumerate() {
         buf.set_stringn(inner.x, inner.y + i as u16, super::text::fit(l, w), w, *style);
     }

@@ -46,6 +46,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("expert.txt", include_str!("text/expert.txt")),
     ("notes.txt", include_str!("text/notes.txt")),
     ("ui.txt", include_str!("text/ui.txt")),
+    ("tcp_state.txt", include_str!("text/tcp_state.txt")),
 ];
 
 /// What an entry explains.
@@ -205,6 +206,11 @@ impl Catalog {
                 }
                 continue;
             };
+            // A comment ends no entry and belongs to none: it is skipped wherever it stands
+            // (typically before the next `===`, after the last text of the one before).
+            if line.starts_with(";;") {
+                continue;
+            }
             let lang_header = if let Some(t) = line.strip_prefix("@ko") {
                 Some((Lang2::Ko, t))
             } else {
@@ -526,6 +532,15 @@ mod tests {
         assert_eq!(fill("{{literal}} {a}", &[("a", &0x10)]), "{literal} 16");
         assert_eq!(fill("open { only", &[]), "open { only");
         assert_eq!(placeholders("{x}을/를 {y} {x} {{z}}"), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn a_comment_after_a_message_is_not_part_of_it() {
+        let mut c = Catalog::default();
+        c.add_file("t.txt", "=== ui a\n@ko 가\n@en A\n\n;; the next group\n=== ui b\n@ko 나\n;; between languages\n@en B\n;; last\n");
+        assert_eq!(c.message(Kind::Ui, "a", Lang::En).as_deref(), Some("A"));
+        assert_eq!(c.message(Kind::Ui, "b", Lang::Ko).as_deref(), Some("나"));
+        assert_eq!(c.message(Kind::Ui, "b", Lang::En).as_deref(), Some("B"));
     }
 
     #[test]
