@@ -24,7 +24,7 @@ pub static DHCP_HW_ADDR_PADDING: FieldDef = FieldDef::new("dhcp.hw.addr_padding"
 pub static DHCP_SERVER: FieldDef = FieldDef::new("dhcp.server", "Server host name", FieldType::Str, Base::None);
 pub static DHCP_FILE: FieldDef = FieldDef::new("dhcp.file", "Boot file name", FieldType::Str, Base::None);
 pub static DHCP_COOKIE: FieldDef = FieldDef::new("dhcp.cookie", "Magic cookie", FieldType::Ipv4, Base::None);
-pub static DHCP_OPTION_TYPE: FieldDef = FieldDef::new("dhcp.option.type", "Option", FieldType::U8, Base::Dec).vals(option_name);
+pub static DHCP_OPTION_TYPE: FieldDef = FieldDef::new("dhcp.option.type", "Option", FieldType::U8, Base::Dec).vals_shown(option_name);
 pub static DHCP_OPTION_LENGTH: FieldDef = FieldDef::new("dhcp.option.length", "Length", FieldType::U8, Base::Dec);
 pub static DHCP_OPTION_VALUE: FieldDef = FieldDef::new("dhcp.option.value", "Value", FieldType::Bytes, Base::None);
 pub static DHCP_OPTION_DHCP: FieldDef = FieldDef::new("dhcp.option.dhcp", "DHCP", FieldType::U8, Base::Dec).vals(message_name);
@@ -37,7 +37,7 @@ pub static DHCP_OPTION_BROADCAST: FieldDef = FieldDef::new("dhcp.option.broadcas
 pub static DHCP_OPTION_REQUESTED_IP: FieldDef = FieldDef::new("dhcp.option.requested_ip_address", "Requested IP Address", FieldType::Ipv4, Base::None);
 pub static DHCP_OPTION_LEASE_TIME: FieldDef = FieldDef::new("dhcp.option.ip_address_lease_time", "IP Address Lease Time", FieldType::U32, Base::Dec);
 pub static DHCP_OPTION_SERVER_ID: FieldDef = FieldDef::new("dhcp.option.dhcp_server_id", "DHCP Server Identifier", FieldType::Ipv4, Base::None);
-pub static DHCP_OPTION_REQUEST_LIST_ITEM: FieldDef = FieldDef::new("dhcp.option.request_list_item", "Parameter Request List Item", FieldType::U8, Base::Dec).vals(option_name);
+pub static DHCP_OPTION_REQUEST_LIST_ITEM: FieldDef = FieldDef::new("dhcp.option.request_list_item", "Parameter Request List Item", FieldType::U8, Base::Dec).vals_shown(option_name);
 pub static DHCP_OPTION_END: FieldDef = FieldDef::new("dhcp.option.end", "Option End", FieldType::U8, Base::Dec);
 pub static DHCP_OPTION_PADDING: FieldDef = FieldDef::new("dhcp.option.padding", "Padding", FieldType::Bytes, Base::None);
 

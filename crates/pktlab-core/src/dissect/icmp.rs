@@ -6,7 +6,7 @@ use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
-pub static ICMP_TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
+pub static ICMP_TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8, Base::Dec).vals_shown(type_name);
 pub static ICMP_CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8, Base::Dec);
 pub static ICMP_CHECKSUM: FieldDef = FieldDef::new("icmp.checksum", "Checksum", FieldType::U16, Base::Hex);
 pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);

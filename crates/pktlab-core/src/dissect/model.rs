@@ -117,12 +117,16 @@ pub struct FieldDef {
     pub bitmask: u64,
     /// Names of known values (`ip.proto` 6 → "TCP"), if the field has them.
     pub vals: Option<fn(u64) -> Option<&'static str>>,
+    /// Whether a display filter may name a value by its name (`ip.proto == "TCP"`): Wireshark
+    /// allows it only where the field itself carries the names, not where the dissector writes
+    /// them into the tree text (`icmp.type == "Echo (ping) request"` is an error in tshark).
+    pub names_in_filters: bool,
 }
 
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -130,8 +134,18 @@ impl FieldDef {
         self
     }
 
+    /// Names of the field's values, shown in the tree and accepted by display filters.
     pub const fn vals(mut self, vals: fn(u64) -> Option<&'static str>) -> Self {
         self.vals = Some(vals);
+        self.names_in_filters = true;
+        self
+    }
+
+    /// Names of the field's values that the tree shows but a display filter does not take
+    /// (Wireshark's dissector writes them into the text; the field has no value string).
+    pub const fn vals_shown(mut self, vals: fn(u64) -> Option<&'static str>) -> Self {
+        self.vals = Some(vals);
+        self.names_in_filters = false;
         self
     }
 

@@ -206,7 +206,7 @@ fn int_literal(kind: Kind, tok: LitTok<'_>, def: Option<&'static FieldDef>, what
             Some(n) => n,
             None => match value_by_name(def, w, max) {
                 Some(n) => n,
-                None if def.is_some_and(|d| d.vals.is_some()) => {
+                None if def.is_some_and(|d| d.vals.is_some() && d.names_in_filters) => {
                     return Err(format!("\"{w}\" is neither a number nor one of the value names of {what}"));
                 }
                 None => return Err(format!("\"{w}\" is not a valid number")),
@@ -250,7 +250,8 @@ fn rel_time(w: &str) -> Option<Lit> {
 
 /// Finds the value whose name is `name` (case-insensitive), trying values up to 65535.
 fn value_by_name(def: Option<&'static FieldDef>, name: &str, max: i128) -> Option<i128> {
-    let vals = def?.vals?;
+    let def = def.filter(|d| d.names_in_filters)?;
+    let vals = def.vals?;
     let top = max.clamp(0, 0xffff) as u64;
     (0..=top).find(|&v| vals(v).is_some_and(|n| n.eq_ignore_ascii_case(name))).map(|v| v as i128)
 }
