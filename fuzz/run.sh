@@ -17,6 +17,21 @@ for t in $TARGETS; do
       cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
       [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
       [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    http|websocket)
+      python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/http.pcap ../captures/app/websocket.pcap ../captures/lb.pcap ;;
+    tls)
+      python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/tls.pcap ../captures/tls.pcap ;;
+    quic)
+      python3 seeds/app_seeds.py "corpus/$t" udp ../captures/quic.pcap; [ -f $PUB/tcpdump-quic_handshake.pcap ] && python3 seeds/app_seeds.py "corpus/$t" udp $PUB/tcpdump-quic_handshake.pcap ;;
+    dhcp)
+      # (The public DHCP traffic is in pcapng files: tshark reads out the datagrams.)
+      [ -d $PUB ] && python3 seeds/app_seeds.py "corpus/$t" udp:67,68 $PUB/*.pcap
+      if [ -d $PUB ] && command -v tshark >/dev/null; then
+        for f in $PUB/*.pcapng; do
+          tshark -n -r "$f" -Y 'udp.port == 67 || udp.port == 68' -T fields -e udp.payload 2>/dev/null \
+            | python3 -c 'import sys; d=[bytes.fromhex(l.strip()) for l in sys.stdin if l.strip()]; d and open(sys.argv[1], "wb").write(b"\xff".join(d))' "corpus/$t/$(basename "$f").seed"
+        done
+      fi; true ;;
     pipe)
       # The project's captures as they are and gzip-compressed (a stream may be either).
       for f in ../captures/*.pcap; do
