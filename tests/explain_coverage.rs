@@ -126,6 +126,53 @@ fn source_expert_keys() -> BTreeSet<String> {
     keys
 }
 
+/// `ui` keys written in the source: `ui("key"`, `ui_with("key"` and the TUI labels'
+/// `text("key"` (src/tui/i18n.rs), outside unit tests.
+fn source_ui_keys() -> BTreeSet<String> {
+    let re = regex::Regex::new(r#"\b(?:ui|ui_with|text)\(\s*"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)""#).expect("regex");
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("crates"), &mut files);
+    let mut keys = BTreeSet::new();
+    for f in files {
+        if f.to_string_lossy().contains("tests") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for c in re.captures_iter(text) {
+            keys.insert(c[1].to_string());
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_ui_key_in_the_source_has_korean_and_english_with_the_same_placeholders() {
+    let mut keys = source_ui_keys();
+    assert!(keys.len() >= 80, "expected to find the UI's message keys, found {}: {keys:?}", keys.len());
+    // Keys the code builds from a number: the OSI layer names.
+    keys.extend((1..=7).map(|n| format!("tui.osi.{n}")));
+    let c = explain::catalog();
+    let missing: Vec<&String> = keys.iter().filter(|k| c.exact(Kind::Ui, k).is_none()).collect();
+    println!("ui keys in source: {}, in ui.txt: {}", keys.len(), c.keys(Kind::Ui).len());
+    assert!(missing.is_empty(), "ui keys the code uses but text/ui.txt lacks: {missing:?}");
+    let mut differ = Vec::new();
+    for k in c.keys(Kind::Ui) {
+        let names = |lang| {
+            let t = c.message(Kind::Ui, k, lang).unwrap_or_default();
+            let mut v: Vec<String> = explain::catalog::placeholders(&t).into_iter().map(str::to_owned).collect();
+            v.sort_unstable();
+            v
+        };
+        let (ko, en) = (names(Lang::Ko), names(Lang::En));
+        if ko != en {
+            differ.push(format!("{k}: Korean uses {ko:?}, English {en:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "ui entries whose languages use different placeholders:\n{}", differ.join("\n"));
+}
+
 fn expert_has_own_entry(key: &str) -> bool {
     let c = explain::catalog();
     c.exact(Kind::Expert, key).is_some() || c.exact(Kind::Field, key).is_some()

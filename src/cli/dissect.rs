@@ -563,16 +563,17 @@ fn summary(f: &Frame, line: &mut String) {
     line.push('\n');
 }
 
+/// The `-V` tag before a layer's label, `[L2 데이터 링크] `: the OSI number and the layer's
+/// name (`ui tui.osi.N`, the tree headings of the TUI), in Korean.
 fn osi_tag(osi: Osi) -> &'static str {
-    match osi {
-        Osi::Physical => "[L1 물리] ",
-        Osi::DataLink => "[L2 데이터 링크] ",
-        Osi::Network => "[L3 네트워크] ",
-        Osi::Transport => "[L4 전송] ",
-        Osi::Session => "[L5 세션] ",
-        Osi::Presentation => "[L6 표현] ",
-        Osi::Application => "[L7 응용] ",
-    }
+    static TAGS: std::sync::OnceLock<[String; 7]> = std::sync::OnceLock::new();
+    let tags = TAGS.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let n = i + 1;
+            format!("[L{n} {}] ", pktlab::explain::ui(&format!("tui.osi.{n}"), pktlab::explain::Lang::Ko))
+        })
+    });
+    tags.get(usize::from(osi.number()).saturating_sub(1)).map_or("", String::as_str)
 }
 
 /// The field indices each layer shows itself (a field inside a later, nested layer's range

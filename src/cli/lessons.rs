@@ -1,5 +1,7 @@
-//! `pktlab lessons check DIR | new DIR | list [--pack DIR] | report [--format csv|json]`.
+//! `pktlab lessons check DIR | new DIR | list [--pack DIR] [--lang ko|en] | report [--format csv|json]`.
+use super::tui::LangArg;
 use anyhow::Context as _;
+use pktlab::explain::{Lang, ui, ui_with};
 use pktlab::lessons::{self, DirSource, PackSource, Progress, builtin, progress};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +28,9 @@ pub enum LessonsCommand {
         /// A pack directory instead of the built-in pack.
         #[arg(long)]
         pack: Option<PathBuf>,
+        /// Language of the progress words (the lesson titles are the pack's).
+        #[arg(long, value_enum, default_value_t = LangArg::Ko)]
+        lang: LangArg,
     },
     /// Export a learner's answers for grading: lesson, step, question kind, right at the first
     /// try, tries, right at all, seconds taken. One row per question settled.
@@ -59,7 +64,7 @@ pub fn run(args: LessonsArgs) -> anyhow::Result<ExitCode> {
             println!("next: edit the files, then run `pktlab lessons check {}`", dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        LessonsCommand::List { pack } => list(pack),
+        LessonsCommand::List { pack, lang } => list(pack, lang.into()),
         LessonsCommand::Report { format, pack, progress } => report(format, pack, progress),
     }
 }
@@ -124,7 +129,7 @@ fn check(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn list(pack: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn list(pack: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir_src;
     let emb = builtin::source();
     let src: &dyn PackSource = match &pack {
@@ -145,13 +150,14 @@ fn list(pack: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     for l in &p.lessons {
         let lp = progress.get(&p.title, &l.id);
         let state = if lp.done {
-            "완료".to_owned()
+            ui("lesson.list.done", lang)
         } else if lp.step > 0 {
-            format!("{}/{} 단계", lp.step + 1, l.steps.len())
+            ui_with("lesson.list.at_step", lang, &[("step", &(lp.step + 1)), ("steps", &l.steps.len())])
         } else {
-            "시작 전".to_owned()
+            ui("lesson.not_started", lang)
         };
-        println!("{}  ({} 단계, {state})  [{}]", l.title, l.steps.len(), l.id);
+        let args: [(&str, &dyn std::fmt::Display); 4] = [("title", &l.title), ("steps", &l.steps.len()), ("state", &state), ("id", &l.id)];
+        println!("{}", ui_with("lesson.list.line", lang, &args));
     }
     Ok(if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

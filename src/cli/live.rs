@@ -178,6 +178,7 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
         (Some(f), false) => format!(" │ -f {f} (user space)"),
         (None, _) => String::new(),
     };
+    let lang = pktlab::explain::Lang::Ko;
     let capture = {
         let (live, stop, status) = (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&status));
         let args = LiveArgs { no_tui: true, quiet: true, ..args.clone() };
@@ -193,12 +194,11 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
                 number: 0,
                 times: Default::default(),
             };
-            let r = capture_loop(&args, source, &stop, &mut printer, Some(writer), Some((&status, &filter_note)));
+            let r = capture_loop(&args, source, &stop, &mut printer, Some(writer), Some((&status, &filter_note, lang)));
             live.store(false, Ordering::Relaxed);
             r
         })?
     };
-    let lang = pktlab::explain::Lang::Ko;
     let opts = pktlab::tui::Options { lang, debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1") };
     let store = pktlab::tui::store::Store::open_live(file, Arc::clone(&live));
     let mut app = pktlab::tui::App::new(store, name, opts.lang, pktlab::tui::theme::Theme::from_env());
@@ -217,14 +217,15 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
 }
 
 /// Receives packets until stopped (signal, `-c`, `--duration`, or `stop`), handing each to the
-/// printer and the writer; updates `status` (live TUI) ten times a second.
+/// printer and the writer; updates `status` (live TUI: the line, the filter note, the line's
+/// language) ten times a second.
 fn capture_loop<W: Write>(
     args: &LiveArgs,
     source: LiveSource,
     stop: &AtomicBool,
     printer: &mut Printer<W>,
     mut writer: Option<PcapngWriter>,
-    status: Option<(&std::sync::Mutex<String>, &str)>,
+    status: Option<(&std::sync::Mutex<String>, &str, pktlab::explain::Lang)>,
 ) -> anyhow::Result<(LiveStats, u64, Option<u64>)> {
     let started = Instant::now();
     let mut status_at = Instant::now();
@@ -250,7 +251,7 @@ fn capture_loop<W: Write>(
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if let Some((line, note)) = status
+        if let Some((line, note, lang)) = status
             && status_at.elapsed() >= Duration::from_millis(100)
         {
             status_at = Instant::now();
@@ -259,13 +260,15 @@ fn capture_loop<W: Write>(
             }
             let st = source.stats();
             let kernel = st.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "?".into());
-            let text = format!(
-                "실시간 {}: 받음 {} · 기록 {} · 버림 {} (사용자 공간) / {kernel} (커널){note}",
-                source.interface(),
-                st.captured,
-                printer.number,
-                st.user_drops
-            );
+            let args: [(&str, &dyn std::fmt::Display); 6] = [
+                ("iface", &source.interface()),
+                ("captured", &st.captured),
+                ("written", &printer.number),
+                ("dropped", &st.user_drops),
+                ("kernel", &kernel),
+                ("note", &note),
+            ];
+            let text = pktlab::explain::ui_with("live.status", lang, &args);
             *line.lock().unwrap_or_else(|e| e.into_inner()) = text;
         }
     }

@@ -12,6 +12,15 @@ pub enum LangArg {
     En,
 }
 
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Ko => Lang::Ko,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct TuiArgs {
     /// Language of labels and explanations.
@@ -23,10 +32,7 @@ pub struct TuiArgs {
 }
 
 pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
-    let lang = match args.lang {
-        LangArg::Ko => Lang::Ko,
-        LangArg::En => Lang::En,
-    };
+    let lang = Lang::from(args.lang);
     let Some(path) = file else {
         return lessons(args.pack, lang);
     };

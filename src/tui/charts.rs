@@ -5,7 +5,7 @@
 
 use super::theme::Theme;
 use crate::analysis::series::{TcpSeries, UdpSeries};
-use crate::explain::Lang;
+use crate::explain::{Lang, ui, ui_with};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -24,23 +24,24 @@ pub enum ChartKind {
 }
 
 impl ChartKind {
-    pub fn title(self, lang: Lang) -> &'static str {
-        let ko = lang == Lang::Ko;
-        match self {
-            ChartKind::Seq => if ko { "시간에 따른 순서 번호(tcptrace)" } else { "sequence number over time (tcptrace)" },
-            ChartKind::Throughput => if ko { "처리량(바이트/초)" } else { "throughput (bytes/s)" },
-            ChartKind::Rtt => if ko { "왕복 시간(RTT, ms)" } else { "round-trip time (RTT, ms)" },
-            ChartKind::UdpRate => if ko { "UDP 초당 패킷 수" } else { "UDP packets per second" },
-            ChartKind::UdpJitter => if ko { "UDP 지터(jitter, ms)" } else { "UDP jitter (ms)" },
-        }
+    pub fn title(self, lang: Lang) -> String {
+        let key = match self {
+            ChartKind::Seq => "tui.chart.seq",
+            ChartKind::Throughput => "tui.chart.throughput",
+            ChartKind::Rtt => "tui.chart.rtt",
+            ChartKind::UdpRate => "tui.chart.udp_rate",
+            ChartKind::UdpJitter => "tui.chart.udp_jitter",
+        };
+        ui(key, lang)
     }
 }
 
 /// The series of one graph: (name, colour, graph type, points).
 type Series = Vec<(String, Color, GraphType, Vec<(f64, f64)>)>;
 
-fn names(lang: Lang) -> [&'static str; 2] {
-    if lang == Lang::Ko { ["클라이언트→서버", "서버→클라이언트"] } else { ["client→server", "server→client"] }
+/// The two directions of a conversation.
+fn names(lang: Lang) -> [String; 2] {
+    [ui("tui.chart.to_server", lang), ui("tui.chart.to_client", lang)]
 }
 
 /// Interval for rate graphs: about 60 buckets over the duration, at least 1 ms.
@@ -57,36 +58,36 @@ pub fn series(kind: ChartKind, tcp: Option<&TcpSeries>, udp: Option<&UdpSeries>,
             let data: Vec<(f64, f64)> = s.seq[0].iter().filter(|p| !p.retransmission).map(|p| (p.t, p.end as f64)).collect();
             let re: Vec<(f64, f64)> = s.seq[0].iter().filter(|p| p.retransmission).map(|p| (p.t, p.end as f64)).collect();
             let acks: Vec<(f64, f64)> = s.seq[1].iter().filter_map(|p| p.ack.map(|a| (p.t, a as f64))).collect();
-            let (d, r, a) = if lang == Lang::Ko { ("데이터", "재전송", "ACK") } else { ("data", "retransmission", "ACK") };
-            out.push((format!("{} {d}", n[0]), Color::LightCyan, GraphType::Scatter, data));
-            out.push((format!("{} {a}", n[1]), Color::LightGreen, GraphType::Line, acks));
-            out.push((r.to_owned(), Color::LightRed, GraphType::Scatter, re));
+            let [to_server, to_client] = &n;
+            out.push((ui_with("tui.chart.data", lang, &[("dir", to_server)]), Color::LightCyan, GraphType::Scatter, data));
+            out.push((ui_with("tui.chart.ack", lang, &[("dir", to_client)]), Color::LightGreen, GraphType::Line, acks));
+            out.push((ui("tui.chart.retransmission", lang), Color::LightRed, GraphType::Scatter, re));
         }
         (ChartKind::Throughput, Some(s), _) => {
             let iv = interval_for(s.duration());
             for (side, name) in n.iter().enumerate() {
                 let c = if side == 0 { Color::LightCyan } else { Color::LightYellow };
-                out.push(((*name).to_owned(), c, GraphType::Line, s.throughput(side, iv)));
+                out.push((name.clone(), c, GraphType::Line, s.throughput(side, iv)));
             }
         }
         (ChartKind::Rtt, Some(s), _) => {
             for (side, name) in n.iter().enumerate() {
                 let c = if side == 0 { Color::LightCyan } else { Color::LightYellow };
                 let pts = s.rtt[side].iter().map(|r| (r.t, r.rtt * 1e3)).collect();
-                out.push((format!("ACK {name}"), c, GraphType::Scatter, pts));
+                out.push((ui_with("tui.chart.rtt_series", lang, &[("dir", name)]), c, GraphType::Scatter, pts));
             }
         }
         (ChartKind::UdpRate, _, Some(u)) => {
             let iv = interval_for(u.duration()).max(0.1);
             for (side, name) in n.iter().enumerate() {
                 let c = if side == 0 { Color::LightCyan } else { Color::LightYellow };
-                out.push(((*name).to_owned(), c, GraphType::Line, u.rates(side, iv).into_iter().map(|r| (r.0, r.1)).collect()));
+                out.push((name.clone(), c, GraphType::Line, u.rates(side, iv).into_iter().map(|r| (r.0, r.1)).collect()));
             }
         }
         (ChartKind::UdpJitter, _, Some(u)) => {
             for (side, name) in n.iter().enumerate() {
                 let c = if side == 0 { Color::LightCyan } else { Color::LightYellow };
-                out.push(((*name).to_owned(), c, GraphType::Line, u.jitter(side).into_iter().map(|(t, j)| (t, j * 1e3)).collect()));
+                out.push((name.clone(), c, GraphType::Line, u.jitter(side).into_iter().map(|(t, j)| (t, j * 1e3)).collect()));
             }
         }
         _ => {}
@@ -123,8 +124,7 @@ fn num(v: f64) -> String {
 pub fn render(kind: ChartKind, tcp: Option<&TcpSeries>, udp: Option<&UdpSeries>, lang: Lang, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = series(kind, tcp, udp, lang);
     if s.iter().all(|x| x.3.is_empty()) {
-        let msg = if lang == Lang::Ko { "그릴 점이 없어요." } else { "Nothing to plot." };
-        buf.set_stringn(area.x, area.y, msg, area.width as usize, theme.dim());
+        buf.set_stringn(area.x, area.y, ui("tui.chart.empty", lang), area.width as usize, theme.dim());
         return;
     }
     let xb = bounds(s.iter().flat_map(|x| x.3.iter().map(|p| p.0)));
@@ -134,17 +134,14 @@ pub fn render(kind: ChartKind, tcp: Option<&TcpSeries>, udp: Option<&UdpSeries>,
         .iter()
         .map(|(name, c, g, pts)| Dataset::default().name(name.clone()).marker(Marker::Braille).graph_type(*g).style(style(*c)).data(pts))
         .collect();
-    let (xt, yt) = match (kind, lang == Lang::Ko) {
-        (ChartKind::Seq, true) => ("시간(초)", "상대 순서 번호"),
-        (ChartKind::Seq, false) => ("time (s)", "relative seq"),
-        (ChartKind::Throughput, true) => ("시간(초)", "바이트/초"),
-        (ChartKind::Throughput, false) => ("time (s)", "bytes/s"),
-        (ChartKind::Rtt | ChartKind::UdpJitter, true) => ("시간(초)", "ms"),
-        (ChartKind::Rtt | ChartKind::UdpJitter, false) => ("time (s)", "ms"),
-        (ChartKind::UdpRate, true) => ("시간(초)", "패킷/초"),
-        (ChartKind::UdpRate, false) => ("time (s)", "packets/s"),
+    let xt = ui("tui.chart.axis.time", lang);
+    let yt = match kind {
+        ChartKind::Seq => ui("tui.chart.axis.seq", lang),
+        ChartKind::Throughput => ui("tui.chart.axis.bytes_per_sec", lang),
+        ChartKind::Rtt | ChartKind::UdpJitter => "ms".to_owned(),
+        ChartKind::UdpRate => ui("tui.chart.axis.packets_per_sec", lang),
     };
-    let axis = |title: &'static str, b: [f64; 2]| {
+    let axis = |title: String, b: [f64; 2]| {
         let mid = (b[0] + b[1]) / 2.0;
         Axis::default()
             .title(title)
@@ -179,35 +176,17 @@ impl<'a> UdpStatsView<'a> {
     /// The summary text shown above the bars.
     pub fn summary(&self) -> String {
         let s = self.s;
-        match self.lang {
-            Lang::Ko => format!(
-                "패킷 {}개 · 페이로드 {} B · {:.1} 패킷/초 · {:.0} B/초 · 평균 간격 {:.3} ms · 지터(jitter) {:.3} ms",
-                s.packets,
-                s.bytes,
-                s.packets_per_sec(),
-                s.bytes_per_sec(),
-                s.mean_iat * 1e3,
-                s.jitter * 1e3
-            ),
-            Lang::En => format!(
-                "{} packets · {} B payload · {:.1} pkt/s · {:.0} B/s · mean gap {:.3} ms · jitter {:.3} ms",
-                s.packets,
-                s.bytes,
-                s.packets_per_sec(),
-                s.bytes_per_sec(),
-                s.mean_iat * 1e3,
-                s.jitter * 1e3
-            ),
-        }
+        let (pps, bps) = (format!("{:.1}", s.packets_per_sec()), format!("{:.0}", s.bytes_per_sec()));
+        let (gap, jitter) = (format!("{:.3}", s.mean_iat * 1e3), format!("{:.3}", s.jitter * 1e3));
+        let args: [(&str, &dyn std::fmt::Display); 6] =
+            [("packets", &s.packets), ("bytes", &s.bytes), ("pps", &pps), ("bps", &bps), ("gap", &gap), ("jitter", &jitter)];
+        ui_with("tui.chart.udp_summary", self.lang, &args)
     }
 }
 
 impl Widget for UdpStatsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let title = match self.lang {
-            Lang::Ko => format!(" UDP 스트림 {} 통계 ", self.s.stream),
-            Lang::En => format!(" UDP stream {} statistics ", self.s.stream),
-        };
+        let title = format!(" {} ", ui_with("tui.chart.udp_title", self.lang, &[("stream", &self.s.stream)]));
         let block = Block::default().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -233,18 +212,13 @@ impl OverheadChart {
 
 impl Widget for OverheadChart {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let (h, p) = match self.lang {
-            Lang::Ko => ("헤더", "페이로드"),
-            Lang::En => ("header", "payload"),
-        };
-        let title = match self.lang {
-            Lang::Ko => format!(" 헤더 오버헤드(overhead): TCP {:.1}% · UDP {:.1}% ", self.o.tcp.overhead_ratio() * 100.0, self.o.udp.overhead_ratio() * 100.0),
-            Lang::En => format!(" header overhead: TCP {:.1}% · UDP {:.1}% ", self.o.tcp.overhead_ratio() * 100.0, self.o.udp.overhead_ratio() * 100.0),
-        };
+        let (h, p) = (ui("tui.chart.header", self.lang), ui("tui.chart.payload", self.lang));
+        let (tcp, udp) = (format!("{:.1}", self.o.tcp.overhead_ratio() * 100.0), format!("{:.1}", self.o.udp.overhead_ratio() * 100.0));
+        let title = format!(" {} ", ui_with("tui.chart.overhead_title", self.lang, &[("tcp", &tcp), ("udp", &udp)]));
         let group = |name: &'static str, c: crate::analysis::overhead::Counts| {
             BarGroup::default().label(Line::from(name)).bars(&[
-                Bar::default().label(Line::from(h)).value(c.header_bytes).style(Style::default().fg(Color::Yellow)),
-                Bar::default().label(Line::from(p)).value(c.payload_bytes).style(Style::default().fg(Color::Cyan)),
+                Bar::default().label(Line::from(h.clone())).value(c.header_bytes).style(Style::default().fg(Color::Yellow)),
+                Bar::default().label(Line::from(p.clone())).value(c.payload_bytes).style(Style::default().fg(Color::Cyan)),
             ])
         };
         BarChart::default()

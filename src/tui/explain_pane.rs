@@ -6,7 +6,7 @@ use super::action::Focus;
 use super::app::App;
 use super::text::wrap;
 use super::tree::{NodeRef, value_text};
-use crate::explain::{self, Lang};
+use crate::explain;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -54,8 +54,8 @@ pub fn paragraphs(app: &App) -> Vec<(Kind, String)> {
                 if !facts.is_empty() {
                     facts.push('\n');
                 }
-                let unit = if lang == Lang::Ko { "바이트" } else { "bytes" };
-                facts.push_str(&format!("{}: {}–{} ({} {unit})", l.bytes_at, f.offset, f.offset + f.len - 1, f.len));
+                let len = explain::ui_with("tui.bytes_len", lang, &[("n", &f.len)]);
+                facts.push_str(&format!("{}: {}–{} ({len})", l.bytes_at, f.offset, f.offset + f.len - 1));
             }
             if !facts.is_empty() {
                 out.push((Kind::Facts, facts));

@@ -94,8 +94,14 @@ pub fn labels(lang: Lang) -> &'static Labels {
     }
 }
 
-/// The tree's group heading for an OSI layer, e.g. "2 데이터 링크".
+/// The tree's group heading for an OSI layer, e.g. "2 데이터 링크": the number, the layer's
+/// name (`tui.osi.N`) and, for a layer that has one, its detail (`tui.osi.N.detail`).
 pub fn osi_name(osi: Osi, lang: Lang) -> String {
     let n = osi.number();
-    format!("{n} {}", crate::explain::ui(&format!("tui.osi.{n}"), lang))
+    let name = crate::explain::ui(&format!("tui.osi.{n}"), lang);
+    let detail = format!("tui.osi.{n}.detail");
+    match crate::explain::catalog().exact(Kind::Ui, &detail) {
+        Some(_) => format!("{n} {name} {}", crate::explain::ui(&detail, lang)),
+        None => format!("{n} {name}"),
+    }
 }

@@ -186,11 +186,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (_, _, Some(c)) => format!(" {} · {} (g, Esc) ", l.stream_title, c.title(lang)),
         (Some(ld), _, None) => {
             let more = if view.truncated { format!(" +{}", MAX_ROWS) } else { String::new() };
-            if lang == Lang::Ko {
-                format!(" TCP 스트림 {} 래더 다이어그램 · 세그먼트 {}개{more} (g 그래프, Esc) ", ld.stream, ld.rows.len())
-            } else {
-                format!(" TCP stream {} ladder · {} segments{more} (g graphs, Esc) ", ld.stream, ld.rows.len())
-            }
+            let args: [(&str, &dyn std::fmt::Display); 3] = [("stream", &ld.stream), ("segments", &ld.rows.len()), ("more", &more)];
+            format!(" {} ", crate::explain::ui_with("tui.ladder_title", lang, &args))
         }
         _ => format!(" {} (Esc) ", l.stream_title),
     };

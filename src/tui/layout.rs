@@ -130,11 +130,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let g = geometry(app, area);
     if g.tiny {
         if area.height > 0 {
-            let msg = match app.lang {
-                crate::explain::Lang::Ko => "창이 너무 작아요",
-                crate::explain::Lang::En => "terminal too small",
-            };
-            buf.set_stringn(area.x, area.y, super::text::fit(msg, area.width as usize), area.width as usize, app.theme.error());
+            let msg = crate::explain::ui("tui.too_small", app.lang);
+            buf.set_stringn(area.x, area.y, super::text::fit(&msg, area.width as usize), area.width as usize, app.theme.error());
         }
         return;
     }

@@ -1,6 +1,7 @@
 //! The lesson menu `pktlab` opens without arguments: the pack's lessons with progress.
 
 use super::theme::Theme;
+use crate::explain::{Lang, ui, ui_with};
 use crate::lessons::Session;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -45,8 +46,8 @@ impl Menu {
         None
     }
 
-    /// Draws the menu over the whole area.
-    pub fn render(&self, session: &Session, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    /// Draws the menu over the whole area, its own labels in `lang`.
+    pub fn render(&self, session: &Session, theme: &Theme, lang: Lang, area: Rect, buf: &mut Buffer) {
         let pack = &session.pack;
         let block = Block::default().borders(Borders::ALL).title(Line::styled(format!(" pktlab · {} ", pack.title), theme.title(true)));
         let inner = block.inner(area);
@@ -57,16 +58,16 @@ impl Menu {
             lines.push(Line::from(""));
         }
         let done = (0..pack.lessons.len()).filter(|&i| session.progress_of(i).done).count();
-        lines.push(Line::styled(format!("레슨 {}개 중 {done}개 완료", pack.lessons.len()), theme.header()));
+        lines.push(Line::styled(ui_with("lesson.menu.done_count", lang, &[("total", &pack.lessons.len()), ("done", &done)]), theme.header()));
         lines.push(Line::from(""));
         for (i, l) in pack.lessons.iter().enumerate() {
             let p = session.progress_of(i);
             let state = if p.done {
-                format!("✔ 완료 (첫 시도 정답 {})", p.correct)
+                ui_with("lesson.menu.done", lang, &[("correct", &p.correct)])
             } else if p.step > 0 {
-                format!("… {}/{} 단계", p.step + 1, l.steps.len())
+                ui_with("lesson.menu.at_step", lang, &[("step", &(p.step + 1)), ("steps", &l.steps.len())])
             } else {
-                "시작 전".to_owned()
+                ui("lesson.not_started", lang)
             };
             let title_width = Line::from(l.title.as_str()).width();
             let pad = " ".repeat(56usize.saturating_sub(title_width).max(1));
@@ -81,7 +82,7 @@ impl Menu {
             lines.push(Line::styled(l.summary.clone(), theme.dim().add_modifier(Modifier::ITALIC)));
         }
         lines.push(Line::from(""));
-        lines.push(Line::styled("↑/↓ 고르기 · Enter 시작(이어서 하기) · q 끝내기".to_owned(), theme.dim()));
+        lines.push(Line::styled(ui("lesson.menu.keys", lang), theme.dim()));
         Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
     }
 }

@@ -4,6 +4,7 @@
 
 use super::side_panel::{PanelOutcome, SidePanel};
 use super::theme::Theme;
+use crate::explain::{Lang, ui, ui_with};
 use crate::lessons::{Feedback, QuestionKind, Session};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -34,13 +35,30 @@ pub struct LessonShared {
     /// A problem to show (progress could not be saved…).
     pub note: Option<String>,
     pub scroll: u16,
+    /// The language of the pane's own labels and messages (the lesson text is the pack's).
+    pub lang: Lang,
     /// How many of the lines are the step's text (set while building them).
     text_len: std::cell::Cell<usize>,
 }
 
 impl LessonShared {
     pub fn new(session: Session) -> Self {
-        LessonShared { session, pending: true, request: None, answering: false, input: String::new(), note: None, scroll: 0, text_len: std::cell::Cell::new(0) }
+        LessonShared {
+            session,
+            pending: true,
+            request: None,
+            answering: false,
+            input: String::new(),
+            note: None,
+            scroll: 0,
+            lang: Lang::default(),
+            text_len: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The same, with the pane's labels in `lang`.
+    pub fn with_lang(self, lang: Lang) -> Self {
+        LessonShared { lang, ..self }
     }
 
     fn step_changed(&mut self) {
@@ -115,7 +133,7 @@ impl LessonShared {
             }
             KeyCode::Char('h') => {
                 if self.session.hint().is_none() {
-                    self.note = Some("더 볼 힌트가 없어요.".into());
+                    self.note = Some(ui("lesson.no_more_hints", self.lang));
                 }
             }
             KeyCode::Char('g') => self.pending = true,
@@ -146,18 +164,19 @@ impl LessonShared {
 
     fn all_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let s = &self.session;
+        let lang = self.lang;
         let mut out: Vec<Line<'static>> = Vec::new();
         let Some(step) = s.current() else {
-            out.push(Line::from("이 레슨에는 단계가 없어요."));
+            out.push(Line::from(ui("lesson.no_steps", lang)));
             self.text_len.set(out.len());
             return out;
         };
-        let mut where_ = format!("단계 {}/{} · 프레임 {}", s.step + 1, s.steps().len(), step.frame);
+        let mut where_ = ui_with("lesson.where", lang, &[("step", &(s.step + 1)), ("steps", &s.steps().len()), ("frame", &step.frame)]);
         if let Some(f) = &step.field {
             where_.push_str(&format!(" · {f}"));
         }
         if let Some(f) = &step.filter {
-            where_.push_str(&format!(" · 필터 {f}"));
+            where_.push_str(&format!(" · {}", ui_with("lesson.where_filter", lang, &[("filter", f)])));
         }
         out.push(Line::styled(where_, theme.dim()));
         out.push(Line::from(""));
@@ -172,38 +191,38 @@ impl LessonShared {
         self.text_len.set(out.len());
         if let Some(q) = s.question() {
             let label = match q.kind {
-                QuestionKind::Predict => "예측",
-                QuestionKind::Hunt => "찾기",
-                QuestionKind::Compute => "계산",
-                _ => "질문",
+                QuestionKind::Predict => ui("lesson.kind.predict", lang),
+                QuestionKind::Hunt => ui("lesson.kind.hunt", lang),
+                QuestionKind::Compute => ui("lesson.kind.compute", lang),
+                _ => ui("lesson.kind.question", lang),
             };
             out.push(Line::styled(format!("{label}: {}", q.prompt), theme.header()));
             if let Some(n) = s.hidden_from() {
-                out.push(Line::styled(format!("(프레임 {n}부터는 답한 뒤에 보여요.)"), theme.dim()));
+                out.push(Line::styled(ui_with("lesson.hidden_from", lang, &[("n", &n)]), theme.dim()));
             }
             for (i, c) in q.choices.iter().enumerate() {
                 out.push(Line::from(format!("  {}) {c}", i + 1)));
             }
             for h in s.shown_hints() {
-                out.push(Line::styled(format!("힌트: {h}"), theme.dim()));
+                out.push(Line::styled(ui_with("lesson.hint", lang, &[("hint", &h)]), theme.dim()));
             }
             if self.answering {
-                out.push(Line::from(vec![Span::styled("답: ", theme.header()), Span::raw(format!("{}▏", self.input))]));
+                out.push(Line::from(vec![Span::styled(format!("{}: ", ui("lesson.answer", lang)), theme.header()), Span::raw(format!("{}▏", self.input))]));
             }
             match &s.feedback {
                 Some(Feedback::Right { why }) => {
-                    out.push(Line::styled("✔ 정답이에요!".to_owned(), theme.ok()));
+                    out.push(Line::styled(ui("lesson.right", lang), theme.ok()));
                     out.push(Line::from(why.clone()));
                 }
                 Some(Feedback::Wrong { tries_left, reason, .. }) => {
                     // the hint it revealed is among the shown hints above
-                    out.push(Line::styled(format!("✘ 아니에요. 기회가 {tries_left}번 남았어요."), theme.error()));
+                    out.push(Line::styled(ui_with("lesson.wrong", lang, &[("tries", tries_left)]), theme.error()));
                     if let Some(r) = reason {
                         out.push(Line::from(r.clone()));
                     }
                 }
                 Some(Feedback::Revealed { answer, why }) => {
-                    out.push(Line::styled(format!("✘ 정답은 {answer}이에요."), theme.error()));
+                    out.push(Line::styled(ui_with("lesson.revealed", lang, &[("answer", answer)]), theme.error()));
                     out.push(Line::from(why.clone()));
                 }
                 None => {}
@@ -213,13 +232,13 @@ impl LessonShared {
             out.push(Line::styled(n.clone(), theme.error()));
         }
         let keys = if self.answering {
-            "Enter 제출 · Esc 취소"
+            ui("lesson.keys.answering", lang)
         } else if !s.settled() {
-            "Enter 답하기 · h 힌트 · ←/→ 이전/다음 · ↑/↓ 스크롤 · g 다시 보기 · q 메뉴"
+            ui("lesson.keys.question", lang)
         } else {
-            "→/Enter 다음 · ← 이전 · ↑/↓ 스크롤 · g 다시 보기 · Tab 다른 창 · q 메뉴"
+            ui("lesson.keys.reading", lang)
         };
-        out.push(Line::styled(keys.to_owned(), theme.dim()));
+        out.push(Line::styled(keys, theme.dim()));
         out
     }
 }
@@ -235,7 +254,7 @@ impl SidePanel for LessonPanel {
         let sh = self.shared.borrow();
         let s = &sh.session;
         let title = s.pack.lessons.get(s.lesson).map(|l| l.title.as_str()).unwrap_or("");
-        format!("레슨 {}/{} · {title}", s.lesson + 1, s.pack.lessons.len())
+        ui_with("lesson.title", sh.lang, &[("n", &(s.lesson + 1)), ("total", &s.pack.lessons.len()), ("title", &title)])
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer) {

@@ -15,6 +15,7 @@ use super::side_panel::{PanelOutcome, SidePanel};
 use super::theme::Theme;
 use super::{Options, layout, new_app, terminal};
 use crate::capture::CaptureFile;
+use crate::explain::ui_with;
 use crate::lessons::{Pack, PackSource, Session};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind};
 use ratatui::layout::Rect;
@@ -71,7 +72,7 @@ pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bo
             // a predict question hides the frames it asks about until it is answered
             let filter = sh.session.effective_filter();
             if let Err(e) = app.set_filter(filter.as_deref().unwrap_or("")) {
-                sh.note = Some(format!("필터 오류: {e}"));
+                sh.note = Some(ui_with("lesson.filter_error", sh.lang, &[("error", &e)]));
             }
             *stage = Stage::FilterSet;
             true
@@ -82,12 +83,12 @@ pub fn apply_step(app: &mut App, sh: &mut LessonShared, stage: &mut Stage) -> bo
             }
             let frame = sh.session.shown_frame().unwrap_or(step.frame);
             if !app.select_frame(frame) {
-                sh.note = Some(format!("프레임 {frame}이 캡처에 없어요."));
+                sh.note = Some(ui_with("lesson.no_frame", sh.lang, &[("frame", &frame)]));
             }
             if let Some(f) = &step.field
                 && !app.select_field(f)
             {
-                sh.note = Some(format!("프레임 {}에 필드 {f}가 없어요.", step.frame));
+                sh.note = Some(ui_with("lesson.no_field", sh.lang, &[("frame", &step.frame), ("field", f)]));
             }
             sh.pending = false;
             *stage = Stage::Idle;
@@ -102,11 +103,11 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
     let session = match Session::new(pack.clone(), progress_path) {
         Ok(s) => s,
         Err(e) => {
-            startup_note = Some(format!("진도 파일을 읽지 못해 이번에는 저장하지 않아요: {e}"));
+            startup_note = Some(ui_with("lesson.progress_unreadable", opts.lang, &[("error", &e)]));
             Session::new(pack, None).map_err(|e| io::Error::other(e.to_string()))?
         }
     };
-    let shared = Rc::new(RefCell::new(LessonShared::new(session)));
+    let shared = Rc::new(RefCell::new(LessonShared::new(session).with_lang(opts.lang)));
     let theme = Theme::from_env();
     let mut guard = terminal::enter()?;
     let mut menu = Menu::default();
@@ -120,7 +121,7 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
             guard.terminal.draw(|f| {
                 let area = f.area();
                 let sh = shared.borrow();
-                menu.render(&sh.session, &theme, area, f.buffer_mut());
+                menu.render(&sh.session, &theme, opts.lang, area, f.buffer_mut());
                 if let Some(n) = &menu_note {
                     let y = area.y + area.height.saturating_sub(2);
                     f.buffer_mut().set_stringn(area.x + 2, y, n, usize::from(area.width.saturating_sub(4)), theme.ok());
@@ -170,7 +171,7 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
                 match open_app(source, &rel, opts) {
                     Ok(a) => app = Some(a),
                     Err(e) => {
-                        menu_note = Some(format!("캡처를 열 수 없어요: {e}"));
+                        menu_note = Some(ui_with("lesson.capture_error", opts.lang, &[("error", &e)]));
                         break;
                     }
                 }
@@ -232,7 +233,7 @@ pub fn run_lessons(pack: Pack, source: &dyn PackSource, progress_path: Option<Pa
                 Some(Request::Finished) => {
                     let sh = shared.borrow();
                     let title = sh.session.pack.lessons.get(lesson).map(|l| l.title.clone()).unwrap_or_default();
-                    menu_note = Some(format!("✔ \"{title}\" 레슨을 마쳤어요!"));
+                    menu_note = Some(ui_with("lesson.finished", opts.lang, &[("title", &title)]));
                     menu.cursor = (lesson + 1).min(sh.session.pack.lessons.len().saturating_sub(1));
                     break;
                 }

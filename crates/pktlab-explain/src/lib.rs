@@ -98,16 +98,41 @@ pub fn message(
 
 /// A label of the user interface (`ui` entries), with no placeholders.
 pub fn ui(key: &str, lang: Lang) -> String {
-    message(Kind::Ui, key, lang, &[])
+    ui_with(key, lang, &[])
 }
 
-/// A label of the user interface with its `{placeholders}` filled.
+/// A label of the user interface with its `{placeholders}` filled; in Korean, the `A/B`
+/// particles after them (`{frame}이/가`) are resolved for the values filled in, as in notes.
 pub fn ui_with(key: &str, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    message(Kind::Ui, key, lang, args)
+    let text = message(Kind::Ui, key, lang, args);
+    if lang == Lang::Ko && text.contains('/') {
+        notes::fix_josa(&text)
+    } else {
+        text
+    }
 }
 
 /// What this field's value means in this frame (e.g. "shift 7 → window × 128"; "checksum wrong,
 /// computed 0x1234, likely offload"). `field` indexes `d.fields`.
 pub fn value_note(d: &Dissection, frame: &[u8], field: usize, lang: Lang) -> Option<String> {
     notes::note(d, frame, field, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ui_messages_fill_values_and_pick_korean_particles() {
+        let no_frame = |n: u64, lang| ui_with("lesson.no_frame", lang, &[("frame", &n)]);
+        assert_eq!(no_frame(1, Lang::Ko), "프레임 1이 캡처에 없어요.");
+        assert_eq!(no_frame(2, Lang::Ko), "프레임 2가 캡처에 없어요.");
+        assert_eq!(no_frame(2, Lang::En), "Frame 2 is not in the capture.");
+        let revealed = |a: &str| ui_with("lesson.revealed", Lang::Ko, &[("answer", &a)]);
+        assert_eq!(revealed("1460"), "✘ 정답은 1460이에요.");
+        assert_eq!(revealed("9"), "✘ 정답은 9예요.");
+        // A message without particles is the text as written; a missing key shows itself.
+        assert_eq!(ui("lesson.menu.keys", Lang::Ko), "↑/↓ 고르기 · Enter 시작(이어서 하기) · q 끝내기");
+        assert_eq!(ui("no.such.key", Lang::En), "no.such.key");
+    }
 }

@@ -197,8 +197,8 @@ fn final_consonant(before: &str) -> Option<(bool, bool)> {
     None
 }
 
-/// Resolves every `A/B` particle marker in a Korean note.
-fn fix_josa(s: &str) -> String {
+/// Resolves every `A/B` particle marker in a Korean note or `ui` message.
+pub(crate) fn fix_josa(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     'scan: while !rest.is_empty() {

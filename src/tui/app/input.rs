@@ -2,7 +2,6 @@
 //! that owns it.
 
 use super::{Action, App, FilterView, Focus, Mode};
-use crate::explain::Lang;
 use crate::tui::filter_bar::InputOutcome;
 use crate::tui::side_panel::{PanelCommand, PanelOutcome};
 use crate::tui::stream_view::StreamPane;
@@ -242,11 +241,8 @@ impl App {
                 self.mode = Mode::Normal;
                 let n: u64 = self.goto.text.parse().unwrap_or(0);
                 if !self.select_frame(n) {
-                    let text = &self.goto.text;
-                    self.message = Some(match self.lang {
-                        Lang::Ko => format!("{}번 프레임은 없어요 (1–{}).", text, self.store.len()),
-                        Lang::En => format!("No frame {} (1–{}).", text, self.store.len()),
-                    });
+                    let (text, last) = (&self.goto.text, self.store.len());
+                    self.message = Some(crate::explain::ui_with("tui.no_such_frame", self.lang, &[("n", text), ("last", &last)]));
                 } else {
                     self.focus = Focus::List;
                 }

@@ -56,10 +56,7 @@ impl LiveView {
         match self.held_at {
             Some(h) => {
                 let new = frames.saturating_sub(h);
-                match lang {
-                    Lang::Ko => format!("멈춤: 새 패킷 {new}개 (G: 따라가기) │ {status}"),
-                    Lang::En => format!("held: {new} new (G: follow) │ {status}"),
-                }
+                crate::explain::ui_with("tui.live_held", lang, &[("new", &new), ("status", &status)])
             }
             None => status,
         }
