@@ -24,6 +24,10 @@ enum Command {
     Dissect(cli::dissect::DissectArgs),
     /// Conversation and expert statistics (like tshark -z conv,tcp).
     Stats(cli::stats::StatsArgs),
+    /// Write a capture's frames as a Parquet table, one row per frame and one typed column per
+    /// field (for DuckDB, Spark, pandas).
+    #[cfg(feature = "parquet")]
+    Export(cli::export::ExportArgs),
     /// The reassembled bytes of one TCP or UDP stream.
     Follow(cli::follow::FollowArgs),
     /// Capture live traffic (TUI, or lines with --no-tui).
@@ -54,6 +58,8 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Some(Command::Dissect(a)) => cli::dissect::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        #[cfg(feature = "parquet")]
+        Some(Command::Export(a)) => cli::export::run(a),
         Some(Command::Follow(a)) => cli::follow::run(a),
         Some(Command::Live(a)) => cli::live::run(a),
         Some(Command::Interfaces) => cli::live::interfaces(),

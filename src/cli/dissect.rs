@@ -296,7 +296,7 @@ fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> any
 /// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…),
 /// or depends like them on the frames before in file order (`frame.time_delta_displayed`
 /// counts from the last frame the filter kept).
-fn is_analysis_field(name: &str) -> bool {
+pub(crate) fn is_analysis_field(name: &str) -> bool {
     name == "frame.time_delta_displayed"
         || name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
 }
@@ -316,7 +316,7 @@ fn output_needs_analysis(mode: OutFormat, cols: &[Col]) -> bool {
 
 /// Whether a display filter names a field the analysis adds (then every frame is annotated
 /// before the filter sees it; otherwise only the frames it keeps are).
-fn filter_needs_analysis(text: &str) -> bool {
+pub(crate) fn filter_needs_analysis(text: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')).any(is_analysis_field)
 }
 

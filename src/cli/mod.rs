@@ -1,6 +1,8 @@
 //! Subcommands. Each file owns its arguments and its `run`; they only compose library parts.
 pub mod demo;
 pub mod dissect;
+#[cfg(feature = "parquet")]
+pub mod export;
 pub mod follow;
 pub mod frames;
 pub mod lessons;

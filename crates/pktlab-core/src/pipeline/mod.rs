@@ -76,6 +76,12 @@ impl<'a> Frame<'a> {
         self.d
     }
 
+    /// The frame's dissection, for a layer above the engine to add its own fields (game
+    /// message framing).
+    pub fn d_mut(&mut self) -> &mut Dissection {
+        self.d
+    }
+
     /// Makes sure the dissection has its display text (Info, summaries, columns): a frame
     /// read without it is dissected again, with it, and annotated again if it was.
     pub fn with_text(&mut self) {
