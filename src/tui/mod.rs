@@ -34,6 +34,7 @@
 pub mod action;
 pub mod app;
 pub mod charts;
+pub mod chunked;
 pub mod explain_pane;
 pub mod filter_bar;
 pub mod help;

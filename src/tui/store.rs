@@ -15,6 +15,7 @@
 //! growing index across threads) and report through channels. The UI thread owns the store
 //! and only drains channels in [`Store::poll`]; nothing blocks drawing.
 
+use super::chunked::Chunked;
 use super::verdicts::Verdicts;
 use crate::analysis;
 use crate::pipeline::Sequence;
@@ -162,7 +163,7 @@ pub struct Store {
     file: Arc<CaptureFile>,
     /// Set while a live capture is still writing the file (the passes follow it).
     live: Option<Arc<AtomicBool>>,
-    frames: Vec<FrameEntry>,
+    frames: Chunked<FrameEntry>,
     comments: HashMap<u64, Vec<String>>,
     pub load: Progress,
     load_rx: Option<Receiver<LoadMsg>>,
@@ -230,7 +231,7 @@ impl Store {
         Store {
             file,
             live,
-            frames: Vec::new(),
+            frames: Chunked::default(),
             comments: HashMap::new(),
             load: Progress::default(),
             load_rx: Some(rx),
@@ -508,6 +509,20 @@ impl Drop for Store {
     }
 }
 
+/// How many bytes a background pass reads between releases of the file's pages behind it.
+const RELEASE_EVERY: u64 = 8 << 20;
+
+/// Lets go of the pages of `map` a walk has left behind (every [`RELEASE_EVERY`] bytes), so
+/// that walking a capture of any size keeps resident memory flat: the index, the analysis
+/// and a filter pass each read the whole file, and without this every page they touched
+/// would stay resident. A frame shown later is read from the file again.
+fn release_behind(map: &CaptureFile, pos: u64, released: &mut u64) {
+    if pos >= *released + RELEASE_EVERY {
+        map.release_before(pos - RELEASE_EVERY / 2);
+        *released = pos;
+    }
+}
+
 fn index_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<LoadMsg>) {
     let mut batch: Vec<FrameEntry> = Vec::with_capacity(FIRST_BATCH);
     let mut comments: Vec<(u64, Vec<String>)> = Vec::new();
@@ -520,8 +535,10 @@ fn index_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<LoadMsg
             && tx.send(LoadMsg::Progress(pos)).is_ok()
     };
     let mut last_map = Arc::clone(follower.file());
+    let mut released = 0u64;
     let end = follower.walk(cancel, |ev| match ev {
         Event::Record(map, r, pos) => {
+            release_behind(map, pos, &mut released);
             number += 1;
             batch.push(FrameEntry::from_record(r));
             if !r.comments.is_empty() {
@@ -562,9 +579,11 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
     seq.dissector_mut().set_text(false);
     let mut batch = Verdicts::default();
     let mut sent_at = Instant::now();
+    let mut released = 0u64;
     let end = follower.walk(cancel, |ev| {
         match ev {
-            Event::Record(_, r, _) => {
+            Event::Record(map, r, pos) => {
+                release_behind(map, pos, &mut released);
                 seq.push(r);
                 if let Some(fa) = seq.analysis() {
                     batch.push(fa);
@@ -614,13 +633,15 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
     let mut found = Vec::new();
     let mut since = 0usize;
     let mut position = 0u64;
+    let mut released = 0u64;
     let mut sent_at = Instant::now();
     let end = follower.walk(cancel, |ev| {
         if store_cancel.load(Ordering::Relaxed) {
             return Step::Stop;
         }
         match ev {
-            Event::Record(_, r, pos) => {
+            Event::Record(map, r, pos) => {
+                release_behind(map, pos, &mut released);
                 position = pos;
                 seq.push(r);
                 seq.annotate();
@@ -678,10 +699,5 @@ mod tests {
     #[test]
     fn frame_entry_is_32_bytes() {
         assert_eq!(std::mem::size_of::<FrameEntry>(), 32);
-    }
-
-    #[test]
-    fn verdict_size_is_bounded() {
-        assert!(std::mem::size_of::<super::super::verdicts::Compact>() <= 72);
     }
 }

@@ -3,11 +3,14 @@
 //! Why store it: `tcp.stream`, relative sequence numbers and the `tcp.analysis.*` flags of a
 //! frame depend on every frame before it, so they cannot be computed for one visible frame on
 //! its own. The background analysis pass runs [`crate::analysis::Analyzer`] over the whole
-//! capture once, in order, and keeps each verdict here in 72 bytes ([`Compact`]) instead of
-//! the analyzer's ~200-byte [`TcpVerdict`]: the endpoints, raw numbers and flags are *not*
-//! stored, because they are in the frame itself and come back when the frame is dissected
-//! again. [`Verdicts::frame_analysis`] rebuilds the full [`FrameAnalysis`] for the frame on
-//! screen, so [`crate::analysis::annotate()`] adds exactly what the CLI adds.
+//! capture once, in order, and keeps each verdict here as a few variable-length integers
+//! (about 20 bytes for a TCP segment, 6 for a UDP datagram) instead of the analyzer's
+//! ~200-byte [`TcpVerdict`]: the endpoints, raw numbers and flags are *not* stored, because
+//! they are in the frame itself and come back when the frame is dissected again; numbers that
+//! follow from others are stored as small differences (next sequence number from the
+//! sequence number, referenced frames from the frame's own number).
+//! [`Verdicts::frame_analysis`] rebuilds the full [`FrameAnalysis`] for the frame on screen,
+//! so [`crate::analysis::annotate()`] adds exactly what the CLI adds.
 
 use crate::analysis::analyzer::{FrameAnalysis, Transport, TransportVerdict};
 use crate::analysis::{Flags, TcpVerdict, UdpVerdict};
@@ -26,8 +29,13 @@ const B_ACK_RTT: u16 = 64;
 const B_INIT_RTT: u16 = 128;
 const B_BIF: u16 = 256;
 const B_PUSH: u16 = 512;
+const B_DUPACK: u16 = 1024;
 
-/// One transport layer's verdict, without what the frame itself says.
+/// Frames per chunk of [`Verdicts`]: each chunk's offsets count from its own start, so they
+/// fit in 32 bits whatever the capture's size.
+const CHUNK_SHIFT: u32 = 16;
+
+/// One transport layer's verdict, without what the frame itself says (the decoded form).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Compact {
     /// Index into `Dissection::layers`.
@@ -49,19 +57,167 @@ pub struct Compact {
     push: u32,
     ack_rtt: i64,
     initial_rtt: i64,
+    /// `tcp.time_delta` / `udp.time_delta` in nanoseconds.
+    delta: i64,
 }
 
-/// The verdicts of frames 1..=n, in order: `start[i]..start[i+1]` index `items` for frame i+1.
+/// The verdicts of frames 1..=n, in order, in chunks of 2^CHUNK_SHIFT frames: frame i+1's
+/// items start at `chunks[i >> CHUNK_SHIFT].offsets[i & mask]` in that chunk's `bytes` and end
+/// where the next frame's start (each chunk grows on its own, so a long capture never holds a
+/// doubled copy of everything).
 #[derive(Clone, Debug, Default)]
 pub struct Verdicts {
-    start: Vec<u32>,
-    items: Vec<Compact>,
-    /// Per item: `tcp.time_delta` / `udp.time_delta` in nanoseconds.
-    deltas: Vec<i64>,
+    chunks: Vec<Chunk>,
+    frames: usize,
     /// Per TCP stream: the capture time (ns) of its first segment, for `tcp.time_relative`.
     stream_first: Vec<i64>,
     /// Per UDP stream: the same for `udp.time_relative`.
     udp_first: Vec<i64>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Chunk {
+    offsets: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+fn put(buf: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        buf.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
+}
+
+fn put_signed(buf: &mut Vec<u8>, v: i64) {
+    put(buf, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+/// Reads back what [`put`] and [`put_signed`] wrote.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn get(&mut self) -> u64 {
+        let mut v = 0u64;
+        let mut shift = 0;
+        while let Some(&b) = self.bytes.get(self.at) {
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift.min(63);
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        v
+    }
+
+    fn get_signed(&mut self) -> i64 {
+        let u = self.get();
+        ((u >> 1) as i64) ^ -((u & 1) as i64)
+    }
+
+    fn get32(&mut self) -> u32 {
+        u32::try_from(self.get()).unwrap_or(u32::MAX)
+    }
+
+    fn done(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+}
+
+/// Appends one item of frame `frame` to `buf`.
+fn encode(buf: &mut Vec<u8>, frame: u64, c: &Compact) {
+    buf.push(c.layer);
+    buf.push(c.kind);
+    put(buf, u64::from(c.bits));
+    put(buf, u64::from(c.stream));
+    put_signed(buf, c.delta);
+    if c.kind != TCP {
+        return;
+    }
+    put(buf, u64::from(c.seq));
+    put(buf, u64::from(c.ack));
+    put(buf, u64::from(c.window));
+    put(buf, u64::from(c.flags));
+    let bit = |b: u16| c.bits & b != 0;
+    if bit(B_NXTSEQ) {
+        put_signed(buf, i64::from(c.nxtseq.wrapping_sub(c.seq) as i32));
+    }
+    if bit(B_SEGLEN) {
+        put(buf, u64::from(c.seglen));
+    }
+    if bit(B_SCALE) {
+        put_signed(buf, i64::from(c.scalefactor));
+    }
+    if bit(B_DUPACK) {
+        put(buf, u64::from(c.dupack_num));
+        put_signed(buf, frame as i64 - i64::from(c.dupack_frame));
+    }
+    if bit(B_ACKS) {
+        put_signed(buf, frame as i64 - i64::from(c.acks_frame));
+    }
+    if bit(B_ACK_RTT) {
+        put_signed(buf, c.ack_rtt);
+    }
+    if bit(B_INIT_RTT) {
+        put_signed(buf, c.initial_rtt);
+    }
+    if bit(B_BIF) {
+        put(buf, u64::from(c.bif));
+    }
+    if bit(B_PUSH) {
+        put(buf, u64::from(c.push));
+    }
+}
+
+/// Reads one item of frame `frame` (the inverse of [`encode`]).
+fn decode(cur: &mut Cursor<'_>, frame: u64) -> Compact {
+    let layer = cur.bytes.get(cur.at).copied().unwrap_or(0);
+    let kind = cur.bytes.get(cur.at + 1).copied().unwrap_or(0);
+    cur.at += 2;
+    let bits = u16::try_from(cur.get()).unwrap_or(0);
+    let mut c = Compact { layer, kind, bits, stream: cur.get32(), delta: cur.get_signed(), ..Compact::default() };
+    if kind != TCP {
+        return c;
+    }
+    c.seq = cur.get32();
+    c.ack = cur.get32();
+    c.window = cur.get32();
+    c.flags = cur.get32();
+    let bit = |b: u16| bits & b != 0;
+    let frame_ref = |d: i64| u32::try_from(frame as i64 - d).unwrap_or(u32::MAX);
+    if bit(B_NXTSEQ) {
+        c.nxtseq = c.seq.wrapping_add(cur.get_signed() as i32 as u32);
+    }
+    if bit(B_SEGLEN) {
+        c.seglen = cur.get32();
+    }
+    if bit(B_SCALE) {
+        c.scalefactor = cur.get_signed() as i32;
+    }
+    if bit(B_DUPACK) {
+        c.dupack_num = cur.get32();
+        c.dupack_frame = frame_ref(cur.get_signed());
+    }
+    if bit(B_ACKS) {
+        c.acks_frame = frame_ref(cur.get_signed());
+    }
+    if bit(B_ACK_RTT) {
+        c.ack_rtt = cur.get_signed();
+    }
+    if bit(B_INIT_RTT) {
+        c.initial_rtt = cur.get_signed();
+    }
+    if bit(B_BIF) {
+        c.bif = cur.get32();
+    }
+    if bit(B_PUSH) {
+        c.push = cur.get32();
+    }
+    c
 }
 
 /// Records the first time of `stream` in `firsts` if it is new.
@@ -76,48 +232,80 @@ fn note_first(firsts: &mut Vec<i64>, stream: u32, first: i64) {
 impl Verdicts {
     /// How many frames have been recorded.
     pub fn frames(&self) -> usize {
-        self.start.len()
+        self.frames
     }
 
     /// Bytes of heap used (for the memory budget).
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 4 + self.items.capacity() * std::mem::size_of::<Compact>() + (self.deltas.capacity() + self.stream_first.capacity() + self.udp_first.capacity()) * 8
+        self.chunks.iter().map(|c| c.offsets.capacity() * 4 + c.bytes.capacity()).sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<Chunk>()
+            + (self.stream_first.capacity() + self.udp_first.capacity()) * 8
+    }
+
+    /// Bytes of encoded verdicts.
+    pub fn encoded_len(&self) -> usize {
+        self.chunks.iter().map(|c| c.bytes.len()).sum()
+    }
+
+    /// The chunk the next frame goes into, started if needed.
+    fn open_chunk(&mut self) -> &mut Chunk {
+        if self.frames.is_multiple_of(1 << CHUNK_SHIFT) {
+            self.chunks.push(Chunk { offsets: Vec::with_capacity(1 << CHUNK_SHIFT), bytes: Vec::new() });
+        }
+        self.frames += 1;
+        let c = self.chunks.last_mut().expect("a chunk was just opened");
+        c.offsets.push(c.bytes.len() as u32);
+        c
+    }
+
+    /// Frame index `i`'s (0-based) encoded items.
+    fn encoded(&self, i: usize) -> &[u8] {
+        let Some(c) = self.chunks.get(i >> CHUNK_SHIFT) else { return &[] };
+        let k = i & ((1 << CHUNK_SHIFT) - 1);
+        let Some(&s) = c.offsets.get(k) else { return &[] };
+        let e = c.offsets.get(k + 1).copied().unwrap_or(c.bytes.len() as u32);
+        c.bytes.get(s as usize..e as usize).unwrap_or(&[])
     }
 
     /// Records the next frame's analysis.
     pub fn push(&mut self, fa: &FrameAnalysis) {
-        self.start.push(self.items.len() as u32);
+        let mut buf = std::mem::take(&mut self.open_chunk().bytes);
         for (layer, v) in &fa.layers {
             let layer = u8::try_from(*layer).unwrap_or(u8::MAX);
-            self.deltas.push(match v {
+            let c = match v {
                 TransportVerdict::Tcp(t) => {
                     note_first(&mut self.stream_first, t.stream, fa.ts - t.time_relative);
-                    t.time_delta
+                    compact_tcp(layer, t)
                 }
                 TransportVerdict::Udp(u) => {
                     note_first(&mut self.udp_first, u.stream, fa.ts - u.time_relative);
-                    u.time_delta
+                    Compact {
+                        layer,
+                        kind: UDP,
+                        bits: if u.from_initiator { B_FROM_INITIATOR } else { 0 },
+                        stream: u.stream,
+                        delta: u.time_delta,
+                        ..Compact::default()
+                    }
                 }
-            });
-            self.items.push(match v {
-                TransportVerdict::Tcp(t) => compact_tcp(layer, t),
-                TransportVerdict::Udp(u) => Compact {
-                    layer,
-                    kind: UDP,
-                    bits: if u.from_initiator { B_FROM_INITIATOR } else { 0 },
-                    stream: u.stream,
-                    ..Compact::default()
-                },
-            });
+            };
+            encode(&mut buf, fa.frame, &c);
         }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.bytes = buf;
+        }
+    }
+
+    /// Records frame `number`'s items as already encoded (by another [`Verdicts`]).
+    fn push_encoded(&mut self, items: &[u8]) {
+        self.open_chunk().bytes.extend_from_slice(items);
     }
 
     /// Appends a batch recorded for the frames that follow.
     pub fn append(&mut self, other: Verdicts) {
-        let base = self.items.len() as u32;
-        self.start.extend(other.start.iter().map(|s| s + base));
-        self.items.extend(other.items);
-        self.deltas.extend(other.deltas);
+        for j in 0..other.frames() {
+            self.push_encoded(other.encoded(j));
+        }
         for (s, first) in other.stream_first.into_iter().enumerate() {
             if s >= self.stream_first.len() {
                 self.stream_first.push(first);
@@ -130,17 +318,15 @@ impl Verdicts {
         }
     }
 
-    /// The index in `items` of frame `number`'s first item.
-    fn item_start(&self, number: u64) -> usize {
-        let i = usize::try_from(number).ok().and_then(|n| n.checked_sub(1));
-        i.and_then(|i| self.start.get(i)).map(|&s| s as usize).unwrap_or(0)
-    }
-
-    fn items_of(&self, number: u64) -> &[Compact] {
-        let Some(i) = usize::try_from(number).ok().and_then(|n| n.checked_sub(1)) else { return &[] };
-        let Some(&s) = self.start.get(i) else { return &[] };
-        let e = self.start.get(i + 1).copied().unwrap_or(self.items.len() as u32);
-        self.items.get(s as usize..e as usize).unwrap_or(&[])
+    /// Frame `number`'s items, decoded.
+    fn items_of(&self, number: u64) -> Vec<Compact> {
+        let Some(i) = usize::try_from(number).ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < self.frames()) else { return Vec::new() };
+        let mut cur = Cursor { bytes: self.encoded(i), at: 0 };
+        let mut out = Vec::new();
+        while !cur.done() {
+            out.push(decode(&mut cur, number));
+        }
+        out
     }
 
     /// The `tcp.stream` of frame `number`'s first TCP layer, if analysed.
@@ -161,8 +347,7 @@ impl Verdicts {
         }
         let transports = super::store::transports(d);
         let mut layers = Vec::new();
-        let base = self.item_start(number);
-        for (k, c) in self.items_of(number).iter().enumerate() {
+        for c in &self.items_of(number) {
             let Some((_, t)) = transports.iter().find(|(l, _)| *l == c.layer as usize) else { continue };
             let v = match (c.kind, t) {
                 (TCP, Transport::Tcp(seg)) => TransportVerdict::Tcp(TcpVerdict {
@@ -189,7 +374,7 @@ impl Verdicts {
                     seq_raw: seg.seq,
                     ack_raw: seg.ack,
                     time_relative: ts - self.stream_first.get(c.stream as usize).copied().unwrap_or(ts),
-                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
+                    time_delta: c.delta,
                 }),
                 (UDP, Transport::Udp(dg)) => TransportVerdict::Udp(UdpVerdict {
                     stream: c.stream,
@@ -198,8 +383,9 @@ impl Verdicts {
                     in_error: dg.in_error,
                     from_initiator: c.bits & B_FROM_INITIATOR != 0,
                     timed: !dg.in_error && dg.length > 8,
-                    time_relative: ts - self.udp_first.get(c.stream as usize).copied().unwrap_or(ts),
-                    time_delta: self.deltas.get(base + k).copied().unwrap_or(0),
+                    // (The analyzer times only datagrams it can time; the others say 0.)
+                    time_relative: if !dg.in_error && dg.length > 8 { ts - self.udp_first.get(c.stream as usize).copied().unwrap_or(ts) } else { 0 },
+                    time_delta: c.delta,
                 }),
                 _ => continue,
             };
@@ -230,6 +416,7 @@ fn compact_tcp(layer: u8, t: &TcpVerdict) -> Compact {
     set(t.initial_rtt.is_some(), B_INIT_RTT);
     set(t.bytes_in_flight.is_some(), B_BIF);
     set(t.push_bytes_sent.is_some(), B_PUSH);
+    set(t.dupack_num != 0 || t.dupack_frame != 0, B_DUPACK);
     Compact {
         layer,
         kind: TCP,
@@ -249,5 +436,68 @@ fn compact_tcp(layer: u8, t: &TcpVerdict) -> Compact {
         push: t.push_bytes_sent.unwrap_or(0),
         ack_rtt: t.ack_rtt.unwrap_or(0),
         initial_rtt: t.initial_rtt.unwrap_or(0),
+        delta: t.time_delta,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::CaptureFile;
+    use crate::pipeline::Sequence;
+    use std::path::Path;
+
+    /// Every frame's analysis as the analyzer made it, and its dissection.
+    fn analysed(name: &str) -> Vec<(FrameAnalysis, Dissection)> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name);
+        let f = CaptureFile::open(&p).expect("capture");
+        let mut seq = Sequence::new(true);
+        let mut out = Vec::new();
+        for r in f.records() {
+            seq.push(&r.expect("record"));
+            out.push((seq.analysis().cloned().expect("analysed"), seq.dissection().clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn stored_verdicts_give_back_the_analysis_in_a_few_bytes() {
+        for name in ["bulk-loss.pcap", "game.pcap", "handshake.pcap", "rst.pcap", "zero-window.pcap", "udp-frag.pcap"] {
+            let frames = analysed(name);
+            // Stored in two batches, as the analysis thread hands them over.
+            let (mut v, mut second) = (Verdicts::default(), Verdicts::default());
+            let half = frames.len() / 2;
+            for (i, (fa, _)) in frames.iter().enumerate() {
+                if i < half { v.push(fa) } else { second.push(fa) }
+            }
+            v.append(second);
+            assert_eq!(v.frames(), frames.len());
+            for (fa, d) in &frames {
+                assert_eq!(v.frame_analysis(fa.frame, fa.ts, d).as_ref(), Some(fa), "{name} frame {}", fa.frame);
+            }
+            let per_frame = v.encoded_len() as f64 / frames.len() as f64;
+            assert!(per_frame < 28.0, "{name}: {per_frame:.1} bytes per frame");
+        }
+    }
+
+    #[test]
+    fn chunks_keep_offsets_small_on_long_captures() {
+        let frames = analysed("game.pcap");
+        let mut v = Verdicts::default();
+        let n = (1usize << CHUNK_SHIFT) * 2 + 17;
+        for i in 0..n {
+            let (fa, _) = &frames[i % frames.len()];
+            let fa = FrameAnalysis { frame: i as u64 + 1, ..fa.clone() };
+            v.push(&fa);
+        }
+        assert_eq!(v.chunks.len(), 3);
+        for i in [0, (1 << CHUNK_SHIFT) - 1, 1 << CHUNK_SHIFT, n - 1] {
+            let (fa, _) = &frames[i % frames.len()];
+            let want = fa.layers.iter().find_map(|(_, t)| match t {
+                TransportVerdict::Udp(u) => Some(u.stream),
+                TransportVerdict::Tcp(_) => None,
+            });
+            assert_eq!(v.udp_stream(i as u64 + 1), want, "frame {}", i + 1);
+        }
     }
 }
