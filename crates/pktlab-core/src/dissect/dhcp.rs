@@ -160,18 +160,14 @@ fn header(cx: &mut Ctx, _data: &[u8], off: usize, m: &[u8], hw_mac: bool) -> boo
 /// The options in `p..end`; returns the DHCP message type (option 53) if present.
 fn options(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize) -> Option<u8> {
     let mut msg_type = None;
-    // Whether an option (not padding) came last: a padding run after one is shown inside it.
-    let mut after_option = false;
     while p < end {
         let code = data[p];
         if code == 0 {
-            // Padding runs to the end or the next option.
+            // Padding runs to the end or the next option: an option of type 0 (over its first
+            // byte, as tshark shows it) holding the run.
             let q = data[p..end].iter().position(|&c| c != 0).map_or(end, |n| p + n);
-            if after_option {
-                cx.child(|cx| cx.add(&DHCP_OPTION_PADDING, p, q - p, Value::Bytes));
-            } else {
-                cx.add(&DHCP_OPTION_PADDING, p, q - p, Value::Bytes);
-            }
+            cx.add(&DHCP_OPTION_TYPE, p, 1, Value::UInt(0));
+            cx.child(|cx| cx.add(&DHCP_OPTION_PADDING, p, q - p, Value::Bytes));
             p = q;
             continue;
         }
@@ -203,7 +199,6 @@ fn options(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize) -> Option<u8> {
         if !whole {
             break;
         }
-        after_option = true;
         p = ve;
     }
     msg_type
@@ -288,6 +283,7 @@ pub fn message_name(t: u64) -> Option<&'static str> {
 
 pub fn option_name(o: u64) -> Option<&'static str> {
     Some(match o {
+        0 => "Padding",
         1 => "Subnet Mask",
         3 => "Router",
         6 => "Domain Name Server",
