@@ -128,10 +128,10 @@ fn header(cx: &mut Ctx, _data: &[u8], off: usize, m: &[u8], hw_mac: bool) -> boo
     cx.add(&DHCP_SECS, off + 8, 2, Value::UInt(secs as u64));
     let Some(flags) = rd::u16(m, 10) else { return false };
     cx.add(&DHCP_FLAGS, off + 10, 2, Value::UInt(flags as u64));
-    cx.depth = 1;
-    cx.add(&DHCP_FLAGS_BC, off + 10, 2, Value::Bool(flags & 0x8000 != 0));
-    cx.add(&DHCP_FLAGS_RESERVED, off + 10, 2, Value::UInt((flags & 0x7fff) as u64));
-    cx.depth = 0;
+    cx.child(|cx| {
+        cx.add(&DHCP_FLAGS_BC, off + 10, 2, Value::Bool(flags & 0x8000 != 0));
+        cx.add(&DHCP_FLAGS_RESERVED, off + 10, 2, Value::UInt((flags & 0x7fff) as u64));
+    });
     let addrs = [&DHCP_IP_CLIENT, &DHCP_IP_YOUR, &DHCP_IP_SERVER, &DHCP_IP_RELAY];
     for (i, def) in addrs.into_iter().enumerate() {
         let Some(a) = rd::arr::<4>(m, 12 + 4 * i) else { return false };
@@ -163,20 +163,19 @@ fn options(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize) -> Option<u8> {
     while p < end {
         let code = data[p];
         if code == 0 {
-            // Padding runs to the end or the next option.
+            // Padding runs to the end or the next option: an option of type 0 (over its first
+            // byte, as tshark shows it) holding the run.
             let q = data[p..end].iter().position(|&c| c != 0).map_or(end, |n| p + n);
-            cx.add(&DHCP_OPTION_PADDING, p, q - p, Value::Bytes);
+            cx.add(&DHCP_OPTION_TYPE, p, 1, Value::UInt(0));
+            cx.child(|cx| cx.add(&DHCP_OPTION_PADDING, p, q - p, Value::Bytes));
             p = q;
             continue;
         }
-        cx.depth = 0;
         if code == 255 {
             cx.add(&DHCP_OPTION_TYPE, p, 1, Value::UInt(255));
-            cx.depth = 1;
-            cx.add(&DHCP_OPTION_END, p, 1, Value::UInt(255));
+            cx.child(|cx| cx.add(&DHCP_OPTION_END, p, 1, Value::UInt(255)));
             p += 1;
             if p < end {
-                cx.depth = 0;
                 cx.add(&DHCP_OPTION_PADDING, p, end - p, Value::Bytes);
             }
             break;
@@ -188,58 +187,68 @@ fn options(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize) -> Option<u8> {
         let v = p + 2;
         let ve = v + len as usize;
         cx.add(&DHCP_OPTION_TYPE, p, ve.min(end) - p, Value::UInt(code as u64));
-        cx.depth = 1;
-        cx.add(&DHCP_OPTION_LENGTH, p + 1, 1, Value::UInt(len as u64));
-        if ve > end {
-            cx.malformed();
+        let whole = cx.child(|cx| {
+            cx.add(&DHCP_OPTION_LENGTH, p + 1, 1, Value::UInt(len as u64));
+            if ve > end {
+                cx.malformed();
+                return false;
+            }
+            option_value(cx, &data[v..ve], v, code, &mut msg_type);
+            true
+        });
+        if !whole {
             break;
-        }
-        let val = &data[v..ve];
-        let ip4 = |i: usize| rd::arr::<4>(val, i).unwrap_or_default();
-        match (code, len) {
-            (53, 1) => {
-                msg_type = Some(val[0]);
-                cx.add(&DHCP_OPTION_DHCP, v, 1, Value::UInt(val[0] as u64));
-            }
-            (1, 4) => {
-                cx.add(&DHCP_OPTION_SUBNET_MASK, v, 4, Value::Ipv4(ip4(0)));
-            }
-            (3 | 6, _) if len % 4 == 0 => {
-                let def = if code == 3 { &DHCP_OPTION_ROUTER } else { &DHCP_OPTION_DNS };
-                for i in (0..len as usize).step_by(4) {
-                    cx.add(def, v + i, 4, Value::Ipv4(ip4(i)));
-                }
-            }
-            (12 | 15, _) => {
-                let def = if code == 12 { &DHCP_OPTION_HOSTNAME } else { &DHCP_OPTION_DOMAIN_NAME };
-                cx.add(def, v, len as usize, Value::Str(cstr(val)));
-            }
-            (28, 4) => {
-                cx.add(&DHCP_OPTION_BROADCAST, v, 4, Value::Ipv4(ip4(0)));
-            }
-            (50, 4) => {
-                cx.add(&DHCP_OPTION_REQUESTED_IP, v, 4, Value::Ipv4(ip4(0)));
-            }
-            (51, 4) => {
-                cx.add(&DHCP_OPTION_LEASE_TIME, v, 4, Value::UInt(rd::u32(val, 0).unwrap_or(0) as u64));
-            }
-            (54, 4) => {
-                cx.add(&DHCP_OPTION_SERVER_ID, v, 4, Value::Ipv4(ip4(0)));
-            }
-            (55, _) => {
-                for (i, c) in val.iter().enumerate() {
-                    cx.add(&DHCP_OPTION_REQUEST_LIST_ITEM, v + i, 1, Value::UInt(*c as u64));
-                }
-            }
-            _ if len > 0 => {
-                cx.add(&DHCP_OPTION_VALUE, v, len as usize, Value::Bytes);
-            }
-            _ => {}
         }
         p = ve;
     }
-    cx.depth = 0;
     msg_type
+}
+
+/// The value of option `code`, `val` (at `v` in the data), as its own fields where pktlab
+/// names them; sets `msg_type` from option 53.
+fn option_value(cx: &mut Ctx, val: &[u8], v: usize, code: u8, msg_type: &mut Option<u8>) {
+    let len = val.len();
+    let ip4 = |i: usize| rd::arr::<4>(val, i).unwrap_or_default();
+    match (code, len) {
+        (53, 1) => {
+            *msg_type = Some(val[0]);
+            cx.add(&DHCP_OPTION_DHCP, v, 1, Value::UInt(val[0] as u64));
+        }
+        (1, 4) => {
+            cx.add(&DHCP_OPTION_SUBNET_MASK, v, 4, Value::Ipv4(ip4(0)));
+        }
+        (3 | 6, _) if len.is_multiple_of(4) => {
+            let def = if code == 3 { &DHCP_OPTION_ROUTER } else { &DHCP_OPTION_DNS };
+            for i in (0..len).step_by(4) {
+                cx.add(def, v + i, 4, Value::Ipv4(ip4(i)));
+            }
+        }
+        (12 | 15, _) => {
+            let def = if code == 12 { &DHCP_OPTION_HOSTNAME } else { &DHCP_OPTION_DOMAIN_NAME };
+            cx.add(def, v, len, Value::Str(cstr(val)));
+        }
+        (28, 4) => {
+            cx.add(&DHCP_OPTION_BROADCAST, v, 4, Value::Ipv4(ip4(0)));
+        }
+        (50, 4) => {
+            cx.add(&DHCP_OPTION_REQUESTED_IP, v, 4, Value::Ipv4(ip4(0)));
+        }
+        (51, 4) => {
+            cx.add(&DHCP_OPTION_LEASE_TIME, v, 4, Value::UInt(rd::u32(val, 0).unwrap_or(0) as u64));
+        }
+        (54, 4) => {
+            cx.add(&DHCP_OPTION_SERVER_ID, v, 4, Value::Ipv4(ip4(0)));
+        }
+        (55, _) => {
+            for (i, c) in val.iter().enumerate() {
+                cx.add(&DHCP_OPTION_REQUEST_LIST_ITEM, v + i, 1, Value::UInt(*c as u64));
+            }
+        }
+        _ if len > 0 => {
+            cx.add(&DHCP_OPTION_VALUE, v, len, Value::Bytes);
+        }
+        _ => {}
+    }
 }
 
 pub fn op_name(o: u64) -> Option<&'static str> {
@@ -274,6 +283,7 @@ pub fn message_name(t: u64) -> Option<&'static str> {
 
 pub fn option_name(o: u64) -> Option<&'static str> {
     Some(match o {
+        0 => "Padding",
         1 => "Subnet Mask",
         3 => "Router",
         6 => "Domain Name Server",

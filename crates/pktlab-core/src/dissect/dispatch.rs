@@ -1,10 +1,13 @@
 //! Which dissector reads the next header: the one place that maps a link type, an EtherType,
-//! an IP protocol number or a TCP/UDP port to a protocol's `dissect` function.
+//! an IP protocol number or a TCP/UDP port to a protocol's `dissect` function, and says
+//! which byte-stream protocol a TCP connection speaks.
 //!
 //! Protocol files import only the context ([`Ctx`], `rd`, the `push_*` writers), the model,
-//! [`super::checksum`], [`super::ip`] and this module; they never call each other. When a
-//! header is done it hands its payload here (`dispatch::ethertype`, `dispatch::ip_payload`,
-//! `dispatch::udp_payload`, ...), and this module picks the next dissector.
+//! [`super::checksum`], [`super::ip`], the reassembly infrastructure ([`super::reassembly`]
+//! for IP, [`super::tcp_pdu`] for TCP streams) and this module; they never call each other.
+//! When a header is done it hands its payload here (`dispatch::ethertype`,
+//! `dispatch::ip_payload`, `dispatch::udp_payload`, `dispatch::tcp_segment`, ...), and this
+//! module picks the next dissector.
 //!
 //! # Adding a protocol
 //!
@@ -17,10 +20,13 @@
 //! 2. Declare it in `dissect/mod.rs` (`pub mod NAME;`, and `NAME::FIELDS` in `fields()`).
 //! 3. Add one line to the table here: a port in [`UDP_PORTS`] / [`TCP_PORTS`] (with its
 //!    number in [`port`]), an arm in [`ip_payload`] for an IP protocol, or in [`ethertype`]
-//!    for an EtherType.
+//!    for an EtherType. A byte-stream protocol over TCP whose PDUs span segments is a row
+//!    of [`TCP_APPS`] instead: its ports and heuristics, its framing (`pdu_len`) and its
+//!    `dissect`, which then gets each PDU whole.
 
 use super::ip::{Pseudo, proto};
-use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, tcp_pdu, teredo, udp, vlan, vxlan};
+use super::tcp_pdu::{self, Segment, TcpApp};
+use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, teredo, tls, udp, vlan, vxlan, websocket};
 
 /// LINKTYPE_* values of pcap and pcapng link-layer headers: the capture reader's names.
 pub use crate::capture::linktype as link;
@@ -102,6 +108,16 @@ pub(crate) static UDP_PORTS: &[(&[u16], PortDissector)] = &[
 
 /// TCP payloads by port (either side), tried in order.
 pub(crate) static TCP_PORTS: &[(&[u16], PortDissector)] = &[(&[port::DNS], |cx, d, o, e| dns::dissect(cx, d, o, e, true))];
+
+/// The byte-stream protocols over TCP whose PDUs [`tcp_pdu`] reassembles across segments.
+/// A connection speaks the first whose port either side uses and whose look its first
+/// payload has (HTTP's ports are HTTP's or nothing's), else the first whose heuristic takes
+/// it; WebSocket only follows HTTP's `101 Switching Protocols`.
+pub(crate) static TCP_APPS: &[TcpApp] = &[
+    TcpApp { name: "tls", ports: tls::PORTS, on_port: tls::looks_like, owns_ports: false, heuristic: Some(tls::looks_like_hello), pdu_len: |b, _| tls::pdu_len(b), pdu_state: Some(tls::pdu_state), after_pdu: Some(tls::after_pdu), dissect: tls::dissect },
+    TcpApp { name: "http", ports: http::PORTS, on_port: http::looks_like, owns_ports: true, heuristic: Some(http::looks_like), pdu_len: http::pdu_len, pdu_state: Some(http::pdu_state), after_pdu: Some(http::after_pdu), dissect: http::dissect },
+    TcpApp { name: "websocket", ports: &[], on_port: |_| false, owns_ports: false, heuristic: None, pdu_len: |b, _| websocket::pdu_len(b), pdu_state: None, after_pdu: None, dissect: |cx, d, a, b, _, first| websocket::dissect(cx, d, a, b, first) },
+];
 
 /// The link layer the capture's link type names (`None`: unknown, the bytes are data).
 pub(crate) fn link(cx: &mut Ctx, link_type: Option<u32>, data: &[u8]) {
@@ -220,18 +236,37 @@ pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, spo
     raw_data::dissect(cx, data, off, end);
 }
 
-/// A TCP payload (`off..end`, not empty) by its ports, then the byte-stream protocols
-/// (HTTP, TLS, WebSocket: [`tcp_pdu`] reassembles their PDUs across segments and knows them
-/// by port, by an HTTP request or status line, or by a TLS hello on any port).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn tcp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) {
-    if by_port(TCP_PORTS, cx, data, off, end, sport, dport) {
+/// What the outermost TCP header of a frame hands on: its flags to the stream reassembly (a
+/// SYN starts a direction's sequence space, a FIN without payload ends a PDU that runs until
+/// the connection closes), and its payload `off..end` (`seglen` bytes by the IP length) by
+/// its ports ([`TCP_PORTS`]), then to the byte-stream protocols ([`TCP_APPS`]), else as data.
+#[inline]
+pub(crate) fn tcp_segment(cx: &mut Ctx, data: &[u8], off: usize, end: usize, seglen: usize, seg: Segment) {
+    if seg.flags & tcp::flag::SYN != 0 {
+        tcp_pdu::syn(cx, seg);
+    }
+    if seglen == 0 {
+        if seg.flags & tcp::flag::FIN != 0 {
+            tcp_pdu::fin(cx, seg);
+        }
         return;
     }
-    if tcp_pdu::dissect(cx, data, off, end, pseudo, sport, dport, seq, flags) {
+    if off >= end {
+        return;
+    }
+    if by_port(TCP_PORTS, cx, data, off, end, seg.sport, seg.dport) {
+        return;
+    }
+    if tcp_pdu::dissect(cx, data, off, end, seg, TCP_APPS) {
         return;
     }
     raw_data::dissect(cx, data, off, end);
+}
+
+/// The TLS handshake messages a QUIC connection's CRYPTO frames carry (`off..end` of the
+/// stream they make, in order).
+pub(crate) fn tls_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
+    tls::dissect_handshakes(cx, data, off, end);
 }
 
 /// Whether a dissector of `table` whose port is either side claimed the payload.

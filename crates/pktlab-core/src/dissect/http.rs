@@ -4,7 +4,7 @@
 //! segments arrive here reassembled (see [`super::tcp_pdu`]).
 
 use super::model::*;
-use super::tcp_pdu::{Need, PduState};
+use super::tcp_pdu::{ConnState, Need, PduState};
 use super::Ctx;
 
 pub static HTTP_REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool, Base::None);
@@ -104,7 +104,7 @@ fn first_line(buf: &[u8]) -> &[u8] {
 }
 
 /// Whether `buf` starts a response (`HTTP/1.x NNN`).
-pub(crate) fn is_response(buf: &[u8]) -> bool {
+fn is_response(buf: &[u8]) -> bool {
     buf.starts_with(b"HTTP/1.") || buf.starts_with(b"HTTP/2 ") || buf.starts_with(b"HTTP/0.9")
 }
 
@@ -177,19 +177,19 @@ fn content_length(buf: &[u8], end: usize) -> Option<u64> {
 }
 
 /// A response's status code (0 if none).
-pub(crate) fn status_code(buf: &[u8]) -> u16 {
+fn status_code(buf: &[u8]) -> u16 {
     let line = first_line(buf);
     line.get(9..12).and_then(|c| std::str::from_utf8(c).ok()).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// Whether a `101` response switches to WebSocket.
-pub(crate) fn upgrades_to_websocket(buf: &[u8]) -> bool {
+fn upgrades_to_websocket(buf: &[u8]) -> bool {
     let end = headers_end(buf).unwrap_or(buf.len());
     header(buf, end, "upgrade").is_some_and(|v| v.eq_ignore_ascii_case(b"websocket"))
 }
 
 /// Whether a response's body has no announced length: it ends when the connection closes.
-pub(crate) fn body_until_fin(buf: &[u8], st: PduState) -> bool {
+fn body_until_fin(buf: &[u8], st: PduState) -> bool {
     let Some(end) = headers_end(buf) else { return false };
     let code = status_code(buf);
     !(st.head || (100..200).contains(&code) || code == 204 || code == 304) && content_length(buf, end).is_none() && !chunked(buf, end)
@@ -232,6 +232,38 @@ fn chunked_len(buf: &[u8], at: usize) -> Need {
             return Need::More;
         }
     }
+}
+
+/// The facts a message at the start of `buf` starts with: a response answers the oldest
+/// request not yet answered (HEAD: no body), and a body without a length runs until the
+/// connection closes.
+pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
+    let mut st = PduState::default();
+    if is_response(buf) {
+        st.head = conn.heads.front().copied().unwrap_or(false);
+        st.until_fin = body_until_fin(buf, st);
+    }
+    st
+}
+
+/// Notes a whole message: a request's method, the request a response answers (a `1xx`
+/// other than `101` is interim); returns `websocket` when a `101` switches to it.
+pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option<&'static str> {
+    if is_response(msg) {
+        let code = status_code(msg);
+        if !(100..200).contains(&code) || code == 101 {
+            conn.heads.pop_front();
+        }
+        if code == 101 && upgrades_to_websocket(msg) {
+            return Some("websocket");
+        }
+    } else {
+        if conn.heads.len() >= 64 {
+            conn.heads.pop_front();
+        }
+        conn.heads.push_back(msg.starts_with(b"HEAD "));
+    }
+    None
 }
 
 /// How long the message at the start of `buf` is.
@@ -307,26 +339,27 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     let mut ctype: Option<Box<str>> = None;
     if response {
         cx.add_hidden(&HTTP_RESPONSE, a, 0, Value::Bool(true));
-        cx.depth = 1;
-        cx.add(&HTTP_RESPONSE_VERSION, o1, p1.len(), Value::Str(text(p1)));
-        let code: u16 = std::str::from_utf8(p2).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
-        cx.add(&HTTP_RESPONSE_CODE, o2, p2.len(), Value::UInt(code as u64));
-        if let Some(desc) = status_text(code) {
-            cx.add(&HTTP_RESPONSE_CODE_DESC, o2, p2.len(), Value::Str(desc.into()));
-        }
-        // The phrase is the rest of the line (it may contain spaces).
-        let phrase = rest.get(sp2 + 1..).unwrap_or(&[]);
-        cx.add(&HTTP_RESPONSE_PHRASE, o3, phrase.len(), Value::Str(text(phrase)));
+        cx.child(|cx| {
+            cx.add(&HTTP_RESPONSE_VERSION, o1, p1.len(), Value::Str(text(p1)));
+            let code: u16 = std::str::from_utf8(p2).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
+            cx.add(&HTTP_RESPONSE_CODE, o2, p2.len(), Value::UInt(code as u64));
+            if let Some(desc) = status_text(code) {
+                cx.add(&HTTP_RESPONSE_CODE_DESC, o2, p2.len(), Value::Str(desc.into()));
+            }
+            // The phrase is the rest of the line (it may contain spaces).
+            let phrase = rest.get(sp2 + 1..).unwrap_or(&[]);
+            cx.add(&HTTP_RESPONSE_PHRASE, o3, phrase.len(), Value::Str(text(phrase)));
+        });
     } else {
         // GENA's NOTIFY is a notification, not a request, to Wireshark.
         let kind = if p1 == b"NOTIFY" { &HTTP_NOTIFICATION } else { &HTTP_REQUEST };
         cx.add_hidden(kind, a, 0, Value::Bool(true));
-        cx.depth = 1;
-        cx.add(&HTTP_REQUEST_METHOD, o1, p1.len(), Value::Str(text(p1)));
-        cx.add(&HTTP_REQUEST_URI, o2, p2.len(), Value::Str(text(p2)));
-        cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
+        cx.child(|cx| {
+            cx.add(&HTTP_REQUEST_METHOD, o1, p1.len(), Value::Str(text(p1)));
+            cx.add(&HTTP_REQUEST_URI, o2, p2.len(), Value::Str(text(p2)));
+            cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
+        });
     }
-    cx.depth = 0;
     for (name, value, ls, le) in headers(msg, hend) {
         let lower = String::from_utf8_lossy(name.trim_ascii()).to_ascii_lowercase();
         let whole = &msg[ls..le];
@@ -340,9 +373,7 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
                 if lower == "content-length"
                     && let Some(n) = std::str::from_utf8(value).ok().and_then(|v| v.trim().parse::<u64>().ok())
                 {
-                    cx.depth = 1;
-                    cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n));
-                    cx.depth = 0;
+                    cx.child(|cx| cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n)));
                 }
                 if lower == "host" {
                     host = Some(text(value));

@@ -6,7 +6,7 @@
 //! suites) show. Later packets stay protected (their keys come from the TLS handshake).
 
 use super::model::*;
-use super::{Ctx, rd, tls};
+use super::{Ctx, dispatch, rd};
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes_gcm::aead::{Aead, Payload};
 use std::collections::HashMap;
@@ -122,7 +122,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: 
             _ => break,
         }
     }
-    cx.depth = 0;
     cx.close(li);
     let text = info.join(", ");
     if let Some(sm) = cx.summary(li) {
@@ -139,7 +138,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: 
 fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize, info: &mut Vec<String>) -> Option<usize> {
     let b0 = rd::u8(data, p)?;
     let ptype = (b0 >> 4) & 3;
-    cx.depth = 0;
     cx.add(&QUIC_HEADER_FORM, p, 1, Value::UInt(1));
     cx.add(&QUIC_FIXED_BIT, p, 1, Value::Bool(b0 & 0x40 != 0));
     cx.add(&QUIC_LONG_PACKET_TYPE, p, 1, Value::UInt(ptype as u64));
@@ -218,23 +216,23 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
 #[allow(clippy::too_many_arguments)]
 fn short_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize, info: &mut Vec<String>) -> Option<usize> {
     let b0 = rd::u8(data, p)?;
-    cx.depth = 0;
     cx.add(&QUIC_SHORT, p, end - p, Value::None);
-    cx.depth = 1;
-    cx.add(&QUIC_HEADER_FORM, p, 1, Value::UInt(0));
-    cx.add(&QUIC_FIXED_BIT, p, 1, Value::Bool(b0 & 0x40 != 0));
-    cx.add(&QUIC_SPIN_BIT, p, 1, Value::Bool(b0 & 0x20 != 0));
-    let dcil = cx.quic.map.get(&key).and_then(|c| c.dcid_len[dir]).unwrap_or(0);
-    let mut label = "Protected Payload (KP0)".to_owned();
-    if dcil > 0 && p + 1 + dcil <= end {
-        cx.add(&QUIC_DCID, p + 1, dcil, Value::Bytes);
-        label.push_str(&format!(", DCID={}", hex(data.get(p + 1..p + 1 + dcil).unwrap_or(&[]))));
-    }
-    let o = (p + 1 + dcil).min(end);
-    if end > o {
-        cx.add(&QUIC_PROTECTED_PAYLOAD, o, end - o, Value::Bytes);
-    }
-    cx.depth = 0;
+    let label = cx.child(|cx| {
+        cx.add(&QUIC_HEADER_FORM, p, 1, Value::UInt(0));
+        cx.add(&QUIC_FIXED_BIT, p, 1, Value::Bool(b0 & 0x40 != 0));
+        cx.add(&QUIC_SPIN_BIT, p, 1, Value::Bool(b0 & 0x20 != 0));
+        let dcil = cx.quic.map.get(&key).and_then(|c| c.dcid_len[dir]).unwrap_or(0);
+        let mut label = "Protected Payload (KP0)".to_owned();
+        if dcil > 0 && p + 1 + dcil <= end {
+            cx.add(&QUIC_DCID, p + 1, dcil, Value::Bytes);
+            label.push_str(&format!(", DCID={}", hex(data.get(p + 1..p + 1 + dcil).unwrap_or(&[]))));
+        }
+        let o = (p + 1 + dcil).min(end);
+        if end > o {
+            cx.add(&QUIC_PROTECTED_PAYLOAD, o, end - o, Value::Bytes);
+        }
+        label
+    });
     info.push(label);
     Some(end)
 }
@@ -295,7 +293,6 @@ fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], clie
 fn frames(cx: &mut Ctx, plain: Vec<u8>, _info: &mut Vec<String>) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
     cx.in_reassembled(plain, |cx, b| {
-        cx.depth = 0;
         cx.add(&QUIC_PAYLOAD, 0, b.len(), Value::Bytes);
         let mut crypto: Vec<(u64, usize, usize)> = Vec::new();
         let mut o = 0usize;
@@ -306,63 +303,14 @@ fn frames(cx: &mut Ctx, plain: Vec<u8>, _info: &mut Vec<String>) -> Vec<&'static
             if !names.contains(&name) {
                 names.push(name);
             }
-            cx.depth = 0;
             let fi = cx.add(&QUIC_FRAME, start, 0, Value::None);
-            cx.depth = 1;
-            cx.add(&QUIC_FRAME_TYPE, start, n, Value::UInt(t));
-            o += n;
-            match t {
-                0x00 => {
-                    let pad = b[start..].iter().take_while(|&&c| c == 0).count();
-                    cx.add(&QUIC_PADDING_LENGTH, start, pad, Value::UInt(pad as u64));
-                    o = start + pad;
-                }
-                0x01 => {}
-                0x02 | 0x03 => {
-                    let Some((largest, n1)) = varint(b, o) else { break };
-                    cx.add(&QUIC_ACK_LARGEST, o, n1, Value::UInt(largest));
-                    o += n1;
-                    let Some((_delay, n2)) = varint(b, o) else { break };
-                    o += n2;
-                    let Some((count, n3)) = varint(b, o) else { break };
-                    o += n3;
-                    let Some((_first, n4)) = varint(b, o) else { break };
-                    o += n4;
-                    let mut ok = true;
-                    for _ in 0..count.min(1024) {
-                        let (Some((_, g)), Some((_, r))) = (varint(b, o), varint(b, o + varint(b, o).map_or(0, |v| v.1))) else {
-                            ok = false;
-                            break;
-                        };
-                        o += g + r;
-                    }
-                    if !ok {
-                        break;
-                    }
-                    if t == 0x03 {
-                        for _ in 0..3 {
-                            let Some((_, k)) = varint(b, o) else { break };
-                            o += k;
-                        }
-                    }
-                }
-                0x06 => {
-                    let Some((coff, n1)) = varint(b, o) else { break };
-                    cx.add(&QUIC_CRYPTO_OFFSET, o, n1, Value::UInt(coff));
-                    o += n1;
-                    let Some((clen, n2)) = varint(b, o) else { break };
-                    cx.add(&QUIC_CRYPTO_LENGTH, o, n2, Value::UInt(clen));
-                    o += n2;
-                    let clen = usize::try_from(clen).unwrap_or(usize::MAX).min(b.len() - o);
-                    cx.add(&QUIC_CRYPTO_DATA, o, clen, Value::None);
-                    crypto.push((coff, o, clen));
-                    o += clen;
-                }
-                _ => {
-                    // A frame pktlab does not decode: the rest of the payload.
-                    o = b.len();
-                }
-            }
+            let next = cx.child(|cx| {
+                cx.add(&QUIC_FRAME_TYPE, start, n, Value::UInt(t));
+                frame(cx, b, t, start, start + n, &mut crypto)
+            });
+            // A frame cut short ends the payload's frames.
+            let Some(next) = next else { break };
+            o = next;
             if let Some(f) = cx.out.fields.get_mut(fi as usize)
                 && std::ptr::eq(f.def, &QUIC_FRAME)
             {
@@ -379,15 +327,62 @@ fn frames(cx: &mut Ctx, plain: Vec<u8>, _info: &mut Vec<String>) -> Vec<&'static
             buf.extend_from_slice(&b[at..at + len]);
         }
         if !buf.is_empty() {
-            cx.in_reassembled(buf, |cx, hb| {
-                let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, 0, hb.len());
-                let mut hs = Vec::new();
-                tls::handshakes(cx, hb, 0, hb.len(), 0, &mut hs);
-                cx.close(li);
-            });
+            cx.in_reassembled(buf, |cx, hb| dispatch::tls_handshakes(cx, hb, 0, hb.len()));
         }
     });
     names
+}
+
+/// The fields of a frame of type `t` at `start` whose type ends at `o`, CRYPTO frames' data
+/// noted in `crypto` (offset in the stream, at, length); where the frame ends, or None if it
+/// is cut short.
+fn frame(cx: &mut Ctx, b: &[u8], t: u64, start: usize, mut o: usize, crypto: &mut Vec<(u64, usize, usize)>) -> Option<usize> {
+    match t {
+        0x00 => {
+            let pad = b[start..].iter().take_while(|&&c| c == 0).count();
+            cx.add(&QUIC_PADDING_LENGTH, start, pad, Value::UInt(pad as u64));
+            o = start + pad;
+        }
+        0x01 => {}
+        0x02 | 0x03 => {
+            let (largest, n1) = varint(b, o)?;
+            cx.add(&QUIC_ACK_LARGEST, o, n1, Value::UInt(largest));
+            o += n1;
+            let (_delay, n2) = varint(b, o)?;
+            o += n2;
+            let (count, n3) = varint(b, o)?;
+            o += n3;
+            let (_first, n4) = varint(b, o)?;
+            o += n4;
+            for _ in 0..count.min(1024) {
+                let (Some((_, g)), Some((_, r))) = (varint(b, o), varint(b, o + varint(b, o).map_or(0, |v| v.1))) else { return None };
+                o += g + r;
+            }
+            if t == 0x03 {
+                for _ in 0..3 {
+                    let Some((_, k)) = varint(b, o) else { break };
+                    o += k;
+                }
+            }
+        }
+        0x06 => {
+            let (coff, n1) = varint(b, o)?;
+            cx.add(&QUIC_CRYPTO_OFFSET, o, n1, Value::UInt(coff));
+            o += n1;
+            let (clen, n2) = varint(b, o)?;
+            cx.add(&QUIC_CRYPTO_LENGTH, o, n2, Value::UInt(clen));
+            o += n2;
+            let clen = usize::try_from(clen).unwrap_or(usize::MAX).min(b.len() - o);
+            cx.add(&QUIC_CRYPTO_DATA, o, clen, Value::None);
+            crypto.push((coff, o, clen));
+            o += clen;
+        }
+        _ => {
+            // A frame pktlab does not decode: the rest of the payload.
+            o = b.len();
+        }
+    }
+    Some(o)
 }
 
 pub fn form_name(v: u64) -> Option<&'static str> {

@@ -6,6 +6,7 @@ use super::checksum;
 use super::dispatch;
 use super::ip::{Pseudo, proto};
 use super::model::*;
+use super::tcp_pdu::Segment;
 use super::{Ctx, push_dec, rd};
 use std::fmt::Write;
 
@@ -254,20 +255,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);
-    if !outer {
-        return;
-    }
-    if flags & 0x02 != 0 {
-        super::tcp_pdu::syn(cx, pseudo, sport, dport, seq, flags);
-    }
-    if seglen == 0 {
-        if flags & 0x01 != 0 {
-            super::tcp_pdu::fin(cx, pseudo, sport, dport);
-        }
-        return;
-    }
-    if pstart < pend {
-        dispatch::tcp_payload(cx, data, pstart, pend, pseudo, sport, dport, seq, flags);
+    if outer {
+        dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags });
     }
 }
 

@@ -1,4 +1,4 @@
-//! Application PDUs over TCP (HTTP, WebSocket, TLS), reassembled as tshark does by default:
+//! Application PDUs over TCP, reassembled as tshark does by default:
 //! a PDU that spans segments is dissected on the frame whose segment completes it, from a
 //! reassembled buffer; the frames before show `[TCP segment of a reassembled PDU]`. A segment
 //! may also end one PDU and hold several more.
@@ -7,18 +7,64 @@
 //! sequence number and unfinished PDU), and what each frame's segment yielded is kept by
 //! frame number, so that dissecting a frame again (text after a lean first look, a click in
 //! the packet list) gives the same layers without disturbing the streams.
+//!
+//! This is infrastructure, like IP's [`super::reassembly`]: it knows no protocol by name.
+//! Each protocol it reassembles is a [`TcpApp`], its framing, the facts its PDUs carry
+//! forward and its dissector; [`super::dispatch`] lists them, with the ports and heuristics
+//! that say which one a connection speaks.
 
+use super::Ctx;
 use super::ip::Pseudo;
-use super::{Ctx, http, tls, websocket};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-/// The protocol a TCP connection speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum App {
-    Http,
-    Tls,
-    WebSocket,
+/// A protocol over TCP whose PDUs are reassembled here (the rows of `dispatch::TCP_APPS`).
+pub(crate) struct TcpApp {
+    /// Its layer's name, by which another protocol's `after_pdu` hands a connection to it.
+    pub name: &'static str,
+    /// TCP ports tshark hands to it (either side).
+    pub ports: &'static [u16],
+    /// Whether a connection on one of its ports speaks it, by its first payload.
+    pub on_port: fn(&[u8]) -> bool,
+    /// On its ports, a first payload `on_port` refuses is no protocol's: no heuristic tries it.
+    pub owns_ports: bool,
+    /// Whether a connection on any port speaks it, by its first payload (tshark's heuristic).
+    pub heuristic: Option<fn(&[u8]) -> bool>,
+    /// How long the PDU at the start of the bytes is.
+    pub pdu_len: fn(&[u8], PduState) -> Need,
+    /// The facts a PDU that starts with the bytes and goes direction 0 or 1 begins with, by
+    /// the connection's state (None: no facts).
+    pub pdu_state: Option<StateFn>,
+    /// Learns from a whole PDU that went direction 0 or 1; returns the name of the protocol
+    /// the connection goes on in, if it switches (None: nothing to learn).
+    pub after_pdu: Option<LearnFn>,
+    /// Dissects the PDU in `a..b` of the bytes: (context, bytes, a, b, facts, whether it is
+    /// the frame's first PDU).
+    pub dissect: fn(&mut Ctx, &[u8], usize, usize, PduState, bool),
+}
+
+/// A [`TcpApp`]'s `pdu_state`: (connection state, direction, the PDU's first bytes) → facts.
+pub(crate) type StateFn = fn(&ConnState, usize, &[u8]) -> PduState;
+
+/// A [`TcpApp`]'s `after_pdu`: (connection state, direction, the whole PDU) → the name of the
+/// protocol the connection switches to, if it does.
+pub(crate) type LearnFn = fn(&mut ConnState, usize, &[u8]) -> Option<&'static str>;
+
+impl std::fmt::Debug for TcpApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// A TCP segment as the reassembly reads it: its connection, where it starts in the
+/// sequence space, and its flags.
+#[derive(Clone, Copy)]
+pub(crate) struct Segment {
+    pub pseudo: Pseudo,
+    pub sport: u16,
+    pub dport: u16,
+    pub seq: u32,
+    pub flags: u16,
 }
 
 /// What a protocol's framing says about bytes that start a PDU.
@@ -45,6 +91,18 @@ pub(crate) struct PduState {
     pub tls13: bool,
 }
 
+/// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
+/// `after_pdu` read and write it).
+#[derive(Debug, Default)]
+pub(crate) struct ConnState {
+    /// TLS: per direction, a ChangeCipherSpec record went this way.
+    pub ccs: [bool; 2],
+    /// TLS: the ServerHello chose TLS 1.3.
+    pub tls13: bool,
+    /// HTTP: for each request not yet answered, whether it was a HEAD (no body comes back).
+    pub heads: VecDeque<bool>,
+}
+
 /// One PDU of a frame: its bytes in the frame (offsets into the TCP payload) or a buffer
 /// reassembled from several segments.
 #[derive(Clone, Debug)]
@@ -55,7 +113,7 @@ enum Bytes {
 
 #[derive(Clone, Debug)]
 struct Unit {
-    app: App,
+    app: &'static TcpApp,
     bytes: Bytes,
     state: PduState,
 }
@@ -73,20 +131,13 @@ struct Dir {
     next: Option<u32>,
     pending: Vec<u8>,
     pending_state: PduState,
-    /// TLS: a ChangeCipherSpec record went this way.
-    ccs: bool,
 }
 
 #[derive(Default)]
 struct Conv {
-    app: Option<App>,
+    app: Option<&'static TcpApp>,
     dirs: [Dir; 2],
-    /// HTTP: methods of requests not yet answered (HEAD responses have no body).
-    heads: std::collections::VecDeque<bool>,
-    /// HTTP: a `101 Switching Protocols` to WebSocket was seen.
-    upgraded: bool,
-    /// TLS: the ServerHello chose TLS 1.3.
-    tls13: bool,
+    state: ConnState,
     /// The client's SYN sequence number (a SYN with another one starts a new connection).
     syn: Option<u32>,
 }
@@ -125,34 +176,27 @@ fn lt(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) < 0
 }
 
-/// The protocol ports or the first bytes name (tshark's port tables, then its heuristics).
-fn detect(payload: &[u8], sport: u16, dport: u16) -> Option<App> {
-    let port = |p: u16| sport == p || dport == p;
-    if tls::PORTS.iter().any(|p| port(*p)) && tls::looks_like(payload) {
-        return Some(App::Tls);
+/// The protocol a connection speaks, by its first payload: of `apps` whose port either side
+/// uses, in order, the first whose look it has (one that owns its ports ends the search
+/// there); else the first whose heuristic takes it.
+fn detect(apps: &'static [TcpApp], payload: &[u8], sport: u16, dport: u16) -> Option<&'static TcpApp> {
+    for app in apps {
+        if app.ports.iter().any(|&p| p == sport || p == dport) {
+            if (app.on_port)(payload) {
+                return Some(app);
+            }
+            if app.owns_ports {
+                return None;
+            }
+        }
     }
-    if http::PORTS.iter().any(|p| port(*p)) || http::looks_like(payload) {
-        return http::looks_like(payload).then_some(App::Http);
-    }
-    if tls::looks_like_hello(payload) {
-        return Some(App::Tls);
-    }
-    None
+    apps.iter().find(|app| app.heuristic.is_some_and(|looks| looks(payload)))
 }
 
-fn pdu_len(app: App, buf: &[u8], st: PduState) -> Need {
-    match app {
-        App::Http => http::pdu_len(buf, st),
-        App::Tls => tls::pdu_len(buf),
-        App::WebSocket => websocket::pdu_len(buf),
-    }
-}
-
-/// Dissects the TCP payload `pstart..pend` of `data` as an application protocol, if its
-/// connection speaks one. Returns false (adding nothing) when it does not, or when the
-/// reader of the dissection wants no application field.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) -> bool {
+/// Dissects the TCP payload `pstart..pend` of `data` as one of `apps`, if its connection
+/// speaks one. Returns false (adding nothing) when it does not, or when the reader of the
+/// dissection wants no application field.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg: Segment, apps: &'static [TcpApp]) -> bool {
     if !cx.app_wanted() {
         return false;
     }
@@ -168,13 +212,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, pse
         return false;
     }
     let Some(payload) = data.get(pstart..pend) else { return false };
-    // On an HTTP or TLS port a segment may continue a PDU begun in frames a partial reader
-    // (one of several threads) did not see: it depends on earlier frames either way.
-    let port = |p: u16| sport == p || dport == p;
-    if http::PORTS.iter().chain(tls::PORTS).any(|p| port(*p)) {
+    // On a port of one of the protocols a segment may continue a PDU begun in frames a
+    // partial reader (one of several threads) did not see: it depends on earlier frames
+    // either way.
+    if apps.iter().any(|app| app.ports.iter().any(|&p| p == seg.sport || p == seg.dport)) {
         cx.out.stateful = true;
     }
-    let o = read(cx.streams, payload, pseudo, sport, dport, seq, flags);
+    let o = read(cx.streams, apps, payload, seg);
     cx.streams.last = cx.streams.last.max(frame);
     let Some(o) = o else { return false };
     cx.out.stateful = true;
@@ -186,14 +230,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, pse
     true
 }
 
-fn key_of(pseudo: Pseudo, sport: u16, dport: u16) -> (([u8; 16], u16, [u8; 16], u16), usize) {
-    let (src, dst) = addrs(pseudo);
+fn key_of(seg: Segment) -> (([u8; 16], u16, [u8; 16], u16), usize) {
+    let (src, dst) = addrs(seg.pseudo);
+    let (sport, dport) = (seg.sport, seg.dport);
     if (src, sport) <= (dst, dport) { ((src, sport, dst, dport), 0) } else { ((dst, dport, src, sport), 1) }
 }
 
 /// A SYN: the sequence space of its direction starts here (data at or before it is old, as
 /// tshark's reassembly sees it), and a SYN with a new ISN starts a new connection.
-pub(crate) fn syn(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) {
+pub(crate) fn syn(cx: &mut Ctx, seg: Segment) {
     if !cx.app_wanted() {
         return;
     }
@@ -207,15 +252,15 @@ pub(crate) fn syn(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16, seq: u32
     if cx.streams.convs.len() >= MAX_CONVS {
         cx.streams.convs.clear();
     }
-    let (key, dir) = key_of(pseudo, sport, dport);
+    let (key, dir) = key_of(seg);
     let conv = cx.streams.convs.entry(key).or_default();
-    if flags & 0x10 == 0 {
-        if conv.syn.is_some_and(|s| s != seq) {
+    if seg.flags & 0x10 == 0 {
+        if conv.syn.is_some_and(|s| s != seg.seq) {
             *conv = Conv::default();
         }
-        conv.syn = Some(seq);
+        conv.syn = Some(seg.seq);
     }
-    advance(&mut conv.dirs[dir], seq.wrapping_add(1));
+    advance(&mut conv.dirs[dir], seg.seq.wrapping_add(1));
 }
 
 /// Moves a direction's next sequence number up to `end` (never back).
@@ -226,7 +271,7 @@ fn advance(d: &mut Dir, end: u32) {
 }
 
 /// A FIN without payload: finishes a PDU that runs until the connection closes.
-pub(crate) fn fin(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16) {
+pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
     if !cx.app_wanted() {
         return;
     }
@@ -241,7 +286,7 @@ pub(crate) fn fin(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16) {
         return;
     }
     cx.streams.last = frame;
-    let (key, dir) = key_of(pseudo, sport, dport);
+    let (key, dir) = key_of(seg);
     let Some(conv) = cx.streams.convs.get_mut(&key) else { return };
     let Some(app) = conv.app else { return };
     let d = &mut conv.dirs[dir];
@@ -255,17 +300,18 @@ pub(crate) fn fin(cx: &mut Ctx, pseudo: Pseudo, sport: u16, dport: u16) {
     show(cx, &[], 0, &o);
 }
 
-/// Reads one segment into its connection's state; None if the connection speaks no
-/// protocol pktlab reassembles.
-fn read(streams: &mut Streams, payload: &[u8], pseudo: Pseudo, sport: u16, dport: u16, seq: u32, flags: u16) -> Option<Outcome> {
-    let (key, dir) = key_of(pseudo, sport, dport);
+/// Reads one segment into its connection's state; None if the connection speaks none of
+/// `apps`.
+fn read(streams: &mut Streams, apps: &'static [TcpApp], payload: &[u8], seg: Segment) -> Option<Outcome> {
+    let (key, dir) = key_of(seg);
     if streams.convs.len() >= MAX_CONVS {
         streams.convs.clear();
     }
     let conv = streams.convs.entry(key).or_default();
-    let seq = if flags & 0x02 != 0 { seq.wrapping_add(1) } else { seq };
+    let flags = seg.flags;
+    let seq = if flags & 0x02 != 0 { seg.seq.wrapping_add(1) } else { seg.seq };
     if conv.app.is_none() {
-        let Some(app) = detect(payload, sport, dport) else {
+        let Some(app) = detect(apps, payload, seg.sport, seg.dport) else {
             advance(&mut conv.dirs[dir], seq.wrapping_add(payload.len() as u32));
             return None;
         };
@@ -301,12 +347,12 @@ fn read(streams: &mut Streams, payload: &[u8], pseudo: Pseudo, sport: u16, dport
         let old = conv.dirs[dir].pending.len();
         conv.dirs[dir].pending.extend_from_slice(payload);
         let st = conv.dirs[dir].pending_state;
-        match pdu_len(app, &conv.dirs[dir].pending, st) {
+        match (app.pdu_len)(&conv.dirs[dir].pending, st) {
             Need::Done(n) if n > old => {
                 let mut buf = std::mem::take(&mut conv.dirs[dir].pending);
                 buf.truncate(n);
                 let buf = Arc::new(buf);
-                after_pdu(conv, dir, app, &buf);
+                after_pdu(conv, apps, dir, app, &buf);
                 out.units.push(Unit { app, bytes: Bytes::Reassembled(buf), state: st });
                 k = n - old;
                 app = conv.app.unwrap_or(app);
@@ -326,10 +372,10 @@ fn read(streams: &mut Streams, payload: &[u8], pseudo: Pseudo, sport: u16, dport
     while k < payload.len() {
         let rest = &payload[k..];
         let st = state_for(conv, dir, app, rest);
-        match pdu_len(app, rest, st) {
+        match (app.pdu_len)(rest, st) {
             Need::Done(n) => {
                 let n = n.max(1);
-                after_pdu(conv, dir, app, rest.get(..n).unwrap_or(rest));
+                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest));
                 out.units.push(Unit { app, bytes: Bytes::Frame(k, k + n), state: st });
                 k += n;
                 app = conv.app.unwrap_or(app);
@@ -361,48 +407,18 @@ fn retransmitted() -> Outcome {
 }
 
 /// The facts a new PDU at the head of `rest` starts with.
-fn state_for(conv: &mut Conv, dir: usize, app: App, rest: &[u8]) -> PduState {
-    let mut st = PduState { encrypted: conv.dirs[dir].ccs, tls13: conv.tls13, ..PduState::default() };
-    if app == App::Http && http::is_response(rest) {
-        st.head = conv.heads.front().copied().unwrap_or(false);
-        st.until_fin = http::body_until_fin(rest, st);
-    }
-    st
+fn state_for(conv: &Conv, dir: usize, app: &TcpApp, rest: &[u8]) -> PduState {
+    app.pdu_state.map_or_else(PduState::default, |state| state(&conv.state, dir, rest))
 }
 
-/// Updates the connection after a whole PDU: TLS cipher changes, HTTP request methods and
-/// the switch to WebSocket.
-fn after_pdu(conv: &mut Conv, dir: usize, app: App, pdu: &[u8]) {
-    match app {
-        App::Tls => {
-            if tls::server_hello_version(pdu) == Some(0x0304) {
-                conv.tls13 = true;
-            }
-            // Under TLS 1.3 a ChangeCipherSpec is only for middleboxes: the handshake
-            // records after it (a second ClientHello after a HelloRetryRequest, the
-            // ServerHello) are still plain.
-            if pdu.first() == Some(&20) && !conv.tls13 {
-                conv.dirs[dir].ccs = true;
-            }
-        }
-        App::Http => {
-            if http::is_response(pdu) {
-                let code = http::status_code(pdu);
-                if !(100..200).contains(&code) || code == 101 {
-                    conv.heads.pop_front();
-                }
-                if code == 101 && http::upgrades_to_websocket(pdu) {
-                    conv.upgraded = true;
-                    conv.app = Some(App::WebSocket);
-                }
-            } else {
-                if conv.heads.len() >= 64 {
-                    conv.heads.pop_front();
-                }
-                conv.heads.push_back(pdu.starts_with(b"HEAD "));
-            }
-        }
-        App::WebSocket => {}
+/// Updates the connection after a whole PDU (TLS cipher changes, HTTP request methods), and
+/// switches it to the protocol the PDU hands it to (WebSocket after HTTP's upgrade).
+fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp, pdu: &[u8]) {
+    let Some(learn) = app.after_pdu else { return };
+    if let Some(name) = learn(&mut conv.state, dir, pdu)
+        && let Some(next) = apps.iter().find(|a| a.name == name)
+    {
+        conv.app = Some(next);
     }
 }
 
@@ -413,24 +429,16 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         match &u.bytes {
             Bytes::Frame(a, b) => {
                 let (a, b) = (pstart + a, (pstart + b).min(data.len()));
-                one(cx, u.app, data, a, b, u.state, first);
+                (u.app.dissect)(cx, data, a, b, u.state, first);
             }
             Bytes::Reassembled(buf) => {
                 let buf: Vec<u8> = buf.as_ref().clone();
-                cx.in_reassembled(buf, |cx, b| one(cx, u.app, b, 0, b.len(), u.state, first));
+                cx.in_reassembled(buf, |cx, b| (u.app.dissect)(cx, b, 0, b.len(), u.state, first));
             }
         }
         first = false;
     }
     if o.units.is_empty() && o.continues && cx.text && cx.in_error == 0 {
         cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
-    }
-}
-
-fn one(cx: &mut Ctx, app: App, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    match app {
-        App::Http => http::dissect(cx, data, a, b, st, first),
-        App::Tls => tls::dissect(cx, data, a, b, st, first),
-        App::WebSocket => websocket::dissect(cx, data, a, b, first),
     }
 }

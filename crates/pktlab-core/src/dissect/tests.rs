@@ -421,3 +421,29 @@ fn enhanced_gre_of_pptp() {
         assert_eq!(all(&f, 16, name), want, "{name}");
     }
 }
+
+#[test]
+fn dhcp_padding_between_options_is_an_option_of_type_0() {
+    let Some(f) = dissect_all("hadrielk-le-advanced-test102.pcapng") else { return };
+    // Frame 4, a DHCP Offer, with its third option (Renewal Time Value, 6 bytes) overwritten
+    // by padding: tshark 4.0 then shows `Option: (0) Padding` holding `Padding: 000000000000`
+    // where the option was, and the padding after End at the top as before.
+    let mut data = f[3].0.clone();
+    let cookie = data.windows(7).position(|w| w == [99, 130, 83, 99, 53, 1, 2]).expect("the offer's options");
+    let renewal = cookie + 4 + 3 + 6;
+    assert_eq!(data[renewal..renewal + 2], [58, 4]);
+    data[renewal..renewal + 6].fill(0);
+    let meta = FrameMeta { number: 1, orig_len: data.len() as u32, link_type: Some(crate::capture::linktype::ETHERNET), ..FrameMeta::default() };
+    let mut d = Dissection::default();
+    Dissector::new().dissect(&meta, &data, &mut d);
+    let frame = (data, d);
+    assert_eq!(cells(&frame.1, &frame.0, "dhcp.option.padding", Occurrence::All), format!("000000000000,{}", "00".repeat(26)));
+    assert_eq!(cells(&frame.1, &frame.0, "dhcp.option.type", Occurrence::All), "53,1,0,59,51,54,255");
+    let fields = &frame.1.fields;
+    let pads: Vec<usize> = fields.iter().enumerate().filter(|(_, x)| x.def.abbrev == "dhcp.option.padding").map(|(i, _)| i).collect();
+    let (between, after_end) = (&fields[pads[0]], &fields[pads[1]]);
+    let option = &fields[pads[0] - 1];
+    assert_eq!((option.def.abbrev, option.offset, option.len), ("dhcp.option.type", renewal as u32, 1));
+    assert_eq!((between.offset, between.len, between.depth), (renewal as u32, 6, option.depth + 1));
+    assert_eq!(after_end.depth, option.depth);
+}

@@ -5,7 +5,7 @@
 //! encrypted application data. Records that span segments arrive reassembled.
 
 use super::model::*;
-use super::tcp_pdu::{Need, PduState};
+use super::tcp_pdu::{ConnState, Need, PduState};
 use super::{Ctx, rd};
 
 pub static TLS_RECORD: FieldDef = FieldDef::new("tls.record", "Record Layer", FieldType::None, Base::None);
@@ -90,9 +90,28 @@ pub(crate) fn pdu_len(buf: &[u8]) -> Need {
     }
 }
 
+/// The facts a record going direction `dir` starts with: encrypted after a ChangeCipherSpec
+/// went that way, TLS 1.3 once the ServerHello chose it.
+pub(crate) fn pdu_state(conn: &ConnState, dir: usize, _rec: &[u8]) -> PduState {
+    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, ..PduState::default() }
+}
+
+/// Notes a whole record: a ServerHello choosing TLS 1.3, a ChangeCipherSpec.
+pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<&'static str> {
+    if server_hello_version(rec) == Some(0x0304) {
+        conn.tls13 = true;
+    }
+    // Under TLS 1.3 a ChangeCipherSpec is only for middleboxes: the handshake records after
+    // it (a second ClientHello after a HelloRetryRequest, the ServerHello) are still plain.
+    if rec.first() == Some(&20) && !conn.tls13 {
+        conn.ccs[dir] = true;
+    }
+    None
+}
+
 /// The version a record holding a ServerHello chooses (its supported_versions extension, or
 /// the hello's own version).
-pub(crate) fn server_hello_version(rec: &[u8]) -> Option<u16> {
+fn server_hello_version(rec: &[u8]) -> Option<u16> {
     if rec.first() != Some(&22) || rec.get(5) != Some(&2) {
         return None;
     }
@@ -134,45 +153,47 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     }
     let end = (a + 5 + len as usize).min(b);
     cx.add(&TLS_RECORD, a, end - a, Value::None);
-    cx.depth = 1;
-    // Under TLS 1.3 an encrypted record's outer type hides the real one: an opaque type.
-    let opaque = if st.tls13 && ct == 23 { &TLS_RECORD_OPAQUE_TYPE } else { &TLS_RECORD_CONTENT_TYPE };
-    cx.add(opaque, a, 1, Value::UInt(ct as u64));
-    cx.add(&TLS_RECORD_VERSION, a + 1, 2, Value::UInt(ver as u64));
-    cx.add(&TLS_RECORD_LENGTH, a + 3, 2, Value::UInt(len as u64));
-    let body = a + 5;
     let mut info: Vec<&'static str> = Vec::new();
-    match ct {
-        20 => {
-            cx.add(&TLS_CHANGE_CIPHER_SPEC, body, end - body, Value::None);
-            info.push("Change Cipher Spec");
-        }
-        21 => {
-            if st.encrypted || len != 2 {
-                info.push("Encrypted Alert");
-            } else {
-                cx.add(&TLS_ALERT_MESSAGE, body, 2, Value::None);
-                cx.depth = 2;
-                cx.add(&TLS_ALERT_LEVEL, body, 1, Value::UInt(rd::u8(data, body).unwrap_or(0) as u64));
-                cx.add(&TLS_ALERT_DESC, body + 1, 1, Value::UInt(rd::u8(data, body + 1).unwrap_or(0) as u64));
-                info.push("Alert");
+    cx.child(|cx| {
+        // Under TLS 1.3 an encrypted record's outer type hides the real one: an opaque type.
+        let opaque = if st.tls13 && ct == 23 { &TLS_RECORD_OPAQUE_TYPE } else { &TLS_RECORD_CONTENT_TYPE };
+        cx.add(opaque, a, 1, Value::UInt(ct as u64));
+        cx.add(&TLS_RECORD_VERSION, a + 1, 2, Value::UInt(ver as u64));
+        cx.add(&TLS_RECORD_LENGTH, a + 3, 2, Value::UInt(len as u64));
+        let body = a + 5;
+        match ct {
+            20 => {
+                cx.add(&TLS_CHANGE_CIPHER_SPEC, body, end - body, Value::None);
+                info.push("Change Cipher Spec");
             }
-        }
-        22 => {
-            let valid = rd::u8(data, body).is_some_and(|t| handshake_name(t as u64).is_some());
-            if st.encrypted || !valid {
-                cx.add(&TLS_HANDSHAKE, body, end - body, Value::None);
-                info.push("Encrypted Handshake Message");
-            } else {
-                handshakes(cx, data, body, end, 1, &mut info);
+            21 => {
+                if st.encrypted || len != 2 {
+                    info.push("Encrypted Alert");
+                } else {
+                    cx.add(&TLS_ALERT_MESSAGE, body, 2, Value::None);
+                    cx.child(|cx| {
+                        cx.add(&TLS_ALERT_LEVEL, body, 1, Value::UInt(rd::u8(data, body).unwrap_or(0) as u64));
+                        cx.add(&TLS_ALERT_DESC, body + 1, 1, Value::UInt(rd::u8(data, body + 1).unwrap_or(0) as u64));
+                    });
+                    info.push("Alert");
+                }
             }
+            22 => {
+                let valid = rd::u8(data, body).is_some_and(|t| handshake_name(t as u64).is_some());
+                if st.encrypted || !valid {
+                    cx.add(&TLS_HANDSHAKE, body, end - body, Value::None);
+                    info.push("Encrypted Handshake Message");
+                } else {
+                    handshakes(cx, data, body, end, &mut info);
+                }
+            }
+            23 => {
+                cx.add(&TLS_APP_DATA, body, end - body, Value::Bytes);
+                info.push("Application Data");
+            }
+            _ => info.push("Heartbeat"),
         }
-        23 => {
-            cx.add(&TLS_APP_DATA, body, end - body, Value::Bytes);
-            info.push("Application Data");
-        }
-        _ => info.push("Heartbeat"),
-    }
+    });
     cx.close(li);
     if let Some(s) = cx.summary(li) {
         s.push_str(info.join(", ").as_str());
@@ -187,30 +208,37 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     }
 }
 
-/// Handshake messages in `off..end` at tree depth `depth` (QUIC's CRYPTO frames call this
-/// with the ClientHello and ServerHello they carry).
-pub(crate) fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, depth: u8, info: &mut Vec<&'static str>) {
+/// Handshake messages outside records, in `off..end`: a `tls` layer of their own (QUIC's
+/// CRYPTO frames carry the ClientHello and ServerHello this way).
+pub(crate) fn dissect_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
+    let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, off, end - off);
+    let mut info = Vec::new();
+    handshakes(cx, data, off, end, &mut info);
+    cx.close(li);
+}
+
+/// Handshake messages in `off..end`, each a subtree; their names go to `info`.
+fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut Vec<&'static str>) {
     while off + 4 <= end {
         let (Some(t), Some(hl)) = (rd::u8(data, off), rd::u24(data, off + 1)) else { break };
         let mend = (off + 4 + hl as usize).min(end);
-        cx.depth = depth;
         cx.add(&TLS_HANDSHAKE, off, mend - off, Value::None);
-        cx.depth = depth + 1;
-        cx.add(&TLS_HANDSHAKE_TYPE, off, 1, Value::UInt(t as u64));
-        cx.add(&TLS_HANDSHAKE_LENGTH, off + 1, 3, Value::UInt(hl as u64));
+        cx.child(|cx| {
+            cx.add(&TLS_HANDSHAKE_TYPE, off, 1, Value::UInt(t as u64));
+            cx.add(&TLS_HANDSHAKE_LENGTH, off + 1, 3, Value::UInt(hl as u64));
+            let b = off + 4;
+            match t {
+                1 | 2 => hello(cx, data, b, mend, t == 1),
+                11 => certificates(cx, data, b, mend),
+                _ => {}
+            }
+        });
         info.push(handshake_name(t as u64).unwrap_or("Unknown Handshake Message"));
-        let b = off + 4;
-        match t {
-            1 | 2 => hello(cx, data, b, mend, t == 1, depth + 1),
-            11 => certificates(cx, data, b, mend, depth + 1),
-            _ => {}
-        }
         off = off + 4 + hl as usize;
     }
-    cx.depth = depth;
 }
 
-fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, depth: u8) {
+fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
     let Some(v) = rd::u16(data, b).filter(|_| b + 2 <= end) else { return };
     cx.add(&TLS_HANDSHAKE_VERSION, b, 2, Value::UInt(v as u64));
     if b + 34 > end {
@@ -231,24 +259,24 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, depth: u
         p += 2;
         let cend = (p + cl as usize).min(end);
         cx.add(&TLS_HANDSHAKE_CIPHERSUITES, p, cend - p, Value::None);
-        cx.depth = depth + 1;
-        let mut q = p;
-        while q + 2 <= cend {
-            cx.add(&TLS_HANDSHAKE_CIPHERSUITE, q, 2, Value::UInt(rd::u16(data, q).unwrap_or(0) as u64));
-            q += 2;
-        }
-        cx.depth = depth;
+        cx.child(|cx| {
+            let mut q = p;
+            while q + 2 <= cend {
+                cx.add(&TLS_HANDSHAKE_CIPHERSUITE, q, 2, Value::UInt(rd::u16(data, q).unwrap_or(0) as u64));
+                q += 2;
+            }
+        });
         p += cl as usize;
         let Some(ml) = rd::u8(data, p).filter(|_| p < end) else { return };
         cx.add(&TLS_HANDSHAKE_COMP_METHODS_LENGTH, p, 1, Value::UInt(ml as u64));
         p += 1;
         let mend = (p + ml as usize).min(end);
         cx.add(&TLS_HANDSHAKE_COMP_METHODS, p, mend - p, Value::None);
-        cx.depth = depth + 1;
-        for q in p..mend {
-            cx.add(&TLS_HANDSHAKE_COMP_METHOD, q, 1, Value::UInt(rd::u8(data, q).unwrap_or(0) as u64));
-        }
-        cx.depth = depth;
+        cx.child(|cx| {
+            for q in p..mend {
+                cx.add(&TLS_HANDSHAKE_COMP_METHOD, q, 1, Value::UInt(rd::u8(data, q).unwrap_or(0) as u64));
+            }
+        });
         p += ml as usize;
     } else {
         let Some(cs) = rd::u16(data, p).filter(|_| p + 2 <= end) else { return };
@@ -266,13 +294,11 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, depth: u
         let (Some(et), Some(elen)) = (rd::u16(data, p), rd::u16(data, p + 2)) else { break };
         let d = p + 4;
         let dend = (d + elen as usize).min(eend);
-        cx.depth = depth;
         cx.add(&TLS_HANDSHAKE_EXTENSION_TYPE, p, 2, Value::UInt(et as u64));
         cx.add(&TLS_HANDSHAKE_EXTENSION_LEN, p + 2, 2, Value::UInt(elen as u64));
         extension(cx, data, et, d, dend, client);
         p = d + elen as usize;
     }
-    cx.depth = depth;
 }
 
 fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
@@ -323,7 +349,7 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
     }
 }
 
-fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize, _depth: u8) {
+fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
     let Some(total) = rd::u24(data, b).filter(|_| b + 3 <= end) else { return };
     cx.add(&TLS_CERTIFICATES_LENGTH, b, 3, Value::UInt(total as u64));
     let mut p = b + 3;

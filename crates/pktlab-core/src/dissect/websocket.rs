@@ -133,11 +133,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool
 }
 
 fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
-    cx.depth = 0;
     cx.add(&WEBSOCKET_PAYLOAD, p, end - p, Value::None);
-    cx.depth = 1;
     let bytes = data.get(p..end).unwrap_or(&[]);
-    match opcode {
+    cx.child(|cx| match opcode {
         0 => {
             cx.add(&WEBSOCKET_PAYLOAD_CONTINUE, p, end - p, Value::Bytes);
         }
@@ -146,14 +144,15 @@ fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
         }
         8 => {
             cx.add(&WEBSOCKET_PAYLOAD_CLOSE, p, end - p, Value::None);
-            cx.depth = 2;
-            if let Some(code) = rd::u16(data, p).filter(|_| end >= p + 2) {
-                cx.add(&WEBSOCKET_CLOSE_STATUS_CODE, p, 2, Value::UInt(code as u64));
-                if end > p + 2 {
-                    let reason = String::from_utf8_lossy(&bytes[2..]).into_owned();
-                    cx.add(&WEBSOCKET_CLOSE_REASON, p + 2, end - p - 2, Value::Str(reason.into_boxed_str()));
+            cx.child(|cx| {
+                if let Some(code) = rd::u16(data, p).filter(|_| end >= p + 2) {
+                    cx.add(&WEBSOCKET_CLOSE_STATUS_CODE, p, 2, Value::UInt(code as u64));
+                    if end > p + 2 {
+                        let reason = String::from_utf8_lossy(&bytes[2..]).into_owned();
+                        cx.add(&WEBSOCKET_CLOSE_REASON, p + 2, end - p - 2, Value::Str(reason.into_boxed_str()));
+                    }
                 }
-            }
+            });
         }
         9 => {
             cx.add(&WEBSOCKET_PAYLOAD_PING, p, end - p, Value::Bytes);
@@ -164,8 +163,7 @@ fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
         _ => {
             cx.add(&WEBSOCKET_PAYLOAD_UNKNOWN, p, end - p, Value::Bytes);
         }
-    }
-    cx.depth = 0;
+    });
 }
 
 pub fn opcode_name(o: u64) -> Option<&'static str> {
