@@ -177,6 +177,19 @@ def dns_server(host, port):
     s.close()
 
 
+def dns_query(host, port, name):
+    """Asks `host:port` for the A record of `name` (a standard recursive query) and waits
+    for the answer."""
+    qid = 0x5a17
+    labels = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + labels + struct.pack(">HH", 1, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.sendto(q, (host, port))
+    s.recvfrom(512)
+    s.close()
+
+
 def json_server(host, port, certfile=None, keyfile=None):
     """Reads one JSON line and answers one JSON line, in the clear or over TLS."""
     s = listen(host, port)
@@ -233,6 +246,8 @@ if __name__ == "__main__":
         framing_client(args[0], int(args[1]))
     elif mode == "dns-server":
         dns_server(args[0], int(args[1]))
+    elif mode == "dns-query":
+        dns_query(args[0], int(args[1]), args[2])
     elif mode == "json-server":
         json_server(args[0], int(args[1]), *(args[2:4] if len(args) > 2 else []))
     elif mode == "json-client":

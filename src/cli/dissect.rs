@@ -57,6 +57,10 @@ pub struct DissectArgs {
     /// tcp.analysis.*).
     #[arg(long)]
     pub no_analysis: bool,
+    /// Decode traffic on a port as a protocol, as tshark's -d: `udp.port==5000,dns`,
+    /// `tcp.port==8080-8090,http` (repeatable).
+    #[arg(short = 'd', value_name = "LAYER==PORT,PROTO")]
+    pub decode_as: Vec<String>,
     /// In -V output, leave out the OSI layer tag before each layer.
     #[arg(long)]
     pub no_osi_tags: bool,
@@ -164,6 +168,7 @@ fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
 }
 
 pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
+    frames::decode_as(&args.decode_as)?;
     let filter = match &args.filter {
         Some(text) => match Filter::compile(text) {
             Ok(f) => Some(f),

@@ -56,6 +56,10 @@ pub struct ExportArgs {
     /// columns (the first message a frame completes).
     #[arg(long, value_name = "FILE")]
     pub proto: Option<PathBuf>,
+    /// Decode traffic on a port as a protocol, as tshark's -d: `udp.port==5000,dns`,
+    /// `tcp.port==8080-8090,http` (repeatable).
+    #[arg(short = 'd', value_name = "LAYER==PORT,PROTO")]
+    pub decode_as: Vec<String>,
     /// Frames per row group.
     #[arg(long, value_name = "N", default_value_t = 65_536)]
     pub row_group: usize,
@@ -289,6 +293,7 @@ fn columns(args: &ExportArgs) -> anyhow::Result<Vec<&'static FieldDef>> {
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    frames::decode_as(&args.decode_as)?;
     if args.row_group == 0 {
         bail!("--row-group must be at least 1");
     }

@@ -158,3 +158,11 @@ mod tests {
         assert_eq!(suggest("zzzzzzzz", names.iter().copied()), None);
     }
 }
+
+/// Sets the `-d` ("decode as") rules for every dissector of this run; a bad rule is an error
+/// that says which and why.
+pub fn decode_as(rules: &[String]) -> anyhow::Result<()> {
+    let parsed = rules.iter().map(|r| pktlab::dissect::dispatch::DecodeAs::parse(r).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+    pktlab::dissect::dispatch::set_decode_as(parsed);
+    Ok(())
+}

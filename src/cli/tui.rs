@@ -26,6 +26,10 @@ pub struct TuiArgs {
     /// Language of labels and explanations.
     #[arg(long, value_enum, default_value_t = LangArg::Ko)]
     pub lang: LangArg,
+    /// Decode traffic on a port as a protocol, as tshark's -d: `udp.port==5000,dns`,
+    /// `tcp.port==8080-8090,http` (repeatable).
+    #[arg(short = 'd', value_name = "LAYER==PORT,PROTO")]
+    pub decode_as: Vec<String>,
     /// Open the lesson menu of the pack in DIR instead of the built-in pack.
     #[arg(long, value_name = "DIR")]
     pub pack: Option<PathBuf>,
@@ -33,6 +37,7 @@ pub struct TuiArgs {
 
 pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
     let lang = Lang::from(args.lang);
+    super::frames::decode_as(&args.decode_as)?;
     let Some(path) = file else {
         return lessons(args.pack, lang);
     };

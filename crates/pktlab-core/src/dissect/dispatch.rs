@@ -227,6 +227,14 @@ pub(crate) fn ip_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, ip_p
 /// A UDP payload (`off..end`, not empty) by its ports, then QUIC by its header (any port:
 /// a long header with a known version, or a connection seen before).
 pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
+    if !cx.decode_as.is_empty()
+        && let Some(rule) = cx.decode_as.iter().find(|r| !r.tcp && r.covers(sport, dport))
+    {
+        if !decode_udp(cx, rule, data, off, end, sport, dport) {
+            raw_data::dissect(cx, data, off, end);
+        }
+        return;
+    }
     if by_port(UDP_PORTS, cx, data, off, end, sport, dport) {
         return;
     }
@@ -254,10 +262,22 @@ pub(crate) fn tcp_segment(cx: &mut Ctx, data: &[u8], off: usize, end: usize, seg
     if off >= end {
         return;
     }
-    if by_port(TCP_PORTS, cx, data, off, end, seg.sport, seg.dport) {
+    if !cx.decode_as.is_empty()
+        && let Some(rule) = cx.decode_as.iter().find(|r| r.tcp && r.covers(seg.sport, seg.dport))
+    {
+        match rule.proto {
+            "dns" if dns::dissect(cx, data, off, end, true) => return,
+            "dns" | "data" => {
+                raw_data::dissect(cx, data, off, end);
+                return;
+            }
+            // A byte-stream protocol: its row in `cx.tcp_apps` owns the rule's ports.
+            _ => {}
+        }
+    } else if by_port(TCP_PORTS, cx, data, off, end, seg.sport, seg.dport) {
         return;
     }
-    if tcp_pdu::dissect(cx, data, off, end, seg, TCP_APPS) {
+    if tcp_pdu::dissect(cx, data, off, end, seg, cx.tcp_apps) {
         return;
     }
     raw_data::dissect(cx, data, off, end);
@@ -293,4 +313,133 @@ pub(crate) fn ethernet(cx: &mut Ctx, data: &[u8], off: usize) {
 /// Bytes no dissector claims: the `data` layer over `data[off..end]`; returns `end`.
 pub(crate) fn data(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usize {
     raw_data::dissect(cx, data, off, end)
+}
+
+/// A "decode as" rule (`tshark -d udp.port==5000,dns`): traffic to or from these TCP or UDP
+/// ports is the named protocol, whatever the port tables and heuristics say. Rules apply to
+/// every [`super::Dissector`] made after [`set_decode_as`] (as tshark's `-d` applies to the
+/// whole run), or to one with [`super::Dissector::set_decode_as`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeAs {
+    /// TCP (`tcp.port`) or UDP (`udp.port`).
+    pub tcp: bool,
+    /// The ports, `lo..=hi`.
+    pub lo: u16,
+    pub hi: u16,
+    /// The protocol, one of [`DECODE_AS_UDP`] or [`DECODE_AS_TCP`].
+    pub proto: &'static str,
+}
+
+/// Protocols a UDP port can be decoded as.
+pub const DECODE_AS_UDP: &[&str] = &["data", "dhcp", "dns", "mdns", "quic", "ssdp", "teredo", "vxlan"];
+/// Protocols a TCP port can be decoded as.
+pub const DECODE_AS_TCP: &[&str] = &["data", "dns", "http", "tls", "websocket"];
+
+impl DecodeAs {
+    /// Reads tshark's form `LAYER==SELECTOR,PROTOCOL`: `udp.port==5000,dns`,
+    /// `tcp.port==8080-8090,http` (a range) or `tcp.port==8080:3,http` (three ports from 8080).
+    pub fn parse(text: &str) -> Result<DecodeAs, String> {
+        let bad = |why: String| format!("-d {text}: {why}");
+        let (sel, proto) = text.rsplit_once(',').ok_or_else(|| bad("expected LAYER==PORT,PROTOCOL, e.g. udp.port==5000,dns".into()))?;
+        let (layer, ports) = sel.split_once("==").ok_or_else(|| bad("expected == between the layer type and the port, e.g. udp.port==5000,dns".into()))?;
+        let tcp = match layer.trim() {
+            "tcp.port" => true,
+            "udp.port" => false,
+            other => return Err(bad(format!("\"{other}\" is not a layer type pktlab can decode as; valid ones are tcp.port and udp.port"))),
+        };
+        let port = |s: &str| s.trim().parse::<u16>().map_err(|_| bad(format!("\"{}\" is not a port number (0-65535)", s.trim())));
+        let ports = ports.trim();
+        let (lo, hi) = if let Some((a, b)) = ports.split_once('-') {
+            (port(a)?, port(b)?)
+        } else if let Some((a, n)) = ports.split_once(':') {
+            let lo = port(a)?;
+            let n: u16 = n.trim().parse().ok().filter(|&n| n >= 1).ok_or_else(|| bad(format!("\"{}\" is not a count of ports", n.trim())))?;
+            (lo, lo.checked_add(n - 1).ok_or_else(|| bad("the range passes port 65535".into()))?)
+        } else {
+            let p = port(ports)?;
+            (p, p)
+        };
+        if lo > hi {
+            return Err(bad(format!("the range {lo}-{hi} is empty")));
+        }
+        let names = if tcp { DECODE_AS_TCP } else { DECODE_AS_UDP };
+        let proto = proto.trim().to_ascii_lowercase();
+        let Some(&proto) = names.iter().find(|n| **n == proto) else {
+            return Err(bad(format!("\"{proto}\" is not a protocol a {} port can be decoded as; valid ones are {}", if tcp { "TCP" } else { "UDP" }, names.join(", "))));
+        };
+        Ok(DecodeAs { tcp, lo, hi, proto })
+    }
+
+    fn covers(&self, sport: u16, dport: u16) -> bool {
+        (self.lo..=self.hi).contains(&sport) || (self.lo..=self.hi).contains(&dport)
+    }
+}
+
+/// The rules every new dissector starts with (see [`set_decode_as`]).
+static DEFAULT_RULES: std::sync::RwLock<Vec<DecodeAs>> = std::sync::RwLock::new(Vec::new());
+
+/// Sets the "decode as" rules of every dissector made from now on (the CLI's `-d`).
+pub fn set_decode_as(rules: Vec<DecodeAs>) {
+    if let Ok(mut r) = DEFAULT_RULES.write() {
+        *r = rules;
+    }
+}
+
+/// The rules new dissectors start with.
+pub(crate) fn default_rules() -> Vec<DecodeAs> {
+    DEFAULT_RULES.read().map(|r| r.clone()).unwrap_or_default()
+}
+
+/// The byte-stream table for `rules`: a copy of each named protocol's row that owns the
+/// rules' ports and takes any first payload there, before the shipped rows. Built once per
+/// set of rules (a run has one), so it lives as long as the program.
+pub(crate) fn tcp_apps_for(rules: &[DecodeAs]) -> &'static [TcpApp] {
+    type Built = Vec<(Vec<DecodeAs>, &'static [TcpApp])>;
+    static BUILT: std::sync::Mutex<Built> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, apps)) = built.iter().find(|(r, _)| r == rules) {
+        return apps;
+    }
+    let apps = build_tcp_apps(rules);
+    built.push((rules.to_vec(), apps));
+    apps
+}
+
+fn build_tcp_apps(rules: &[DecodeAs]) -> &'static [TcpApp] {
+    let mut apps = Vec::new();
+    for r in rules.iter().filter(|r| r.tcp) {
+        let Some(base) = TCP_APPS.iter().find(|a| a.name == r.proto) else { continue };
+        let ports: &'static [u16] = Box::leak((r.lo..=r.hi).collect::<Vec<u16>>().into_boxed_slice());
+        apps.push(TcpApp {
+            name: base.name,
+            ports,
+            on_port: |_| true,
+            owns_ports: true,
+            heuristic: base.heuristic,
+            pdu_len: base.pdu_len,
+            pdu_state: base.pdu_state,
+            after_pdu: base.after_pdu,
+            dissect: base.dissect,
+        });
+    }
+    if apps.is_empty() {
+        return TCP_APPS;
+    }
+    apps.extend(TCP_APPS.iter().map(|a| TcpApp { ..*a }));
+    Box::leak(apps.into_boxed_slice())
+}
+
+/// A UDP payload on a port a rule names, as the rule's protocol; false if the protocol's
+/// dissector refuses the bytes (they are then data).
+fn decode_udp(cx: &mut Ctx, rule: &DecodeAs, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) -> bool {
+    match rule.proto {
+        "dns" => dns::dissect(cx, data, off, end, false),
+        "mdns" => dns::dissect(cx, data, off, end, false),
+        "dhcp" => cx.app_wanted() && dhcp::dissect(cx, data, off, end),
+        "ssdp" => cx.app_wanted() && http::dissect_ssdp(cx, data, off, end),
+        "vxlan" => vxlan::dissect(cx, data, off, end),
+        "teredo" => teredo::dissect(cx, data, off, end),
+        "quic" => cx.app_wanted() && quic::dissect(cx, data, off, end, sport, dport),
+        _ => false,
+    }
 }

@@ -50,7 +50,6 @@ pub mod websocket;
 pub use model::*;
 
 /// The dissector. Stateful only where tshark is: IP fragment reassembly.
-#[derive(Default)]
 pub struct Dissector {
     pub(crate) reasm: reassembly::Reassembler,
     /// ICMP/ICMPv6 echo requests seen, for the replies' `(request in N)`.
@@ -66,6 +65,29 @@ pub struct Dissector {
     lean: bool,
     /// Only these fields; see [`Dissector::set_demand`].
     demand: Option<Demand>,
+    /// "Decode as" rules; see [`Dissector::set_decode_as`].
+    decode_as: Vec<dispatch::DecodeAs>,
+    /// The byte-stream protocols over TCP, with the rules' rows first.
+    tcp_apps: &'static [tcp_pdu::TcpApp],
+}
+
+impl Default for Dissector {
+    fn default() -> Self {
+        let mut d = Dissector {
+            reasm: Default::default(),
+            echo: Default::default(),
+            streams: Default::default(),
+            quic: Default::default(),
+            pool: Vec::new(),
+            protos: String::new(),
+            lean: false,
+            demand: None,
+            decode_as: Vec::new(),
+            tcp_apps: dispatch::TCP_APPS,
+        };
+        d.set_decode_as(dispatch::default_rules());
+        d
+    }
 }
 
 /// An echo request's key: (source, destination, identifier, sequence).
@@ -124,6 +146,14 @@ impl Dissector {
         });
     }
 
+    /// Decodes traffic on the rules' ports as their protocols (`-d udp.port==5000,dns`),
+    /// replacing the rules this dissector had (new dissectors start with
+    /// [`dispatch::set_decode_as`]'s).
+    pub fn set_decode_as(&mut self, rules: Vec<dispatch::DecodeAs>) {
+        self.tcp_apps = if rules.iter().any(|r| r.tcp) { dispatch::tcp_apps_for(&rules) } else { dispatch::TCP_APPS };
+        self.decode_as = rules;
+    }
+
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
         for l in out.layers.iter_mut() {
@@ -156,6 +186,8 @@ impl Dissector {
             col_dst: Addr::None,
             text: !self.lean,
             demand: self.demand.as_ref(),
+            decode_as: &self.decode_as,
+            tcp_apps: self.tcp_apps,
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
@@ -235,6 +267,10 @@ pub(crate) struct Ctx<'a> {
     /// Source and destination columns, formatted when the frame is done.
     pub col_src: Addr,
     pub col_dst: Addr,
+    /// "Decode as" rules ([`dispatch::DecodeAs`]).
+    pub decode_as: &'a [dispatch::DecodeAs],
+    /// The byte-stream protocols over TCP (the rules' rows first).
+    pub tcp_apps: &'static [tcp_pdu::TcpApp],
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
     /// Only the fields wanted (None: all).
