@@ -140,6 +140,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Sets the `-d` ("decode as") rules for every dissector of this run; a bad rule is an error
+/// that says which and why.
+pub fn decode_as(rules: &[String]) -> anyhow::Result<()> {
+    let parsed = rules.iter().map(|r| pktlab::dissect::dispatch::DecodeAs::parse(r).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+    pktlab::dissect::dispatch::set_decode_as(parsed);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,12 +165,4 @@ mod tests {
         assert_eq!(suggest("tcp.prot", names.iter().copied()), Some("tcp.port"));
         assert_eq!(suggest("zzzzzzzz", names.iter().copied()), None);
     }
-}
-
-/// Sets the `-d` ("decode as") rules for every dissector of this run; a bad rule is an error
-/// that says which and why.
-pub fn decode_as(rules: &[String]) -> anyhow::Result<()> {
-    let parsed = rules.iter().map(|r| pktlab::dissect::dispatch::DecodeAs::parse(r).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
-    pktlab::dissect::dispatch::set_decode_as(parsed);
-    Ok(())
 }
