@@ -29,18 +29,36 @@ fn time_fields_equal_tsharks_on_every_public_capture() {
         println!("../shared/captures/public is absent: skipped");
         return;
     }
-    let mut caps: Vec<PathBuf> = std::fs::read_dir(&dir)
+    // (capture, its oracle): the public set, then the captures recorded here and held out
+    // (captures/app, oracles in tests/app, made by make-app-oracle.sh).
+    let mut caps: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(&dir)
         .expect("public captures are readable")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
-        .filter(|p| p.with_file_name(format!("{}.app.tsv", p.file_name().unwrap_or_default().to_string_lossy())).exists())
+        .map(|p| {
+            let o = p.with_file_name(format!("{}.app.tsv", p.file_name().unwrap_or_default().to_string_lossy()));
+            (p, o)
+        })
+        .filter(|(_, o)| o.exists())
         .collect();
     caps.sort();
     assert!(!caps.is_empty(), "no public capture has an .app.tsv oracle");
+    let own = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut held_out: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(own.join("tests/app"))
+        .expect("tests/app")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|o| {
+            let name = o.file_name()?.to_string_lossy().strip_suffix(".app.tsv")?.to_owned();
+            Some((own.join("captures/app").join(name), o))
+        })
+        .collect();
+    held_out.sort();
+    assert!(held_out.len() >= 4, "the held-out captures' oracles are in tests/app");
+    caps.extend(held_out);
     let (mut cells, mut wrong, mut nonempty) = (0u64, Vec::new(), 0u64);
-    for cap in &caps {
+    for (cap, oracle) in &caps {
         let name = cap.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let oracle = std::fs::read_to_string(cap.with_file_name(format!("{name}.app.tsv"))).expect("oracle is readable");
+        let oracle = std::fs::read_to_string(oracle).expect("oracle is readable");
         let mut lines = oracle.lines();
         let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
         let idx: Vec<usize> = COLUMNS.iter().map(|c| header.iter().position(|h| h == c).expect("oracle has the column")).collect();

@@ -7,6 +7,7 @@
 #   websocket.pcap  python `websockets` echo server on 127.0.0.1:8765: text, binary, ping,
 #                   a 70 kB text message (64-bit length), close with a code and reason
 #   tls.pcap        openssl s_server/s_client on 127.0.0.1:443, TLS 1.2 and TLS 1.3, SNI and ALPN
+#   quic.pcap       recorded by app-quic.sh (aioquic, ALPN h3, SNI lobby.pktlab.test, 30 kB stream)
 # Needs root, tcpdump, python3 with `websockets`, openssl.
 source "$(dirname "$0")/lib.sh"
 APP="$OUT/app"

@@ -20,30 +20,36 @@ class Echo(QuicConnectionProtocol):
             self.transmit()
 
 
-async def server(host, port, cert, key):
-    cfg = QuicConfiguration(is_client=False, alpn_protocols=ALPN)
+async def server(host, port, cert, key, alpn=None):
+    cfg = QuicConfiguration(is_client=False, alpn_protocols=[alpn] if alpn else ALPN)
     cfg.load_cert_chain(cert, key)
     await serve(host, port, configuration=cfg, create_protocol=Echo)
     await asyncio.sleep(4)
 
 
-async def client(host, port):
-    cfg = QuicConfiguration(is_client=True, alpn_protocols=ALPN, server_name="game.pktlab.test")
+async def client(host, port, alpn=None, sni="game.pktlab.test", size=0):
+    cfg = QuicConfiguration(is_client=True, alpn_protocols=[alpn] if alpn else ALPN, server_name=sni)
     cfg.verify_mode = False
+    messages = [b"login player07", b"chat hello", b"buy potion"]
+    if size:
+        # One large message: many packets each way.
+        messages.append(b"map chunk " + b"x" * size)
     async with connect(host, port, configuration=cfg) as conn:
-        for text in (b"login player07", b"chat hello", b"buy potion"):
+        for text in messages:
             reader, writer = await conn.create_stream()
             writer.write(text)
             writer.write_eof()
-            print((await reader.read()).decode(), file=sys.stderr)
+            print((await reader.read())[:40].decode(), file=sys.stderr)
         await conn.ping()
 
 
 if __name__ == "__main__":
     mode, a = sys.argv[1], sys.argv[2:]
     if mode == "server":
-        asyncio.run(server(a[0], int(a[1]), a[2], a[3]))
+        asyncio.run(server(a[0], int(a[1]), a[2], a[3], *a[4:5]))
     elif mode == "client":
-        asyncio.run(client(a[0], int(a[1])))
+        # client HOST PORT [ALPN SNI SIZE]
+        extra = a[2:]
+        asyncio.run(client(a[0], int(a[1]), *extra[:2], *[int(x) for x in extra[2:3]]))
     else:
         sys.exit("unknown mode " + mode)
