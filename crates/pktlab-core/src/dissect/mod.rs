@@ -96,7 +96,7 @@ type EchoKey = ([u8; 16], [u8; 16], u16, u16);
 /// Echo requests by (addresses, identifier, sequence), bounded: the frame and time of each.
 #[derive(Default)]
 pub(crate) struct EchoTable {
-    map: std::collections::HashMap<EchoKey, (u64, Option<Timestamp>)>,
+    map: foldhash::HashMap<EchoKey, (u64, Option<Timestamp>)>,
 }
 
 impl EchoTable {

@@ -9,7 +9,6 @@ use super::model::*;
 use super::{Ctx, dispatch, rd};
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes_gcm::aead::{Aead, Payload};
-use std::collections::HashMap;
 
 pub static QUIC_HEADER_FORM: FieldDef = FieldDef::new("quic.header_form", "Header Form", FieldType::U8, Base::Dec).mask(0x80).vals(form_name);
 pub static QUIC_FIXED_BIT: FieldDef = FieldDef::new("quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None).mask(0x40);
@@ -60,7 +59,7 @@ struct Conn {
 /// QUIC connections by their UDP endpoints (lower endpoint first).
 #[derive(Default)]
 pub struct Conns {
-    map: HashMap<Key, Conn>,
+    map: foldhash::HashMap<Key, Conn>,
 }
 
 const MAX_CONNS: usize = 1 << 16;

@@ -2,7 +2,6 @@
 //! collected by (addresses, identification, protocol); the frame whose fragment completes
 //! the datagram carries the reassembled payload, and the others show their bytes as data.
 
-use std::collections::HashMap;
 
 /// Identifies one datagram's fragments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,7 +40,7 @@ pub(crate) struct Reassembled {
 /// Pending datagrams. Bounded: past `MAX_PENDING` the oldest keys are dropped.
 #[derive(Default)]
 pub struct Reassembler {
-    pending: HashMap<Key, Pending>,
+    pending: foldhash::HashMap<Key, Pending>,
     order: std::collections::VecDeque<Key>,
     /// The last datagram completed, with its key and completing frame: dissecting that frame
     /// again (text after a lean first look) gives the same datagram.

@@ -15,7 +15,7 @@
 
 use super::Ctx;
 use super::ip::Pseudo;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A protocol over TCP whose PDUs are reassembled here (the rows of `dispatch::TCP_APPS`).
@@ -145,8 +145,8 @@ struct Conv {
 /// Connections by their two endpoints (lower endpoint first); outcomes by frame number.
 #[derive(Default)]
 pub struct Streams {
-    convs: HashMap<([u8; 16], u16, [u8; 16], u16), Conv>,
-    done: HashMap<u64, Outcome>,
+    convs: foldhash::HashMap<([u8; 16], u16, [u8; 16], u16), Conv>,
+    done: foldhash::HashMap<u64, Outcome>,
     /// The highest frame number whose segment was read.
     last: u64,
 }
