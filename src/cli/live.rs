@@ -4,22 +4,29 @@ use anyhow::Context;
 use pktlab::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
 use pktlab::game::{GameDecoder, GameProto};
 use pktlab::live::frame_peek;
-use pktlab::live::pcapng_writer::{Interface, InterfaceStats, PcapngWriter};
-use pktlab::live::{BackendKind, CaptureFilter, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
+use pktlab::live::pcapng_writer::{Interface, InterfaceStats, PcapngWriter, WriteError};
+use pktlab::live::{BackendKind, CaptureFilter, FilterPlacement, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::RecvTimeoutError;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// Frames waiting for the pcapng writer thread, at most; a frame that finds the queue full is
+/// dropped and counted (the capture never waits for the disk).
+const WRITER_QUEUE: usize = 1 << 16;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct LiveArgs {
     /// Interface to capture on (see `pktlab interfaces`), e.g. lo, eth0.
     #[arg(short = 'i', long = "interface")]
     pub interface: String,
-    /// Capture filter in tcpdump syntax (port N, tcp, udp, host A, src/dst, and/or/not).
+    /// Capture filter in tcpdump syntax (host A, net A/len, port N, portrange A-B, src/dst,
+    /// ip, ip6, arp, tcp, udp, icmp, icmp6, less N, greater N, and/or/not); compiled to BPF and
+    /// run in the kernel.
     #[arg(short = 'f', long = "filter")]
     pub filter: Option<String>,
     /// Also write every captured packet to this pcapng file.
@@ -41,7 +48,7 @@ pub struct LiveArgs {
     /// Game protocol description (TOML) to decode game messages with, e.g. protos/demo.toml.
     #[arg(long)]
     pub proto: Option<PathBuf>,
-    /// Capture through libpcap (kernel BPF filter, kernel drop counts); needs a build with
+    /// Capture through libpcap (which then compiles the filter); needs a build with
     /// `--features libpcap`.
     #[arg(long)]
     pub libpcap: bool,
@@ -106,11 +113,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     if let Some(f) = &args.filter {
-        if source.filter_in_kernel() {
-            eprintln!("pktlab live: capture filter \"{f}\" compiled to BPF in the kernel (libpcap)");
-        } else {
-            eprintln!("pktlab live: capture filter \"{f}\" applied in user space (AF_PACKET backend)");
-        }
+        eprintln!("pktlab live: capture filter \"{f}\" {}", placement_text(source.filter_placement()));
     }
     // The TUI needs a terminal; from a script or a pipe the capture runs headless.
     if !args.no_tui && std::io::stdout().is_terminal() {
@@ -148,8 +151,9 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
         number: 0,
         times: Default::default(),
     };
-    let (stats, processed, written) = capture_loop(&args, source, &stop, &mut printer, writer, None)?;
-    report(&stats, processed, written, args.write.as_ref());
+    let placement = source.filter_placement().clone();
+    let summary = capture_loop(&args, source, &stop, &mut printer, writer, None)?;
+    report(&summary, &placement, args.write.as_ref());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,12 +177,14 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
     let stop = Arc::new(AtomicBool::new(false));
     let status = Arc::new(std::sync::Mutex::new(String::new()));
     let name = format!("{} → {}", source.interface(), path.display());
+    let lang = pktlab::explain::Lang::Ko;
     let filter_note = match (&args.filter, source.filter_in_kernel()) {
-        (Some(f), true) => format!(" │ -f {f} (BPF)"),
-        (Some(f), false) => format!(" │ -f {f} (user space)"),
+        (Some(f), true) => format!(" │ {}", pktlab::explain::ui_with("tui.live.filter_kernel", lang, &[("filter", f)])),
+        (Some(f), false) => format!(" │ {}", pktlab::explain::ui_with("tui.live.filter_user", lang, &[("filter", f)])),
         (None, _) => String::new(),
     };
     let lang = pktlab::explain::Lang::Ko;
+    let placement = source.filter_placement().clone();
     let capture = {
         let (live, stop, status) = (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&status));
         let args = LiveArgs { no_tui: true, quiet: true, ..args.clone() };
@@ -208,32 +214,117 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
     stop.store(true, Ordering::Relaxed);
     let result = capture.join().map_err(|_| anyhow::anyhow!("the capture thread panicked"))?;
     ui.context("terminal")?;
-    let (stats, processed, written) = result?;
-    report(&stats, processed, written, Some(&path));
+    let summary = result?;
+    report(&summary, &placement, Some(&path));
     if temporary {
         eprintln!("pktlab live: the capture stays in {} (use -w FILE to choose where)", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a capture did, for the final report.
+struct Summary {
+    stats: LiveStats,
+    /// Frames handed to the printer and the writer.
+    processed: u64,
+    /// Frames in the file, if writing.
+    written: Option<u64>,
+    /// Frames dropped because the writer's queue was full.
+    writer_drops: u64,
+}
+
+/// The pcapng writer on its own thread, fed by a bounded queue: the capture loop never waits
+/// for the disk. A frame that finds the queue full is dropped and counted; a write error stops
+/// the thread and is returned by [`WriterThread::finish`].
+struct WriterThread {
+    tx: SyncSender<ToWriter>,
+    thread: JoinHandle<Result<u64, WriteError>>,
+    written: Arc<AtomicU64>,
+    drops: u64,
+}
+
+enum ToWriter {
+    Frame(LiveFrame),
+    /// The capture ended: write the statistics block and close the file.
+    Finish(InterfaceStats),
+}
+
+impl WriterThread {
+    fn start(writer: PcapngWriter, queue: usize) -> anyhow::Result<WriterThread> {
+        let (tx, rx) = mpsc::sync_channel(queue.max(1));
+        let written = Arc::new(AtomicU64::new(0));
+        let count = Arc::clone(&written);
+        let thread = std::thread::Builder::new()
+            .name("pcapng writer".into())
+            .spawn(move || write_frames(writer, rx, &count))
+            .context("starting the pcapng writer thread")?;
+        Ok(WriterThread { tx, thread, written, drops: 0 })
+    }
+
+    /// Queues a frame without waiting; false once the writer has stopped (on an error).
+    fn push(&mut self, frame: LiveFrame) -> bool {
+        match self.tx.try_send(ToWriter::Frame(frame)) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                self.drops += 1;
+                true
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        }
+    }
+
+    fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Writes what is queued and the statistics block; the packets written, or the error
+    /// that stopped the writer.
+    fn finish(self, stats: InterfaceStats) -> anyhow::Result<u64> {
+        // Waiting is right here: the capture is over. A stopped writer has dropped its end.
+        let _ = self.tx.send(ToWriter::Finish(stats));
+        drop(self.tx);
+        let written = self.thread.join().map_err(|_| anyhow::anyhow!("the pcapng writer thread panicked"))??;
+        Ok(written)
+    }
+}
+
+fn write_frames(mut w: PcapngWriter, rx: Receiver<ToWriter>, written: &AtomicU64) -> Result<u64, WriteError> {
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(ToWriter::Frame(f)) => {
+                w.write_packet(0, f.ts, &f.data, f.orig_len)?;
+                written.store(w.written(), Ordering::Relaxed);
+            }
+            Ok(ToWriter::Finish(stats)) => return w.finish(&[stats]),
+            // An idle moment: put what is buffered on disk (the TUI follows the file).
+            Err(RecvTimeoutError::Timeout) => w.tick()?,
+            Err(RecvTimeoutError::Disconnected) => return w.finish(&[]),
+        }
+    }
+}
+
 /// Receives packets until stopped (signal, `-c`, `--duration`, or `stop`), handing each to the
-/// printer and the writer; updates `status` (live TUI: the line, the filter note, the line's
-/// language) ten times a second.
+/// printer and to the writer thread; updates `status` (live TUI) ten times a second, and
+/// without the TUI says on standard error when packets are being dropped.
 fn capture_loop<W: Write>(
     args: &LiveArgs,
     source: LiveSource,
     stop: &AtomicBool,
     printer: &mut Printer<W>,
-    mut writer: Option<PcapngWriter>,
+    writer: Option<PcapngWriter>,
     status: Option<(&std::sync::Mutex<String>, &str, pktlab::explain::Lang)>,
-) -> anyhow::Result<(LiveStats, u64, Option<u64>)> {
+) -> anyhow::Result<Summary> {
+    let mut writer = writer.map(|w| WriterThread::start(w, WRITER_QUEUE)).transpose()?;
     let started = Instant::now();
     let mut status_at = Instant::now();
+    // Drop counts last said on standard error, and when (at most once a second).
+    let mut drops_said = ((0u64, 0u64, 0u64), Instant::now());
     let wanted = args.count.unwrap_or(u64::MAX);
     let mut first_ts = None;
     let mut last_ts = None;
+    let mut writer_stopped = false;
     let done = |n: u64| n >= wanted;
-    while !stop.load(Ordering::Relaxed) && !done(printer.number) {
+    while !stop.load(Ordering::Relaxed) && !done(printer.number) && !writer_stopped {
         if args.duration.is_some_and(|d| started.elapsed() >= d) {
             break;
         }
@@ -241,66 +332,94 @@ fn capture_loop<W: Write>(
             Ok(frame) => {
                 first_ts.get_or_insert(frame.ts);
                 last_ts = Some(frame.ts);
-                handle(&frame, printer, writer.as_mut())?;
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                printer.out.flush()?;
+                handle(&frame, printer)?;
                 if let Some(w) = writer.as_mut() {
-                    w.tick()?;
+                    writer_stopped = !w.push(frame);
                 }
             }
+            Err(RecvTimeoutError::Timeout) => printer.out.flush()?,
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if let Some((line, note, lang)) = status
-            && status_at.elapsed() >= Duration::from_millis(100)
-        {
-            status_at = Instant::now();
-            if let Some(w) = writer.as_mut() {
-                w.tick()?;
-            }
-            let st = source.stats();
+        if status_at.elapsed() < Duration::from_millis(100) {
+            continue;
+        }
+        status_at = Instant::now();
+        let st = source.stats();
+        let writer_drops = writer.as_ref().map_or(0, |w| w.drops);
+        if let Some((line, note, lang)) = status {
             let kernel = st.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "?".into());
+            let written = writer.as_ref().map_or(printer.number, WriterThread::written);
             let args: [(&str, &dyn std::fmt::Display); 6] = [
                 ("iface", &source.interface()),
                 ("captured", &st.captured),
-                ("written", &printer.number),
-                ("dropped", &st.user_drops),
+                ("written", &written),
                 ("kernel", &kernel),
-                ("note", &note),
+                ("queue", &st.user_drops),
+                ("writer", &writer_drops),
             ];
-            let text = pktlab::explain::ui_with("live.status", lang, &args);
+            let text = format!("{}{note}", pktlab::explain::ui_with("tui.live.status", lang, &args));
             *line.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        } else {
+            let now = (st.kernel_drops.unwrap_or(0), st.user_drops, writer_drops);
+            if now != drops_said.0 && drops_said.1.elapsed() >= Duration::from_secs(1) {
+                eprintln!(
+                    "pktlab live: dropping packets so far: {} by the kernel, {} capture queue full, {} writer queue full",
+                    now.0, now.1, now.2
+                );
+                drops_said = (now, Instant::now());
+            }
         }
     }
     let (result, rest) = source.stop();
     for frame in rest {
-        if done(printer.number) {
+        if done(printer.number) || writer_stopped {
             break;
         }
         first_ts.get_or_insert(frame.ts);
         last_ts = Some(frame.ts);
-        handle(&frame, printer, writer.as_mut())?;
+        handle(&frame, printer)?;
+        if let Some(w) = writer.as_mut() {
+            writer_stopped = !w.push(frame);
+        }
     }
     printer.out.flush()?;
     let stats = result?;
+    let writer_drops = writer.as_ref().map_or(0, |w| w.drops);
     let written = match writer {
         Some(w) => {
-            let dropped = stats.kernel_drops.map(|k| k + stats.user_drops);
+            let dropped = stats.kernel_drops.map(|k| k + stats.user_drops + writer_drops);
             let s = InterfaceStats { received: stats.captured, dropped, start: first_ts, end: last_ts };
-            Some(w.finish(&[s])?)
+            Some(w.finish(s)?)
         }
         None => None,
     };
-    Ok((stats, printer.number, written))
+    Ok(Summary { stats, processed: printer.number, written, writer_drops })
 }
 
-fn report(stats: &LiveStats, processed: u64, written: Option<u64>, path: Option<&PathBuf>) {
-    let kernel = stats.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "unknown".into());
+/// How `pktlab live` says where the capture filter runs.
+fn placement_text(p: &FilterPlacement) -> String {
+    match p {
+        FilterPlacement::None => "(none)".into(),
+        FilterPlacement::Kernel { compiler, instructions: Some(n) } => {
+            format!("runs in the kernel (BPF, {n} instructions compiled by {compiler})")
+        }
+        FilterPlacement::Kernel { compiler, instructions: None } => format!("runs in the kernel (BPF compiled by {compiler})"),
+        FilterPlacement::UserSpace { reason } => format!("runs in user space: {reason}"),
+    }
+}
+
+fn report(s: &Summary, placement: &FilterPlacement, path: Option<&PathBuf>) {
+    let st = &s.stats;
+    let kernel = st.kernel_drops.map(|k| k.to_string()).unwrap_or_else(|| "unknown".into());
     eprintln!(
-        "pktlab live: {processed} packets processed ({} captured after the filter, {} seen); dropped: {} in user space (channel full), {kernel} by the kernel",
-        stats.captured, stats.seen, stats.user_drops
+        "pktlab live: {} packets processed ({} captured after the filter, {} seen); dropped: {kernel} by the kernel, \
+         {} in user space (capture queue full), {} in user space (writer queue full)",
+        s.processed, st.captured, st.seen, st.user_drops, s.writer_drops
     );
-    if let (Some(n), Some(p)) = (written, path) {
+    if !matches!(placement, FilterPlacement::None) {
+        eprintln!("pktlab live: the capture filter {}", placement_text(placement));
+    }
+    if let (Some(n), Some(p)) = (s.written, path) {
         eprintln!("pktlab live: {n} packets written to {}", p.display());
     }
 }
@@ -317,11 +436,9 @@ struct Printer<W: Write> {
     times: pktlab::dissect::FrameTimes,
 }
 
-fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>, writer: Option<&mut PcapngWriter>) -> anyhow::Result<()> {
+/// Counts the frame and prints its line (or only decodes game messages when quiet).
+fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>) -> anyhow::Result<()> {
     p.number += 1;
-    if let Some(w) = writer {
-        w.write_packet(0, frame.ts, &frame.data, frame.orig_len)?;
-    }
     if p.quiet && p.game.is_none() {
         return Ok(());
     }
@@ -374,5 +491,43 @@ fn fallback_summary(link_type: u32, data: &[u8]) -> String {
             _ => format!("{s} → {d} {proto} {}", data.len()),
         },
         _ => format!("ethertype 0x{:04x} {}", k.ether_type.unwrap_or(0), data.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pktlab::capture::CaptureFile;
+
+    /// However fast frames come, each one is either written or counted as a writer-queue drop,
+    /// and the file holds exactly the written ones, in order.
+    #[test]
+    fn writer_thread_writes_or_counts_every_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.pcapng");
+        let iface = Interface { name: "lo".into(), link_type: 1, snaplen: 262_144 };
+        let mut w = WriterThread::start(PcapngWriter::create(&path, &[iface]).unwrap(), 4).unwrap();
+        let sent = 20_000u32;
+        for i in 0..sent {
+            let mut data = vec![0u8; 60];
+            data[..4].copy_from_slice(&i.to_be_bytes());
+            let frame = LiveFrame { data, orig_len: 60, ts: Timestamp { secs: 1_700_000_000, nanos: i } };
+            assert!(w.push(frame), "the writer stopped");
+        }
+        let drops = w.drops;
+        let stats = InterfaceStats { received: u64::from(sent), dropped: Some(drops), start: None, end: None };
+        let written = w.finish(stats).unwrap();
+        println!("queue of 4: {written} written, {drops} dropped (writer queue full)");
+        assert_eq!(written + drops, u64::from(sent), "{written} written + {drops} dropped");
+        let file = CaptureFile::open(&path).unwrap();
+        let numbers: Vec<u32> = file
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                u32::from_be_bytes([r.data[0], r.data[1], r.data[2], r.data[3]])
+            })
+            .collect();
+        assert_eq!(numbers.len() as u64, written);
+        assert!(numbers.windows(2).all(|p| p[0] < p[1]), "frames out of order");
     }
 }

@@ -7,13 +7,21 @@
 //! not to deliver outgoing ones (`PACKET_IGNORE_OUTGOING`) and checking `sll_pkttype` too.
 //! Timestamps (nanoseconds) and original lengths come from the ring's packet headers, kernel
 //! drops (ring full) from `PACKET_STATISTICS`. The unsafe parts live in [`super::ring`].
-//! Capture filters run in user space (see [`super::capture_filter`]).
+//!
+//! The capture filter is compiled to classic BPF ([`super::bpf`]) and attached to the socket
+//! before it is bound: the socket is opened for protocol 0, which queues nothing, so no packet
+//! reaches it unfiltered (libpcap instead binds first, then drains the socket and filters
+//! the blocks already in the ring in user space). A filter that cannot be compiled, or that
+//! the kernel refuses, is applied in user space by the capture thread, and
+//! [`Backend::filter_placement`] says why.
 
+use super::bpf;
+use super::capture_filter::CaptureFilter;
 use super::ring::{self, Ring};
-use super::source::{Backend, LiveError, RawFrame};
+use super::source::{Backend, FilterPlacement, LiveError, RawFrame};
 use crate::dissect::model::Timestamp;
 use nix::errno::Errno;
-use nix::sys::socket::{self, AddressFamily, SockFlag, SockProtocol, SockType};
+use nix::sys::socket::{self, AddressFamily, SockFlag, SockType};
 use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,6 +39,8 @@ pub const DEFAULT_BUFFER_MIB: usize = 32;
 /// An open AF_PACKET socket with its receive ring, bound to one interface.
 pub struct AfPacket {
     ring: Ring,
+    interface: String,
+    filter: FilterPlacement,
     ifindex: u32,
     loopback: bool,
     link_type: u32,
@@ -48,8 +58,10 @@ fn align16(n: usize) -> usize {
 }
 
 impl AfPacket {
-    /// Opens the socket and maps a ring of about `buffer_mib` MiB. Fails with
-    /// [`LiveError::Permission`] without CAP_NET_RAW.
+    /// Opens the socket, attaches `filter` compiled to BPF, maps a ring of about
+    /// `buffer_mib` MiB and binds to the interface. Fails with [`LiveError::Permission`]
+    /// without CAP_NET_RAW.
+    #[allow(clippy::too_many_arguments)]
     pub fn open(
         interface: &str,
         ifindex: u32,
@@ -58,8 +70,11 @@ impl AfPacket {
         poll: Duration,
         snaplen: u32,
         buffer_mib: usize,
+        filter: Option<&CaptureFilter>,
     ) -> Result<AfPacket, LiveError> {
-        let fd = socket::socket(AddressFamily::Packet, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::EthAll)
+        // Protocol 0: nothing is queued until `bind` names the protocol (ETH_P_ALL), so the
+        // filter below is in place before the first packet arrives.
+        let fd = socket::socket(AddressFamily::Packet, SockType::Raw, SockFlag::SOCK_CLOEXEC, None)
             .map_err(|e| match e {
                 Errno::EPERM | Errno::EACCES => LiveError::Permission { interface: interface.to_string() },
                 e => LiveError::Io { interface: interface.to_string(), source: e.into() },
@@ -73,6 +88,25 @@ impl AfPacket {
             // Older kernels lack it; the sll_pkttype check below still drops outgoing copies.
             let _ = ring::ignore_outgoing(&fd);
         }
+        let placement = match filter {
+            None => FilterPlacement::None,
+            Some(f) => match bpf::compile(f, link_type, snaplen) {
+                Ok(program) => match ring::attach_filter(&fd, &program) {
+                    Ok(()) => FilterPlacement::Kernel { compiler: "pktlab", instructions: Some(program.len()) },
+                    Err(e) => {
+                        let hint = if e.raw_os_error() == Some(libc::ENOMEM) {
+                            "; a socket's filter must fit in sysctl net.core.optmem_max"
+                        } else {
+                            ""
+                        };
+                        FilterPlacement::UserSpace {
+                            reason: format!("the kernel refused its {}-instruction BPF program ({e}{hint})", program.len()),
+                        }
+                    }
+                },
+                Err(e) => FilterPlacement::UserSpace { reason: e.to_string() },
+            },
+        };
         let frame_size = align16(SLL_OFFSET + 32 + snaplen as usize);
         let mut block_size = BLOCK_SIZE;
         while block_size < frame_size {
@@ -84,6 +118,8 @@ impl AfPacket {
         ring::bind_to(ring.fd(), ifindex).map_err(|e| io("bind", e))?;
         Ok(AfPacket {
             ring,
+            interface: interface.to_string(),
+            filter: placement,
             ifindex,
             loopback,
             link_type,
@@ -120,7 +156,7 @@ impl Backend for AfPacket {
                         return Ok(None);
                     }
                     ring::wait_readable(self.ring.fd(), self.poll_ms)
-                        .map_err(|e| LiveError::Io { interface: String::new(), source: e })?;
+                        .map_err(|e| LiveError::Io { interface: self.interface.clone(), source: e })?;
                     waited = true;
                     continue;
                 };
@@ -174,6 +210,10 @@ impl Backend for AfPacket {
 
     fn link_type(&self) -> u32 {
         self.link_type
+    }
+
+    fn filter_placement(&self) -> FilterPlacement {
+        self.filter.clone()
     }
 }
 

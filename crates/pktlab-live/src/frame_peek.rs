@@ -1,5 +1,7 @@
-//! Just enough header reading to apply a capture filter to a raw frame in user space:
-//! the EtherType, the IP addresses, the IP protocol and the transport ports.
+//! Just enough header reading to summarise a raw frame the dissector left empty (`pktlab
+//! live`'s fallback line): the EtherType, the IP addresses, the IP protocol and the ports.
+//! Capture filters do not use it: they read the headers as libpcap does
+//! ([`crate::capture_filter`]).
 //!
 //! Contract: never panics; a frame too short for a header simply leaves the later parts
 //! `None`. IP fragments after the first carry no ports (as in BPF filters).

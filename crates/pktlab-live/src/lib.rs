@@ -1,5 +1,5 @@
-//! Live capture: interfaces, capture backends on their own thread ([`LiveSource`]), the
-//! user-space capture filter, and the pcapng writer.
+//! Live capture: interfaces, capture backends on their own thread ([`LiveSource`]), capture
+//! filters (compiled to BPF for the kernel, or applied in user space), and the pcapng writer.
 //!
 //! Nothing here dissects or draws: a [`LiveSource`] hands out owned frames and counters,
 //! and consumers (the `--no-tui` printer, the TUI) do the rest.
@@ -8,6 +8,7 @@
 use pktlab_core::{capture, dissect};
 
 pub mod afpacket;
+pub mod bpf;
 pub mod capture_filter;
 pub mod frame_peek;
 pub mod interfaces;
@@ -18,4 +19,4 @@ mod ring;
 pub mod source;
 
 pub use capture_filter::{CaptureFilter, CaptureFilterError};
-pub use source::{BackendKind, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
+pub use source::{BackendKind, FilterPlacement, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};

@@ -1,14 +1,14 @@
 //! The libpcap backend (cargo feature `libpcap`): kernel BPF capture filters, kernel
 //! timestamps and kernel drop counts, on every OS libpcap supports.
 
-use super::source::{Backend, LiveConfig, LiveError, RawFrame};
+use super::source::{Backend, FilterPlacement, LiveConfig, LiveError, RawFrame};
 use crate::dissect::model::Timestamp;
 use std::time::Duration;
 
 pub struct Libpcap {
     cap: pcap::Capture<pcap::Active>,
     link_type: u32,
-    in_kernel: bool,
+    filter: FilterPlacement,
     drops: Option<u64>,
     since_stats: u32,
 }
@@ -39,9 +39,15 @@ impl Libpcap {
             .setnonblock()
             .map_err(fail)?;
         // A filter libpcap cannot compile stays with the user-space filter.
-        let in_kernel = cfg.filter.as_ref().is_some_and(|f| cap.filter(f.text(), true).is_ok());
+        let filter = match &cfg.filter {
+            None => FilterPlacement::None,
+            Some(f) => match cap.filter(f.text(), true) {
+                Ok(()) => FilterPlacement::Kernel { compiler: "libpcap", instructions: None },
+                Err(e) => FilterPlacement::UserSpace { reason: format!("libpcap did not compile it ({e})") },
+            },
+        };
         let link_type = u32::try_from(cap.get_datalink().0).unwrap_or(1);
-        Ok(Libpcap { cap, link_type, in_kernel, drops: None, since_stats: 0 })
+        Ok(Libpcap { cap, link_type, filter, drops: None, since_stats: 0 })
     }
 
     fn refresh_stats(&mut self) {
@@ -87,7 +93,7 @@ impl Backend for Libpcap {
         self.link_type
     }
 
-    fn filters_in_kernel(&self) -> bool {
-        self.in_kernel
+    fn filter_placement(&self) -> FilterPlacement {
+        self.filter.clone()
     }
 }

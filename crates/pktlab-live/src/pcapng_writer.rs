@@ -55,9 +55,10 @@ pub struct InterfaceStats {
     pub end: Option<Timestamp>,
 }
 
-/// Writing failed; names the file.
+/// Writing failed; names the file. The cause is the error's `source()`, not repeated in its
+/// message (a `{:#}` chain prints it once).
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
+#[error("writing {}", path.display())]
 pub struct WriteError {
     pub path: PathBuf,
     #[source]

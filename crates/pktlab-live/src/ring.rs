@@ -1,7 +1,7 @@
 //! The only unsafe code of live capture: the TPACKET_V3 memory-mapped receive ring of an
 //! AF_PACKET socket, and the socket options that have no safe wrapper in nix
 //! (`PACKET_VERSION`, `PACKET_RX_RING`, `PACKET_IGNORE_OUTGOING`, `PACKET_STATISTICS`,
-//! binding to one interface).
+//! `SO_ATTACH_FILTER`, binding to one interface).
 //!
 //! Audit notes. The kernel and this process share the ring. Each block starts with a
 //! `tpacket_block_desc` whose `block_status` word says who owns the block: the kernel writes
@@ -16,6 +16,7 @@
 //! Everything else (parsing packet headers inside a block) is safe code on those slices.
 #![allow(unsafe_code)]
 
+use super::bpf::SockFilter;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::ptr::NonNull;
@@ -27,6 +28,8 @@ const PACKET_STATISTICS: libc::c_int = 6;
 const PACKET_VERSION: libc::c_int = 10;
 const PACKET_IGNORE_OUTGOING: libc::c_int = 23;
 const TPACKET_V3: libc::c_int = 2;
+/// `SO_ATTACH_FILTER` (asm-generic/socket.h; the same number on every Linux architecture).
+const SO_ATTACH_FILTER: libc::c_int = 26;
 /// `block_status` bit: the block belongs to user space.
 pub const TP_STATUS_USER: u32 = 1;
 const TP_STATUS_KERNEL: u32 = 0;
@@ -84,6 +87,28 @@ pub fn set_version_v3(fd: &OwnedFd) -> io::Result<()> {
 /// (Linux ≥ 4.20). On loopback every packet is seen leaving and arriving; this keeps one.
 pub fn ignore_outgoing(fd: &OwnedFd) -> io::Result<()> {
     setopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &(1 as libc::c_int))
+}
+
+/// Attaches a classic BPF program (`SO_ATTACH_FILTER`): from then on the kernel runs it on
+/// every packet before queueing it, and only packets it accepts (cut to the length it
+/// returns) reach the socket. The kernel checks the program and refuses an invalid one.
+pub fn attach_filter(fd: &OwnedFd, program: &[SockFilter]) -> io::Result<()> {
+    let mut insns: Vec<libc::sock_filter> =
+        program.iter().map(|i| libc::sock_filter { code: i.code, jt: i.jt, jf: i.jf, k: i.k }).collect();
+    let len = libc::c_ushort::try_from(insns.len()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let prog = libc::sock_fprog { len, filter: insns.as_mut_ptr() };
+    // SAFETY: `prog` is live for the call and points at `insns`, exactly `len` instructions,
+    // which outlive the call too. The kernel reads `prog` (its size is passed), copies the
+    // instructions into its own memory during the call and keeps no pointer to ours.
+    check(unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            SO_ATTACH_FILTER,
+            (&prog as *const libc::sock_fprog).cast(),
+            std::mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
+        )
+    })
 }
 
 /// Binds the socket to one interface, all protocols.

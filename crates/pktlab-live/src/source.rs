@@ -1,13 +1,13 @@
 //! [`LiveSource`]: a capture running on its own thread, delivering owned frames over a
 //! bounded channel, with counters the UI can show.
 //!
-//! The capture thread only reads frames, applies the user-space capture filter and sends;
+//! The capture thread only reads frames, applies the capture filter when the kernel does not
+//! (see [`FilterPlacement`]) and sends;
 //! consumers (the `--no-tui` printer, the writer, the TUI) dissect on their side. When the
 //! channel is full the frame is dropped and counted in `user_drops` rather than blocking the
 //! socket (which would turn into invisible kernel drops).
 
 use super::capture_filter::CaptureFilter;
-use super::frame_peek;
 use crate::dissect::model::Timestamp;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -43,16 +43,32 @@ pub trait Backend: Send {
     fn kernel_drops(&self) -> Option<u64>;
     /// LINKTYPE_* of the frames.
     fn link_type(&self) -> u32;
-    /// Whether the capture filter was compiled into the kernel (so user space need not apply it).
-    fn filters_in_kernel(&self) -> bool {
-        false
+    /// Where the capture filter runs; user space applies it unless the kernel does.
+    fn filter_placement(&self) -> FilterPlacement;
+}
+
+/// Where the capture filter runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterPlacement {
+    /// There is no capture filter.
+    None,
+    /// In the kernel, so packets it rejects never reach user space. `compiler` is "pktlab"
+    /// (with the program's length) or "libpcap".
+    Kernel { compiler: &'static str, instructions: Option<usize> },
+    /// In user space, on every packet the kernel delivers, for this reason.
+    UserSpace { reason: String },
+}
+
+impl FilterPlacement {
+    pub fn in_kernel(&self) -> bool {
+        matches!(self, FilterPlacement::Kernel { .. })
     }
 }
 
 /// Which capture mechanism to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum BackendKind {
-    /// AF_PACKET socket (no system library); capture filter applied in user space.
+    /// AF_PACKET socket (no system library); capture filter compiled to BPF by pktlab.
     #[default]
     AfPacket,
     /// libpcap (cargo feature `libpcap`): kernel BPF filters and kernel drop counts.
@@ -71,7 +87,9 @@ pub enum LiveError {
     Permission { interface: String },
     #[error("no interface named \"{name}\" (see `pktlab interfaces`)")]
     NoSuchInterface { name: String },
-    #[error("capturing on {interface}: {source}")]
+    /// The cause is the error's `source()` (printed after it in `{:#}` chains), not repeated
+    /// in its message.
+    #[error("capturing on {interface}")]
     Io {
         interface: String,
         #[source]
@@ -86,7 +104,7 @@ pub enum LiveError {
 /// Running counters, shared between the capture thread and consumers.
 #[derive(Debug, Default)]
 pub struct Counters {
-    /// Frames read from the interface (before the capture filter).
+    /// Frames the backend delivered: after a kernel capture filter, before a user-space one.
     pub seen: AtomicU64,
     /// Frames that passed the filter.
     pub captured: AtomicU64,
@@ -140,7 +158,7 @@ pub struct LiveSource {
     link_type: u32,
     interface: String,
     snaplen: u32,
-    filter_in_kernel: bool,
+    filter: FilterPlacement,
 }
 
 impl LiveSource {
@@ -158,13 +176,14 @@ impl LiveSource {
                     POLL,
                     cfg.snaplen,
                     cfg.buffer_mib,
+                    cfg.filter.as_ref(),
                 )?)
             }
             BackendKind::Libpcap => open_libpcap(&cfg)?,
         };
         let link_type = backend.link_type();
-        let filter_in_kernel = backend.filters_in_kernel();
-        let user_filter = if filter_in_kernel { None } else { cfg.filter.clone() };
+        let filter = if cfg.filter.is_some() { backend.filter_placement() } else { FilterPlacement::None };
+        let user_filter = if filter.in_kernel() { None } else { cfg.filter.clone() };
         let (tx, rx) = mpsc::sync_channel(cfg.channel_capacity.max(1));
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
@@ -185,7 +204,7 @@ impl LiveSource {
             link_type,
             interface: cfg.interface,
             snaplen: cfg.snaplen,
-            filter_in_kernel,
+            filter,
         })
     }
 
@@ -225,9 +244,14 @@ impl LiveSource {
         self.snaplen
     }
 
-    /// Whether the capture filter runs in the kernel (libpcap) rather than in user space.
+    /// Whether the capture filter runs in the kernel rather than in user space.
     pub fn filter_in_kernel(&self) -> bool {
-        self.filter_in_kernel
+        self.filter.in_kernel()
+    }
+
+    /// Where the capture filter runs, and why not in the kernel when it does not.
+    pub fn filter_placement(&self) -> &FilterPlacement {
+        &self.filter
     }
 
     /// Stops the capture thread and returns the final counters. Frames still queued in the
@@ -271,9 +295,10 @@ fn capture_loop(
         counters.seen.fetch_add(1, Ordering::Relaxed);
         let data = &buf[..raw.caplen.min(buf.len())];
         if let Some(f) = &filter
-            && !f.matches(&frame_peek::peek(link_type, data)) {
-                continue;
-            }
+            && !f.matches_frame(link_type, data, raw.orig_len)
+        {
+            continue;
+        }
         counters.captured.fetch_add(1, Ordering::Relaxed);
         let frame = LiveFrame { data: data.to_vec(), orig_len: raw.orig_len, ts: raw.ts };
         match tx.try_send(frame) {
