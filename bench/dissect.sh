@@ -11,8 +11,10 @@ cap=${1:-target/bench/game-1m.pcap}
 for t in tshark tcpdump; do
   command -v $t >/dev/null || { echo "dissect.sh: $t is not installed" >&2; exit 1; }
 done
-cargo build --release --quiet
-bin=target/release/pktlab
+# PKTLAB_BIN=path times another build (e.g. an earlier commit's, to show figures are no worse);
+# PEERS=0 skips tshark and tcpdump (pktlab's own timings only).
+bin=${PKTLAB_BIN:-target/release/pktlab}
+[ -n "${PKTLAB_BIN:-}" ] || cargo build --release --quiet
 fields=(-e frame.number -e frame.time_epoch -e frame.len -e ip.src -e ip.dst -e ip.proto
         -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e tcp.ack_raw -e tcp.flags
         -e tcp.window_size_value -e tcp.len -e udp.srcport -e udp.dstport -e udp.length)
@@ -57,6 +59,7 @@ read -r a_w a_c a_m < <(run "pktlab dissect -T fields +analysis fields" $bin dis
 read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
 read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
 read -r f1_w f1_c _ < <(run "pktlab dissect -Y (one thread: PKTLAB_THREADS=1)" env PKTLAB_THREADS=1 $bin dissect -Y "$filter" "$cap")
+[ "${PEERS:-1}" = 0 ] && exit 0
 read -r d_w d_c d_m < <(run "tcpdump -n -r" tcpdump -n -r "$cap")
 read -r t_w t_c t_m < <(run "tshark -T fields (16 fields)" tshark -n -r "$cap" -T fields "${fields[@]}")
 read -r tf_w tf_c _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
