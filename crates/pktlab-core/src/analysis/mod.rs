@@ -30,7 +30,7 @@ pub mod udp_stats;
 pub use analyzer::{Analyzer, FrameAnalysis, Transport, TransportVerdict};
 pub use annotate::annotate;
 pub use flags::Flags;
-pub use tcp::{Endpoints, Sack, TcpSegment, TcpVerdict};
+pub use tcp::{Endpoints, FinClose, Sack, TcpSegment, TcpVerdict};
 pub use udp::{UdpDatagram, UdpVerdict};
 
 use crate::dissect::FieldDef;
