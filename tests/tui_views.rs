@@ -555,7 +555,7 @@ fn tmux_conversations_filter_expert_jump_follow_and_back() {
         // E: loopback checksums were never filled in, so the errors come first; Enter selects
         // the first frame of the first group (frame 1's TCP checksum).
         t.keys(&["E"]);
-        t.wait_for("전문가 정보 · 항목 397개");
+        t.wait_for("전문가 정보 · 항목 401개");
         t.wait_for("오류 (389)");
         t.wait_for("Bad checksum");
         t.keys(&["Enter"]);
