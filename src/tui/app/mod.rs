@@ -8,7 +8,8 @@
 //! the [`Store`]'s threads and is picked up by [`App::tick`].
 //!
 //! Each pane owns its state ([`ListPane`], [`TreePane`], [`HexPane`], [`ExplainPane`],
-//! [`FilterInput`], [`GotoInput`], [`StreamPane`], [`TcpStatePane`]); the files here hold what joins them:
+//! [`FilterInput`], [`GotoInput`], [`StreamPane`], [`TcpStatePane`], [`ConvPane`], [`FollowPane`],
+//! [`ExpertPane`], [`SummaryPane`]); the files here hold what joins them:
 //! [`select`](self) (which frame, node and byte are selected, and the filter) and `input`
 //! (actions, keys and the mouse).
 //!
