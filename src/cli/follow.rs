@@ -3,7 +3,6 @@
 
 use super::frames::{self, LoopOpts};
 use pktlab::analysis::follow::{Follow, Mode, payload};
-use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -46,7 +45,7 @@ pub fn run(args: FollowArgs) -> anyhow::Result<ExitCode> {
         FollowFormat::Raw => Mode::Raw,
     };
     let mut out = frames::stdout();
-    if let Err(e) = out.write_all(render(&follow, mode).as_bytes())
+    if let Err(e) = out.write_all(follow.render(mode).as_bytes())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         return Err(e.into());
@@ -63,53 +62,3 @@ pub fn run(args: FollowArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The text tshark 4.0 prints for `-z follow,PROTO,MODE,N`: ASCII keeps only CR and LF of the
-/// non-printable bytes, hex offsets are upper-case and count each side's bytes.
-pub fn render(f: &Follow, mode: Mode) -> String {
-    let proto = if f.udp { "udp" } else { "tcp" };
-    let rule = "=".repeat(67);
-    let mut s = String::new();
-    let _ = writeln!(s, "\n{rule}\nFollow: {proto},{}\nFilter: {proto}.stream eq {}", mode.name(), f.stream);
-    for (i, n) in f.nodes.iter().enumerate() {
-        match n {
-            Some((ip, port)) if ip.is_ipv6() => {
-                let _ = writeln!(s, "Node {i}: [{ip}]:{port}");
-            }
-            Some((ip, port)) => {
-                let _ = writeln!(s, "Node {i}: {ip}:{port}");
-            }
-            None => {
-                let _ = writeln!(s, "Node {i}: :0");
-            }
-        }
-    }
-    let mut pos = [0usize; 2];
-    for c in &f.chunks {
-        let side = usize::from(c.node == 1);
-        let indent = if side == 1 { "\t" } else { "" };
-        match mode {
-            Mode::Ascii => {
-                let _ = writeln!(s, "{indent}{}", c.data.len());
-                s.extend(c.data.iter().map(|&b| if b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b) { b as char } else { '.' }));
-                s.push('\n');
-            }
-            Mode::Hex => {
-                for (li, line) in c.data.chunks(16).enumerate() {
-                    let _ = write!(s, "{indent}{:08X}  ", pos[side] + li * 16);
-                    pktlab::analysis::follow::push_hex_and_text(&mut s, line);
-                    s.push('\n');
-                }
-            }
-            Mode::Raw => {
-                s.push_str(indent);
-                for b in &c.data {
-                    let _ = write!(s, "{b:02x}");
-                }
-                s.push('\n');
-            }
-        }
-        pos[side] += c.data.len();
-    }
-    let _ = writeln!(s, "{rule}");
-    s
-}

@@ -185,6 +185,8 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
     };
     let lang = pktlab::explain::Lang::Ko;
     let placement = source.filter_placement().clone();
+    // The follow view frames the same messages the capture thread decodes.
+    let game_proto = game.as_ref().map(|g| std::sync::Arc::new(g.proto().clone()));
     let capture = {
         let (live, stop, status) = (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&status));
         let args = LiveArgs { no_tui: true, quiet: true, ..args.clone() };
@@ -205,10 +207,11 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
             r
         })?
     };
-    let opts = pktlab::tui::Options { lang, debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1") };
+    let opts = pktlab::tui::Options { lang, debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1"), game: game_proto };
     let store = pktlab::tui::store::Store::open_live(file, Arc::clone(&live));
     let mut app = pktlab::tui::App::new(store, name, opts.lang, pktlab::tui::theme::Theme::from_env());
     app.debug_panic = opts.debug_panic;
+    app.game = opts.game.clone();
     app.live = Some(pktlab::tui::app::LiveView { status: Arc::clone(&status), held_at: None });
     let ui = pktlab::tui::run_app(app);
     stop.store(true, Ordering::Relaxed);

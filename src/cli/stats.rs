@@ -3,9 +3,10 @@
 
 use super::frames::{self, LoopOpts};
 use pktlab::analysis::TransportVerdict;
-use pktlab::analysis::conv::{ConvTable, Proto, size};
+use pktlab::analysis::conv::{ConvTable, Proto, endpoint};
+use pktlab::analysis::expert::ExpertTable;
 use pktlab::dissect::format::severity_name;
-use pktlab::dissect::{Dissection, Severity, Value};
+use pktlab::dissect::{Dissection, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -109,84 +110,32 @@ pub fn conv(path: &Path, tcp: bool, udp: bool) -> anyhow::Result<Report> {
     })?;
     let mut s = String::new();
     if udp {
-        conv_text(&table, Proto::Udp, &mut s);
+        s.push_str(&table.render(Proto::Udp));
     }
     if tcp {
-        conv_text(&table, Proto::Tcp, &mut s);
+        s.push_str(&table.render(Proto::Tcp));
     }
     Ok((s, out.error))
 }
 
-/// tshark's `printf("%14.9f")` of a relative time it holds as seconds + nanoseconds and turns
-/// into a double (hence `183109031.969092011` for …969092000 ns).
-fn nstime_secs(ns: i64) -> f64 {
-    ns.div_euclid(1_000_000_000) as f64 + ns.rem_euclid(1_000_000_000) as f64 / 1e9
-}
-
-/// One conversation table exactly as tshark 4.0's `-z conv,tcp` / `-z conv,udp` prints it.
-fn conv_text(table: &ConvTable, proto: Proto, s: &mut String) {
-    let title = match proto {
-        Proto::Tcp => "TCP",
-        Proto::Udp => "UDP",
-    };
-    let rule = "=".repeat(80);
-    let _ = writeln!(s, "{rule}\n{title} Conversations\nFilter:<No Filter>");
-    let _ = writeln!(s, "{:59}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |", "");
-    let _ = writeln!(s, "{:59}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |", "");
-    let start = table.capture_start.unwrap_or(0);
-    for r in table.sorted(proto) {
-        let _ = writeln!(
-            s,
-            "{:<26} <-> {:<26}  {:>6} {:<9}  {:>6} {:<9}  {:>6} {:<9}  {:>14.9}   {:>12.4}",
-            endpoint(r.a),
-            endpoint(r.b),
-            r.frames_ba,
-            size(r.bytes_ba),
-            r.frames_ab,
-            size(r.bytes_ab),
-            r.frames(),
-            size(r.bytes()),
-            nstime_secs(r.first_ts - start),
-            nstime_secs(r.last_ts - r.first_ts),
-        );
-    }
-    let _ = writeln!(s, "{rule}");
-}
-
 /// Frames per expert key, most severe first.
 pub fn expert(path: &Path) -> anyhow::Result<Report> {
-    // key → (severity, frames, items, first frame, one message)
-    let mut keys: BTreeMap<&'static str, (Severity, u64, u64, u64, String)> = BTreeMap::new();
-    let mut seen: Vec<&'static str> = Vec::new();
-    let mut frames_with = 0u64;
+    let mut table = ExpertTable::default();
     let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true, text: false }, |f| {
-        seen.clear();
-        for e in &f.d().experts {
-            let entry = keys.entry(e.key).or_insert_with(|| (e.severity, 0, 0, f.meta.number, e.message.clone()));
-            entry.0 = entry.0.max(e.severity);
-            entry.2 += 1;
-            if !seen.contains(&e.key) {
-                seen.push(e.key);
-                entry.1 += 1;
-            }
-        }
-        if !f.d().experts.is_empty() {
-            frames_with += 1;
-        }
+        table.add(f.meta.number, f.d());
         Ok(ControlFlow::Continue(()))
     })?;
-    let mut rows: Vec<_> = keys.into_iter().collect();
-    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(b.0)));
+    let rows = table.by_key();
     let mut s = String::new();
     let rule = "=".repeat(100);
-    let _ = writeln!(s, "{rule}\nExpert summary: {} of {} frames carry expert items\n", frames_with, out.frames);
+    let _ = writeln!(s, "{rule}\nExpert summary: {} of {} frames carry expert items\n", table.frames_with, out.frames);
     let _ = writeln!(s, "{:<8} {:>8} {:>8} {:>7}  {:<40} Example message", "Severity", "Frames", "Items", "First", "Key");
-    for (key, (sev, frames_n, items, first, msg)) in &rows {
-        let _ = writeln!(s, "{:<8} {:>8} {:>8} {:>7}  {:<40} {}", severity_name(*sev), frames_n, items, first, key, msg);
+    for k in &rows {
+        let _ = writeln!(s, "{:<8} {:>8} {:>8} {:>7}  {:<40} {}", severity_name(k.severity), k.frames, k.items, k.first, k.key, k.message);
     }
     let _ = writeln!(s, "\nTCP analysis flags (frames where `-Y FLAG` matches):");
     for info in pktlab::analysis::flags::FLAG_INFO {
-        let n = rows.iter().find(|(k, _)| *k == info.field.abbrev).map(|(_, v)| v.1).unwrap_or(0);
+        let n = table.key(info.field.abbrev).map_or(0, |k| k.frames);
         let _ = writeln!(s, "  {:<42} {:>8}", info.field.abbrev, n);
     }
     let _ = writeln!(s, "{rule}");
@@ -295,11 +244,6 @@ pub fn udp_flows(path: &Path) -> anyhow::Result<Report> {
     let _ = writeln!(s, "\nSizes are UDP payload bytes; Gap is the mean time between datagrams of the flow; Jitter the mean change of that gap.");
     let _ = writeln!(s, "{rule}");
     Ok((s, out.error))
-}
-
-/// `address:port` as tshark's conversation table and this file's tables write it.
-fn endpoint((ip, port): (IpAddr, u16)) -> String {
-    format!("{ip}:{port}")
 }
 
 #[derive(Default)]

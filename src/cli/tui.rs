@@ -33,6 +33,10 @@ pub struct TuiArgs {
     /// Open the lesson menu of the pack in DIR instead of the built-in pack.
     #[arg(long, value_name = "DIR")]
     pub pack: Option<PathBuf>,
+    /// Game protocol description (TOML, e.g. protos/demo.toml): the follow view (`F`) shows
+    /// the stream message by message.
+    #[arg(long, value_name = "FILE")]
+    pub proto: Option<PathBuf>,
 }
 
 pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -41,9 +45,14 @@ pub fn run(file: Option<PathBuf>, args: TuiArgs) -> anyhow::Result<ExitCode> {
     let Some(path) = file else {
         return lessons(args.pack, lang);
     };
+    let game = match &args.proto {
+        Some(p) => Some(std::sync::Arc::new(pktlab::game::GameProto::load(p).map_err(|e| anyhow::anyhow!("{e}"))?)),
+        None => None,
+    };
     let opts = pktlab::tui::Options {
         lang,
         debug_panic: std::env::var("PKTLAB_DEBUG_PANIC").is_ok_and(|v| v == "1"),
+        game,
     };
     if super::frames::is_stdin(&path) {
         return piped(&opts);
@@ -62,6 +71,7 @@ fn piped(opts: &pktlab::tui::Options) -> anyhow::Result<ExitCode> {
     let store = pktlab::tui::store::Store::open_live(file, std::sync::Arc::clone(spool.live()));
     let mut app = pktlab::tui::App::new(store, "stdin".to_owned(), opts.lang, pktlab::tui::theme::Theme::from_env());
     app.debug_panic = opts.debug_panic;
+    app.game = opts.game.clone();
     pktlab::tui::run_app(app).context("terminal")?;
     if let Some(why) = spool.failure() {
         eprintln!("pktlab: reading stdin: {why}");
@@ -92,7 +102,7 @@ fn lessons(pack_dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     let pack = pack.context("the lesson pack cannot be read")?;
     let progress = lessons::progress::default_path().ok();
-    let opts = pktlab::tui::Options { lang, debug_panic: false };
+    let opts = pktlab::tui::Options { lang, ..Default::default() };
     pktlab::tui::lesson_run::run_lessons(pack, source, progress, &opts).context("terminal")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,21 @@ pub enum Mode {
     Ladder,
     /// Both endpoints' TCP state after the selected segment (`T`).
     TcpState,
+    /// TCP and UDP conversations (`C`).
+    Conversations,
+    /// The selected frame's stream, followed (`F`).
+    Follow,
+    /// Expert information of the capture (`E`).
+    Expert,
+    /// The capture's statistics summary (`S`).
+    Summary,
+}
+
+impl Mode {
+    /// Whether the mode is a full-screen view (the panes are hidden).
+    pub fn is_view(self) -> bool {
+        matches!(self, Mode::Ladder | Mode::TcpState | Mode::Conversations | Mode::Follow | Mode::Expert | Mode::Summary)
+    }
 }
 
 /// Which pane has the keyboard in normal mode.
@@ -68,6 +83,10 @@ pub enum Action {
     Quit,
     Ladder,
     TcpState,
+    Conversations,
+    Follow,
+    Expert,
+    Summary,
     /// Left click at a screen cell.
     Click { col: u16, row: u16 },
     /// Mouse wheel over a screen cell.

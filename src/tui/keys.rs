@@ -38,6 +38,10 @@ const NORMAL: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('f'), NONE, Action::ToggleMarkMode),
     (KeyCode::Char('L'), NONE, Action::Ladder),
     (KeyCode::Char('T'), NONE, Action::TcpState),
+    (KeyCode::Char('C'), NONE, Action::Conversations),
+    (KeyCode::Char('F'), NONE, Action::Follow),
+    (KeyCode::Char('E'), NONE, Action::Expert),
+    (KeyCode::Char('S'), NONE, Action::Summary),
     (KeyCode::Char('?'), NONE, Action::Help),
     (KeyCode::F(1), NONE, Action::Help),
     (KeyCode::Char('q'), NONE, Action::Quit),
@@ -91,12 +95,42 @@ pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Actio
             KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
             _ => None,
         },
+        Mode::Conversations | Mode::Follow | Mode::Expert | Mode::Summary => view_key(*mode, key),
         Mode::Normal => {
             if debug_panic && key.code == DEBUG_PANIC_KEY {
                 return Some(Action::DebugPanic);
             }
             NORMAL.iter().find(|(c, m, _)| *c == key.code && same_mods(*c, *m, key.modifiers)).map(|(_, _, a)| a.clone())
         }
+    }
+}
+
+/// Keys of the conversations, follow, expert and summary views: moving, Esc (or `q`, or
+/// the view's own letter) back to the list, and each view's letters.
+fn view_key(mode: Mode, key: KeyEvent) -> Option<Action> {
+    let own = match mode {
+        Mode::Conversations => 'C',
+        Mode::Follow => 'F',
+        Mode::Expert => 'E',
+        _ => 'S',
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+        KeyCode::Char(c) if c == own => Some(Action::Cancel),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Char('b') if key.modifiers == CTRL => Some(Action::PageUp),
+        KeyCode::Char('f') if key.modifiers == CTRL => Some(Action::PageDown),
+        KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
+        KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Tab if mode == Mode::Conversations => Some(Action::FocusNext),
+        KeyCode::BackTab if mode == Mode::Conversations => Some(Action::FocusPrev),
+        KeyCode::Char(c @ ('s' | 'r')) if mode == Mode::Conversations => Some(Action::Input(c)),
+        KeyCode::Char(c @ ('x' | 'm')) if mode == Mode::Follow => Some(Action::Input(c)),
+        _ => None,
     }
 }
 
@@ -116,6 +150,18 @@ mod tests {
         assert_eq!(action_for(&m, k(KeyCode::Char('c'), CTRL), false), Some(Action::Quit));
         assert_eq!(action_for(&m, k(KeyCode::F(12), NONE), false), None);
         assert_eq!(action_for(&m, k(KeyCode::F(12), NONE), true), Some(Action::DebugPanic));
+    }
+
+    #[test]
+    fn view_keys() {
+        assert_eq!(action_for(&Mode::Normal, k(KeyCode::Char('C'), SHIFT), false), Some(Action::Conversations));
+        assert_eq!(action_for(&Mode::Conversations, k(KeyCode::Char('s'), NONE), false), Some(Action::Input('s')));
+        assert_eq!(action_for(&Mode::Conversations, k(KeyCode::Tab, NONE), false), Some(Action::FocusNext));
+        assert_eq!(action_for(&Mode::Conversations, k(KeyCode::Enter, NONE), false), Some(Action::Submit));
+        assert_eq!(action_for(&Mode::Follow, k(KeyCode::Char('x'), NONE), false), Some(Action::Input('x')));
+        assert_eq!(action_for(&Mode::Follow, k(KeyCode::Char('s'), NONE), false), None);
+        assert_eq!(action_for(&Mode::Expert, k(KeyCode::Char('E'), SHIFT), false), Some(Action::Cancel));
+        assert_eq!(action_for(&Mode::Summary, k(KeyCode::Esc, NONE), false), Some(Action::Cancel));
     }
 
     #[test]

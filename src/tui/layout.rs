@@ -67,7 +67,7 @@ pub fn geometry(app: &App, area: Rect) -> Geometry {
     let (main, bottom) = vsplit(area, area.height.saturating_sub(1 + bar_h));
     (g.status, g.bar) = vsplit(bottom, 1);
     g.main = main;
-    if matches!(app.mode, Mode::Ladder | Mode::TcpState) {
+    if app.mode.is_view() {
         return g;
     }
     // List: about a third of the height, at least header + 4 rows.
@@ -139,6 +139,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         super::stream_view::render(app, g.main, buf);
     } else if app.mode == Mode::TcpState {
         super::tcp_state_view::render(app, g.main, buf);
+    } else if app.mode == Mode::Conversations {
+        super::conv_view::render(app, g.main, buf);
+    } else if app.mode == Mode::Follow {
+        super::follow_view::render(app, g.main, buf);
+    } else if app.mode == Mode::Expert {
+        super::expert_view::render(app, g.main, buf);
+    } else if app.mode == Mode::Summary {
+        super::summary_view::render(app, g.main, buf);
     } else {
         let inner = pane(app, l.packets, Focus::List, g.list, buf);
         super::packet_list::render(app, inner, buf);

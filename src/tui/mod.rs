@@ -6,7 +6,9 @@
 //! tables), [`store`] (frame index, background loader/analysis/filter threads, dissection
 //! cache), [`verdicts`] (compact analysis storage), one file per screen region, each with the
 //! pane's own state and its drawing ([`packet_list`], [`tree`], [`hex`], [`explain_pane`],
-//! [`status`], [`filter_bar`], [`help`], [`stream_view`], [`tcp_state_view`], [`ladder`], [`charts`]), [`layout`]
+//! [`status`], [`filter_bar`], [`help`], [`stream_view`], [`tcp_state_view`], [`ladder`], [`charts`],
+//! [`conv_view`], [`follow_view`], [`expert_view`], [`summary_view`]), [`capture_stats`] (the
+//! background statistics pass behind `C`, `E` and `S`), [`layout`]
 //! (where panes go, and `draw`, which reads the app and changes nothing), [`terminal`]
 //! (restore on every exit path), [`side_panel`] (the lesson pane's interface), [`lesson_menu`],
 //! [`lesson_panel`] and [`lesson_run`] (the guided lessons), [`i18n`] and [`text`] (labels and
@@ -17,7 +19,10 @@
 //! (validated on every key; the error's column is marked; Enter applies, Esc keeps the last
 //! good filter), `f` hide non-matching ↔ mark matches, `n`/`N` next/previous match, `:N` go
 //! to frame, `L` the selected frame's TCP stream, `T` both endpoints' TCP state after the
-//! selected segment (↑/↓ step through the stream), `?` help, `q`/Ctrl-C quit. With
+//! selected segment (↑/↓ step through the stream), `C` conversations ([`conv_view`]), `F`
+//! follow the selected frame's stream ([`follow_view`]), `E` expert info ([`expert_view`]),
+//! `S` statistics summary ([`summary_view`]), Esc back from a view, `?` help, `q`/Ctrl-C
+//! quit. With
 //! `PKTLAB_DEBUG_PANIC=1`, F12 panics on purpose (terminal-restore tests).
 //!
 //! For the lessons: build an [`App`] with [`new_app`] (any [`CaptureFile`], including
@@ -33,10 +38,14 @@
 
 pub mod action;
 pub mod app;
+pub mod capture_stats;
 pub mod charts;
 pub mod chunked;
+pub mod conv_view;
+pub mod expert_view;
 pub mod explain_pane;
 pub mod filter_bar;
+pub mod follow_view;
 pub mod help;
 pub mod hex;
 pub mod i18n;
@@ -51,6 +60,7 @@ pub mod side_panel;
 pub mod status;
 pub mod store;
 pub mod stream_view;
+pub mod summary_view;
 pub mod tcp_state_view;
 pub mod terminal;
 pub mod text;
@@ -74,6 +84,8 @@ pub struct Options {
     pub lang: Lang,
     /// `PKTLAB_DEBUG_PANIC=1`: the hidden key (F12) panics on purpose.
     pub debug_panic: bool,
+    /// A game protocol description (`--proto FILE`): the follow view frames its messages.
+    pub game: Option<std::sync::Arc<crate::game::GameProto>>,
 }
 
 /// Builds the app for `file` (loading starts in the background at once).
@@ -81,6 +93,7 @@ pub fn new_app(file: CaptureFile, opts: &Options) -> App {
     let name = file.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut app = App::new(store::Store::open(file), name, opts.lang, theme::Theme::from_env());
     app.debug_panic = opts.debug_panic;
+    app.game = opts.game.clone();
     app
 }
 
@@ -98,7 +111,7 @@ pub fn run_app(mut app: App) -> io::Result<()> {
             guard.terminal.draw(|f| layout::draw(f, &mut app))?;
             dirty = false;
         }
-        let busy = !app.store.load.done || !app.store.analysis.done || app.store.filter.as_ref().is_some_and(|f| !f.progress.done);
+        let busy = app.store.busy() || app.working();
         let wait = Duration::from_millis(if busy { 20 } else { 100 });
         if event::poll(wait)? {
             match event::read()? {

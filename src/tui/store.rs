@@ -12,9 +12,11 @@
 //! Threads: the loader walks the records once and sends index entries in batches (the first
 //! batch is small so the first screen appears at once); the analysis pass and each filter pass
 //! walk the records again on their own (re-walking a mapped file is faster than sharing the
-//! growing index across threads) and report through channels. The UI thread owns the store
+//! growing index across threads) and report through channels; so does the statistics pass
+//! ([`super::capture_stats`]), started when a view needs it. The UI thread owns the store
 //! and only drains channels in [`Store::poll`]; nothing blocks drawing.
 
+use super::capture_stats::StatsRun;
 use super::chunked::Chunked;
 use super::verdicts::Verdicts;
 use crate::analysis;
@@ -178,6 +180,8 @@ pub struct Store {
     /// Whether the detail was built before the analysis reached its frame.
     detail_without_analysis: bool,
     pub filter: Option<FilterRun>,
+    /// The statistics pass of the conversations, expert and summary views, once one opened.
+    pub stats: Option<StatsRun>,
 }
 
 /// Batch sizes: tiny first so the first screen shows immediately, then large.
@@ -245,6 +249,7 @@ impl Store {
             detail: None,
             detail_without_analysis: false,
             filter: None,
+            stats: None,
         }
     }
 
@@ -255,12 +260,14 @@ impl Store {
         s
     }
 
-    /// Blocks until the loader, the analysis and any filter pass have finished.
+    /// Blocks until the loader, the analysis, any filter pass and the statistics pass (if
+    /// started) have finished.
     pub fn wait_idle(&mut self) {
         loop {
             self.poll();
             let filter_done = self.filter.as_ref().is_none_or(|f| f.progress.done);
-            if self.load.done && self.analysis.done && filter_done {
+            let stats_done = self.stats.as_ref().is_none_or(|s| s.progress.done);
+            if self.load.done && self.analysis.done && filter_done && stats_done {
                 return;
             }
             std::thread::sleep(std::time::Duration::from_millis(2));
@@ -373,6 +380,9 @@ impl Store {
                 self.rows.clear();
             }
         }
+        if let Some(run) = &mut self.stats {
+            changed |= run.poll(self.file.bytes().len() as u64);
+        }
         if let Some(run) = &mut self.filter {
             loop {
                 match run.rx.try_recv() {
@@ -434,6 +444,18 @@ impl Store {
 
     pub fn clear_filter(&mut self) {
         self.filter = None;
+    }
+
+    /// Starts the statistics pass ([`super::capture_stats`]) unless it is running or done.
+    pub fn start_stats(&mut self) {
+        if self.stats.is_none() {
+            self.stats = Some(StatsRun::start(self.follower(), Arc::clone(&self.cancel)));
+        }
+    }
+
+    /// Whether a background pass (loader, analysis, filter, statistics) is still running.
+    pub fn busy(&self) -> bool {
+        !self.load.done || !self.analysis.done || self.filter.as_ref().is_some_and(|f| !f.progress.done) || self.stats.as_ref().is_some_and(|s| !s.progress.done)
     }
 
     fn dissect_into(&mut self, number: u64, annotate: bool) -> Option<bool> {
@@ -516,7 +538,7 @@ const RELEASE_EVERY: u64 = 8 << 20;
 /// that walking a capture of any size keeps resident memory flat: the index, the analysis
 /// and a filter pass each read the whole file, and without this every page they touched
 /// would stay resident. A frame shown later is read from the file again.
-fn release_behind(map: &CaptureFile, pos: u64, released: &mut u64) {
+pub(super) fn release_behind(map: &CaptureFile, pos: u64, released: &mut u64) {
     if pos >= *released + RELEASE_EVERY {
         map.release_before(pos - RELEASE_EVERY / 2);
         *released = pos;

@@ -108,6 +108,17 @@ impl Theme {
         if self.color { Style::default().bg(Color::Rgb(0x30, 0x30, 0x50)).fg(Color::White) } else { Style::default().add_modifier(Modifier::REVERSED) }
     }
 
+    /// Follow stream: what the stream's first sender sent (node 0) and what its peer sent, in
+    /// Wireshark's red and blue; without colour the peer's bytes are bold.
+    pub fn follow_side(&self, node: u8) -> Style {
+        match (self.color, node) {
+            (true, 0) => Style::default().fg(Color::LightRed),
+            (true, _) => Style::default().fg(Color::LightBlue),
+            (false, 0) => Style::default(),
+            (false, _) => Style::default().add_modifier(Modifier::BOLD),
+        }
+    }
+
     /// Rows matching the filter in "mark matches" mode.
     pub fn marked(&self) -> Style {
         Style::default().add_modifier(Modifier::BOLD).patch(self.fg(Color::LightGreen))

@@ -13,7 +13,7 @@
 //! so [`crate::analysis::annotate()`] adds exactly what the CLI adds.
 
 use crate::analysis::analyzer::{FrameAnalysis, Transport, TransportVerdict};
-use crate::analysis::{Flags, TcpVerdict, UdpVerdict};
+use crate::analysis::{FinClose, Flags, TcpVerdict, UdpVerdict};
 use crate::dissect::Dissection;
 
 const TCP: u8 = 1;
@@ -30,6 +30,8 @@ const B_INIT_RTT: u16 = 128;
 const B_BIF: u16 = 256;
 const B_PUSH: u16 = 512;
 const B_DUPACK: u16 = 1024;
+const B_FIN_ACTIVE: u16 = 2048;
+const B_FIN_PASSIVE: u16 = 4096;
 
 /// Frames per chunk of [`Verdicts`]: each chunk's offsets count from its own start, so they
 /// fit in 32 bits whatever the capture's size.
@@ -375,6 +377,13 @@ impl Verdicts {
                     ack_raw: seg.ack,
                     time_relative: ts - self.stream_first.get(c.stream as usize).copied().unwrap_or(ts),
                     time_delta: c.delta,
+                    fin_close: if c.bits & B_FIN_ACTIVE != 0 {
+                        Some(FinClose::Active)
+                    } else if c.bits & B_FIN_PASSIVE != 0 {
+                        Some(FinClose::Passive)
+                    } else {
+                        None
+                    },
                 }),
                 (UDP, Transport::Udp(dg)) => TransportVerdict::Udp(UdpVerdict {
                     stream: c.stream,
@@ -417,6 +426,8 @@ fn compact_tcp(layer: u8, t: &TcpVerdict) -> Compact {
     set(t.bytes_in_flight.is_some(), B_BIF);
     set(t.push_bytes_sent.is_some(), B_PUSH);
     set(t.dupack_num != 0 || t.dupack_frame != 0, B_DUPACK);
+    set(t.fin_close == Some(FinClose::Active), B_FIN_ACTIVE);
+    set(t.fin_close == Some(FinClose::Passive), B_FIN_PASSIVE);
     Compact {
         layer,
         kind: TCP,

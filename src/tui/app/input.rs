@@ -4,7 +4,11 @@
 use super::{Action, App, FilterView, Focus, Mode};
 use crate::tui::filter_bar::InputOutcome;
 use crate::tui::side_panel::{PanelCommand, PanelOutcome};
+use crate::tui::conv_view::{ConvOutcome, ConvPane};
+use crate::tui::expert_view::ExpertOutcome;
+use crate::tui::follow_view::FollowPane;
 use crate::tui::stream_view::StreamPane;
+use crate::tui::summary_view::{SummaryOutcome, SummaryPane};
 use crate::tui::tcp_state_view::TcpStatePane;
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
@@ -102,6 +106,51 @@ impl App {
                 }
                 return;
             }
+            Mode::Conversations => {
+                match self.conv.update(&action, self.store.stats.as_ref().map(|r| &r.stats)) {
+                    ConvOutcome::Stay => {}
+                    ConvOutcome::Close => self.mode = Mode::Normal,
+                    ConvOutcome::Quit => self.quit = true,
+                    ConvOutcome::Apply(filter) => {
+                        if self.set_filter(&filter).is_ok() {
+                            self.filter_view = FilterView::Hide;
+                            self.focus = Focus::List;
+                            self.mode = Mode::Normal;
+                        }
+                    }
+                }
+                return;
+            }
+            Mode::Expert => {
+                match self.expert.update(&action, self.store.stats.as_ref().map(|r| &r.stats)) {
+                    ExpertOutcome::Stay => {}
+                    ExpertOutcome::Close => self.mode = Mode::Normal,
+                    ExpertOutcome::Quit => self.quit = true,
+                    ExpertOutcome::Jump(n) => {
+                        self.mode = Mode::Normal;
+                        if self.select_frame(n) {
+                            self.focus = Focus::List;
+                        }
+                    }
+                }
+                return;
+            }
+            Mode::Follow => {
+                match self.follow.update(&action) {
+                    InputOutcome::Cancel => self.mode = Mode::Normal,
+                    InputOutcome::Quit => self.quit = true,
+                    InputOutcome::Editing | InputOutcome::Submit => {}
+                }
+                return;
+            }
+            Mode::Summary => {
+                match self.summary.update(&action) {
+                    SummaryOutcome::Stay => {}
+                    SummaryOutcome::Close => self.mode = Mode::Normal,
+                    SummaryOutcome::Quit => self.quit = true,
+                }
+                return;
+            }
             Mode::Normal => {}
         }
         let page = match self.focus {
@@ -176,6 +225,32 @@ impl App {
             Action::TcpState => {
                 self.mode = Mode::TcpState;
                 self.tcp_state = TcpStatePane::open(&self.store, self.selected_frame(), &self.stream_frames());
+            }
+            Action::Conversations => {
+                self.store.start_stats();
+                let v = self.store.verdicts();
+                let sel = self.selected_frame();
+                let (tcp, udp) = (sel.and_then(|n| v.tcp_stream(n)), sel.and_then(|n| v.udp_stream(n)));
+                let (sort, reverse) = (self.conv.sort, self.conv.reverse);
+                self.conv = ConvPane::open(tcp, udp);
+                (self.conv.sort, self.conv.reverse) = (sort, reverse);
+                self.mode = Mode::Conversations;
+            }
+            Action::Expert => {
+                self.store.start_stats();
+                self.mode = Mode::Expert;
+            }
+            Action::Summary => {
+                self.store.start_stats();
+                self.summary = SummaryPane::default();
+                self.mode = Mode::Summary;
+            }
+            Action::Follow => {
+                let hex = self.follow.hex;
+                self.follow = FollowPane::open(&self.store, self.selected_frame(), self.game.clone(), self.lang);
+                self.follow.hex = hex;
+                self.follow.advance(&self.store, std::time::Duration::from_millis(50));
+                self.mode = Mode::Follow;
             }
             Action::Click { col, row } => self.click(col, row),
             Action::Scroll { col, row, down } => self.scroll(col, row, down),

@@ -8,7 +8,8 @@
 //! the [`Store`]'s threads and is picked up by [`App::tick`].
 //!
 //! Each pane owns its state ([`ListPane`], [`TreePane`], [`HexPane`], [`ExplainPane`],
-//! [`FilterInput`], [`GotoInput`], [`StreamPane`], [`TcpStatePane`]); the files here hold what joins them:
+//! [`FilterInput`], [`GotoInput`], [`StreamPane`], [`TcpStatePane`], [`ConvPane`], [`FollowPane`],
+//! [`ExpertPane`], [`SummaryPane`]); the files here hold what joins them:
 //! [`select`](self) (which frame, node and byte are selected, and the filter) and `input`
 //! (actions, keys and the mouse).
 //!
@@ -32,7 +33,11 @@ use super::i18n::{Labels, labels};
 use super::packet_list::ListPane;
 use super::side_panel::SidePanel;
 use super::store::Store;
+use super::conv_view::ConvPane;
+use super::expert_view::ExpertPane;
+use super::follow_view::FollowPane;
 use super::stream_view::StreamPane;
+use super::summary_view::SummaryPane;
 use super::tcp_state_view::TcpStatePane;
 use super::theme::Theme;
 use super::tree::TreePane;
@@ -63,6 +68,9 @@ impl LiveView {
     }
 }
 
+/// How long one tick may spend taking in the followed stream.
+const FOLLOW_BUDGET: std::time::Duration = std::time::Duration::from_millis(15);
+
 /// The whole TUI state.
 pub struct App {
     pub store: Store,
@@ -84,6 +92,16 @@ pub struct App {
     pub stream: StreamPane,
     /// The `T` view.
     pub tcp_state: TcpStatePane,
+    /// The `C` view.
+    pub conv: ConvPane,
+    /// The `F` view.
+    pub follow: FollowPane,
+    /// The `E` view.
+    pub expert: ExpertPane,
+    /// The `S` view.
+    pub summary: SummaryPane,
+    /// The game protocol description (`--proto`) the follow view frames messages with.
+    pub game: Option<std::sync::Arc<crate::game::GameProto>>,
     /// A one-line message for the status bar (goto errors and the like).
     pub message: Option<String>,
     side: Option<Box<dyn SidePanel>>,
@@ -113,6 +131,11 @@ impl App {
             goto: GotoInput::default(),
             stream: StreamPane::default(),
             tcp_state: TcpStatePane::default(),
+            conv: ConvPane::default(),
+            follow: FollowPane::default(),
+            expert: ExpertPane::default(),
+            summary: SummaryPane::default(),
+            game: None,
             message: None,
             side: None,
             regions: Regions::default(),
@@ -150,7 +173,15 @@ impl App {
             self.fix_selection();
         }
         self.load_detail();
-        changed
+        // The follow view takes in its stream a few milliseconds at a time.
+        let followed = self.mode == Mode::Follow && self.follow.advance(&self.store, FOLLOW_BUDGET);
+        changed || followed
+    }
+
+    /// Whether a view is still filling in (the follow view's stream), so the screen should be
+    /// redrawn soon.
+    pub fn working(&self) -> bool {
+        self.mode == Mode::Follow && !self.follow.done
     }
 
     /// Fits every pane to `area` (the whole screen): records the [`Regions`], keeps cursors
@@ -166,6 +197,15 @@ impl App {
         }
         if self.mode == Mode::TcpState {
             return;
+        }
+        let inner = ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL).inner(g.main);
+        let stats = self.store.stats.as_ref().map(|r| (&r.stats, r.generation));
+        match self.mode {
+            Mode::Conversations => return self.conv.fit(stats, super::conv_view::table_rows(inner).height as usize),
+            Mode::Expert => return self.expert.fit(stats.map(|s| s.0), super::expert_view::table_rows(inner).height as usize),
+            Mode::Follow => return self.follow.fit(inner.width as usize, super::follow_view::page(inner)),
+            Mode::Summary => return,
+            _ => {}
         }
         let page = self.regions.list.height as usize;
         self.list.fit(self.shown_len(), page);

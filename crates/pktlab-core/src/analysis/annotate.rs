@@ -7,7 +7,7 @@
 use super::analyzer::{FrameAnalysis, TransportVerdict};
 use super::fields as f;
 use super::flags::{FLAG_INFO, Flags};
-use super::tcp::TcpVerdict;
+use super::tcp::{FinClose, TcpVerdict};
 use crate::dissect::model::{Dissection, Expert, Field, FieldDef, Layer, Severity, Value};
 
 /// Adds the analysis of `fa` to `d`. Calling it twice adds the fields twice; call it once per
@@ -42,6 +42,17 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
         // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload.
         let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).unwrap_or(layer.fields.end);
         insert_fields(d, *li, at, new);
+        if let TransportVerdict::Tcp(t) = verdict
+            && let Some(close) = t.fin_close
+        {
+            // As tshark: on the TCP Flags string, after the dissector's "Connection finish".
+            let (key, message) = match close {
+                FinClose::Active => ("tcp.connection.fin_active", "This frame initiates the connection closing"),
+                FinClose::Passive => ("tcp.connection.fin_passive", "This frame undergoes the connection closing"),
+            };
+            let field = find(d, *li, &crate::dissect::tcp::TCP_FLAGS_STR);
+            d.experts.push(Expert { severity: Severity::Note, key, message: message.to_owned(), field });
+        }
         for (rel, mut e) in experts {
             e.field = Some(at + rel);
             d.experts.push(e);

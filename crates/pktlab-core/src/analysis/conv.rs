@@ -36,6 +36,27 @@ impl ConvRow {
     pub fn bytes(&self) -> u64 {
         self.bytes_ab + self.bytes_ba
     }
+
+    /// Nanoseconds from the first to the last frame.
+    pub fn duration(&self) -> i64 {
+        self.last_ts - self.first_ts
+    }
+
+    /// The display filter that keeps exactly this conversation's frames
+    /// (`tcp.stream == 3`), as `pktlab dissect -Y` and the TUI take it.
+    pub fn filter(&self, proto: Proto) -> String {
+        format!("{}.stream == {}", proto.name(), self.stream)
+    }
+}
+
+impl Proto {
+    /// The protocol's filter name: `tcp` or `udp`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        }
+    }
 }
 
 /// Conversation tables built frame by frame.
@@ -94,7 +115,7 @@ impl ConvTable {
         v
     }
 
-    /// The text tshark prints for `-z conv,tcp` or `-z conv,udp`.
+    /// One conversation table exactly as tshark 4.0's `-z conv,tcp` / `-z conv,udp` prints it.
     pub fn render(&self, proto: Proto) -> String {
         let title = match proto {
             Proto::Tcp => "TCP",
@@ -107,21 +128,19 @@ impl ConvTable {
         let _ = writeln!(s, "{:59}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |", "");
         let start = self.capture_start.unwrap_or(0);
         for r in self.sorted(proto) {
-            let a = endpoint(r.a);
-            let b = endpoint(r.b);
-            let rel = r.first_ts - start;
-            let dur = r.last_ts - r.first_ts;
             let _ = writeln!(
                 s,
-                "{a:<26} <-> {b:<26} {:>6} {:<9} {:>6} {:<9} {:>6} {:<9} {:>14}    {:>10}",
+                "{:<26} <-> {:<26}  {:>6} {:<9}  {:>6} {:<9}  {:>6} {:<9}  {:>14.9}   {:>12.4}",
+                endpoint(r.a),
+                endpoint(r.b),
                 r.frames_ba,
                 size(r.bytes_ba),
                 r.frames_ab,
                 size(r.bytes_ab),
                 r.frames(),
                 size(r.bytes()),
-                format!("{}.{:09}", rel.div_euclid(1_000_000_000), rel.rem_euclid(1_000_000_000)),
-                format!("{:.4}", dur as f64 / 1e9),
+                nstime_secs(r.first_ts - start),
+                nstime_secs(r.last_ts - r.first_ts),
             );
         }
         let _ = writeln!(s, "{rule}");
@@ -129,7 +148,14 @@ impl ConvTable {
     }
 }
 
-fn endpoint((ip, port): (IpAddr, u16)) -> String {
+/// tshark's `printf("%14.9f")` of a relative time it holds as seconds + nanoseconds and turns
+/// into a double (hence `183109031.969092011` for …969092000 ns).
+pub fn nstime_secs(ns: i64) -> f64 {
+    ns.div_euclid(1_000_000_000) as f64 + ns.rem_euclid(1_000_000_000) as f64 / 1e9
+}
+
+/// `address:port` as tshark's conversation table writes it.
+pub fn endpoint((ip, port): (IpAddr, u16)) -> String {
     format!("{ip}:{port}")
 }
 

@@ -135,7 +135,9 @@ impl Follow {
         self.chunks.iter().filter(|c| c.node == node).flat_map(|c| c.data.iter().copied()).collect()
     }
 
-    /// The text tshark prints for `-z follow,PROTO,MODE,N`.
+    /// The text tshark 4.0 prints for `-z follow,PROTO,MODE,N`: ASCII keeps only CR and LF of
+    /// the non-printable bytes, hex offsets are upper-case and count each side's bytes, the
+    /// second node's lines are indented by a tab.
     pub fn render(&self, mode: Mode) -> String {
         let proto = if self.udp { "udp" } else { "tcp" };
         let rule = "=".repeat(67);
@@ -143,8 +145,10 @@ impl Follow {
         let _ = writeln!(s, "\n{rule}\nFollow: {proto},{}\nFilter: {proto}.stream eq {}", mode.name(), self.stream);
         for (i, n) in self.nodes.iter().enumerate() {
             match n {
+                Some((ip, port)) if ip.is_ipv6() => {
+                    let _ = writeln!(s, "Node {i}: [{ip}]:{port}");
+                }
                 Some((ip, port)) => {
-                    let ip = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
                     let _ = writeln!(s, "Node {i}: {ip}:{port}");
                 }
                 None => {
@@ -154,39 +158,44 @@ impl Follow {
         }
         let mut pos = [0usize; 2];
         for c in &self.chunks {
-            let indent = if c.node == 1 { "\t" } else { "" };
+            let side = usize::from(c.node == 1);
+            let indent = if side == 1 { "\t" } else { "" };
             match mode {
                 Mode::Ascii => {
                     let _ = writeln!(s, "{indent}{}", c.data.len());
-                    let text: String = c
-                        .data
-                        .iter()
-                        .map(|&b| if b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) { b as char } else { '.' })
-                        .collect();
-                    let _ = writeln!(s, "{text}");
+                    s.push_str(&ascii(&c.data));
+                    s.push('\n');
                 }
                 Mode::Hex => {
                     for (li, line) in c.data.chunks(16).enumerate() {
-                        let off = pos[c.node as usize] + li * 16;
-                        let _ = writeln!(s, "{indent}{}", hex_line(off, line));
+                        let _ = writeln!(s, "{indent}{}", hex_line(pos[side] + li * 16, line));
                     }
                 }
                 Mode::Raw => {
-                    let hex: String = c.data.iter().map(|b| format!("{b:02x}")).collect();
-                    let _ = writeln!(s, "{indent}{hex}");
+                    s.push_str(indent);
+                    for b in &c.data {
+                        let _ = write!(s, "{b:02x}");
+                    }
+                    s.push('\n');
                 }
             }
-            pos[c.node as usize] += c.data.len();
+            pos[side] += c.data.len();
         }
         let _ = writeln!(s, "{rule}");
         s
     }
 }
 
-/// One line of a hex dump as tshark's follow prints it: offset, 16 bytes in two groups of
-/// eight, then the printable characters in two groups.
+/// Payload bytes as tshark's ASCII follow shows them: printable ASCII, CR and LF as they
+/// are, every other byte as `.`.
+pub fn ascii(data: &[u8]) -> String {
+    data.iter().map(|&b| if b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect()
+}
+
+/// One line of a hex dump as tshark's follow prints it: the offset (upper-case hex), 16 bytes
+/// in two groups of eight, then the printable characters in two groups.
 pub fn hex_line(offset: usize, bytes: &[u8]) -> String {
-    let mut s = format!("{offset:08x}  ");
+    let mut s = format!("{offset:08X}  ");
     push_hex_and_text(&mut s, bytes);
     s
 }

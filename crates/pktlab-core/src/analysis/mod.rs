@@ -5,7 +5,8 @@
 //! `tcp.analysis.*` verdicts, and [`annotate`] writes them back into the dissection as
 //! generated fields, expert items and Info-column markers. No I/O, no clock, no UI types.
 //!
-//! On top of the per-frame verdicts: conversation tables ([`conv`]), reassembled streams
+//! On top of the per-frame verdicts: conversation tables ([`conv`]), expert information
+//! counted over the capture ([`expert`]), a capture summary ([`summary`]), reassembled streams
 //! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]),
 //! UDP flow statistics ([`udp_stats`]), TCP/UDP header overhead ([`overhead`]) and both
 //! endpoints' RFC 9293 state after each segment ([`tcp_state`]).
@@ -13,13 +14,14 @@
 pub mod analyzer;
 pub mod annotate;
 pub mod conv;
+pub mod expert;
 pub mod fields;
 pub mod flags;
 pub mod follow;
 pub mod ladder;
 pub mod overhead;
 pub mod series;
-// pub mod stats;
+pub mod summary;
 pub mod tcp;
 pub mod tcp_state;
 pub mod udp;
@@ -28,7 +30,7 @@ pub mod udp_stats;
 pub use analyzer::{Analyzer, FrameAnalysis, Transport, TransportVerdict};
 pub use annotate::annotate;
 pub use flags::Flags;
-pub use tcp::{Endpoints, Sack, TcpSegment, TcpVerdict};
+pub use tcp::{Endpoints, FinClose, Sack, TcpSegment, TcpVerdict};
 pub use udp::{UdpDatagram, UdpVerdict};
 
 use crate::dissect::FieldDef;

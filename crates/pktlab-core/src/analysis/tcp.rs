@@ -149,6 +149,18 @@ pub struct TcpVerdict {
     /// segment and since its previous one.
     pub time_relative: i64,
     pub time_delta: i64,
+    /// On a FIN: whether it starts the close (its sender's peer had not sent a FIN yet) or
+    /// answers one — tshark's "This frame initiates / undergoes the connection closing".
+    pub fin_close: Option<FinClose>,
+}
+
+/// Which side of the close a FIN is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinClose {
+    /// Its sender closes first (or sends its FIN again before the peer's).
+    Active,
+    /// The peer had already sent its FIN.
+    Passive,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -185,6 +197,8 @@ struct Flow {
     lastsegmentflags: Flags,
     /// SACK blocks of this flow's latest segment.
     sack: Sack,
+    /// This flow sent a FIN before its peer did (tshark's `closing_initiator`).
+    closing_initiator: bool,
 }
 
 impl Default for Flow {
@@ -209,6 +223,7 @@ impl Default for Flow {
             push_set_last: false,
             lastsegmentflags: Flags::default(),
             sack: Sack::default(),
+            closing_initiator: false,
         }
     }
 }
@@ -341,6 +356,16 @@ impl TcpTracker {
         if seg.flags & SYN == 0 {
             let ws = conv.flows[fwd].win_scale;
             v.scalefactor = Some(if ws >= 0 { 1 << ws.min(14) } else { ws as i32 });
+        }
+        // A FIN starts the close unless the peer's FIN came first (tshark tracks this on every
+        // segment with a readable header, whatever the analysis preferences).
+        if seg.flags & FIN != 0 && seg.seglen.is_some() && !seg.in_error {
+            v.fin_close = Some(if conv.flows[rev].closing_initiator {
+                FinClose::Passive
+            } else {
+                conv.flows[fwd].closing_initiator = true;
+                FinClose::Active
+            });
         }
 
         if seg.flags & SYN != 0 {
@@ -583,5 +608,43 @@ fn classify_repeat(first_rtt: i64, f: &Flow, r: &Flow, seq: u32, seglen: u32, fl
     }
     if seq_not_advanced {
         ta.flag(Flags::RETRANSMISSION);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn seg(from_client: bool, seq: u32, ack: u32, flags: u16) -> TcpSegment {
+        let (c, s) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)));
+        let ends = if from_client { Endpoints { src: c, dst: s, sport: 40000, dport: 80 } } else { Endpoints { src: s, dst: c, sport: 80, dport: 40000 } };
+        TcpSegment { ends, seq, ack, flags, window: 1000, seglen: Some(0), wscale: None, sack: Sack::default(), in_error: false }
+    }
+
+    #[test]
+    fn the_first_fin_initiates_the_close_and_the_answer_undergoes_it() {
+        let mut t = TcpTracker::default();
+        let closes = |t: &mut TcpTracker, segs: &[(bool, u32, u32, u16)]| -> Vec<Option<FinClose>> {
+            segs.iter().enumerate().map(|(i, &(c, s, a, f))| t.process(i as u64 + 1, i as i64, &seg(c, s, a, f)).fin_close).collect()
+        };
+        let got = closes(
+            &mut t,
+            &[
+                (true, 100, 0, SYN),
+                (false, 500, 101, SYN | ACK),
+                (true, 101, 501, ACK),
+                (false, 501, 101, FIN | ACK),
+                (false, 501, 101, FIN | ACK), // the server's FIN again: still the active side
+                (true, 101, 502, FIN | ACK),
+                (true, 102, 502, ACK),
+            ],
+        );
+        use FinClose::{Active, Passive};
+        assert_eq!(got, [None, None, None, Some(Active), Some(Active), Some(Passive), None]);
+        // Simultaneous close on a new connection (port reuse starts a new stream): the first
+        // FIN captured is the active one.
+        let got = closes(&mut t, &[(true, 9000, 0, SYN), (false, 7000, 9001, SYN | ACK), (true, 9001, 7001, FIN | ACK), (false, 7001, 9001, FIN | ACK)]);
+        assert_eq!(got, [None, None, Some(Active), Some(Passive)]);
     }
 }

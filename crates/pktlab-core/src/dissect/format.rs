@@ -180,6 +180,23 @@ pub fn expert_group(key: &str) -> &'static str {
     }
 }
 
+/// tshark's protocol column of an expert item (`tcp.analysis.retransmission` → `TCP`):
+/// the short name of the protocol its key starts with; a malformed packet and a game
+/// protocol's items take the frame's protocol column, `frame_protocol`.
+pub fn expert_protocol(key: &str, frame_protocol: &'static str) -> &'static str {
+    match key.split('.').next().unwrap_or(key) {
+        "tcp" => "TCP",
+        "udp" => "UDP",
+        "ip" => "IPv4",
+        "ipv6" => "IPv6",
+        "icmp" => "ICMP",
+        "icmpv6" => "ICMPv6",
+        "igmp" => "IGMP",
+        _ if !frame_protocol.is_empty() => frame_protocol,
+        _ => "Unknown",
+    }
+}
+
 /// tshark's name for a severity.
 pub fn severity_name(s: Severity) -> &'static str {
     match s {
