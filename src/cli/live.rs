@@ -4,7 +4,8 @@ use anyhow::Context;
 use pktlab::dissect::{Dissection, Dissector, FrameMeta, Timestamp};
 use pktlab::game::{GameDecoder, GameProto};
 use pktlab::live::frame_peek;
-use pktlab::live::pcapng_writer::{Interface, InterfaceStats, PcapngWriter, WriteError};
+use pktlab::live::pcapng_writer::{Interface, InterfaceStats, WriteError};
+use pktlab::live::rotate::{RingFile, RingSpec, Rotating};
 use pktlab::live::{BackendKind, CaptureFilter, FilterPlacement, LiveConfig, LiveError, LiveFrame, LiveSource, LiveStats};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -32,6 +33,10 @@ pub struct LiveArgs {
     /// Also write every captured packet to this pcapng file.
     #[arg(short = 'w', long = "write")]
     pub write: Option<PathBuf>,
+    /// Ring buffer, as dumpcap's -b (with -w, without the TUI): filesize:KB (1000 bytes),
+    /// duration:SEC, files:N (keep the newest N). Files are named FILE_00001_YYYYMMDDhhmmss.pcapng.
+    #[arg(short = 'b', value_name = "KEY:VALUE")]
+    pub ring: Vec<String>,
     /// Stop after this long, e.g. 30s, 2m.
     #[arg(long, value_parser = humantime::parse_duration)]
     pub duration: Option<Duration>,
@@ -115,8 +120,15 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
     if let Some(f) = &args.filter {
         eprintln!("pktlab live: capture filter \"{f}\" {}", placement_text(source.filter_placement()));
     }
+    let ring = RingSpec::parse(&args.ring).map_err(anyhow::Error::msg)?;
+    if !args.ring.is_empty() && args.write.is_none() {
+        anyhow::bail!("-b needs -w FILE: the ring's files are named after it");
+    }
     // The TUI needs a terminal; from a script or a pipe the capture runs headless.
     if !args.no_tui && std::io::stdout().is_terminal() {
+        if !args.ring.is_empty() {
+            anyhow::bail!("-b needs --no-tui (or -q): the TUI follows one file as it grows");
+        }
         return run_tui(args, source, game);
     }
     let writer = match &args.write {
@@ -126,7 +138,7 @@ pub fn run(args: LiveArgs) -> anyhow::Result<ExitCode> {
                 link_type: u16::try_from(source.link_type()).unwrap_or(1),
                 snaplen: source.snaplen(),
             };
-            Some(PcapngWriter::create(path, &[iface])?)
+            Some(Rotating::create(path, &[iface], ring)?)
         }
         None => None,
     };
@@ -170,7 +182,7 @@ fn run_tui(args: LiveArgs, source: LiveSource, game: Option<GameDecoder>) -> any
         link_type: u16::try_from(source.link_type()).unwrap_or(1),
         snaplen: source.snaplen(),
     };
-    let mut writer = PcapngWriter::create(&path, &[iface])?;
+    let mut writer = Rotating::create(&path, &[iface], RingSpec::default())?;
     writer.flush()?;
     let file = pktlab::capture::CaptureFile::open(&path).map_err(anyhow::Error::new)?;
     let live = Arc::new(AtomicBool::new(true));
@@ -230,8 +242,10 @@ struct Summary {
     stats: LiveStats,
     /// Frames handed to the printer and the writer.
     processed: u64,
-    /// Frames in the file, if writing.
+    /// Frames in the file (or the ring's files), if writing.
     written: Option<u64>,
+    /// The files written, with their packets (one, or a ring's).
+    files: Vec<RingFile>,
     /// Frames dropped because the writer's queue was full.
     writer_drops: u64,
 }
@@ -241,7 +255,7 @@ struct Summary {
 /// the thread and is returned by [`WriterThread::finish`].
 struct WriterThread {
     tx: SyncSender<ToWriter>,
-    thread: JoinHandle<Result<u64, WriteError>>,
+    thread: JoinHandle<Result<(u64, Vec<RingFile>), WriteError>>,
     written: Arc<AtomicU64>,
     drops: u64,
 }
@@ -253,7 +267,7 @@ enum ToWriter {
 }
 
 impl WriterThread {
-    fn start(writer: PcapngWriter, queue: usize) -> anyhow::Result<WriterThread> {
+    fn start(writer: Rotating, queue: usize) -> anyhow::Result<WriterThread> {
         let (tx, rx) = mpsc::sync_channel(queue.max(1));
         let written = Arc::new(AtomicU64::new(0));
         let count = Arc::clone(&written);
@@ -282,7 +296,7 @@ impl WriterThread {
 
     /// Writes what is queued and the statistics block; the packets written, or the error
     /// that stopped the writer.
-    fn finish(self, stats: InterfaceStats) -> anyhow::Result<u64> {
+    fn finish(self, stats: InterfaceStats) -> anyhow::Result<(u64, Vec<RingFile>)> {
         // Waiting is right here: the capture is over. A stopped writer has dropped its end.
         let _ = self.tx.send(ToWriter::Finish(stats));
         drop(self.tx);
@@ -291,7 +305,7 @@ impl WriterThread {
     }
 }
 
-fn write_frames(mut w: PcapngWriter, rx: Receiver<ToWriter>, written: &AtomicU64) -> Result<u64, WriteError> {
+fn write_frames(mut w: Rotating, rx: Receiver<ToWriter>, written: &AtomicU64) -> Result<(u64, Vec<RingFile>), WriteError> {
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(ToWriter::Frame(f)) => {
@@ -314,7 +328,7 @@ fn capture_loop<W: Write>(
     source: LiveSource,
     stop: &AtomicBool,
     printer: &mut Printer<W>,
-    writer: Option<PcapngWriter>,
+    writer: Option<Rotating>,
     status: Option<(&std::sync::Mutex<String>, &str, pktlab::explain::Lang)>,
 ) -> anyhow::Result<Summary> {
     let mut writer = writer.map(|w| WriterThread::start(w, WRITER_QUEUE)).transpose()?;
@@ -396,7 +410,11 @@ fn capture_loop<W: Write>(
         }
         None => None,
     };
-    Ok(Summary { stats, processed: printer.number, written, writer_drops })
+    let (written, files) = match written {
+        Some((n, files)) => (Some(n), files),
+        None => (None, Vec::new()),
+    };
+    Ok(Summary { stats, processed: printer.number, written, files, writer_drops })
 }
 
 /// How `pktlab live` says where the capture filter runs.
@@ -422,8 +440,16 @@ fn report(s: &Summary, placement: &FilterPlacement, path: Option<&PathBuf>) {
     if !matches!(placement, FilterPlacement::None) {
         eprintln!("pktlab live: the capture filter {}", placement_text(placement));
     }
-    if let (Some(n), Some(p)) = (s.written, path) {
-        eprintln!("pktlab live: {n} packets written to {}", p.display());
+    match (s.written, path) {
+        (Some(n), Some(p)) if s.files.len() <= 1 => eprintln!("pktlab live: {n} packets written to {}", p.display()),
+        (Some(n), _) => {
+            let kept = s.files.iter().filter(|f| f.kept).count();
+            eprintln!("pktlab live: {n} packets written to {} files ({kept} kept):", s.files.len());
+            for f in &s.files {
+                eprintln!("  {}  {} packets{}", f.path.display(), f.packets, if f.kept { "" } else { " (removed: files limit)" });
+            }
+        }
+        _ => {}
     }
 }
 
@@ -509,7 +535,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.pcapng");
         let iface = Interface { name: "lo".into(), link_type: 1, snaplen: 262_144 };
-        let mut w = WriterThread::start(PcapngWriter::create(&path, &[iface]).unwrap(), 4).unwrap();
+        let mut w = WriterThread::start(Rotating::create(&path, &[iface], RingSpec::default()).unwrap(), 4).unwrap();
         let sent = 20_000u32;
         for i in 0..sent {
             let mut data = vec![0u8; 60];
@@ -519,7 +545,7 @@ mod tests {
         }
         let drops = w.drops;
         let stats = InterfaceStats { received: u64::from(sent), dropped: Some(drops), start: None, end: None };
-        let written = w.finish(stats).unwrap();
+        let (written, _) = w.finish(stats).unwrap();
         println!("queue of 4: {written} written, {drops} dropped (writer queue full)");
         assert_eq!(written + drops, u64::from(sent), "{written} written + {drops} dropped");
         let file = CaptureFile::open(&path).unwrap();

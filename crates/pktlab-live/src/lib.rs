@@ -15,6 +15,7 @@ pub mod interfaces;
 #[cfg(feature = "libpcap")]
 pub mod pcap_backend;
 pub mod pcapng_writer;
+pub mod rotate;
 mod ring;
 pub mod source;
 

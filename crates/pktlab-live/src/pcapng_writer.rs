@@ -71,6 +71,8 @@ pub struct PcapngWriter {
     path: PathBuf,
     interfaces: Vec<Interface>,
     written: u64,
+    /// Bytes of blocks written (the file's size once flushed).
+    bytes: u64,
     unflushed: u64,
     last_flush: Instant,
 }
@@ -86,6 +88,7 @@ impl PcapngWriter {
             path: path.to_path_buf(),
             interfaces: interfaces.to_vec(),
             written: 0,
+            bytes: 0,
             unflushed: 0,
             last_flush: Instant::now(),
         };
@@ -140,6 +143,7 @@ impl PcapngWriter {
         })();
         r.map_err(|source| WriteError { path: self.path.clone(), source })?;
         self.written += 1;
+        self.bytes += u64::from(total);
         self.unflushed += 1;
         if self.unflushed >= FLUSH_EVERY_PACKETS || self.last_flush.elapsed() >= FLUSH_INTERVAL {
             self.flush()?;
@@ -158,6 +162,16 @@ impl PcapngWriter {
     /// Packets written so far.
     pub fn written(&self) -> u64 {
         self.written
+    }
+
+    /// Bytes written so far (headers and packets).
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The file being written.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Flushes when the interval has passed (for idle ticks of the capture loop).
@@ -201,6 +215,7 @@ impl PcapngWriter {
 
     fn block(&mut self, kind: u32, body: &[u8]) -> io::Result<()> {
         let total = (12 + body.len() + pad4(body.len())) as u32;
+        self.bytes += u64::from(total);
         self.out.write_all(&kind.to_le_bytes())?;
         self.out.write_all(&total.to_le_bytes())?;
         self.out.write_all(body)?;
