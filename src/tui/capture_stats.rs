@@ -161,3 +161,18 @@ fn stats_thread(mut follower: Follower, cancel: &AtomicBool, store_cancel: &Atom
     }
     let _ = tx.send(StatsMsg::Done(Box::new(stats)));
 }
+
+/// Draws the border the three views share, titled `title` plus the pass's progress while it
+/// runs (" · 계산 중 42%"), and returns the area inside it.
+pub fn framed(app: &super::app::App, mut title: String, area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffer) -> ratatui::layout::Rect {
+    use ratatui::widgets::{Block, Borders, Widget};
+    if let Some(r) = app.store.stats.as_ref().filter(|r| !r.progress.done) {
+        let total = app.store.total_bytes().max(1);
+        let pct = (r.progress.bytes * 100 / total).min(99);
+        title.push_str(&format!(" · {}", crate::explain::ui_with("tui.stats.computing", app.lang, &[("pct", &pct)])));
+    }
+    let block = Block::default().borders(Borders::ALL).title(format!(" {title} ")).title_style(app.theme.header());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}

@@ -20,7 +20,7 @@ use crate::analysis::conv::{ConvRow, Proto, endpoint, nstime_secs};
 use crate::explain::{Lang, ui, ui_with};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 use std::cmp::Ordering;
 
 /// The columns the table can be sorted by, in the order `s` cycles through them.
@@ -327,15 +327,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let run = app.store.stats.as_ref();
     let stats = run.map(|r| &r.stats);
     let (ntcp, nudp) = stats.map_or((0, 0), |s| (s.conv.tcp.len(), s.conv.udp.len()));
-    let mut title = ui_with("tui.conv.title", lang, &[("tcp", &ntcp), ("udp", &nudp)]);
-    if let Some(r) = run.filter(|r| !r.progress.done) {
-        let total = app.store.total_bytes().max(1);
-        let pct = (r.progress.bytes * 100 / total).min(99);
-        title.push_str(&format!(" · {}", ui_with("tui.stats.computing", lang, &[("pct", &pct)])));
-    }
-    let block = Block::default().borders(Borders::ALL).title(format!(" {title} ")).title_style(theme.header());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let title = ui_with("tui.conv.title", lang, &[("tcp", &ntcp), ("udp", &nudp)]);
+    let inner = super::capture_stats::framed(app, title, area, buf);
     let w = inner.width as usize;
     if w == 0 || inner.height < 2 + FOOT {
         return;

@@ -21,7 +21,7 @@ use crate::explain::{Lang, ui, ui_with};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 
 /// What a key did in the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,21 +150,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let p = &app.expert;
     let run = app.store.stats.as_ref();
     let stats = run.map(|r| &r.stats);
-    let mut title = match stats {
+    let title = match stats {
         Some(s) => {
             let items: u64 = s.expert.groups().iter().map(|g| g.count).sum();
             ui_with("tui.expert.title", lang, &[("items", &items), ("with", &s.expert.frames_with), ("frames", &s.expert.frames)])
         }
         None => app.labels().expert.to_string(),
     };
-    if let Some(r) = run.filter(|r| !r.progress.done) {
-        let total = app.store.total_bytes().max(1);
-        let pct = (r.progress.bytes * 100 / total).min(99);
-        title.push_str(&format!(" · {}", ui_with("tui.stats.computing", lang, &[("pct", &pct)])));
-    }
-    let block = Block::default().borders(Borders::ALL).title(format!(" {title} ")).title_style(theme.header());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::capture_stats::framed(app, title, area, buf);
     let w = inner.width as usize;
     if w == 0 || inner.height < 5 {
         return;

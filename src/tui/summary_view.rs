@@ -20,7 +20,7 @@ use crate::explain::{Lang, ui, ui_with};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 
 /// The view's state: the first line on screen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -118,15 +118,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lang = app.lang;
     let theme = app.theme;
     let run = app.store.stats.as_ref();
-    let mut title = ui("tui.summary.title", lang);
-    if let Some(r) = run.filter(|r| !r.progress.done) {
-        let total = app.store.total_bytes().max(1);
-        let pct = (r.progress.bytes * 100 / total).min(99);
-        title.push_str(&format!(" · {}", ui_with("tui.stats.computing", lang, &[("pct", &pct)])));
-    }
-    let block = Block::default().borders(Borders::ALL).title(format!(" {title} ")).title_style(theme.header());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let title = ui("tui.summary.title", lang);
+    let inner = super::capture_stats::framed(app, title, area, buf);
     let w = inner.width as usize;
     if w == 0 || inner.height < 2 {
         return;

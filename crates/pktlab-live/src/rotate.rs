@@ -159,17 +159,8 @@ impl Rotating {
 /// `STEM_00001_YYYYMMDDhhmmss.EXT`, the time in UTC.
 fn ring_name(stem: &Path, ext: &str, index: u32, now: SystemTime) -> PathBuf {
     let secs = now.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = pktlab_core::dissect::format::civil(secs);
     let name = format!(
         "{}_{index:05}_{y:04}{m:02}{d:02}{:02}{:02}{:02}{ext}",
         stem.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),

@@ -276,14 +276,14 @@ impl Columns {
     }
 }
 
-/// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
-/// (Howard Hinnant's civil-from-days).
 /// The number the protocol tree shows for an integer field's value `n`: the IPv4 fragment
 /// offset counts 8-byte units on the wire (and in `-T fields`), and the tree shows bytes.
 pub fn tree_uint(def: &FieldDef, n: u64) -> u64 {
     if std::ptr::eq(def, &super::ipv4::IP_FRAG_OFFSET) { n.saturating_mul(8) } else { n }
 }
 
+/// (year, month 1-12, day 1-31) in UTC of a time in seconds since the epoch
+/// (Howard Hinnant's civil-from-days).
 pub fn civil(secs: i64) -> (i64, i64, i64) {
     let days = secs.div_euclid(86_400);
     let z = days + 719_468;
