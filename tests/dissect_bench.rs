@@ -28,7 +28,7 @@ fn million_frames() {
     let mut fields = 0usize;
     for i in 0..n {
         let (lt, orig, data) = &frames[i % frames.len()];
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
+        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, interface: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
         dis.dissect(&meta, data, &mut d);
         fields += d.fields.len();
     }
@@ -41,7 +41,7 @@ fn million_frames() {
     let t = Instant::now();
     for i in 0..n {
         let (lt, orig, data) = &frames[i % frames.len()];
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
+        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: *orig, interface_id: None, interface: None, link_type: *lt, comments: Vec::new(), times: Default::default() };
         dis.dissect(&meta, data, &mut d);
         line.clear();
         columns.write_row(&mut line, &d, data, Occurrence::First, "\t", ',');

@@ -95,6 +95,7 @@ fn dissector_agrees_with_tshark() {
                 ts: rec.ts,
                 orig_len: rec.orig_len,
                 interface_id: rec.interface_id,
+                interface: rec.interface.clone(),
                 link_type: rec.link_type,
                 comments: rec.comments.iter().map(|c| c.to_string()).collect(),
                 times: Default::default(),

@@ -48,7 +48,7 @@ fn corpus() -> &'static Vec<(Option<u32>, Vec<u8>)> {
 }
 
 fn run(dis: &mut Dissector, link_type: Option<u32>, data: &[u8], orig_len: u32) {
-    let meta = FrameMeta { number: 1, ts: Some(Timestamp { secs: 1, nanos: 2 }), orig_len, interface_id: Some(0), link_type, comments: vec![], times: Default::default() };
+    let meta = FrameMeta { number: 1, ts: Some(Timestamp { secs: 1, nanos: 2 }), orig_len, interface_id: Some(0), interface: None, link_type, comments: vec![], times: Default::default() };
     let mut d = Dissection::default();
     dis.dissect(&meta, data, &mut d);
     // Printing every field must not panic either, and ranges must be readable.

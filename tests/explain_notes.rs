@@ -262,6 +262,7 @@ fn game_messages_spanning_segments() {
             ts: r.ts,
             orig_len: r.orig_len,
             interface_id: r.interface_id,
+            interface: r.interface.clone(),
             link_type: r.link_type,
             comments: Vec::new(),
             times: Default::default(),

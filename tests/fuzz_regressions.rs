@@ -69,6 +69,7 @@ fn capture_and_dissect_findings() {
                     ts: r.ts,
                     orig_len: r.orig_len,
                     interface_id: r.interface_id,
+                    interface: r.interface.clone(),
                     link_type: r.link_type,
                     comments: Vec::new(),
                     times: Default::default(),

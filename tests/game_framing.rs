@@ -94,6 +94,7 @@ fn demo_messages_are_decoded_across_and_within_segments() {
             ts: rec.ts,
             orig_len: rec.orig_len,
             interface_id: rec.interface_id,
+            interface: rec.interface.clone(),
             link_type: rec.link_type,
             comments: Vec::new(),
             times: Default::default(),

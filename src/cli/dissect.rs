@@ -10,6 +10,7 @@ use anyhow::bail;
 use pktlab::dissect::{Dissection, FieldDef, FieldType, Osi};
 use pktlab::filter::Filter;
 use serde_json::{Map, Value as Json};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -50,9 +51,14 @@ pub struct DissectArgs {
     /// Display filter: print only the frames it matches (Wireshark syntax).
     #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
-    /// No name resolution (accepted for tshark compatibility; pktlab never resolves names).
+    /// No name resolution: MAC addresses without their vendor names, as tshark's -n
+    /// (pktlab never resolves IP addresses or ports to names).
     #[arg(short = 'n')]
     pub no_resolve: bool,
+    /// A preference, as tshark's -o NAME:VALUE (repeatable): ip.check_checksum,
+    /// tcp.check_checksum, udp.check_checksum.
+    #[arg(short = 'o', value_name = "NAME:VALUE")]
+    pub prefs: Vec<String>,
     /// Skip the TCP/UDP conversation analysis (faster; no tcp.stream, relative numbers,
     /// tcp.analysis.*).
     #[arg(long)]
@@ -169,6 +175,15 @@ fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
 
 pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     frames::decode_as(&args.decode_as)?;
+    for p in &args.prefs {
+        if let Err(e) = pktlab::dissect::prefs::set(p) {
+            eprintln!("pktlab: -o {p}: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    if args.no_resolve {
+        pktlab::dissect::label::set_mac_resolution(false);
+    }
     let filter = match &args.filter {
         Some(text) => match Filter::compile(text) {
             Ok(f) => Some(f),
@@ -598,31 +613,76 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
         }
         layer_label(d, li, line);
         line.push('\n');
+        if layer.proto == "data" {
+            let start = layer.offset as usize;
+            let bytes = d.source_bytes(f.data, layer.source);
+            data_dump(bytes.get(start..start + layer.len as usize).unwrap_or(&[]), line);
+        }
         for i in owned(d, li) {
             let Some(fl) = d.fields.get(i) else { continue };
             if fl.hidden {
                 continue;
             }
             let indent = 4 * (fl.depth as usize + 1);
+            // An analysis flag is shown by tshark as its expert item alone.
+            if fl.generated && fl.def.ftype == FieldType::None && d.experts.iter().any(|e| e.field == Some(i as u32) && e.key == fl.def.abbrev) {
+                for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
+                    expert_lines(e, indent, line);
+                }
+                continue;
+            }
             line.extend(std::iter::repeat_n(' ', indent));
             render::tree_label(d, f.data, i, line);
             line.push('\n');
             for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
-                line.extend(std::iter::repeat_n(' ', indent + 4));
-                line.push('[');
-                render::expert(e, line);
-                line.push_str("]\n");
+                expert_lines(e, indent + 4, line);
             }
         }
         if li + 1 == d.layers.len() {
             for e in d.experts.iter().filter(|e| e.field.is_none_or(|x| x as usize >= d.fields.len())) {
-                line.push_str("    [");
-                render::expert(e, line);
-                line.push_str("]\n");
+                expert_lines(e, 4, line);
             }
         }
     }
     line.push('\n');
+}
+
+/// An expert item as tshark's tree shows it: the item, then its message, severity and group.
+fn expert_lines(e: &pktlab::dissect::Expert, indent: usize, line: &mut String) {
+    use pktlab::dissect::format::{expert_group, severity_name};
+    line.extend(std::iter::repeat_n(' ', indent));
+    line.push('[');
+    render::expert(e, line);
+    line.push_str("]\n");
+    let _ = write!(
+        line,
+        "{pad}[{}]\n{pad}[Severity level: {}]\n{pad}[Group: {}]\n",
+        e.message,
+        severity_name(e.severity),
+        expert_group(e.key),
+        pad = " ".repeat(indent + 4)
+    );
+}
+
+/// The hex dump tshark prints under the `data` protocol's item in `-V` (when the whole frame
+/// is not dumped): a blank line, then 16 bytes per line with offsets and their ASCII.
+fn data_dump(bytes: &[u8], line: &mut String) {
+    line.push('\n');
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let _ = write!(line, "{:04x}  ", i * 16);
+        for (j, b) in chunk.iter().enumerate() {
+            if j > 0 {
+                line.push(' ');
+            }
+            let _ = write!(line, "{b:02x}");
+        }
+        line.extend(std::iter::repeat_n(' ', 3 * (16 - chunk.len()) + 2));
+        line.push(' ');
+        for b in chunk {
+            line.push(if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' });
+        }
+        line.push('\n');
+    }
 }
 
 /// Inserts `key: value`, turning repeated keys into arrays (tshark's `--no-duplicate-keys`;

@@ -476,6 +476,7 @@ fn handle<W: Write>(frame: &LiveFrame, p: &mut Printer<W>) -> anyhow::Result<()>
         ts: Some(frame.ts),
         orig_len: frame.orig_len,
         interface_id: Some(0),
+        interface: None,
         link_type: Some(p.link_type),
         comments: Vec::new(),
         times: p.times,

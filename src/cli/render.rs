@@ -49,18 +49,6 @@ fn push_hex_width(out: &mut String, n: u64, width: usize) {
     }
 }
 
-fn uint(n: u64, t: FieldType, base: Base, out: &mut String) {
-    match base {
-        Base::Hex | Base::HexDec => {
-            let w = t.hex_width().max(1);
-            let _ = write!(out, "0x{n:0w$x}");
-        }
-        _ => {
-            let _ = write!(out, "{n}");
-        }
-    }
-}
-
 /// `_ws.expert`'s text for one expert item.
 pub fn expert(e: &Expert, out: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};
@@ -73,138 +61,7 @@ pub fn malformed(d: &Dissection, e: &Expert, out: &mut String) {
     let _ = write!(out, "[Malformed Packet: {}]", proto.to_uppercase());
 }
 
-/// The label tshark's `-V` tree shows for a field, without indentation.
-pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
-    let Some(f) = d.fields.get(idx) else { return };
-    let def = f.def;
-    if f.generated {
-        out.push('[');
-    }
-    // The flags summary tshark writes without a bit pattern: `Flags: 0x012 (SYN, ACK)`.
-    if def.abbrev == "tcp.flags"
-        && let Value::UInt(n) = f.value
-    {
-        const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
-        let set: Vec<&str> = NAMES.iter().enumerate().filter(|(i, _)| n & (1 << i) != 0).map(|(_, s)| *s).collect();
-        let _ = write!(out, "{}: 0x{n:03x} ({})", def.name, set.join(", "));
-        return;
-    }
-    if def.bitmask != 0 {
-        let bits = mask_bits(d, idx);
-        let raw = match &f.value {
-            Value::UInt(n) => *n << def.bitmask.trailing_zeros(),
-            Value::Bool(true) => def.bitmask,
-            _ => 0,
-        };
-        bit_pattern(def.bitmask, raw, bits, out);
-        out.push_str(" = ");
-    }
-    if def.name.is_empty() {
-        // A text-only item: its value is the whole label.
-        cell(d, frame, f, out);
-        if f.generated {
-            out.push(']');
-        }
-        return;
-    }
-    out.push_str(def.name);
-    match &f.value {
-        Value::None => {}
-        Value::Bool(b) => {
-            let (yes, no) = if def.bitmask != 0 { ("Set", "Not set") } else { ("True", "False") };
-            let _ = write!(out, ": {}", if *b { yes } else { no });
-        }
-        Value::UInt(n) => {
-            out.push_str(": ");
-            if let Some(st) = checksum_status(def.abbrev, *n) {
-                out.push_str(st);
-                if f.generated {
-                    out.push(']');
-                }
-                return;
-            }
-            let name = def.vals.and_then(|v| v(*n));
-            let n = &pktlab::dissect::format::tree_uint(def, *n);
-            let mut num = String::new();
-            match def.base {
-                Base::Hex => uint(*n, def.ftype, def.base, &mut num),
-                Base::HexDec => {
-                    uint(*n, def.ftype, def.base, &mut num);
-                    let _ = write!(num, " ({n})");
-                }
-                Base::DecHex => {
-                    let _ = write!(num, "{n} (0x{n:0w$x})", w = def.ftype.hex_width().max(1));
-                }
-                _ => {
-                    let _ = write!(num, "{n}");
-                }
-            }
-            match name {
-                Some(s) => {
-                    let _ = write!(out, "{s} ({num})");
-                }
-                None => out.push_str(&num),
-            }
-        }
-        Value::Duration(_) | Value::Time(_) if def.ftype == FieldType::RelTime => {
-            out.push_str(": ");
-            cell(d, frame, f, out);
-            out.push_str(" seconds");
-        }
-        Value::Bytes if def.ftype == FieldType::None => {}
-        _ => {
-            out.push_str(": ");
-            cell(d, frame, f, out);
-        }
-    }
-    if f.generated {
-        out.push(']');
-    }
-}
-
-/// `*.checksum.status` values as tshark names them.
-fn checksum_status(abbrev: &str, n: u64) -> Option<&'static str> {
-    if !abbrev.ends_with("checksum.status") {
-        return None;
-    }
-    ["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied()
-}
-
-/// How many bits a masked field's pattern shows: tshark shows TCP's 12 flag bits, otherwise
-/// the width of the field's bytes (or of its type).
-fn mask_bits(d: &Dissection, idx: usize) -> u32 {
-    let Some(f) = d.fields.get(idx) else { return 8 };
-    if f.def.abbrev.starts_with("tcp.flags.") {
-        return 12;
-    }
-    let w = f.def.ftype.hex_width() as u32 * 4;
-    if w > 0 {
-        return w;
-    }
-    let by_len = f.len * 8;
-    if by_len > 0 && by_len <= 64 {
-        return by_len;
-    }
-    let top = 64 - f.def.bitmask.leading_zeros();
-    top.div_ceil(8) * 8
-}
-
-/// `.... ..1.`: the masked bits of `value`, others as dots, a space every four bits.
-pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
-    for i in (0..bits).rev() {
-        let b = 1u64.checked_shl(i).unwrap_or(0);
-        out.push(if mask & b == 0 {
-            '.'
-        } else if value & b != 0 {
-            '1'
-        } else {
-            '0'
-        });
-        if i % 4 == 0 && i != 0 {
-            out.push(' ');
-        }
-    }
-}
+pub use pktlab::dissect::label::tree_label;
 
 #[cfg(test)]
 mod tests {
@@ -223,15 +80,5 @@ mod tests {
         s.clear();
         push_hex_width(&mut s, 0x1_0000, 4);
         assert_eq!(s, format!("0x{:04x}", 0x1_0000));
-    }
-
-    #[test]
-    fn bit_patterns_group_by_four() {
-        let mut s = String::new();
-        bit_pattern(0x002, 0x002, 12, &mut s);
-        assert_eq!(s, ".... .... ..1.");
-        s.clear();
-        bit_pattern(0xf0, 0x40, 8, &mut s);
-        assert_eq!(s, "0100 ....");
     }
 }

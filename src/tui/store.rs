@@ -81,6 +81,7 @@ impl FrameEntry {
             ts: self.ts(),
             orig_len: self.orig_len,
             interface_id: (self.iface != NONE16).then_some(u32::from(self.iface)),
+            interface: None,
             link_type: (self.link_type != NONE16).then_some(u32::from(self.link_type)),
             comments: comments.to_vec(),
             times: Default::default(),

@@ -24,8 +24,9 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
                 // The dissector never adds `udp.stream`: always a new field.
                 new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
                 if u.timed {
-                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 0, Value::Duration(u.time_relative)));
-                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 0, Value::Duration(u.time_delta)));
+                    new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
+                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
                 }
             }
             TransportVerdict::Tcp(t) => {
@@ -39,8 +40,9 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
             }
         }
         let Some(layer) = d.layers.get(*li) else { continue };
-        // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload.
-        let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).unwrap_or(layer.fields.end);
+        // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload
+        // (and UDP's stream and times before its payload).
+        let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).or_else(|| find(d, *li, &crate::dissect::udp::UDP_PAYLOAD)).unwrap_or(layer.fields.end);
         insert_fields(d, *li, at, new);
         if let TransportVerdict::Tcp(t) = verdict
             && let Some(close) = t.fin_close
@@ -109,8 +111,9 @@ enum Place {
 /// it explains (at the layer's end when that field is absent).
 fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     use crate::dissect::tcp as h;
-    let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 6] = [
+    let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 7] = [
         (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
+        (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
         (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
         (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
         (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(&h::TCP_ACK_RAW), Place::Before(&h::TCP_HDR_LEN)]),
@@ -132,15 +135,19 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             })
             .or_else(|| d.layers.get(li).map(|l| l.fields.end));
         if let Some(at) = at {
-            insert_fields(d, li, at, vec![generated(&layer, def, 0, value)]);
+            let mut field = generated(&layer, def, 0, value);
+            // tshark shows the relative numbers as the header's own items.
+            field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
+            insert_fields(d, li, at, vec![field]);
         }
     }
 }
 
 fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
     let Some(layer) = d.layers.get(li).map(At::of) else { return };
-    new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 0, Value::Duration(t.time_relative)));
-    new.push(generated(&layer, &f::TCP_TIME_DELTA, 0, Value::Duration(t.time_delta)));
+    new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+    new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 1, Value::Duration(t.time_relative)));
+    new.push(generated(&layer, &f::TCP_TIME_DELTA, 1, Value::Duration(t.time_delta)));
     if !t.has_analysis {
         return;
     }
@@ -171,7 +178,9 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
     };
     for info in t.flags.iter() {
         if info.bit == Flags::DUPLICATE_ACK {
-            add_expert(new, info.field, info.severity, format!("Duplicate ACK (#{})", t.dupack_num), 2);
+            // tshark: "This is a TCP duplicate ack" under the flags, the expert item on the
+            // "Duplicate to the ACK in frame" line below.
+            new.push(generated(&layer, info.field, 2, Value::None));
             continue;
         }
         add_expert(new, info.field, info.severity, info.message.to_owned(), 2);
@@ -182,6 +191,11 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
     }
     if t.dupack_num != 0 {
         new.push(generated(&layer, &f::TCP_DUPLICATE_ACK_NUM, 1, Value::UInt(t.dupack_num as u64)));
+        if t.flags.has(Flags::DUPLICATE_ACK) {
+            let info = FLAG_INFO.iter().find(|i| i.bit == Flags::DUPLICATE_ACK);
+            let severity = info.map_or(Severity::Note, |i| i.severity);
+            experts.push((new.len() as u32, Expert { severity, key: f::TCP_DUPLICATE_ACK.abbrev, message: format!("Duplicate ACK (#{})", t.dupack_num), field: None }));
+        }
         new.push(generated(&layer, &f::TCP_DUPLICATE_ACK_FRAME, 1, Value::UInt(t.dupack_frame)));
     }
 }
@@ -346,6 +360,7 @@ mod tests {
                 "tcp.seq",
                 "tcp.ack",
                 "tcp.window_size",
+                "_ws.text",
                 "tcp.time_relative",
                 "tcp.time_delta",
                 "tcp.analysis",
@@ -354,11 +369,14 @@ mod tests {
                 "data.data"
             ]
         );
-        assert_eq!(d.layers[0].fields, 0..10);
-        assert_eq!(d.layers[1].fields, 10..11);
-        assert_eq!(d.experts[0].field, Some(10));
+        // The times sit under tshark's "[Timestamps]" item.
+        assert_eq!(d.fields[5].value, Value::Str("Timestamps".into()));
+        assert_eq!((d.fields[6].depth, d.fields[7].depth), (1, 1));
+        assert_eq!(d.layers[0].fields, 0..11);
+        assert_eq!(d.layers[1].fields, 11..12);
+        assert_eq!(d.experts[0].field, Some(11));
         assert_eq!(d.experts[1].key, "tcp.analysis.retransmission");
-        assert_eq!(d.experts[1].field, Some(9));
-        assert_eq!(d.fields[9].depth, 2);
+        assert_eq!(d.experts[1].field, Some(10));
+        assert_eq!(d.fields[10].depth, 2);
     }
 }

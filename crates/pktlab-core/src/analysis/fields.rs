@@ -2,7 +2,9 @@
 //! `tshark -G fields` lists them (`tcp.stream` FT_UINT32, `tcp.window_size_scalefactor`
 //! FT_INT32, `tcp.analysis.ack_rtt` FT_RELATIVE_TIME, flags FT_NONE, …).
 
-use crate::dissect::model::{Base, FieldDef, FieldType};
+use crate::dissect::label::LabelCx;
+use crate::dissect::model::{Base, FieldDef, FieldType, Value};
+use std::fmt::Write as _;
 pub use crate::dissect::tcp::TCP_SEQ;
 
 macro_rules! defs {
@@ -13,15 +15,70 @@ macro_rules! defs {
     };
 }
 
+/// `tcp.completeness`: what the connection has shown so far, named as tshark does.
+pub static TCP_COMPLETENESS: FieldDef = FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8, Base::Dec).custom(completeness_label);
+/// `tcp.ack`, relative to the peer's initial sequence number.
+pub static TCP_ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32, Base::Dec).custom(ack_label);
+
+/// `tcp.analysis.duplicate_ack`, which tshark's tree words as a sentence.
+pub static TCP_DUPLICATE_ACK: FieldDef = FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None, Base::None).custom(|_, out| out.push_str("This is a TCP duplicate ack"));
+
+/// `tcp.window_size_scalefactor`: -1 and -2 say why there is no factor.
+pub static TCP_WINDOW_SCALEFACTOR: FieldDef = FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32, Base::Dec).custom(scalefactor_label);
+
+/// `Window size scaling factor: 1024`, `-1 (unknown)`, `-2 (no window scaling used)`.
+fn scalefactor_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint() as i64;
+    let _ = write!(out, "Window size scaling factor: {v}");
+    match v {
+        -1 => out.push_str(" (unknown)"),
+        -2 => out.push_str(" (no window scaling used)"),
+        _ => {}
+    }
+}
+
+/// `tcp.nxtseq`, relative.
+pub static TCP_NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32, Base::Dec).custom(nxtseq_label);
+
+/// `Next Sequence Number: 10    (relative sequence number)`.
+fn nxtseq_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Next Sequence Number: {}    (relative sequence number)", cx.uint());
+}
+
+/// `Conversation completeness: Incomplete, DATA (15)` (Wireshark's `conversation_completeness_fill`).
+fn completeness_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let name = match v {
+        1 => "Incomplete, SYN_SENT",
+        3 => "Incomplete, CLIENT_ESTABLISHED",
+        7 => "Incomplete, ESTABLISHED",
+        15 => "Incomplete, DATA",
+        31 | 47 | 63 => "Complete, WITH_DATA",
+        23 | 39 | 55 => "Complete, NO_DATA",
+        _ => "Incomplete",
+    };
+    let _ = write!(out, "Conversation completeness: {name} ({v})");
+}
+
+/// `Acknowledgment Number: 1    (relative ack number)` on a segment with ACK set.
+fn ack_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Acknowledgment Number: {}", cx.uint());
+    let acked = cx.in_layer(&crate::dissect::tcp::TCP_FLAGS).is_some_and(|f| matches!(f.value, Value::UInt(n) if n & 0x10 != 0));
+    if acked {
+        out.push_str("    (relative ack number)");
+    }
+}
+
 defs! {
     TCP_STREAM = "tcp.stream", "Stream index", U32, Dec;
+    TCP_COMPLETENESS;
     // Defined by the dissector (a header quoted in an ICMP error carries it); the analysis
     // fills it in for every other segment and registers it here, in tshark's order.
     TCP_SEQ;
-    TCP_NXTSEQ = "tcp.nxtseq", "Next Sequence Number", U32, Dec;
-    TCP_ACK = "tcp.ack", "Acknowledgment Number", U32, Dec;
+    TCP_NXTSEQ;
+    TCP_ACK;
     TCP_WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32, Dec;
-    TCP_WINDOW_SCALEFACTOR = "tcp.window_size_scalefactor", "Window size scaling factor", I32, Dec;
+    TCP_WINDOW_SCALEFACTOR;
     TCP_TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, None;
     TCP_TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, None;
     TCP_ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None, None;
@@ -42,7 +99,7 @@ defs! {
     TCP_WINDOW_FULL = "tcp.analysis.window_full", "TCP window specified by the receiver is now completely full", None, None;
     TCP_KEEP_ALIVE = "tcp.analysis.keep_alive", "TCP keep-alive segment", None, None;
     TCP_KEEP_ALIVE_ACK = "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", None, None;
-    TCP_DUPLICATE_ACK = "tcp.analysis.duplicate_ack", "Duplicate ACK", None, None;
+    TCP_DUPLICATE_ACK;
     TCP_DUPLICATE_ACK_NUM = "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", U32, Dec;
     TCP_DUPLICATE_ACK_FRAME = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FrameNum, None;
     TCP_ZERO_WINDOW = "tcp.analysis.zero_window", "TCP Zero Window segment", None, None;

@@ -152,6 +152,9 @@ pub struct TcpVerdict {
     /// On a FIN: whether it starts the close (its sender's peer had not sent a FIN yet) or
     /// answers one — tshark's "This frame initiates / undergoes the connection closing".
     pub fin_close: Option<FinClose>,
+    /// `tcp.completeness` as tshark shows it on this segment: what the connection had shown
+    /// before it (SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32). None where unknown.
+    pub completeness: Option<u8>,
 }
 
 /// Which side of the close a FIN is on.
@@ -238,6 +241,8 @@ struct Conv {
     /// Capture times (ns) of the conversation's first and latest segments.
     ts_first: i64,
     ts_prev: i64,
+    /// tshark's conversation completeness bits so far.
+    completeness: u8,
 }
 
 /// Per-frame scratch of tshark's `tcp_acked` record.
@@ -267,6 +272,35 @@ pub struct TcpTracker {
     by_key: foldhash::HashMap<ConvKey, usize>,
 }
 
+/// tshark's conversation completeness after a segment: a new conversation counts only a pure
+/// SYN (and its Fast Open data); later segments add SYN-ACK, data or a pure ACK, FIN-ACK, RST.
+fn next_completeness(cur: u8, new_conv: bool, flags: u16, seglen: u32) -> u8 {
+    const FIN_ACK: u16 = FIN | ACK;
+    if new_conv {
+        let mut c = 0;
+        if flags & (SYN | ACK) == SYN {
+            c |= 1;
+            if seglen > 0 {
+                c |= 8;
+            }
+        }
+        return c;
+    }
+    let mut c = cur;
+    match flags & (SYN | ACK) {
+        x if x == SYN | ACK => c |= 2,
+        ACK => c |= if seglen > 0 { 8 } else { 4 },
+        _ => {}
+    }
+    if flags & FIN_ACK == FIN_ACK {
+        c |= 16;
+    }
+    if flags & RST != 0 {
+        c |= 32;
+    }
+    c
+}
+
 impl TcpTracker {
     /// Number of TCP streams seen (the next `tcp.stream` index).
     pub fn stream_count(&self) -> u32 {
@@ -283,6 +317,7 @@ impl TcpTracker {
             ts_first_rtt: 0,
             ts_first: ts,
             ts_prev: ts,
+            completeness: 0,
         });
         self.by_key.insert(seg.ends.key(), idx);
         idx
@@ -292,6 +327,7 @@ impl TcpTracker {
     pub fn process(&mut self, frame: u64, ts: i64, seg: &TcpSegment) -> TcpVerdict {
         let fwd = seg.ends.flow_index();
         let rev = 1 - fwd;
+        let before = self.convs.len();
         let mut ci = match self.by_key.get(&seg.ends.key()) {
             Some(&i) => i,
             None => self.new_conv(seg, ts),
@@ -335,6 +371,10 @@ impl TcpTracker {
             ..TcpVerdict::default()
         };
         conv.ts_prev = ts;
+        if !seg.in_error {
+            v.completeness = Some(conv.completeness);
+            conv.completeness = next_completeness(conv.completeness, ci >= before, seg.flags, seg.seglen.unwrap_or(0));
+        }
 
         match seg.seglen {
             Some(len) if !seg.in_error => {

@@ -15,7 +15,8 @@
 //! before it has been yielded.
 
 use super::{CaptureError, CaptureErrorKind};
-use crate::dissect::model::{FrameMeta, Timestamp};
+use crate::dissect::model::{FrameMeta, InterfaceInfo, Timestamp};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 /// What a record is.
@@ -39,6 +40,8 @@ pub struct Record<'a> {
     pub ts: Option<Timestamp>,
     /// pcapng interface id (None for classic pcap and custom blocks).
     pub interface_id: Option<u32>,
+    /// pcapng: the interface's section, name and description.
+    pub interface: Option<Arc<InterfaceInfo>>,
     /// LINKTYPE of the record's interface (None for custom blocks).
     pub link_type: Option<u32>,
     /// Byte offset of the record's header in the file (for messages).
@@ -58,6 +61,7 @@ impl Record<'_> {
             ts: self.ts,
             orig_len: self.orig_len,
             interface_id: self.interface_id,
+            interface: self.interface.clone(),
             link_type: self.link_type,
             comments: self.comments.iter().map(|c| (*c).to_owned()).collect(),
             times: Default::default(),
@@ -271,13 +275,13 @@ impl CaptureFile {
             Format::Pcap { .. } => PCAP_HEADER_LEN,
             Format::Pcapng => 0,
         };
-        Records { file: self, pos, done: false, be: false, ifaces: Vec::new() }
+        Records { file: self, pos, done: false, be: false, ifaces: Vec::new(), section: 0 }
     }
 
     /// Records from a point an earlier walk reached ([`Records::checkpoint`]), possibly over a
     /// newer map of the same file that has grown since (a capture still being written).
     pub fn records_from(&self, at: &Checkpoint) -> Records<'_> {
-        Records { file: self, pos: at.pos, done: false, be: at.be, ifaces: at.ifaces.clone() }
+        Records { file: self, pos: at.pos, done: false, be: at.be, ifaces: at.ifaces.clone(), section: at.section }
     }
 }
 
@@ -287,6 +291,7 @@ pub struct Checkpoint {
     pos: usize,
     be: bool,
     ifaces: Vec<Iface>,
+    section: u32,
 }
 
 impl Checkpoint {
@@ -354,12 +359,13 @@ impl TsResol {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Iface {
     link_type: u32,
     snaplen: u32,
     resol: TsResol,
     offset_secs: i64,
+    info: Arc<InterfaceInfo>,
 }
 
 /// Iterator over records; yields `Err` once at the first damage, then ends.
@@ -371,6 +377,8 @@ pub struct Records<'a> {
     be: bool,
     /// pcapng: interfaces of the current section.
     ifaces: Vec<Iface>,
+    /// pcapng: sections seen so far (the current one's number, 1-based).
+    section: u32,
 }
 
 impl<'a> Records<'a> {
@@ -384,7 +392,7 @@ impl<'a> Records<'a> {
     /// has not finished), it points at the start of a record cut short, so a later walk over
     /// a longer file reads it whole.
     pub fn checkpoint(&self) -> Checkpoint {
-        Checkpoint { pos: self.pos, be: self.be, ifaces: self.ifaces.clone() }
+        Checkpoint { pos: self.pos, be: self.be, ifaces: self.ifaces.clone(), section: self.section }
     }
 
     fn fail(&mut self, offset: usize, kind: CaptureErrorKind) -> Option<Result<Record<'a>, CaptureError>> {
@@ -432,6 +440,7 @@ impl<'a> Records<'a> {
             orig_len,
             ts: Some(Timestamp { secs: i64::from(secs), nanos }),
             interface_id: None,
+            interface: None,
             link_type: Some(link_type),
             file_offset: start as u64,
             data_offset: data_start as u64,
@@ -471,6 +480,7 @@ impl<'a> Records<'a> {
                     );
                 };
                 self.ifaces.clear();
+                self.section += 1;
             }
             let r = Rd { b: rest, be: self.be };
             let btype = r.u32(0);
@@ -526,6 +536,7 @@ impl<'a> Records<'a> {
                         orig_len: data.len() as u32,
                         ts: None,
                         interface_id: None,
+                        interface: None,
                         link_type: None,
                         file_offset: start as u64,
                         data_offset: (body_off + 4.min(body.len())) as u64,
@@ -549,9 +560,13 @@ impl<'a> Records<'a> {
             ));
         }
         let r = Rd { b: body, be: self.be };
-        let mut iface = Iface { link_type: u32::from(r.u16(0)), snaplen: r.u32(4), resol: TsResol::Dec(6), offset_secs: 0 };
+        let mut info = InterfaceInfo { section: self.section.max(1), ..InterfaceInfo::default() };
+        let mut iface = Iface { link_type: u32::from(r.u16(0)), snaplen: r.u32(4), resol: TsResol::Dec(6), offset_secs: 0, info: Arc::default() };
+        let text = |v: &[u8]| String::from_utf8_lossy(v).trim_end_matches('\0').to_owned();
         for (code, val, _) in Options::new(body.get(8..).unwrap_or(&[]), self.be) {
             match code {
+                2 => info.name = Some(text(val)),
+                3 => info.description = Some(text(val)),
                 9 if !val.is_empty() => {
                     let v = val[0];
                     iface.resol = if v & 0x80 != 0 { TsResol::Bin(v & 0x7F) } else { TsResol::Dec(v) };
@@ -560,11 +575,12 @@ impl<'a> Records<'a> {
                 _ => {}
             }
         }
+        iface.info = Arc::new(info);
         Ok(iface)
     }
 
     fn iface(&self, id: u32, at: usize) -> Result<Iface, (usize, CaptureErrorKind)> {
-        self.ifaces.get(id as usize).copied().ok_or((
+        self.ifaces.get(id as usize).cloned().ok_or((
             at,
             CaptureErrorKind::Invalid {
                 what: "packet block",
@@ -621,6 +637,7 @@ impl<'a> Records<'a> {
                 orig_len,
                 ts: Some(iface.resol.to_timestamp(units, iface.offset_secs)),
                 interface_id: Some(id),
+                interface: Some(iface.info.clone()),
                 link_type: Some(iface.link_type),
                 file_offset: start as u64,
                 data_offset: (body_off + 20) as u64,
@@ -653,6 +670,7 @@ impl<'a> Records<'a> {
                 orig_len,
                 ts: None,
                 interface_id: Some(0),
+                interface: Some(iface.info.clone()),
                 link_type: Some(iface.link_type),
                 file_offset: start as u64,
                 data_offset: (body_off + 4) as u64,

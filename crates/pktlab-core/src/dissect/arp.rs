@@ -140,9 +140,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         }
     }
     if let Some(s) = cx.summary(li) {
+        // `Address Resolution Protocol (request)`: tshark puts the operation in parentheses
+        // right after the title.
         s.push_str(match op {
-            1 => "(request)",
-            2 => "(reply)",
+            1 => "Address Resolution Protocol (request)",
+            2 => "Address Resolution Protocol (reply)",
             _ => "",
         });
     }

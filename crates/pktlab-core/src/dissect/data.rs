@@ -24,11 +24,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usiz
     let n = end_c - off;
     let li = cx.open("data", "Data", Osi::Application, off, n);
     cx.add(&DATA_DATA, off, n, Value::Bytes);
-    cx.child(|cx| cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64)));
+    cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
     cx.close(li);
     if let Some(s) = cx.summary(li) {
         use std::fmt::Write;
-        let _ = write!(s, "{n} bytes");
+        let _ = write!(s, "Data ({n} byte{})", if n == 1 { "" } else { "s" });
     }
     end
 }

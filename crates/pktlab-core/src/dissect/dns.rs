@@ -2,22 +2,23 @@
 //! header, flags, counts, questions and resource records with compressed names expanded.
 
 use super::data::WS_TEXT;
+use super::label::LabelCx;
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
 pub static DNS_LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldType::U16, Base::Dec);
 pub static DNS_ID: FieldDef = FieldDef::new("dns.id", "Transaction ID", FieldType::U16, Base::Hex);
-pub static DNS_FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16, Base::Hex);
-pub static DNS_FLAGS_RESPONSE: FieldDef = FieldDef::new("dns.flags.response", "Response", FieldType::Bool, Base::None).mask(0x8000);
+pub static DNS_FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16, Base::Hex).custom(flags_label);
+pub static DNS_FLAGS_RESPONSE: FieldDef = FieldDef::new("dns.flags.response", "Response", FieldType::Bool, Base::None).mask(0x8000).tfs("Message is a response", "Message is a query");
 pub static DNS_FLAGS_OPCODE: FieldDef = FieldDef::new("dns.flags.opcode", "Opcode", FieldType::U16, Base::Dec).mask(0x7800).vals(opcode_name);
-pub static DNS_FLAGS_AUTHORITATIVE: FieldDef = FieldDef::new("dns.flags.authoritative", "Authoritative", FieldType::Bool, Base::None).mask(0x400);
-pub static DNS_FLAGS_TRUNCATED: FieldDef = FieldDef::new("dns.flags.truncated", "Truncated", FieldType::Bool, Base::None).mask(0x200);
-pub static DNS_FLAGS_RECDESIRED: FieldDef = FieldDef::new("dns.flags.recdesired", "Recursion desired", FieldType::Bool, Base::None).mask(0x100);
-pub static DNS_FLAGS_RECAVAIL: FieldDef = FieldDef::new("dns.flags.recavail", "Recursion available", FieldType::Bool, Base::None).mask(0x80);
-pub static DNS_FLAGS_Z: FieldDef = FieldDef::new("dns.flags.z", "Z", FieldType::Bool, Base::None).mask(0x40);
-pub static DNS_FLAGS_AUTHENTICATED: FieldDef = FieldDef::new("dns.flags.authenticated", "Answer authenticated", FieldType::Bool, Base::None).mask(0x20);
-pub static DNS_FLAGS_CHECKDISABLE: FieldDef = FieldDef::new("dns.flags.checkdisable", "Non-authenticated data", FieldType::Bool, Base::None).mask(0x10);
+pub static DNS_FLAGS_AUTHORITATIVE: FieldDef = FieldDef::new("dns.flags.authoritative", "Authoritative", FieldType::Bool, Base::None).mask(0x400).tfs("Server is an authority for domain", "Server is not an authority for domain");
+pub static DNS_FLAGS_TRUNCATED: FieldDef = FieldDef::new("dns.flags.truncated", "Truncated", FieldType::Bool, Base::None).mask(0x200).tfs("Message is truncated", "Message is not truncated");
+pub static DNS_FLAGS_RECDESIRED: FieldDef = FieldDef::new("dns.flags.recdesired", "Recursion desired", FieldType::Bool, Base::None).mask(0x100).tfs("Do query recursively", "Don't do query recursively");
+pub static DNS_FLAGS_RECAVAIL: FieldDef = FieldDef::new("dns.flags.recavail", "Recursion available", FieldType::Bool, Base::None).mask(0x80).tfs("Server can do recursive queries", "Server can't do recursive queries");
+pub static DNS_FLAGS_Z: FieldDef = FieldDef::new("dns.flags.z", "Z", FieldType::Bool, Base::None).mask(0x40).custom(z_label);
+pub static DNS_FLAGS_AUTHENTICATED: FieldDef = FieldDef::new("dns.flags.authenticated", "Answer authenticated", FieldType::Bool, Base::None).mask(0x20).custom(ad_label);
+pub static DNS_FLAGS_CHECKDISABLE: FieldDef = FieldDef::new("dns.flags.checkdisable", "Non-authenticated data", FieldType::Bool, Base::None).mask(0x10).tfs("Acceptable", "Unacceptable");
 pub static DNS_FLAGS_RCODE: FieldDef = FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16, Base::Dec).mask(0xf).vals(rcode_name);
 pub static DNS_COUNT_QUERIES: FieldDef = FieldDef::new("dns.count.queries", "Questions", FieldType::U16, Base::Dec);
 pub static DNS_COUNT_ANSWERS: FieldDef = FieldDef::new("dns.count.answers", "Answer RRs", FieldType::U16, Base::Dec);
@@ -33,7 +34,7 @@ pub static DNS_RESP_NAME: FieldDef = FieldDef::new("dns.resp.name", "Name", Fiel
 pub static DNS_RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16, Base::Dec).vals(type_desc);
 pub static DNS_RESP_CLASS: FieldDef = FieldDef::new("dns.resp.class", "Class", FieldType::U16, Base::Hex).vals(class_name);
 pub static DNS_RESP_CACHE_FLUSH: FieldDef = FieldDef::new("dns.resp.cache_flush", "Cache flush", FieldType::Bool, Base::None).mask(0x8000);
-pub static DNS_RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32, Base::Dec);
+pub static DNS_RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32, Base::Dec).custom(ttl_label);
 pub static DNS_RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", FieldType::U16, Base::Dec);
 pub static DNS_A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4, Base::None);
 pub static DNS_AAAA: FieldDef = FieldDef::new("dns.aaaa", "AAAA Address", FieldType::Ipv6, Base::None);
@@ -69,6 +70,43 @@ pub static DNS_OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length",
 pub static DNS_OPT_DATA: FieldDef = FieldDef::new("dns.opt.data", "Option Data", FieldType::Bytes, Base::None);
 
 /// Every field this module defines.
+/// `Flags: 0x8500 Standard query response, No error`.
+fn flags_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = write!(out, "Flags: 0x{v:04x} {}", opcode_name((v >> 11) & 0xf).unwrap_or("Unknown operation"));
+    if v & 0x8000 != 0 {
+        let _ = write!(out, " response, {}", rcode_name(v & 0xf).unwrap_or("Unknown error"));
+    }
+}
+
+/// `Z: reserved (0)`.
+fn z_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Z: reserved ({})", cx.uint());
+}
+
+/// A query's `AD bit: Set`, a response's `Answer authenticated: Answer/authority portion was
+/// (not) authenticated by the server`.
+fn ad_label(cx: &LabelCx<'_>, out: &mut String) {
+    let response = cx.d.fields.get(cx.idx.saturating_sub(8)..cx.idx).unwrap_or(&[]).iter().any(|f| std::ptr::eq(f.def, &DNS_FLAGS_RESPONSE) && f.value == Value::Bool(true));
+    let set = cx.uint() != 0;
+    if response {
+        out.push_str(if set { "Answer authenticated: Answer/authority portion was authenticated by the server" } else { "Answer authenticated: Answer/authority portion was not authenticated by the server" });
+    } else {
+        out.push_str(if set { "AD bit: Set" } else { "AD bit: Not set" });
+    }
+}
+
+/// `Time to live: 300 (5 minutes)`.
+fn ttl_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = write!(out, "Time to live: {v}");
+    if v > 0 {
+        out.push_str(" (");
+        super::label::duration_words(v, out);
+        out.push(')');
+    }
+}
+
 pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
@@ -173,6 +211,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     let flags = rd::u16(msg, 2).unwrap_or(0);
     let counts = [rd::u16(msg, 4).unwrap_or(0), rd::u16(msg, 6).unwrap_or(0), rd::u16(msg, 8).unwrap_or(0), rd::u16(msg, 10).unwrap_or(0)];
     let response = flags & 0x8000 != 0;
+    if let Some(s) = cx.summary(li) {
+        s.push_str(if mdns { "Multicast Domain Name System" } else { "Domain Name System" });
+        s.push_str(if response { " (response)" } else { " (query)" });
+    }
     cx.add(&DNS_ID, o, 2, Value::UInt(id as u64));
     cx.add(&DNS_FLAGS, o + 2, 2, Value::UInt(flags as u64));
     cx.child(|cx| {
@@ -255,10 +297,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
             }
             cx.child(|cx| {
                 cx.add(&DNS_QRY_NAME, base + p, used, Value::Str(n.into_boxed_str()));
-                cx.child(|cx| {
-                    cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
-                    cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels_n as u64));
-                });
+                cx.add_gen(&DNS_QRY_NAME_LEN, base + p, used, Value::UInt(nlen as u64));
+                cx.add_gen(&DNS_COUNT_LABELS, base + p, used, Value::UInt(labels_n as u64));
                 cx.add(&DNS_QRY_TYPE, base + p + used, 2, Value::UInt(t as u64));
                 if mdns {
                     cx.add(&DNS_QRY_CLASS, base + p + used + 2, 2, Value::UInt((c & 0x7fff) as u64));

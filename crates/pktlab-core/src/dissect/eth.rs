@@ -5,14 +5,14 @@ use super::model::*;
 use super::{Addr, Ctx, rd};
 
 pub static ETH_DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether, Base::None);
-pub static ETH_DST_LG: FieldDef = FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
-pub static ETH_DST_IG: FieldDef = FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_DST_LG: FieldDef = FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
+pub static ETH_DST_IG: FieldDef = FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
 pub static ETH_SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether, Base::None);
-pub static ETH_SRC_LG: FieldDef = FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
-pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_SRC_LG: FieldDef = FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
+pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
 pub static ETH_ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether, Base::None);
-pub static ETH_LG: FieldDef = FieldDef::new("eth.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000);
-pub static ETH_IG: FieldDef = FieldDef::new("eth.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000);
+pub static ETH_LG: FieldDef = FieldDef::new("eth.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
+pub static ETH_IG: FieldDef = FieldDef::new("eth.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
 pub static ETH_TYPE: FieldDef = FieldDef::new("eth.type", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16, Base::Dec);
 pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
@@ -29,7 +29,7 @@ fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
     let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
     cx.add(def, off, 6, Value::Ether(a));
     cx.child(|cx| {
-        cx.add_hidden(&ETH_ADDR, off, 6, Value::Ether(a));
+        cx.add(&ETH_ADDR, off, 6, Value::Ether(a));
         let _ = data;
         cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
         cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
@@ -80,9 +80,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
     cx.close(li);
     if let Some(s) = cx.summary(li) {
         s.push_str("Src: ");
-        super::push_ether(s, src);
+        super::label::ether(src, s);
         s.push_str(", Dst: ");
-        super::push_ether(s, dst);
+        super::label::ether(dst, s);
     }
     // Where the payload ends by its own length, read ahead so that padding and trailer
     // join the Ethernet layer before the payload's fields (tshark shows them there).

@@ -28,7 +28,60 @@ pub mod proto {
     pub const SCTP: u8 = 132;
 }
 
-pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec);
+pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec).mask(0xf0);
+
+/// DSCP names (`ip.dsfield.dscp`, `ipv6.tclass.dscp`), Wireshark's `dscp_vals`.
+pub fn dscp_name(v: u64) -> Option<&'static str> {
+    DSCP.iter().find(|d| d.0 as u64 == v).map(|d| d.1)
+}
+
+/// DSCP short names, for the DS field's summary (`DSCP: CS0`).
+pub fn dscp_short(v: u64) -> &'static str {
+    DSCP.iter().find(|d| d.0 as u64 == v).map_or("Unknown", |d| d.2)
+}
+
+/// ECN short names, for the DS field's summary (`ECN: Not-ECT`).
+pub fn ecn_short(v: u64) -> &'static str {
+    ["Not-ECT", "ECT(1)", "ECT(0)", "CE"].get(v as usize).copied().unwrap_or("Unknown")
+}
+
+const DSCP: [(u8, &str, &str); 22] = [
+    (0, "Default", "CS0"),
+    (1, "Lower Effort", "LE"),
+    (8, "Class Selector 1", "CS1"),
+    (10, "Assured Forwarding 11", "AF11"),
+    (12, "Assured Forwarding 12", "AF12"),
+    (14, "Assured Forwarding 13", "AF13"),
+    (16, "Class Selector 2", "CS2"),
+    (18, "Assured Forwarding 21", "AF21"),
+    (20, "Assured Forwarding 22", "AF22"),
+    (22, "Assured Forwarding 23", "AF23"),
+    (24, "Class Selector 3", "CS3"),
+    (26, "Assured Forwarding 31", "AF31"),
+    (28, "Assured Forwarding 32", "AF32"),
+    (30, "Assured Forwarding 33", "AF33"),
+    (32, "Class Selector 4", "CS4"),
+    (34, "Assured Forwarding 41", "AF41"),
+    (36, "Assured Forwarding 42", "AF42"),
+    (38, "Assured Forwarding 43", "AF43"),
+    (40, "Class Selector 5", "CS5"),
+    (46, "Expedited Forwarding", "EF PHB"),
+    (48, "Class Selector 6", "CS6"),
+    (56, "Class Selector 7", "CS7"),
+];
+
+/// `Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)` (and IPv6's Traffic Class):
+/// the byte in hex, then the short names of its two parts.
+pub(crate) fn ds_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = std::fmt::Write::write_fmt(out, format_args!("{}: 0x{v:02x} (DSCP: {}, ECN: {})", cx.field.def.name, dscp_short(v >> 2), ecn_short(v & 3)));
+}
+
+/// `Header Length: 20 bytes (5)`: IPv4's and TCP's header length, in bytes and in words.
+pub(crate) fn hdr_len_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = std::fmt::Write::write_fmt(out, format_args!("{}: {v} bytes ({})", cx.field.def.name, v >> 2));
+}
 
 /// The addresses a transport checksum's pseudo-header covers.
 #[derive(Clone, Copy, Debug)]

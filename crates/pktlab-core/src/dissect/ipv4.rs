@@ -1,26 +1,44 @@
 //! IPv4: every header field (flag bits, fragment offset, options), the header checksum, the
 //! hidden two-sided `ip.addr`/`ip.host`, fragment reassembly, then the payload protocol.
 
-use super::ip::{IP_VERSION, Pseudo, ecn_name, proto, proto_name};
+use super::ip::{self, IP_VERSION, Pseudo, ecn_name, proto, proto_name};
 use super::model::*;
 use super::{checksum, dispatch};
 use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
 
-pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec);
-pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex);
-pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc);
+pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0x0f).custom(ip::hdr_len_label);
+pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex).custom(ip::ds_label);
+pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc).vals(ip::dscp_name);
 pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3).vals(ecn_name);
 pub static IP_LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16, Base::Dec);
 pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec);
-pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0);
+pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0).custom(flags_label);
+
+/// `Flags: 0x2, Don't fragment`: the value, then the names of the flags set.
+fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = std::fmt::Write::write_fmt(out, format_args!("Flags: 0x{v:x}"));
+    for (bit, name) in [(4, "Reserved bit"), (2, "Don't fragment"), (1, "More fragments")] {
+        if v & bit != 0 {
+            out.push_str(", ");
+            out.push_str(name);
+        }
+    }
+}
 pub static IP_FLAGS_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool, Base::None).mask(0x80);
 pub static IP_FLAGS_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool, Base::None).mask(0x40);
 pub static IP_FLAGS_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool, Base::None).mask(0x20);
 pub static IP_FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16, Base::Dec).mask(0x1fff);
 pub static IP_TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8, Base::Dec);
 pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec).vals(proto_name);
-pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16, Base::Hex);
+pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
+
+/// `Header Checksum: 0x04fb [correct]`, `… incorrect, should be 0xacbd(may be caused by "IP
+/// checksum offload"?)`, or `[validation disabled]`.
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    super::label::checksum(cx, out, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, "(may be caused by \"IP checksum offload\"?)", " [validation disabled]");
+}
 pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec);
 pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
 pub static IP_SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4, Base::None);
@@ -238,23 +256,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
     let Some(stored) = rd::u16(data, off + 10) else { return stop(cx, li, data, off + 10, 2) };
     let ck_at = cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64));
-    let verify = cx.checksums();
+    let verify = cx.checksums() && super::prefs::IP_CHECK_CHECKSUM.get();
     match data.get(off..off + hlen).filter(|_| verify) {
         Some(hdr) => {
             let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
             let calc = checksum::expected(0, hdr, 10);
-            cx.child(|cx| {
-                cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
-                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
-            });
+            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
+            cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
             if !good {
                 cx.expert(Severity::Error, "ip.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
         None => {
-            cx.child(|cx| {
-                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
-            });
+            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
         }
     }
     let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };

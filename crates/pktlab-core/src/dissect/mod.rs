@@ -24,6 +24,8 @@ pub mod dispatch;
 pub mod dns;
 pub mod eth;
 pub mod format;
+pub mod label;
+pub mod prefs;
 pub mod frame;
 pub mod icmp;
 pub mod icmpv6;

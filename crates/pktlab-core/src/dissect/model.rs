@@ -121,12 +121,43 @@ pub struct FieldDef {
     /// allows it only where the field itself carries the names, not where the dissector writes
     /// them into the tree text (`icmp.type == "Echo (ping) request"` is an error in tshark).
     pub names_in_filters: bool,
+    /// How the protocol tree writes the field's label (tshark's `-V` line), beyond the
+    /// generic `Name: value`.
+    pub display: TreeText,
+}
+
+/// How a field's tree label is written, for the fields whose Wireshark label is not the
+/// generic `Name: value` (see [`crate::dissect::label`]).
+#[derive(Clone, Copy)]
+pub enum TreeText {
+    /// `Name: value`, value names as `Name (n)`, booleans `True`/`False` (masked: `Set`/`Not set`).
+    Plain,
+    /// A boolean's texts for true and false (Wireshark's `true_false_string`).
+    Tfs(&'static str, &'static str),
+    /// A unit after the number (`BASE_UNIT_STRING`): `Length: 20 bytes`.
+    Unit(&'static str),
+    /// The whole label (after any bit pattern), written by the dissector's own function.
+    Custom(fn(&super::label::LabelCx<'_>, &mut String)),
+    /// Like `Custom`, with no bit pattern before it even if the field is masked.
+    Whole(fn(&super::label::LabelCx<'_>, &mut String)),
+}
+
+impl fmt::Debug for TreeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TreeText::Plain => f.write_str("Plain"),
+            TreeText::Tfs(t, n) => write!(f, "Tfs({t:?}, {n:?})"),
+            TreeText::Unit(u) => write!(f, "Unit({u:?})"),
+            TreeText::Custom(_) => f.write_str("Custom"),
+            TreeText::Whole(_) => f.write_str("Whole"),
+        }
+    }
 }
 
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -146,6 +177,30 @@ impl FieldDef {
     pub const fn vals_shown(mut self, vals: fn(u64) -> Option<&'static str>) -> Self {
         self.vals = Some(vals);
         self.names_in_filters = false;
+        self
+    }
+
+    /// True/false texts of a boolean, as its tree line shows them.
+    pub const fn tfs(mut self, yes: &'static str, no: &'static str) -> Self {
+        self.display = TreeText::Tfs(yes, no);
+        self
+    }
+
+    /// A unit written after the number in the tree (`Length: 20 bytes`).
+    pub const fn unit(mut self, unit: &'static str) -> Self {
+        self.display = TreeText::Unit(unit);
+        self
+    }
+
+    /// The tree label is written by `f` (after any bit pattern, inside any brackets).
+    pub const fn custom(mut self, f: fn(&super::label::LabelCx<'_>, &mut String)) -> Self {
+        self.display = TreeText::Custom(f);
+        self
+    }
+
+    /// The tree label is written by `f` with no bit pattern before it.
+    pub const fn whole(mut self, f: fn(&super::label::LabelCx<'_>, &mut String)) -> Self {
+        self.display = TreeText::Whole(f);
         self
     }
 
@@ -289,6 +344,8 @@ pub struct FrameMeta {
     pub orig_len: u32,
     /// pcapng interface id; None for classic pcap.
     pub interface_id: Option<u32>,
+    /// pcapng: the section and the interface's name and description (shared by its frames).
+    pub interface: Option<std::sync::Arc<InterfaceInfo>>,
     /// LINKTYPE_* value of the record's interface; None for records that carry no packet
     /// (pcapng custom blocks, which tshark shows as frames of plain data).
     pub link_type: Option<u32>,
@@ -296,6 +353,15 @@ pub struct FrameMeta {
     pub comments: Vec<String>,
     /// The earlier frames the time fields are measured from.
     pub times: FrameTimes,
+}
+
+/// A pcapng interface as the frame tree names it: the section it is in (1-based), its
+/// `if_name` and `if_description`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InterfaceInfo {
+    pub section: u32,
+    pub name: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Timestamps of earlier frames, for `frame.time_relative`, `frame.time_delta` and

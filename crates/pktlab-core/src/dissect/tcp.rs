@@ -13,11 +13,28 @@ use std::fmt::Write;
 pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
 pub static TCP_DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16, Base::Dec);
 pub static TCP_PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
-pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32, Base::Dec);
+pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32, Base::Dec).custom(seq_label);
+
+/// `Sequence Number: 1    (relative sequence number)` (a quoted header's is the raw number).
+fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Sequence Number: {}", cx.uint());
+    // The analysis puts the relative number just before the raw one.
+    if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW)) {
+        out.push_str("    (relative sequence number)");
+    }
+}
 pub static TCP_SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32, Base::Dec);
 pub static TCP_ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32, Base::Dec);
-pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec);
-pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff);
+pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0xf0).custom(super::ip::hdr_len_label);
+pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff).whole(flags_label);
+
+/// `Flags: 0x012 (SYN, ACK)`: the flag names set, with no bit pattern.
+fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+    let n = cx.uint();
+    let set: Vec<&str> = NAMES.iter().enumerate().filter(|(i, _)| n & (1 << i) != 0).map(|(_, s)| *s).collect();
+    let _ = std::fmt::Write::write_fmt(out, format_args!("Flags: 0x{n:03x} ({})", set.join(", ")));
+}
 pub static TCP_FLAGS_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool, Base::None).mask(0xe00);
 pub static TCP_FLAGS_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool, Base::None).mask(0x100);
 pub static TCP_FLAGS_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool, Base::None).mask(0x80);
@@ -30,12 +47,18 @@ pub static TCP_FLAGS_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", Field
 pub static TCP_FLAGS_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool, Base::None).mask(0x1);
 pub static TCP_FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::Str, Base::None);
 pub static TCP_WINDOW_SIZE_VALUE: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16, Base::Dec);
-pub static TCP_CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static TCP_CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
+
+/// `Checksum: 0x6107 [correct]`, `… incorrect, should be 0x1c60(maybe caused by "TCP checksum
+/// offload"?)`, or `[unverified]`.
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    super::label::checksum(cx, out, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, "(maybe caused by \"TCP checksum offload\"?)", " [unverified]");
+}
 pub static TCP_CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);
 pub static TCP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("tcp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
 pub static TCP_URGENT_POINTER: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16, Base::Dec);
 pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32, Base::Dec);
-pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None);
+pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
@@ -197,28 +220,26 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.set_len(li, hlen);
     let Some(stored) = rd::u16(data, off + 16) else { return stop(cx, li, data, off + 16, 2) };
     let ck_at = cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64));
-    cx.child(|cx| {
-        // Verified when the whole segment was captured; a quoted header is checked over the
-        // bytes quoted, as tshark does.
-        // (Not at all when a demand wants no checksum: only the unwanted status would follow.)
-        let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
-        let verify = cx.checksums();
-        match seg.filter(|_| verify) {
-            Some(seg) if outer || !seg.is_empty() => {
-                let ps = pseudo.sum(proto::TCP, seg.len());
-                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
-                let calc = checksum::expected(ps, seg, 16);
-                cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
-                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
-                if !good {
-                    cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
-                }
-            }
-            _ => {
-                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
+    // Verified when the whole segment was captured; a quoted header is checked over the
+    // bytes quoted, as tshark does. (Not at all when a demand wants no checksum: only the
+    // unwanted status would follow.)
+    let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+    let verify = cx.checksums() && super::prefs::TCP_CHECK_CHECKSUM.get();
+    match seg.filter(|_| verify) {
+        Some(seg) if outer || !seg.is_empty() => {
+            let ps = pseudo.sum(proto::TCP, seg.len());
+            let good = checksum::finish(checksum::sum(seg, ps)) == 0;
+            let calc = checksum::expected(ps, seg, 16);
+            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
+            cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
+            if !good {
+                cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
-    });
+        _ => {
+            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
+        }
+    }
     let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
     cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
     if info {

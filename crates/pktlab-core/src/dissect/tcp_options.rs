@@ -3,23 +3,24 @@
 //! Info-column suffix tshark appends (`MSS=1460 WS=128 SACK_PERM TSval=… TSecr=…`).
 
 use super::model::*;
+use super::label::LabelCx;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
-pub static TCP_OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes, Base::None);
+pub static TCP_OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes, Base::None).custom(options_label);
 pub static TCP_OPTION_KIND: FieldDef = FieldDef::new("tcp.option_kind", "Kind", FieldType::U8, Base::Dec).vals(kind_name);
 pub static TCP_OPTION_LEN: FieldDef = FieldDef::new("tcp.option_len", "Length", FieldType::U8, Base::Dec);
-pub static TCP_OPTIONS_MSS: FieldDef = FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::None, Base::None);
+pub static TCP_OPTIONS_MSS: FieldDef = FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::None, Base::None).custom(mss_label);
 pub static TCP_OPTIONS_MSS_VAL: FieldDef = FieldDef::new("tcp.options.mss_val", "MSS Value", FieldType::U16, Base::Dec);
-pub static TCP_OPTIONS_WSCALE: FieldDef = FieldDef::new("tcp.options.wscale", "TCP Option - Window scale", FieldType::None, Base::None);
+pub static TCP_OPTIONS_WSCALE: FieldDef = FieldDef::new("tcp.options.wscale", "TCP Option - Window scale", FieldType::None, Base::None).custom(wscale_label);
 pub static TCP_OPTIONS_WSCALE_SHIFT: FieldDef = FieldDef::new("tcp.options.wscale.shift", "Shift count", FieldType::U8, Base::Dec);
 pub static TCP_OPTIONS_WSCALE_MULTIPLIER: FieldDef = FieldDef::new("tcp.options.wscale.multiplier", "Multiplier", FieldType::U16, Base::Dec);
 pub static TCP_OPTIONS_SACK_PERM: FieldDef = FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::None, Base::None);
-pub static TCP_OPTIONS_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::None, Base::None);
+pub static TCP_OPTIONS_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::None, Base::None).custom(sack_label);
 pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8, Base::Dec);
-pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None);
+pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
 pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_TIMESTAMP_TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_NOP: FieldDef = FieldDef::new("tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::None, Base::None);
@@ -30,6 +31,66 @@ pub static TCP_OPTIONS_TFO: FieldDef = FieldDef::new("tcp.options.tfo", "TCP Opt
 pub static TCP_OPTIONS_USER_TO: FieldDef = FieldDef::new("tcp.options.user_to", "TCP Option - User Timeout", FieldType::None, Base::None);
 pub static TCP_OPTIONS_USER_TO_GRANULARITY: FieldDef = FieldDef::new("tcp.options.user_to_granularity", "Granularity", FieldType::Bool, Base::None).mask(0x8000);
 pub static TCP_OPTIONS_USER_TO_VAL: FieldDef = FieldDef::new("tcp.options.user_to_val", "User Timeout", FieldType::U16, Base::Dec).mask(0x7fff);
+
+/// `Options: (12 bytes), No-Operation (NOP), No-Operation (NOP), Timestamps`: the length and
+/// the name of each option (its item's name after `TCP Option - `).
+fn options_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Options: ({} bytes)", cx.field.len);
+    let depth = cx.field.depth + 1;
+    for f in cx.children().filter(|f| f.depth == depth) {
+        out.push_str(", ");
+        out.push_str(f.def.name.strip_prefix("TCP Option - ").unwrap_or(f.def.name));
+    }
+}
+
+/// The value of the first child of `def` under the option.
+fn child(cx: &LabelCx<'_>, def: &'static FieldDef) -> Option<u64> {
+    cx.children().find(|f| std::ptr::eq(f.def, def)).and_then(|f| match f.value {
+        Value::UInt(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// `TCP Option - Maximum segment size: 1460 bytes`.
+fn mss_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    if let Some(v) = child(cx, &TCP_OPTIONS_MSS_VAL) {
+        let _ = write!(out, ": {v} bytes");
+    }
+}
+
+/// `TCP Option - Window scale: 10 (multiply by 1024)`.
+fn wscale_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    if let Some(v) = child(cx, &TCP_OPTIONS_WSCALE_SHIFT) {
+        let _ = write!(out, ": {v} (multiply by {})", 1u64 << v.min(14));
+    }
+}
+
+/// `TCP Option - Timestamps: TSval 3917742652, TSecr 0`.
+fn timestamp_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    if let (Some(a), Some(b)) = (child(cx, &TCP_OPTIONS_TIMESTAMP_TSVAL), child(cx, &TCP_OPTIONS_TIMESTAMP_TSECR)) {
+        let _ = write!(out, ": TSval {a}, TSecr {b}");
+    }
+}
+
+/// `TCP Option - SACK 7241-8689 …`: each block's edges.
+fn sack_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    let mut left = None;
+    for f in cx.children() {
+        match (f.def.abbrev, &f.value) {
+            ("tcp.options.sack_le", Value::UInt(n)) => left = Some(*n),
+            ("tcp.options.sack_re", Value::UInt(n)) => {
+                if let Some(l) = left.take() {
+                    let _ = write!(out, " {l}-{n}");
+                }
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL];

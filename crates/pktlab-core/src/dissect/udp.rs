@@ -11,10 +11,22 @@ pub static UDP_SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", F
 pub static UDP_DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16, Base::Dec);
 pub static UDP_PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
 pub static UDP_LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16, Base::Dec);
-pub static UDP_CHECKSUM: FieldDef = FieldDef::new("udp.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static UDP_CHECKSUM: FieldDef = FieldDef::new("udp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
+
+/// `Checksum: 0x02e4 [correct]`, `… incorrect, should be 0x7c6c (maybe caused by "UDP checksum
+/// offload"?)`, `[unverified]` or `[zero-value ignored]`.
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    super::label::checksum(cx, out, &UDP_CHECKSUM_STATUS, &UDP_CHECKSUM_CALCULATED, " (maybe caused by \"UDP checksum offload\"?)", " [unverified]");
+}
 pub static UDP_CHECKSUM_STATUS: FieldDef = FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);
 pub static UDP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("udp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
-pub static UDP_PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes, Base::None);
+pub static UDP_PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes, Base::None).custom(udp_payload_label);
+
+/// `UDP payload (183 bytes)`.
+fn udp_payload_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len;
+    let _ = std::fmt::Write::write_fmt(out, format_args!("UDP payload ({n} byte{})", if n == 1 { "" } else { "s" }));
+}
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&UDP_SRCPORT, &UDP_DSTPORT, &UDP_PORT, &UDP_LENGTH, &UDP_CHECKSUM, &UDP_CHECKSUM_STATUS, &UDP_CHECKSUM_CALCULATED, &UDP_PAYLOAD];
@@ -70,29 +82,27 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         dend = end;
     }
     let ck_at = cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
-    cx.child(|cx| {
-        let v6 = matches!(pseudo, Pseudo::V6(..));
-        if stored == 0 && !v6 {
-            cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3));
-        } else {
-            let verify = cx.checksums();
-            match data.get(off..dend).filter(|_| verify) {
-                Some(seg) if ulen <= avail || !outer => {
-                    let ps = pseudo.sum(proto::UDP, seg.len());
-                    let calc = checksum::expected(ps, seg, 6);
-                    let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
-                    cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64));
-                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
-                    if !good {
-                        cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
-                    }
-                }
-                _ => {
-                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
+    let v6 = matches!(pseudo, Pseudo::V6(..));
+    if stored == 0 && !v6 {
+        cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3)));
+    } else {
+        let verify = cx.checksums() && super::prefs::UDP_CHECK_CHECKSUM.get();
+        match data.get(off..dend).filter(|_| verify) {
+            Some(seg) if ulen <= avail || !outer => {
+                let ps = pseudo.sum(proto::UDP, seg.len());
+                let calc = checksum::expected(ps, seg, 6);
+                let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
+                cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64)));
+                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
+                if !good {
+                    cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
                 }
             }
+            _ => {
+                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
+            }
         }
-    });
+    }
     let pstart = off + 8;
     let pend = dend.min(data.len());
     if pend > pstart {

@@ -181,6 +181,11 @@ impl Sequence {
         self.meta.ts = rec.ts;
         self.meta.orig_len = rec.orig_len;
         self.meta.interface_id = rec.interface_id;
+        // (The same interface's description is shared, not cloned, frame after frame.)
+        match (&self.meta.interface, &rec.interface) {
+            (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b) => {}
+            _ => self.meta.interface = rec.interface.clone(),
+        }
         self.meta.link_type = rec.link_type;
         self.meta.comments.clear();
         self.meta.comments.extend(rec.comments.iter().map(|c| (*c).to_owned()));

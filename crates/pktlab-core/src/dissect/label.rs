@@ -1,0 +1,337 @@
+//! The protocol tree's text: each field's label exactly as tshark 4.0 writes it in `-V`
+//! (bit patterns for masked fields, value names as `Name (n)`, units, generated fields in
+//! brackets, and the labels dissectors write themselves through [`TreeText::Custom`]). The
+//! CLI's `-V` and the TUI's tree both print these lines.
+
+use super::model::*;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether MAC addresses are shown with their resolved names (tshark's default; `-n` turns
+/// it off).
+static RESOLVE_MAC: AtomicBool = AtomicBool::new(true);
+
+/// Turns MAC name resolution in tree labels on or off (tshark's `-n` / `-N m`).
+pub fn set_mac_resolution(on: bool) {
+    RESOLVE_MAC.store(on, Ordering::Relaxed);
+}
+
+/// Whether MAC name resolution is on.
+pub fn mac_resolution() -> bool {
+    RESOLVE_MAC.load(Ordering::Relaxed)
+}
+
+/// What a [`TreeText::Custom`] function sees: the whole dissection, the frame's bytes and the
+/// field being labelled.
+pub struct LabelCx<'a> {
+    pub d: &'a Dissection,
+    pub frame: &'a [u8],
+    pub idx: usize,
+    pub field: &'a Field,
+}
+
+impl<'a> LabelCx<'a> {
+    /// The field's value as an integer (0 if it has none).
+    pub fn uint(&self) -> u64 {
+        match self.field.value {
+            Value::UInt(n) => n,
+            Value::Int(n) => n as u64,
+            Value::Bool(b) => u64::from(b),
+            _ => 0,
+        }
+    }
+
+    /// The field's bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.d.field_bytes(self.frame, self.field)
+    }
+
+    /// The layer the field belongs to.
+    pub fn layer(&self) -> Option<&'a Layer> {
+        self.d.layer_of(self.idx as u32)
+    }
+
+    /// The first field of `def` in the same layer.
+    pub fn in_layer(&self, def: &'static FieldDef) -> Option<&'a Field> {
+        let l = self.layer()?;
+        self.d.fields.get(l.fields.start as usize..l.fields.end as usize)?.iter().find(|f| std::ptr::eq(f.def, def))
+    }
+
+    /// The fields nested directly or deeper under this one.
+    pub fn children(&self) -> impl Iterator<Item = &'a Field> + 'a {
+        let depth = self.field.depth;
+        self.d.fields.get(self.idx + 1..).unwrap_or(&[]).iter().take_while(move |f| f.depth > depth)
+    }
+
+    /// The field's value as the generic label writes it (no name).
+    pub fn value(&self, out: &mut String) {
+        value_text(self.d, self.frame, self.field, out);
+    }
+}
+
+/// The label tshark's `-V` tree shows for field `idx`, without indentation.
+pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
+    let Some(f) = d.fields.get(idx) else { return };
+    let def = f.def;
+    if f.generated {
+        out.push('[');
+    }
+    if let TreeText::Whole(write) = def.display {
+        write(&LabelCx { d, frame, idx, field: f }, out);
+        if f.generated {
+            out.push(']');
+        }
+        return;
+    }
+    if def.bitmask != 0 {
+        let bits = mask_bits(f);
+        // The pattern shows the bits on the wire (a header length of 20 is `0101`), read from
+        // the field's bytes where it has them.
+        let bytes = d.field_bytes(frame, f);
+        let raw = if (1..=8).contains(&bytes.len()) && f.len as usize == bytes.len() {
+            bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))
+        } else {
+            match &f.value {
+                Value::UInt(n) => *n << def.bitmask.trailing_zeros(),
+                Value::Bool(true) => def.bitmask,
+                _ => 0,
+            }
+        };
+        bit_pattern(def.bitmask, raw, bits, out);
+        out.push_str(" = ");
+    }
+    if let TreeText::Custom(write) = def.display {
+        write(&LabelCx { d, frame, idx, field: f }, out);
+    } else if def.name.is_empty() {
+        // A text-only item: its value is the whole label.
+        super::format::write_cell(out, d, frame, f);
+    } else {
+        out.push_str(def.name);
+        if !matches!(f.value, Value::None) && !(matches!(f.value, Value::Bytes) && def.ftype == FieldType::None) {
+            out.push_str(": ");
+            value_text(d, frame, f, out);
+        }
+    }
+    if f.generated {
+        out.push(']');
+    }
+}
+
+/// A field's value as the tree writes it after `Name: `.
+pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
+    let def = f.def;
+    match &f.value {
+        Value::None => {}
+        Value::Bool(b) => {
+            let (yes, no) = match def.display {
+                TreeText::Tfs(y, n) => (y, n),
+                _ if def.bitmask != 0 => ("Set", "Not set"),
+                _ => ("True", "False"),
+            };
+            out.push_str(if *b { yes } else { no });
+        }
+        Value::UInt(n) => {
+            if let Some(st) = checksum_status(def.abbrev, *n) {
+                out.push_str(st);
+                return;
+            }
+            let name = def.vals.map(|v| v(*n).unwrap_or("Unknown"));
+            let n = super::format::tree_uint(def, *n);
+            let mut num = String::new();
+            number(n, def, &mut num);
+            match name {
+                Some(s) => {
+                    let _ = write!(out, "{s} ({num})");
+                }
+                None => {
+                    out.push_str(&num);
+                    if let TreeText::Unit(u) = def.display {
+                        out.push_str(u);
+                    }
+                }
+            }
+        }
+        Value::Duration(_) | Value::Time(_) if def.ftype == FieldType::RelTime => {
+            super::format::write_cell(out, d, frame, f);
+            out.push_str(" seconds");
+        }
+        Value::Time(t) if def.ftype == FieldType::AbsTime => super::format::push_abs_time(out, *t),
+        Value::Ether(m) => ether(*m, out),
+        Value::Str(s) => out.push_str(s),
+        Value::Bytes if def.ftype == FieldType::Str => out.push_str(&String::from_utf8_lossy(d.field_bytes(frame, f))),
+        Value::Bytes if def.ftype == FieldType::Bytes => {
+            // Wireshark shows at most 36 bytes of a byte field, then an ellipsis.
+            let b = d.field_bytes(frame, f);
+            super::format::push_hex(out, b.get(..36).unwrap_or(b));
+            if b.len() > 36 {
+                out.push('…');
+            }
+        }
+        _ => {
+            super::format::write_cell(out, d, frame, f);
+            if let TreeText::Unit(u) = def.display {
+                out.push_str(u);
+            }
+        }
+    }
+}
+
+/// A MAC address as the tree shows it: `name (aa:bb:cc:dd:ee:ff)` with name resolution on
+/// (the name is the address itself when it has none), the bare address with it off.
+pub fn ether(m: [u8; 6], out: &mut String) {
+    let mut raw = String::with_capacity(17);
+    for (i, b) in m.iter().enumerate() {
+        if i > 0 {
+            raw.push(':');
+        }
+        let _ = write!(raw, "{b:02x}");
+    }
+    if mac_resolution() {
+        out.push_str(&raw);
+        out.push_str(" (");
+        out.push_str(&raw);
+        out.push(')');
+    } else {
+        out.push_str(&raw);
+    }
+}
+
+/// An integer in the field's display base: `0x0800`, `8485`, `0x2125 (8485)`, `8485 (0x2125)`.
+pub fn number(n: u64, def: &FieldDef, out: &mut String) {
+    // A masked field shows as many hex digits as its bits need (`Flow Label: 0x00000`).
+    let w = if def.bitmask != 0 {
+        let width = 64 - (def.bitmask >> def.bitmask.trailing_zeros()).leading_zeros();
+        width.div_ceil(4) as usize
+    } else {
+        def.ftype.hex_width()
+    }
+    .max(1);
+    let _ = match def.base {
+        Base::Hex => write!(out, "0x{n:0w$x}"),
+        Base::HexDec => write!(out, "0x{n:0w$x} ({n})"),
+        Base::DecHex => write!(out, "{n} (0x{n:0w$x})"),
+        _ => write!(out, "{n}"),
+    };
+}
+
+/// `*.checksum.status` values as tshark names them.
+fn checksum_status(abbrev: &str, n: u64) -> Option<&'static str> {
+    if !abbrev.ends_with("checksum.status") {
+        return None;
+    }
+    ["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied()
+}
+
+/// How many bits a masked field's pattern shows: tshark shows TCP's 12 flag bits, otherwise
+/// the width of the field's type (or of its bytes).
+fn mask_bits(f: &Field) -> u32 {
+    if f.def.abbrev.starts_with("tcp.flags.") {
+        return 12;
+    }
+    let w = f.def.ftype.hex_width() as u32 * 4;
+    if w > 0 {
+        return w;
+    }
+    let by_len = f.len * 8;
+    if by_len > 0 && by_len <= 64 {
+        return by_len;
+    }
+    let top = 64 - f.def.bitmask.leading_zeros();
+    top.div_ceil(8) * 8
+}
+
+/// `.... ..1.`: the masked bits of `value`, others as dots, a space every four bits.
+pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
+    for i in (0..bits).rev() {
+        let b = 1u64.checked_shl(i).unwrap_or(0);
+        out.push(if mask & b == 0 {
+            '.'
+        } else if value & b != 0 {
+            '1'
+        } else {
+            '0'
+        });
+        if i % 4 == 0 && i != 0 {
+            out.push(' ');
+        }
+    }
+}
+
+/// A checksum's label as Wireshark's `proto_tree_add_checksum` writes it, from the status and
+/// calculated fields that follow it: `Name: 0x04fb [correct]`, `Name: 0x0001 incorrect, should
+/// be 0x1c60` + the protocol's offload remark, `Name: 0x0000 [zero-value ignored]`, or the
+/// protocol's text for an unverified checksum.
+pub fn checksum(cx: &LabelCx<'_>, out: &mut String, status: &'static FieldDef, calculated: &'static FieldDef, offload: &str, unverified: &str) {
+    let def = cx.field.def;
+    out.push_str(def.name);
+    out.push_str(": ");
+    let stored = cx.uint();
+    number(stored, def, out);
+    let after = cx.d.fields.get(cx.idx + 1..).unwrap_or(&[]).iter().take(3);
+    let (mut st, mut calc) = (None, None);
+    for f in after {
+        if std::ptr::eq(f.def, status) {
+            st = Some(match f.value {
+                Value::UInt(n) => n,
+                _ => 2,
+            });
+        } else if std::ptr::eq(f.def, calculated) {
+            calc = match f.value {
+                Value::UInt(n) => Some(n),
+                _ => None,
+            };
+        }
+    }
+    match (st, calc) {
+        (Some(1), _) => out.push_str(" [correct]"),
+        (Some(0), Some(c)) => {
+            let _ = write!(out, " incorrect, should be 0x{c:04x}{offload}");
+        }
+        (Some(3), _) => out.push_str(" [zero-value ignored]"),
+        (Some(_), _) => out.push_str(unverified),
+        (None, _) => {}
+    }
+}
+
+/// `TCP payload (9 bytes)`: a payload item's name and length.
+pub fn payload(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len;
+    let _ = write!(out, "{} ({n} byte{})", cx.field.def.name, if n == 1 { "" } else { "s" });
+}
+
+/// Seconds in words, as Wireshark's `unsigned_time_secs_to_str`: `5 minutes`,
+/// `1 hour, 1 minute, 1 second`, `2 days, 3 hours`.
+pub fn duration_words(secs: u64, out: &mut String) {
+    let parts = [(secs / 86_400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute"), (secs % 60, "second")];
+    let mut first = true;
+    for (n, unit) in parts {
+        if n == 0 {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{n} {unit}{}", if n == 1 { "" } else { "s" });
+    }
+}
+
+/// `n byte` / `n bytes`, as Wireshark's `plurality`.
+pub fn bytes_plural(n: u64, out: &mut String) {
+    let _ = write!(out, "{n} byte{}", if n == 1 { "" } else { "s" });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_patterns_group_by_four() {
+        let mut s = String::new();
+        bit_pattern(0x002, 0x002, 12, &mut s);
+        assert_eq!(s, ".... .... ..1.");
+        s.clear();
+        bit_pattern(0xf0, 0x40, 8, &mut s);
+        assert_eq!(s, "0100 ....");
+    }
+}

@@ -1,0 +1,91 @@
+//! Dissector preferences, as tshark's `-o name:value` sets them. Only preferences pktlab
+//! honours are known; any other name is an error that says so. They are process-wide
+//! (set once, before reading), like tshark's.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One preference: tshark's name, what it does, and its value.
+pub struct Pref {
+    pub name: &'static str,
+    pub description: &'static str,
+    value: AtomicBool,
+}
+
+impl Pref {
+    const fn new(name: &'static str, description: &'static str, default: bool) -> Self {
+        Pref { name, description, value: AtomicBool::new(default) }
+    }
+
+    #[inline]
+    pub fn get(&self) -> bool {
+        self.value.load(Ordering::Relaxed)
+    }
+
+    pub fn set(&self, on: bool) {
+        self.value.store(on, Ordering::Relaxed);
+    }
+}
+
+/// `ip.check_checksum`: verify the IPv4 header checksum. pktlab verifies by default (tshark
+/// does not): a learner should see a bad checksum.
+pub static IP_CHECK_CHECKSUM: Pref = Pref::new("ip.check_checksum", "Validate the IPv4 checksum if possible", true);
+/// `tcp.check_checksum`.
+pub static TCP_CHECK_CHECKSUM: Pref = Pref::new("tcp.check_checksum", "Validate the TCP checksum if possible", true);
+/// `udp.check_checksum`.
+pub static UDP_CHECK_CHECKSUM: Pref = Pref::new("udp.check_checksum", "Validate the UDP checksum if possible", true);
+
+/// Every preference `-o` accepts.
+pub static ALL: &[&Pref] = &[&IP_CHECK_CHECKSUM, &TCP_CHECK_CHECKSUM, &UDP_CHECK_CHECKSUM];
+
+/// Why a `-o` argument was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrefError {
+    /// Not `name:value`.
+    Syntax(String),
+    /// A name pktlab does not know.
+    Unknown(String),
+    /// A value that is not a boolean.
+    Value { name: String, value: String },
+}
+
+impl std::fmt::Display for PrefError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrefError::Syntax(s) => write!(f, "\"{s}\" is not a preference setting (expected name:value, e.g. tcp.check_checksum:TRUE)"),
+            PrefError::Unknown(n) => {
+                let known: Vec<&str> = ALL.iter().map(|p| p.name).collect();
+                write!(f, "unknown preference \"{n}\" (pktlab knows: {})", known.join(", "))
+            }
+            PrefError::Value { name, value } => write!(f, "preference \"{name}\" takes TRUE or FALSE, not \"{value}\""),
+        }
+    }
+}
+
+impl std::error::Error for PrefError {}
+
+/// Applies one `-o name:value`.
+pub fn set(arg: &str) -> Result<(), PrefError> {
+    let (name, value) = arg.split_once(':').ok_or_else(|| PrefError::Syntax(arg.to_owned()))?;
+    let (name, value) = (name.trim(), value.trim());
+    let pref = ALL.iter().find(|p| p.name.eq_ignore_ascii_case(name)).ok_or_else(|| PrefError::Unknown(name.to_owned()))?;
+    let on = match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => true,
+        "false" | "0" | "no" => false,
+        _ => return Err(PrefError::Value { name: name.to_owned(), value: value.to_owned() }),
+    };
+    pref.set(on);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert!(matches!(set("tcp.check_checksum"), Err(PrefError::Syntax(_))));
+        assert!(matches!(set("tcp.no_such:TRUE"), Err(PrefError::Unknown(_))));
+        assert!(matches!(set("udp.check_checksum:maybe"), Err(PrefError::Value { .. })));
+        assert!(set("nope:1").unwrap_err().to_string().contains("tcp.check_checksum"));
+    }
+}
