@@ -67,8 +67,9 @@ pub struct Dissector {
     demand: Option<Demand>,
     /// "Decode as" rules; see [`Dissector::set_decode_as`].
     decode_as: Vec<dispatch::DecodeAs>,
-    /// The byte-stream protocols over TCP, with the rules' rows first.
+    /// The byte-stream protocols over TCP, with the rules' rows first, and their ports.
     tcp_apps: &'static [tcp_pdu::TcpApp],
+    tcp_app_ports: &'static tcp_pdu::AppPorts,
 }
 
 impl Default for Dissector {
@@ -84,6 +85,7 @@ impl Default for Dissector {
             demand: None,
             decode_as: Vec::new(),
             tcp_apps: dispatch::TCP_APPS,
+            tcp_app_ports: tcp_pdu::AppPorts::of(dispatch::TCP_APPS),
         };
         d.set_decode_as(dispatch::default_rules());
         d
@@ -151,6 +153,7 @@ impl Dissector {
     /// [`dispatch::set_decode_as`]'s).
     pub fn set_decode_as(&mut self, rules: Vec<dispatch::DecodeAs>) {
         self.tcp_apps = if rules.iter().any(|r| r.tcp) { dispatch::tcp_apps_for(&rules) } else { dispatch::TCP_APPS };
+        self.tcp_app_ports = tcp_pdu::AppPorts::of(self.tcp_apps);
         self.decode_as = rules;
     }
 
@@ -188,6 +191,7 @@ impl Dissector {
             demand: self.demand.as_ref(),
             decode_as: &self.decode_as,
             tcp_apps: self.tcp_apps,
+            tcp_app_ports: self.tcp_app_ports,
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
@@ -337,6 +341,8 @@ pub(crate) struct Ctx<'a> {
     pub decode_as: &'a [dispatch::DecodeAs],
     /// The byte-stream protocols over TCP (the rules' rows first).
     pub tcp_apps: &'static [tcp_pdu::TcpApp],
+    /// The ports `tcp_apps` name.
+    pub tcp_app_ports: &'static tcp_pdu::AppPorts,
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
     /// Only the fields wanted (None: all).
@@ -463,7 +469,7 @@ impl Ctx<'_> {
             len: len as u32,
             source: self.source,
             fields: n..n,
-            summary: self.pool.pop().unwrap_or_default(),
+            summary: if self.text { self.pool.pop().unwrap_or_default() } else { String::new() },
         });
         self.depth = 0;
         self.out.layers.len() - 1
