@@ -4,9 +4,14 @@
 //! forms), the filter must
 //! give the same answer on the lean dissection as on the full one, and every field the lean
 //! one holds must be the full one's, in the same order with the same value.
+//!
+//! A lean dissector also skips whole blocks of a header no wanted field is in (the frame
+//! layer, Ethernet addresses, the IPv4 header, TCP's flag bits and options, UDP, …): for every
+//! field a full dissection of a capture holds, a dissector wanting that field alone must add
+//! every occurrence of it, so a block that adds a field it does not list is caught.
 
 use pktlab::capture::CaptureFile;
-use pktlab::dissect::{Dissection, Dissector};
+use pktlab::dissect::{Demand, Dissection, Dissector, FieldDef, Value};
 use pktlab::filter::Filter;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +67,38 @@ fn filters() -> Vec<Filter> {
         "eth.src & ff:00:00:00:00:00",
         "frame[60] && udp[0:2] == :00:35",
         "ip.flags.df == \"Set\" && tcp.checksum.status == \"Good\"",
+        // Each block a lean dissection skips whole when no field of it is wanted (the frame
+        // layer, Ethernet addresses, the IPv4 header and host twins, TCP ports, header, flag
+        // bits and options, UDP, data), alone and beside a field of another block, with
+        // expert items (which a skipped block still adds) and checksums.
+        "frame.len > 100 && frame.cap_len == frame.len",
+        "frame.number == 3 || frame.time_delta_displayed > 0.1",
+        "frame.protocols == \"eth:ethertype:ip:udp:data\"",
+        "eth.dst.ig == 1 || eth.src.lg == 1",
+        "eth.ig == 0 && tcp.port == 443",
+        "ip.ttl < 64 || ip.flags.df == 0",
+        "ip.dsfield.dscp > 0 || ip.id == 0",
+        "ip.hdr_len > 20 && udp",
+        "ip.checksum.status == \"Good\" && ip.proto == 17",
+        "ip.host == 127.0.0.1 && !(ip.dst_host == 127.0.0.1)",
+        "ip.src_host == 10.0.0.1 || tcp.flags.syn == 1",
+        "tcp.srcport < tcp.dstport && tcp.flags.push == 1",
+        "tcp.hdr_len > 20 && tcp.window_size_value < 1000",
+        "tcp.urgent_pointer > 0 || tcp.seq_raw == 0 || tcp.ack_raw == 1",
+        "tcp.payload && !data",
+        "tcp.len > 0 && tcp.flags.ack == 1",
+        "tcp.options.wscale.shift > 5 || tcp.options.sack_le",
+        "tcp.options.mss_val < 1460 || tcp.options.timestamp.tsval == 0",
+        "tcp.option_kind == 8 && ip.src",
+        "tcp.checksum.status == 2 && tcp.flags.fin == 1",
+        "udp.length > 100 && udp.srcport > 1024",
+        "udp.payload && udp.checksum.status == 1",
+        "udp.port == 53 || udp.checksum_calculated == 0",
+        "data.len > 10 && ip.proto == 6",
+        "data.data[0] == 0x17",
+        "_ws.expert && tcp.port == 80",
+        "_ws.expert && udp && !ip.ttl",
+        "_ws.malformed || frame.len < 60",
     ];
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -118,4 +155,49 @@ fn a_filter_sees_the_same_frames_on_its_lean_dissection() {
     }
     assert!(frames > 0);
     println!("lean vs full dissection: {} filters on {frames} frames, {checks} answers, all equal", filters.len());
+}
+
+/// The occurrences of `def` in `d`: (value, offset, length, source, depth, hidden, generated).
+fn occurrences(d: &Dissection, def: &'static FieldDef) -> Vec<(Value, u32, u32, u8, u8, bool, bool)> {
+    d.fields.iter().filter(|f| std::ptr::eq(f.def, def)).map(|f| (f.value.clone(), f.offset, f.len, f.source, f.depth, f.hidden, f.generated)).collect()
+}
+
+#[test]
+fn a_dissector_wanting_one_field_adds_every_occurrence_of_it() {
+    let every: Vec<&'static FieldDef> = pktlab::dissect::fields().collect();
+    let (mut fields_checked, mut answers) = (0usize, 0u64);
+    for path in captures() {
+        let Ok(file) = CaptureFile::open(&path) else { continue };
+        // The full dissection of every frame, in order (one dissector sees them all).
+        let mut full = Dissector::new();
+        let mut fulls = Vec::new();
+        let mut metas = Vec::new();
+        for (i, rec) in file.records().enumerate() {
+            let Ok(rec) = rec else { break };
+            let meta = rec.meta(i as u64 + 1);
+            let mut d = Dissection::default();
+            full.dissect(&meta, rec.data, &mut d);
+            fulls.push(d);
+            metas.push(meta);
+        }
+        // Each field some frame holds, wanted alone by a dissector that reads every frame.
+        let held: std::collections::HashSet<*const FieldDef> = fulls.iter().flat_map(|d| d.fields.iter().map(|f| f.def as *const FieldDef)).collect();
+        for &def in every.iter().filter(|def| held.contains(&(**def as *const FieldDef))) {
+            let mut lean = Dissector::new();
+            lean.set_text(false);
+            lean.set_demand(Some(Demand::new([def], false)));
+            let mut dl = Dissection::default();
+            for ((rec, meta), df) in file.records().zip(&metas).zip(&fulls) {
+                let Ok(rec) = rec else { break };
+                lean.dissect(meta, rec.data, &mut dl);
+                assert_eq!(occurrences(&dl, def), occurrences(df, def), "{} frame {}: {} wanted alone", path.display(), meta.number, def.abbrev);
+                assert_eq!(dl.layers.len(), df.layers.len(), "{} frame {}: layers", path.display(), meta.number);
+                assert_eq!(dl.transports, df.transports, "{} frame {}: transport facts", path.display(), meta.number);
+                answers += 1;
+            }
+            fields_checked += 1;
+        }
+    }
+    assert!(fields_checked > 100, "only {fields_checked} fields seen");
+    println!("one field wanted alone: {fields_checked} (capture, field) pairs, {answers} frames, every occurrence there");
 }

@@ -580,17 +580,21 @@ impl<'a> Records<'a> {
     }
 
     fn iface(&self, id: u32, at: usize) -> Result<Iface, (usize, CaptureErrorKind)> {
-        self.ifaces.get(id as usize).cloned().ok_or((
-            at,
-            CaptureErrorKind::Invalid {
-                what: "packet block",
-                detail: format!(
-                    "interface id {id}, but the section describes {} interface{}",
-                    self.ifaces.len(),
-                    if self.ifaces.len() == 1 { "" } else { "s" }
-                ),
-            },
-        ))
+        // (The message is made only for a block that names no interface: every packet
+        // block passes here.)
+        self.ifaces.get(id as usize).cloned().ok_or_else(|| {
+            (
+                at,
+                CaptureErrorKind::Invalid {
+                    what: "packet block",
+                    detail: format!(
+                        "interface id {id}, but the section describes {} interface{}",
+                        self.ifaces.len(),
+                        if self.ifaces.len() == 1 { "" } else { "s" }
+                    ),
+                },
+            )
+        })
     }
 
     fn packet_block(&mut self, btype: u32, body: &'a [u8], body_off: usize, start: usize) -> Result<Record<'a>, CaptureError> {

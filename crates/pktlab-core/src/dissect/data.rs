@@ -1,7 +1,7 @@
 //! `data`: bytes no dissector claimed.
 
 use super::model::*;
-use super::Ctx;
+use super::{Ctx, Part};
 
 pub static DATA_DATA: FieldDef = FieldDef::new("data.data", "Data", FieldType::Bytes, Base::None);
 pub static DATA_LEN: FieldDef = FieldDef::new("data.len", "Length", FieldType::U32, Base::Dec);
@@ -10,6 +10,9 @@ pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::S
 /// A text-only item of the tree (Wireshark's unnamed subtrees: DNS's "Queries" and
 /// "Answers", each record's one-line summary); its value is the text shown.
 pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
+
+/// The fields [`dissect`] adds (see [`Part::Data`]).
+pub(crate) static DATA_FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN];
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT];
@@ -23,8 +26,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usiz
     }
     let n = end_c - off;
     let li = cx.open("data", "Data", Osi::Application, off, n);
-    cx.add(&DATA_DATA, off, n, Value::Bytes);
-    cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
+    if cx.part(Part::Data) {
+        cx.add(&DATA_DATA, off, n, Value::Bytes);
+        cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
+    }
     cx.close(li);
     if let Some(s) = cx.summary(li) {
         use std::fmt::Write;

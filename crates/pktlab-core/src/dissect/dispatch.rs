@@ -277,7 +277,7 @@ pub(crate) fn tcp_segment(cx: &mut Ctx, data: &[u8], off: usize, end: usize, seg
     } else if by_port(TCP_PORTS, cx, data, off, end, seg.sport, seg.dport) {
         return;
     }
-    if tcp_pdu::dissect(cx, data, off, end, seg, cx.tcp_apps) {
+    if tcp_pdu::dissect(cx, data, off, end, seg) {
         return;
     }
     raw_data::dissect(cx, data, off, end);

@@ -2,7 +2,7 @@
 
 use super::dispatch::{self, ethertype};
 use super::model::*;
-use super::{Addr, Ctx, rd};
+use super::{Addr, Ctx, Part, rd};
 
 pub static ETH_DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether, Base::None);
 pub static ETH_DST_LG: FieldDef = FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
@@ -24,8 +24,14 @@ pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Statu
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG, &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
 
+/// The fields [`address`] adds (see [`Part::EthAddrs`]).
+pub(crate) static ADDRESS_FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG];
+
 /// Adds an address with its hidden `eth.addr` twin and the LG/IG bits.
 fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
+    if !cx.part(Part::EthAddrs) {
+        return;
+    }
     let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
     cx.add(def, off, 6, Value::Ether(a));
     cx.child(|cx| {

@@ -2,7 +2,7 @@
 //! lengths, interface, comments), then the link layer its interface's link type names.
 
 use super::model::*;
-use super::Ctx;
+use super::{Ctx, Part};
 use super::dispatch::link;
 
 pub static FRAME_SECTION_NUMBER: FieldDef = FieldDef::new("frame.section_number", "Section number", FieldType::U32, Base::Dec);
@@ -109,8 +109,43 @@ pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
     let li = cx.open("frame", "Frame", Osi::Physical, 0, data.len());
     // `frame.protocols` lists the frame's layers but not `frame` itself.
     cx.protos.clear();
+    // (Where `frame.protocols` goes once the layers are known; none if the part is skipped.)
+    let protos_at = if cx.part(Part::Frame) { fields(cx, meta, data) } else { usize::MAX };
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        s.push_str("Frame ");
+        super::push_dec(s, meta.number);
+        s.push_str(": ");
+        super::push_dec(s, meta.orig_len as u64);
+        s.push_str(" bytes on wire (");
+        super::push_dec(s, meta.orig_len as u64 * 8);
+        s.push_str(" bits), ");
+        super::push_dec(s, data.len() as u64);
+        s.push_str(" bytes captured (");
+        super::push_dec(s, data.len() as u64 * 8);
+        s.push_str(" bits)");
+        if let (Some(id), Some(info)) = (meta.interface_id, &meta.interface) {
+            s.push_str(" on interface ");
+            s.push_str(info.name.as_deref().unwrap_or("unknown"));
+            s.push_str(", id ");
+            super::push_dec(s, id as u64);
+        }
+    }
+    if (meta.orig_len as usize) < data.len() {
+        cx.expert(Severity::Error, "malformed.len_lt_caplen", "Frame length is less than captured length", None);
+    }
+
+    cx.set_protocol("");
+    super::dispatch::link(cx, meta.link_type, data);
+    finish(cx, protos_at);
+}
+
+/// The frame layer's fields; returns the index of `frame.protocols`, filled in by [`finish`].
+fn fields(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) -> usize {
     for c in &meta.comments {
-        cx.add(&FRAME_COMMENT, 0, 0, Value::Str(c.as_str().into()));
+        if cx.wants(&FRAME_COMMENT) {
+            cx.add(&FRAME_COMMENT, 0, 0, Value::Str(c.as_str().into()));
+        }
     }
     if let Some(id) = meta.interface_id {
         if let Some(info) = &meta.interface {
@@ -144,34 +179,7 @@ pub(crate) fn dissect(cx: &mut Ctx, meta: &FrameMeta, data: &[u8]) {
     cx.add(&FRAME_CAP_LEN, 0, 0, Value::UInt(data.len() as u64));
     cx.add_gen(&FRAME_MARKED, 0, 0, Value::Bool(false));
     cx.add_gen(&FRAME_IGNORED, 0, 0, Value::Bool(false));
-    let protos_at = cx.add_gen(&FRAME_PROTOCOLS, 0, 0, Value::None) as usize;
-    cx.close(li);
-    if let Some(s) = cx.summary(li) {
-        s.push_str("Frame ");
-        super::push_dec(s, meta.number);
-        s.push_str(": ");
-        super::push_dec(s, meta.orig_len as u64);
-        s.push_str(" bytes on wire (");
-        super::push_dec(s, meta.orig_len as u64 * 8);
-        s.push_str(" bits), ");
-        super::push_dec(s, data.len() as u64);
-        s.push_str(" bytes captured (");
-        super::push_dec(s, data.len() as u64 * 8);
-        s.push_str(" bits)");
-        if let (Some(id), Some(info)) = (meta.interface_id, &meta.interface) {
-            s.push_str(" on interface ");
-            s.push_str(info.name.as_deref().unwrap_or("unknown"));
-            s.push_str(", id ");
-            super::push_dec(s, id as u64);
-        }
-    }
-    if (meta.orig_len as usize) < data.len() {
-        cx.expert(Severity::Error, "malformed.len_lt_caplen", "Frame length is less than captured length", None);
-    }
-
-    cx.set_protocol("");
-    super::dispatch::link(cx, meta.link_type, data);
-    finish(cx, protos_at);
+    cx.add_gen(&FRAME_PROTOCOLS, 0, 0, Value::None) as usize
 }
 
 /// Stores `frame.protocols`, the reassembled sources and the default columns.

@@ -65,6 +65,15 @@ pub const PORTS: &[u16] = &[80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869,
 
 /// Request methods tshark's heuristic recognises.
 const METHODS: &[&str] = &["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "SEARCH"];
+// (`looks_like` refuses a payload whose first byte is not a capital letter before it looks
+// for a method: that must stay true of every method.)
+const _: () = {
+    let mut i = 0;
+    while i < METHODS.len() {
+        assert!(METHODS[i].as_bytes()[0].is_ascii_uppercase());
+        i += 1;
+    }
+};
 
 /// The header a field names (lower case) and its field.
 static HEADERS: &[(&str, &FieldDef)] = &[
@@ -112,6 +121,10 @@ fn is_response(buf: &[u8]) -> bool {
 pub(crate) fn looks_like(buf: &[u8]) -> bool {
     if is_response(buf) {
         return buf.len() >= 12 && buf.get(8) == Some(&b' ') && buf.get(9..12).is_some_and(|c| c.iter().all(u8::is_ascii_digit));
+    }
+    // Every method begins with a capital letter: most payloads are refused here.
+    if !buf.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
     }
     let line = first_line(buf);
     let Some(sp) = line.iter().position(|&c| c == b' ') else { return false };

@@ -5,7 +5,7 @@ use super::ip::{self, IP_VERSION, Pseudo, ecn_name, proto, proto_name};
 use super::model::*;
 use super::{checksum, dispatch};
 use super::reassembly::Key;
-use super::{Addr, Ctx, rd};
+use super::{Addr, Ctx, Part, rd};
 
 pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0x0f).custom(ip::hdr_len_label);
 pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex).custom(ip::ds_label);
@@ -70,6 +70,30 @@ pub static IP_FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fra
 pub static IP_REASSEMBLED_IN: FieldDef = FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum, Base::None);
 pub static IP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32, Base::Dec);
 pub static IP_REASSEMBLED_DATA: FieldDef = FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes, Base::None);
+
+/// The header's fields from the version to the checksum (see [`Part::Ipv4Header`]).
+pub(crate) static HEADER_FIELDS: &[&FieldDef] = &[
+    &IP_VERSION,
+    &IP_HDR_LEN,
+    &IP_DSFIELD,
+    &IP_DSFIELD_DSCP,
+    &IP_DSFIELD_ECN,
+    &IP_LEN,
+    &IP_ID,
+    &IP_FLAGS,
+    &IP_FLAGS_RB,
+    &IP_FLAGS_DF,
+    &IP_FLAGS_MF,
+    &IP_FRAG_OFFSET,
+    &IP_TTL,
+    &IP_PROTO,
+    &IP_CHECKSUM,
+    &IP_CHECKSUM_STATUS,
+    &IP_CHECKSUM_CALCULATED,
+];
+
+/// The hidden twins of the addresses (see [`Part::Ipv4Hosts`]).
+pub(crate) static HOST_FIELDS: &[&FieldDef] = &[&IP_ADDR, &IP_SRC_HOST, &IP_HOST, &IP_DST_HOST];
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&IP_VERSION, &IP_HDR_LEN, &IP_DSFIELD, &IP_DSFIELD_DSCP, &IP_DSFIELD_ECN, &IP_LEN, &IP_ID, &IP_FLAGS, &IP_FLAGS_RB, &IP_FLAGS_DF, &IP_FLAGS_MF, &IP_FRAG_OFFSET, &IP_TTL, &IP_PROTO, &IP_CHECKSUM, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, &IP_SRC, &IP_ADDR, &IP_SRC_HOST, &IP_HOST, &IP_DST, &IP_DST_HOST, &IP_OPT_TYPE, &IP_OPT_TYPE_COPY, &IP_OPT_TYPE_CLASS, &IP_OPT_TYPE_NUMBER, &IP_OPT_LEN, &IP_OPT_PTR, &IP_OPT_RA, &IP_OPT_MTU, &IP_OPT_ADDR, &IP_OPT_PADDING, &IP_OPTIONS_EOL, &IP_OPTIONS_NOP, &IP_OPTIONS_ROUTERALERT, &IP_OPTIONS_RECORD_ROUTE, &IP_OPTIONS_TIMESTAMP, &IP_OPTIONS_ROUTE, &IP_OPTIONS_SOURCE_ROUTE, &IP_FRAGMENT, &IP_FRAGMENTS, &IP_FRAGMENT_COUNT, &IP_REASSEMBLED_IN, &IP_REASSEMBLED_LENGTH, &IP_REASSEMBLED_DATA];
@@ -182,13 +206,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     let version = b0 >> 4;
     let hlen = ((b0 & 0x0f) as usize) * 4;
-    cx.add(&IP_VERSION, off, 1, Value::UInt(version as u64));
+    // The header's fields up to the checksum, and the hidden host twins of the addresses,
+    // are added only when some of them are wanted (see `Part`).
+    let hdr = cx.part(Part::Ipv4Header);
+    if hdr {
+        cx.add(&IP_VERSION, off, 1, Value::UInt(version as u64));
+    }
     if version != 4 {
         cx.expert(Severity::Error, "ip.bogus_ip_version", format!("Bogus IP version ({version})"), None);
         cx.close(li);
         return data.len();
     }
-    cx.add(&IP_HDR_LEN, off, 1, Value::UInt(hlen as u64));
+    if hdr {
+        cx.add(&IP_HDR_LEN, off, 1, Value::UInt(hlen as u64));
+    }
     if hlen < 20 {
         // tshark's item covers the bytes the header claims (`len(ip) == 16`).
         cx.set_len(li, hlen);
@@ -203,13 +234,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     }
     cx.set_len(li, hlen);
     let Some(tos) = rd::u8(data, off + 1) else { return stop(cx, li, data, off + 1, 1) };
-    cx.add(&IP_DSFIELD, off + 1, 1, Value::UInt(tos as u64));
-    cx.child(|cx| {
-        cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
-        cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
-    });
+    if hdr {
+        cx.add(&IP_DSFIELD, off + 1, 1, Value::UInt(tos as u64));
+        cx.child(|cx| {
+            cx.add(&IP_DSFIELD_DSCP, off + 1, 1, Value::UInt((tos >> 2) as u64));
+            cx.add(&IP_DSFIELD_ECN, off + 1, 1, Value::UInt((tos & 3) as u64));
+        });
+    }
     let Some(mut ip_len) = rd::u16(data, off + 2).map(|v| v as usize) else { return stop(cx, li, data, off + 2, 2) };
-    let len_at = cx.add(&IP_LEN, off + 2, 2, Value::UInt(ip_len as u64));
+    let len_at = if hdr { cx.add(&IP_LEN, off + 2, 2, Value::UInt(ip_len as u64)) } else { cx.out.fields.len() as u32 };
     if ip_len < hlen {
         if ip_len == 0 {
             // TCP segmentation offload: the length is what the frame holds.
@@ -226,19 +259,23 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         }
     }
     let Some(id) = rd::u16(data, off + 4) else { return stop(cx, li, data, off + 4, 2) };
-    cx.add(&IP_ID, off + 4, 2, Value::UInt(id as u64));
+    if hdr {
+        cx.add(&IP_ID, off + 4, 2, Value::UInt(id as u64));
+    }
     let Some(fl) = rd::u16(data, off + 6) else { return stop(cx, li, data, off + 6, 2) };
     let flags = (fl >> 13) as u8;
-    cx.add(&IP_FLAGS, off + 6, 1, Value::UInt(flags as u64));
-    cx.child(|cx| {
-        cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
-        cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
-        cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
-    });
     let frag = (fl & 0x1fff) as usize;
-    cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
+    if hdr {
+        cx.add(&IP_FLAGS, off + 6, 1, Value::UInt(flags as u64));
+        cx.child(|cx| {
+            cx.add(&IP_FLAGS_RB, off + 6, 1, Value::Bool(flags & 4 != 0));
+            cx.add(&IP_FLAGS_DF, off + 6, 1, Value::Bool(flags & 2 != 0));
+            cx.add(&IP_FLAGS_MF, off + 6, 1, Value::Bool(flags & 1 != 0));
+        });
+        cx.add(&IP_FRAG_OFFSET, off + 6, 2, Value::UInt(frag as u64));
+    }
     let Some(ttl) = rd::u8(data, off + 8) else { return stop(cx, li, data, off + 8, 1) };
-    let ttl_at = cx.add(&IP_TTL, off + 8, 1, Value::UInt(ttl as u64));
+    let ttl_at = if hdr { cx.add(&IP_TTL, off + 8, 1, Value::UInt(ttl as u64)) } else { cx.out.fields.len() as u32 };
     let Some(proto) = rd::u8(data, off + 9) else { return stop(cx, li, data, off + 9, 1) };
     if let Some(d0) = rd::u8(data, off + 16) {
         let lncb = d0 == 224 && rd::u16(data, off + 17) == Some(0) && rd::u8(data, off + 19).is_some();
@@ -253,34 +290,44 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
             cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
         }
     }
-    cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
+    if hdr {
+        cx.add(&IP_PROTO, off + 9, 1, Value::UInt(proto as u64));
+    }
     let Some(stored) = rd::u16(data, off + 10) else { return stop(cx, li, data, off + 10, 2) };
-    let ck_at = cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64));
+    let ck_at = if hdr { cx.add(&IP_CHECKSUM, off + 10, 2, Value::UInt(stored as u64)) } else { cx.out.fields.len() as u32 };
     let verify = cx.checksums() && super::prefs::IP_CHECK_CHECKSUM.get();
     match data.get(off..off + hlen).filter(|_| verify) {
-        Some(hdr) => {
-            let good = checksum::finish(checksum::sum(hdr, 0)) == 0;
-            let calc = checksum::expected(0, hdr, 10);
-            cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
-            cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
+        Some(header) => {
+            let good = checksum::finish(checksum::sum(header, 0)) == 0;
+            let calc = checksum::expected(0, header, 10);
+            if hdr {
+                cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
+                cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));
+            }
             if !good {
                 cx.expert(Severity::Error, "ip.checksum_bad", checksum::bad_message(calc), Some(ck_at));
             }
         }
-        None => {
+        None if hdr => {
             cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(2));
         }
+        None => {}
     }
     let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };
+    let hosts = cx.part(Part::Ipv4Hosts);
     cx.add(&IP_SRC, off + 12, 4, Value::Ipv4(src));
-    cx.add_hidden(&IP_ADDR, off + 12, 4, Value::Ipv4(src));
-    cx.add_hidden(&IP_SRC_HOST, off + 12, 4, Value::Ipv4(src));
-    cx.add_hidden(&IP_HOST, off + 12, 4, Value::Ipv4(src));
+    if hosts {
+        cx.add_hidden(&IP_ADDR, off + 12, 4, Value::Ipv4(src));
+        cx.add_hidden(&IP_SRC_HOST, off + 12, 4, Value::Ipv4(src));
+        cx.add_hidden(&IP_HOST, off + 12, 4, Value::Ipv4(src));
+    }
     let Some(dst) = rd::arr::<4>(data, off + 16) else { return stop(cx, li, data, off + 16, 4) };
     cx.add(&IP_DST, off + 16, 4, Value::Ipv4(dst));
-    cx.add_hidden(&IP_ADDR, off + 16, 4, Value::Ipv4(dst));
-    cx.add_hidden(&IP_DST_HOST, off + 16, 4, Value::Ipv4(dst));
-    cx.add_hidden(&IP_HOST, off + 16, 4, Value::Ipv4(dst));
+    if hosts {
+        cx.add_hidden(&IP_ADDR, off + 16, 4, Value::Ipv4(dst));
+        cx.add_hidden(&IP_DST_HOST, off + 16, 4, Value::Ipv4(dst));
+        cx.add_hidden(&IP_HOST, off + 16, 4, Value::Ipv4(dst));
+    }
     if outer {
         cx.col_src = Addr::V4(src);
         cx.col_dst = Addr::V4(dst);

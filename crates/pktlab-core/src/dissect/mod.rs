@@ -69,8 +69,9 @@ pub struct Dissector {
     demand: Option<Demand>,
     /// "Decode as" rules; see [`Dissector::set_decode_as`].
     decode_as: Vec<dispatch::DecodeAs>,
-    /// The byte-stream protocols over TCP, with the rules' rows first.
+    /// The byte-stream protocols over TCP, with the rules' rows first, and their ports.
     tcp_apps: &'static [tcp_pdu::TcpApp],
+    tcp_app_ports: &'static tcp_pdu::AppPorts,
 }
 
 impl Default for Dissector {
@@ -86,6 +87,7 @@ impl Default for Dissector {
             demand: None,
             decode_as: Vec::new(),
             tcp_apps: dispatch::TCP_APPS,
+            tcp_app_ports: tcp_pdu::AppPorts::of(dispatch::TCP_APPS),
         };
         d.set_decode_as(dispatch::default_rules());
         d
@@ -153,6 +155,7 @@ impl Dissector {
     /// [`dispatch::set_decode_as`]'s).
     pub fn set_decode_as(&mut self, rules: Vec<dispatch::DecodeAs>) {
         self.tcp_apps = if rules.iter().any(|r| r.tcp) { dispatch::tcp_apps_for(&rules) } else { dispatch::TCP_APPS };
+        self.tcp_app_ports = tcp_pdu::AppPorts::of(self.tcp_apps);
         self.decode_as = rules;
     }
 
@@ -190,6 +193,7 @@ impl Dissector {
             demand: self.demand.as_ref(),
             decode_as: &self.decode_as,
             tcp_apps: self.tcp_apps,
+            tcp_app_ports: self.tcp_app_ports,
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
@@ -226,6 +230,72 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
     ]
     .into_iter()
     .flat_map(|s| s.iter().copied())
+}
+
+/// A block of a dissector that adds nothing but fields, left out whole when a [`Demand`]
+/// wants none of them: the fast first look of `dissect -Y` and `-T fields` then reads a
+/// header for what the analysis and the layers after it need and adds no tree for it. Each
+/// part lists every field its block adds ([`Part::fields`]); a block still keeps what is not
+/// a field (transport facts, expert items, columns, reassembly), so skipping it changes
+/// nothing but the fields left out, which a demand would have dropped one by one anyway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Everything the `frame` layer holds (numbers, times, lengths, comments, protocols).
+    Frame,
+    /// Ethernet source and destination with their `eth.addr` twins and LG/IG bits.
+    EthAddrs,
+    /// The IPv4 header from the version to the checksum.
+    Ipv4Header,
+    /// IPv4's hidden `ip.addr`/`ip.host`/`ip.src_host`/`ip.dst_host`.
+    Ipv4Hosts,
+    /// TCP's ports and hidden `tcp.port`.
+    TcpPorts,
+    /// TCP's numbers, header length, flags, window, checksum, urgent pointer and payload.
+    TcpHeader,
+    /// The flag bits under `tcp.flags` and `tcp.flags.str`.
+    TcpFlagBits,
+    /// TCP options and their parts.
+    TcpOptions,
+    /// Every UDP field.
+    Udp,
+    /// The `data` layer's fields.
+    Data,
+}
+
+impl Part {
+    const ALL: [Part; 10] = [
+        Part::Frame,
+        Part::EthAddrs,
+        Part::Ipv4Header,
+        Part::Ipv4Hosts,
+        Part::TcpPorts,
+        Part::TcpHeader,
+        Part::TcpFlagBits,
+        Part::TcpOptions,
+        Part::Udp,
+        Part::Data,
+    ];
+
+    /// Every field the part's block adds.
+    pub(crate) fn fields(self) -> &'static [&'static FieldDef] {
+        match self {
+            Part::Frame => frame::FIELDS,
+            Part::EthAddrs => eth::ADDRESS_FIELDS,
+            Part::Ipv4Header => ipv4::HEADER_FIELDS,
+            Part::Ipv4Hosts => ipv4::HOST_FIELDS,
+            Part::TcpPorts => tcp::PORT_FIELDS,
+            Part::TcpHeader => tcp::HEADER_FIELDS,
+            Part::TcpFlagBits => tcp::FLAG_BIT_FIELDS,
+            Part::TcpOptions => tcp_options::FIELDS,
+            Part::Udp => udp::FIELDS,
+            Part::Data => data::DATA_FIELDS,
+        }
+    }
+
+    /// One bit per part `def` belongs to.
+    pub(crate) fn bits_of(def: &FieldDef) -> u64 {
+        Part::ALL.iter().filter(|p| p.fields().iter().any(|f| std::ptr::eq(*f, def))).fold(0, |b, p| b | 1 << *p as u32)
+    }
 }
 
 /// Why reading a field failed, as tshark's exceptions distinguish them.
@@ -273,6 +343,8 @@ pub(crate) struct Ctx<'a> {
     pub decode_as: &'a [dispatch::DecodeAs],
     /// The byte-stream protocols over TCP (the rules' rows first).
     pub tcp_apps: &'static [tcp_pdu::TcpApp],
+    /// The ports `tcp_apps` name.
+    pub tcp_app_ports: &'static tcp_pdu::AppPorts,
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
     /// Only the fields wanted (None: all).
@@ -303,37 +375,57 @@ impl Addr {
 impl Ctx<'_> {
     /// Adds a field at the current depth; returns its index (with a [`Demand`] that does
     /// not want it, nothing is added and the index is where it would have gone).
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
         self.push(def, offset, len, value, false, false)
     }
 
     /// Adds a field shown in brackets (computed, not read from the wire).
-    #[inline]
+    #[inline(always)]
     pub fn add_gen(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
         self.push(def, offset, len, value, true, false)
     }
 
     /// Adds a hidden field (for filters and `-T fields`, not shown in the tree).
-    #[inline]
+    #[inline(always)]
     pub fn add_hidden(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value) -> u32 {
         self.push(def, offset, len, value, false, true)
     }
 
-    #[inline]
+    /// The demand's test is inlined into every caller, so a field left out costs a few
+    /// instructions and its value is never built; the push itself is not.
+    #[inline(always)]
     fn push(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value, generated: bool, hidden: bool) -> u32 {
         let i = self.out.fields.len() as u32;
         if self.wants(def) {
-            self.out.fields.push(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
+            self.push_field(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
         }
         i
     }
 
+    #[inline(never)]
+    fn push_field(&mut self, field: Field) {
+        self.out.fields.push(field);
+    }
+
     /// Whether fields of `def` are added (always, unless a [`Demand`] leaves them out): a
     /// value that costs something to make is made only then.
-    #[inline]
+    #[inline(always)]
     pub fn wants(&self, def: &FieldDef) -> bool {
         self.demand.is_none_or(|d| d.wants(def))
+    }
+
+    /// Whether the block of `part` runs: some field of it is wanted (always without a
+    /// [`Demand`]). See [`Part`].
+    #[inline(always)]
+    pub fn part(&self, part: Part) -> bool {
+        self.demand.is_none_or(|d| d.wants_part(part))
+    }
+
+    /// Whether expert items are added (always, unless a [`Demand`] leaves them out).
+    #[inline(always)]
+    pub fn experts(&self) -> bool {
+        self.demand.is_none_or(|d| d.experts)
     }
 
     /// Whether application protocols above TCP/UDP (HTTP, TLS, WebSocket, QUIC, DHCP) are
@@ -379,7 +471,7 @@ impl Ctx<'_> {
             len: len as u32,
             source: self.source,
             fields: n..n,
-            summary: self.pool.pop().unwrap_or_default(),
+            summary: if self.text { self.pool.pop().unwrap_or_default() } else { String::new() },
         });
         self.depth = 0;
         self.out.layers.len() - 1
@@ -387,6 +479,9 @@ impl Ctx<'_> {
 
     /// Appends a name to `frame.protocols`.
     pub fn add_proto(&mut self, name: &str) {
+        if !self.wants(&frame::FRAME_PROTOCOLS) {
+            return;
+        }
         if !self.protos.is_empty() {
             self.protos.push(':');
         }
@@ -452,7 +547,7 @@ impl Ctx<'_> {
     }
 
     pub fn expert(&mut self, severity: Severity, key: &'static str, message: impl Into<String>, field: Option<u32>) {
-        if self.demand.is_some_and(|d| !d.experts) {
+        if !self.experts() {
             return;
         }
         self.out.experts.push(Expert { severity, key, message: message.into(), field });

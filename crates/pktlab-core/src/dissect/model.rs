@@ -434,6 +434,9 @@ pub struct Demand {
     /// Checksums are verified (a `*.checksum.status`/`*checksum_calculated` field or experts
     /// are wanted).
     pub checksums: bool,
+    /// One bit per [`super::Part`] some wanted field belongs to: a dissector skips the block
+    /// of a part whose bit is clear.
+    parts: u64,
 }
 
 impl Demand {
@@ -452,6 +455,7 @@ impl Demand {
         if !self.defs.contains(&k) {
             self.defs.push(k);
             self.bloom |= Self::bit(k);
+            self.parts |= super::Part::bits_of(def);
         }
         if def.abbrev.contains("checksum") {
             self.checksums = true;
@@ -466,10 +470,21 @@ impl Demand {
     }
 
     /// Whether fields of `def` are wanted.
-    #[inline]
+    #[inline(always)]
     pub fn wants(&self, def: &FieldDef) -> bool {
         let k = def as *const FieldDef as usize;
-        self.bloom & Self::bit(k) != 0 && self.defs.contains(&k)
+        self.bloom & Self::bit(k) != 0 && self.contains(k)
+    }
+
+    /// Whether some wanted field belongs to `part`.
+    #[inline(always)]
+    pub(crate) fn wants_part(&self, part: super::Part) -> bool {
+        self.parts & (1 << part as u32) != 0
+    }
+
+    #[inline(never)]
+    fn contains(&self, k: usize) -> bool {
+        self.defs.contains(&k)
     }
 }
 

@@ -7,7 +7,7 @@ use super::dispatch;
 use super::ip::{Pseudo, proto};
 use super::model::*;
 use super::tcp_pdu::Segment;
-use super::{Ctx, push_dec, rd};
+use super::{Ctx, Part, push_dec, rd};
 use std::fmt::Write;
 
 pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
@@ -62,6 +62,40 @@ pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", F
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
+
+/// The ports (see [`super::Part::TcpPorts`]).
+pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];
+
+/// The rest of the header's own fields (see [`super::Part::TcpHeader`]).
+pub(crate) static HEADER_FIELDS: &[&FieldDef] = &[
+    &TCP_LEN,
+    &TCP_SEQ_RAW,
+    &TCP_SEQ,
+    &TCP_ACK_RAW,
+    &TCP_HDR_LEN,
+    &TCP_FLAGS,
+    &TCP_WINDOW_SIZE_VALUE,
+    &TCP_CHECKSUM,
+    &TCP_CHECKSUM_STATUS,
+    &TCP_CHECKSUM_CALCULATED,
+    &TCP_URGENT_POINTER,
+    &TCP_PAYLOAD,
+];
+
+/// The bits under `tcp.flags` (see [`super::Part::TcpFlagBits`]).
+pub(crate) static FLAG_BIT_FIELDS: &[&FieldDef] = &[
+    &TCP_FLAGS_RES,
+    &TCP_FLAGS_AE,
+    &TCP_FLAGS_CWR,
+    &TCP_FLAGS_ECE,
+    &TCP_FLAGS_URG,
+    &TCP_FLAGS_ACK,
+    &TCP_FLAGS_PUSH,
+    &TCP_FLAGS_RESET,
+    &TCP_FLAGS_SYN,
+    &TCP_FLAGS_FIN,
+    &TCP_FLAGS_STR,
+];
 
 /// The flag bits of the 12-bit flags field (`tcp.flags`).
 pub mod flag {
@@ -131,14 +165,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     // The Info column is written only for the outermost header, and only when text is on.
     let info = outer && cx.text;
     cx.open_facts(li, false);
+    // Blocks of fields no wanted field is in are skipped (see `Part`); the facts, expert
+    // items and Info are kept.
+    let (ports, hdr, bits) = (cx.part(Part::TcpPorts), cx.part(Part::TcpHeader), cx.part(Part::TcpFlagBits));
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
-    cx.add(&TCP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    if ports {
+        cx.add(&TCP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    }
     cx.facts().sport = Some(sport);
     let Some(dport) = rd::u16(data, off + 2) else { return stop(cx, li, data, off + 2, 2) };
-    cx.add(&TCP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
     cx.facts().dport = Some(dport);
-    cx.add_hidden(&TCP_PORT, off, 2, Value::UInt(sport as u64));
-    cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    if ports {
+        cx.add(&TCP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
+        cx.add_hidden(&TCP_PORT, off, 2, Value::UInt(sport as u64));
+        cx.add_hidden(&TCP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    }
     if info {
         cx.out.info.clear();
         let info = &mut cx.out.info;
@@ -157,48 +198,29 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     (facts.seq, facts.ack, facts.flags, facts.window) = (Some(seq), Some(ack), Some(flags), Some(win));
     if outer {
         facts.seglen = Some(seglen as u32);
-        cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
-        cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
-    } else {
-        cx.add(&TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
     }
-    cx.add(&TCP_ACK_RAW, off + 8, 4, Value::UInt(ack as u64));
-    let hl_at = cx.add(&TCP_HDR_LEN, off + 12, 1, Value::UInt(hlen as u64));
-    cx.add(&TCP_FLAGS, off + 12, 2, Value::UInt(flags as u64));
-    cx.child(|cx| {
-        let bits: [(&'static FieldDef, u16); 10] = [
-            (&TCP_FLAGS_RES, flag::RESERVED),
-            (&TCP_FLAGS_AE, flag::AE),
-            (&TCP_FLAGS_CWR, flag::CWR),
-            (&TCP_FLAGS_ECE, flag::ECE),
-            (&TCP_FLAGS_URG, flag::URG),
-            (&TCP_FLAGS_ACK, flag::ACK),
-            (&TCP_FLAGS_PUSH, flag::PSH),
-            (&TCP_FLAGS_RESET, flag::RST),
-            (&TCP_FLAGS_SYN, flag::SYN),
-            (&TCP_FLAGS_FIN, flag::FIN),
-        ];
-        for (def, m) in bits {
-            let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
-            if outer && m == flag::SYN && flags & m != 0 {
-                if flags & flag::ACK != 0 {
-                    cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
-                } else {
-                    cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at));
-                }
-            }
-            if outer && m == flag::RST && flags & m != 0 {
-                cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at));
-            }
-            if outer && m == flag::FIN && flags & m != 0 {
-                cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at));
-            }
+    let hl_at = if hdr {
+        if outer {
+            cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
+            cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
+        } else {
+            cx.add(&TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
         }
-        if cx.wants(&TCP_FLAGS_STR) {
-            cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
-        }
-    });
-    cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+        cx.add(&TCP_ACK_RAW, off + 8, 4, Value::UInt(ack as u64));
+        let hl_at = cx.add(&TCP_HDR_LEN, off + 12, 1, Value::UInt(hlen as u64));
+        cx.add(&TCP_FLAGS, off + 12, 2, Value::UInt(flags as u64));
+        hl_at
+    } else {
+        cx.out.fields.len() as u32
+    };
+    // The bits' block also adds the expert items of SYN, RST and FIN.
+    let flag_experts = outer && flags & (flag::SYN | flag::RST | flag::FIN) != 0 && cx.experts();
+    if bits || flag_experts {
+        flag_bits(cx, off, flags, outer, sport, dport);
+    }
+    if hdr {
+        cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+    }
     if info {
         let info = &mut cx.out.info;
         info.push(' ');
@@ -219,29 +241,34 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     cx.set_len(li, hlen);
     let Some(stored) = rd::u16(data, off + 16) else { return stop(cx, li, data, off + 16, 2) };
-    let ck_at = cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64));
-    // Verified when the whole segment was captured; a quoted header is checked over the
-    // bytes quoted, as tshark does. (Not at all when a demand wants no checksum: only the
-    // unwanted status would follow.)
-    let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+    let ck_at = if hdr { cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64)) } else { cx.out.fields.len() as u32 };
+    // (Without the header's fields, only the verification's expert item may be wanted.)
     let verify = cx.checksums() && super::prefs::TCP_CHECK_CHECKSUM.get();
-    match seg.filter(|_| verify) {
-        Some(seg) if outer || !seg.is_empty() => {
-            let ps = pseudo.sum(proto::TCP, seg.len());
-            let good = checksum::finish(checksum::sum(seg, ps)) == 0;
-            let calc = checksum::expected(ps, seg, 16);
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
-            cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
-            if !good {
-                cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    if hdr || verify {
+        // Verified when the whole segment was captured; a quoted header is checked over the
+        // bytes quoted, as tshark does. (Not at all when a demand wants no checksum: only the
+        // unwanted status would follow.)
+        let seg = if outer { data.get(off..end) } else { data.get(off..end.min(data.len())) };
+        match seg.filter(|_| verify) {
+            Some(seg) if outer || !seg.is_empty() => {
+                let ps = pseudo.sum(proto::TCP, seg.len());
+                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
+                let calc = checksum::expected(ps, seg, 16);
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
+                cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
+                if !good {
+                    cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                }
             }
-        }
-        _ => {
-            cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
+            _ => {
+                cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(2));
+            }
         }
     }
     let Some(urg) = rd::u16(data, off + 18) else { return stop(cx, li, data, off + 18, 2) };
-    cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
+    if hdr {
+        cx.add(&TCP_URGENT_POINTER, off + 18, 2, Value::UInt(urg as u64));
+    }
     if info {
         if flags & flag::URG != 0 {
             let _ = write!(cx.out.info, " Urg={urg}");
@@ -272,13 +299,51 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let pstart = off + hlen;
     let pend = end.min(data.len());
     // tshark adds the payload item only when the bytes the header announces were captured.
-    if pend > pstart && (end <= data.len() || !outer) {
+    if hdr && pend > pstart && (end <= data.len() || !outer) {
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);
     if outer {
         dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags });
     }
+}
+
+/// The flag bits under `tcp.flags` (one level down), `tcp.flags.str`, and the expert items
+/// of a SYN, RST or FIN in the outermost header, on the bit they concern.
+fn flag_bits(cx: &mut Ctx, off: usize, flags: u16, outer: bool, sport: u16, dport: u16) {
+    let experts = outer && cx.experts();
+    cx.child(|cx| {
+        let bits: [(&'static FieldDef, u16); 10] = [
+            (&TCP_FLAGS_RES, flag::RESERVED),
+            (&TCP_FLAGS_AE, flag::AE),
+            (&TCP_FLAGS_CWR, flag::CWR),
+            (&TCP_FLAGS_ECE, flag::ECE),
+            (&TCP_FLAGS_URG, flag::URG),
+            (&TCP_FLAGS_ACK, flag::ACK),
+            (&TCP_FLAGS_PUSH, flag::PSH),
+            (&TCP_FLAGS_RESET, flag::RST),
+            (&TCP_FLAGS_SYN, flag::SYN),
+            (&TCP_FLAGS_FIN, flag::FIN),
+        ];
+        for (def, m) in bits {
+            let at = cx.add(def, off + 12, 2, Value::Bool(flags & m != 0));
+            if !experts || flags & m == 0 {
+                continue;
+            }
+            match m {
+                flag::SYN if flags & flag::ACK != 0 => {
+                    cx.expert(Severity::Chat, "tcp.connection.synack", format!("Connection establish acknowledge (SYN+ACK): server port {sport}"), Some(at));
+                }
+                flag::SYN => cx.expert(Severity::Chat, "tcp.connection.syn", format!("Connection establish request (SYN): server port {dport}"), Some(at)),
+                flag::RST => cx.expert(Severity::Warn, "tcp.connection.rst", "Connection reset (RST)", Some(at)),
+                flag::FIN => cx.expert(Severity::Chat, "tcp.connection.fin", "Connection finish (FIN)", Some(at)),
+                _ => {}
+            }
+        }
+        if cx.wants(&TCP_FLAGS_STR) {
+            cx.add_gen(&TCP_FLAGS_STR, off + 12, 2, Value::Str(flags_str(flags)));
+        }
+    });
 }
 
 fn stop(cx: &mut Ctx, li: usize, data: &[u8], off: usize, len: usize) {

@@ -4,7 +4,7 @@
 
 use super::model::*;
 use super::label::LabelCx;
-use super::{Ctx, rd};
+use super::{Ctx, Part, rd};
 use std::fmt::Write;
 
 pub static TCP_OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes, Base::None).custom(options_label);
@@ -116,11 +116,17 @@ pub fn kind_name(kind: u64) -> Option<&'static str> {
 
 /// The options area `o..end` (fully captured): the Options item, each option under it and
 /// each option's parts under the option. `info`: append to the Info column.
+///
+/// Without [`Part::TcpOptions`] the options are still read for what the analysis keeps
+/// (window scale, SACK blocks), expert items and Info, but add no field.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool) {
-    cx.add(&TCP_OPTIONS, o, end - o, Value::Bytes);
+    let f = cx.part(Part::TcpOptions);
+    if f {
+        cx.add(&TCP_OPTIONS, o, end - o, Value::Bytes);
+    }
     cx.child(|cx| {
         while o < end {
-            match option(cx, data, o, end, info) {
+            match option(cx, data, o, end, info, f) {
                 Some(next) => o = next,
                 None => return,
             }
@@ -129,18 +135,22 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info:
 }
 
 /// One option at `o`; returns where the next one starts, or None to stop.
-fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option<usize> {
+fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) -> Option<usize> {
     let kind = rd::u8(data, o)?;
     match kind {
         0 | 1 => {
-            cx.add(if kind == 0 { &TCP_OPTIONS_EOL } else { &TCP_OPTIONS_NOP }, o, 1, Value::Bytes);
-            cx.child(|cx| cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64)));
+            if f {
+                cx.add(if kind == 0 { &TCP_OPTIONS_EOL } else { &TCP_OPTIONS_NOP }, o, 1, Value::Bytes);
+                cx.child(|cx| cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64)));
+            }
             return Some(o + 1);
         }
         _ => {}
     }
     let Some(len) = rd::u8(data, o + 1).filter(|_| o + 1 < end).map(|l| l as usize) else {
-        cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+        if f {
+            cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+        }
         cx.expert(Severity::Error, "tcp.option.len.invalid", "Option length field is missing (past the end of the header)", None);
         return None;
     };
@@ -164,23 +174,31 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option
         _ => len >= 2,
     };
     if !expect_ok || o + len > end {
-        cx.add(def, o, (end - o).min(len.max(2)), Value::Bytes);
-        cx.child(|cx| {
-            cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
-            cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
-        });
+        if f {
+            cx.add(def, o, (end - o).min(len.max(2)), Value::Bytes);
+            cx.child(|cx| {
+                cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+                cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
+            });
+        }
         cx.expert(Severity::Error, "tcp.option.len.invalid", format!("Invalid length for option (kind {kind}, length {len})"), None);
         return None;
     }
-    cx.add(def, o, len, Value::Bytes);
+    if f {
+        cx.add(def, o, len, Value::Bytes);
+    }
     cx.child(|cx| {
-        cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
-        cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
+        if f {
+            cx.add(&TCP_OPTION_KIND, o, 1, Value::UInt(kind as u64));
+            cx.add(&TCP_OPTION_LEN, o + 1, 1, Value::UInt(len as u64));
+        }
         let v = o + 2;
         match kind {
             2 => {
                 let mss = rd::u16(data, v).unwrap_or(0);
-                cx.add(&TCP_OPTIONS_MSS_VAL, v, 2, Value::UInt(mss as u64));
+                if f {
+                    cx.add(&TCP_OPTIONS_MSS_VAL, v, 2, Value::UInt(mss as u64));
+                }
                 if info {
                     cx.out.info.push_str(" MSS=");
                     super::push_dec(&mut cx.out.info, mss as u64);
@@ -189,9 +207,11 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option
             3 => {
                 let shift = rd::u8(data, v).unwrap_or(0);
                 let mult: u64 = 1 << shift.min(14);
-                cx.add(&TCP_OPTIONS_WSCALE_SHIFT, v, 1, Value::UInt(shift as u64));
                 cx.facts().wscale = Some(shift);
-                cx.add_gen(&TCP_OPTIONS_WSCALE_MULTIPLIER, v, 1, Value::UInt(mult));
+                if f {
+                    cx.add(&TCP_OPTIONS_WSCALE_SHIFT, v, 1, Value::UInt(shift as u64));
+                    cx.add_gen(&TCP_OPTIONS_WSCALE_MULTIPLIER, v, 1, Value::UInt(mult));
+                }
                 if shift > 14 {
                     cx.expert(Severity::Warn, "tcp.options.wscale.shift.invalid", "Window scale shift exceeds 14", None);
                 }
@@ -210,8 +230,10 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option
                 while b + 8 <= o + len {
                     let le = rd::u32(data, b).unwrap_or(0);
                     let re = rd::u32(data, b + 4).unwrap_or(0);
-                    cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(le as u64));
-                    cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(re as u64));
+                    if f {
+                        cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(le as u64));
+                        cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(re as u64));
+                    }
                     let facts = cx.facts();
                     if let Some(slot) = facts.sack.get_mut(facts.sack_len as usize) {
                         *slot = (le, re);
@@ -223,13 +245,17 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option
                     count += 1;
                     b += 8;
                 }
-                cx.add_gen(&TCP_OPTIONS_SACK_COUNT, o, 0, Value::UInt(count));
+                if f {
+                    cx.add_gen(&TCP_OPTIONS_SACK_COUNT, o, 0, Value::UInt(count));
+                }
             }
             8 => {
                 let tsval = rd::u32(data, v).unwrap_or(0);
                 let tsecr = rd::u32(data, v + 4).unwrap_or(0);
-                cx.add(&TCP_OPTIONS_TIMESTAMP_TSVAL, v, 4, Value::UInt(tsval as u64));
-                cx.add(&TCP_OPTIONS_TIMESTAMP_TSECR, v + 4, 4, Value::UInt(tsecr as u64));
+                if f {
+                    cx.add(&TCP_OPTIONS_TIMESTAMP_TSVAL, v, 4, Value::UInt(tsval as u64));
+                    cx.add(&TCP_OPTIONS_TIMESTAMP_TSECR, v + 4, 4, Value::UInt(tsecr as u64));
+                }
                 if info {
                     let info = &mut cx.out.info;
                     info.push_str(" TSval=");
@@ -240,11 +266,13 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool) -> Option
             }
             28 => {
                 let w = rd::u16(data, v).unwrap_or(0);
-                cx.add(&TCP_OPTIONS_USER_TO_GRANULARITY, v, 2, Value::Bool(w & 0x8000 != 0));
-                cx.add(&TCP_OPTIONS_USER_TO_VAL, v, 2, Value::UInt((w & 0x7fff) as u64));
+                if f {
+                    cx.add(&TCP_OPTIONS_USER_TO_GRANULARITY, v, 2, Value::Bool(w & 0x8000 != 0));
+                    cx.add(&TCP_OPTIONS_USER_TO_VAL, v, 2, Value::UInt((w & 0x7fff) as u64));
+                }
             }
             _ => {
-                if len > 2 {
+                if f && len > 2 {
                     cx.add(&TCP_OPTIONS_UNKNOWN_PAYLOAD, v, len - 2, Value::Bytes);
                 }
             }

@@ -56,6 +56,37 @@ impl std::fmt::Debug for TcpApp {
     }
 }
 
+/// Every port the rows of a [`TcpApp`] table name, one bit each: whether a segment's ports
+/// concern any row, without walking the rows' lists for each segment (a "decode as" range
+/// may list thousands).
+pub(crate) struct AppPorts([u64; 1024]);
+
+impl AppPorts {
+    /// The ports of `apps`, made once per table (tables are static) and kept.
+    pub fn of(apps: &'static [TcpApp]) -> &'static AppPorts {
+        type Made = Vec<(usize, &'static AppPorts)>;
+        static MADE: std::sync::Mutex<Made> = std::sync::Mutex::new(Vec::new());
+        let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = apps.as_ptr() as usize;
+        if let Some((_, p)) = made.iter().find(|(k, _)| *k == key) {
+            return p;
+        }
+        let mut bits = Box::new(AppPorts([0; 1024]));
+        for &p in apps.iter().flat_map(|a| a.ports) {
+            bits.0[p as usize >> 6] |= 1 << (p & 63);
+        }
+        let bits: &'static AppPorts = Box::leak(bits);
+        made.push((key, bits));
+        bits
+    }
+
+    /// Whether some row names `port`.
+    #[inline]
+    pub fn has(&self, port: u16) -> bool {
+        self.0[port as usize >> 6] & (1 << (port & 63)) != 0
+    }
+}
+
 /// A TCP segment as the reassembly reads it: its connection, where it starts in the
 /// sequence space, and its flags.
 #[derive(Clone, Copy)]
@@ -179,8 +210,9 @@ fn lt(a: u32, b: u32) -> bool {
 /// The protocol a connection speaks, by its first payload: of `apps` whose port either side
 /// uses, in order, the first whose look it has (one that owns its ports ends the search
 /// there); else the first whose heuristic takes it.
-fn detect(apps: &'static [TcpApp], payload: &[u8], sport: u16, dport: u16) -> Option<&'static TcpApp> {
-    for app in apps {
+/// `on_ports`: some row names one of the ports (else only the heuristics can take it).
+fn detect(apps: &'static [TcpApp], on_ports: bool, payload: &[u8], sport: u16, dport: u16) -> Option<&'static TcpApp> {
+    for app in apps.iter().filter(|_| on_ports) {
         if app.ports.iter().any(|&p| p == sport || p == dport) {
             if (app.on_port)(payload) {
                 return Some(app);
@@ -196,7 +228,8 @@ fn detect(apps: &'static [TcpApp], payload: &[u8], sport: u16, dport: u16) -> Op
 /// Dissects the TCP payload `pstart..pend` of `data` as one of `apps`, if its connection
 /// speaks one. Returns false (adding nothing) when it does not, or when the reader of the
 /// dissection wants no application field.
-pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg: Segment, apps: &'static [TcpApp]) -> bool {
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg: Segment) -> bool {
+    let apps = cx.tcp_apps;
     if !cx.app_wanted() {
         return false;
     }
@@ -215,10 +248,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg
     // On a port of one of the protocols a segment may continue a PDU begun in frames a
     // partial reader (one of several threads) did not see: it depends on earlier frames
     // either way.
-    if apps.iter().any(|app| app.ports.iter().any(|&p| p == seg.sport || p == seg.dport)) {
+    let ports = cx.tcp_app_ports;
+    let on_ports = ports.has(seg.sport) || ports.has(seg.dport);
+    if on_ports {
         cx.out.stateful = true;
     }
-    let o = read(cx.streams, apps, payload, seg);
+    let o = read(cx.streams, apps, on_ports, payload, seg);
     cx.streams.last = cx.streams.last.max(frame);
     let Some(o) = o else { return false };
     cx.out.stateful = true;
@@ -302,7 +337,7 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
 
 /// Reads one segment into its connection's state; None if the connection speaks none of
 /// `apps`.
-fn read(streams: &mut Streams, apps: &'static [TcpApp], payload: &[u8], seg: Segment) -> Option<Outcome> {
+fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload: &[u8], seg: Segment) -> Option<Outcome> {
     let (key, dir) = key_of(seg);
     if streams.convs.len() >= MAX_CONVS {
         streams.convs.clear();
@@ -311,7 +346,7 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], payload: &[u8], seg: Seg
     let flags = seg.flags;
     let seq = if flags & 0x02 != 0 { seg.seq.wrapping_add(1) } else { seg.seq };
     if conv.app.is_none() {
-        let Some(app) = detect(apps, payload, seg.sport, seg.dport) else {
+        let Some(app) = detect(apps, on_ports, payload, seg.sport, seg.dport) else {
             advance(&mut conv.dirs[dir], seq.wrapping_add(payload.len() as u32));
             return None;
         };

@@ -5,7 +5,7 @@ use super::checksum;
 use super::dispatch;
 use super::ip::{Pseudo, proto};
 use super::model::*;
-use super::{Ctx, rd};
+use super::{Ctx, Part, rd};
 
 pub static UDP_SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16, Base::Dec);
 pub static UDP_DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16, Base::Dec);
@@ -38,14 +38,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.set_protocol("UDP");
     }
     cx.open_facts(li, true);
+    // No field is added unless some UDP field is wanted (see `Part`); the facts, expert
+    // items and Info are kept.
+    let f = cx.part(Part::Udp);
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
-    cx.add(&UDP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    if f {
+        cx.add(&UDP_SRCPORT, off, 2, Value::UInt(sport as u64));
+    }
     cx.facts().sport = Some(sport);
     let Some(dport) = rd::u16(data, off + 2) else { return stop(cx, li, data, off + 2, 2) };
-    cx.add(&UDP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
     cx.facts().dport = Some(dport);
-    cx.add_hidden(&UDP_PORT, off, 2, Value::UInt(sport as u64));
-    cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    if f {
+        cx.add(&UDP_DSTPORT, off + 2, 2, Value::UInt(dport as u64));
+        cx.add_hidden(&UDP_PORT, off, 2, Value::UInt(sport as u64));
+        cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
+    }
     if outer && cx.text {
         cx.out.info.clear();
         let info = &mut cx.out.info;
@@ -57,7 +64,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         return stop(cx, li, data, off + 4, 4);
     };
     let ulen = ulen as usize;
-    let len_at = cx.add(&UDP_LENGTH, off + 4, 2, Value::UInt(ulen as u64));
+    let len_at = if f { cx.add(&UDP_LENGTH, off + 4, 2, Value::UInt(ulen as u64)) } else { cx.out.fields.len() as u32 };
     cx.facts().length = Some(ulen as u16);
     if let Some(s) = cx.summary(li) {
         s.push_str("Src Port: ");
@@ -71,7 +78,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     let avail = end.saturating_sub(off);
     if ulen < 8 {
-        cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
+        if f {
+            cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
+        }
         cx.expert(Severity::Error, "udp.length.bad", format!("Bad length value {ulen} < 8"), Some(len_at));
         cx.close(li);
         return;
@@ -81,31 +90,34 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.expert(Severity::Error, "udp.length.bad", format!("Bad length value {ulen} > IP payload length"), Some(len_at));
         dend = end;
     }
-    let ck_at = cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64));
-    let v6 = matches!(pseudo, Pseudo::V6(..));
-    if stored == 0 && !v6 {
-        cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3)));
-    } else {
-        let verify = cx.checksums() && super::prefs::UDP_CHECK_CHECKSUM.get();
-        match data.get(off..dend).filter(|_| verify) {
-            Some(seg) if ulen <= avail || !outer => {
-                let ps = pseudo.sum(proto::UDP, seg.len());
-                let calc = checksum::expected(ps, seg, 6);
-                let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
-                cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64)));
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
-                if !good {
-                    cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+    let ck_at = if f { cx.add(&UDP_CHECKSUM, off + 6, 2, Value::UInt(stored as u64)) } else { cx.out.fields.len() as u32 };
+    // (Without UDP's fields, only the verification's expert item may be wanted.)
+    let verify = cx.checksums() && super::prefs::UDP_CHECK_CHECKSUM.get();
+    if f || verify {
+        let v6 = matches!(pseudo, Pseudo::V6(..));
+        if stored == 0 && !v6 {
+            cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(3)));
+        } else {
+            match data.get(off..dend).filter(|_| verify) {
+                Some(seg) if ulen <= avail || !outer => {
+                    let ps = pseudo.sum(proto::UDP, seg.len());
+                    let calc = checksum::expected(ps, seg, 6);
+                    let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
+                    cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64)));
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
+                    if !good {
+                        cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                    }
                 }
-            }
-            _ => {
-                cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
+                _ => {
+                    cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(2));
+                }
             }
         }
     }
     let pstart = off + 8;
     let pend = dend.min(data.len());
-    if pend > pstart {
+    if f && pend > pstart {
         cx.add(&UDP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
     cx.close(li);
