@@ -508,8 +508,11 @@ fn fin(n: u64) -> bool {
     String::from_utf8_lossy(&out.stdout).trim() == "1"
 }
 
-/// The records of a pcapng file: (bytes, orig_len, time, link type).
-fn records(path: &Path) -> Vec<(Vec<u8>, u32, Option<(i64, u32)>, Option<u32>)> {
+/// One record as saved: bytes, original length, time, link type.
+type Saved = (Vec<u8>, u32, Option<(i64, u32)>, Option<u32>);
+
+/// The records of a capture file.
+fn records(path: &Path) -> Vec<Saved> {
     let f = CaptureFile::open(path).expect("saved file opens");
     f.records().map(|r| r.expect("record")).map(|r| (r.data.to_vec(), r.orig_len, r.ts.map(|t| (t.secs, t.nanos)), r.link_type)).collect()
 }

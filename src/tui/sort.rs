@@ -15,7 +15,7 @@ use crate::capture::follow::{Event, Follower, Step};
 use crate::pipeline::Sequence;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::thread::JoinHandle;
 
 /// A column of the packet list, in the order `o` steps through them.
@@ -93,6 +93,10 @@ impl Sorted {
     }
 }
 
+/// What the sort thread runs: the sorted frames, or None if cancelled (it is given the cancel
+/// flag and a counter of bytes walked).
+type Job = Box<dyn FnOnce(&AtomicBool, &AtomicU64) -> Option<Vec<u32>> + Send>;
+
 /// A sort being computed on its own thread.
 pub struct SortRun {
     pub column: SortColumn,
@@ -124,7 +128,7 @@ impl SortRun {
         let cancel = Arc::new(AtomicBool::new(false));
         let walked = Arc::new(AtomicU64::new(0));
         let count = frames.len();
-        let job: Box<dyn FnOnce(&AtomicBool, &AtomicU64) -> Option<Vec<u32>> + Send> = if column.dissected() {
+        let job: Job = if column.dissected() {
             let file = store.file_arc();
             Box::new(move |cancel: &AtomicBool, walked: &AtomicU64| text_sort(file, column, frames, cancel, walked))
         } else {
@@ -167,10 +171,7 @@ impl SortRun {
 
     /// The result, once the thread has finished.
     pub fn poll(&mut self) -> Option<Sorted> {
-        match self.rx.try_recv() {
-            Ok(s) => Some(s),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.rx.try_recv().ok()
     }
 
     /// How far the sort is, for the status line.

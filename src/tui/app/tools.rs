@@ -293,7 +293,7 @@ impl App {
         let mut looked = 0u32;
         while run.left > 0 && len > 0 {
             looked += 1;
-            if looked % 64 == 0 && start.elapsed() > budget {
+            if looked.is_multiple_of(64) && start.elapsed() > budget {
                 self.search_run = Some(run);
                 return true;
             }
