@@ -528,6 +528,7 @@ fn save(a: &mut App, marked: bool, path: &str) {
         a.update(Action::Input(c));
     }
     a.update(Action::Submit);
+    a.wait_save();
 }
 
 #[test]

@@ -120,6 +120,7 @@ pub struct App {
     /// The save prompt (`w`).
     pub save: SaveInput,
     search_run: Option<SearchRun>,
+    save_run: Option<super::save::SaveRun>,
     last_search: Option<Pattern>,
     /// `n`/`N` repeat the last search (true after a search, false after a filter).
     search_repeat: bool,
@@ -164,6 +165,7 @@ impl App {
             search: SearchInput::default(),
             save: SaveInput::default(),
             search_run: None,
+            save_run: None,
             last_search: None,
             search_repeat: false,
             list_gen: 0,
@@ -204,7 +206,8 @@ impl App {
         }
         let sorted = self.tick_sort();
         let searched = self.tick_search();
-        let changed = changed || sorted || searched;
+        let saved = self.tick_save();
+        let changed = changed || sorted || searched || saved;
         self.load_detail();
         // The follow view takes in its stream a few milliseconds at a time.
         let followed = self.mode == Mode::Follow && self.follow.advance(&self.store, FOLLOW_BUDGET);
@@ -214,7 +217,7 @@ impl App {
     /// Whether a view is still filling in (the follow view's stream), so the screen should be
     /// redrawn soon.
     pub fn working(&self) -> bool {
-        (self.mode == Mode::Follow && !self.follow.done) || self.searching() || self.sort.run.is_some()
+        (self.mode == Mode::Follow && !self.follow.done) || self.searching() || self.saving() || self.sort.run.is_some()
     }
 
     /// Fits every pane to `area` (the whole screen): records the [`Regions`], keeps cursors

@@ -391,15 +391,48 @@ impl App {
                     (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
                     _ => std::path::PathBuf::from(&path),
                 };
-                match crate::tui::save::write(&self.store, frames, &full) {
-                    Ok(s) => {
-                        self.notice = Some(ui_with("tui.save.done", self.lang, &[("count", &s.frames), ("path", &full.display())]));
-                    }
-                    Err(e) => {
-                        let cause = e.source.to_string();
-                        self.message = Some(ui_with("tui.save.failed", self.lang, &[("path", &full.display()), ("error", &cause)]));
-                    }
-                }
+                self.save_run = Some(crate::tui::save::SaveRun::start(&self.store, &frames, full));
+                self.notice = Some(ui_with("tui.save.busy", self.lang, &[("count", &frames.len())]));
+            }
+        }
+    }
+
+    /// Picks up a finished save: its report, or why it failed.
+    pub(super) fn tick_save(&mut self) -> bool {
+        let Some(run) = &mut self.save_run else { return false };
+        match run.poll() {
+            Some(r) => {
+                let path = run.path.clone();
+                self.save_run = None;
+                self.save_done(&path, r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits for a save to finish (tests).
+    pub fn wait_save(&mut self) {
+        if let Some(mut run) = self.save_run.take() {
+            let path = run.path.clone();
+            if let Some(r) = run.wait() {
+                self.save_done(&path, r);
+            }
+        }
+    }
+
+    /// Whether a save is being written.
+    pub fn saving(&self) -> bool {
+        self.save_run.is_some()
+    }
+
+    fn save_done(&mut self, path: &std::path::Path, r: Result<crate::tui::save::Saved, crate::live::pcapng_writer::WriteError>) {
+        self.notice = None;
+        match r {
+            Ok(s) => self.notice = Some(ui_with("tui.save.done", self.lang, &[("count", &s.frames), ("path", &path.display())])),
+            Err(e) => {
+                let cause = e.source.to_string();
+                self.message = Some(ui_with("tui.save.failed", self.lang, &[("path", &path.display()), ("error", &cause)]));
             }
         }
     }
