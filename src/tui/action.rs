@@ -12,6 +12,10 @@ pub enum Mode {
     Filter,
     /// Typing a frame number after `:`.
     Goto,
+    /// Typing what to find after `s` (text, hex bytes or a display filter).
+    Search,
+    /// Typing the path to save frames to after `w`.
+    Save,
     Help,
     /// The full-screen TCP stream view (`L`).
     Ladder,
@@ -87,6 +91,25 @@ pub enum Action {
     Follow,
     Expert,
     Summary,
+    /// Sort the list by the next column (`o`; after Info, capture order again).
+    SortNext,
+    /// Reverse the sort (`O`).
+    SortReverse,
+    /// Next time display format (`t`).
+    TimeFormat,
+    /// Mark or unmark the selected frame (`m`).
+    Mark,
+    /// Unmark every frame (`M`).
+    UnmarkAll,
+    NextMarked,
+    PrevMarked,
+    /// Filter on the selected tree item (`a`), prepare it in the filter bar (`A`), or add it
+    /// to the filter in force with `&&` (`&`).
+    ApplyField,
+    PrepareField,
+    ApplyFieldAnd,
+    StartSearch,
+    StartSave,
     /// Left click at a screen cell.
     Click { col: u16, row: u16 },
     /// Mouse wheel over a screen cell.

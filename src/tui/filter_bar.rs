@@ -82,6 +82,41 @@ impl GotoInput {
     }
 }
 
+/// What to find, typed after `s`; Tab changes what the text means.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchInput {
+    pub text: String,
+    pub kind: super::search::SearchKind,
+}
+
+impl SearchInput {
+    pub fn update(&mut self, action: &Action) -> InputOutcome {
+        if *action == Action::FocusNext {
+            self.kind = self.kind.next();
+            return InputOutcome::Editing;
+        }
+        edit(&mut self.text, action, |_| true).0
+    }
+}
+
+/// The file to save to, typed after `w`; Tab switches between the displayed and the marked
+/// frames.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaveInput {
+    pub text: String,
+    pub marked: bool,
+}
+
+impl SaveInput {
+    pub fn update(&mut self, action: &Action) -> InputOutcome {
+        if *action == Action::FocusNext {
+            self.marked = !self.marked;
+            return InputOutcome::Editing;
+        }
+        edit(&mut self.text, action, |_| true).0
+    }
+}
+
 /// Lines the bar needs in the current mode.
 pub fn height(app: &App) -> u16 {
     if app.mode == Mode::Filter { 2 } else { 1 }
@@ -131,10 +166,37 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let s = format!("{}: {}▏", l.goto, app.goto.text);
             buf.set_stringn(area.x, area.y, fit(&s, w), w, theme.header());
         }
+        Mode::Search | Mode::Save => {
+            let (prompt, text) = match app.mode {
+                Mode::Search => {
+                    let kind = crate::explain::ui(&format!("tui.search.kind.{}", app.search.kind.key()), app.lang);
+                    (crate::explain::ui_with("tui.search.prompt", app.lang, &[("kind", &kind)]), &app.search.text)
+                }
+                _ => {
+                    let (which, count) = app.save_frames_label();
+                    (crate::explain::ui_with("tui.save.prompt", app.lang, &[("which", &which), ("count", &count)]), &app.save.text)
+                }
+            };
+            let prompt = format!("{prompt}: ");
+            let pw = width(&prompt);
+            buf.set_stringn(area.x, area.y, fit(&prompt, w), w, theme.header());
+            if pw < w {
+                // The end of a long text stays in view.
+                let room = w - pw - 1;
+                let chars: Vec<char> = text.chars().collect();
+                let mut start = 0;
+                while start < chars.len() && width(&chars[start..].iter().collect::<String>()) > room {
+                    start += 1;
+                }
+                let shown: String = chars[start..].iter().collect();
+                buf.set_stringn(area.x + pw as u16, area.y, format!("{shown}▏"), w - pw, theme.ok());
+            }
+        }
         _ => {
-            let (s, style) = match &app.message {
-                Some(m) => (m.as_str(), theme.error()),
-                None => (l.help_hint, theme.dim()),
+            let (s, style) = match (&app.message, &app.notice) {
+                (Some(m), _) => (m.as_str(), theme.error()),
+                (None, Some(n)) => (n.as_str(), theme.ok()),
+                (None, None) => (l.help_hint, theme.dim()),
             };
             buf.set_stringn(area.x, area.y, fit(s, w), w, style);
         }

@@ -36,6 +36,18 @@ const NORMAL: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('n'), NONE, Action::NextMatch),
     (KeyCode::Char('N'), NONE, Action::PrevMatch),
     (KeyCode::Char('f'), NONE, Action::ToggleMarkMode),
+    (KeyCode::Char('o'), NONE, Action::SortNext),
+    (KeyCode::Char('O'), NONE, Action::SortReverse),
+    (KeyCode::Char('t'), NONE, Action::TimeFormat),
+    (KeyCode::Char('m'), NONE, Action::Mark),
+    (KeyCode::Char('M'), NONE, Action::UnmarkAll),
+    (KeyCode::Char(']'), NONE, Action::NextMarked),
+    (KeyCode::Char('['), NONE, Action::PrevMarked),
+    (KeyCode::Char('a'), NONE, Action::ApplyField),
+    (KeyCode::Char('A'), NONE, Action::PrepareField),
+    (KeyCode::Char('&'), NONE, Action::ApplyFieldAnd),
+    (KeyCode::Char('s'), NONE, Action::StartSearch),
+    (KeyCode::Char('w'), NONE, Action::StartSave),
     (KeyCode::Char('L'), NONE, Action::Ladder),
     (KeyCode::Char('T'), NONE, Action::TcpState),
     (KeyCode::Char('C'), NONE, Action::Conversations),
@@ -68,8 +80,9 @@ pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Actio
         return Some(Action::Quit);
     }
     match mode {
-        Mode::Filter | Mode::Goto => match key.code {
+        Mode::Filter | Mode::Goto | Mode::Search | Mode::Save => match key.code {
             KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Tab if matches!(mode, Mode::Search | Mode::Save) => Some(Action::FocusNext),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Backspace),
             KeyCode::Char('u') if key.modifiers == CTRL => Some(Action::ClearInput),
@@ -162,6 +175,18 @@ mod tests {
         assert_eq!(action_for(&Mode::Follow, k(KeyCode::Char('s'), NONE), false), None);
         assert_eq!(action_for(&Mode::Expert, k(KeyCode::Char('E'), SHIFT), false), Some(Action::Cancel));
         assert_eq!(action_for(&Mode::Summary, k(KeyCode::Esc, NONE), false), Some(Action::Cancel));
+    }
+
+    #[test]
+    fn list_tool_keys() {
+        let m = Mode::Normal;
+        assert_eq!(action_for(&m, k(KeyCode::Char('o'), NONE), false), Some(Action::SortNext));
+        assert_eq!(action_for(&m, k(KeyCode::Char('O'), SHIFT), false), Some(Action::SortReverse));
+        assert_eq!(action_for(&m, k(KeyCode::Char('&'), SHIFT), false), Some(Action::ApplyFieldAnd));
+        assert_eq!(action_for(&m, k(KeyCode::Char('m'), NONE), false), Some(Action::Mark));
+        assert_eq!(action_for(&Mode::Search, k(KeyCode::Tab, NONE), false), Some(Action::FocusNext));
+        assert_eq!(action_for(&Mode::Save, k(KeyCode::Char('w'), NONE), false), Some(Action::Input('w')));
+        assert_eq!(action_for(&Mode::Filter, k(KeyCode::Tab, NONE), false), None);
     }
 
     #[test]

@@ -164,7 +164,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     super::status::render(app, g.status, buf);
     super::filter_bar::render(app, g.bar, buf);
     if app.mode == Mode::Help {
-        super::help::render(app, g.main, buf);
+        // Over the panes; over the status lines too when every key would not fit otherwise
+        // (80x24), since any key closes it.
+        let over = if app.labels().help.len() as u16 + 2 > g.main.height { area } else { g.main };
+        super::help::render(app, over, buf);
     }
 }
 

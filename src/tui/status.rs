@@ -36,6 +36,20 @@ pub fn text(app: &App) -> String {
         }
         None => parts.push(l.no_filter.to_string()),
     }
+    if app.sorting() {
+        let pct = match &app.sort.run {
+            Some(run) => percent(&run.progress(total), total).min(99),
+            None => 0,
+        };
+        parts.push(crate::explain::ui_with("tui.sort.busy", app.lang, &[("pct", &pct)]));
+    }
+    if let Some(pct) = app.search_percent() {
+        parts.push(crate::explain::ui_with("tui.search.busy", app.lang, &[("pct", &pct)]));
+    }
+    let marks = app.store.marked().len();
+    if marks > 0 {
+        parts.push(crate::explain::ui_with("tui.mark.count", app.lang, &[("count", &marks)]));
+    }
     let load = &app.store.load;
     if let Some(live) = &app.live
         && !load.done

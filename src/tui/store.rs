@@ -183,6 +183,9 @@ pub struct Store {
     pub filter: Option<FilterRun>,
     /// The statistics pass of the conversations, expert and summary views, once one opened.
     pub stats: Option<StatsRun>,
+    /// Frames the user marked (`m`), for `frame.marked` and the list. Shared with filter
+    /// passes as a snapshot: a pass sees the marks as they were when it started.
+    marked: Arc<std::collections::BTreeSet<u64>>,
 }
 
 /// Batch sizes: tiny first so the first screen shows immediately, then large.
@@ -251,6 +254,7 @@ impl Store {
             detail_without_analysis: false,
             filter: None,
             stats: None,
+            marked: Arc::default(),
         }
     }
 
@@ -277,6 +281,36 @@ impl Store {
 
     pub fn file(&self) -> &CaptureFile {
         &self.file
+    }
+
+    /// The newest map of the capture, shared (for passes on their own threads).
+    pub fn file_arc(&self) -> Arc<CaptureFile> {
+        Arc::clone(&self.file)
+    }
+
+    /// Whether the user marked frame `number`.
+    pub fn is_marked(&self, number: u64) -> bool {
+        self.marked.contains(&number)
+    }
+
+    /// Marks or unmarks frame `number`; its cached detail is rebuilt (`frame.marked`).
+    pub fn set_marked(&mut self, number: u64, on: bool) {
+        let set = Arc::make_mut(&mut self.marked);
+        if on { set.insert(number) } else { set.remove(&number) };
+        if self.detail.as_ref().is_some_and(|d| d.number == number) {
+            self.detail = None;
+        }
+    }
+
+    /// Unmarks every frame.
+    pub fn clear_marks(&mut self) {
+        self.marked = Arc::default();
+        self.detail = None;
+    }
+
+    /// The marked frames, ascending.
+    pub fn marked(&self) -> &std::collections::BTreeSet<u64> {
+        &self.marked
     }
 
     pub fn total_bytes(&self) -> u64 {
@@ -435,9 +469,10 @@ impl Store {
             let cancel = Arc::clone(&cancel);
             let store_cancel = Arc::clone(&self.cancel);
             let filter = filter.clone();
+            let marked = Arc::clone(&self.marked);
             std::thread::Builder::new()
                 .name("pktlab-filter".into())
-                .spawn(move || filter_thread(follower, &filter, &cancel, &store_cancel, &tx))
+                .spawn(move || filter_thread(follower, &filter, &marked, &cancel, &store_cancel, &tx))
                 .ok()
         };
         self.filter = Some(FilterRun { filter, matches: Vec::new(), progress: Progress::default(), rx, cancel, handle });
@@ -465,12 +500,26 @@ impl Store {
         let start = e.data_offset as usize;
         let data = self.file.bytes().get(start..start.saturating_add(e.cap_len as usize)).unwrap_or(&[]);
         self.dissector.dissect(&meta, data, &mut self.scratch);
+        set_marked_field(&mut self.scratch, self.marked.contains(&number));
         let mut analysed = false;
         if annotate && let Some(fa) = self.verdicts.frame_analysis(number, analysis::analyzer::ts_nanos(&meta), &self.scratch) {
             analysis::annotate(&fa, &mut self.scratch);
             analysed = true;
         }
         Some(analysed)
+    }
+
+    /// Whether frame `number` (dissected now, with its analysis and mark) matches `filter`.
+    pub fn frame_matches(&mut self, number: u64, filter: &Filter) -> bool {
+        if self.dissect_into(number, true).is_none() {
+            return false;
+        }
+        let e = self.entry(number).copied();
+        let data = e.map_or(&[][..], |e| {
+            let start = e.data_offset as usize;
+            self.file.bytes().get(start..start.saturating_add(e.cap_len as usize)).unwrap_or(&[])
+        });
+        filter.matches(&self.scratch, data)
     }
 
     /// The packet-list row of frame `number`, dissected on demand and cached.
@@ -650,7 +699,25 @@ pub fn filter_needs_analysis(filter: &Filter) -> bool {
     })
 }
 
-fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, store_cancel: &AtomicBool, tx: &Sender<FilterMsg>) {
+/// Sets the dissection's `frame.marked` (the dissector always says false: marks are the
+/// user's, kept by the store).
+pub fn set_marked_field(d: &mut Dissection, marked: bool) {
+    if !marked {
+        return;
+    }
+    if let Some(f) = d.fields.iter_mut().find(|f| std::ptr::eq(f.def, &crate::dissect::frame::FRAME_MARKED)) {
+        f.value = crate::dissect::Value::Bool(true);
+    }
+}
+
+fn filter_thread(
+    mut follower: Follower,
+    filter: &Filter,
+    marked: &std::collections::BTreeSet<u64>,
+    cancel: &AtomicBool,
+    store_cancel: &AtomicBool,
+    tx: &Sender<FilterMsg>,
+) {
     let analyse = filter_needs_analysis(filter);
     let mut seq = Sequence::new(analyse);
     let mut found = Vec::new();
@@ -669,6 +736,9 @@ fn filter_thread(mut follower: Follower, filter: &Filter, cancel: &AtomicBool, s
                 seq.push(r);
                 seq.annotate();
                 let number = seq.frames();
+                if !marked.is_empty() {
+                    set_marked_field(seq.dissection_mut(), marked.contains(&number));
+                }
                 if filter.matches(seq.dissection(), r.data) {
                     found.push(u32::try_from(number).unwrap_or(u32::MAX));
                 }

@@ -123,4 +123,14 @@ impl Theme {
     pub fn marked(&self) -> Style {
         Style::default().add_modifier(Modifier::BOLD).patch(self.fg(Color::LightGreen))
     }
+
+    /// Frames the user marked (`m`): Wireshark's black rows with white text; without colour,
+    /// reversed.
+    pub fn user_marked(&self) -> Style {
+        if self.color {
+            Style::default().bg(Color::Black).fg(Color::White).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
+    }
 }

@@ -77,11 +77,23 @@ impl App {
     pub fn update(&mut self, action: Action) {
         if !matches!(action, Action::Click { .. } | Action::Scroll { .. }) {
             self.message = None;
+            self.notice = None;
+        }
+        // The wheel scrolls the full-screen views as the arrow keys do, three lines a notch.
+        if let Action::Scroll { down, .. } = action
+            && matches!(self.mode, Mode::Conversations | Mode::Follow | Mode::Expert | Mode::Summary)
+        {
+            for _ in 0..3 {
+                self.update(if down { Action::Down } else { Action::Up });
+            }
+            return;
         }
         self.load_detail();
         match self.mode {
             Mode::Filter => return self.update_filter(&action),
             Mode::Goto => return self.update_goto(&action),
+            Mode::Search => return self.update_search(&action),
+            Mode::Save => return self.update_save(&action),
             Mode::Help => {
                 self.mode = Mode::Normal;
                 return;
@@ -206,8 +218,30 @@ impl App {
                 self.mode = Mode::Goto;
                 self.goto.text.clear();
             }
-            Action::NextMatch => self.jump_match(true),
-            Action::PrevMatch => self.jump_match(false),
+            Action::NextMatch | Action::PrevMatch => {
+                let forward = action == Action::NextMatch;
+                if self.search_repeat && self.last_search.is_some() {
+                    self.start_search(forward);
+                } else {
+                    self.jump_match(forward);
+                }
+            }
+            Action::SortNext => self.sort_next(),
+            Action::SortReverse => self.sort_reverse(),
+            Action::TimeFormat => self.next_time_format(),
+            Action::Mark => self.toggle_mark(),
+            Action::UnmarkAll => self.unmark_all(),
+            Action::NextMarked => self.jump_marked(true),
+            Action::PrevMarked => self.jump_marked(false),
+            Action::ApplyField => self.apply_field(false),
+            Action::ApplyFieldAnd => self.apply_field(true),
+            Action::PrepareField => self.prepare_field(),
+            Action::StartSearch => {
+                self.mode = Mode::Search;
+            }
+            Action::StartSave => {
+                self.mode = Mode::Save;
+            }
             Action::ToggleMarkMode => {
                 self.filter_view = match self.filter_view {
                     FilterView::Hide => FilterView::Mark,
@@ -296,7 +330,10 @@ impl App {
             InputOutcome::Submit => {
                 let text = self.filter.text.clone();
                 match self.set_filter(&text) {
-                    Ok(()) => self.mode = Mode::Normal,
+                    Ok(()) => {
+                        self.mode = Mode::Normal;
+                        self.search_repeat = false;
+                    }
                     Err(e) => self.filter.error = Some(e),
                 }
             }
@@ -329,6 +366,13 @@ impl App {
 
     fn click(&mut self, col: u16, row: u16) {
         let r = self.regions;
+        // The list's column header (the line above its rows) sorts by the column clicked.
+        if self.mode == Mode::Normal && r.list.height > 0 && row + 1 == r.list.y && col >= r.list.x && col < r.list.x + r.list.width {
+            if let Some(c) = crate::tui::packet_list::column_at(self, col - r.list.x, r.list.width) {
+                self.sort_by(c);
+            }
+            return;
+        }
         match r.hit(col, row) {
             Some(Focus::List) => {
                 self.focus = Focus::List;

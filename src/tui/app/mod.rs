@@ -24,10 +24,14 @@
 
 mod input;
 mod select;
+mod tools;
 
 pub use super::action::{Action, FilterView, Focus, Mode, Regions, Span};
 use super::explain_pane::ExplainPane;
-use super::filter_bar::{FilterInput, GotoInput};
+use super::filter_bar::{FilterInput, GotoInput, SaveInput, SearchInput};
+use super::packet_list::TimeFormat;
+use super::search::{Pattern, SearchRun};
+use super::sort::ListSort;
 use super::hex::HexPane;
 use super::i18n::{Labels, labels};
 use super::packet_list::ListPane;
@@ -104,6 +108,24 @@ pub struct App {
     pub game: Option<std::sync::Arc<crate::game::GameProto>>,
     /// A one-line message for the status bar (goto errors and the like).
     pub message: Option<String>,
+    /// A one-line report of what a key did (sorted, saved, found), shown when there is no
+    /// `message`.
+    pub notice: Option<String>,
+    /// The packet list's sort (`o`, `O`).
+    pub sort: ListSort,
+    /// How the Time column shows times (`t`).
+    pub time_format: TimeFormat,
+    /// The search prompt (`s`).
+    pub search: SearchInput,
+    /// The save prompt (`w`).
+    pub save: SaveInput,
+    search_run: Option<SearchRun>,
+    save_run: Option<super::save::SaveRun>,
+    last_search: Option<Pattern>,
+    /// `n`/`N` repeat the last search (true after a search, false after a filter).
+    search_repeat: bool,
+    /// Bumped whenever the display filter changes (a sort belongs to one list).
+    list_gen: u64,
     side: Option<Box<dyn SidePanel>>,
     /// Where [`App::layout`] put each pane.
     pub regions: Regions,
@@ -137,6 +159,16 @@ impl App {
             summary: SummaryPane::default(),
             game: None,
             message: None,
+            notice: None,
+            sort: ListSort::default(),
+            time_format: TimeFormat::default(),
+            search: SearchInput::default(),
+            save: SaveInput::default(),
+            search_run: None,
+            save_run: None,
+            last_search: None,
+            search_repeat: false,
+            list_gen: 0,
             side: None,
             regions: Regions::default(),
             quit: false,
@@ -172,6 +204,10 @@ impl App {
         if changed {
             self.fix_selection();
         }
+        let sorted = self.tick_sort();
+        let searched = self.tick_search();
+        let saved = self.tick_save();
+        let changed = changed || sorted || searched || saved;
         self.load_detail();
         // The follow view takes in its stream a few milliseconds at a time.
         let followed = self.mode == Mode::Follow && self.follow.advance(&self.store, FOLLOW_BUDGET);
@@ -181,7 +217,7 @@ impl App {
     /// Whether a view is still filling in (the follow view's stream), so the screen should be
     /// redrawn soon.
     pub fn working(&self) -> bool {
-        self.mode == Mode::Follow && !self.follow.done
+        (self.mode == Mode::Follow && !self.follow.done) || self.searching() || self.saving() || self.sort.run.is_some()
     }
 
     /// Fits every pane to `area` (the whole screen): records the [`Regions`], keeps cursors

@@ -10,7 +10,7 @@ impl App {
     // ----- the list -------------------------------------------------------------------
 
     /// The filter whose matches narrow the list (Hide view only).
-    fn hiding(&self) -> Option<&[u32]> {
+    pub(super) fn hiding(&self) -> Option<&[u32]> {
         match (&self.store.filter, self.filter_view) {
             (Some(run), FilterView::Hide) => Some(&run.matches),
             _ => None,
@@ -19,24 +19,57 @@ impl App {
 
     /// Rows in the packet list.
     pub fn shown_len(&self) -> usize {
+        self.base_len()
+    }
+
+    /// Frames the list shows, in capture order: every frame, or the filter's matches.
+    pub(super) fn base_len(&self) -> usize {
         self.hiding().map_or(self.store.len(), <[u32]>::len)
     }
 
-    /// The frame number shown at list row `row`.
-    pub fn frame_at(&self, row: usize) -> Option<u64> {
+    /// The frame at row `row` of the list in capture order (before any sort).
+    pub(super) fn base_at(&self, row: usize) -> Option<u64> {
         match self.hiding() {
             Some(m) => m.get(row).map(|&n| u64::from(n)),
             None => (row < self.store.len()).then_some(row as u64 + 1),
         }
     }
 
-    /// The list row of frame `n`, or where it would be.
-    fn row_of(&self, n: u64) -> Result<usize, usize> {
+    /// The row of frame `n` in capture order, or where it would be.
+    pub(super) fn base_row_of(&self, n: u64) -> Result<usize, usize> {
         match self.hiding() {
             Some(m) => m.binary_search(&u32::try_from(n).unwrap_or(u32::MAX)),
             None if n >= 1 && n as usize <= self.store.len() => Ok(n as usize - 1),
             None => Err(self.store.len()),
         }
+    }
+
+    /// The frame number shown at list row `row`. A sorted list shows the sorted frames
+    /// first, then (live) the frames that arrived after the sort, in capture order.
+    pub fn frame_at(&self, row: usize) -> Option<u64> {
+        if let Some(s) = self.active_sort() {
+            let k = s.order.len();
+            if row < k {
+                let i = if self.sort.reverse { k - 1 - row } else { row };
+                return s.order.get(i).map(|&n| u64::from(n));
+            }
+        }
+        self.base_at(row)
+    }
+
+    /// The list row of frame `n`, or where it would be.
+    fn row_of(&self, n: u64) -> Result<usize, usize> {
+        if let Some(s) = self.active_sort() {
+            let k = s.order.len();
+            if let Some(p) = s.position(n) {
+                return Ok(if self.sort.reverse { k - 1 - p } else { p });
+            }
+            return match self.base_row_of(n) {
+                Ok(i) if i >= k => Ok(i),
+                Ok(_) | Err(_) => Err(k),
+            };
+        }
+        self.base_row_of(n)
     }
 
     pub fn selected_frame(&self) -> Option<u64> {
@@ -287,12 +320,14 @@ impl App {
     pub fn set_filter(&mut self, text: &str) -> Result<(), FilterError> {
         let text = text.trim();
         if text.is_empty() {
+            self.list_gen += 1;
             self.store.clear_filter();
             self.filter.set("");
             self.fix_selection();
             return Ok(());
         }
         let f = Filter::compile(text)?;
+        self.list_gen += 1;
         self.filter.text = text.to_string();
         self.filter.error = None;
         self.store.start_filter(f);
@@ -306,6 +341,9 @@ impl App {
     }
 
     pub(super) fn jump_match(&mut self, forward: bool) {
+        if self.active_sort().is_some() {
+            return self.jump_match_sorted(forward);
+        }
         let Some(run) = &self.store.filter else { return };
         let cur = u32::try_from(self.list.selected).unwrap_or(u32::MAX);
         let found = run.matches.binary_search(&cur);

@@ -305,6 +305,11 @@ pub fn local_zone() -> &'static jiff::tz::TimeZone {
     TZ.get_or_init(jiff::tz::TimeZone::system)
 }
 
+/// Seconds east of UTC of the local zone ([`local_zone`]) at `secs` since the epoch.
+pub fn local_offset(secs: i64) -> i64 {
+    jiff::Timestamp::new(secs, 0).map_or(0, |ts| i64::from(local_zone().to_offset(ts).seconds()))
+}
+
 /// tshark's absolute time, in local time with the zone's abbreviation:
 /// `Jan  7, 2010 19:38:34.341715000 UTC` (`… KST` under `TZ=Asia/Seoul`).
 pub fn push_abs_time(out: &mut String, t: Timestamp) {
