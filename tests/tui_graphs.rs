@@ -263,7 +263,7 @@ fn throughput_prints_its_average_and_rtt_the_rfc_6298_timer() {
         assert!(text.contains(&format!("average {}", fmt_value(avg, Unit::BytesPerSec))), "{avg}\n{text}");
         assert!(text.contains("kB/s") || text.contains("MB/s"), "y ticks in B/s:\n{text}");
         let r = readout(&s);
-        assert!(r.contains("segments in") && r.contains("average"), "{r}");
+        assert!(r.contains(" segments over ") && r.contains(" B/s ("), "{r}");
 
         a.update(Action::Input('g'));
         assert_eq!(a.stream.view.chart, Some(ChartKind::Rtt));

@@ -324,8 +324,7 @@ pub fn plot(kind: ChartKind, tcp: Option<&TcpSeries>, udp: Option<&UdpSeries>, s
             let iv_text = fmt_value(iv, Unit::Seconds);
             for (t, sum, count, frame) in bs {
                 let rate = fmt_value(sum / iv, Unit::BytesPerSec);
-                let args: [(&str, &dyn std::fmt::Display); 5] =
-                    [("rate", &rate), ("bytes", &sum), ("segments", &count), ("interval", &iv_text), ("avg", &avg_text)];
+                let args: [(&str, &dyn std::fmt::Display); 4] = [("rate", &rate), ("bytes", &sum), ("segments", &count), ("interval", &iv_text)];
                 samples.push(Sample { t, y: sum / iv, frame, text: ui_with("tui.chart.read.throughput", lang, &args) });
             }
             (Unit::BytesPerSec, ui("tui.chart.axis.bytes_per_sec", lang))
