@@ -740,3 +740,71 @@ mod stats_view_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod graph_tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_carry_units_and_enough_decimals() {
+        assert_eq!(ticks([0.0, 120_002.0], 5, Unit::Bytes), ["0kB", "30kB", "60kB", "90kB", "120kB"]);
+        assert_eq!(ticks([0.0, 0.0139], 4, Unit::Seconds), ["0.0ms", "4.6ms", "9.3ms", "13.9ms"]);
+        assert_eq!(ticks([0.0, 232e-6], 4, Unit::Seconds), ["0µs", "77µs", "155µs", "232µs"]);
+        assert_eq!(ticks([0.0, 3.2], 3, Unit::Seconds), ["0.0s", "1.6s", "3.2s"]);
+        assert_eq!(ticks([0.0, 186.6e6], 4, Unit::BytesPerSec), ["0MB/s", "62MB/s", "124MB/s", "187MB/s"]);
+        assert_eq!(ticks([0.0, 20.0], 2, Unit::PacketsPerSec), ["0/s", "20/s"]);
+        assert_eq!(ticks([0.0, 512.0], 1, Unit::Bytes).len(), 2, "at least both ends");
+    }
+
+    #[test]
+    fn values_read_out_in_their_unit() {
+        assert_eq!(fmt_value(24e-6, Unit::Seconds), "24.0 µs");
+        assert_eq!(fmt_value(0.040_123, Unit::Seconds), "40.123 ms");
+        assert_eq!(fmt_value(1.0, Unit::Seconds), "1.000 s");
+        assert_eq!(fmt_value(0.0, Unit::Seconds), "0 s");
+        assert_eq!(fmt_value(9_100_000.0, Unit::BytesPerSec), "9.10 MB/s");
+        assert_eq!(fmt_value(1448.0, Unit::Bytes), "1.4 kB");
+        assert_eq!(fmt_value(999.0, Unit::Bytes), "999 B");
+        assert_eq!(fmt_value(20.0, Unit::PacketsPerSec), "20.0 pkt/s");
+    }
+
+    fn plot_of(ts: &[f64]) -> Plot {
+        let samples = ts.iter().enumerate().map(|(i, &t)| Sample { t, y: 0.0, frame: Some(i as u64 + 1), text: String::new() }).collect();
+        Plot { curves: Vec::new(), samples, unit: Unit::Bytes, y_title: String::new(), range: [0.0, 1.0], from_zero: true }
+    }
+
+    #[test]
+    fn cursor_steps_through_equal_times_and_zoom_stays_in_the_span() {
+        // Three segments in the same microsecond: the cursor still visits each.
+        let p = plot_of(&[0.0, 0.5, 0.5, 0.5, 1.0]);
+        let mut s = ChartState { span: 1.0, ..ChartState::default() };
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            seen.push(s.cursor_index(&p));
+            s.key(ChartKey::Right, &p);
+        }
+        assert_eq!(seen, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
+        assert_eq!(s.cursor_index(&p), Some(4), "stops at the last");
+        // + halves the range around the cursor, kept inside 0..span; - undoes it.
+        s.key(ChartKey::ZoomIn, &p);
+        assert_eq!(s.range(), [0.5, 1.0]);
+        s.key(ChartKey::ZoomOut, &p);
+        assert_eq!((s.zoom, s.range()), (None, [0.0, 1.0]));
+        // z needs two different marks; Reset says when there was nothing to undo.
+        assert!(!s.key(ChartKey::ZoomToMarks, &p));
+        s.key(ChartKey::MarkEnd, &p);
+        s.key(ChartKey::First, &p);
+        s.key(ChartKey::MarkStart, &p);
+        assert!(s.key(ChartKey::ZoomToMarks, &p));
+        assert_eq!((s.zoom, s.marks), (Some([0.0, 1.0]), [None, None]));
+        assert!(s.key(ChartKey::Reset, &p) && !s.key(ChartKey::Reset, &p));
+        // No samples, no span: every key is harmless.
+        let empty = plot_of(&[]);
+        let mut s = ChartState::default();
+        for k in [ChartKey::Left, ChartKey::Right, ChartKey::First, ChartKey::Last, ChartKey::MarkStart, ChartKey::MarkEnd, ChartKey::ZoomToMarks, ChartKey::ZoomIn, ChartKey::ZoomOut, ChartKey::Reset, ChartKey::Direction] {
+            s.key(k, &empty);
+            assert_eq!(s.cursor_index(&empty), None);
+            assert!(s.range()[1] > s.range()[0]);
+        }
+    }
+}
