@@ -121,7 +121,7 @@ fn time_sequence_ticks_legend_and_cursor_readout() {
         let all = s.join("\n");
         // Title, legend of the four curves, y ticks in kB up to the last byte, x ticks in time.
         let (title, ack, window) = match lang {
-            Lang::Ko => ("시간에 따른 순서 번호", "서버→클라이언트 ACK", "수신 윈도우"),
+            Lang::Ko => ("시간에 따른 순서 번호", "서버→클라이언트 ACK", "수신 윈도"),
             Lang::En => ("sequence number over time", "server→client ACK", "receive window"),
         };
         assert!(all.contains(title) && all.contains(ack) && all.contains(window), "{all}");
