@@ -98,6 +98,12 @@ pub fn action_for(mode: &Mode, key: KeyEvent, debug_panic: bool) -> Option<Actio
             KeyCode::PageDown => Some(Action::PageDown),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Char('g') => Some(Action::Input('g')),
+            // The graphs' cursor, range and zoom (stream_view).
+            KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
+            KeyCode::Right | KeyCode::Char('l') => Some(Action::Right),
+            KeyCode::Home => Some(Action::Top),
+            KeyCode::End => Some(Action::Bottom),
+            KeyCode::Char(c @ ('[' | ']' | 'z' | 'Z' | '+' | '=' | '-' | 'd')) => Some(Action::Input(c)),
             _ => None,
         },
         Mode::TcpState => match key.code {

@@ -7,10 +7,11 @@
 //!
 //! The view is built once when opened: the frames of the stream are dissected again and
 //! their stored verdicts ([`super::verdicts::Verdicts::frame_analysis`]) rebuilt, so the rows
-//! are exactly what `pktlab stats ladder` prints.
+//! are exactly what `pktlab stats ladder` prints. The graphs take only the frames the display
+//! filter shows (its text goes in the title), timed from the stream's first frame.
 
 use super::app::App;
-use super::charts::{self, ChartKind};
+use super::charts::{self, ChartKind, ChartState, ChartWidget, Plot};
 use super::store::Store;
 use super::theme::Theme;
 use crate::analysis::analyzer::{TransportVerdict, ts_nanos};
@@ -38,11 +39,17 @@ pub struct LadderView {
     pub chart: Option<ChartKind>,
     /// More frames than [`MAX_ROWS`] belong to the stream.
     pub truncated: bool,
+    /// The graph's direction, cursor and zoom.
+    pub graph: ChartState,
+    /// The display filter the graphs were built under (only its frames are in them).
+    pub filter: Option<String>,
 }
 
 impl LadderView {
-    /// Builds the view of the conversation of frame `selected` from the stored analysis.
-    pub fn open(store: &Store, selected: Option<u64>) -> LadderView {
+    /// Builds the view of the conversation of frame `selected` from the stored analysis;
+    /// `shown` is the display filter hiding frames from the list, if any: (its text, the
+    /// frames it shows, ascending).
+    pub fn open(store: &Store, selected: Option<u64>, shown: Option<(&str, &[u32])>) -> LadderView {
         let v = store.verdicts();
         let Some(sel) = selected else { return LadderView::default() };
         let (tcp, udp) = (v.tcp_stream(sel), v.udp_stream(sel));
@@ -60,8 +67,13 @@ impl LadderView {
         let mut dissector = Dissector::new();
         let mut d = Dissection::default();
         let mut lb = tcp.map(LadderBuilder::new);
-        let mut ts_series = tcp.map(TcpSeries::new);
-        let mut us = udp.filter(|_| tcp.is_none()).map(UdpSeries::new);
+        // The graphs' clock starts at the stream's first frame, shown or not.
+        let ts_of = |n: u64| store.meta(n).map(|m| ts_nanos(&m));
+        let start = frames.first().and_then(|&n| ts_of(n)).unwrap_or(0);
+        let end = frames[..frames.len().min(MAX_ROWS)].last().and_then(|&n| ts_of(n)).unwrap_or(start);
+        let mut ts_series = tcp.map(|s| TcpSeries::starting_at(s, start));
+        let mut us = udp.filter(|_| tcp.is_none()).map(|s| UdpSeries::starting_at(s, start));
+        let shows = |n: u64| shown.is_none_or(|(_, m)| m.binary_search(&u32::try_from(n).unwrap_or(u32::MAX)).is_ok());
         for &n in frames.iter().take(MAX_ROWS) {
             let Some(meta) = store.meta(n) else { continue };
             dissector.dissect(&meta, store.frame_bytes(n), &mut d);
@@ -70,23 +82,46 @@ impl LadderView {
             if let Some(b) = lb.as_mut() {
                 b.push_frame(&fa);
             }
+            if !shows(n) {
+                continue;
+            }
             if let Some(s) = ts_series.as_mut() {
                 s.push_frame(&fa);
             }
             if let Some(s) = us.as_mut() {
                 for (_, t) in &fa.layers {
                     if let TransportVerdict::Udp(u) = t {
-                        s.push(ts, u, meta.orig_len);
+                        s.push_frame(n, ts, u, meta.orig_len);
                     }
                 }
             }
         }
         let chart = us.as_ref().map(|_| ChartKind::UdpRate);
-        LadderView { ladder: lb.and_then(LadderBuilder::finish), tcp: ts_series, udp: us, chart, truncated }
+        let graph = ChartState::open(ts_series.as_ref(), us.as_ref(), end.saturating_sub(start) as f64 / 1e9);
+        let filter = shown.map(|(f, _)| f.to_owned());
+        LadderView { ladder: lb.and_then(LadderBuilder::finish), tcp: ts_series, udp: us, chart, truncated, graph, filter }
+    }
+
+    /// The graph shown, as it is drawn (`lang` names its curves and values).
+    pub fn plot(&self, lang: Lang) -> Option<Plot> {
+        self.chart.map(|k| charts::plot(k, self.tcp.as_ref(), self.udp.as_ref(), &self.graph, lang))
+    }
+
+    /// The frame under the graph's cursor.
+    pub fn cursor_frame(&self) -> Option<u64> {
+        let p = self.plot(Lang::En)?;
+        self.graph.cursor_index(&p).and_then(|i| p.samples[i].frame)
+    }
+
+    /// A graph key; false when it changed nothing.
+    pub fn chart_key(&mut self, key: charts::ChartKey) -> bool {
+        let Some(p) = self.plot(Lang::En) else { return false };
+        self.graph.key(key, &p)
     }
 
     /// `g`: the next graph (the diagram comes back after the last one for TCP).
     pub fn cycle_chart(&mut self) {
+        // The cursor keeps its time; the zoom and marks stay for the next graph.
         self.chart = if self.udp.is_some() {
             Some(match self.chart {
                 Some(ChartKind::UdpRate) => ChartKind::UdpJitter,
@@ -183,7 +218,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lang = app.lang;
     let view = &app.stream.view;
     let title = match (&view.ladder, &view.udp, view.chart) {
-        (_, _, Some(c)) => format!(" {} · {} (g, Esc) ", l.stream_title, c.title(lang)),
+        (_, _, Some(c)) => {
+            let filter = view.filter.as_deref().map(|f| format!(" · {}", crate::explain::ui_with("tui.chart.filtered", lang, &[("filter", &f)]))).unwrap_or_default();
+            let dir = if view.tcp.is_some() { format!(" · {}", charts::direction_name(view.graph.side, lang)) } else { String::new() };
+            format!(" {}{dir}{filter} (g, Esc) ", c.title(lang))
+        }
         (Some(ld), _, None) => {
             let more = if view.truncated { format!(" +{}", MAX_ROWS) } else { String::new() };
             let args: [(&str, &dyn std::fmt::Display); 3] = [("stream", &ld.stream), ("segments", &ld.rows.len()), ("more", &more)];
@@ -197,8 +236,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    if let Some(kind) = view.chart {
-        charts::render(kind, view.tcp.as_ref(), view.udp.as_ref(), lang, theme, inner, buf);
+    if let Some(p) = view.plot(lang) {
+        ChartWidget { plot: &p, state: &view.graph, lang, theme, cursor: true }.render(inner, buf);
         return;
     }
     let Some(ld) = view.ladder.as_ref() else {

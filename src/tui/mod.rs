@@ -18,7 +18,7 @@
 //! Tab/Shift-Tab between panes, Enter/Space expand, mouse click and wheel, `/` display filter
 //! (validated on every key; the error's column is marked; Enter applies, Esc keeps the last
 //! good filter), `f` hide non-matching ↔ mark matches, `n`/`N` next/previous match, `:N` go
-//! to frame, `L` the selected frame's TCP stream, `T` both endpoints' TCP state after the
+//! to frame, `L` the selected frame's TCP stream (`g` its graphs, keys in [`stream_view`]), `T` both endpoints' TCP state after the
 //! selected segment (↑/↓ step through the stream), `C` conversations ([`conv_view`]), `F`
 //! follow the selected frame's stream ([`follow_view`]), `E` expert info ([`expert_view`]),
 //! `S` statistics summary ([`summary_view`]), Esc back from a view, `?` help, `q`/Ctrl-C

@@ -1,6 +1,10 @@
 //! The full-screen view of the selected frame's conversation (`L`): the ladder diagram of a
 //! TCP stream and its graphs (`g`), or the graphs of a UDP flow. The drawing lives in
-//! [`super::ladder`] and [`super::charts`]; this file holds the view's state and keys.
+//! [`super::ladder`] and [`super::charts`]; this file holds the view's state and keys. On a
+//! graph: `h`/`l` (←/→) move the cursor, Home/End to the first/last sample, Enter goes to its
+//! frame in the list, `[`/`]` mark a range and `z` zooms to it, `+`/`-` zoom around the
+//! cursor, `Z` or Esc show the whole stream again (Esc closes the view when nothing is
+//! zoomed), `d` switches the direction.
 //!
 //! ```text
 //!    time(s)   frame  10.77.0.1:43850                10.77.0.2:8080  marks
@@ -10,6 +14,7 @@
 
 use super::action::Action;
 use super::app::App;
+use super::charts::ChartKey;
 use super::filter_bar::InputOutcome;
 use super::ladder::LadderView;
 use super::store::Store;
@@ -27,15 +32,40 @@ pub struct StreamPane {
 }
 
 impl StreamPane {
-    /// Opens the view on the stream of frame `selected`, whose stream has `frames`.
-    pub fn open(store: &Store, selected: Option<u64>, frames: Vec<u64>) -> StreamPane {
-        let view = LadderView::open(store, selected);
+    /// Opens the view on the stream of frame `selected`, whose stream has `frames`; the
+    /// graphs take only the frames `shown` lists (the display filter's text and matches).
+    pub fn open(store: &Store, selected: Option<u64>, frames: Vec<u64>, shown: Option<(&str, &[u32])>) -> StreamPane {
+        let view = LadderView::open(store, selected, shown);
         let at = selected.and_then(|n| view.row_of(n));
         StreamPane { scroll: at.unwrap_or(0).saturating_sub(5), frames, view }
     }
 
-    /// A key's action; Cancel closes the view, Quit quits.
+    /// A key's action; Cancel closes the view, Quit quits, Submit asks to go to
+    /// [`StreamPane::jump`]'s frame.
     pub fn update(&mut self, action: &Action) -> InputOutcome {
+        if self.view.chart.is_some() {
+            let key = match action {
+                Action::Left => Some(ChartKey::Left),
+                Action::Right => Some(ChartKey::Right),
+                Action::Top => Some(ChartKey::First),
+                Action::Bottom => Some(ChartKey::Last),
+                Action::Input('[') => Some(ChartKey::MarkStart),
+                Action::Input(']') => Some(ChartKey::MarkEnd),
+                Action::Input('z') => Some(ChartKey::ZoomToMarks),
+                Action::Input('+' | '=') => Some(ChartKey::ZoomIn),
+                Action::Input('-') => Some(ChartKey::ZoomOut),
+                Action::Input('Z') => Some(ChartKey::Reset),
+                Action::Input('d') => Some(ChartKey::Direction),
+                // Esc first undoes a zoom or marks.
+                Action::Cancel if self.view.chart_key(ChartKey::Reset) => return InputOutcome::Editing,
+                Action::Submit => return if self.jump().is_some() { InputOutcome::Submit } else { InputOutcome::Editing },
+                _ => None,
+            };
+            if let Some(k) = key {
+                self.view.chart_key(k);
+                return InputOutcome::Editing;
+            }
+        }
         match action {
             Action::Cancel => return InputOutcome::Cancel,
             Action::Quit => return InputOutcome::Quit,
@@ -47,6 +77,11 @@ impl StreamPane {
             _ => {}
         }
         InputOutcome::Editing
+    }
+
+    /// The frame Enter goes to: the one under the graph's cursor.
+    pub fn jump(&self) -> Option<u64> {
+        self.view.cursor_frame()
     }
 
     /// Keeps the last page of the diagram the furthest scroll, for a view `area`.

@@ -102,7 +102,15 @@ impl App {
                 match self.stream.update(&action) {
                     InputOutcome::Cancel => self.mode = Mode::Normal,
                     InputOutcome::Quit => self.quit = true,
-                    InputOutcome::Editing | InputOutcome::Submit => {}
+                    InputOutcome::Submit => {
+                        if let Some(n) = self.stream.jump()
+                            && self.select_frame(n)
+                        {
+                            self.mode = Mode::Normal;
+                            self.focus = Focus::List;
+                        }
+                    }
+                    InputOutcome::Editing => {}
                 }
                 return;
             }
@@ -254,7 +262,11 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Ladder => {
                 self.mode = Mode::Ladder;
-                self.stream = StreamPane::open(&self.store, self.selected_frame(), self.stream_frames());
+                let shown = match (&self.store.filter, self.filter_view) {
+                    (Some(run), FilterView::Hide) => Some((run.filter.text(), run.matches.as_slice())),
+                    _ => None,
+                };
+                self.stream = StreamPane::open(&self.store, self.selected_frame(), self.stream_frames(), shown);
             }
             Action::TcpState => {
                 self.mode = Mode::TcpState;

@@ -8,7 +8,8 @@
 //! On top of the per-frame verdicts: conversation tables ([`conv`]), expert information
 //! counted over the capture ([`expert`]), a capture summary ([`summary`]), reassembled streams
 //! ([`follow`]), the ladder diagram model ([`ladder`]), time series ([`series`]),
-//! UDP flow statistics ([`udp_stats`]), TCP/UDP header overhead ([`overhead`]) and both
+//! the RFC 6298 retransmission timer over RTT samples ([`rto`]), UDP flow statistics
+//! ([`udp_stats`]), TCP/UDP header overhead ([`overhead`]) and both
 //! endpoints' RFC 9293 state after each segment ([`tcp_state`]).
 
 pub mod analyzer;
@@ -20,6 +21,7 @@ pub mod flags;
 pub mod follow;
 pub mod ladder;
 pub mod overhead;
+pub mod rto;
 pub mod series;
 pub mod summary;
 pub mod tcp;

@@ -28,6 +28,8 @@ pub struct SeqPoint {
     pub end: u32,
     /// Relative `tcp.ack` this segment carries (None without the ACK flag).
     pub ack: Option<u32>,
+    /// `tcp.window_size`: the receive window it advertises, scaled by the flow's factor.
+    pub window: u32,
     pub retransmission: bool,
 }
 
@@ -49,8 +51,12 @@ pub struct TcpSeries {
     pub seq: [Vec<SeqPoint>; 2],
     /// RTT samples per direction of the ACK (side 1 = the server acknowledging client data).
     pub rtt: [Vec<RttPoint>; 2],
-    /// (time, payload bytes) of each segment per direction, for throughput.
+    /// (time, payload bytes) of each segment per direction, for throughput; index for index
+    /// the same segments as `seq`.
     pub bytes: [Vec<(f64, u32)>; 2],
+    /// Set by [`TcpSeries::starting_at`]: times count from `start_ts`, not from the first
+    /// segment pushed.
+    pub fixed_start: bool,
 }
 
 impl TcpSeries {
@@ -58,12 +64,18 @@ impl TcpSeries {
         TcpSeries { stream, ..Self::default() }
     }
 
+    /// A series whose times count from `start_ts` (ns since the epoch) whatever segments are
+    /// pushed: the stream's first frame, when only some of its frames are (a display filter).
+    pub fn starting_at(stream: u32, start_ts: i64) -> Self {
+        TcpSeries { stream, start_ts, fixed_start: true, ..Self::default() }
+    }
+
     /// Adds one segment if it belongs to the stream.
     pub fn push(&mut self, frame: u64, ts: i64, v: &TcpVerdict) {
         if v.stream != self.stream || v.in_error {
             return;
         }
-        if self.seq.iter().all(Vec::is_empty) {
+        if !self.fixed_start && self.seq.iter().all(Vec::is_empty) {
             self.start_ts = ts;
         }
         let t = ts.saturating_sub(self.start_ts) as f64 / 1e9;
@@ -74,7 +86,7 @@ impl TcpSeries {
             super::Flags::RETRANSMISSION | super::Flags::FAST_RETRANSMISSION | super::Flags::SPURIOUS_RETRANSMISSION,
         );
         let ack = (v.tcp_flags & super::tcp::ACK != 0).then_some(v.ack);
-        self.seq[side].push(SeqPoint { frame, t, seq: v.seq, end: v.seq.wrapping_add(len).wrapping_add(phantom), ack, retransmission: retrans });
+        self.seq[side].push(SeqPoint { frame, t, seq: v.seq, end: v.seq.wrapping_add(len).wrapping_add(phantom), ack, window: v.window, retransmission: retrans });
         self.bytes[side].push((t, len));
         if let Some(rtt) = v.ack_rtt {
             self.rtt[side].push(RttPoint { frame, t, rtt: rtt as f64 / 1e9 });
@@ -134,6 +146,11 @@ pub struct UdpSeries {
     pub start_ts: i64,
     /// (seconds since the flow's first datagram, frame length on the wire) per direction.
     pub packets: [Vec<(f64, u32)>; 2],
+    /// The frame number of each datagram, index for index with `packets` (0 when pushed
+    /// without one).
+    pub frames: [Vec<u64>; 2],
+    /// Set by [`UdpSeries::starting_at`]: times count from `start_ts`.
+    pub fixed_start: bool,
 }
 
 impl UdpSeries {
@@ -141,16 +158,29 @@ impl UdpSeries {
         UdpSeries { stream, ..Self::default() }
     }
 
+    /// A series whose times count from `start_ts` (ns since the epoch), as
+    /// [`TcpSeries::starting_at`].
+    pub fn starting_at(stream: u32, start_ts: i64) -> Self {
+        UdpSeries { stream, start_ts, fixed_start: true, ..Self::default() }
+    }
+
     /// Adds one datagram if it belongs to the flow; `wire_len` is the frame's length.
     pub fn push(&mut self, ts: i64, v: &UdpVerdict, wire_len: u32) {
+        self.push_frame(0, ts, v, wire_len);
+    }
+
+    /// [`UdpSeries::push`] remembering the datagram's frame number.
+    pub fn push_frame(&mut self, frame: u64, ts: i64, v: &UdpVerdict, wire_len: u32) {
         if v.stream != self.stream || v.in_error {
             return;
         }
-        if self.packets.iter().all(Vec::is_empty) {
+        if !self.fixed_start && self.packets.iter().all(Vec::is_empty) {
             self.start_ts = ts;
         }
         let t = ts.saturating_sub(self.start_ts) as f64 / 1e9;
-        self.packets[usize::from(!v.from_initiator)].push((t, wire_len));
+        let side = usize::from(!v.from_initiator);
+        self.packets[side].push((t, wire_len));
+        self.frames[side].push(frame);
     }
 
     pub fn duration(&self) -> f64 {
