@@ -197,33 +197,18 @@ fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet
             node: NodeRef::Field(fi),
             key,
             indent: 2 + u16::from(f.depth),
-            label: field_label(d, frame, f, !has_children),
+            label: {
+                // The same line as `dissect -V` (tshark's text).
+                let mut s = String::new();
+                crate::dissect::label::tree_label(d, frame, fi, &mut s);
+                s
+            },
             expandable: has_children,
             expanded: open,
             generated: f.generated,
             severity,
         });
     }
-}
-
-/// A field as the tree shows it: `Name: value`, generated fields in brackets, leaf bit fields
-/// after their bit pattern as Wireshark draws it (`.... ..1. = Syn: Set`; a field with
-/// children, like `Flags: 0x0002`, shows its bits in the children instead).
-pub fn field_label(d: &Dissection, frame: &[u8], f: &Field, leaf: bool) -> String {
-    let v = value_text(d, frame, f);
-    let s = if v.is_empty() {
-        f.def.name.to_string()
-    } else if f.def.name.is_empty() {
-        v
-    } else {
-        format!("{}: {}", f.def.name, v)
-    };
-    let pattern = if leaf { bit_pattern(d.field_bytes(frame, f), f.def.bitmask) } else { None };
-    let s = match pattern {
-        Some(p) => format!("{p} = {s}"),
-        None => s,
-    };
-    if f.generated { format!("[{s}]") } else { s }
 }
 
 /// The bits of `bytes` under `mask` as `0`/`1`, the others as `.`, in groups of four
