@@ -607,6 +607,14 @@ fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
 /// spaces per level, expert items under the field they concern; a blank line after the frame.
 fn tree(f: &Frame, tags: bool, line: &mut String) {
     let d = f.d();
+    // Which layer shows each field: the last layer whose range holds it (a nested layer's
+    // fields are its own), found once per frame.
+    let mut owner = vec![usize::MAX; d.fields.len()];
+    for (li, l) in d.layers.iter().enumerate() {
+        for i in l.fields.start as usize..(l.fields.end as usize).min(owner.len()) {
+            owner[i] = li;
+        }
+    }
     for (li, layer) in d.layers.iter().enumerate() {
         if tags {
             line.push_str(osi_tag(layer.osi));
@@ -618,7 +626,8 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             let bytes = d.source_bytes(f.data, layer.source);
             data_dump(bytes.get(start..start + layer.len as usize).unwrap_or(&[]), line);
         }
-        for i in owned(d, li) {
+        let range = layer.fields.start as usize..(layer.fields.end as usize).min(owner.len());
+        for i in range.filter(|&i| owner[i] == li) {
             let Some(fl) = d.fields.get(i) else { continue };
             if fl.hidden {
                 continue;
@@ -631,7 +640,7 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
                 }
                 continue;
             }
-            line.extend(std::iter::repeat_n(' ', indent));
+            indent_to(indent, line);
             render::tree_label(d, f.data, i, line);
             line.push('\n');
             for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
@@ -647,10 +656,21 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
     line.push('\n');
 }
 
+/// `n` spaces.
+fn indent_to(n: usize, line: &mut String) {
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        line.push_str(&SPACES[..k]);
+        left -= k;
+    }
+}
+
 /// An expert item as tshark's tree shows it: the item, then its message, severity and group.
 fn expert_lines(e: &pktlab::dissect::Expert, indent: usize, line: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};
-    line.extend(std::iter::repeat_n(' ', indent));
+    indent_to(indent, line);
     line.push('[');
     render::expert(e, line);
     line.push_str("]\n");

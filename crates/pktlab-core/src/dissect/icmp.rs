@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub static ICMP_TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8, Base::Dec).vals_shown(type_name);
 pub static ICMP_CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8, Base::Dec);
 pub static ICMP_CHECKSUM: FieldDef = FieldDef::new("icmp.checksum", "Checksum", FieldType::U16, Base::Hex);
-pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec);
+pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
 pub static ICMP_IDENT: FieldDef = FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16, Base::DecHex);
 pub static ICMP_IDENT_LE: FieldDef = FieldDef::new("icmp.ident_le", "Identifier (LE)", FieldType::U16, Base::DecHex);
 pub static ICMP_SEQ: FieldDef = FieldDef::new("icmp.seq", "Sequence Number (BE)", FieldType::U16, Base::DecHex);

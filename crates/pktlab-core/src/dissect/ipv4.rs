@@ -39,7 +39,7 @@ pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum
 fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     super::label::checksum(cx, out, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, "(may be caused by \"IP checksum offload\"?)", " [validation disabled]");
 }
-pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec);
+pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
 pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
 pub static IP_SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4, Base::None);
 pub static IP_ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4, Base::None);

@@ -131,20 +131,17 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
             out.push_str(if *b { yes } else { no });
         }
         Value::UInt(n) => {
-            if let Some(st) = checksum_status(def.abbrev, *n) {
-                out.push_str(st);
-                return;
-            }
             let name = def.vals.map(|v| v(*n).unwrap_or("Unknown"));
             let n = super::format::tree_uint(def, *n);
-            let mut num = String::new();
-            number(n, def, &mut num);
             match name {
                 Some(s) => {
-                    let _ = write!(out, "{s} ({num})");
+                    out.push_str(s);
+                    out.push_str(" (");
+                    number(n, def, out);
+                    out.push(')');
                 }
                 None => {
-                    out.push_str(&num);
+                    number(n, def, out);
                     if let TreeText::Unit(u) = def.display {
                         out.push_str(u);
                     }
@@ -179,20 +176,21 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
 /// A MAC address as the tree shows it: `name (aa:bb:cc:dd:ee:ff)` with name resolution on
 /// (the name is the address itself when it has none), the bare address with it off.
 pub fn ether(m: [u8; 6], out: &mut String) {
-    let mut raw = String::with_capacity(17);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut raw = [0u8; 17];
     for (i, b) in m.iter().enumerate() {
-        if i > 0 {
-            raw.push(':');
+        raw[i * 3] = HEX[(b >> 4) as usize];
+        raw[i * 3 + 1] = HEX[(b & 15) as usize];
+        if i < 5 {
+            raw[i * 3 + 2] = b':';
         }
-        let _ = write!(raw, "{b:02x}");
     }
+    let raw = std::str::from_utf8(&raw).unwrap_or("");
+    out.push_str(raw);
     if mac_resolution() {
-        out.push_str(&raw);
         out.push_str(" (");
-        out.push_str(&raw);
+        out.push_str(raw);
         out.push(')');
-    } else {
-        out.push_str(&raw);
     }
 }
 
@@ -206,20 +204,40 @@ pub fn number(n: u64, def: &FieldDef, out: &mut String) {
         def.ftype.hex_width()
     }
     .max(1);
-    let _ = match def.base {
-        Base::Hex => write!(out, "0x{n:0w$x}"),
-        Base::HexDec => write!(out, "0x{n:0w$x} ({n})"),
-        Base::DecHex => write!(out, "{n} (0x{n:0w$x})"),
-        _ => write!(out, "{n}"),
-    };
+    match def.base {
+        Base::Hex => hex(n, w, out),
+        Base::HexDec => {
+            hex(n, w, out);
+            out.push_str(" (");
+            out.push_str(itoa::Buffer::new().format(n));
+            out.push(')');
+        }
+        Base::DecHex => {
+            out.push_str(itoa::Buffer::new().format(n));
+            out.push_str(" (");
+            hex(n, w, out);
+            out.push(')');
+        }
+        _ => out.push_str(itoa::Buffer::new().format(n)),
+    }
 }
 
-/// `*.checksum.status` values as tshark names them.
-fn checksum_status(abbrev: &str, n: u64) -> Option<&'static str> {
-    if !abbrev.ends_with("checksum.status") {
-        return None;
+/// `0x` and at least `width` lower-case hex digits.
+fn hex(n: u64, width: usize, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
+    out.push_str("0x");
+    for i in (0..need).rev() {
+        out.push(HEX[((n >> (i * 4)) & 15) as usize] as char);
     }
-    ["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied()
+}
+
+/// `[Checksum Status: Good]`: a `*.checksum.status` value as tshark names it.
+pub fn checksum_status(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    let n = cx.uint();
+    out.push_str(["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied().unwrap_or("Unknown"));
 }
 
 /// How many bits a masked field's pattern shows: tshark shows TCP's 12 flag bits, otherwise
