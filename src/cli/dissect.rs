@@ -615,7 +615,10 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             owner[i] = li;
         }
     }
+    // tshark draws what ICMP quotes (and its data) inside ICMP's tree: one level deeper.
+    let mut nest = 0;
     for (li, layer) in d.layers.iter().enumerate() {
+        indent_to(nest, line);
         if tags {
             line.push_str(osi_tag(layer.osi));
         }
@@ -632,7 +635,7 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             if fl.hidden {
                 continue;
             }
-            let indent = 4 * (fl.depth as usize + 1);
+            let indent = nest + 4 * (fl.depth as usize + 1);
             // An analysis flag is shown by tshark as its expert item alone.
             if fl.generated && fl.def.ftype == FieldType::None && d.experts.iter().any(|e| e.field == Some(i as u32) && e.key == fl.def.abbrev) {
                 for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
@@ -646,6 +649,9 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
                 expert_lines(e, indent + 4, line);
             }
+        }
+        if matches!(layer.proto, "icmp" | "icmpv6") {
+            nest = 4;
         }
         if li + 1 == d.layers.len() {
             for e in d.experts.iter().filter(|e| e.field.is_none_or(|x| x as usize >= d.fields.len())) {

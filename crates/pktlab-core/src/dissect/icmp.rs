@@ -6,9 +6,81 @@ use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
-pub static ICMP_TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8, Base::Dec).vals_shown(type_name);
-pub static ICMP_CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8, Base::Dec);
-pub static ICMP_CHECKSUM: FieldDef = FieldDef::new("icmp.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static ICMP_TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8, Base::Dec).vals_shown(type_name).custom(type_label);
+pub static ICMP_CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8, Base::Dec).custom(code_label);
+pub static ICMP_CHECKSUM: FieldDef = FieldDef::new("icmp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
+
+/// `Type: 8 (Echo (ping) request)`: the number first, as ICMP's dissector writes it.
+fn type_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let t = cx.uint();
+    let _ = write!(out, "Type: {t} ({})", type_name(t).unwrap_or("Unknown ICMP (obsolete or malformed?)"));
+}
+
+/// `Code: 3 (Port unreachable)` for the types whose codes have names, else `Code: 0`.
+fn code_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let c = cx.uint();
+    let t = cx.in_layer(&ICMP_TYPE).map_or(u64::MAX, |f| match f.value {
+        Value::UInt(n) => n,
+        _ => u64::MAX,
+    });
+    let _ = write!(out, "Code: {c}");
+    if let Some(name) = code_name(t, c) {
+        let _ = write!(out, " ({name})");
+    }
+}
+
+/// Names of ICMP codes (Wireshark's `unreach_str`, `exceed_str`, `redir_str`).
+fn code_name(t: u64, c: u64) -> Option<&'static str> {
+    const UNREACH: [&str; 16] = [
+        "Network unreachable",
+        "Host unreachable",
+        "Protocol unreachable",
+        "Port unreachable",
+        "Fragmentation needed",
+        "Source route failed",
+        "Destination network unknown",
+        "Destination host unknown",
+        "Source host isolated",
+        "Network administratively prohibited",
+        "Host administratively prohibited",
+        "Network unreachable for TOS",
+        "Host unreachable for TOS",
+        "Communication administratively filtered",
+        "Host precedence violation",
+        "Precedence cutoff in effect",
+    ];
+    const EXCEED: [&str; 2] = ["Time to live exceeded in transit", "Fragment reassembly time exceeded"];
+    const REDIR: [&str; 4] = ["Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"];
+    let c = c as usize;
+    match t {
+        3 => UNREACH.get(c).copied(),
+        11 => EXCEED.get(c).copied(),
+        5 => REDIR.get(c).copied(),
+        _ => None,
+    }
+}
+
+/// `Checksum: 0x23f3 [correct]`, or `[unverified] [in ICMP error packet]` for a quoted message.
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let st = cx.d.fields.get(cx.idx + 1..).unwrap_or(&[]).iter().take(2).find(|f| std::ptr::eq(f.def, &ICMP_CHECKSUM_STATUS)).map(|f| match f.value {
+        Value::UInt(n) => n,
+        _ => 2,
+    });
+    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
+    match st {
+        Some(1) => out.push_str(" [correct]"),
+        Some(0) => {
+            // The value it should have is in the expert item's "Bad checksum [should be 0x…]".
+            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|m| m.trim_end_matches(']'));
+            out.push_str(" incorrect");
+            if let Some(v) = should {
+                let _ = write!(out, ", should be {v}");
+            }
+        }
+        Some(_) => out.push_str(" [unverified] [in ICMP error packet]"),
+        None => {}
+    }
+}
 pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
 pub static ICMP_IDENT: FieldDef = FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16, Base::DecHex);
 pub static ICMP_IDENT_LE: FieldDef = FieldDef::new("icmp.ident_le", "Identifier (LE)", FieldType::U16, Base::DecHex);
@@ -114,7 +186,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         return;
     };
     let ck_at = cx.add(&ICMP_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
-    cx.child(|cx| {
+    {
         match data.get(off..end) {
             Some(msg) if outer => {
                 let good = checksum::finish(checksum::sum(msg, 0)) == 0;
@@ -128,7 +200,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                 cx.add_gen(&ICMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-    });
+    }
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {
