@@ -66,7 +66,25 @@ pub static IPV6_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ipv6.reassembled.l
 pub static IPV6_REASSEMBLED_DATA: FieldDef = FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes, Base::None);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
+pub static IPV6_EMBED_IPV4_PREFIX: FieldDef = FieldDef::new("ipv6.embed_ipv4_prefix", "Embedded IPv4 Prefix", FieldType::Bytes, Base::None);
+pub static IPV6_SRC_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.src_embed_ipv4", "Source Embedded IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_DST_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.dst_embed_ipv4", "Destination Embedded IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.embed_ipv4", "Embedded IPv4", FieldType::Ipv4, Base::None);
+
+/// An address of the NAT64 well-known prefix 64:ff9b::/96 (RFC 6052) shows the IPv4 address
+/// it embeds, as tshark does: the prefix, the side's embedded address and the two-sided one.
+fn nat64(cx: &mut Ctx, at: usize, a: [u8; 16], side: &'static FieldDef) {
+    const WKP: [u8; 12] = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+    if a[..12] != WKP {
+        return;
+    }
+    let v4 = [a[12], a[13], a[14], a[15]];
+    cx.add_gen(&IPV6_EMBED_IPV4_PREFIX, at, 12, Value::Bytes);
+    cx.add_gen(side, at + 12, 4, Value::Ipv4(v4));
+    cx.add_gen(&IPV6_EMBED_IPV4, at + 12, 4, Value::Ipv4(v4));
+}
+
+pub static FIELDS: &[&FieldDef] = &[&IPV6_EMBED_IPV4_PREFIX, &IPV6_SRC_EMBED_IPV4, &IPV6_DST_EMBED_IPV4, &IPV6_EMBED_IPV4, &IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
 
 fn opt_name(t: u8) -> &'static str {
     match t {
@@ -187,6 +205,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.add_hidden(&IPV6_ADDR, off + 24, 16, Value::Ipv6(dst));
     cx.add_hidden(&IPV6_DST_HOST, off + 24, 16, Value::Ipv6(dst));
     cx.add_hidden(&IPV6_HOST, off + 24, 16, Value::Ipv6(dst));
+    // (tshark adds what the addresses embed after both of them.)
+    nat64(cx, off + 8, src, &IPV6_SRC_EMBED_IPV4);
+    nat64(cx, off + 24, dst, &IPV6_DST_EMBED_IPV4);
     if outer {
         cx.col_src = Addr::V6(src);
         cx.col_dst = Addr::V6(dst);

@@ -107,7 +107,7 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
         super::format::write_cell(out, d, frame, f);
     } else {
         out.push_str(def.name);
-        if !matches!(f.value, Value::None) && !(matches!(f.value, Value::Bytes) && def.ftype == FieldType::None) {
+        if !matches!(f.value, Value::None) && (!matches!(f.value, Value::Bytes) || def.ftype != FieldType::None) {
             out.push_str(": ");
             value_text(d, frame, f, out);
         }
