@@ -173,8 +173,10 @@ pub fn expert_group(key: &str) -> &'static str {
         "Malformed"
     } else if key.contains("checksum") {
         "Checksum"
-    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") {
+    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" {
         "Sequence"
+    } else if key.ends_with(".undecoded") {
+        "Undecoded"
     } else {
         "Protocol"
     }

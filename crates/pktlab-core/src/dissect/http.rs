@@ -6,53 +6,80 @@
 use super::model::*;
 use super::tcp_pdu::{ConnState, Need, PduState};
 use super::Ctx;
+use super::data::WS_TEXT;
+use super::label::LabelCx;
+
+/// A header line's label as tshark shows it: the line as sent, its line end written `\r\n`.
+fn line_label(cx: &LabelCx<'_>, out: &mut String) {
+    escape_line(cx.bytes(), out);
+}
+
+/// `GET / HTTP/1.1\r\n`: a line with its CR and LF written as escapes.
+fn escape_line(bytes: &[u8], out: &mut String) {
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `File Data: 200 bytes`.
+fn file_data_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("File Data: ");
+    super::label::bytes_plural(u64::from(cx.field.len), out);
+}
 
 pub static HTTP_REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool, Base::None);
 pub static HTTP_RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool, Base::None);
 pub static HTTP_NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool, Base::None);
-pub static HTTP_REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::Str, Base::None);
-pub static HTTP_RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_REQUEST_METHOD: FieldDef = FieldDef::new("http.request.method", "Request Method", FieldType::Str, Base::None);
 pub static HTTP_REQUEST_URI: FieldDef = FieldDef::new("http.request.uri", "Request URI", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_URI_PATH: FieldDef = FieldDef::new("http.request.uri.path", "Request URI Path", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_URI_QUERY: FieldDef = FieldDef::new("http.request.uri.query", "Request URI Query", FieldType::Str, Base::None);
+pub static HTTP_REQUEST_URI_QUERY_PARAMETER: FieldDef = FieldDef::new("http.request.uri.query.parameter", "Request URI Query Parameter", FieldType::Str, Base::None);
 pub static HTTP_REQUEST_VERSION: FieldDef = FieldDef::new("http.request.version", "Request Version", FieldType::Str, Base::None);
 pub static HTTP_RESPONSE_VERSION: FieldDef = FieldDef::new("http.response.version", "Response Version", FieldType::Str, Base::None);
 pub static HTTP_RESPONSE_CODE: FieldDef = FieldDef::new("http.response.code", "Status Code", FieldType::U16, Base::Dec);
 pub static HTTP_RESPONSE_CODE_DESC: FieldDef = FieldDef::new("http.response.code.desc", "Status Code Description", FieldType::Str, Base::None);
 pub static HTTP_RESPONSE_PHRASE: FieldDef = FieldDef::new("http.response.phrase", "Response Phrase", FieldType::Str, Base::None);
 pub static HTTP_REQUEST_FULL_URI: FieldDef = FieldDef::new("http.request.full_uri", "Full request URI", FieldType::Str, Base::None);
-pub static HTTP_HOST: FieldDef = FieldDef::new("http.host", "Host", FieldType::Str, Base::None);
-pub static HTTP_USER_AGENT: FieldDef = FieldDef::new("http.user_agent", "User-Agent", FieldType::Str, Base::None);
-pub static HTTP_ACCEPT: FieldDef = FieldDef::new("http.accept", "Accept", FieldType::Str, Base::None);
-pub static HTTP_ACCEPT_LANGUAGE: FieldDef = FieldDef::new("http.accept_language", "Accept-Language", FieldType::Str, Base::None);
-pub static HTTP_ACCEPT_ENCODING: FieldDef = FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::Str, Base::None);
-pub static HTTP_CONNECTION: FieldDef = FieldDef::new("http.connection", "Connection", FieldType::Str, Base::None);
-pub static HTTP_REFERER: FieldDef = FieldDef::new("http.referer", "Referer", FieldType::Str, Base::None);
-pub static HTTP_COOKIE: FieldDef = FieldDef::new("http.cookie", "Cookie", FieldType::Str, Base::None);
-pub static HTTP_SET_COOKIE: FieldDef = FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::Str, Base::None);
-pub static HTTP_AUTHORIZATION: FieldDef = FieldDef::new("http.authorization", "Authorization", FieldType::Str, Base::None);
-pub static HTTP_CONTENT_TYPE: FieldDef = FieldDef::new("http.content_type", "Content-Type", FieldType::Str, Base::None);
-pub static HTTP_CONTENT_LENGTH_HEADER: FieldDef = FieldDef::new("http.content_length_header", "Content-Length", FieldType::Str, Base::None);
+pub static HTTP_HOST: FieldDef = FieldDef::new("http.host", "Host", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_USER_AGENT: FieldDef = FieldDef::new("http.user_agent", "User-Agent", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_ACCEPT: FieldDef = FieldDef::new("http.accept", "Accept", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_ACCEPT_LANGUAGE: FieldDef = FieldDef::new("http.accept_language", "Accept-Language", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_ACCEPT_ENCODING: FieldDef = FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_CONNECTION: FieldDef = FieldDef::new("http.connection", "Connection", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_REFERER: FieldDef = FieldDef::new("http.referer", "Referer", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_COOKIE: FieldDef = FieldDef::new("http.cookie", "Cookie", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SET_COOKIE: FieldDef = FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_AUTHORIZATION: FieldDef = FieldDef::new("http.authorization", "Authorization", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_CONTENT_TYPE: FieldDef = FieldDef::new("http.content_type", "Content-Type", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_CONTENT_LENGTH_HEADER: FieldDef = FieldDef::new("http.content_length_header", "Content-Length", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64, Base::Dec);
-pub static HTTP_CONTENT_ENCODING: FieldDef = FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::Str, Base::None);
-pub static HTTP_TRANSFER_ENCODING: FieldDef = FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::Str, Base::None);
-pub static HTTP_UPGRADE: FieldDef = FieldDef::new("http.upgrade", "Upgrade", FieldType::Str, Base::None);
-pub static HTTP_DATE: FieldDef = FieldDef::new("http.date", "Date", FieldType::Str, Base::None);
-pub static HTTP_SERVER: FieldDef = FieldDef::new("http.server", "Server", FieldType::Str, Base::None);
-pub static HTTP_LOCATION: FieldDef = FieldDef::new("http.location", "Location", FieldType::Str, Base::None);
-pub static HTTP_CACHE_CONTROL: FieldDef = FieldDef::new("http.cache_control", "Cache-Control", FieldType::Str, Base::None);
-pub static HTTP_LAST_MODIFIED: FieldDef = FieldDef::new("http.last_modified", "Last-Modified", FieldType::Str, Base::None);
-pub static HTTP_X_FORWARDED_FOR: FieldDef = FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::Str, Base::None);
-pub static HTTP_SEC_WEBSOCKET_KEY: FieldDef = FieldDef::new("http.sec_websocket_key", "Sec-WebSocket-Key", FieldType::Str, Base::None);
-pub static HTTP_SEC_WEBSOCKET_ACCEPT: FieldDef = FieldDef::new("http.sec_websocket_accept", "Sec-WebSocket-Accept", FieldType::Str, Base::None);
-pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websocket_version", "Sec-WebSocket-Version", FieldType::Str, Base::None);
-pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None);
-pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None);
+pub static HTTP_CONTENT_ENCODING: FieldDef = FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_TRANSFER_ENCODING: FieldDef = FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_UPGRADE: FieldDef = FieldDef::new("http.upgrade", "Upgrade", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_DATE: FieldDef = FieldDef::new("http.date", "Date", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SERVER: FieldDef = FieldDef::new("http.server", "Server", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_LOCATION: FieldDef = FieldDef::new("http.location", "Location", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_CACHE_CONTROL: FieldDef = FieldDef::new("http.cache_control", "Cache-Control", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_LAST_MODIFIED: FieldDef = FieldDef::new("http.last_modified", "Last-Modified", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_X_FORWARDED_FOR: FieldDef = FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SEC_WEBSOCKET_KEY: FieldDef = FieldDef::new("http.sec_websocket_key", "Sec-WebSocket-Key", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SEC_WEBSOCKET_ACCEPT: FieldDef = FieldDef::new("http.sec_websocket_accept", "Sec-WebSocket-Accept", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websocket_version", "Sec-WebSocket-Version", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec);
-pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None);
+pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None).whole(file_data_label);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
-    &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
+    &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_URI_PATH, &HTTP_REQUEST_URI_QUERY, &HTTP_REQUEST_URI_QUERY_PARAMETER, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
     &HTTP_RESPONSE_CODE, &HTTP_RESPONSE_CODE_DESC, &HTTP_RESPONSE_PHRASE, &HTTP_REQUEST_FULL_URI, &HTTP_HOST, &HTTP_USER_AGENT, &HTTP_ACCEPT, &HTTP_ACCEPT_LANGUAGE,
     &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
@@ -255,6 +282,11 @@ pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
     if is_response(buf) {
         st.head = conn.heads.front().copied().unwrap_or(false);
         st.until_fin = body_until_fin(buf, st);
+        st.number = conn.http_responses + 1;
+        st.total = conn.http_requests;
+    } else {
+        st.number = conn.http_requests + 1;
+        st.total = st.number;
     }
     st
 }
@@ -266,6 +298,7 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option
         let code = status_code(msg);
         if !(100..200).contains(&code) || code == 101 {
             conn.heads.pop_front();
+            conn.http_responses += 1;
         }
         if code == 101 && upgrades_to_websocket(msg) {
             return Some("websocket");
@@ -275,6 +308,7 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option
             conn.heads.pop_front();
         }
         conn.heads.push_back(msg.starts_with(b"HEAD "));
+        conn.http_requests += 1;
     }
     None
 }
@@ -320,16 +354,26 @@ pub(crate) fn dissect_ssdp(cx: &mut Ctx, data: &[u8], a: usize, b: usize) -> boo
     if a >= b || !looks_like(&data[a..b]) {
         return false;
     }
-    message(cx, data, a, b, true, true);
+    message(cx, data, a, b, true, true, PduState::default());
     true
 }
 
 /// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
-pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, _st: PduState, first: bool) {
-    message(cx, data, a, b, first, false);
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
+    message(cx, data, a, b, first, false, st);
 }
 
-fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: bool) {
+/// The request or status line as tshark's tree shows it (`GET / HTTP/1.1\r\n`), with its
+/// Chat expert item; the line's parts nest under it.
+fn first_line_item(cx: &mut Ctx, msg: &[u8], a: usize) {
+    let end = msg.iter().position(|&c| c == b'\n').map_or(msg.len(), |p| p + 1);
+    let mut t = String::new();
+    escape_line(&msg[..end], &mut t);
+    let idx = cx.add(&WS_TEXT, a, end, Value::Str(t.clone().into_boxed_str()));
+    cx.expert(Severity::Chat, "http.chat", t, Some(idx));
+}
+
+fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: bool, st: PduState) {
     let msg = data.get(a..b).unwrap_or(&[]);
     let li = if ssdp {
         cx.open("ssdp", "Simple Service Discovery Protocol", Osi::Application, a, b - a)
@@ -352,12 +396,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     let mut ctype: Option<Box<str>> = None;
     if response {
         cx.add_hidden(&HTTP_RESPONSE, a, 0, Value::Bool(true));
+        first_line_item(cx, msg, a);
         cx.child(|cx| {
             cx.add(&HTTP_RESPONSE_VERSION, o1, p1.len(), Value::Str(text(p1)));
             let code: u16 = std::str::from_utf8(p2).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
             cx.add(&HTTP_RESPONSE_CODE, o2, p2.len(), Value::UInt(code as u64));
             if let Some(desc) = status_text(code) {
-                cx.add(&HTTP_RESPONSE_CODE_DESC, o2, p2.len(), Value::Str(desc.into()));
+                cx.add_gen(&HTTP_RESPONSE_CODE_DESC, o2, p2.len(), Value::Str(desc.into()));
             }
             // The phrase is the rest of the line (it may contain spaces).
             let phrase = rest.get(sp2 + 1..).unwrap_or(&[]);
@@ -367,9 +412,25 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         // GENA's NOTIFY is a notification, not a request, to Wireshark.
         let kind = if p1 == b"NOTIFY" { &HTTP_NOTIFICATION } else { &HTTP_REQUEST };
         cx.add_hidden(kind, a, 0, Value::Bool(true));
+        first_line_item(cx, msg, a);
         cx.child(|cx| {
             cx.add(&HTTP_REQUEST_METHOD, o1, p1.len(), Value::Str(text(p1)));
             cx.add(&HTTP_REQUEST_URI, o2, p2.len(), Value::Str(text(p2)));
+            // A URI with a query: its path, the query and each `&`-separated parameter.
+            if let Some(q) = p2.iter().position(|&c| c == b'?') {
+                cx.child(|cx| {
+                    cx.add(&HTTP_REQUEST_URI_PATH, o2, q, Value::Str(text(&p2[..q])));
+                    let query = &p2[q + 1..];
+                    cx.add(&HTTP_REQUEST_URI_QUERY, o2 + q + 1, query.len(), Value::Str(text(query)));
+                    cx.child(|cx| {
+                        let mut at = o2 + q + 1;
+                        for param in query.split(|&c| c == b'&') {
+                            cx.add(&HTTP_REQUEST_URI_QUERY_PARAMETER, at, param.len(), Value::Str(text(param)));
+                            at += param.len() + 1;
+                        }
+                    });
+                });
+            }
             cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
         });
     }
@@ -400,10 +461,23 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             }
         }
     }
+    // The empty line that ends the headers.
+    if let Some(e) = headers_end(msg) {
+        let blank = if msg[..e].ends_with(b"\r\n") { 2 } else { 1 };
+        let mut t = String::new();
+        escape_line(&msg[e - blank..e], &mut t);
+        cx.add(&WS_TEXT, a + e - blank, blank, Value::Str(t.into_boxed_str()));
+    }
     if !response && let Some(h) = &host {
         let uri = String::from_utf8_lossy(p2);
         let full = if uri.starts_with('/') { format!("http://{h}{uri}") } else { uri.into_owned() };
         cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full.into_boxed_str()));
+    }
+    // Which request of the connection this is, or which one it answers (only what came
+    // before is known: tshark's single pass counts the requests so far).
+    if !ssdp && st.number > 0 && st.number <= st.total {
+        let kind = if response { "response" } else { "request" };
+        cx.add_gen(&WS_TEXT, a, 0, Value::Str(format!("HTTP {kind} {}/{}", st.number, st.total).into_boxed_str()));
     }
     if hend < msg.len() {
         if chunked(msg, hend) {
@@ -421,10 +495,8 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         }
         cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, Value::Bytes);
     }
+    // tshark's title is the bare protocol name.
     cx.close(li);
-    if let Some(s) = cx.summary(li) {
-        s.push_str(if response { "Response" } else { "Request" });
-    }
     if outer && cx.text {
         let info = &mut cx.out.info;
         if first {

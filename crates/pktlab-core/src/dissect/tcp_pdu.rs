@@ -120,6 +120,11 @@ pub(crate) struct PduState {
     pub until_fin: bool,
     /// TLS: the server chose TLS 1.3 (encrypted records show an opaque type).
     pub tls13: bool,
+    /// HTTP: this request's number on the connection, or the number of the request this
+    /// response answers (1-based).
+    pub number: u32,
+    /// HTTP: how many requests the connection has carried so far.
+    pub total: u32,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -132,6 +137,10 @@ pub(crate) struct ConnState {
     pub tls13: bool,
     /// HTTP: for each request not yet answered, whether it was a HEAD (no body comes back).
     pub heads: VecDeque<bool>,
+    /// HTTP: requests seen so far.
+    pub http_requests: u32,
+    /// HTTP: final responses seen so far.
+    pub http_responses: u32,
 }
 
 /// One PDU of a frame: its bytes in the frame (offsets into the TCP payload) or a buffer

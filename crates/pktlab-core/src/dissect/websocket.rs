@@ -5,13 +5,27 @@
 
 use super::model::*;
 use super::tcp_pdu::Need;
+use super::label::LabelCx;
 use super::{Ctx, rd};
 
-pub static WEBSOCKET_FIN: FieldDef = FieldDef::new("websocket.fin", "Fin", FieldType::Bool, Base::None).mask(0x80);
+/// `Payload length: 127 Extended Payload Length (64 bits)`: 126 and 127 announce the longer
+/// length that follows.
+fn length_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.uint();
+    out.push_str("Payload length: ");
+    super::push_dec(out, n);
+    match n {
+        126 => out.push_str(" Extended Payload Length (16 bits)"),
+        127 => out.push_str(" Extended Payload Length (64 bits)"),
+        _ => {}
+    }
+}
+
+pub static WEBSOCKET_FIN: FieldDef = FieldDef::new("websocket.fin", "Fin", FieldType::Bool, Base::None).mask(0x80).tfs("True", "False");
 pub static WEBSOCKET_RSV: FieldDef = FieldDef::new("websocket.rsv", "Reserved", FieldType::U8, Base::Hex).mask(0x70);
 pub static WEBSOCKET_OPCODE: FieldDef = FieldDef::new("websocket.opcode", "Opcode", FieldType::U8, Base::Dec).mask(0x0f).vals(opcode_name);
-pub static WEBSOCKET_MASK: FieldDef = FieldDef::new("websocket.mask", "Mask", FieldType::Bool, Base::None).mask(0x80);
-pub static WEBSOCKET_PAYLOAD_LENGTH: FieldDef = FieldDef::new("websocket.payload_length", "Payload length", FieldType::U8, Base::Dec).mask(0x7f);
+pub static WEBSOCKET_MASK: FieldDef = FieldDef::new("websocket.mask", "Mask", FieldType::Bool, Base::None).mask(0x80).tfs("True", "False");
+pub static WEBSOCKET_PAYLOAD_LENGTH: FieldDef = FieldDef::new("websocket.payload_length", "Payload length", FieldType::U8, Base::Dec).mask(0x7f).custom(length_label);
 pub static WEBSOCKET_PAYLOAD_LENGTH_EXT_16: FieldDef = FieldDef::new("websocket.payload_length_ext_16", "Extended Payload length (16 bits)", FieldType::U16, Base::Dec);
 pub static WEBSOCKET_PAYLOAD_LENGTH_EXT_64: FieldDef = FieldDef::new("websocket.payload_length_ext_64", "Extended Payload length (64 bits)", FieldType::U64, Base::Dec);
 pub static WEBSOCKET_MASKING_KEY: FieldDef = FieldDef::new("websocket.masking_key", "Masking-Key", FieldType::Bytes, Base::None);
@@ -110,10 +124,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool
         }
     }
     cx.close(li);
+    // tshark's title is the bare protocol name.
     let name = opcode_name(opcode as u64).unwrap_or("Unknown");
-    if let Some(s) = cx.summary(li) {
-        s.push_str(name);
-    }
     if outer && cx.text {
         if first {
             cx.out.info.clear();
@@ -161,7 +173,11 @@ fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
             cx.add(&WEBSOCKET_PAYLOAD_PONG, p, end - p, Value::Bytes);
         }
         _ => {
-            cx.add(&WEBSOCKET_PAYLOAD_UNKNOWN, p, end - p, Value::Bytes);
+            let idx = cx.add(&WEBSOCKET_PAYLOAD_UNKNOWN, p, end - p, Value::Bytes);
+            if opcode != 2 {
+                let msg = format!("Dissector for Websocket Opcode ({opcode}) code not implemented, Contact Wireshark developers if you want this supported");
+                cx.expert(Severity::Note, "websocket.payload.unknown.undecoded", msg, Some(idx));
+            }
         }
     });
 }
