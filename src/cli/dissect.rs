@@ -9,7 +9,7 @@ use super::render;
 use anyhow::bail;
 use pktlab::dissect::{Dissection, FieldDef, FieldType, Osi};
 use pktlab::filter::Filter;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -274,7 +274,8 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                     line.push_str(",\n");
                 }
                 json_first = false;
-                json(f, &mut line);
+                line.push_str("  ");
+                super::json::frame(f, &mut line);
             }
         }
         shared_out.borrow_mut().write_all(line.as_bytes())?;
@@ -340,7 +341,7 @@ pub(crate) fn filter_needs_analysis(text: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')).any(is_analysis_field)
 }
 
-fn layer_label(d: &Dissection, li: usize, out: &mut String) {
+pub(super) fn layer_label(d: &Dissection, li: usize, out: &mut String) {
     let Some(l) = d.layers.get(li) else { return };
     if l.summary.is_empty() {
         out.push_str(l.title);
@@ -598,7 +599,7 @@ fn osi_tag(osi: Osi) -> &'static str {
 
 /// The field indices each layer shows itself (a field inside a later, nested layer's range
 /// belongs to that layer).
-fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
+pub(super) fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
     let range = d.layers.get(li).map(|l| l.fields.start as usize..l.fields.end as usize).unwrap_or(0..0);
     range.filter(move |&i| !d.layers.iter().skip(li + 1).any(|l| l.fields.contains(&(i as u32))))
 }
@@ -711,94 +712,8 @@ fn data_dump(bytes: &[u8], line: &mut String) {
     }
 }
 
-/// Inserts `key: value`, turning repeated keys into arrays (tshark's `--no-duplicate-keys`;
-/// field values are strings or objects, so an array here always comes from repeats).
-fn insert(map: &mut Map<String, Json>, key: String, value: Json) {
-    match map.get_mut(&key) {
-        Some(Json::Array(a)) => a.push(value),
-        Some(existing) => {
-            let old = existing.take();
-            *existing = Json::Array(vec![old, value]);
-        }
-        None => {
-            map.insert(key, value);
-        }
-    }
-}
-
-/// The JSON object of fields `idx..end` at `depth` (children nest under `NAME_tree`, or under
-/// `NAME` itself for labels and protocols).
-fn json_fields(f: &Frame, idx: &mut usize, end: usize, depth: u8, map: &mut Map<String, Json>) {
-    let d = f.d();
-    while *idx < end {
-        let Some(fl) = d.fields.get(*idx) else { break };
-        if fl.depth < depth {
-            break;
-        }
-        *idx += 1;
-        let has_children = d.fields.get(*idx).is_some_and(|n| *idx < end && n.depth > fl.depth);
-        let mut text = String::new();
-        render::cell(d, f.data, fl, &mut text);
-        if has_children {
-            let mut child = Map::new();
-            json_fields(f, idx, end, fl.depth + 1, &mut child);
-            if fl.def.ftype == FieldType::None {
-                insert(map, fl.def.abbrev.to_owned(), Json::Object(child));
-            } else {
-                insert(map, fl.def.abbrev.to_owned(), Json::String(text));
-                insert(map, format!("{}_tree", fl.def.abbrev), Json::Object(child));
-            }
-        } else {
-            insert(map, fl.def.abbrev.to_owned(), Json::String(text));
-        }
-    }
-}
-
-/// One frame as tshark's `-T json` prints it.
-fn json(f: &Frame, line: &mut String) {
-    let d = f.d();
-    let mut layers = Map::new();
-    for (li, layer) in d.layers.iter().enumerate() {
-        let idxs: Vec<usize> = owned(d, li).collect();
-        let mut map = Map::new();
-        // Owned indices are contiguous runs; walk each run.
-        let mut k = 0;
-        while k < idxs.len() {
-            let start = idxs[k];
-            let mut end = start + 1;
-            while k + 1 < idxs.len() && idxs[k + 1] == end {
-                k += 1;
-                end += 1;
-            }
-            k += 1;
-            let mut i = start;
-            let base = d.fields.get(start).map(|x| x.depth).unwrap_or(0);
-            while i < end {
-                let depth = base.min(d.fields.get(i).map(|x| x.depth).unwrap_or(0));
-                json_fields(f, &mut i, end, depth, &mut map);
-            }
-        }
-        insert(&mut layers, layer.proto.to_owned(), Json::Object(map));
-    }
-    let mut source = Map::new();
-    source.insert("layers".into(), Json::Object(layers));
-    let mut obj = Map::new();
-    obj.insert("_index".into(), Json::String(index_name(f)));
-    obj.insert("_type".into(), Json::String("doc".into()));
-    obj.insert("_score".into(), Json::Null);
-    obj.insert("_source".into(), Json::Object(source));
-    let text = serde_json::to_string_pretty(&Json::Object(obj)).unwrap_or_default();
-    for (i, l) in text.lines().enumerate() {
-        if i > 0 {
-            line.push('\n');
-        }
-        line.push_str("  ");
-        line.push_str(l);
-    }
-}
-
 /// `packets-YYYY-MM-DD`, as tshark names each frame's index.
-fn index_name(f: &Frame) -> String {
+pub(super) fn index_name(f: &Frame) -> String {
     let (year, month, day) = pktlab::dissect::format::civil(f.meta.ts.map(|t| t.secs).unwrap_or(0));
     format!("packets-{year:04}-{month:02}-{day:02}")
 }

@@ -5,6 +5,7 @@ pub mod dissect;
 pub mod export;
 pub mod follow;
 pub mod frames;
+pub mod json;
 pub mod lessons;
 pub mod live;
 pub mod render;

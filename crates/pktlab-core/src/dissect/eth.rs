@@ -13,6 +13,15 @@ pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldTyp
 pub static ETH_ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether, Base::None);
 pub static ETH_LG: FieldDef = FieldDef::new("eth.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
 pub static ETH_IG: FieldDef = FieldDef::new("eth.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
+pub static ETH_DST_RESOLVED: FieldDef = FieldDef::new("eth.dst_resolved", "Destination (resolved)", FieldType::Str, Base::None);
+pub static ETH_DST_OUI: FieldDef = FieldDef::new("eth.dst.oui", "Destination OUI", FieldType::U24, Base::Dec);
+pub static ETH_DST_OUI_RESOLVED: FieldDef = FieldDef::new("eth.dst.oui_resolved", "Destination OUI (resolved)", FieldType::Str, Base::None);
+pub static ETH_SRC_RESOLVED: FieldDef = FieldDef::new("eth.src_resolved", "Source (resolved)", FieldType::Str, Base::None);
+pub static ETH_SRC_OUI: FieldDef = FieldDef::new("eth.src.oui", "Source OUI", FieldType::U24, Base::Dec);
+pub static ETH_SRC_OUI_RESOLVED: FieldDef = FieldDef::new("eth.src.oui_resolved", "Source OUI (resolved)", FieldType::Str, Base::None);
+pub static ETH_ADDR_RESOLVED: FieldDef = FieldDef::new("eth.addr_resolved", "Address (resolved)", FieldType::Str, Base::None);
+pub static ETH_ADDR_OUI: FieldDef = FieldDef::new("eth.addr.oui", "Address OUI", FieldType::U24, Base::Dec);
+pub static ETH_ADDR_OUI_RESOLVED: FieldDef = FieldDef::new("eth.addr.oui_resolved", "Address OUI (resolved)", FieldType::Str, Base::None);
 pub static ETH_TYPE: FieldDef = FieldDef::new("eth.type", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16, Base::Dec);
 pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
@@ -22,26 +31,95 @@ pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", 
 pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG, &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
+pub static FIELDS: &[&FieldDef] = &[
+    &ETH_DST,
+    &ETH_DST_RESOLVED,
+    &ETH_DST_OUI,
+    &ETH_DST_OUI_RESOLVED,
+    &ETH_DST_LG,
+    &ETH_DST_IG,
+    &ETH_SRC,
+    &ETH_SRC_RESOLVED,
+    &ETH_SRC_OUI,
+    &ETH_SRC_OUI_RESOLVED,
+    &ETH_SRC_LG,
+    &ETH_SRC_IG,
+    &ETH_ADDR,
+    &ETH_ADDR_RESOLVED,
+    &ETH_ADDR_OUI,
+    &ETH_ADDR_OUI_RESOLVED,
+    &ETH_LG,
+    &ETH_IG,
+    &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
 
 /// The fields [`address`] adds (see [`Part::EthAddrs`]).
-pub(crate) static ADDRESS_FIELDS: &[&FieldDef] = &[&ETH_DST, &ETH_DST_LG, &ETH_DST_IG, &ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG, &ETH_ADDR, &ETH_LG, &ETH_IG];
+pub(crate) static ADDRESS_FIELDS: &[&FieldDef] = &[
+    &ETH_DST,
+    &ETH_DST_RESOLVED,
+    &ETH_DST_OUI,
+    &ETH_DST_OUI_RESOLVED,
+    &ETH_DST_LG,
+    &ETH_DST_IG,
+    &ETH_SRC,
+    &ETH_SRC_RESOLVED,
+    &ETH_SRC_OUI,
+    &ETH_SRC_OUI_RESOLVED,
+    &ETH_SRC_LG,
+    &ETH_SRC_IG,
+    &ETH_ADDR,
+    &ETH_ADDR_RESOLVED,
+    &ETH_ADDR_OUI,
+    &ETH_ADDR_OUI_RESOLVED,
+    &ETH_LG,
+    &ETH_IG,
+];
 
-/// Adds an address with its hidden `eth.addr` twin and the LG/IG bits.
-fn address(cx: &mut Ctx, data: &[u8], off: usize, a: [u8; 6], dst: bool) {
+/// Adds an address with its hidden twins as tshark 4.0 does: the resolved name, the OUI
+/// and its registry name (when listed), `eth.addr` with the same three, then the LG/IG
+/// bits (each with its hidden two-sided twin).
+fn address(cx: &mut Ctx, off: usize, a: [u8; 6], dst: bool) {
     if !cx.part(Part::EthAddrs) {
         return;
     }
-    let (def, lg, ig) = if dst { (&ETH_DST, &ETH_DST_LG, &ETH_DST_IG) } else { (&ETH_SRC, &ETH_SRC_LG, &ETH_SRC_IG) };
+    let (def, resolved, oui, oui_resolved, lg, ig) = if dst {
+        (&ETH_DST, &ETH_DST_RESOLVED, &ETH_DST_OUI, &ETH_DST_OUI_RESOLVED, &ETH_DST_LG, &ETH_DST_IG)
+    } else {
+        (&ETH_SRC, &ETH_SRC_RESOLVED, &ETH_SRC_OUI, &ETH_SRC_OUI_RESOLVED, &ETH_SRC_LG, &ETH_SRC_IG)
+    };
     cx.add(def, off, 6, Value::Ether(a));
     cx.child(|cx| {
-        cx.add(&ETH_ADDR, off, 6, Value::Ether(a));
-        let _ = data;
+        let name = if cx.wants(resolved) || cx.wants(&ETH_ADDR_RESOLVED) { Some(resolved_name(a)) } else { None };
+        let org = if cx.wants(oui_resolved) || cx.wants(&ETH_ADDR_OUI_RESOLVED) { super::oui::oui_name([a[0], a[1], a[2]]) } else { None };
+        let oui_value = u64::from(a[0]) << 16 | u64::from(a[1]) << 8 | u64::from(a[2]);
+        for (res, o, o_res) in [(resolved, oui, oui_resolved), (&ETH_ADDR_RESOLVED, &ETH_ADDR_OUI, &ETH_ADDR_OUI_RESOLVED)] {
+            if std::ptr::eq(res, &ETH_ADDR_RESOLVED) {
+                cx.add(&ETH_ADDR, off, 6, Value::Ether(a));
+            }
+            if let Some(n) = &name {
+                cx.push(res, off, 6, Value::Str(n.as_str().into()), true, true);
+            }
+            cx.push(o, off, 3, Value::UInt(oui_value), true, true);
+            if let Some(n) = org {
+                cx.push(o_res, off, 6, Value::Str(n.into()), true, true);
+            }
+        }
         cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
         cx.add_hidden(&ETH_LG, off, 3, Value::Bool(a[0] & 0x02 != 0));
         cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
         cx.add_hidden(&ETH_IG, off, 3, Value::Bool(a[0] & 0x01 != 0));
     });
+}
+
+/// `eth.*_resolved`: the vendor form (`IntelCor_5b:7d:4a`), or the plain address when MAC
+/// name resolution is off (`-n`).
+fn resolved_name(a: [u8; 6]) -> String {
+    if super::label::mac_resolution() {
+        super::oui::resolved(a)
+    } else {
+        let mut s = String::with_capacity(17);
+        super::push_ether(&mut s, a);
+        s
+    }
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
@@ -54,13 +132,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) {
         cx.close(li);
         return;
     };
-    address(cx, data, off, dst, true);
+    address(cx, off, dst, true);
     let Some(src) = rd::arr::<6>(data, off + 6) else {
         cx.short(data, off + 6, 6);
         cx.close(li);
         return;
     };
-    address(cx, data, off + 6, src, false);
+    address(cx, off + 6, src, false);
     cx.col_src = Addr::Ether(src);
     cx.col_dst = Addr::Ether(dst);
     let Some(etype) = rd::u16(data, off + 12) else {

@@ -279,13 +279,22 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let Some(proto) = rd::u8(data, off + 9) else { return stop(cx, li, data, off + 9, 1) };
     if let Some(d0) = rd::u8(data, off + 16) {
         let lncb = d0 == 224 && rd::u16(data, off + 17) == Some(0) && rd::u8(data, off + 19).is_some();
-        if lncb && ttl != 1 {
-            cx.expert(
-                Severity::Note,
-                "ip.ttl.lncb",
-                "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)",
-                Some(ttl_at),
-            );
+        // As Wireshark: the TTL a packet to 224.0.0.x should carry is 1, except VRRP's
+        // (224.0.0.18) and mDNS's (224.0.0.251) 255, and any for GLBP (224.0.0.102).
+        let want = match rd::u8(data, off + 19) {
+            Some(18 | 251) => Some(255),
+            Some(102) => None,
+            _ => Some(1),
+        };
+        if lncb {
+            if let Some(want) = want.filter(|&w| w != ttl) {
+                cx.expert(
+                    Severity::Note,
+                    "ip.ttl.lncb",
+                    format!("\"Time To Live\" != {want} for a packet sent to the Local Network Control Block (see RFC 3171)"),
+                    Some(ttl_at),
+                );
+            }
         } else if d0 & 0xf0 != 0xe0 && ttl < 5 && proto != proto::PIM && proto != proto::OSPF {
             cx.expert(Severity::Note, "ip.ttl.too_small", format!("\"Time To Live\" only {ttl}"), Some(ttl_at));
         }

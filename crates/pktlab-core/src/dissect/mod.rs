@@ -35,6 +35,7 @@ pub mod igmp;
 pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
+pub mod oui;
 pub mod null;
 pub mod quic;
 pub mod reassembly;

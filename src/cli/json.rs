@@ -1,0 +1,434 @@
+//! `-T json`: each frame's tree as `tshark -T json` (Wireshark 4.0's `write_json_proto_tree`)
+//! writes it, so a jq or Python script written for tshark reads pktlab's output unchanged.
+//!
+//! The rules, per node of the tree (a layer, a field, hidden fields included):
+//! - the key is the field's name, or a text item's label (`"Timestamps"`);
+//! - a node with a value is written `"key": "value"` (values as `-T fields` prints them, byte
+//!   fields with `:` between the bytes);
+//! - its children follow as one object under `"key_tree"`, or under `"key"` itself when the
+//!   node has no value (protocols, text items);
+//! - a node with neither value nor children is `"key": ""` (a protocol: its title);
+//! - an expert item is a `_ws.expert` child of the field it concerns (after its own
+//!   children), holding the expert's own name, `_ws.expert.message`, `.severity` and
+//!   `.group` (Wireshark's numeric codes); a frame a dissector could not finish ends with
+//!   a `_ws.malformed` pseudo-layer holding its expert item.
+//! - a key repeated within an object is written again, as tshark does (no arrays).
+
+use super::dissect::owned;
+use super::frames::Frame;
+use super::render;
+use pktlab::dissect::{Dissection, Expert, Field, FieldType, Severity, Value};
+
+/// One frame's object (without the separator between frames), indented as tshark's
+/// pretty printer does: two spaces a level, the frame object itself at level 1.
+pub fn frame(f: &Frame, out: &mut String) {
+    let d = f.d();
+    let mut w = Writer { out, level: 1, first: true };
+    w.open_anon();
+    w.key("_index");
+    w.string(&super::dissect::index_name(f));
+    w.key("_type");
+    w.string("doc");
+    w.key("_score");
+    w.raw("null");
+    w.key("_source");
+    w.open_anon();
+    w.key("layers");
+    w.open_anon();
+    let mut tree = Tree { d, data: f.data, experts: Vec::new() };
+    let placed = tree.place_experts();
+    for (li, layer) in d.layers.iter().enumerate() {
+        let idxs: Vec<usize> = owned(d, li).collect();
+        let loose: Vec<&Expert> = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).collect();
+        if idxs.is_empty() && loose.is_empty() {
+            w.key(layer.proto);
+            let mut label = String::new();
+            super::dissect::layer_label(d, li, &mut label);
+            w.string(&label);
+            continue;
+        }
+        w.key(layer.proto);
+        w.open_anon();
+        tree.nodes(&mut w, &idxs);
+        for e in loose {
+            tree.expert(&mut w, e);
+        }
+        w.close();
+    }
+    // A dissector that ran out of bytes: tshark's `_ws.malformed` pseudo-protocol after the
+    // layers, holding the expert item and its own name.
+    for e in d.experts.iter().filter(|e| e.key == "malformed") {
+        w.key("_ws.malformed");
+        w.open_anon();
+        tree.expert(&mut w, e);
+        w.key("_ws.malformed");
+        w.string("Malformed Packet");
+        w.close();
+    }
+    w.close();
+    w.close();
+    w.close();
+}
+
+struct Tree<'a> {
+    d: &'a Dissection,
+    data: &'a [u8],
+    /// Per field index, the expert items attached to it.
+    experts: Vec<(usize, &'a Expert)>,
+}
+
+impl<'a> Tree<'a> {
+    /// Sorts the expert items: those that concern a field go under it; the others (and
+    /// those whose field is gone) are returned with the layer they close.
+    fn place_experts(&mut self) -> Vec<(usize, &'a Expert)> {
+        let d = self.d;
+        let mut loose = Vec::new();
+        for e in d.experts.iter().filter(|e| e.key != "malformed") {
+            match e.field.map(|i| i as usize).filter(|&i| i < d.fields.len()) {
+                Some(i) => self.experts.push((i, e)),
+                None => {
+                    let li = d.layers.iter().rposition(|l| e.key.split('.').next() == Some(l.proto)).unwrap_or(d.layers.len().saturating_sub(1));
+                    loose.push((li, e));
+                }
+            }
+        }
+        loose
+    }
+
+    /// Writes the sibling nodes starting at each depth-minimal index of `idxs` (a layer's
+    /// fields in pre-order), each with its subtree.
+    fn nodes(&self, w: &mut Writer, idxs: &[usize]) {
+        let mut k = 0;
+        while k < idxs.len() {
+            let i = idxs[k];
+            let depth = self.d.fields[i].depth;
+            let mut end = k + 1;
+            while end < idxs.len() && self.d.fields[idxs[end]].depth > depth {
+                end += 1;
+            }
+            self.node(w, i, &idxs[k + 1..end]);
+            k = end;
+        }
+    }
+
+    fn node(&self, w: &mut Writer, i: usize, children: &[usize]) {
+        let f = &self.d.fields[i];
+        let experts: Vec<&Expert> = self.experts.iter().filter(|(at, _)| *at == i).map(|(_, e)| *e).collect();
+        // A flag that Wireshark raises only as an expert item (`tcp.analysis.retransmission`
+        // under `tcp.analysis.flags`): pktlab keeps it as a field for filters; tshark's tree
+        // has the expert item alone.
+        if f.def.ftype == FieldType::None && children.is_empty() && experts.len() == 1 && experts[0].key == f.def.abbrev {
+            self.expert(w, experts[0]);
+            return;
+        }
+        let mut key = String::new();
+        let text_item = f.def.abbrev == "_ws.text";
+        if text_item {
+            render::cell(self.d, self.data, f, &mut key);
+        } else {
+            key.push_str(f.def.abbrev);
+        }
+        let value = if text_item { None } else { self.value(f) };
+        let has_children = !children.is_empty() || !experts.is_empty();
+        if let Some(v) = &value {
+            w.key(&key);
+            w.string(v);
+        }
+        if has_children {
+            if value.is_some() {
+                key.push_str("_tree");
+            }
+            w.key(&key);
+            w.open_anon();
+            // Wireshark adds an expert item to a field as soon as the field is made, so it
+            // comes before the field's own subtree.
+            for e in experts {
+                self.expert(w, e);
+            }
+            self.nodes(w, children);
+            w.close();
+        } else if value.is_none() {
+            w.key(&key);
+            w.string("");
+        }
+    }
+
+    /// A field's JSON value: the `-T fields` text, except byte strings, which Wireshark's
+    /// display form separates with `:`; label items (no type) have none.
+    fn value(&self, f: &Field) -> Option<String> {
+        let mut s = String::new();
+        match (&f.value, f.def.ftype) {
+            (Value::Bytes, t) if t != FieldType::None => colon_hex(self.d.field_bytes(self.data, f), &mut s),
+            (Value::None | Value::Bytes, FieldType::None) => {
+                let b = self.d.field_bytes(self.data, f);
+                if b.is_empty() || !valued_label(f.def.abbrev) {
+                    return None;
+                }
+                colon_hex(b, &mut s);
+            }
+            _ => render::cell(self.d, self.data, f, &mut s),
+        }
+        Some(s)
+    }
+
+    fn expert(&self, w: &mut Writer, e: &Expert) {
+        w.key("_ws.expert");
+        w.open_anon();
+        w.key(if e.key == "malformed" { "_ws.malformed.expert" } else { expert_name(e.key) });
+        w.string("");
+        w.key("_ws.expert.message");
+        w.string(&e.message);
+        w.key("_ws.expert.severity");
+        w.string(&severity_code(e.severity).to_string());
+        w.key("_ws.expert.group");
+        w.string(&group_code(e.key).to_string());
+        w.close();
+    }
+}
+
+/// Whether a label item (no type of its own) has a value in tshark's JSON: the IPv4 and TCP
+/// options and the IPv6 extension headers, which Wireshark registers as protocols (their
+/// value is their bytes); its other label items (`tls.record`, `dns.opt`…) are `FT_NONE`
+/// and have none.
+fn valued_label(abbrev: &str) -> bool {
+    abbrev.starts_with("tcp.options.") || abbrev.starts_with("ip.options.") || matches!(abbrev, "ipv6.hopopts" | "ipv6.dstopts" | "ipv6.routing" | "ipv6.fraghdr")
+}
+
+/// The name of Wireshark's expert field for an expert key, where it differs from the key.
+pub fn expert_name(key: &str) -> &str {
+    match key {
+        "ip.checksum_bad" => "ip.checksum_bad.expert",
+        "tcp.checksum_bad" => "tcp.checksum_bad.expert",
+        "udp.checksum_bad" => "udp.checksum.bad",
+        k => k,
+    }
+}
+
+/// Wireshark's `PI_*` severity value.
+pub fn severity_code(s: Severity) -> u32 {
+    match s {
+        Severity::Chat => 0x0020_0000,
+        Severity::Note => 0x0040_0000,
+        Severity::Warn => 0x0060_0000,
+        Severity::Error => 0x0080_0000,
+    }
+}
+
+/// Wireshark's `PI_*` group value for an expert item.
+pub fn group_code(key: &str) -> u32 {
+    match pktlab::dissect::format::expert_group(key) {
+        "Checksum" => 0x0100_0000,
+        "Sequence" => 0x0200_0000,
+        "Malformed" => 0x0700_0000,
+        _ => 0x0900_0000,
+    }
+}
+
+/// Bytes as `02:04:05:b4`.
+fn colon_hex(b: &[u8], out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (k, x) in b.iter().enumerate() {
+        if k > 0 {
+            out.push(':');
+        }
+        out.push(HEX[(x >> 4) as usize] as char);
+        out.push(HEX[(x & 15) as usize] as char);
+    }
+}
+
+/// tshark's pretty JSON: members on their own lines, two spaces per level, `"key": value`.
+struct Writer<'o> {
+    out: &'o mut String,
+    level: usize,
+    /// No member written yet in the innermost object.
+    first: bool,
+}
+
+impl Writer<'_> {
+    fn indent(&mut self) {
+        for _ in 0..self.level {
+            self.out.push_str("  ");
+        }
+    }
+
+    /// Opens an object as a value (after a key, or at the top).
+    fn open_anon(&mut self) {
+        self.out.push('{');
+        self.level += 1;
+        self.first = true;
+    }
+
+    fn close(&mut self) {
+        self.level -= 1;
+        if !self.first {
+            self.out.push('\n');
+            self.indent();
+        }
+        self.out.push('}');
+        self.first = false;
+    }
+
+    fn key(&mut self, k: &str) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.out.push('\n');
+        self.indent();
+        escape(k, self.out);
+        self.out.push_str(": ");
+        self.first = false;
+    }
+
+    fn string(&mut self, s: &str) {
+        escape(s, self.out);
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+}
+
+/// A JSON string literal as Wireshark's json_dumper writes it.
+fn escape(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pktlab::dissect::{FieldDef, data, tcp, tcp_options};
+
+    fn doc(build: impl FnOnce(&mut Writer)) -> String {
+        let mut s = String::new();
+        let mut w = Writer { out: &mut s, level: 0, first: true };
+        build(&mut w);
+        s
+    }
+
+    fn field(def: &'static FieldDef, offset: u32, len: u32, depth: u8, value: Value) -> Field {
+        Field { def, offset, len, depth, source: 0, generated: false, hidden: false, value }
+    }
+
+    /// The object tshark would write for `d`'s fields (all in one layer).
+    fn object(d: &Dissection, frame: &[u8]) -> String {
+        let mut tree = Tree { d, data: frame, experts: Vec::new() };
+        let loose = tree.place_experts();
+        assert!(loose.is_empty());
+        let idxs: Vec<usize> = (0..d.fields.len()).collect();
+        doc(|w| {
+            w.open_anon();
+            tree.nodes(w, &idxs);
+            w.close();
+        })
+    }
+
+    #[test]
+    fn writer_keeps_duplicate_keys_and_indents_as_tshark() {
+        let s = doc(|w| {
+            w.open_anon();
+            w.key("tcp.options.nop");
+            w.string("01");
+            w.key("tcp.options.nop");
+            w.string("01");
+            w.key("t");
+            w.open_anon();
+            w.key("a\"b");
+            w.string("x\ny");
+            w.close();
+            w.close();
+        });
+        assert_eq!(s, "{\n  \"tcp.options.nop\": \"01\",\n  \"tcp.options.nop\": \"01\",\n  \"t\": {\n    \"a\\\"b\": \"x\\ny\"\n  }\n}");
+    }
+
+    #[test]
+    fn a_valued_field_puts_its_children_under_key_tree_and_repeats_keys() {
+        // Flags 0x002 with its SYN bit; then two NOP options, each with its kind.
+        let frame = [0x00, 0x02, 0x01, 0x01];
+        let d = Dissection {
+            fields: vec![
+                field(&tcp::TCP_FLAGS, 0, 2, 0, Value::UInt(2)),
+                field(&tcp::TCP_FLAGS_SYN, 0, 2, 1, Value::Bool(true)),
+                field(&tcp_options::TCP_OPTIONS_NOP, 2, 1, 0, Value::None),
+                field(&tcp_options::TCP_OPTION_KIND, 2, 1, 1, Value::UInt(1)),
+                field(&tcp_options::TCP_OPTIONS_NOP, 3, 1, 0, Value::None),
+                field(&tcp_options::TCP_OPTION_KIND, 3, 1, 1, Value::UInt(1)),
+            ],
+            ..Dissection::default()
+        };
+        let nop = "\"tcp.options.nop\": \"01\",\n  \"tcp.options.nop_tree\": {\n    \"tcp.option_kind\": \"1\"\n  }";
+        let want = format!("{{\n  \"tcp.flags\": \"0x0002\",\n  \"tcp.flags_tree\": {{\n    \"tcp.flags.syn\": \"1\"\n  }},\n  {nop},\n  {nop}\n}}");
+        assert_eq!(object(&d, &frame), want);
+    }
+
+    #[test]
+    fn text_items_are_keyed_by_their_label_and_have_no_value() {
+        let d = Dissection {
+            fields: vec![
+                field(&data::WS_TEXT, 0, 0, 0, Value::Str("Timestamps".into())),
+                field(&pktlab::analysis::fields::TCP_TIME_DELTA, 0, 0, 1, Value::Duration(1_500_000_000)),
+                field(&data::WS_TEXT, 0, 0, 0, Value::Str("Lonely".into())),
+            ],
+            ..Dissection::default()
+        };
+        assert_eq!(object(&d, &[]), "{\n  \"Timestamps\": {\n    \"tcp.time_delta\": \"1.500000000\"\n  },\n  \"Lonely\": \"\"\n}");
+    }
+
+    #[test]
+    fn an_expert_item_opens_the_subtree_of_the_field_it_concerns() {
+        let frame = [0x12, 0x34];
+        let d = Dissection {
+            fields: vec![field(&tcp::TCP_CHECKSUM, 0, 2, 0, Value::UInt(0x1234)), field(&pktlab::dissect::udp::UDP_CHECKSUM_CALCULATED, 0, 2, 1, Value::UInt(0xabcd))],
+            experts: vec![Expert { severity: Severity::Error, key: "tcp.checksum_bad", message: "Bad checksum [should be 0xabcd]".into(), field: Some(0) }],
+            ..Dissection::default()
+        };
+        let want = "{\n  \"tcp.checksum\": \"0x1234\",\n  \"tcp.checksum_tree\": {\n    \"_ws.expert\": {\n      \"tcp.checksum_bad.expert\": \"\",\n      \"_ws.expert.message\": \"Bad checksum [should be 0xabcd]\",\n      \"_ws.expert.severity\": \"8388608\",\n      \"_ws.expert.group\": \"16777216\"\n    },\n    \"udp.checksum_calculated\": \"0xabcd\"\n  }\n}";
+        assert_eq!(object(&d, &frame), want);
+    }
+
+    #[test]
+    fn a_flag_raised_only_as_an_expert_item_is_the_expert_alone() {
+        let f = &pktlab::analysis::fields::TCP_RETRANSMISSION;
+        let d = Dissection {
+            fields: vec![field(&pktlab::analysis::fields::TCP_ANALYSIS_FLAGS, 0, 0, 0, Value::None), field(f, 0, 0, 1, Value::None)],
+            experts: vec![Expert { severity: Severity::Note, key: f.abbrev, message: "This frame is a (suspected) retransmission".into(), field: Some(1) }],
+            ..Dissection::default()
+        };
+        let s = object(&d, &[]);
+        assert!(s.starts_with("{\n  \"tcp.analysis.flags\": {\n    \"_ws.expert\": {\n      \"tcp.analysis.retransmission\": \"\","), "{s}");
+        assert_eq!(s.matches("tcp.analysis.retransmission").count(), 1, "{s}");
+    }
+
+    #[test]
+    fn label_items_have_a_value_only_where_wireshark_registers_a_protocol() {
+        assert!(valued_label("tcp.options.mss"));
+        assert!(valued_label("ipv6.hopopts"));
+        assert!(!valued_label("tls.record"));
+        assert!(!valued_label("dns.opt"));
+    }
+
+    #[test]
+    fn expert_codes_are_wiresharks() {
+        assert_eq!(severity_code(Severity::Chat), 2_097_152);
+        assert_eq!(severity_code(Severity::Error), 8_388_608);
+        assert_eq!(group_code("tcp.connection.syn"), 33_554_432);
+        assert_eq!(group_code("tcp.checksum_bad"), 16_777_216);
+        assert_eq!(expert_name("udp.checksum_bad"), "udp.checksum.bad");
+    }
+}

@@ -1,0 +1,231 @@
+//! `pktlab dissect -T json` against `tshark -T json` (and MAC vendor names against tshark's),
+//! over the public captures. Needs tshark 4.0 at test time; skipped with a message without it.
+//!
+//! The JSON comparison is the one bench/json-compare.py makes: per frame, the multiset of
+//! leaves (the key path from the protocol layer down, duplicate keys kept, and the value
+//! string), counted both ways: recall (tshark's leaves pktlab has) and precision (pktlab's
+//! leaves tshark has). It takes a few minutes, so it is opt-in:
+//! `cargo test --release --test json_tshark -- --ignored --nocapture`.
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The issue's target for both counts.
+const TARGET: f64 = 99.0;
+/// What pktlab reaches on the public captures today (recall, precision, in %): the test
+/// fails below these, so nothing slips back; it reports the distance to [`TARGET`].
+const FLOOR: (f64, f64) = (95.0, 97.5);
+
+/// The leaves under one JSON value, each as (key path, value).
+struct Leaves<'a> {
+    path: String,
+    out: &'a mut Vec<(String, String)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Leaves<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Leaves<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.out.push((self.path, v.to_owned()));
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.out.push((self.path, "null".into()));
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.out.push((self.path, v.to_string()));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.out.push((self.path, v.to_string()));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.out.push((self.path, v.to_string()));
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.out.push((self.path, v.to_string()));
+        Ok(())
+    }
+    /// An array counts its elements under `KEY[]` (tshark writes none without
+    /// --no-duplicate-keys).
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let path = format!("{}[]", self.path);
+        while seq.next_element_seed(Leaves { path: path.clone(), out: &mut *self.out })?.is_some() {}
+        Ok(())
+    }
+    /// Every member, a repeated key as often as it is written; an empty object is one leaf.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut any = false;
+        while let Some(k) = map.next_key::<String>()? {
+            any = true;
+            let path = if self.path.is_empty() { k } else { format!("{}/{k}", self.path) };
+            map.next_value_seed(Leaves { path, out: &mut *self.out })?;
+        }
+        if !any {
+            self.out.push((self.path, "{}".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The frames of a `-T json` document: each frame's leaves under `_source/layers`.
+struct Frames(Vec<Vec<(String, String)>>);
+
+impl<'de> Visitor<'de> for &mut Frames {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of frames")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            let mut all = Vec::new();
+            if seq.next_element_seed(Leaves { path: String::new(), out: &mut all })?.is_none() {
+                return Ok(());
+            }
+            let layers = all.into_iter().filter_map(|(p, v)| p.strip_prefix("_source/layers/").map(|p| (p.to_owned(), v))).collect();
+            self.0.push(layers);
+        }
+    }
+}
+
+fn frames(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut f = Frames(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_seq(&mut f).expect("a -T json document");
+    f.0
+}
+
+/// Leaves both documents share, frame by frame (multisets), and each one's count.
+fn agreement(a: &[Vec<(String, String)>], b: &[Vec<(String, String)>]) -> (u64, u64, u64) {
+    let (mut hit, mut na, mut nb) = (0u64, 0u64, 0u64);
+    for i in 0..a.len().max(b.len()) {
+        let fa = a.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        let fb = b.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        let mut count: HashMap<&(String, String), i64> = HashMap::new();
+        for l in fa {
+            *count.entry(l).or_default() += 1;
+        }
+        for l in fb {
+            if let Some(c) = count.get_mut(l)
+                && *c > 0
+            {
+                *c -= 1;
+                hit += 1;
+            }
+        }
+        na += fa.len() as u64;
+        nb += fb.len() as u64;
+    }
+    (hit, na, nb)
+}
+
+/// tshark 4.0, or why the test is skipped.
+fn tshark() -> Result<(), String> {
+    let out = Command::new("tshark").arg("--version").output().map_err(|_| "tshark is not installed: skipped".to_owned())?;
+    let v = String::from_utf8_lossy(&out.stdout);
+    if !v.contains(" 4.0.") {
+        return Err(format!("tshark is not 4.0 ({}): skipped", v.lines().next().unwrap_or("")));
+    }
+    Ok(())
+}
+
+fn public_captures() -> Option<Vec<PathBuf>> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/captures/public"));
+    let mut caps: Vec<PathBuf> =
+        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng")).collect();
+    caps.sort();
+    Some(caps)
+}
+
+fn run(cmd: &mut Command) -> String {
+    cmd.env("TZ", "UTC").env("WIRESHARK_CONFIG_DIR", std::env::temp_dir().join("pktlab-empty-wireshark-config"));
+    let out = cmd.output().expect("run");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const PREFS: [&str; 6] = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"];
+
+#[test]
+fn leaves_count_duplicate_keys_and_mark_arrays() {
+    let doc = r#"[{"_index":"x","_source":{"layers":{"tcp":{"tcp.options.nop":"01","tcp.options.nop":"01","a":["1","2"],"e":{}}}}}]"#;
+    let f = frames(doc);
+    assert_eq!(f.len(), 1);
+    let leaves: Vec<String> = f[0].iter().map(|(p, v)| format!("{p}={v}")).collect();
+    assert_eq!(leaves, ["tcp/tcp.options.nop=01", "tcp/tcp.options.nop=01", "tcp/a[]=1", "tcp/a[]=2", "tcp/e={}"]);
+    let other = frames(r#"[{"_source":{"layers":{"tcp":{"tcp.options.nop":"01","a":"1"}}}}]"#);
+    // Shared: one nop (of two); `a` as a plain string is not `a[]`.
+    assert_eq!(agreement(&f, &other), (1, 5, 2));
+}
+
+#[test]
+#[ignore = "needs tshark 4.0; a few minutes"]
+fn json_leaves_agree_with_tshark() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let Some(caps) = public_captures() else {
+        println!("../shared/captures/public is absent: skipped");
+        return;
+    };
+    let (mut hit, mut nt, mut np) = (0u64, 0u64, 0u64);
+    for cap in &caps {
+        let t = frames(&run(Command::new("tshark").arg("-r").arg(cap).args(["-T", "json"]).args(PREFS)));
+        let p = frames(&run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-T", "json"]).arg(cap)));
+        assert_eq!(t.len(), p.len(), "{}: frame count", cap.display());
+        let (h, a, b) = agreement(&t, &p);
+        println!("{:6.2}% {:6.2}% {}", h as f64 * 100.0 / a.max(1) as f64, h as f64 * 100.0 / b.max(1) as f64, cap.display());
+        (hit, nt, np) = (hit + h, nt + a, np + b);
+    }
+    let recall = hit as f64 * 100.0 / nt.max(1) as f64;
+    let precision = hit as f64 * 100.0 / np.max(1) as f64;
+    println!("recall {recall:.2}% ({hit}/{nt}), precision {precision:.2}% ({hit}/{np}); the target is {TARGET}% both ways");
+    assert!(recall >= FLOOR.0 && precision >= FLOOR.1, "recall {recall:.2}% / precision {precision:.2}% fell below {FLOOR:?}");
+}
+
+#[test]
+fn mac_names_equal_tsharks() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let mut caps = public_captures().unwrap_or_default();
+    for dir in ["captures", "captures/app"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "pcap")).collect();
+        v.sort();
+        caps.extend(v);
+    }
+    let fields = ["-e", "eth.src_resolved", "-e", "eth.dst_resolved", "-e", "eth.src.oui_resolved", "-e", "eth.dst.oui_resolved", "-e", "eth.addr_resolved"];
+    let mut lines = 0;
+    for cap in &caps {
+        let t = run(Command::new("tshark").arg("-r").arg(cap).args(["-T", "fields"]).args(fields));
+        let p = run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-T", "fields"]).args(fields).arg(cap));
+        for (n, (a, b)) in t.lines().zip(p.lines()).enumerate() {
+            assert_eq!(a, b, "{} frame {}", cap.display(), n + 1);
+        }
+        assert_eq!(t.lines().count(), p.lines().count(), "{}", cap.display());
+        lines += t.lines().count();
+    }
+    // With -n both print the addresses themselves.
+    let cap = caps.first().expect("a capture");
+    let t = run(Command::new("tshark").arg("-n").arg("-r").arg(cap).args(["-T", "fields"]).args(fields));
+    let p = run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-n", "-T", "fields"]).args(fields).arg(cap));
+    assert_eq!(t, p);
+    println!("{lines} frames of {} captures: MAC names equal tshark's", caps.len());
+}
