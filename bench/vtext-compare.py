@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Compare tshark -V with pktlab dissect -V --no-osi-tags, per frame, line multisets."""
+"""Compare tshark -V with pktlab dissect -V --no-osi-tags, per frame, line multisets.
+
+Both get the same checksum preferences (-o ip/tcp/udp.check_checksum:TRUE) and TZ=UTC;
+NORESOLVE=1 adds -n to both (no MAC vendor names). PKTLAB_BIN picks the pktlab binary."""
 import subprocess, sys, collections, os
 PK = os.environ.get("PKTLAB_BIN", "/work/main/target/release/pktlab")
 PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
@@ -27,8 +30,9 @@ tot_t = tot_p = hit = 0
 miss = collections.Counter(); extra = collections.Counter()
 env = dict(os.environ, TZ="UTC")
 for cap in sys.argv[1:]:
-    t = subprocess.run(["tshark", "-n", "-r", cap, "-V"] + PREFS, capture_output=True, text=True, env=env, errors="replace").stdout
-    p = subprocess.run([PK, "dissect", "-V", "--no-osi-tags", "-n", cap], capture_output=True, text=True, env=env, errors="replace").stdout
+    NR = ["-n"] if os.environ.get("NORESOLVE") else []
+    t = subprocess.run(["tshark"] + NR + ["-r", cap, "-V"] + PREFS, capture_output=True, text=True, env=env, errors="replace").stdout
+    p = subprocess.run([PK, "dissect", "-V", "--no-osi-tags"] + NR + [cap] + PREFS, capture_output=True, text=True, env=env, errors="replace").stdout
     ft, fp = frames(t), frames(p)
     h = tt = 0
     for a, b in zip(ft, fp):

@@ -174,7 +174,8 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
 }
 
 /// A MAC address as the tree shows it: `name (aa:bb:cc:dd:ee:ff)` with name resolution on
-/// (the name is the address itself when it has none), the bare address with it off.
+/// (the vendor's name and the last three bytes, or the address itself when it has none), the
+/// bare address with it off.
 pub fn ether(m: [u8; 6], out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut raw = [0u8; 17];
@@ -186,11 +187,14 @@ pub fn ether(m: [u8; 6], out: &mut String) {
         }
     }
     let raw = std::str::from_utf8(&raw).unwrap_or("");
-    out.push_str(raw);
     if mac_resolution() {
+        // `IntelCor_5b:7d:4a (00:21:6a:5b:7d:4a)`, the vendor's name from the IEEE registry.
+        super::oui::push_resolved(out, m);
         out.push_str(" (");
         out.push_str(raw);
         out.push(')');
+    } else {
+        out.push_str(raw);
     }
 }
 
