@@ -610,10 +610,10 @@ fn record_label(cx: &LabelCx<'_>, out: &mut String) {
                 ver = v;
             } else if std::ptr::eq(f.def, &TLS_HANDSHAKE) {
                 encrypted_hs = true;
-            } else if std::ptr::eq(f.def, &WS_TEXT) {
-                if let Value::Str(s) = &f.value {
-                    app = s.strip_prefix("[Application Data Protocol: ").and_then(|s| s.strip_suffix(']'));
-                }
+            } else if std::ptr::eq(f.def, &WS_TEXT)
+                && let Value::Str(s) = &f.value
+            {
+                app = s.strip_prefix("[Application Data Protocol: ").and_then(|s| s.strip_suffix(']'));
             }
         } else if f.depth == depth + 2 {
             if std::ptr::eq(f.def, &TLS_HANDSHAKE_TYPE) {
