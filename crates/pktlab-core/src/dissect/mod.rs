@@ -45,6 +45,7 @@ pub mod tcp_pdu;
 pub mod tcp_options;
 pub mod teredo;
 pub mod tls;
+pub mod tls_names;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;

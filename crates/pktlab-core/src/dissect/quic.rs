@@ -7,14 +7,16 @@
 
 use super::model::*;
 use super::{Ctx, dispatch, rd};
+use super::data::WS_TEXT;
+use super::label::LabelCx;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes_gcm::aead::{Aead, Payload};
 
 pub static QUIC_HEADER_FORM: FieldDef = FieldDef::new("quic.header_form", "Header Form", FieldType::U8, Base::Dec).mask(0x80).vals(form_name);
-pub static QUIC_FIXED_BIT: FieldDef = FieldDef::new("quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None).mask(0x40);
+pub static QUIC_FIXED_BIT: FieldDef = FieldDef::new("quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None).mask(0x40).tfs("True", "False");
 pub static QUIC_LONG_PACKET_TYPE: FieldDef = FieldDef::new("quic.long.packet_type", "Packet Type", FieldType::U8, Base::Dec).mask(0x30).vals(type_name);
-pub static QUIC_SPIN_BIT: FieldDef = FieldDef::new("quic.spin_bit", "Spin Bit", FieldType::Bool, Base::None).mask(0x20);
-pub static QUIC_VERSION: FieldDef = FieldDef::new("quic.version", "Version", FieldType::U32, Base::Hex);
+pub static QUIC_SPIN_BIT: FieldDef = FieldDef::new("quic.spin_bit", "Spin Bit", FieldType::Bool, Base::None).mask(0x20).tfs("True", "False");
+pub static QUIC_VERSION: FieldDef = FieldDef::new("quic.version", "Version", FieldType::U32, Base::Hex).vals(version_name);
 pub static QUIC_DCIL: FieldDef = FieldDef::new("quic.dcil", "Destination Connection ID Length", FieldType::U8, Base::Dec);
 pub static QUIC_DCID: FieldDef = FieldDef::new("quic.dcid", "Destination Connection ID", FieldType::Bytes, Base::None);
 pub static QUIC_SCIL: FieldDef = FieldDef::new("quic.scil", "Source Connection ID Length", FieldType::U8, Base::Dec);
@@ -25,8 +27,8 @@ pub static QUIC_LENGTH: FieldDef = FieldDef::new("quic.length", "Length", FieldT
 pub static QUIC_PACKET_NUMBER: FieldDef = FieldDef::new("quic.packet_number", "Packet Number", FieldType::U64, Base::Dec);
 pub static QUIC_PAYLOAD: FieldDef = FieldDef::new("quic.payload", "Payload", FieldType::Bytes, Base::None);
 pub static QUIC_PROTECTED_PAYLOAD: FieldDef = FieldDef::new("quic.protected_payload", "Protected Payload", FieldType::Bytes, Base::None);
-pub static QUIC_SHORT: FieldDef = FieldDef::new("quic.short", "QUIC Short Header", FieldType::None, Base::None);
-pub static QUIC_FRAME: FieldDef = FieldDef::new("quic.frame", "Frame", FieldType::None, Base::None);
+pub static QUIC_SHORT: FieldDef = FieldDef::new("quic.short", "QUIC Short Header", FieldType::None, Base::None).whole(short_label);
+pub static QUIC_FRAME: FieldDef = FieldDef::new("quic.frame", "Frame", FieldType::None, Base::None).whole(frame_label);
 pub static QUIC_FRAME_TYPE: FieldDef = FieldDef::new("quic.frame_type", "Frame Type", FieldType::U64, Base::Hex).vals(frame_name);
 pub static QUIC_PADDING_LENGTH: FieldDef = FieldDef::new("quic.padding_length", "Padding Length", FieldType::U32, Base::Dec);
 pub static QUIC_CRYPTO_OFFSET: FieldDef = FieldDef::new("quic.crypto.offset", "Offset", FieldType::U64, Base::Dec);
@@ -115,18 +117,25 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: 
             }
         }
         first = false;
+        // tshark's `[Packet Length: n]` for each packet of the datagram, filled in once the
+        // packet's end is known.
+        let plen = cx.wants(&WS_TEXT).then(|| cx.add(&WS_TEXT, p, 0, Value::Str("".into())));
         let next = if b0 & 0x80 != 0 { long_packet(cx, data, p, end, key, dir, &mut info) } else { short_packet(cx, data, p, end, key, dir, &mut info) };
+        if let Some(i) = plen
+            && let Some(f) = cx.out.fields.get_mut(i as usize)
+            && std::ptr::eq(f.def, &WS_TEXT)
+        {
+            let n = next.filter(|&n| n > p).unwrap_or(end).min(end) - p;
+            f.value = Value::Str(format!("[Packet Length: {n}]").into_boxed_str());
+        }
         match next {
             Some(n) if n > p => p = n,
             _ => break,
         }
     }
     cx.close(li);
-    let text = info.join(", ");
-    if let Some(sm) = cx.summary(li) {
-        sm.push_str(&text);
-    }
     if cx.in_error == 0 && cx.text {
+        let text = info.join(", ");
         cx.out.info.clear();
         cx.out.info.push_str(&text);
     }
@@ -396,6 +405,48 @@ pub fn type_name(t: u64) -> Option<&'static str> {
         3 => "Retry",
         _ => return None,
     })
+}
+
+/// QUIC versions as tshark names them (`Version: 1 (0x00000001)`).
+pub fn version_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0x0000_0001 => "1",
+        0x6b33_43cf => "2",
+        0xff00_001d => "draft-29",
+        0xff00_0020 => "draft-32",
+        0xff00_0022 => "draft-34",
+        _ => return None,
+    })
+}
+
+/// `QUIC Short Header DCID=a20102b4d0036a0f`.
+fn short_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("QUIC Short Header");
+    if let Some(f) = cx.children().find(|f| std::ptr::eq(f.def, &QUIC_DCID)) {
+        out.push_str(" DCID=");
+        super::format::push_hex(out, cx.d.field_bytes(cx.frame, f));
+    }
+}
+
+/// A frame's subtree title: its type's name (`ACK`, `CRYPTO`), `PADDING Length: n`.
+fn frame_label(cx: &LabelCx<'_>, out: &mut String) {
+    let mut kids = cx.children();
+    let t = match kids.next().map(|f| &f.value) {
+        Some(Value::UInt(t)) => *t,
+        _ => {
+            out.push_str("Frame");
+            return;
+        }
+    };
+    out.push_str(frame_name(t).unwrap_or("UNKNOWN"));
+    if t == 0
+        && let Some(f) = cx.children().find(|f| std::ptr::eq(f.def, &QUIC_PADDING_LENGTH))
+    {
+        out.push_str(" Length: ");
+        if let Value::UInt(n) = f.value {
+            out.push_str(&n.to_string());
+        }
+    }
 }
 
 pub fn frame_name(t: u64) -> Option<&'static str> {

@@ -125,6 +125,8 @@ pub(crate) struct PduState {
     pub number: u32,
     /// HTTP: how many requests the connection has carried so far.
     pub total: u32,
+    /// TLS: the ServerHello's ALPN chose HTTP/2 (application data is HTTP/2's).
+    pub h2: bool,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -135,6 +137,8 @@ pub(crate) struct ConnState {
     pub ccs: [bool; 2],
     /// TLS: the ServerHello chose TLS 1.3.
     pub tls13: bool,
+    /// TLS: the ServerHello's ALPN chose HTTP/2.
+    pub h2: bool,
     /// HTTP: for each request not yet answered, whether it was a HEAD (no body comes back).
     pub heads: VecDeque<bool>,
     /// HTTP: requests seen so far.

@@ -6,14 +6,18 @@
 
 use super::model::*;
 use super::tcp_pdu::{ConnState, Need, PduState};
+use super::data::WS_TEXT;
+use super::label::LabelCx;
+use super::tls_names::*;
 use super::{Ctx, rd};
+use std::fmt::Write as _;
 
-pub static TLS_RECORD: FieldDef = FieldDef::new("tls.record", "Record Layer", FieldType::None, Base::None);
+pub static TLS_RECORD: FieldDef = FieldDef::new("tls.record", "Record Layer", FieldType::None, Base::None).whole(record_label);
 pub static TLS_RECORD_CONTENT_TYPE: FieldDef = FieldDef::new("tls.record.content_type", "Content Type", FieldType::U8, Base::Dec).vals(content_type_name);
 pub static TLS_RECORD_OPAQUE_TYPE: FieldDef = FieldDef::new("tls.record.opaque_type", "Opaque Type", FieldType::U8, Base::Dec).vals(content_type_name);
 pub static TLS_RECORD_VERSION: FieldDef = FieldDef::new("tls.record.version", "Version", FieldType::U16, Base::Hex).vals(version_name);
 pub static TLS_RECORD_LENGTH: FieldDef = FieldDef::new("tls.record.length", "Length", FieldType::U16, Base::Dec);
-pub static TLS_HANDSHAKE: FieldDef = FieldDef::new("tls.handshake", "Handshake Protocol", FieldType::None, Base::None);
+pub static TLS_HANDSHAKE: FieldDef = FieldDef::new("tls.handshake", "Handshake Protocol", FieldType::None, Base::None).whole(handshake_label);
 pub static TLS_HANDSHAKE_TYPE: FieldDef = FieldDef::new("tls.handshake.type", "Handshake Type", FieldType::U8, Base::Dec).vals(handshake_name);
 pub static TLS_HANDSHAKE_LENGTH: FieldDef = FieldDef::new("tls.handshake.length", "Length", FieldType::U24, Base::Dec);
 pub static TLS_HANDSHAKE_VERSION: FieldDef = FieldDef::new("tls.handshake.version", "Version", FieldType::U16, Base::Hex).vals(version_name);
@@ -21,17 +25,17 @@ pub static TLS_HANDSHAKE_RANDOM: FieldDef = FieldDef::new("tls.handshake.random"
 pub static TLS_HANDSHAKE_SESSION_ID_LENGTH: FieldDef = FieldDef::new("tls.handshake.session_id_length", "Session ID Length", FieldType::U16, Base::Dec);
 pub static TLS_HANDSHAKE_SESSION_ID: FieldDef = FieldDef::new("tls.handshake.session_id", "Session ID", FieldType::Bytes, Base::None);
 pub static TLS_HANDSHAKE_CIPHER_SUITES_LENGTH: FieldDef = FieldDef::new("tls.handshake.cipher_suites_length", "Cipher Suites Length", FieldType::U16, Base::Dec);
-pub static TLS_HANDSHAKE_CIPHERSUITES: FieldDef = FieldDef::new("tls.handshake.ciphersuites", "Cipher Suites", FieldType::None, Base::None);
+pub static TLS_HANDSHAKE_CIPHERSUITES: FieldDef = FieldDef::new("tls.handshake.ciphersuites", "Cipher Suites", FieldType::None, Base::None).whole(suites_label);
 pub static TLS_HANDSHAKE_CIPHERSUITE: FieldDef = FieldDef::new("tls.handshake.ciphersuite", "Cipher Suite", FieldType::U16, Base::Hex).vals(cipher_name);
 pub static TLS_HANDSHAKE_COMP_METHODS_LENGTH: FieldDef = FieldDef::new("tls.handshake.comp_methods_length", "Compression Methods Length", FieldType::U8, Base::Dec);
-pub static TLS_HANDSHAKE_COMP_METHODS: FieldDef = FieldDef::new("tls.handshake.comp_methods", "Compression Methods", FieldType::None, Base::None);
-pub static TLS_HANDSHAKE_COMP_METHOD: FieldDef = FieldDef::new("tls.handshake.comp_method", "Compression Method", FieldType::U8, Base::Dec);
+pub static TLS_HANDSHAKE_COMP_METHODS: FieldDef = FieldDef::new("tls.handshake.comp_methods", "Compression Methods", FieldType::None, Base::None).whole(methods_label);
+pub static TLS_HANDSHAKE_COMP_METHOD: FieldDef = FieldDef::new("tls.handshake.comp_method", "Compression Method", FieldType::U8, Base::Dec).vals(comp_method_name);
 pub static TLS_HANDSHAKE_EXTENSIONS_LENGTH: FieldDef = FieldDef::new("tls.handshake.extensions_length", "Extensions Length", FieldType::U16, Base::Dec);
 pub static TLS_HANDSHAKE_EXTENSION_TYPE: FieldDef = FieldDef::new("tls.handshake.extension.type", "Type", FieldType::U16, Base::Dec).vals(extension_name);
 pub static TLS_HANDSHAKE_EXTENSION_LEN: FieldDef = FieldDef::new("tls.handshake.extension.len", "Length", FieldType::U16, Base::Dec);
 pub static TLS_HANDSHAKE_EXTENSION_DATA: FieldDef = FieldDef::new("tls.handshake.extension.data", "Data", FieldType::Bytes, Base::None);
 pub static TLS_SNI_LIST_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::U16, Base::Dec);
-pub static TLS_SNI_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_type", "Server Name Type", FieldType::U8, Base::Dec);
+pub static TLS_SNI_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_type", "Server Name Type", FieldType::U8, Base::Dec).vals(server_name_type_name);
 pub static TLS_SNI_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_len", "Server Name length", FieldType::U16, Base::Dec);
 pub static TLS_SNI: FieldDef = FieldDef::new("tls.handshake.extensions_server_name", "Server Name", FieldType::Str, Base::None);
 pub static TLS_ALPN_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_alpn_len", "ALPN Extension Length", FieldType::U16, Base::Dec);
@@ -45,8 +49,8 @@ pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate"
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
 pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None);
-pub static TLS_ALERT_LEVEL: FieldDef = FieldDef::new("tls.alert_message.level", "Level", FieldType::U8, Base::Dec);
-pub static TLS_ALERT_DESC: FieldDef = FieldDef::new("tls.alert_message.desc", "Description", FieldType::U8, Base::Dec);
+pub static TLS_ALERT_LEVEL: FieldDef = FieldDef::new("tls.alert_message.level", "Level", FieldType::U8, Base::Dec).vals(alert_level_name);
+pub static TLS_ALERT_DESC: FieldDef = FieldDef::new("tls.alert_message.desc", "Description", FieldType::U8, Base::Dec).vals(alert_desc_name);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
@@ -93,13 +97,16 @@ pub(crate) fn pdu_len(buf: &[u8]) -> Need {
 /// The facts a record going direction `dir` starts with: encrypted after a ChangeCipherSpec
 /// went that way, TLS 1.3 once the ServerHello chose it.
 pub(crate) fn pdu_state(conn: &ConnState, dir: usize, _rec: &[u8]) -> PduState {
-    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, ..PduState::default() }
+    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, h2: conn.h2, ..PduState::default() }
 }
 
 /// Notes a whole record: a ServerHello choosing TLS 1.3, a ChangeCipherSpec.
 pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<&'static str> {
     if server_hello_version(rec) == Some(0x0304) {
         conn.tls13 = true;
+    }
+    if let Some(alpn) = server_hello_ext(rec, 16) {
+        conn.h2 = alpn.get(3..) == Some(b"h2");
     }
     // Under TLS 1.3 a ChangeCipherSpec is only for middleboxes: the handshake records after
     // it (a second ClientHello after a HelloRetryRequest, the ServerHello) are still plain.
@@ -115,8 +122,18 @@ fn server_hello_version(rec: &[u8]) -> Option<u16> {
     if rec.first() != Some(&22) || rec.get(5) != Some(&2) {
         return None;
     }
+    match server_hello_ext(rec, 43) {
+        Some(v) => v.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])),
+        None => rd::u16(rec, 9),
+    }
+}
+
+/// The body of extension `want` in a record holding a ServerHello.
+fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
+    if rec.first() != Some(&22) || rec.get(5) != Some(&2) {
+        return None;
+    }
     let hello = 9;
-    let legacy = rd::u16(rec, hello)?;
     let mut p = hello + 34;
     p += 1 + *rec.get(p)? as usize;
     p += 3;
@@ -125,12 +142,12 @@ fn server_hello_version(rec: &[u8]) -> Option<u16> {
     let end = (p + el).min(rec.len());
     while p + 4 <= end {
         let (t, l) = (rd::u16(rec, p)?, rd::u16(rec, p + 2)? as usize);
-        if t == 43 {
-            return rd::u16(rec, p + 4);
+        if t == want {
+            return rec.get(p + 4..(p + 4 + l).min(end));
         }
         p += 4 + l;
     }
-    Some(legacy)
+    None
 }
 
 /// Dissects the record in `a..b` of `data`.
@@ -189,15 +206,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
             }
             23 => {
                 cx.add(&TLS_APP_DATA, body, end - body, Value::Bytes);
+                if cx.wants(&WS_TEXT) {
+                    let f = cx.facts();
+                    if let Some(name) = if st.h2 { Some("HyperText Transfer Protocol 2") } else { app_protocol(f.sport, f.dport) } {
+                        cx.add(&WS_TEXT, body, 0, Value::Str(format!("[Application Data Protocol: {name}]").into_boxed_str()));
+                    }
+                }
                 info.push("Application Data");
             }
             _ => info.push("Heartbeat"),
         }
     });
     cx.close(li);
-    if let Some(s) = cx.summary(li) {
-        s.push_str(info.join(", ").as_str());
-    }
     if outer && cx.text {
         if first {
             cx.out.info.clear();
@@ -245,6 +265,9 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
         return;
     }
     cx.add(&TLS_HANDSHAKE_RANDOM, b + 2, 32, Value::Bytes);
+    if cx.wants(&WS_TEXT) {
+        cx.child(|cx| random_parts(cx, data, b + 2));
+    }
     let mut p = b + 34;
     let Some(sl) = rd::u8(data, p) else { return };
     cx.add(&TLS_HANDSHAKE_SESSION_ID_LENGTH, p, 1, Value::UInt(sl as u64));
@@ -294,9 +317,22 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
         let (Some(et), Some(elen)) = (rd::u16(data, p), rd::u16(data, p + 2)) else { break };
         let d = p + 4;
         let dend = (d + elen as usize).min(eend);
-        cx.add(&TLS_HANDSHAKE_EXTENSION_TYPE, p, 2, Value::UInt(et as u64));
-        cx.add(&TLS_HANDSHAKE_EXTENSION_LEN, p + 2, 2, Value::UInt(elen as u64));
-        extension(cx, data, et, d, dend, client);
+        if cx.wants(&WS_TEXT) {
+            let mut t = String::from("Extension: ");
+            match extension_name(et as u64) {
+                Some(n) => t.push_str(n),
+                None => {
+                    let _ = write!(t, "Unknown type {et}");
+                }
+            }
+            let _ = write!(t, " (len={elen})");
+            cx.add(&WS_TEXT, p, dend - p, Value::Str(t.into_boxed_str()));
+        }
+        cx.child(|cx| {
+            cx.add(&TLS_HANDSHAKE_EXTENSION_TYPE, p, 2, Value::UInt(et as u64));
+            cx.add(&TLS_HANDSHAKE_EXTENSION_LEN, p + 2, 2, Value::UInt(elen as u64));
+            extension(cx, data, et, d, dend, client);
+        });
         p = d + elen as usize;
     }
 }
@@ -305,6 +341,8 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
     match et {
         0 if dend >= d + 2 => {
             let Some(ll) = rd::u16(data, d) else { return };
+            text(cx, d, dend - d, "Server Name Indication extension");
+            cx.child(|cx| {
             cx.add(&TLS_SNI_LIST_LEN, d, 2, Value::UInt(ll as u64));
             let mut q = d + 2;
             while q + 3 <= dend {
@@ -316,19 +354,23 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
                 cx.add(&TLS_SNI, q + 3, ne - (q + 3), Value::Str(name.into_boxed_str()));
                 q = ne;
             }
+            });
         }
         16 if dend >= d + 2 => {
             let Some(ll) = rd::u16(data, d) else { return };
             cx.add(&TLS_ALPN_LEN, d, 2, Value::UInt(ll as u64));
-            let mut q = d + 2;
-            while q < dend {
-                let Some(sl) = rd::u8(data, q) else { break };
-                let se = (q + 1 + sl as usize).min(dend);
-                cx.add(&TLS_ALPN_STR_LEN, q, 1, Value::UInt(sl as u64));
-                let s = String::from_utf8_lossy(data.get(q + 1..se).unwrap_or(&[])).into_owned();
-                cx.add(&TLS_ALPN_STR, q + 1, se - (q + 1), Value::Str(s.into_boxed_str()));
-                q = se;
-            }
+            text(cx, d + 2, dend - d - 2, "ALPN Protocol");
+            cx.child(|cx| {
+                let mut q = d + 2;
+                while q < dend {
+                    let Some(sl) = rd::u8(data, q) else { break };
+                    let se = (q + 1 + sl as usize).min(dend);
+                    cx.add(&TLS_ALPN_STR_LEN, q, 1, Value::UInt(sl as u64));
+                    let s = String::from_utf8_lossy(data.get(q + 1..se).unwrap_or(&[])).into_owned();
+                    cx.add(&TLS_ALPN_STR, q + 1, se - (q + 1), Value::Str(s.into_boxed_str()));
+                    q = se;
+                }
+            });
         }
         43 if client && dend > d => {
             let Some(ll) = rd::u8(data, d) else { return };
@@ -342,11 +384,300 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         43 if dend >= d + 2 => {
             cx.add(&TLS_SUPPORTED_VERSION, d, 2, Value::UInt(rd::u16(data, d).unwrap_or(0) as u64));
         }
+        // Extensions whose parts tshark shows and pktlab keeps only as text: the bytes stay
+        // a (hidden) data field for filters.
+        5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => {
+            cx.add_hidden(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
+            if cx.wants(&WS_TEXT) {
+                ext_text(cx, data, et, d, dend, client);
+            }
+        }
+        35 if dend == d => text(cx, d, 0, "Data (0 bytes)"),
         _ if dend > d => {
             cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
         }
         _ => {}
     }
+}
+
+/// A text-only tree item (when the tree's text is wanted).
+fn text(cx: &mut Ctx, off: usize, len: usize, s: &str) {
+    if cx.wants(&WS_TEXT) {
+        cx.add(&WS_TEXT, off, len, Value::Str(s.into()));
+    }
+}
+
+/// `Name: value` text item.
+fn text_kv(cx: &mut Ctx, off: usize, len: usize, name: &str, v: impl std::fmt::Display) {
+    cx.add(&WS_TEXT, off, len, Value::Str(format!("{name}: {v}").into_boxed_str()));
+}
+
+/// `Name (n)` / `Unknown (n)` as a value-string label writes it.
+fn named(names: fn(u64) -> Option<&'static str>, v: u64, num: String) -> String {
+    format!("{} ({num})", names(v).unwrap_or("Unknown"))
+}
+
+/// The trees tshark draws for extensions whose parts pktlab keeps as text only: supported
+/// groups, EC point formats, signature algorithms, PSK modes, renegotiation info.
+fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
+    match et {
+        5 => {
+            let t = rd::u8(data, d).unwrap_or(0) as u64;
+            text_kv(cx, d, 1, "Certificate Status Type", named(status_request_type_name, t, t.to_string()));
+            if let (Some(r), Some(e)) = (rd::u16(data, d + 1), rd::u16(data, d + 3 + rd::u16(data, d + 1).unwrap_or(0) as usize)) {
+                text_kv(cx, d + 1, 2, "Responder ID list Length", r);
+                text_kv(cx, d + 3 + r as usize, 2, "Request Extensions Length", e);
+            }
+        }
+        21 => {
+            let mut s = String::from("Padding Data: ");
+            let b = data.get(d..dend).unwrap_or(&[]);
+            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
+            if b.len() > 36 {
+                s.push('…');
+            }
+            cx.add(&WS_TEXT, d, dend - d, Value::Str(s.into_boxed_str()));
+        }
+        27 => {
+            let Some(ll) = rd::u8(data, d) else { return };
+            text_kv(cx, d, 1, "Algorithms Length", ll);
+            let mut q = d + 1;
+            while q + 2 <= dend {
+                let a = rd::u16(data, q).unwrap_or(0) as u64;
+                let name = match a {
+                    1 => Some("zlib"),
+                    2 => Some("brotli"),
+                    3 => Some("zstd"),
+                    _ => None,
+                };
+                text_kv(cx, q, 2, "Algorithm", format!("{} ({a})", name.unwrap_or("Unknown")));
+                q += 2;
+            }
+        }
+        51 => {
+            text(cx, d, dend - d, "Key Share extension");
+            cx.child(|cx| {
+                let mut q = d;
+                if client {
+                    let Some(ll) = rd::u16(data, d) else { return };
+                    text_kv(cx, d, 2, "Client Key Share Length", ll);
+                    q += 2;
+                } else if dend - d == 2 {
+                    let g = rd::u16(data, d).unwrap_or(0) as u64;
+                    text_kv(cx, d, 2, "Selected Group", named(group_name, g, g.to_string()));
+                    return;
+                }
+                while q + 4 <= dend {
+                    let (Some(g), Some(kl)) = (rd::u16(data, q), rd::u16(data, q + 2)) else { break };
+                    let ke = (q + 4 + kl as usize).min(dend);
+                    let gname = group_name(g as u64).unwrap_or("Unknown");
+                    text(cx, q, ke - q, &format!("Key Share Entry: Group: {gname}, Key Exchange length: {kl}"));
+                    cx.child(|cx| {
+                        text_kv(cx, q, 2, "Group", format!("{gname} ({g})"));
+                        text_kv(cx, q + 2, 2, "Key Exchange Length", kl);
+                        if kl > 0 {
+                            let mut s = String::from("Key Exchange: ");
+                            let b = data.get(q + 4..ke).unwrap_or(&[]);
+                            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
+                            if b.len() > 36 {
+                                s.push('…');
+                            }
+                            cx.add(&WS_TEXT, q + 4, ke - q - 4, Value::Str(s.into_boxed_str()));
+                        }
+                    });
+                    q = ke;
+                }
+            });
+        }
+        10 => {
+            let Some(ll) = rd::u16(data, d) else { return };
+            text_kv(cx, d, 2, "Supported Groups List Length", ll);
+            let n = ll / 2;
+            text(cx, d + 2, dend - d - 2, &format!("Supported Groups ({n} group{})", if n == 1 { "" } else { "s" }));
+            cx.child(|cx| {
+                let mut q = d + 2;
+                while q + 2 <= dend {
+                    let g = rd::u16(data, q).unwrap_or(0) as u64;
+                    text_kv(cx, q, 2, "Supported Group", named(group_name, g, format!("0x{g:04x}")));
+                    q += 2;
+                }
+            });
+        }
+        11 => {
+            let Some(ll) = rd::u8(data, d) else { return };
+            text_kv(cx, d, 1, "EC point formats Length", ll);
+            text(cx, d + 1, dend - d - 1, &format!("Elliptic curves point formats ({ll})"));
+            cx.child(|cx| {
+                for q in d + 1..dend {
+                    let f = rd::u8(data, q).unwrap_or(0) as u64;
+                    text_kv(cx, q, 1, "EC point format", named(ec_point_format_name, f, f.to_string()));
+                }
+            });
+        }
+        13 => {
+            let Some(ll) = rd::u16(data, d) else { return };
+            text_kv(cx, d, 2, "Signature Hash Algorithms Length", ll);
+            let n = ll / 2;
+            text(cx, d + 2, dend - d - 2, &format!("Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" }));
+            cx.child(|cx| {
+                let mut q = d + 2;
+                while q + 2 <= dend {
+                    let a = rd::u16(data, q).unwrap_or(0) as u64;
+                    text_kv(cx, q, 2, "Signature Algorithm", sig_alg_text(a));
+                    cx.child(|cx| {
+                        let (h, s) = (a >> 8, a & 0xff);
+                        text_kv(cx, q, 1, "Signature Hash Algorithm Hash", named(sig_hash_name, h, h.to_string()));
+                        text_kv(cx, q + 1, 1, "Signature Hash Algorithm Signature", named(sig_sig_name, s, s.to_string()));
+                    });
+                    q += 2;
+                }
+            });
+        }
+        45 => {
+            let Some(ll) = rd::u8(data, d) else { return };
+            text_kv(cx, d, 1, "PSK Key Exchange Modes Length", ll);
+            for q in d + 1..dend {
+                let m = rd::u8(data, q).unwrap_or(0) as u64;
+                text_kv(cx, q, 1, "PSK Key Exchange Mode", named(psk_ke_mode_name, m, m.to_string()));
+            }
+        }
+        _ => {
+            let Some(ll) = rd::u8(data, d) else { return };
+            text(cx, d, dend - d, "Renegotiation Info extension");
+            cx.child(|cx| text_kv(cx, d, 1, "Renegotiation info extension length", ll));
+        }
+    }
+}
+
+/// A signature algorithm as tshark writes it: its TLS 1.3 name, else the TLS 1.2 hash and
+/// signature pair (`SHA224 ECDSA (0x0303)`).
+fn sig_alg_text(a: u64) -> String {
+    const HASH: [&str; 7] = ["None", "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512"];
+    const SIG: [&str; 4] = ["Anonymous", "RSA", "DSA", "ECDSA"];
+    if let Some(n) = sig_alg_name(a) {
+        return format!("{n} (0x{a:04x})");
+    }
+    match (HASH.get((a >> 8) as usize), SIG.get((a & 0xff) as usize)) {
+        (Some(h), Some(s)) => format!("{h} {s} (0x{a:04x})"),
+        _ => format!("Unknown (0x{a:04x})"),
+    }
+}
+
+/// The Random's parts: its first four bytes as a time, the rest.
+fn random_parts(cx: &mut Ctx, data: &[u8], r: usize) {
+    let Some(t) = rd::u32(data, r) else { return };
+    let mut s = String::from("GMT Unix Time: ");
+    super::format::push_abs_time(&mut s, Timestamp { secs: t as i64, nanos: 0 });
+    cx.add(&WS_TEXT, r, 4, Value::Str(s.into_boxed_str()));
+    let mut s = String::from("Random Bytes: ");
+    super::format::push_hex(&mut s, data.get(r + 4..r + 32).unwrap_or(&[]));
+    cx.add(&WS_TEXT, r + 4, 28, Value::Str(s.into_boxed_str()));
+}
+
+/// The protocol tshark hands a connection's application data to by its port.
+fn app_protocol(sport: Option<u16>, dport: Option<u16>) -> Option<&'static str> {
+    let by = |p: u16| match p {
+        443 => Some("Hypertext Transfer Protocol"),
+        _ => None,
+    };
+    sport.and_then(by).or_else(|| dport.and_then(by))
+}
+
+/// The child fields of the record field at `cx.idx` (one level down).
+fn kids<'a>(cx: &LabelCx<'a>) -> impl Iterator<Item = &'a Field> + 'a {
+    let depth = cx.field.depth;
+    cx.children().filter(move |f| f.depth == depth + 1)
+}
+
+/// `TLSv1.2 Record Layer: Handshake Protocol: Client Hello`.
+fn record_label(cx: &LabelCx<'_>, out: &mut String) {
+    let mut ct = 0;
+    let mut ver = 0;
+    let mut hs: Vec<u64> = Vec::new();
+    let mut encrypted_hs = false;
+    let mut alert: Option<(u64, u64)> = None;
+    let mut app: Option<&str> = None;
+    let depth = cx.field.depth;
+    for f in cx.children() {
+        let v = match f.value {
+            Value::UInt(n) => n,
+            _ => 0,
+        };
+        if f.depth == depth + 1 {
+            if std::ptr::eq(f.def, &TLS_RECORD_CONTENT_TYPE) || std::ptr::eq(f.def, &TLS_RECORD_OPAQUE_TYPE) {
+                ct = v;
+            } else if std::ptr::eq(f.def, &TLS_RECORD_VERSION) {
+                ver = v;
+            } else if std::ptr::eq(f.def, &TLS_HANDSHAKE) {
+                encrypted_hs = true;
+            } else if std::ptr::eq(f.def, &WS_TEXT)
+                && let Value::Str(s) = &f.value
+            {
+                app = s.strip_prefix("[Application Data Protocol: ").and_then(|s| s.strip_suffix(']'));
+            }
+        } else if f.depth == depth + 2 {
+            if std::ptr::eq(f.def, &TLS_HANDSHAKE_TYPE) {
+                hs.push(v);
+            } else if std::ptr::eq(f.def, &TLS_ALERT_LEVEL) {
+                alert = Some((v, 0));
+            } else if std::ptr::eq(f.def, &TLS_ALERT_DESC) {
+                alert = alert.map(|(l, _)| (l, v));
+            }
+        }
+    }
+    let hello = hs.first().is_some_and(|t| matches!(t, 1 | 2));
+    let version = match cx.d.protocol {
+        p if !hello && (p.starts_with("TLS") || p.starts_with("SSL")) => p,
+        _ => match ver {
+            0x0300 => "SSLv3",
+            0x0301 => "TLSv1",
+            0x0302 => "TLSv1.1",
+            0x0304 => "TLSv1.3",
+            _ => "TLSv1.2",
+        },
+    };
+    out.push_str(version);
+    out.push_str(" Record Layer: ");
+    match ct {
+        21 => match alert {
+            Some((l, d)) => {
+                let _ = write!(out, "Alert (Level: {}, Description: {})", alert_level_name(l).unwrap_or("Unknown"), alert_desc_name(d).unwrap_or("Unknown"));
+            }
+            None => out.push_str("Encrypted Alert"),
+        },
+        _ => {
+            let _ = write!(out, "{} Protocol: ", content_type_name(ct).unwrap_or("unknown"));
+            match ct {
+                20 => out.push_str("Change Cipher Spec"),
+                22 if hs.len() > 1 => out.push_str("Multiple Handshake Messages"),
+                22 if hs.len() == 1 => out.push_str(handshake_name(hs[0]).unwrap_or("Unknown")),
+                22 if encrypted_hs => out.push_str("Encrypted Handshake Message"),
+                23 => out.push_str(app.unwrap_or("Application Data")),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `Handshake Protocol: Client Hello`, or an encrypted message's.
+fn handshake_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("Handshake Protocol: ");
+    match kids(cx).find(|f| std::ptr::eq(f.def, &TLS_HANDSHAKE_TYPE)).map(|f| &f.value) {
+        Some(Value::UInt(t)) => out.push_str(handshake_name(*t).unwrap_or("Unknown")),
+        _ => out.push_str("Encrypted Handshake Message"),
+    }
+}
+
+/// `Cipher Suites (28 suites)`.
+fn suites_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len / 2;
+    let _ = write!(out, "Cipher Suites ({n} suite{})", if n == 1 { "" } else { "s" });
+}
+
+/// `Compression Methods (1 method)`.
+fn methods_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len;
+    let _ = write!(out, "Compression Methods ({n} method{})", if n == 1 { "" } else { "s" });
 }
 
 fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
@@ -380,6 +711,8 @@ pub fn version_name(v: u64) -> Option<&'static str> {
         0x0302 => "TLS 1.1",
         0x0303 => "TLS 1.2",
         0x0304 => "TLS 1.3",
+        // RFC 8701's GREASE values.
+        v if v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff => "Reserved (GREASE)",
         _ => return None,
     })
 }
@@ -403,51 +736,6 @@ pub fn handshake_name(t: u64) -> Option<&'static str> {
         21 => "Certificate URL",
         22 => "Certificate Status",
         24 => "Key Update",
-        _ => return None,
-    })
-}
-
-pub fn extension_name(t: u64) -> Option<&'static str> {
-    Some(match t {
-        0 => "server_name",
-        5 => "status_request",
-        10 => "supported_groups",
-        11 => "ec_point_formats",
-        13 => "signature_algorithms",
-        16 => "application_layer_protocol_negotiation",
-        18 => "signed_certificate_timestamp",
-        21 => "padding",
-        23 => "extended_master_secret",
-        35 => "session_ticket",
-        41 => "pre_shared_key",
-        43 => "supported_versions",
-        45 => "psk_key_exchange_modes",
-        51 => "key_share",
-        57 => "quic_transport_parameters",
-        65281 => "renegotiation_info",
-        _ => return None,
-    })
-}
-
-pub fn cipher_name(c: u64) -> Option<&'static str> {
-    Some(match c {
-        0x1301 => "TLS_AES_128_GCM_SHA256",
-        0x1302 => "TLS_AES_256_GCM_SHA384",
-        0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
-        0xc02b => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        0xc02c => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        0xc02f => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        0xc030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        0xcca8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-        0xcca9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-        0xc013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-        0xc014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-        0x009c => "TLS_RSA_WITH_AES_128_GCM_SHA256",
-        0x009d => "TLS_RSA_WITH_AES_256_GCM_SHA384",
-        0x002f => "TLS_RSA_WITH_AES_128_CBC_SHA",
-        0x0035 => "TLS_RSA_WITH_AES_256_CBC_SHA",
-        0x000a => "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-        0x00ff => "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
         _ => return None,
     })
 }
