@@ -122,6 +122,20 @@ impl Table {
 /// equals its key, which may be longer than the range's own mask (`IPv4mcast_00` for
 /// 01:00:5e:00:00:00).
 fn lookup(mac: [u8; 6]) -> Option<(&'static str, usize)> {
+    // The same few addresses come back frame after frame: remember the last answer.
+    type Last = std::cell::Cell<Option<([u8; 6], Option<(&'static str, usize)>)>>;
+    thread_local!(static LAST: Last = const { std::cell::Cell::new(None) });
+    if let Some((m, r)) = LAST.with(std::cell::Cell::get)
+        && m == mac
+    {
+        return r;
+    }
+    let r = lookup_uncached(mac);
+    LAST.with(|l| l.set(Some((mac, r))));
+    r
+}
+
+fn lookup_uncached(mac: [u8; 6]) -> Option<(&'static str, usize)> {
     let t = table();
     let m = mac_u64(mac);
     if let Some(n) = t.exact.get(&m).and_then(|&n| t.name(n)) {
