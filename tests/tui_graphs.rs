@@ -8,28 +8,14 @@
 use pktlab::explain::Lang;
 use pktlab::tui::app::{Action, App, Mode};
 use pktlab::tui::charts::{ChartKind, Unit, fmt_value};
-use pktlab::tui::layout;
-use pktlab::tui::store::Store;
-use pktlab::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::process::Command;
 use std::time::Duration;
 
 mod common;
-use common::{Tmux, buffer_lines, capture};
-
-fn draw(app: &mut App, w: u16, h: u16) -> Vec<String> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| layout::draw(f, app)).expect("draw");
-    buffer_lines(t.backend().buffer())
-}
+use common::{Tmux, capture, draw};
 
 fn open(name: &str, lang: Lang) -> App {
-    let mut a = App::new(Store::open_blocking(capture(name)), name.into(), lang, Theme { color: false });
-    a.store.wait_idle();
-    a.tick();
-    a
+    common::open_app(name, lang, false)
 }
 
 fn filtered(a: &mut App, filter: &str) {

@@ -13,8 +13,6 @@ use pktlab::tui::app::{Action, App, Focus, Mode};
 use pktlab::tui::layout;
 use pktlab::tui::search::SearchKind;
 use pktlab::tui::sort::{SortColumn, natural};
-use pktlab::tui::store::Store;
-use pktlab::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -37,10 +35,7 @@ fn draw(app: &mut App, w: u16, h: u16) -> Vec<String> {
 }
 
 fn open(name: &str, lang: Lang, color: bool) -> App {
-    let mut a = App::new(Store::open_blocking(capture(name)), name.into(), lang, Theme { color });
-    a.store.wait_idle();
-    a.tick();
-    a
+    common::open_app(name, lang, color)
 }
 
 fn cap_path(name: &str) -> PathBuf {

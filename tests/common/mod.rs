@@ -1,6 +1,7 @@
 //! Helpers several integration tests share: the project's and the public captures, every
 //! frame of a file dissected and analysed in order, a ratatui buffer as text, and a private
-//! tmux server driving the real binary. Each test crate uses a part of them.
+//! tmux server driving the real binary, and the TUI opened and drawn on a TestBackend. Each test
+//! crate uses a part of them.
 #![allow(dead_code)]
 
 use pktlab::analysis::FrameAnalysis;
@@ -11,6 +12,22 @@ use ratatui::buffer::Buffer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The whole TUI drawn once into a `w`×`h` TestBackend, as text lines.
+pub fn draw(app: &mut pktlab::tui::app::App, w: u16, h: u16) -> Vec<String> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| pktlab::tui::layout::draw(f, app)).expect("draw");
+    buffer_lines(t.backend().buffer())
+}
+
+/// The TUI on `captures/NAME`, loaded and idle (colours only with `color`).
+pub fn open_app(name: &str, lang: pktlab::explain::Lang, color: bool) -> pktlab::tui::app::App {
+    let store = pktlab::tui::store::Store::open_blocking(capture(name));
+    let mut a = pktlab::tui::app::App::new(store, name.into(), lang, pktlab::tui::theme::Theme { color });
+    a.store.wait_idle();
+    a.tick();
+    a
+}
 
 /// A capture recorded for the project (`captures/NAME`).
 pub fn capture(name: &str) -> CaptureFile {
