@@ -158,13 +158,13 @@ impl<'a> Tree<'a> {
     fn value(&self, f: &Field) -> Option<String> {
         let mut s = String::new();
         match (&f.value, f.def.ftype) {
-            (Value::Bytes, t) if t != FieldType::None => colon_hex(self.d.field_bytes(self.data, f), &mut s),
+            (Value::Bytes, t) if t != FieldType::None => pktlab::dissect::format::push_colon_hex(&mut s, self.d.field_bytes(self.data, f)),
             (Value::None | Value::Bytes, FieldType::None) => {
                 let b = self.d.field_bytes(self.data, f);
                 if b.is_empty() || !valued_label(f.def.abbrev) {
                     return None;
                 }
-                colon_hex(b, &mut s);
+                pktlab::dissect::format::push_colon_hex(&mut s, b);
             }
             _ => render::cell(self.d, self.data, f, &mut s),
         }
@@ -221,18 +221,6 @@ pub fn group_code(key: &str) -> u32 {
         "Sequence" => 0x0200_0000,
         "Malformed" => 0x0700_0000,
         _ => 0x0900_0000,
-    }
-}
-
-/// Bytes as `02:04:05:b4`.
-fn colon_hex(b: &[u8], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (k, x) in b.iter().enumerate() {
-        if k > 0 {
-            out.push(':');
-        }
-        out.push(HEX[(x >> 4) as usize] as char);
-        out.push(HEX[(x & 15) as usize] as char);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Text of field values and tree labels, as tshark 4.0 prints them: `-T fields` cells and the
 //! `-V` tree lines (bit patterns for masked fields, value names, generated fields in brackets).
 
+use pktlab::dissect::format::push_hex_width;
 use pktlab::dissect::{Base, Dissection, Expert, Field, FieldType, Value};
 use std::fmt::Write as _;
 
@@ -36,17 +37,6 @@ pub fn cell(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
 /// Decimal digits of `n`.
 pub fn push_u64(out: &mut String, n: u64) {
     out.push_str(itoa::Buffer::new().format(n));
-}
-
-/// `0x` and `width` lower-case hex digits (more if the value needs them).
-fn push_hex_width(out: &mut String, n: u64, width: usize) {
-    const HEX: &str = "0123456789abcdef";
-    let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
-    out.push_str("0x");
-    for i in (0..need).rev() {
-        let d = ((n >> (i * 4)) & 15) as usize;
-        out.push_str(HEX.get(d..d + 1).unwrap_or("0"));
-    }
 }
 
 /// `_ws.expert`'s text for one expert item.

@@ -30,27 +30,9 @@ pub static ETH_TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", Field
 pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32, Base::Hex);
 pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec);
 
-/// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[
-    &ETH_DST,
-    &ETH_DST_RESOLVED,
-    &ETH_DST_OUI,
-    &ETH_DST_OUI_RESOLVED,
-    &ETH_DST_LG,
-    &ETH_DST_IG,
-    &ETH_SRC,
-    &ETH_SRC_RESOLVED,
-    &ETH_SRC_OUI,
-    &ETH_SRC_OUI_RESOLVED,
-    &ETH_SRC_LG,
-    &ETH_SRC_IG,
-    &ETH_ADDR,
-    &ETH_ADDR_RESOLVED,
-    &ETH_ADDR_OUI,
-    &ETH_ADDR_OUI_RESOLVED,
-    &ETH_LG,
-    &ETH_IG,
-    &ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
+/// The fields this module defines besides those of [`ADDRESS_FIELDS`] (the registry lists
+/// both, addresses first).
+pub static FIELDS: &[&FieldDef] = &[&ETH_TYPE, &ETH_LEN, &ETH_PADDING, &ETH_TRAILER, &ETH_FCS, &ETH_FCS_STATUS];
 
 /// The fields [`address`] adds (see [`Part::EthAddrs`]).
 pub(crate) static ADDRESS_FIELDS: &[&FieldDef] = &[

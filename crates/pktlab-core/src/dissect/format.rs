@@ -124,6 +124,30 @@ pub fn push_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// `0x` and `width` lower-case hex digits (more if the value needs them).
+pub fn push_hex_width(out: &mut String, n: u64, width: usize) {
+    const HEX: &str = "0123456789abcdef";
+    let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
+    out.push_str("0x");
+    for i in (0..need).rev() {
+        let d = ((n >> (i * 4)) & 15) as usize;
+        out.push_str(HEX.get(d..d + 1).unwrap_or("0"));
+    }
+}
+
+/// Lower-case hex with a colon between bytes (`02:04:05:b4`, a MAC address).
+pub fn push_colon_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
 /// Every occurrence of the field named `abbrev`, printed and joined as `-T fields` does with
 /// `-E occurrence=…` (and the default aggregator `,`). Empty if the frame lacks the field.
 pub fn cells(d: &Dissection, frame: &[u8], abbrev: &str, occurrence: Occurrence) -> String {

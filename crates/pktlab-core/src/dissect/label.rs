@@ -177,24 +177,14 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
 /// (the vendor's name and the last three bytes, or the address itself when it has none), the
 /// bare address with it off.
 pub fn ether(m: [u8; 6], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut raw = [0u8; 17];
-    for (i, b) in m.iter().enumerate() {
-        raw[i * 3] = HEX[(b >> 4) as usize];
-        raw[i * 3 + 1] = HEX[(b & 15) as usize];
-        if i < 5 {
-            raw[i * 3 + 2] = b':';
-        }
-    }
-    let raw = std::str::from_utf8(&raw).unwrap_or("");
     if mac_resolution() {
         // `IntelCor_5b:7d:4a (00:21:6a:5b:7d:4a)`, the vendor's name from the IEEE registry.
         super::oui::push_resolved(out, m);
         out.push_str(" (");
-        out.push_str(raw);
+        super::push_ether(out, m);
         out.push(')');
     } else {
-        out.push_str(raw);
+        super::push_ether(out, m);
     }
 }
 
@@ -209,9 +199,9 @@ pub fn number(n: u64, def: &FieldDef, out: &mut String) {
     }
     .max(1);
     match def.base {
-        Base::Hex => hex(n, w, out),
+        Base::Hex => super::format::push_hex_width(out, n, w),
         Base::HexDec => {
-            hex(n, w, out);
+            super::format::push_hex_width(out, n, w);
             out.push_str(" (");
             out.push_str(itoa::Buffer::new().format(n));
             out.push(')');
@@ -219,20 +209,10 @@ pub fn number(n: u64, def: &FieldDef, out: &mut String) {
         Base::DecHex => {
             out.push_str(itoa::Buffer::new().format(n));
             out.push_str(" (");
-            hex(n, w, out);
+            super::format::push_hex_width(out, n, w);
             out.push(')');
         }
         _ => out.push_str(itoa::Buffer::new().format(n)),
-    }
-}
-
-/// `0x` and at least `width` lower-case hex digits.
-fn hex(n: u64, width: usize, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
-    out.push_str("0x");
-    for i in (0..need).rev() {
-        out.push(HEX[((n >> (i * 4)) & 15) as usize] as char);
     }
 }
 

@@ -206,6 +206,7 @@ impl Dissector {
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
     [
         frame::FIELDS,
+        eth::ADDRESS_FIELDS,
         eth::FIELDS,
         vlan::FIELDS,
         sll::FIELDS,
@@ -668,14 +669,7 @@ pub(crate) fn push_ipv6(s: &mut String, a: [u8; 16]) {
 
 /// Writes `aa:bb:cc:dd:ee:ff` into `s`.
 pub(crate) fn push_ether(s: &mut String, a: [u8; 6]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (i, b) in a.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
+    format::push_colon_hex(s, &a);
 }
 
 
