@@ -201,3 +201,19 @@ fn bad_tcp_rows_are_coloured() {
     assert_eq!(fg(48), Color::LightRed);
     assert_ne!(fg(40), Color::LightRed);
 }
+
+#[test]
+fn explanation_value_is_the_trees_text() {
+    // The pane states a field's value in the words of the tree line (tshark's text): units,
+    // flag words and the checksum verdict, not a bare number.
+    let mut a = app("handshake.pcap", Lang::Ko, true);
+    draw(&mut a, 120, 40);
+    for (field, value) in [("tcp.hdr_len", "값: 40 bytes (10)"), ("tcp.flags.syn", "값: Set"), ("ip.flags.df", "값: Set"), ("ip.hdr_len", "값: 20 bytes (5)"), ("ip.checksum", "값: 0x04fb [correct]")] {
+        assert!(a.select_field(field), "{field}");
+        a.focus = Focus::Tree;
+        let buf = draw(&mut a, 120, 40);
+        let r = a.regions.explain;
+        let pane = lines(&buf).iter().skip(r.y as usize).take(r.height as usize).cloned().collect::<Vec<_>>().join("\n");
+        assert!(pane.contains(value), "{field}: {pane}");
+    }
+}

@@ -5,7 +5,7 @@
 use super::action::Focus;
 use super::app::App;
 use super::text::wrap;
-use super::tree::{NodeRef, value_text};
+use super::tree::NodeRef;
 use crate::explain;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -45,7 +45,7 @@ pub fn paragraphs(app: &App) -> Vec<(Kind, String)> {
         NodeRef::Field(i) => {
             let Some(f) = d.fields.get(i) else { return out };
             out.push((Kind::Title, format!("{} ({})", f.def.name, f.def.abbrev)));
-            let v = value_text(d, frame, f);
+            let v = value_of(d, frame, i);
             let mut facts = String::new();
             if !v.is_empty() {
                 facts.push_str(&format!("{}: {v}", l.value));
@@ -155,4 +155,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let x = area.x + area.width.saturating_sub(mark.len() as u16);
         buf.set_stringn(x, area.y + area.height - 1, mark, area.width as usize, app.theme.dim());
     }
+}
+
+/// A field's value in the words of its tree line (tshark's text, the same as `dissect -V`):
+/// what follows `Name: ` there (`40 bytes (10)`, `Set`, `0x04fb [correct]`); a text item with
+/// bytes under it and no value of its own shows those bytes in hex.
+fn value_of(d: &crate::dissect::Dissection, frame: &[u8], fi: usize) -> String {
+    let Some(f) = d.fields.get(fi) else { return String::new() };
+    let mut line = String::new();
+    crate::dissect::label::tree_label(d, frame, fi, &mut line);
+    let key = format!("{}: ", f.def.name);
+    if let Some(at) = line.find(&key) {
+        let v = &line[at + key.len()..];
+        let v = if f.generated { v.strip_suffix(']').unwrap_or(v) } else { v };
+        return v.to_string();
+    }
+    let mut s = String::new();
+    crate::dissect::label::value_text(d, frame, f, &mut s);
+    if s.is_empty() && matches!(f.value, crate::dissect::Value::None) && f.def.ftype == crate::dissect::FieldType::None && f.len > 0 && f.depth > 0 {
+        let b = d.field_bytes(frame, f);
+        crate::dissect::format::push_hex(&mut s, b.get(..24).unwrap_or(b));
+        if b.len() > 24 {
+            s.push('…');
+        }
+    }
+    s
 }

@@ -14,13 +14,12 @@
 
 use super::theme::Theme;
 use super::text::fit;
-use crate::dissect::{Base, Dissection, Field, FieldType, Osi, Severity, Value};
+use crate::dissect::{Dissection, Osi, Severity};
 use crate::explain::Lang;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 /// The tree's own state: cursor row, first row on screen, the nodes the user opened or
 /// closed, and the node to keep selected when the frame changes.
@@ -211,93 +210,6 @@ fn push_fields(d: &Dissection, frame: &[u8], fields: &[usize], toggled: &HashSet
     }
 }
 
-/// The bits of `bytes` under `mask` as `0`/`1`, the others as `.`, in groups of four
-/// (`.... ..1.`). None when there is no mask or the field is not 1–4 bytes.
-pub fn bit_pattern(bytes: &[u8], mask: u64) -> Option<String> {
-    if mask == 0 || bytes.is_empty() || bytes.len() > 4 {
-        return None;
-    }
-    let raw = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    let bits = bytes.len() * 8;
-    if mask >> bits != 0 {
-        return None;
-    }
-    let mut s = String::with_capacity(bits + bits / 4);
-    for i in (0..bits).rev() {
-        let c = if mask >> i & 1 == 0 {
-            '.'
-        } else if raw >> i & 1 == 1 {
-            '1'
-        } else {
-            '0'
-        };
-        s.push(c);
-        if i % 4 == 0 && i != 0 {
-            s.push(' ');
-        }
-    }
-    Some(s)
-}
-
-/// The value of a field as text (empty for labels without a value).
-pub fn value_text(d: &Dissection, frame: &[u8], f: &Field) -> String {
-    let def = f.def;
-    match &f.value {
-        Value::None => {
-            if def.ftype == FieldType::None && f.len > 0 && f.depth > 0 {
-                hex_bytes(d.field_bytes(frame, f), 24)
-            } else {
-                String::new()
-            }
-        }
-        Value::Bool(b) => {
-            if def.bitmask != 0 {
-                (if *b { "Set" } else { "Not set" }).to_string()
-            } else {
-                (if *b { "True" } else { "False" }).to_string()
-            }
-        }
-        Value::UInt(n) => {
-            let name = def.vals.and_then(|v| v(*n));
-            let n = &crate::dissect::format::tree_uint(def, *n);
-            let w = def.ftype.hex_width().max(1);
-            let num = match def.base {
-                Base::Hex => format!("0x{n:0w$x}"),
-                Base::DecHex => format!("{n} (0x{n:0w$x})"),
-                Base::HexDec => format!("0x{n:0w$x} ({n})"),
-                Base::Dec | Base::None => n.to_string(),
-            };
-            match name {
-                Some(name) => format!("{name} ({num})"),
-                None => num,
-            }
-        }
-        Value::Int(n) => n.to_string(),
-        Value::Float(x) => format!("{x}"),
-        Value::Ipv4(a) => std::net::Ipv4Addr::from(*a).to_string(),
-        Value::Ipv6(a) => std::net::Ipv6Addr::from(*a).to_string(),
-        Value::Ether(m) => m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
-        Value::Bytes => hex_bytes(d.field_bytes(frame, f), 24),
-        Value::Str(s) => s.to_string(),
-        Value::Time(t) => format!("{t}"),
-        Value::Duration(ns) => {
-            let sign = if *ns < 0 { "-" } else { "" };
-            let a = ns.unsigned_abs();
-            format!("{sign}{}.{:09} seconds", a / 1_000_000_000, a % 1_000_000_000)
-        }
-    }
-}
-
-fn hex_bytes(b: &[u8], max: usize) -> String {
-    let mut s = String::with_capacity(b.len().min(max) * 2 + 1);
-    for x in b.iter().take(max) {
-        let _ = write!(s, "{x:02x}");
-    }
-    if b.len() > max {
-        s.push('…');
-    }
-    s
-}
 
 /// Draws `rows` from `top`, highlighting `cursor`.
 pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -334,21 +246,5 @@ pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme:
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bit_pattern;
-
-    #[test]
-    fn bit_patterns_as_wireshark_draws_them() {
-        // TCP flags 0x012 (SYN+ACK): the SYN bit of the 2-byte field.
-        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0002).unwrap(), ".... .... .... ..1.");
-        assert_eq!(bit_pattern(&[0x00, 0x12], 0x0001).unwrap(), ".... .... .... ...0");
-        // IPv4 version/IHL byte 0x45.
-        assert_eq!(bit_pattern(&[0x45], 0xf0).unwrap(), "0100 ....");
-        assert_eq!(bit_pattern(&[0x45], 0), None);
-        assert_eq!(bit_pattern(&[0x45], 0x100), None);
     }
 }
