@@ -242,6 +242,37 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         let outcome = frames::write_lines(&args.file, filter.as_ref(), &demand, text_out, make, &mut out);
         return finish(outcome, &mut out);
     }
+    // -V and JSON of every frame of a file: dissected, annotated and formatted on every
+    // core, the analysis in frame order between.
+    if matches!(mode, OutFormat::Json | OutFormat::Text) && (args.verbose || mode == OutFormat::Json) && filter.is_none() && !frames::is_stdin(&args.file) {
+        let verbose = mode == OutFormat::Text;
+        let make = || {
+            move |f: &mut Frame, text: &mut String| {
+                if verbose {
+                    tree(f, tags, text);
+                } else {
+                    // Frames are numbered from 1 and every one is printed.
+                    if f.meta.number > 1 {
+                        text.push_str(",\n");
+                    }
+                    text.push_str("  ");
+                    super::json::frame(f, text);
+                }
+            }
+        };
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true }, limit, make, &mut out);
+        if mode == OutFormat::Json
+            && let Ok(o) = &outcome
+        {
+            let end: &[u8] = if o.frames == 0 { b"]\n" } else { b"\n]\n" };
+            if let Err(e) = out.write_all(end)
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+        return finish(outcome, &mut out);
+    }
     let mut slots = ColumnSlots::new(&cols);
     // A filter that names no analysis field looks at the frames on every core; -c, which
     // counts frames read, keeps to the plain loop.
