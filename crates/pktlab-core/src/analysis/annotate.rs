@@ -228,11 +228,26 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
     }
 }
 
+/// Where `key` first occurs in `hay` at or after `start` (a short key: its first byte is
+/// looked for, then the rest compared).
+fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
+    let (&first, rest) = key.split_first()?;
+    let mut i = start;
+    while let Some(p) = hay.get(i..)?.iter().position(|&b| b == first) {
+        let at = i + p;
+        if hay.get(at + 1..at + key.len()) == Some(rest) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
 /// for every TCP frame, so it scans for `key` and compares the digits after it in place.
 fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
     let mut start = 0;
-    while let Some(pos) = s.get(start..).and_then(|rest| rest.find(key)).map(|p| p + start) {
+    while let Some(pos) = find_from(s.as_bytes(), key.as_bytes(), start) {
         let digits_at = pos + key.len();
         let bytes = s.as_bytes();
         let n_digits = bytes.get(digits_at..).map(|b| b.iter().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);

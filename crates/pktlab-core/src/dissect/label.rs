@@ -244,19 +244,29 @@ fn mask_bits(f: &Field) -> u32 {
 
 /// `.... ..1.`: the masked bits of `value`, others as dots, a space every four bits.
 pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
+    // (Written in a byte buffer first: at most 64 symbols and 15 spaces when `bits` ≤ 64.)
+    let mut buf = [0u8; 80];
+    let mut k = 0;
     for i in (0..bits).rev() {
+        if k + 2 > buf.len() {
+            out.push_str(std::str::from_utf8(&buf[..k]).unwrap_or(""));
+            k = 0;
+        }
         let b = 1u64.checked_shl(i).unwrap_or(0);
-        out.push(if mask & b == 0 {
-            '.'
+        buf[k] = if mask & b == 0 {
+            b'.'
         } else if value & b != 0 {
-            '1'
+            b'1'
         } else {
-            '0'
-        });
+            b'0'
+        };
+        k += 1;
         if i % 4 == 0 && i != 0 {
-            out.push(' ');
+            buf[k] = b' ';
+            k += 1;
         }
     }
+    out.push_str(std::str::from_utf8(&buf[..k]).unwrap_or(""));
 }
 
 /// A checksum's label as Wireshark's `proto_tree_add_checksum` writes it, from the status and
