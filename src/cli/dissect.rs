@@ -654,7 +654,13 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
             owner[i] = li as u32;
         }
     }
-    let no_experts = d.experts.is_empty();
+    // The top bit marks a field an expert item concerns.
+    const EXPERT: u32 = 1 << 31;
+    for e in &d.experts {
+        if let Some(o) = e.field.and_then(|i| owner.get_mut(i as usize)) {
+            *o |= EXPERT;
+        }
+    }
     // tshark draws what ICMP quotes (and its data) inside ICMP's tree: one level deeper.
     let mut nest = 0;
     for (li, layer) in d.layers.iter().enumerate() {
@@ -670,13 +676,13 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
             data_dump(bytes.get(start..start + layer.len as usize).unwrap_or(&[]), line);
         }
         let range = layer.fields.start as usize..(layer.fields.end as usize).min(owner.len());
-        for i in range.filter(|&i| owner[i] as usize == li) {
+        for i in range.filter(|&i| (owner[i] & !EXPERT) as usize == li) {
             let Some(fl) = d.fields.get(i) else { continue };
             if fl.hidden {
                 continue;
             }
             let indent = nest + 4 * (fl.depth as usize + 1);
-            if no_experts {
+            if owner[i] & EXPERT == 0 {
                 indent_to(indent, line);
                 render::tree_label(d, f.data, i, line);
                 line.push('\n');
@@ -709,6 +715,7 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
 }
 
 /// `n` spaces.
+#[inline]
 fn indent_to(n: usize, line: &mut String) {
     const SPACES: &str = "                                                                ";
     let mut left = n;

@@ -138,7 +138,7 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             let mut field = generated(&layer, def, 0, value);
             // tshark shows the relative numbers as the header's own items.
             field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
-            insert_fields(d, li, at, vec![field]);
+            insert_field(d, li, at, field);
         }
     }
 }
@@ -209,7 +209,19 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
     }
     let at_usize = (at as usize).min(d.fields.len());
     d.fields.splice(at_usize..at_usize, new);
-    for (i, l) in d.layers.iter_mut().enumerate() {
+    shift_after_insert(d, li, at, n);
+}
+
+/// [`insert_fields`] of one field (no temporary vector).
+fn insert_field(d: &mut Dissection, li: usize, at: u32, field: Field) {
+    let at_usize = (at as usize).min(d.fields.len());
+    d.fields.insert(at_usize, field);
+    shift_after_insert(d, li, at, 1);
+}
+
+/// Grows layer `li`'s range by the `n` fields inserted at `at`, and shifts every later range
+/// and expert reference.
+fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (i, l) in d.layers.iter_mut().enumerate() {
         if i == li {
             l.fields.end += n;
         } else if l.fields.start >= at && i > li {
