@@ -627,13 +627,6 @@ fn osi_tag(osi: Osi) -> &'static str {
     tags.get(usize::from(osi.number()).saturating_sub(1)).map_or("", String::as_str)
 }
 
-/// The field indices each layer shows itself (a field inside a later, nested layer's range
-/// belongs to that layer).
-pub(super) fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
-    let range = d.layers.get(li).map(|l| l.fields.start as usize..l.fields.end as usize).unwrap_or(0..0);
-    range.filter(move |&i| !d.layers.iter().skip(li + 1).any(|l| l.fields.contains(&(i as u32))))
-}
-
 /// The `-V` tree: each layer's label (after its OSI tag), then its visible fields indented four
 /// spaces per level, expert items under the field they concern; a blank line after the frame.
 fn tree(f: &Frame, tags: bool, line: &mut String) {

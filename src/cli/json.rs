@@ -14,7 +14,6 @@
 //!   a `_ws.malformed` pseudo-layer holding its expert item.
 //! - a key repeated within an object is written again, as tshark does (no arrays).
 
-use super::dissect::owned;
 use super::frames::Frame;
 use super::render;
 use pktlab::dissect::{Dissection, Expert, Field, FieldType, Severity, Value};
@@ -37,10 +36,20 @@ pub fn frame(f: &Frame, out: &mut String) {
     w.open_anon();
     let mut tree = Tree { d, data: f.data, experts: Vec::new() };
     let placed = tree.place_experts();
+    // Which layer shows each field: the last whose range holds it (a field inside a later,
+    // nested layer's range belongs to that layer).
+    let mut owner = vec![usize::MAX; d.fields.len()];
+    for (li, l) in d.layers.iter().enumerate() {
+        for o in owner.get_mut(l.fields.start as usize..(l.fields.end as usize).min(d.fields.len())).unwrap_or(&mut []) {
+            *o = li;
+        }
+    }
+    let mut idxs: Vec<usize> = Vec::new();
     for (li, layer) in d.layers.iter().enumerate() {
-        let idxs: Vec<usize> = owned(d, li).collect();
-        let loose: Vec<&Expert> = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).collect();
-        if idxs.is_empty() && loose.is_empty() {
+        idxs.clear();
+        idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li));
+        let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
+        if idxs.is_empty() && loose.peek().is_none() {
             w.key(layer.proto);
             let mut label = String::new();
             super::dissect::layer_label(d, li, &mut label);
@@ -165,7 +174,14 @@ impl<'a> Tree<'a> {
         VALUE.with_borrow_mut(|s| {
             s.clear();
             match (&f.value, f.def.ftype) {
-                (Value::Bytes, t) if t != FieldType::None => pktlab::dissect::format::push_colon_hex(s, self.d.field_bytes(self.data, f)),
+                (Value::Bytes, t) if t != FieldType::None => {
+                    // (Hex digits and colons need no escape.)
+                    w.key(key);
+                    w.out.push('"');
+                    pktlab::dissect::format::push_colon_hex(w.out, self.d.field_bytes(self.data, f));
+                    w.out.push('"');
+                    return true;
+                }
                 (Value::None | Value::Bytes, FieldType::None) => {
                     let b = self.d.field_bytes(self.data, f);
                     if b.is_empty() || !valued_label(f.def.abbrev) {
@@ -308,8 +324,21 @@ fn escape(s: &str, out: &mut String) {
     out.push('"');
     // Runs of characters that need no escape are copied whole (every escaped one is ASCII,
     // so the cuts fall between characters).
+    let bytes = s.as_bytes();
+    // Eight bytes at a time while none needs an escape (a control character, `"` or `\\`).
+    let mut clean = 0;
+    while let Some(chunk) = bytes.get(clean..clean + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) != 0 {
+            break;
+        }
+        clean += 8;
+    }
     let mut start = 0;
-    for (i, &c) in s.as_bytes().iter().enumerate() {
+    for (i, &c) in bytes.iter().enumerate().skip(clean) {
         let rep = match c {
             b'"' => "\\\"",
             b'\\' => "\\\\",
