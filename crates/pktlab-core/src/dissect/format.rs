@@ -96,7 +96,7 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
             let a = ns.unsigned_abs();
             out.push_str(itoa::Buffer::new().format(a / 1_000_000_000));
             out.push('.');
-            push_nine(out, (a % 1_000_000_000) as u64);
+            push_nine(out, a % 1_000_000_000);
         }
     }
 }

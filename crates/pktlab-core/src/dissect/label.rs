@@ -276,7 +276,7 @@ pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
     let mut k = 0;
     let mut top = bits;
     while top > 0 {
-        let take = if top % 4 == 0 { 4 } else { top % 4 };
+        let take = if top.is_multiple_of(4) { 4 } else { top % 4 };
         let shift = top - take;
         let m = ((mask >> shift) & ((1 << take) - 1)) as usize;
         let v = ((value >> shift) & ((1 << take) - 1)) as usize;
