@@ -242,8 +242,9 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         return finish(outcome, &mut out);
     }
     // -V and JSON of every frame of a file: dissected, annotated and formatted on every
-    // core, the analysis in frame order between.
-    if matches!(mode, OutFormat::Json | OutFormat::Text) && (args.verbose || mode == OutFormat::Json) && filter.is_none() && !frames::is_stdin(&args.file) {
+    // core, the analysis in frame order between. (`-c 0` reads one frame and prints none:
+    // the plain loop.)
+    if matches!(mode, OutFormat::Json | OutFormat::Text) && (args.verbose || mode == OutFormat::Json) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
         let verbose = mode == OutFormat::Text;
         let make = || {
             move |f: &mut Frame, text: &mut String| {
