@@ -51,7 +51,7 @@ run() {
 }
 # Warm the page cache so the first timed command does not pay for reading the file.
 cat "$cap" > /dev/null
-echo "capture: $cap ($(stat -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "capture: $cap ($(stat -L -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 read -r p_w p_c p_m < <(run "pktlab dissect -T fields (16 fields)" $bin dissect -T fields "${fields[@]}" "$cap")
 # (The analysis runs in frame order on one thread; its reference runs on one thread too.)
 read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
