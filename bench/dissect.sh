@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (issues 2, 3 and 5): pktlab dissect vs tshark vs tcpdump on a 1,000,000-packet
+# Benchmark (issues 2, 3, 5 and 19): pktlab dissect vs tshark vs tcpdump on a 1,000,000-packet
 # game-like capture recorded on loopback, all in the same run. Prints wall and CPU time, peak
 # memory (max RSS) and the ratios the issues ask for.
 # usage: bench/dissect.sh [CAPTURE]   (default: records target/bench/game-1m.pcap)
@@ -51,7 +51,7 @@ run() {
 }
 # Warm the page cache so the first timed command does not pay for reading the file.
 cat "$cap" > /dev/null
-echo "capture: $cap ($(stat -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "capture: $cap ($(stat -L -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 read -r p_w p_c p_m < <(run "pktlab dissect -T fields (16 fields)" $bin dissect -T fields "${fields[@]}" "$cap")
 # (The analysis runs in frame order on one thread; its reference runs on one thread too.)
 read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
@@ -59,10 +59,20 @@ read -r a_w a_c a_m < <(run "pktlab dissect -T fields +analysis fields" $bin dis
 read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
 read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
 read -r f1_w f1_c _ < <(run "pktlab dissect -Y (one thread: PKTLAB_THREADS=1)" env PKTLAB_THREADS=1 $bin dissect -Y "$filter" "$cap")
+# -V and -T json (issue 19) on the 100,000-frame capture (tshark takes a minute and more per
+# million frames there); VCAP=path picks another. Output to /dev/null, as every run here.
+vcap=${VCAP:-target/bench/game-100k.pcap}
+[ -f "$vcap" ] || bench/game-capture.sh "$vcap" 100000
+cat "$vcap" > /dev/null
+read -r v_w v_c v_m < <(run "pktlab dissect -V -n ($(basename "$vcap"))" $bin dissect -V -n "$vcap")
+read -r j_w j_c j_m < <(run "pktlab dissect -T json -n ($(basename "$vcap"))" $bin dissect -T json -n "$vcap")
+read -r v1_w v1_c _ < <(run "pktlab dissect -V -n (one thread: PKTLAB_THREADS=1)" env PKTLAB_THREADS=1 $bin dissect -V -n "$vcap")
 [ "${PEERS:-1}" = 0 ] && exit 0
 read -r d_w d_c d_m < <(run "tcpdump -n -r" tcpdump -n -r "$cap")
 read -r t_w t_c t_m < <(run "tshark -T fields (16 fields)" tshark -n -r "$cap" -T fields "${fields[@]}")
 read -r tf_w tf_c _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
+read -r tv_w tv_c tv_m < <(run "tshark -n -V ($(basename "$vcap"))" tshark -n -V -r "$vcap")
+read -r tj_w tj_c tj_m < <(run "tshark -n -T json ($(basename "$vcap"))" tshark -n -T json -r "$vcap")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / (b > 0 ? b : 0.001)}'; }
 mib() { awk -v k="$1" 'BEGIN{printf "%d", k/1024}'; }
 echo
@@ -70,3 +80,5 @@ echo "dissect -T fields: $(ratio "$t_w" "$p_w")x faster than tshark (cpu $(ratio
 echo "dissect -Y filter: $(ratio "$tf_w" "$f_w")x faster than tshark -Y (cpu $(ratio "$tf_c" "$f_c")x; target >= 30x); peak $(mib "$f_m") MiB; on one thread $(ratio "$tf_w" "$f1_w")x"
 echo "analysis pass:     $(ratio "$a_w" "$n_w")x plain dissection of the same fields (cpu $(ratio "$a_c" "$n_c")x; target <= 2x); peak $(mib "$a_m") MiB"
 echo "summary lines:     $(ratio "$d_w" "$s_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$s_c")x); peak $(mib "$s_m") MiB"
+echo "dissect -V:        $(ratio "$tv_w" "$v_w")x faster than tshark -V (cpu $(ratio "$tv_c" "$v_c")x; target >= 20x); peak $(mib "$v_m") MiB (tshark $(mib "$tv_m") MiB); on one thread $(ratio "$tv_w" "$v1_w")x"
+echo "dissect -T json:   $(ratio "$tj_w" "$j_w")x faster than tshark -T json (cpu $(ratio "$tj_c" "$j_c")x; target >= 20x); peak $(mib "$j_m") MiB (tshark $(mib "$tj_m") MiB)"

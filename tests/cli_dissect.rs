@@ -364,3 +364,71 @@ fn filtering_on_several_threads_prints_what_one_thread_prints() {
     assert!(compared > 0);
     println!("-Y and -T fields on 1 and 2 threads: {compared} runs over {} captures ({printed} bytes printed by each), identical", files.len());
 }
+
+/// `-V` and `-T json` of a file are dissected, annotated and formatted on every core
+/// (`pipeline::write_frames`); the same capture read from standard input goes through the
+/// one-thread loop in frame order. Both must print the same bytes, on 1, 2 and 3 threads,
+/// with `-c`, without the analysis, on captures whose dissection depends on earlier frames
+/// (IP fragments, ICMP echo, TCP reassembly under HTTP, WebSocket and TLS) and on a damaged
+/// file (every good frame, then the same message).
+#[test]
+fn verbose_and_json_on_several_threads_print_what_the_sequential_loop_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap"]
+        .iter()
+        .map(|n| root.join(n))
+        .collect();
+    if let Some(dir) = public() {
+        // Public captures with ICMP (echo and errors) and IP fragments.
+        let mut more: Vec<PathBuf> = oracles(&dir)
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| {
+                let out = pktlab(&["dissect", "-T", "fields", "-e", "frame.protocols", &c.to_string_lossy()]);
+                let text = String::from_utf8_lossy(&out.stdout);
+                text.contains("icmp") || text.lines().any(|l| l.contains(":ip:") && l.ends_with(":data") && l.contains("udp"))
+            })
+            .collect();
+        more.truncate(12);
+        files.extend(more);
+    }
+    let cut = std::env::temp_dir().join(format!("pktlab-cut-v-{}.pcap", std::process::id()));
+    let whole = std::fs::read(root.join("app/http.pcap")).expect("read http.pcap");
+    std::fs::write(&cut, &whole[..whole.len() * 2 / 3]).expect("write cut capture");
+    files.push(cut.clone());
+    let forms: &[&[&str]] = &[&["-V"], &["-T", "json"], &["-V", "-n", "-c", "7"], &["-T", "json", "-c", "2"], &["-V", "--no-analysis"], &["-V", "-o", "tcp.check_checksum:TRUE"]];
+    let run = |args: &[&str], threads: &str, stdin: Option<&Path>| {
+        let mut c = Command::new(bin());
+        c.args(args).env("PKTLAB_THREADS", threads).env("TZ", "UTC");
+        match stdin {
+            Some(p) => c.stdin(Stdio::from(std::fs::File::open(p).expect("capture"))),
+            None => c.stdin(Stdio::null()),
+        };
+        c.output().expect("run pktlab")
+    };
+    let mut compared = 0;
+    for file in &files {
+        let name = file.to_str().expect("utf-8 path");
+        for form in forms {
+            fn args<'a>(form: &[&'a str], f: &'a str) -> Vec<&'a str> {
+                [&["dissect"][..], form, &[f][..]].concat()
+            }
+            let sequential = run(&args(form, "-"), "1", Some(file));
+            assert!(!sequential.stdout.is_empty(), "{name} {form:?}: nothing printed");
+            for threads in ["1", "2", "3"] {
+                let parallel = run(&args(form, name), threads, None);
+                let what = format!("{name} {form:?} on {threads} threads");
+                assert_eq!(parallel.status.code(), sequential.status.code(), "{what}: exit status");
+                assert!(parallel.stdout == sequential.stdout, "{what}: output differs from the sequential loop's");
+                // (The sequential loop names standard input; the file's own name is the
+                // only difference a message may have.)
+                let err = String::from_utf8_lossy(&parallel.stderr).replace(name, "stdin");
+                assert_eq!(err, String::from_utf8_lossy(&sequential.stderr), "{what}: messages");
+                compared += 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&cut);
+    assert!(compared >= files.len() * forms.len() * 3);
+    println!("-V and -T json on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
+}

@@ -10,7 +10,6 @@ use anyhow::bail;
 use pktlab::dissect::{Dissection, FieldDef, FieldType, Osi};
 use pktlab::filter::Filter;
 use serde_json::Value as Json;
-use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -240,6 +239,38 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             }
         }
         let outcome = frames::write_lines(&args.file, filter.as_ref(), &demand, text_out, make, &mut out);
+        return finish(outcome, &mut out);
+    }
+    // -V and JSON of every frame of a file: dissected, annotated and formatted on every
+    // core, the analysis in frame order between. (`-c 0` reads one frame and prints none:
+    // the plain loop.)
+    if matches!(mode, OutFormat::Json | OutFormat::Text) && (args.verbose || mode == OutFormat::Json) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+        let verbose = mode == OutFormat::Text;
+        let make = || {
+            move |f: &mut Frame, text: &mut String| {
+                if verbose {
+                    tree(f, tags, text);
+                } else {
+                    // Frames are numbered from 1 and every one is printed.
+                    if f.meta.number > 1 {
+                        text.push_str(",\n");
+                    }
+                    text.push_str("  ");
+                    super::json::frame(f, text);
+                }
+            }
+        };
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true }, limit, make, &mut out);
+        if mode == OutFormat::Json
+            && let Ok(o) = &outcome
+        {
+            let end: &[u8] = if o.frames == 0 { b"]\n" } else { b"\n]\n" };
+            if let Err(e) = out.write_all(end)
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
         return finish(outcome, &mut out);
     }
     let mut slots = ColumnSlots::new(&cols);
@@ -597,23 +628,31 @@ fn osi_tag(osi: Osi) -> &'static str {
     tags.get(usize::from(osi.number()).saturating_sub(1)).map_or("", String::as_str)
 }
 
-/// The field indices each layer shows itself (a field inside a later, nested layer's range
-/// belongs to that layer).
-pub(super) fn owned(d: &Dissection, li: usize) -> impl Iterator<Item = usize> + '_ {
-    let range = d.layers.get(li).map(|l| l.fields.start as usize..l.fields.end as usize).unwrap_or(0..0);
-    range.filter(move |&i| !d.layers.iter().skip(li + 1).any(|l| l.fields.contains(&(i as u32))))
-}
-
 /// The `-V` tree: each layer's label (after its OSI tag), then its visible fields indented four
 /// spaces per level, expert items under the field they concern; a blank line after the frame.
 fn tree(f: &Frame, tags: bool, line: &mut String) {
     let d = f.d();
     // Which layer shows each field: the last layer whose range holds it (a nested layer's
-    // fields are its own), found once per frame.
-    let mut owner = vec![usize::MAX; d.fields.len()];
+    // fields are its own), found once per frame (in memory kept from frame to frame).
+    thread_local! {
+        static OWNER: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    OWNER.with_borrow_mut(|owner| tree_with(f, d, tags, owner, line));
+}
+
+fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: &mut String) {
+    owner.clear();
+    owner.resize(d.fields.len(), u32::MAX);
     for (li, l) in d.layers.iter().enumerate() {
         for i in l.fields.start as usize..(l.fields.end as usize).min(owner.len()) {
-            owner[i] = li;
+            owner[i] = li as u32;
+        }
+    }
+    // The top bit marks a field an expert item concerns.
+    const EXPERT: u32 = 1 << 31;
+    for e in &d.experts {
+        if let Some(o) = e.field.and_then(|i| owner.get_mut(i as usize)) {
+            *o |= EXPERT;
         }
     }
     // tshark draws what ICMP quotes (and its data) inside ICMP's tree: one level deeper.
@@ -631,12 +670,18 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             data_dump(bytes.get(start..start + layer.len as usize).unwrap_or(&[]), line);
         }
         let range = layer.fields.start as usize..(layer.fields.end as usize).min(owner.len());
-        for i in range.filter(|&i| owner[i] == li) {
+        for i in range.filter(|&i| (owner[i] & !EXPERT) as usize == li) {
             let Some(fl) = d.fields.get(i) else { continue };
             if fl.hidden {
                 continue;
             }
             let indent = nest + 4 * (fl.depth as usize + 1);
+            if owner[i] & EXPERT == 0 {
+                indent_to(indent, line);
+                render::tree_label(d, f.data, i, line);
+                line.push('\n');
+                continue;
+            }
             // An analysis flag is shown by tshark as its expert item alone.
             if fl.generated && fl.def.ftype == FieldType::None && d.experts.iter().any(|e| e.field == Some(i as u32) && e.key == fl.def.abbrev) {
                 for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
@@ -664,6 +709,7 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
 }
 
 /// `n` spaces.
+#[inline]
 fn indent_to(n: usize, line: &mut String) {
     const SPACES: &str = "                                                                ";
     let mut left = n;
@@ -681,34 +727,58 @@ fn expert_lines(e: &pktlab::dissect::Expert, indent: usize, line: &mut String) {
     line.push('[');
     render::expert(e, line);
     line.push_str("]\n");
-    let _ = write!(
-        line,
-        "{pad}[{}]\n{pad}[Severity level: {}]\n{pad}[Group: {}]\n",
-        e.message,
-        severity_name(e.severity),
-        expert_group(e.key),
-        pad = " ".repeat(indent + 4)
-    );
+    for (before, text) in [("[", e.message.as_str()), ("[Severity level: ", severity_name(e.severity)), ("[Group: ", expert_group(e.key))] {
+        indent_to(indent + 4, line);
+        line.push_str(before);
+        line.push_str(text);
+        line.push_str("]\n");
+    }
 }
 
 /// The hex dump tshark prints under the `data` protocol's item in `-V` (when the whole frame
 /// is not dumped): a blank line, then 16 bytes per line with offsets and their ASCII.
 fn data_dump(bytes: &[u8], line: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     line.push('\n');
+    // One line at a time in a byte buffer: `oooo  hh hh … hh  ascii…\n` (offsets of more
+    // than four digits grow the line).
+    let mut buf = [b' '; 96];
     for (i, chunk) in bytes.chunks(16).enumerate() {
-        let _ = write!(line, "{:04x}  ", i * 16);
-        for (j, b) in chunk.iter().enumerate() {
-            if j > 0 {
-                line.push(' ');
+        let off = i * 16;
+        let digits = if off > 0xffff { (64 - (off as u64).leading_zeros() as usize).div_ceil(4) } else { 4 };
+        let mut k = 0;
+        for d in (0..digits).rev() {
+            buf[k] = HEX[(off >> (d * 4)) & 15];
+            k += 1;
+        }
+        buf[k] = b' ';
+        buf[k + 1] = b' ';
+        k += 2;
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    buf[k] = HEX[(b >> 4) as usize];
+                    buf[k + 1] = HEX[(b & 15) as usize];
+                }
+                None => {
+                    buf[k] = b' ';
+                    buf[k + 1] = b' ';
+                }
             }
-            let _ = write!(line, "{b:02x}");
+            buf[k + 2] = b' ';
+            k += 3;
         }
-        line.extend(std::iter::repeat_n(' ', 3 * (16 - chunk.len()) + 2));
-        line.push(' ');
+        // (The last byte's separator, then two more spaces.)
+        buf[k] = b' ';
+        buf[k + 1] = b' ';
+        k += 2;
         for b in chunk {
-            line.push(if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' });
+            buf[k] = if b.is_ascii_graphic() || *b == b' ' { *b } else { b'.' };
+            k += 1;
         }
-        line.push('\n');
+        buf[k] = b'\n';
+        k += 1;
+        line.push_str(std::str::from_utf8(&buf[..k]).unwrap_or(""));
     }
 }
 

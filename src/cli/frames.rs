@@ -91,6 +91,15 @@ where
     for_each_flushing(path, LoopOpts { analysis: false, annotate: false, text }, each, || out.borrow_mut().flush())
 }
 
+/// [`pipeline::write_frames`] on the capture at `path` (not standard input: it is read in
+/// order by [`for_each_flushing`]).
+pub fn write_frames<F>(path: &Path, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
+where
+    F: FnMut(&mut Frame, &mut String),
+{
+    Ok(pipeline::write_frames(&open(path)?, opts, limit, make, out)?)
+}
+
 /// Stdout, locked and buffered.
 pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::with_capacity(1 << 16, io::stdout().lock())

@@ -14,7 +14,6 @@
 //!   a `_ws.malformed` pseudo-layer holding its expert item.
 //! - a key repeated within an object is written again, as tshark does (no arrays).
 
-use super::dissect::owned;
 use super::frames::Frame;
 use super::render;
 use pktlab::dissect::{Dissection, Expert, Field, FieldType, Severity, Value};
@@ -37,10 +36,20 @@ pub fn frame(f: &Frame, out: &mut String) {
     w.open_anon();
     let mut tree = Tree { d, data: f.data, experts: Vec::new() };
     let placed = tree.place_experts();
+    // Which layer shows each field: the last whose range holds it (a field inside a later,
+    // nested layer's range belongs to that layer).
+    let mut owner = vec![usize::MAX; d.fields.len()];
+    for (li, l) in d.layers.iter().enumerate() {
+        for o in owner.get_mut(l.fields.start as usize..(l.fields.end as usize).min(d.fields.len())).unwrap_or(&mut []) {
+            *o = li;
+        }
+    }
+    let mut idxs: Vec<usize> = Vec::new();
     for (li, layer) in d.layers.iter().enumerate() {
-        let idxs: Vec<usize> = owned(d, li).collect();
-        let loose: Vec<&Expert> = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).collect();
-        if idxs.is_empty() && loose.is_empty() {
+        idxs.clear();
+        idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li));
+        let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
+        if idxs.is_empty() && loose.peek().is_none() {
             w.key(layer.proto);
             let mut label = String::new();
             super::dissect::layer_label(d, li, &mut label);
@@ -68,6 +77,11 @@ pub fn frame(f: &Frame, out: &mut String) {
     w.close();
     w.close();
     w.close();
+}
+
+thread_local! {
+    /// A field's value text, written here first to be escaped into the output.
+    static VALUE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 struct Tree<'a> {
@@ -113,62 +127,74 @@ impl<'a> Tree<'a> {
 
     fn node(&self, w: &mut Writer, i: usize, children: &[usize]) {
         let f = &self.d.fields[i];
-        let experts: Vec<&Expert> = self.experts.iter().filter(|(at, _)| *at == i).map(|(_, e)| *e).collect();
+        let mut experts = self.experts.iter().filter(|(at, _)| *at == i).map(|(_, e)| *e);
+        let first_expert = experts.next();
         // A flag that Wireshark raises only as an expert item (`tcp.analysis.retransmission`
         // under `tcp.analysis.flags`): pktlab keeps it as a field for filters; tshark's tree
         // has the expert item alone.
-        if f.def.ftype == FieldType::None && children.is_empty() && experts.len() == 1 && experts[0].key == f.def.abbrev {
-            self.expert(w, experts[0]);
+        if let Some(e) = first_expert
+            && f.def.ftype == FieldType::None
+            && children.is_empty()
+            && e.key == f.def.abbrev
+            && experts.next().is_none()
+        {
+            self.expert(w, e);
             return;
         }
-        let mut key = String::new();
         let text_item = f.def.abbrev == "_ws.text";
-        if text_item {
-            render::cell(self.d, self.data, f, &mut key);
+        let mut label = String::new();
+        let key: &str = if text_item {
+            render::cell(self.d, self.data, f, &mut label);
+            &label
         } else {
-            key.push_str(f.def.abbrev);
-        }
-        let value = if text_item { None } else { self.value(f) };
-        let has_children = !children.is_empty() || !experts.is_empty();
-        if let Some(v) = &value {
-            w.key(&key);
-            w.string(v);
-        }
+            f.def.abbrev
+        };
+        let has_value = !text_item && self.value(w, key, f);
+        let has_children = !children.is_empty() || first_expert.is_some();
         if has_children {
-            if value.is_some() {
-                key.push_str("_tree");
-            }
-            w.key(&key);
+            w.key_with(key, if has_value { "_tree" } else { "" });
             w.open_anon();
             // Wireshark adds an expert item to a field as soon as the field is made, so it
             // comes before the field's own subtree.
-            for e in experts {
+            for e in self.experts.iter().filter(|(at, _)| *at == i).map(|(_, e)| *e) {
                 self.expert(w, e);
             }
             self.nodes(w, children);
             w.close();
-        } else if value.is_none() {
-            w.key(&key);
+        } else if !has_value {
+            w.key(key);
             w.string("");
         }
     }
 
-    /// A field's JSON value: the `-T fields` text, except byte strings, which Wireshark's
-    /// display form separates with `:`; label items (no type) have none.
-    fn value(&self, f: &Field) -> Option<String> {
-        let mut s = String::new();
-        match (&f.value, f.def.ftype) {
-            (Value::Bytes, t) if t != FieldType::None => pktlab::dissect::format::push_colon_hex(&mut s, self.d.field_bytes(self.data, f)),
-            (Value::None | Value::Bytes, FieldType::None) => {
-                let b = self.d.field_bytes(self.data, f);
-                if b.is_empty() || !valued_label(f.def.abbrev) {
-                    return None;
+    /// Writes `key` and a field's JSON value, if it has one: the `-T fields` text, except
+    /// byte strings, which Wireshark's display form separates with `:`; label items (no
+    /// type) have none. Returns whether it had one.
+    fn value(&self, w: &mut Writer, key: &str, f: &Field) -> bool {
+        VALUE.with_borrow_mut(|s| {
+            s.clear();
+            match (&f.value, f.def.ftype) {
+                (Value::Bytes, t) if t != FieldType::None => {
+                    // (Hex digits and colons need no escape.)
+                    w.key(key);
+                    w.out.push('"');
+                    pktlab::dissect::format::push_colon_hex(w.out, self.d.field_bytes(self.data, f));
+                    w.out.push('"');
+                    return true;
                 }
-                pktlab::dissect::format::push_colon_hex(&mut s, b);
+                (Value::None | Value::Bytes, FieldType::None) => {
+                    let b = self.d.field_bytes(self.data, f);
+                    if b.is_empty() || !valued_label(f.def.abbrev) {
+                        return false;
+                    }
+                    pktlab::dissect::format::push_colon_hex(s, b);
+                }
+                _ => render::cell(self.d, self.data, f, s),
             }
-            _ => render::cell(self.d, self.data, f, &mut s),
-        }
-        Some(s)
+            w.key(key);
+            w.string(s);
+            true
+        })
     }
 
     fn expert(&self, w: &mut Writer, e: &Expert) {
@@ -179,9 +205,9 @@ impl<'a> Tree<'a> {
         w.key("_ws.expert.message");
         w.string(&e.message);
         w.key("_ws.expert.severity");
-        w.string(&severity_code(e.severity).to_string());
+        w.string(itoa::Buffer::new().format(severity_code(e.severity)));
         w.key("_ws.expert.group");
-        w.string(&group_code(e.key).to_string());
+        w.string(itoa::Buffer::new().format(group_code(e.key)));
         w.close();
     }
 }
@@ -234,8 +260,12 @@ struct Writer<'o> {
 
 impl Writer<'_> {
     fn indent(&mut self) {
-        for _ in 0..self.level {
-            self.out.push_str("  ");
+        const SPACES: &str = "                                                                ";
+        let mut left = self.level * 2;
+        while left > 0 {
+            let k = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            left -= k;
         }
     }
 
@@ -257,12 +287,25 @@ impl Writer<'_> {
     }
 
     fn key(&mut self, k: &str) {
+        self.key_with(k, "");
+    }
+
+    /// A key written as `k` then `suffix` (`tcp.flags` + `_tree`).
+    fn key_with(&mut self, k: &str, suffix: &str) {
         if !self.first {
             self.out.push(',');
         }
         self.out.push('\n');
         self.indent();
-        escape(k, self.out);
+        if suffix.is_empty() {
+            escape(k, self.out);
+        } else {
+            // (The suffix needs no escape: it goes inside the key's quotes.)
+            escape(k, self.out);
+            self.out.pop();
+            self.out.push_str(suffix);
+            self.out.push('"');
+        }
         self.out.push_str(": ");
         self.first = false;
     }
@@ -279,22 +322,46 @@ impl Writer<'_> {
 /// A JSON string literal as Wireshark's json_dumper writes it.
 fn escape(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied whole (every escaped one is ASCII,
+    // so the cuts fall between characters).
+    let bytes = s.as_bytes();
+    // Eight bytes at a time while none needs an escape (a control character, `"` or `\\`).
+    let mut clean = 0;
+    while let Some(chunk) = bytes.get(clean..clean + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) != 0 {
+            break;
         }
+        clean += 8;
     }
+    let mut start = 0;
+    for (i, &c) in bytes.iter().enumerate().skip(clean) {
+        let rep = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            c if c < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if rep.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(c >> 4) as usize] as char);
+            out.push(HEX[(c & 15) as usize] as char);
+        } else {
+            out.push_str(rep);
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
 }
 

@@ -138,7 +138,7 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             let mut field = generated(&layer, def, 0, value);
             // tshark shows the relative numbers as the header's own items.
             field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
-            insert_fields(d, li, at, vec![field]);
+            insert_field(d, li, at, field);
         }
     }
 }
@@ -209,7 +209,19 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
     }
     let at_usize = (at as usize).min(d.fields.len());
     d.fields.splice(at_usize..at_usize, new);
-    for (i, l) in d.layers.iter_mut().enumerate() {
+    shift_after_insert(d, li, at, n);
+}
+
+/// [`insert_fields`] of one field (no temporary vector).
+fn insert_field(d: &mut Dissection, li: usize, at: u32, field: Field) {
+    let at_usize = (at as usize).min(d.fields.len());
+    d.fields.insert(at_usize, field);
+    shift_after_insert(d, li, at, 1);
+}
+
+/// Grows layer `li`'s range by the `n` fields inserted at `at`, and shifts every later range
+/// and expert reference.
+fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (i, l) in d.layers.iter_mut().enumerate() {
         if i == li {
             l.fields.end += n;
         } else if l.fields.start >= at && i > li {
@@ -228,11 +240,26 @@ fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
     }
 }
 
+/// Where `key` first occurs in `hay` at or after `start` (a short key: its first byte is
+/// looked for, then the rest compared).
+fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
+    let (&first, rest) = key.split_first()?;
+    let mut i = start;
+    while let Some(p) = hay.get(i..)?.iter().position(|&b| b == first) {
+        let at = i + p;
+        if hay.get(at + 1..at + key.len()) == Some(rest) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
 /// for every TCP frame, so it scans for `key` and compares the digits after it in place.
 fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
     let mut start = 0;
-    while let Some(pos) = s.get(start..).and_then(|rest| rest.find(key)).map(|p| p + start) {
+    while let Some(pos) = find_from(s.as_bytes(), key.as_bytes(), start) {
         let digits_at = pos + key.len();
         let bytes = s.as_bytes();
         let n_digits = bytes.get(digits_at..).map(|b| b.iter().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);

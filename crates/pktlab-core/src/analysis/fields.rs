@@ -4,7 +4,6 @@
 
 use crate::dissect::label::LabelCx;
 use crate::dissect::model::{Base, FieldDef, FieldType, Value};
-use std::fmt::Write as _;
 pub use crate::dissect::tcp::TCP_SEQ;
 
 macro_rules! defs {
@@ -29,7 +28,8 @@ pub static TCP_WINDOW_SCALEFACTOR: FieldDef = FieldDef::new("tcp.window_size_sca
 /// `Window size scaling factor: 1024`, `-1 (unknown)`, `-2 (no window scaling used)`.
 fn scalefactor_label(cx: &LabelCx<'_>, out: &mut String) {
     let v = cx.uint() as i64;
-    let _ = write!(out, "Window size scaling factor: {v}");
+    out.push_str("Window size scaling factor: ");
+    out.push_str(itoa::Buffer::new().format(v));
     match v {
         -1 => out.push_str(" (unknown)"),
         -2 => out.push_str(" (no window scaling used)"),
@@ -42,7 +42,9 @@ pub static TCP_NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Num
 
 /// `Next Sequence Number: 10    (relative sequence number)`.
 fn nxtseq_label(cx: &LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Next Sequence Number: {}    (relative sequence number)", cx.uint());
+    out.push_str("Next Sequence Number: ");
+    out.push_str(itoa::Buffer::new().format(cx.uint()));
+    out.push_str("    (relative sequence number)");
 }
 
 /// `Conversation completeness: Incomplete, DATA (15)` (Wireshark's `conversation_completeness_fill`).
@@ -57,12 +59,17 @@ fn completeness_label(cx: &LabelCx<'_>, out: &mut String) {
         23 | 39 | 55 => "Complete, NO_DATA",
         _ => "Incomplete",
     };
-    let _ = write!(out, "Conversation completeness: {name} ({v})");
+    out.push_str("Conversation completeness: ");
+    out.push_str(name);
+    out.push_str(" (");
+    out.push_str(itoa::Buffer::new().format(v));
+    out.push(')');
 }
 
 /// `Acknowledgment Number: 1    (relative ack number)` on a segment with ACK set.
 fn ack_label(cx: &LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Acknowledgment Number: {}", cx.uint());
+    out.push_str("Acknowledgment Number: ");
+    out.push_str(itoa::Buffer::new().format(cx.uint()));
     let acked = cx.in_layer(&crate::dissect::tcp::TCP_FLAGS).is_some_and(|f| matches!(f.value, Value::UInt(n) if n & 0x10 != 0));
     if acked {
         out.push_str("    (relative ack number)");

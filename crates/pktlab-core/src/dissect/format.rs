@@ -90,9 +90,13 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
             }
         }
         Value::Duration(ns) => {
-            let sign = if *ns < 0 { "-" } else { "" };
+            if *ns < 0 {
+                out.push('-');
+            }
             let a = ns.unsigned_abs();
-            let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
+            out.push_str(itoa::Buffer::new().format(a / 1_000_000_000));
+            out.push('.');
+            push_nine(out, a % 1_000_000_000);
         }
     }
 }
@@ -126,13 +130,20 @@ pub fn push_hex(out: &mut String, bytes: &[u8]) {
 
 /// `0x` and `width` lower-case hex digits (more if the value needs them).
 pub fn push_hex_width(out: &mut String, n: u64, width: usize) {
-    const HEX: &str = "0123456789abcdef";
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
     out.push_str("0x");
-    for i in (0..need).rev() {
-        let d = ((n >> (i * 4)) & 15) as usize;
-        out.push_str(HEX.get(d..d + 1).unwrap_or("0"));
+    // Digits beyond the value's sixteen are zeros.
+    let mut left = need;
+    while left > 16 {
+        out.push('0');
+        left -= 1;
     }
+    let mut buf = [b'0'; 16];
+    for (k, i) in (0..left).rev().enumerate() {
+        buf[k] = HEX[((n >> (i * 4)) & 15) as usize];
+    }
+    out.push_str(std::str::from_utf8(&buf[..left]).unwrap_or(""));
 }
 
 /// Lower-case hex with a colon between bytes (`02:04:05:b4`, a MAC address).
@@ -340,26 +351,58 @@ pub fn local_offset(secs: i64) -> i64 {
 /// `Jan  7, 2010 19:38:34.341715000 UTC` (`… KST` under `TZ=Asia/Seoul`).
 pub fn push_abs_time(out: &mut String, t: Timestamp) {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let zone = local_zone();
-    let (offset, abbrev) = match jiff::Timestamp::new(t.secs, 0) {
-        Ok(ts) => {
-            let info = zone.to_offset_info(ts);
-            (info.offset().seconds() as i64, info.abbreviation().to_owned())
+    // The zone's offset and abbreviation at this second, remembered for the next frames
+    // (most share their second with the frame before).
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, i64, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| {
+        if last.as_ref().is_none_or(|(s, _, _)| *s != t.secs) {
+            let (offset, abbrev) = match jiff::Timestamp::new(t.secs, 0) {
+                Ok(ts) => {
+                    let info = local_zone().to_offset_info(ts);
+                    (info.offset().seconds() as i64, info.abbreviation().to_owned())
+                }
+                Err(_) => (0, "UTC".to_owned()),
+            };
+            *last = Some((t.secs, offset, abbrev));
         }
-        Err(_) => (0, "UTC".to_owned()),
-    };
-    let secs = t.secs.saturating_add(offset);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil(secs);
-    let _ = write!(
-        out,
-        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} {abbrev}",
-        MONTHS[(month as usize).clamp(1, 12) - 1],
-        day,
-        year,
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        t.nanos
-    );
+        let Some((_, offset, abbrev)) = last.as_ref() else { return };
+        let secs = t.secs.saturating_add(*offset);
+        let rem = secs.rem_euclid(86_400);
+        let (year, month, day) = civil(secs);
+        out.push_str(MONTHS[(month as usize).clamp(1, 12) - 1]);
+        out.push(' ');
+        if day < 10 {
+            out.push(' ');
+        }
+        let mut b = itoa::Buffer::new();
+        out.push_str(b.format(day));
+        out.push_str(", ");
+        out.push_str(b.format(year));
+        out.push(' ');
+        for (k, v) in [rem / 3600, rem % 3600 / 60, rem % 60].into_iter().enumerate() {
+            if k > 0 {
+                out.push(':');
+            }
+            if v < 10 {
+                out.push('0');
+            }
+            out.push_str(b.format(v));
+        }
+        out.push('.');
+        push_nine(out, t.nanos as u64);
+        out.push(' ');
+        out.push_str(abbrev);
+    });
+}
+
+/// `n` (below 10^9) as nine digits with leading zeros; larger values whole, as `{:09}`.
+fn push_nine(out: &mut String, n: u64) {
+    let mut b = itoa::Buffer::new();
+    let digits = b.format(n);
+    for _ in digits.len()..9 {
+        out.push('0');
+    }
+    out.push_str(digits);
 }

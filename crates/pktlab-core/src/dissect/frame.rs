@@ -48,14 +48,24 @@ fn encap_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
         210 => "Linux cooked-mode capture v2",
         _ => "Unknown",
     };
-    let _ = std::fmt::Write::write_fmt(out, format_args!("Encapsulation type: {name} ({n})"));
+    out.push_str("Encapsulation type: ");
+    out.push_str(name);
+    out.push_str(" (");
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push(')');
 }
 
 /// `Frame Length: 74 bytes (592 bits)` / `Capture Length: …`.
 fn len_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let n = cx.uint();
     let name = if std::ptr::eq(cx.field.def, &FRAME_LEN) { "Frame Length" } else { "Capture Length" };
-    let _ = std::fmt::Write::write_fmt(out, format_args!("{name}: {n} byte{} ({} bits)", if n == 1 { "" } else { "s" }, n * 8));
+    let mut b = itoa::Buffer::new();
+    out.push_str(name);
+    out.push_str(": ");
+    out.push_str(b.format(n));
+    out.push_str(if n == 1 { " byte (" } else { " bytes (" });
+    out.push_str(b.format(n.wrapping_mul(8)));
+    out.push_str(" bits)");
 }
 pub static FRAME_MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool, Base::None);
 pub static FRAME_IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool, Base::None);

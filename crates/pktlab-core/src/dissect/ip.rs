@@ -74,13 +74,26 @@ const DSCP: [(u8, &str, &str); 22] = [
 /// the byte in hex, then the short names of its two parts.
 pub(crate) fn ds_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let v = cx.uint();
-    let _ = std::fmt::Write::write_fmt(out, format_args!("{}: 0x{v:02x} (DSCP: {}, ECN: {})", cx.field.def.name, dscp_short(v >> 2), ecn_short(v & 3)));
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    super::push_hex_w(out, v, 2);
+    out.push_str(" (DSCP: ");
+    out.push_str(dscp_short(v >> 2));
+    out.push_str(", ECN: ");
+    out.push_str(ecn_short(v & 3));
+    out.push(')');
 }
 
 /// `Header Length: 20 bytes (5)`: IPv4's and TCP's header length, in bytes and in words.
 pub(crate) fn hdr_len_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let v = cx.uint();
-    let _ = std::fmt::Write::write_fmt(out, format_args!("{}: {v} bytes ({})", cx.field.def.name, v >> 2));
+    let mut b = itoa::Buffer::new();
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    out.push_str(b.format(v));
+    out.push_str(" bytes (");
+    out.push_str(b.format(v >> 2));
+    out.push(')');
 }
 
 /// The addresses a transport checksum's pseudo-header covers.

@@ -242,8 +242,58 @@ fn mask_bits(f: &Field) -> u32 {
     top.div_ceil(8) * 8
 }
 
+/// The four symbols of a nibble of a bit pattern, by (mask nibble << 4 | value nibble).
+const NIBBLES: [[u8; 4]; 256] = {
+    let mut t = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (m, v) = (i >> 4, i & 15);
+        let mut k = 0;
+        while k < 4 {
+            let b = 8 >> k;
+            t[i][k] = if m & b == 0 {
+                b'.'
+            } else if v & b != 0 {
+                b'1'
+            } else {
+                b'0'
+            };
+            k += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// `.... ..1.`: the masked bits of `value`, others as dots, a space every four bits.
 pub fn bit_pattern(mask: u64, value: u64, bits: u32, out: &mut String) {
+    if bits == 0 || bits > 64 {
+        return bit_pattern_slow(mask, value, bits, out);
+    }
+    // A nibble at a time from the top (a partial first nibble when `bits` is not a multiple
+    // of four), into a byte buffer: at most 64 symbols and 15 spaces.
+    let mut buf = [0u8; 80];
+    let mut k = 0;
+    let mut top = bits;
+    while top > 0 {
+        let take = if top.is_multiple_of(4) { 4 } else { top % 4 };
+        let shift = top - take;
+        let m = ((mask >> shift) & ((1 << take) - 1)) as usize;
+        let v = ((value >> shift) & ((1 << take) - 1)) as usize;
+        let sym = &NIBBLES[(m << 4) | v][(4 - take) as usize..];
+        buf[k..k + sym.len()].copy_from_slice(sym);
+        k += sym.len();
+        top = shift;
+        if top > 0 {
+            buf[k] = b' ';
+            k += 1;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[..k]).unwrap_or(""));
+}
+
+/// [`bit_pattern`] a bit at a time (any width; bits past 64 show as dots).
+fn bit_pattern_slow(mask: u64, value: u64, bits: u32, out: &mut String) {
     for i in (0..bits).rev() {
         let b = 1u64.checked_shl(i).unwrap_or(0);
         out.push(if mask & b == 0 {
@@ -335,5 +385,21 @@ mod tests {
         s.clear();
         bit_pattern(0xf0, 0x40, 8, &mut s);
         assert_eq!(s, "0100 ....");
+    }
+
+    #[test]
+    fn bit_patterns_by_nibble_equal_bit_by_bit() {
+        let masks = [0u64, 1, 0x2, 0x1c0, 0x0fff, 0x8000, 0x00ff_f000, 0xe000_0000_0000_0000, u64::MAX, 0x5555_aaaa_0f0f_f0f0];
+        let values = [0u64, u64::MAX, 0x1234_5678_9abc_def0, 0x40];
+        for bits in 1..=64 {
+            for &m in &masks {
+                for &v in &values {
+                    let (mut fast, mut slow) = (String::new(), String::new());
+                    bit_pattern(m, v, bits, &mut fast);
+                    bit_pattern_slow(m, v, bits, &mut slow);
+                    assert_eq!(fast, slow, "mask {m:#x} value {v:#x} bits {bits}");
+                }
+            }
+        }
     }
 }

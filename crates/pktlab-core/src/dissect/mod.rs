@@ -656,9 +656,7 @@ pub(crate) fn push_hex_w(s: &mut String, n: u64, width: usize) {
     for _ in (buf.len() - i)..width {
         s.push('0');
     }
-    for &b in &buf[i..] {
-        s.push(b as char);
-    }
+    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
 }
 
 /// Writes an IPv6 address in RFC 5952 form into `s`.

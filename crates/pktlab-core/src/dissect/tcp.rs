@@ -17,7 +17,8 @@ pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", Field
 
 /// `Sequence Number: 1    (relative sequence number)` (a quoted header's is the raw number).
 fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Sequence Number: {}", cx.uint());
+    out.push_str("Sequence Number: ");
+    out.push_str(itoa::Buffer::new().format(cx.uint()));
     // The analysis puts the relative number just before the raw one.
     if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW)) {
         out.push_str("    (relative sequence number)");
@@ -32,8 +33,20 @@ pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::
 fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
     let n = cx.uint();
-    let set: Vec<&str> = NAMES.iter().enumerate().filter(|(i, _)| n & (1 << i) != 0).map(|(_, s)| *s).collect();
-    let _ = std::fmt::Write::write_fmt(out, format_args!("Flags: 0x{n:03x} ({})", set.join(", ")));
+    out.push_str("Flags: ");
+    super::push_hex_w(out, n, 3);
+    out.push_str(" (");
+    let mut first = true;
+    for (i, name) in NAMES.iter().enumerate() {
+        if n & (1 << i) != 0 {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            out.push_str(name);
+        }
+    }
+    out.push(')');
 }
 pub static TCP_FLAGS_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool, Base::None).mask(0xe00);
 pub static TCP_FLAGS_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool, Base::None).mask(0x100);

@@ -35,7 +35,9 @@ pub static TCP_OPTIONS_USER_TO_VAL: FieldDef = FieldDef::new("tcp.options.user_t
 /// `Options: (12 bytes), No-Operation (NOP), No-Operation (NOP), Timestamps`: the length and
 /// the name of each option (its item's name after `TCP Option - `).
 fn options_label(cx: &LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Options: ({} bytes)", cx.field.len);
+    out.push_str("Options: (");
+    out.push_str(itoa::Buffer::new().format(cx.field.len));
+    out.push_str(" bytes)");
     let depth = cx.field.depth + 1;
     for f in cx.children().filter(|f| f.depth == depth) {
         out.push_str(", ");
@@ -71,7 +73,11 @@ fn wscale_label(cx: &LabelCx<'_>, out: &mut String) {
 fn timestamp_label(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str(cx.field.def.name);
     if let (Some(a), Some(b)) = (child(cx, &TCP_OPTIONS_TIMESTAMP_TSVAL), child(cx, &TCP_OPTIONS_TIMESTAMP_TSECR)) {
-        let _ = write!(out, ": TSval {a}, TSecr {b}");
+        let mut buf = itoa::Buffer::new();
+        out.push_str(": TSval ");
+        out.push_str(buf.format(a));
+        out.push_str(", TSecr ");
+        out.push_str(buf.format(b));
     }
 }
 

@@ -10,7 +10,9 @@
 //!   (a live capture, a stream spooled by [`crate::capture::spool::Spool`]).
 //! - [`for_each`] runs a callback on every frame of a file; [`for_each_matching`] on the frames
 //!   a display filter keeps, with the filter's look at every frame spread over every core;
-//!   [`write_lines`] makes one line of text per frame on every core and writes them in order.
+//!   [`write_lines`] makes one line of text per frame on every core and writes them in order;
+//!   [`write_frames`] does the same with the analysis in frame order between dissection and
+//!   text (`-V`, `-T json`).
 //!
 //! A damaged file yields every good frame first; the [`CaptureError`] comes back in
 //! [`Outcome`] for the caller to report after its output. The only error is the callback's
@@ -18,7 +20,7 @@
 
 mod threads;
 
-pub use threads::{for_each_matching, write_lines};
+pub use threads::{for_each_matching, write_frames, write_lines};
 
 use crate::analysis::{Analyzer, FrameAnalysis, annotate};
 use crate::capture::follow::{End, Event, Follower, Step};
@@ -370,8 +372,8 @@ pub fn for_each_followed(
     Ok(Outcome { frames: seq.frames(), error: if let End::Damaged(e) = end { Some(e) } else { None } })
 }
 
-/// How many threads dissect for [`for_each_matching`] and [`write_lines`]: every core
-/// (`PKTLAB_THREADS=N` overrides; 1 keeps everything on the calling thread).
+/// How many threads dissect for [`for_each_matching`], [`write_lines`] and [`write_frames`]:
+/// every core (`PKTLAB_THREADS=N` overrides; 1 keeps everything on the calling thread).
 fn dissect_threads() -> usize {
     std::env::var("PKTLAB_THREADS")
         .ok()

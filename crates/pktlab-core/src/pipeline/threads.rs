@@ -32,19 +32,26 @@ struct Reader<'f> {
     /// Earlier frames' times; every frame counts as shown (the loop that filters puts the
     /// last shown frame in again when it dissects a kept frame for output).
     times: FrameTimes,
+    /// The last frame to read (`-c N`): reading stops there, as if the file ended.
+    limit: u64,
 }
 
 impl<'f> Reader<'f> {
     fn new(file: &'f CaptureFile) -> Self {
-        Reader { records: file.records(), number: 0, error: None, times: FrameTimes::default() }
+        Reader { records: file.records(), number: 0, error: None, times: FrameTimes::default(), limit: u64::MAX }
     }
 
     /// Replaces `recs` with the next BATCH records or BATCH_BYTES captured bytes (fewer at
     /// the end of the file or before damage); false when there are none.
     fn fill(&mut self, recs: &mut Vec<Rec<'f>>) -> bool {
+        self.fill_up_to(recs, BATCH, BATCH_BYTES)
+    }
+
+    /// [`Reader::fill`] with at most `frames` records or `max_bytes` captured bytes.
+    fn fill_up_to(&mut self, recs: &mut Vec<Rec<'f>>, frames: usize, max_bytes: usize) -> bool {
         recs.clear();
         let mut bytes = 0usize;
-        while recs.len() < BATCH && bytes < BATCH_BYTES && self.error.is_none() {
+        while recs.len() < frames && bytes < max_bytes && self.error.is_none() && self.number < self.limit {
             match self.records.next() {
                 None => break,
                 Some(Err(e)) => self.error = Some(e),
@@ -345,3 +352,271 @@ where
     Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
 }
 
+
+/// A worker's way back to the calling thread, which hears of the worker's panic (None) so it
+/// does not wait for a batch that will never come.
+struct Panicked<B>(std::sync::mpsc::Sender<Option<(usize, bool, B)>>);
+
+impl<B> Drop for Panicked<B> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.send(None);
+        }
+    }
+}
+
+/// Runs batches through `threads` worker threads twice, with an in-order step between: `fill`
+/// fills a batch (false when there is nothing more); a worker runs `work(batch, false)`; the
+/// calling thread runs `middle` on the batches in the order they were filled; a worker runs
+/// `work(batch, true)`; the calling thread runs `take` on them in order (false stops early).
+/// Any worker takes any job, so one slow batch does not hold a thread's queue. Two batches
+/// per thread are in flight. With one thread the calling thread does everything. Returns
+/// whether `take` stopped early.
+fn in_order_twice<B, W>(
+    threads: usize,
+    mut fill: impl FnMut(&mut B) -> bool,
+    worker: impl Fn() -> W + Sync,
+    mut middle: impl FnMut(&mut B) -> Result<(), OutputError>,
+    mut take: impl FnMut(&mut B) -> Result<bool, OutputError>,
+) -> Result<bool, OutputError>
+where
+    B: Default + Send,
+    W: FnMut(&mut B, bool),
+{
+    if threads <= 1 {
+        let mut work = worker();
+        let mut b = B::default();
+        while fill(&mut b) {
+            work(&mut b, false);
+            middle(&mut b)?;
+            work(&mut b, true);
+            if !take(&mut b)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, mpsc};
+    // Jobs: (batch number, second pass, batch); results come back the same way.
+    // (None: a worker panicked; the scope then passes its panic on.)
+    let (job_tx, job_rx) = mpsc::channel::<(usize, bool, B)>();
+    let (done_tx, done_rx) = mpsc::channel::<Option<(usize, bool, B)>>();
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|scope| {
+        let (worker, job_rx) = (&worker, &job_rx);
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                let guard = Panicked(done_tx);
+                let mut work = worker();
+                loop {
+                    // (The lock is held only while waiting for the next job.)
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((n, second, mut b)) = job else { break };
+                    work(&mut b, second);
+                    if guard.0.send(Some((n, second, b))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Whatever happens below, the workers end once the job queue is closed.
+        let job_tx = job_tx;
+        let (mut filled, mut middled, mut taken) = (0usize, 0usize, 0usize);
+        let mut ended = false;
+        let mut first: BTreeMap<usize, B> = BTreeMap::new();
+        let mut second: BTreeMap<usize, B> = BTreeMap::new();
+        let mut spare: Vec<B> = Vec::new();
+        loop {
+            // Keep two batches per thread in flight.
+            while !ended && filled - taken < threads * 2 {
+                let mut b = spare.pop().unwrap_or_default();
+                if !fill(&mut b) {
+                    ended = true;
+                    break;
+                }
+                let _ = job_tx.send((filled, false, b));
+                filled += 1;
+            }
+            if taken == filled {
+                return Ok(false);
+            }
+            let Ok(Some((n, pass2, b))) = done_rx.recv() else { return Ok(false) };
+            if pass2 {
+                second.insert(n, b);
+            } else {
+                first.insert(n, b);
+            }
+            while let Some(mut b) = first.remove(&middled) {
+                middle(&mut b)?;
+                let _ = job_tx.send((middled, true, b));
+                middled += 1;
+            }
+            while let Some(mut b) = second.remove(&taken) {
+                if !take(&mut b)? {
+                    return Ok(true);
+                }
+                taken += 1;
+                spare.push(b);
+            }
+        }
+    })
+}
+
+/// Frames per batch of [`write_frames`], and the most captured bytes one may hold.
+const FRAME_BATCH: usize = 512;
+const FRAME_BATCH_BYTES: usize = 1 << 20;
+
+/// A batch of [`write_frames`]: the records, then each frame's analysis, then the text.
+#[derive(Default)]
+struct Framed<'a> {
+    recs: Vec<Rec<'a>>,
+    /// Per frame: the dissection depended on earlier frames (done again on the calling
+    /// thread).
+    stateful: Vec<bool>,
+    /// The transport headers of every frame, in order, with the frame's index in the batch.
+    inputs: Vec<(u32, usize, Transport)>,
+    /// Per frame: its analysis, and its (digits, first frame's time) of [`Clock::frame`].
+    fas: Vec<FrameAnalysis>,
+    times: Vec<(u8, i128)>,
+    /// The calling thread's dissections of the stateful frames, by index in the batch (the
+    /// first `kept` slots; the rest are spare memory).
+    done: Vec<(u32, Dissection)>,
+    kept: usize,
+    /// Every frame's text, end to end.
+    text: String,
+}
+
+/// Writes the text `make`'s formatters make of every frame of `file` (up to frame `limit`)
+/// to `out`, in file order, the frames dissected with display text and, with
+/// `opts.analysis`, analysed and annotated as [`for_each`](super::for_each) hands them over:
+/// the path of `-V` and `-T json`, where every frame is shown.
+///
+/// Dissection and formatting run on every core: worker threads dissect a batch of frames
+/// lean (only what the analysis reads) and extract their transport headers; the calling
+/// thread runs the analysis over the batch in file order (dissecting a frame whose
+/// dissection depends on earlier frames, [`Dissection::stateful`], with a dissector that
+/// sees every such frame in order); a worker then dissects each frame in full, annotates and
+/// formats it, and the calling thread writes the batches in order.
+pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut impl Write) -> Result<Outcome, OutputError>
+where
+    F: FnMut(&mut Frame, &mut String),
+{
+    let threads = dissect_threads();
+    let mut clock = Clock::new(file);
+    let mut reader = Reader::new(file);
+    reader.limit = limit;
+    let mut master = Dissector::new();
+    master.set_text(true);
+    let mut analyzer = Analyzer::new();
+    let mut inputs: Vec<(usize, Transport)> = Vec::new();
+    let mut handled = Handled::new(file);
+    let worker = || {
+        let mut lean = Dissector::new();
+        lean.set_text(false);
+        lean.set_demand(Some(Demand::default()));
+        let mut full = Dissector::new();
+        full.set_text(true);
+        let mut format = make();
+        let mut found = Vec::new();
+        let mut d = Dissection::default();
+        move |b: &mut Framed<'_>, second: bool| {
+            if !second {
+                b.stateful.clear();
+                b.inputs.clear();
+                for (i, rec) in b.recs.iter().enumerate() {
+                    lean.dissect(&rec.meta, rec.data, &mut d);
+                    b.stateful.push(d.stateful);
+                    if opts.analysis && !d.stateful {
+                        found.clear();
+                        extract(&d, &mut found);
+                        b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
+                    }
+                }
+                return;
+            }
+            b.text.clear();
+            let mut next_kept = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                let fa = if opts.analysis { b.fas.get(i) } else { None };
+                let times = b.times.get(i).copied().unwrap_or((6, 0));
+                let d = match b.done.get_mut(next_kept) {
+                    Some((k, kd)) if next_kept < b.kept && *k as usize == i => {
+                        next_kept += 1;
+                        kd
+                    }
+                    _ => {
+                        full.dissect(&rec.meta, rec.data, &mut d);
+                        &mut d
+                    }
+                };
+                let mut frame = Frame::new(&rec.meta, rec.data, d, &mut full, false, fa, times);
+                frame.annotate();
+                format(&mut frame, &mut b.text);
+            }
+        }
+    };
+    // (The closures are written in the call, so the batch type is the one the file's records
+    // borrow from.)
+    let stopped = in_order_twice::<Framed<'_>, _>(
+        threads,
+        |b| reader.fill_up_to(&mut b.recs, FRAME_BATCH, FRAME_BATCH_BYTES),
+        worker,
+        |b| {
+            let n = b.recs.len();
+            if b.fas.len() < n {
+                b.fas.resize_with(n, FrameAnalysis::default);
+            }
+            b.times.clear();
+            b.kept = 0;
+            let mut next_input = 0usize;
+            for (i, rec) in b.recs.iter().enumerate() {
+                // The worker's inputs for this frame.
+                let start = next_input;
+                while next_input < b.inputs.len() && b.inputs[next_input].0 as usize == i {
+                    next_input += 1;
+                }
+                inputs.clear();
+                if b.stateful.get(i).copied().unwrap_or(false) {
+                    if b.done.len() == b.kept {
+                        b.done.push((0, Dissection::default()));
+                    }
+                    if let Some((k, d)) = b.done.get_mut(b.kept) {
+                        *k = i as u32;
+                        master.dissect(&rec.meta, rec.data, d);
+                        if opts.analysis {
+                            extract(d, &mut inputs);
+                        }
+                    }
+                    b.kept += 1;
+                } else {
+                    inputs.extend(b.inputs.get(start..next_input).unwrap_or(&[]).iter().map(|(_, l, t)| (*l, *t)));
+                }
+                if opts.analysis
+                    && let Some(fa) = b.fas.get_mut(i)
+                {
+                    analyzer.process_extracted(rec.meta.number, ts_nanos(&rec.meta), &inputs, fa);
+                }
+                b.times.push(clock.frame(&rec.meta));
+            }
+            Ok(())
+        },
+        |b| {
+            match out.write_all(b.text.as_bytes()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
+                Err(e) => return Err(OutputError(e)),
+            }
+            for rec in &b.recs {
+                handled.frame(rec);
+            }
+            Ok(true)
+        },
+    )?;
+    Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
+}
