@@ -19,7 +19,7 @@ pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", Field
 fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let _ = write!(out, "Sequence Number: {}", cx.uint());
     // The analysis puts the relative number just before the raw one.
-    if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW)) {
+    if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW) && !f.hidden) {
         out.push_str("    (relative sequence number)");
     }
 }

@@ -17,8 +17,19 @@ pub static TCP_OPTIONS_WSCALE_SHIFT: FieldDef = FieldDef::new("tcp.options.wscal
 pub static TCP_OPTIONS_WSCALE_MULTIPLIER: FieldDef = FieldDef::new("tcp.options.wscale.multiplier", "Multiplier", FieldType::U16, Base::Dec);
 pub static TCP_OPTIONS_SACK_PERM: FieldDef = FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::None, Base::None);
 pub static TCP_OPTIONS_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::None, Base::None).custom(sack_label);
-pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec);
-pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec).custom(edge_label);
+pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec).custom(edge_label);
+
+/// `left edge = 10137 (relative)`, `right edge = 11585`: a SACK block's edge, relative (to the
+/// peer's first sequence number) once the analysis has made the layer's numbers relative.
+fn edge_label(cx: &LabelCx<'_>, out: &mut String) {
+    let side = if std::ptr::eq(cx.field.def, &TCP_OPTIONS_SACK_LE) { "left" } else { "right" };
+    let _ = write!(out, "{side} edge = {}", cx.uint());
+    let relative = cx.in_layer(&super::tcp::TCP_SEQ).is_some() && cx.in_layer(&super::tcp::TCP_SEQ_RAW).is_some_and(|f| !f.hidden);
+    if relative {
+        out.push_str(" (relative)");
+    }
+}
 pub static TCP_OPTIONS_SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8, Base::Dec);
 pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
 pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
