@@ -161,7 +161,8 @@ fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     let Some(l) = d.layers.get(li) else { return };
     let base = t.ack_raw.wrapping_sub(t.ack);
     for fld in &mut d.fields[l.fields.start as usize..l.fields.end as usize] {
-        if (std::ptr::eq(fld.def, &o::TCP_OPTIONS_SACK_LE) || std::ptr::eq(fld.def, &o::TCP_OPTIONS_SACK_RE))
+        let edge = [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(fld.def, *d));
+        if edge
             && let Value::UInt(raw) = fld.value
         {
             fld.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
