@@ -33,6 +33,7 @@ const B_DUPACK: u16 = 1024;
 const B_FIN_ACTIVE: u16 = 2048;
 const B_FIN_PASSIVE: u16 = 4096;
 const B_COMPLETENESS: u16 = 8192;
+const B_RTO: u16 = 16384;
 
 /// Frames per chunk of [`Verdicts`]: each chunk's offsets count from its own start, so they
 /// fit in 32 bits whatever the capture's size.
@@ -64,6 +65,9 @@ pub struct Compact {
     delta: i64,
     /// `tcp.completeness` (with `B_COMPLETENESS`).
     completeness: u8,
+    /// `tcp.analysis.rto` (ns) and `tcp.analysis.rto_frame` (with `B_RTO`).
+    rto: i64,
+    rto_frame: u32,
 }
 
 /// The verdicts of frames 1..=n, in order, in chunks of 2^CHUNK_SHIFT frames: frame i+1's
@@ -179,6 +183,10 @@ fn encode(buf: &mut Vec<u8>, frame: u64, c: &Compact) {
     if bit(B_COMPLETENESS) {
         put(buf, u64::from(c.completeness));
     }
+    if bit(B_RTO) {
+        put_signed(buf, c.rto);
+        put_signed(buf, frame as i64 - i64::from(c.rto_frame));
+    }
 }
 
 /// Reads one item of frame `frame` (the inverse of [`encode`]).
@@ -227,6 +235,10 @@ fn decode(cur: &mut Cursor<'_>, frame: u64) -> Compact {
     }
     if bit(B_COMPLETENESS) {
         c.completeness = u8::try_from(cur.get()).unwrap_or(0);
+    }
+    if bit(B_RTO) {
+        c.rto = cur.get_signed();
+        c.rto_frame = frame_ref(cur.get_signed());
     }
     c
 }
@@ -377,6 +389,7 @@ impl Verdicts {
                     dupack_num: c.dupack_num,
                     dupack_frame: u64::from(c.dupack_frame),
                     acks_frame: opt(c.bits, B_ACKS, u64::from(c.acks_frame)),
+                    rto: (c.bits & B_RTO != 0).then_some((c.rto, u64::from(c.rto_frame))),
                     ack_rtt: opt(c.bits, B_ACK_RTT, c.ack_rtt),
                     initial_rtt: opt(c.bits, B_INIT_RTT, c.initial_rtt),
                     bytes_in_flight: opt(c.bits, B_BIF, c.bif),
@@ -439,6 +452,7 @@ fn compact_tcp(layer: u8, t: &TcpVerdict) -> Compact {
     set(t.fin_close == Some(FinClose::Active), B_FIN_ACTIVE);
     set(t.fin_close == Some(FinClose::Passive), B_FIN_PASSIVE);
     set(t.completeness.is_some(), B_COMPLETENESS);
+    set(t.rto.is_some(), B_RTO);
     Compact {
         layer,
         kind: TCP,
@@ -460,6 +474,8 @@ fn compact_tcp(layer: u8, t: &TcpVerdict) -> Compact {
         initial_rtt: t.initial_rtt.unwrap_or(0),
         delta: t.time_delta,
         completeness: t.completeness.unwrap_or(0),
+        rto: t.rto.map_or(0, |(ns, _)| ns),
+        rto_frame: t.rto.and_then(|(_, f)| u32::try_from(f).ok()).unwrap_or(0),
     }
 }
 

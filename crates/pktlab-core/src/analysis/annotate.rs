@@ -111,6 +111,13 @@ enum Place {
 /// it explains (at the layer's end when that field is absent).
 fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     use crate::dissect::tcp as h;
+    let relative = crate::dissect::prefs::tcp_relative();
+    if !relative && !t.in_error {
+        absolute_numbers(d, li, t);
+    }
+    if relative && !t.in_error && t.tcp_flags & super::tcp::ACK != 0 {
+        relative_sack(d, li, t);
+    }
     let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 7] = [
         (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
         (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
@@ -123,6 +130,10 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     let Some(layer) = d.layers.get(li).map(At::of) else { return };
     for (def, value, places) in top {
         let Some(value) = value else { continue };
+        // Absolute numbers: the header's own items became `tcp.seq` and `tcp.ack` above.
+        if !relative && !t.in_error && (std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_NXTSEQ) || (std::ptr::eq(def, &f::TCP_ACK) && t.tcp_flags & super::tcp::ACK != 0)) {
+            continue;
+        }
         // Only a header quoted in an ICMP error carries one of these already (`tcp.seq`).
         if t.in_error && update_in_place(d, li, def, value.clone()) {
             continue;
@@ -143,12 +154,60 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     }
 }
 
+/// SACK block edges relative to the peer's first sequence number (the base of `tcp.ack`), as
+/// tshark shows them with relative numbers on.
+fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+    use crate::dissect::tcp_options as o;
+    let Some(l) = d.layers.get(li) else { return };
+    let base = t.ack_raw.wrapping_sub(t.ack);
+    for fld in &mut d.fields[l.fields.start as usize..l.fields.end as usize] {
+        let edge = [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(fld.def, *d));
+        if edge
+            && let Value::UInt(raw) = fld.value
+        {
+            fld.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
+        }
+    }
+}
+
+/// With `tcp.relative_sequence_numbers` (or the analysis) off, as tshark: `tcp.seq` is the
+/// header's raw number, with `tcp.seq_raw` hidden after it, then the absolute next sequence
+/// number; on a segment with ACK set `tcp.ack` is the raw number, `tcp.ack_raw` hidden
+/// (without ACK, tshark keeps `tcp.ack` 0 beside a visible `tcp.ack_raw`).
+fn absolute_numbers(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+    use crate::dissect::tcp as h;
+    if let Some(i) = find(d, li, &h::TCP_SEQ_RAW) {
+        let raw = d.fields[i as usize].clone();
+        d.fields[i as usize].hidden = true;
+        let mut seq = Field { def: &f::TCP_SEQ, ..raw };
+        seq.generated = false;
+        let mut new = vec![seq];
+        if let Some(n) = t.nxtseq {
+            let next = t.seq_raw.wrapping_add(n.wrapping_sub(t.seq));
+            new.push(generated(&At::of(&d.layers[li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64)));
+        }
+        // `tcp.seq` before the hidden raw number, the next sequence number after it.
+        let nxt = new.split_off(1);
+        insert_fields(d, li, i, new);
+        insert_fields(d, li, i + 2, nxt);
+    }
+    if t.tcp_flags & super::tcp::ACK != 0
+        && let Some(i) = find(d, li, &h::TCP_ACK_RAW)
+    {
+        let raw = d.fields[i as usize].clone();
+        d.fields[i as usize].hidden = true;
+        insert_fields(d, li, i, vec![Field { def: &f::TCP_ACK, ..raw }]);
+    }
+}
+
 fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
     let Some(layer) = d.layers.get(li).map(At::of) else { return };
-    new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
-    new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 1, Value::Duration(t.time_relative)));
-    new.push(generated(&layer, &f::TCP_TIME_DELTA, 1, Value::Duration(t.time_delta)));
-    if !t.has_analysis {
+    if crate::dissect::prefs::TCP_CALCULATE_TIMESTAMPS.get() {
+        new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+        new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 1, Value::Duration(t.time_relative)));
+        new.push(generated(&layer, &f::TCP_TIME_DELTA, 1, Value::Duration(t.time_delta)));
+    }
+    if !t.has_analysis || !crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {
         return;
     }
     new.push(generated(&layer, &f::TCP_ANALYSIS, 0, Value::None));
@@ -184,6 +243,12 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
             continue;
         }
         add_expert(new, info.field, info.severity, info.message.to_owned(), 2);
+        if info.bit == Flags::RETRANSMISSION
+            && let Some((rto, frame)) = t.rto
+        {
+            new.push(generated(&layer, &f::TCP_RTO, 2, Value::Duration(rto)));
+            new.push(generated(&layer, &f::TCP_RTO_FRAME, 2, Value::UInt(frame)));
+        }
         if info.bit == Flags::FAST_RETRANSMISSION || info.bit == Flags::SPURIOUS_RETRANSMISSION {
             let plain = &FLAG_INFO[1];
             add_expert(new, plain.field, plain.severity, plain.message.to_owned(), 2);
@@ -305,12 +370,16 @@ fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
     }
-    let ack_bit = t.tcp_flags & super::tcp::ACK != 0;
-    replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
+    let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && crate::dissect::prefs::tcp_relative();
+    if crate::dissect::prefs::tcp_relative() {
+        replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
+    }
     if ack_bit {
         replace_number(&mut d.info, "Ack=", t.ack_raw as u64, t.ack as u64);
     }
-    if let Some(layer) = d.layers.get_mut(li) {
+    if crate::dissect::prefs::tcp_relative()
+        && let Some(layer) = d.layers.get_mut(li)
+    {
         replace_number(&mut layer.summary, "Seq: ", t.seq_raw as u64, t.seq as u64);
         if ack_bit {
             replace_number(&mut layer.summary, "Ack: ", t.ack_raw as u64, t.ack as u64);
@@ -327,7 +396,7 @@ fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             replace_number(&mut d.info, "Win=", raw, t.window as u64);
         }
     }
-    let markers = info_markers(t);
+    let markers = if crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() { info_markers(t) } else { String::new() };
     if !markers.is_empty() {
         d.info.insert_str(0, &markers);
     }

@@ -44,7 +44,10 @@ pub static TCP_NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Num
 fn nxtseq_label(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str("Next Sequence Number: ");
     out.push_str(itoa::Buffer::new().format(cx.uint()));
-    out.push_str("    (relative sequence number)");
+    // Absolute with `-o tcp.relative_sequence_numbers:FALSE`.
+    if crate::dissect::prefs::tcp_relative() {
+        out.push_str("    (relative sequence number)");
+    }
 }
 
 /// `Conversation completeness: Incomplete, DATA (15)` (Wireshark's `conversation_completeness_fill`).
@@ -71,7 +74,9 @@ fn ack_label(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str("Acknowledgment Number: ");
     out.push_str(itoa::Buffer::new().format(cx.uint()));
     let acked = cx.in_layer(&crate::dissect::tcp::TCP_FLAGS).is_some_and(|f| matches!(f.value, Value::UInt(n) if n & 0x10 != 0));
-    if acked {
+    // Relative when the raw number follows (see `-o tcp.relative_sequence_numbers`).
+    let relative = cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &crate::dissect::tcp::TCP_ACK_RAW) && !f.hidden);
+    if acked && relative {
         out.push_str("    (relative ack number)");
     }
 }
@@ -112,6 +117,8 @@ defs! {
     TCP_ZERO_WINDOW = "tcp.analysis.zero_window", "TCP Zero Window segment", None, None;
     TCP_ZERO_WINDOW_PROBE = "tcp.analysis.zero_window_probe", "TCP Zero Window Probe", None, None;
     TCP_ZERO_WINDOW_PROBE_ACK = "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe", None, None;
+    TCP_RTO = "tcp.analysis.rto", "The RTO for this segment was", RelTime, None;
+    TCP_RTO_FRAME = "tcp.analysis.rto_frame", "RTO based on delta from frame", FrameNum, None;
     UDP_STREAM = "udp.stream", "Stream index", U32, Dec;
     UDP_TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime, None;
     UDP_TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime, None;

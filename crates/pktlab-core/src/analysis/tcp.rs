@@ -137,6 +137,9 @@ pub struct TcpVerdict {
     pub dupack_num: u32,
     pub dupack_frame: u64,
     pub acks_frame: Option<u64>,
+    /// A plain retransmission's RTO (ns since the segment it repeats was sent) and that
+    /// segment's frame: tshark's `tcp.analysis.rto` and `tcp.analysis.rto_frame`.
+    pub rto: Option<(i64, u64)>,
     /// Nanoseconds.
     pub ack_rtt: Option<i64>,
     pub initial_rtt: Option<i64>,
@@ -254,6 +257,8 @@ struct Acked {
     dupack_frame: u64,
     frame_acked: u64,
     rtt: i64,
+    rto: i64,
+    rto_frame: u64,
     bytes_in_flight: u32,
     push_bytes_sent: u32,
 }
@@ -424,6 +429,9 @@ impl TcpTracker {
         if ta.exists {
             v.has_analysis = true;
             v.flags = ta.flags;
+            if ta.rto != 0 {
+                v.rto = Some((ta.rto, ta.rto_frame));
+            }
             if ta.frame_acked != 0 {
                 v.acks_frame = Some(ta.frame_acked);
                 if ta.rtt != 0 {
@@ -648,6 +656,14 @@ fn classify_repeat(first_rtt: i64, f: &Flow, r: &Flow, seq: u32, seglen: u32, fl
     }
     if seq_not_advanced {
         ta.flag(Flags::RETRANSMISSION);
+        // The RTO: since the flow's latest new data at worst, better since the unacknowledged
+        // segment this one repeats.
+        ta.rto = ts - f.nextseqtime;
+        ta.rto_frame = f.nextseqframe;
+        if let Some(u) = f.segments.iter().find(|u| le_seq(u.seq, seq) && lt_seq(seq, u.nextseq)) {
+            ta.rto = ts - u.ts;
+            ta.rto_frame = u.frame;
+        }
     }
 }
 

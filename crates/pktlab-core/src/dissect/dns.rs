@@ -28,12 +28,12 @@ pub static DNS_QRY_NAME: FieldDef = FieldDef::new("dns.qry.name", "Name", FieldT
 pub static DNS_QRY_NAME_LEN: FieldDef = FieldDef::new("dns.qry.name.len", "Name Length", FieldType::U16, Base::Dec);
 pub static DNS_COUNT_LABELS: FieldDef = FieldDef::new("dns.count.labels", "Label Count", FieldType::U16, Base::Dec);
 pub static DNS_QRY_TYPE: FieldDef = FieldDef::new("dns.qry.type", "Type", FieldType::U16, Base::Dec).vals(type_desc);
-pub static DNS_QRY_CLASS: FieldDef = FieldDef::new("dns.qry.class", "Class", FieldType::U16, Base::Hex).vals(class_name);
-pub static DNS_QRY_QU: FieldDef = FieldDef::new("dns.qry.qu", "\"QU\" question", FieldType::Bool, Base::None).mask(0x8000);
+pub static DNS_QRY_CLASS: FieldDef = FieldDef::new("dns.qry.class", "Class", FieldType::U16, Base::Hex).vals(class_name).whole(class_label);
+pub static DNS_QRY_QU: FieldDef = FieldDef::new("dns.qry.qu", "\"QU\" question", FieldType::Bool, Base::None).mask(0x8000).tfs("True", "False");
 pub static DNS_RESP_NAME: FieldDef = FieldDef::new("dns.resp.name", "Name", FieldType::Str, Base::None);
 pub static DNS_RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16, Base::Dec).vals(type_desc);
-pub static DNS_RESP_CLASS: FieldDef = FieldDef::new("dns.resp.class", "Class", FieldType::U16, Base::Hex).vals(class_name);
-pub static DNS_RESP_CACHE_FLUSH: FieldDef = FieldDef::new("dns.resp.cache_flush", "Cache flush", FieldType::Bool, Base::None).mask(0x8000);
+pub static DNS_RESP_CLASS: FieldDef = FieldDef::new("dns.resp.class", "Class", FieldType::U16, Base::Hex).vals(class_name).whole(class_label);
+pub static DNS_RESP_CACHE_FLUSH: FieldDef = FieldDef::new("dns.resp.cache_flush", "Cache flush", FieldType::Bool, Base::None).mask(0x8000).tfs("True", "False");
 pub static DNS_RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32, Base::Dec).custom(ttl_label);
 pub static DNS_RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", FieldType::U16, Base::Dec);
 pub static DNS_A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4, Base::None);
@@ -49,25 +49,34 @@ pub static DNS_DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Byt
 pub static DNS_SOA_MNAME: FieldDef = FieldDef::new("dns.soa.mname", "Primary name server", FieldType::Str, Base::None);
 pub static DNS_SOA_RNAME: FieldDef = FieldDef::new("dns.soa.rname", "Responsible authority's mailbox", FieldType::Str, Base::None);
 pub static DNS_SOA_SERIAL_NUMBER: FieldDef = FieldDef::new("dns.soa.serial_number", "Serial Number", FieldType::U32, Base::Dec);
-pub static DNS_SOA_REFRESH_INTERVAL: FieldDef = FieldDef::new("dns.soa.refresh_interval", "Refresh Interval", FieldType::U32, Base::Dec);
-pub static DNS_SOA_RETRY_INTERVAL: FieldDef = FieldDef::new("dns.soa.retry_interval", "Retry Interval", FieldType::U32, Base::Dec);
-pub static DNS_SOA_EXPIRE_LIMIT: FieldDef = FieldDef::new("dns.soa.expire_limit", "Expire limit", FieldType::U32, Base::Dec);
-pub static DNS_SOA_MINIMUM_TTL: FieldDef = FieldDef::new("dns.soa.minimum_ttl", "Minimum TTL", FieldType::U32, Base::Dec);
+pub static DNS_SOA_REFRESH_INTERVAL: FieldDef = FieldDef::new("dns.soa.refresh_interval", "Refresh Interval", FieldType::U32, Base::Dec).custom(interval_label);
+pub static DNS_SOA_RETRY_INTERVAL: FieldDef = FieldDef::new("dns.soa.retry_interval", "Retry Interval", FieldType::U32, Base::Dec).custom(interval_label);
+pub static DNS_SOA_EXPIRE_LIMIT: FieldDef = FieldDef::new("dns.soa.expire_limit", "Expire limit", FieldType::U32, Base::Dec).custom(interval_label);
+pub static DNS_SOA_MINIMUM_TTL: FieldDef = FieldDef::new("dns.soa.minimum_ttl", "Minimum TTL", FieldType::U32, Base::Dec).custom(interval_label);
 pub static DNS_SRV_PRIORITY: FieldDef = FieldDef::new("dns.srv.priority", "Priority", FieldType::U16, Base::Dec);
 pub static DNS_SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", FieldType::U16, Base::Dec);
 pub static DNS_SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16, Base::Dec);
 pub static DNS_SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::Str, Base::None);
 
-pub static DNS_RR_UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new("dns.rr.udp_payload_size", "UDP payload size", FieldType::U16, Base::Dec);
+pub static DNS_RR_UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new("dns.rr.udp_payload_size", "UDP payload size", FieldType::U16, Base::Dec).whole(payload_size_label);
 pub static DNS_RESP_EXT_RCODE: FieldDef = FieldDef::new("dns.resp.ext_rcode", "Higher bits in extended RCODE", FieldType::U8, Base::Hex);
 pub static DNS_RESP_EDNS0_VERSION: FieldDef = FieldDef::new("dns.resp.edns0_version", "EDNS0 version", FieldType::U8, Base::Dec);
 pub static DNS_RESP_Z: FieldDef = FieldDef::new("dns.resp.z", "Z", FieldType::U16, Base::Hex);
-pub static DNS_RESP_Z_DO: FieldDef = FieldDef::new("dns.resp.z.do", "DO bit", FieldType::Bool, Base::None).mask(0x8000);
+pub static DNS_RESP_Z_DO: FieldDef = FieldDef::new("dns.resp.z.do", "DO bit", FieldType::Bool, Base::None).mask(0x8000).tfs("Accepts DNSSEC security RRs", "Cannot handle DNSSEC security RRs");
 pub static DNS_RESP_Z_RESERVED: FieldDef = FieldDef::new("dns.resp.z.reserved", "Reserved", FieldType::U16, Base::Hex).mask(0x7fff);
-pub static DNS_OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None, Base::None);
-pub static DNS_OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16, Base::Dec);
+pub static DNS_OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None, Base::None).whole(opt_label);
+pub static DNS_OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16, Base::Dec).vals(opt_code_name);
 pub static DNS_OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length", FieldType::U16, Base::Dec);
 pub static DNS_OPT_DATA: FieldDef = FieldDef::new("dns.opt.data", "Option Data", FieldType::Bytes, Base::None);
+pub static DNS_RESPONSE_IN: FieldDef = FieldDef::new("dns.response_in", "Response In", FieldType::FrameNum, Base::None);
+pub static DNS_RESPONSE_TO: FieldDef = FieldDef::new("dns.response_to", "Request In", FieldType::FrameNum, Base::None);
+pub static DNS_TIME: FieldDef = FieldDef::new("dns.time", "Time", FieldType::RelTime, Base::None);
+pub static DNS_UNSOLICITED: FieldDef = FieldDef::new("dns.unsolicited", "Unsolicited", FieldType::Bool, Base::None);
+pub static DNS_RETRANSMIT_REQUEST_IN: FieldDef = FieldDef::new("dns.retransmit_request_in", "Retransmitted request. Original request in", FieldType::FrameNum, Base::None);
+pub static DNS_RETRANSMIT_RESPONSE_IN: FieldDef = FieldDef::new("dns.retransmit_response_in", "Retransmitted response. Original response in", FieldType::FrameNum, Base::None);
+pub static DNS_RETRANSMISSION: FieldDef = FieldDef::new("dns.retransmission", "Retransmission", FieldType::Bool, Base::None);
+pub static DNS_OPT_COOKIE_CLIENT: FieldDef = FieldDef::new("dns.opt.cookie.client", "Client Cookie", FieldType::Bytes, Base::None);
+pub static DNS_OPT_COOKIE_SERVER: FieldDef = FieldDef::new("dns.opt.cookie.server", "Server Cookie", FieldType::Bytes, Base::None).whole(server_cookie_label);
 
 /// Every field this module defines.
 /// `Flags: 0x8500 Standard query response, No error`.
@@ -96,18 +105,111 @@ fn ad_label(cx: &LabelCx<'_>, out: &mut String) {
     }
 }
 
+/// Whether the field is in an mDNS layer (whose classes carry the QU / cache-flush bit).
+fn in_mdns(cx: &LabelCx<'_>) -> bool {
+    cx.layer().is_some_and(|l| l.proto == "mdns")
+}
+
+/// The 15-bit pattern mDNS shows before a class or payload size (`.000 0000 0000 0001 = `).
+fn mdns_pattern(cx: &LabelCx<'_>, out: &mut String) {
+    let raw = cx.bytes().iter().take(2).fold(0u64, |a, b| (a << 8) | u64::from(*b));
+    super::label::bit_pattern(0x7fff, raw, 16, out);
+    out.push_str(" = ");
+}
+
+/// `Class: IN (0x0001)`; in mDNS, whose top bit is the QU or cache-flush flag, with the
+/// 15 class bits' pattern first.
+fn class_label(cx: &LabelCx<'_>, out: &mut String) {
+    if in_mdns(cx) {
+        mdns_pattern(cx, out);
+    }
+    out.push_str("Class: ");
+    cx.value(out);
+}
+
+/// `UDP payload size: 1232`; in mDNS, as the 15 bits beside the cache-flush flag:
+/// `.000 0101 1010 0000 = UDP payload size: 0x05a0`.
+fn payload_size_label(cx: &LabelCx<'_>, out: &mut String) {
+    if in_mdns(cx) {
+        mdns_pattern(cx, out);
+        let _ = write!(out, "UDP payload size: 0x{:04x}", cx.uint());
+    } else {
+        let _ = write!(out, "UDP payload size: {}", cx.uint());
+    }
+}
+
+/// `Option: COOKIE`: an EDNS option titled with its code's name.
+fn opt_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("Option");
+    if let Some(c) = cx.children().find(|f| std::ptr::eq(f.def, &DNS_OPT_CODE)) {
+        let code = match c.value {
+            Value::UInt(n) => n,
+            _ => 0,
+        };
+        out.push_str(": ");
+        out.push_str(opt_code_name(code).unwrap_or("Unknown"));
+    }
+}
+
+/// `Server Cookie: <MISSING>` when the option holds the client cookie alone.
+fn server_cookie_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("Server Cookie: ");
+    if cx.field.len == 0 {
+        out.push_str("<MISSING>");
+    } else {
+        cx.value(out);
+    }
+}
+
+/// EDNS option codes, as Wireshark names them.
+pub fn opt_code_name(c: u64) -> Option<&'static str> {
+    Some(match c {
+        0 => "Reserved",
+        1 => "LLQ - Long-lived query",
+        2 => "UL - Update lease",
+        3 => "NSID - Name Server Identifier",
+        4 => "Owner (reserved)",
+        5 => "DAU - DNSSEC Algorithm Understood (RFC6975)",
+        6 => "DHU - DS Hash Understood (RFC6975)",
+        7 => "N3U - NSEC3 Hash Understood (RFC6975)",
+        8 => "CSUBNET - Client subnet",
+        9 => "EDNS EXPIRE (RFC7314)",
+        10 => "COOKIE",
+        11 => "EDNS TCP Keepalive",
+        12 => "PADDING",
+        13 => "CHAIN",
+        15 => "Extended DNS Error",
+        20730 => "Experimental - CSUBNET - Client subnet",
+        _ => return None,
+    })
+}
+
 /// `Time to live: 300 (5 minutes)`.
 fn ttl_label(cx: &LabelCx<'_>, out: &mut String) {
     let v = cx.uint();
     let _ = write!(out, "Time to live: {v}");
-    if v > 0 {
-        out.push_str(" (");
-        super::label::duration_words(v, out);
-        out.push(')');
-    }
+    secs_words(v, out);
 }
 
-pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA];
+/// ` (5 minutes)`, ` (0 seconds)`: a number of seconds in words after its value.
+fn secs_words(v: u64, out: &mut String) {
+    out.push_str(" (");
+    if v == 0 {
+        out.push_str("0 seconds");
+    } else {
+        super::label::duration_words(v, out);
+    }
+    out.push(')');
+}
+
+/// `Refresh Interval: 1800 (30 minutes)`: an SOA interval, in seconds and in words.
+fn interval_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = write!(out, "{}: {v}", cx.field.def.name);
+    secs_words(v, out);
+}
+
+pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA, &DNS_OPT_COOKIE_CLIENT, &DNS_OPT_COOKIE_SERVER, &DNS_RESPONSE_IN, &DNS_RESPONSE_TO, &DNS_TIME, &DNS_UNSOLICITED, &DNS_RETRANSMIT_REQUEST_IN, &DNS_RETRANSMIT_RESPONSE_IN, &DNS_RETRANSMISSION];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -215,7 +317,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         s.push_str(if mdns { "Multicast Domain Name System" } else { "Domain Name System" });
         s.push_str(if response { " (response)" } else { " (query)" });
     }
-    cx.add(&DNS_ID, o, 2, Value::UInt(id as u64));
+    let id_at = cx.add(&DNS_ID, o, 2, Value::UInt(id as u64));
     cx.add(&DNS_FLAGS, o + 2, 2, Value::UInt(flags as u64));
     cx.child(|cx| {
         cx.add(&DNS_FLAGS_RESPONSE, o + 2, 2, Value::Bool(response));
@@ -271,6 +373,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     // Questions, under "Queries", each under its one-line summary.
     let labels = cx.wants(&WS_TEXT);
     let mut section = None;
+    let mut zone_transfer = false;
     for qi in 0..counts[0] {
         let Some((n, used, labels_n)) = name(msg, p) else {
             cx.close(li);
@@ -284,7 +387,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         };
         if outer {
             let _ = write!(cx.out.info, " {} {n}", type_name(t as u64).unwrap_or("Unknown"));
+            if mdns {
+                cx.out.info.push_str(if c & 0x8000 != 0 { ", \"QU\" question" } else { ", \"QM\" question" });
+            }
         }
+        zone_transfer |= t == 251 || t == 252;
         if labels && qi == 0 {
             section = Some((cx.add(&WS_TEXT, base + p, 0, Value::Str("Queries".into())), base + p));
         }
@@ -292,7 +399,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
         // Each query under the Queries line (its one-line summary), its parts under that.
         cx.child(|cx| {
             if labels {
-                let line = format!("{n}: type {}, class {}", type_name(t as u64).unwrap_or("Unknown"), class_name((c & if mdns { 0x7fff } else { 0xffff }) as u64).unwrap_or("Unknown"));
+                let mut line = format!("{n}: type {}, class {}", type_name(t as u64).unwrap_or("Unknown"), class_name((c & if mdns { 0x7fff } else { 0xffff }) as u64).unwrap_or("Unknown"));
+                if mdns {
+                    line.push_str(if c & 0x8000 != 0 { ", \"QU\" question" } else { ", \"QM\" question" });
+                }
                 cx.add(&WS_TEXT, base + p, used + 4, Value::Str(line.into_boxed_str()));
             }
             cx.child(|cx| {
@@ -348,8 +458,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                     // version and flags.
                     let q = base + p + used;
                     if mdns {
-                        cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
                         cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt((c & 0x7fff) as u64));
+                        cx.add(&DNS_RESP_CACHE_FLUSH, q + 2, 2, Value::Bool(c & 0x8000 != 0));
                     } else {
                         cx.add(&DNS_RR_UDP_PAYLOAD_SIZE, q + 2, 2, Value::UInt(c as u64));
                     }
@@ -375,6 +485,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                 }
                 if outer {
                     let _ = write!(cx.out.info, " {}", type_name(t as u64).unwrap_or("Unknown"));
+                    if mdns && c & 0x8000 != 0 {
+                        cx.out.info.push_str(", cache flush");
+                    }
                 }
                 match (t, rdlen) {
                     (1, 4) => {
@@ -418,8 +531,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                     }
                     (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
                     (41, _) => {
-                        // Each option under the record's Options line, its parts under it.
-                        cx.child(|cx| {
+                        // Each option beside the record's other fields, its parts under it.
+                        {
                             let mut q = rdo;
                             while q + 4 <= rdo + rdlen {
                                 let code = rd::u16(msg, q).unwrap_or(0);
@@ -432,10 +545,16 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                                     if oend > q + 4 {
                                         cx.add(&DNS_OPT_DATA, base + q + 4, oend - q - 4, Value::Bytes);
                                     }
+                                    // A cookie: the client's 8 bytes, then the server's (none in a
+                                    // client's first query).
+                                    if code == 10 && oend >= q + 12 {
+                                        cx.add(&DNS_OPT_COOKIE_CLIENT, base + q + 4, 8, Value::Bytes);
+                                        cx.add(&DNS_OPT_COOKIE_SERVER, base + q + 12, oend - q - 12, Value::Bytes);
+                                    }
                                 });
                                 q = oend.max(q + 4);
                             }
-                        });
+                        }
                     }
                     (33, _) if rdlen >= 7 => {
                         let v = [rd::u16(msg, rdo), rd::u16(msg, rdo + 2), rd::u16(msg, rdo + 4)];
@@ -468,8 +587,51 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
     }
     end_section(cx, section, base + p);
     let _ = &mut o;
+    track(cx, id, flags, id_at, zone_transfer);
     cx.close(li);
     true
+}
+
+/// The transaction lines at the end of the tree: a query's `Response In` or retransmission,
+/// a response's `Request In` and `Time`, its retransmission, or `Unsolicited`.
+fn track(cx: &mut Ctx, id: u16, flags: u16, id_at: u32, zone_transfer: bool) {
+    if cx.in_error > 0 {
+        return;
+    }
+    let Some((src, dst)) = cx.net else { return };
+    let Some(t) = cx.out.transports.last() else { return };
+    let (sp, dp, tcp) = (t.sport.unwrap_or(0), t.dport.unwrap_or(0), !t.udp);
+    let conv = if (src, sp) <= (dst, dp) { (src, sp, dst, dp, tcp) } else { (dst, dp, src, sp, tcp) };
+    let response = flags & 0x8000 != 0;
+    let frame = cx.frame_number;
+    let tr = cx.dns.track(conv, id, response, frame, cx.ts);
+    if !response && zone_transfer && !tr.retransmission {
+        cx.dns.set_multiple(conv, id, frame);
+    }
+    if !response {
+        if tr.retransmission && tr.req_frame != 0 {
+            cx.expert(Severity::Warn, "dns.retransmit_request", format!("DNS query retransmission. Original request in frame {}", tr.req_frame), Some(id_at));
+            cx.add_gen(&DNS_RETRANSMIT_REQUEST_IN, 0, 0, Value::UInt(tr.req_frame));
+            cx.add_gen(&DNS_RETRANSMISSION, 0, 0, Value::Bool(true));
+        } else if tr.rep_frame != 0 {
+            cx.add_gen(&DNS_RESPONSE_IN, 0, 0, Value::UInt(tr.rep_frame));
+        }
+    } else if tr.req_frame != 0 {
+        if tr.retransmission && tr.rep_frame != 0 {
+            cx.expert(Severity::Warn, "dns.retransmit_response", format!("DNS response retransmission. Original response in frame {}", tr.rep_frame), Some(id_at));
+            cx.add_gen(&DNS_RETRANSMIT_RESPONSE_IN, 0, 0, Value::UInt(tr.rep_frame));
+            cx.add_gen(&DNS_RETRANSMISSION, 0, 0, Value::Bool(true));
+        } else {
+            cx.add_gen(&DNS_RESPONSE_TO, 0, 0, Value::UInt(tr.req_frame));
+            let ns = match (cx.ts, tr.req_time) {
+                (Some(a), Some(b)) => a.as_nanos() - b.as_nanos(),
+                _ => 0,
+            };
+            cx.add_gen(&DNS_TIME, 0, 0, Value::Duration(ns.clamp(i64::MIN as i128, i64::MAX as i128) as i64));
+        }
+    } else if !tr.retransmission {
+        cx.add_gen(&DNS_UNSOLICITED, 0, 0, Value::Bool(true));
+    }
 }
 
 /// Sets the length of a section's title item (added with length 0 at `start`) to end at `end`.
@@ -485,11 +647,13 @@ fn end_section(cx: &mut Ctx, section: Option<(u32, usize)>, end: usize) {
 /// A record's one-line summary, as Wireshark titles it: `name: type A, class IN, addr 1.2.3.4`.
 fn rr_line(n: &str, t: u16, c: u16, mdns: bool, msg: &[u8], rdo: usize, rdlen: usize) -> String {
     let tn = type_name(t as u64).unwrap_or("Unknown");
+    // mDNS marks a record that replaces the cached ones (the class's top bit).
+    let flush = if mdns && c & 0x8000 != 0 { ", cache flush" } else { "" };
     if t == 41 {
-        return format!("{n}: type {tn}");
+        return format!("{n}: type {tn}{flush}");
     }
     let class = class_name((c & if mdns { 0x7fff } else { 0xffff }) as u64).map_or_else(|| format!("0x{c:04x}"), str::to_owned);
-    let mut s = format!("{n}: type {tn}, class {class}");
+    let mut s = format!("{n}: type {tn}, class {class}{flush}");
     match t {
         1 if rdlen == 4 => {
             s.push_str(", addr ");
@@ -600,4 +764,104 @@ pub fn rcode_name(r: u64) -> Option<&'static str> {
         5 => "Refused",
         _ => return None,
     })
+}
+
+/// A conversation's two ends (address, port), lower first, and whether it is TCP.
+type ConvKey = ([u8; 16], u16, [u8; 16], u16, bool);
+
+/// One query and its answer, as Wireshark's `dns_transaction_t`.
+#[derive(Clone, Copy)]
+struct Transaction {
+    req_frame: u64,
+    rep_frame: u64,
+    req_time: Option<Timestamp>,
+    /// A zone transfer (AXFR/IXFR) is answered by several messages.
+    multiple_responds: bool,
+}
+
+/// What the table says about one message.
+#[derive(Default)]
+struct Tracked {
+    req_frame: u64,
+    rep_frame: u64,
+    req_time: Option<Timestamp>,
+    retransmission: bool,
+}
+
+/// DNS transactions by conversation and ID, for `Request In`, `Time` and retransmissions,
+/// kept the way tshark keeps them: a query opens a transaction unless the conversation's
+/// last one with its ID is still unanswered and under 5 s old (then it is a retransmission);
+/// a response answers the last transaction with its ID, or is a retransmission of the
+/// answer when it was already answered. A frame dissected again gets the same verdict.
+#[derive(Default)]
+pub(crate) struct Transactions {
+    map: foldhash::HashMap<(ConvKey, u16), Vec<Transaction>>,
+    /// The highest frame number seen, and the messages already tracked in it.
+    last_frame: u64,
+    in_last: Vec<(ConvKey, u16, bool)>,
+}
+
+/// tshark's `retransmission_timer`: a repeated query later than this opens a new transaction.
+const RETRANSMISSION_SECS: i128 = 5;
+
+impl Transactions {
+    fn track(&mut self, conv: ConvKey, id: u16, response: bool, frame: u64, ts: Option<Timestamp>) -> Tracked {
+        let visited = frame < self.last_frame || (frame == self.last_frame && self.in_last.contains(&(conv, id, response)));
+        if !visited {
+            if frame != self.last_frame {
+                self.last_frame = frame;
+                self.in_last.clear();
+            }
+            self.in_last.push((conv, id, response));
+        }
+        if self.map.len() >= 65536 && !self.map.contains_key(&(conv, id)) {
+            self.map.clear();
+        }
+        let list = self.map.entry((conv, id)).or_default();
+        // The last transaction opened at or before this frame.
+        let at = list.iter().rposition(|t| t.req_frame <= frame);
+        let mut out = Tracked::default();
+        if !visited {
+            if !response {
+                let retrans = at.map(|i| list[i]).filter(|t| t.rep_frame == 0).filter(|t| match (ts, t.req_time) {
+                    (Some(a), Some(b)) => (a.as_nanos() - b.as_nanos()) < RETRANSMISSION_SECS * 1_000_000_000,
+                    _ => true,
+                });
+                match retrans {
+                    Some(t) => {
+                        out = Tracked { req_frame: t.req_frame, rep_frame: t.rep_frame, req_time: t.req_time, retransmission: true };
+                    }
+                    None => {
+                        list.push(Transaction { req_frame: frame, rep_frame: 0, req_time: ts, multiple_responds: false });
+                        out = Tracked { req_frame: frame, rep_frame: 0, req_time: ts, retransmission: false };
+                    }
+                }
+            } else if let Some(i) = at {
+                let t = &mut list[i];
+                let retransmission = if t.rep_frame == 0 {
+                    t.rep_frame = frame;
+                    false
+                } else {
+                    !t.multiple_responds
+                };
+                out = Tracked { req_frame: t.req_frame, rep_frame: t.rep_frame, req_time: t.req_time, retransmission };
+            }
+        } else if let Some(i) = at {
+            let t = list[i];
+            if !response && t.req_frame != frame {
+                out = Tracked { req_frame: t.req_frame, rep_frame: 0, req_time: ts, retransmission: true };
+            } else {
+                let retransmission = response && t.rep_frame != frame && !t.multiple_responds;
+                out = Tracked { req_frame: t.req_frame, rep_frame: t.rep_frame, req_time: t.req_time, retransmission };
+            }
+        }
+        out
+    }
+
+    /// Marks the conversation's transaction opened by `frame` as a zone transfer.
+    fn set_multiple(&mut self, conv: ConvKey, id: u16, frame: u64) {
+        if let Some(t) = self.map.get_mut(&(conv, id)).and_then(|l| l.iter_mut().rev().find(|t| t.req_frame <= frame)) {
+            t.multiple_responds = true;
+        }
+    }
 }

@@ -3,13 +3,14 @@
 
 use super::ip::{Pseudo, proto};
 use super::{checksum, dispatch};
+use super::label::LabelCx;
 use super::model::*;
 use super::{Ctx, rd};
 use std::fmt::Write;
 
 pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
 pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec);
-pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
 pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
 pub static ICMPV6_RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes, Base::None);
 pub static ICMPV6_DATA: FieldDef = FieldDef::new("icmpv6.data", "Data", FieldType::Bytes, Base::None);
@@ -18,11 +19,11 @@ pub static ICMPV6_POINTER: FieldDef = FieldDef::new("icmpv6.pointer", "Pointer",
 pub static ICMPV6_ECHO_IDENTIFIER: FieldDef = FieldDef::new("icmpv6.echo.identifier", "Identifier", FieldType::U16, Base::Hex);
 pub static ICMPV6_ECHO_SEQUENCE_NUMBER: FieldDef = FieldDef::new("icmpv6.echo.sequence_number", "Sequence", FieldType::U16, Base::Dec);
 pub static ICMPV6_ND_RA_CUR_HOP_LIMIT: FieldDef = FieldDef::new("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", FieldType::U8, Base::Dec);
-pub static ICMPV6_ND_RA_FLAG: FieldDef = FieldDef::new("icmpv6.nd.ra.flag", "Flags", FieldType::U8, Base::Hex);
+pub static ICMPV6_ND_RA_FLAG: FieldDef = FieldDef::new("icmpv6.nd.ra.flag", "Flags", FieldType::U8, Base::Hex).custom(ra_flags_label);
 pub static ICMPV6_ND_RA_FLAG_M: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.m", "Managed address configuration", FieldType::Bool, Base::None).mask(0x80);
 pub static ICMPV6_ND_RA_FLAG_O: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.o", "Other configuration", FieldType::Bool, Base::None).mask(0x40);
 pub static ICMPV6_ND_RA_FLAG_H: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.h", "Home Agent", FieldType::Bool, Base::None).mask(0x20);
-pub static ICMPV6_ND_RA_FLAG_PRF: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", FieldType::U8, Base::Dec).mask(0x18);
+pub static ICMPV6_ND_RA_FLAG_PRF: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", FieldType::U8, Base::Dec).mask(0x18).vals(prf_name);
 pub static ICMPV6_ND_RA_FLAG_P: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.p", "Proxy", FieldType::Bool, Base::None).mask(0x4);
 pub static ICMPV6_ND_RA_FLAG_RSV: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.rsv", "Reserved", FieldType::U8, Base::Dec).mask(0x3);
 pub static ICMPV6_ND_RA_ROUTER_LIFETIME: FieldDef = FieldDef::new("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", FieldType::U16, Base::Dec);
@@ -35,9 +36,9 @@ pub static ICMPV6_ND_NA_FLAG_S: FieldDef = FieldDef::new("icmpv6.nd.na.flag.s", 
 pub static ICMPV6_ND_NA_FLAG_O: FieldDef = FieldDef::new("icmpv6.nd.na.flag.o", "Override", FieldType::Bool, Base::None).mask(0x20000000);
 pub static ICMPV6_ND_NA_FLAG_RSV: FieldDef = FieldDef::new("icmpv6.nd.na.flag.rsv", "Reserved", FieldType::U32, Base::Dec).mask(0x1fffffff);
 pub static ICMPV6_ND_NA_TARGET_ADDRESS: FieldDef = FieldDef::new("icmpv6.nd.na.target_address", "Target Address", FieldType::Ipv6, Base::None);
-pub static ICMPV6_OPT: FieldDef = FieldDef::new("icmpv6.opt", "ICMPv6 Option", FieldType::None, Base::None);
-pub static ICMPV6_OPT_TYPE: FieldDef = FieldDef::new("icmpv6.opt.type", "Type", FieldType::U8, Base::Dec);
-pub static ICMPV6_OPT_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.length", "Length", FieldType::U8, Base::Dec);
+pub static ICMPV6_OPT: FieldDef = FieldDef::new("icmpv6.opt", "ICMPv6 Option", FieldType::None, Base::None).whole(opt_label);
+pub static ICMPV6_OPT_TYPE: FieldDef = FieldDef::new("icmpv6.opt.type", "Type", FieldType::U8, Base::Dec).vals(opt_type_name);
+pub static ICMPV6_OPT_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.length", "Length", FieldType::U8, Base::Dec).custom(opt_length_label);
 pub static ICMPV6_OPT_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.linkaddr", "Link-layer address", FieldType::Bytes, Base::None);
 pub static ICMPV6_OPT_SRC_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.src_linkaddr", "Source Link-layer address", FieldType::Bytes, Base::None);
 pub static ICMPV6_OPT_TARGET_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.target_linkaddr", "Target Link-layer address", FieldType::Bytes, Base::None);
@@ -49,12 +50,13 @@ pub static ICMPV6_OPT_PREFIX_FLAG_R: FieldDef = FieldDef::new("icmpv6.opt.prefix
 pub static ICMPV6_OPT_PREFIX_VALID_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32, Base::Dec);
 pub static ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32, Base::Dec);
 pub static ICMPV6_OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6, Base::None);
+pub static ICMPV6_OPT_RESERVED: FieldDef = FieldDef::new("icmpv6.opt.reserved", "Reserved", FieldType::None, Base::None);
 pub static ICMPV6_OPT_MTU: FieldDef = FieldDef::new("icmpv6.opt.mtu", "MTU", FieldType::U32, Base::Dec);
 pub static ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", FieldType::U16, Base::Dec);
 pub static ICMPV6_MLD_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
 pub static ICMPV6_MLDR_NB_MCAST_RECORDS: FieldDef = FieldDef::new("icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", FieldType::U16, Base::Dec);
-pub static ICMPV6_MLDR_MAR: FieldDef = FieldDef::new("icmpv6.mldr.mar", "Multicast Address Record", FieldType::None, Base::None);
-pub static ICMPV6_MLDR_MAR_RECORD_TYPE: FieldDef = FieldDef::new("icmpv6.mldr.mar.record_type", "Record Type", FieldType::U8, Base::Dec);
+pub static ICMPV6_MLDR_MAR: FieldDef = FieldDef::new("icmpv6.mldr.mar", "Multicast Address Record", FieldType::None, Base::None).whole(mar_label);
+pub static ICMPV6_MLDR_MAR_RECORD_TYPE: FieldDef = FieldDef::new("icmpv6.mldr.mar.record_type", "Record Type", FieldType::U8, Base::Dec).vals(record_type_name);
 pub static ICMPV6_MLDR_MAR_AUX_DATA_LEN: FieldDef = FieldDef::new("icmpv6.mldr.mar.aux_data_len", "Aux Data Len", FieldType::U8, Base::Dec);
 pub static ICMPV6_MLDR_MAR_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mldr.mar.nb_sources", "Number of Sources", FieldType::U16, Base::Dec);
 pub static ICMPV6_MLDR_MAR_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr.mar.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
@@ -70,7 +72,7 @@ pub static ICMPV6_MLD_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mld.nb_source
 pub static ICMPV6_MLD_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.source_address", "Source Address", FieldType::Ipv6, Base::None);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
+pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_OPT_RESERVED, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -89,6 +91,171 @@ pub fn type_name(t: u64) -> Option<&'static str> {
         136 => "Neighbor Advertisement",
         137 => "Redirect",
         143 => "Multicast Listener Report Message v2",
+        _ => return None,
+    })
+}
+
+/// The first child of `def` under the labelled field, as an integer or the field itself.
+fn child_of<'a>(cx: &LabelCx<'a>, def: &'static FieldDef) -> Option<&'a Field> {
+    cx.children().find(|f| std::ptr::eq(f.def, def))
+}
+
+fn uint_of(f: &Field) -> u64 {
+    match f.value {
+        Value::UInt(n) => n,
+        _ => 0,
+    }
+}
+
+/// `Checksum: 0x7f1e [correct]`, or `incorrect, should be 0x…` (the value the expert item
+/// computed).
+fn checksum_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
+    let status = cx.d.fields.get(cx.idx + 1).filter(|f| std::ptr::eq(f.def, &ICMPV6_CHECKSUM_STATUS)).map(|f| &f.value);
+    match status {
+        Some(Value::UInt(1)) => out.push_str(" [correct]"),
+        Some(Value::UInt(0)) => {
+            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|s| s.trim_end_matches(']'));
+            if let Some(s) = should {
+                let _ = write!(out, " incorrect, should be {s}");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `Flags: 0x40, Other configuration, Prf (Default Router Preference): Medium`.
+fn ra_flags_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = write!(out, "Flags: 0x{v:02x}");
+    for (bit, name) in [(0x80, "Managed"), (0x40, "Other configuration"), (0x20, "Home Agent")] {
+        if v & bit != 0 {
+            out.push_str(", ");
+            out.push_str(name);
+        }
+    }
+    out.push_str(", Prf (Default Router Preference): ");
+    out.push_str(prf_name((v >> 3) & 3).unwrap_or("Unknown"));
+    if v & 0x04 != 0 {
+        out.push_str(", Proxy");
+    }
+}
+
+/// Default router preferences (RFC 4191).
+fn prf_name(v: u64) -> Option<&'static str> {
+    ["Medium", "High", "Reserved", "Low"].get(v as usize).copied()
+}
+
+/// `ICMPv6 Option (Source link-layer address : 48:a1:95:d2:7e:03)`, `ICMPv6 Option (MTU : 1500)`,
+/// `ICMPv6 Option (Prefix information : 2001:db8::/64)`.
+fn opt_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("ICMPv6 Option");
+    let Some(t) = child_of(cx, &ICMPV6_OPT_TYPE).map(uint_of) else { return };
+    out.push_str(" (");
+    match opt_type_name(t) {
+        Some(n) => out.push_str(n),
+        None => {
+            let _ = write!(out, "{t}");
+        }
+    }
+    match t {
+        1 | 2 => {
+            if let Some(a) = child_of(cx, &ICMPV6_OPT_LINKADDR) {
+                out.push_str(" : ");
+                match a.value {
+                    Value::Ether(m) => super::push_ether(out, m),
+                    _ => super::format::push_colon_hex(out, cx.d.field_bytes(cx.frame, a)),
+                }
+            }
+        }
+        3 => {
+            if let (Some(p), Some(l)) = (child_of(cx, &ICMPV6_OPT_PREFIX), child_of(cx, &ICMPV6_OPT_PREFIX_LENGTH))
+                && let Value::Ipv6(a) = p.value
+            {
+                out.push_str(" : ");
+                super::push_ipv6(out, a);
+                let _ = write!(out, "/{}", uint_of(l));
+            }
+        }
+        5 => {
+            if let Some(m) = child_of(cx, &ICMPV6_OPT_MTU) {
+                let _ = write!(out, " : {}", uint_of(m));
+            }
+        }
+        _ => {}
+    }
+    out.push(')');
+}
+
+/// `Length: 1 (8 bytes)`: the option's length in units of 8 bytes.
+fn opt_length_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let _ = write!(out, "Length: {v} ({} bytes)", v * 8);
+}
+
+/// `Multicast Address Record Changed to exclude: ff02::db8:1122:3344`.
+fn mar_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str("Multicast Address Record");
+    if let Some(t) = child_of(cx, &ICMPV6_MLDR_MAR_RECORD_TYPE) {
+        out.push(' ');
+        out.push_str(record_type_name(uint_of(t)).unwrap_or("Unknown"));
+    }
+    if let Some(a) = child_of(cx, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS)
+        && let Value::Ipv6(a) = a.value
+    {
+        out.push_str(": ");
+        super::push_ipv6(out, a);
+    }
+}
+
+/// MLDv2 record types (RFC 3810).
+fn record_type_name(v: u64) -> Option<&'static str> {
+    ["Include", "Exclude", "Changed to include", "Changed to exclude", "Allow new sources", "Block old sources"].get((v as usize).wrapping_sub(1)).copied()
+}
+
+/// Neighbour-discovery option types, as Wireshark names them.
+fn opt_type_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        1 => "Source link-layer address",
+        2 => "Target link-layer address",
+        3 => "Prefix information",
+        4 => "Redirected header",
+        5 => "MTU",
+        6 => "NBMA Shortcut Limit Option",
+        7 => "Advertisement Interval",
+        8 => "Home Agent Information",
+        9 => "Source Address List",
+        10 => "Target Address List",
+        11 => "CGA",
+        12 => "RSA Signature",
+        13 => "Timestamp",
+        14 => "Nonce",
+        15 => "Trust Anchor",
+        16 => "Certificate",
+        17 => "IP Address/Prefix Option",
+        18 => "New Router Prefix Information",
+        19 => "Link-layer Address",
+        20 => "Neighbor Advertisement Acknowledgment",
+        23 => "MAP",
+        24 => "Route Information",
+        25 => "Recursive DNS Server",
+        26 => "RA Flags Extension",
+        27 => "Handover Key Request",
+        28 => "Handover Key Reply",
+        29 => "Handover Assist Information",
+        30 => "Mobile Node Identifier Option",
+        31 => "DNS Search List Option",
+        32 => "Proxy Signature (PS)",
+        33 => "Address Registration Option",
+        34 => "6LoWPAN Context Option",
+        35 => "Authoritative Border Router",
+        36 => "6LoWPAN Capability Indication Option",
+        37 => "DHCP Captive-Portal",
+        38 => "PREF64 Option",
+        138 => "CARD Request",
+        139 => "CARD Reply",
+        253 => "RFC3692-style Experiment 1",
+        254 => "RFC3692-style Experiment 2",
         _ => return None,
     })
 }
@@ -156,10 +323,12 @@ fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
                     let pl = rd::u32(data, v + 6).unwrap_or(0);
                     cx.add(&ICMPV6_OPT_PREFIX_VALID_LIFETIME, v + 2, 4, Value::UInt(vl as u64));
                     cx.add(&ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, v + 6, 4, Value::UInt(pl as u64));
+                    cx.add(&ICMPV6_OPT_RESERVED, v + 10, 4, Value::None);
                     let p = rd::arr::<16>(data, v + 14).unwrap_or_default();
                     cx.add(&ICMPV6_OPT_PREFIX, v + 14, 16, Value::Ipv6(p));
                 }
                 5 if len == 8 => {
+                    cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
                     let m = rd::u32(data, v + 2).unwrap_or(0);
                     cx.add(&ICMPV6_OPT_MTU, v + 2, 4, Value::UInt(m as u64));
                 }
@@ -184,7 +353,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     cx.add(&ICMPV6_TYPE, off, 1, Value::UInt(t as u64));
     cx.add(&ICMPV6_CODE, off + 1, 1, Value::UInt(code as u64));
     let ck_at = cx.add(&ICMPV6_CHECKSUM, off + 2, 2, Value::UInt(stored as u64));
-    cx.child(|cx| {
+    {
         match data.get(off..end) {
             Some(msg) if outer => {
                 let ps = pseudo.sum(proto::ICMPV6, msg.len());
@@ -199,7 +368,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-    });
+    }
     if outer {
         cx.out.info.clear();
         match type_name(t as u64) {

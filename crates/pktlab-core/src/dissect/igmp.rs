@@ -4,11 +4,12 @@
 use super::checksum;
 use super::model::*;
 use super::{Ctx, rd};
+use std::fmt::Write;
 
 pub static IGMP_VERSION: FieldDef = FieldDef::new("igmp.version", "IGMP Version", FieldType::U8, Base::Dec);
-pub static IGMP_TYPE: FieldDef = FieldDef::new("igmp.type", "Type", FieldType::U8, Base::Hex);
-pub static IGMP_MAX_RESP: FieldDef = FieldDef::new("igmp.max_resp", "Max Resp Time", FieldType::U8, Base::Dec);
-pub static IGMP_CHECKSUM: FieldDef = FieldDef::new("igmp.checksum", "Checksum", FieldType::U16, Base::Hex);
+pub static IGMP_TYPE: FieldDef = FieldDef::new("igmp.type", "Type", FieldType::U8, Base::Hex).vals(type_desc);
+pub static IGMP_MAX_RESP: FieldDef = FieldDef::new("igmp.max_resp", "Max Resp Time", FieldType::U8, Base::Dec).custom(max_resp_label);
+pub static IGMP_CHECKSUM: FieldDef = FieldDef::new("igmp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
 pub static IGMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("igmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
 pub static IGMP_MADDR: FieldDef = FieldDef::new("igmp.maddr", "Multicast Address", FieldType::Ipv4, Base::None);
 pub static IGMP_S: FieldDef = FieldDef::new("igmp.s", "S", FieldType::Bool, Base::None).mask(0x8);
@@ -34,6 +35,59 @@ pub fn type_name(t: u64) -> Option<&'static str> {
         0x22 => "Membership Report",
         _ => return None,
     })
+}
+
+/// Every IGMP message type, as Wireshark names them (`Type: Membership Query (0x11)`).
+pub fn type_desc(t: u64) -> Option<&'static str> {
+    Some(match t {
+        0x01 => "Create Group Request",
+        0x02 => "Create Group Reply",
+        0x03 => "Join Group Request",
+        0x04 => "Join Group Reply",
+        0x05 => "Leave Group Request",
+        0x06 => "Leave Group Reply",
+        0x07 => "Confirm Group Request",
+        0x08 => "Confirm Group Reply",
+        0x13 => "DVMRP Protocol",
+        0x14 => "PIM Routing Message",
+        0x1e => "Traceroute Response",
+        0x1f => "Traceroute Query or Request",
+        _ => return type_name(t),
+    })
+}
+
+/// `Max Resp Time: 10.0 sec (0x64)`: tenths of a second (IGMPv2, and IGMPv3 below 128; from
+/// 128 up IGMPv3 packs a mantissa and an exponent). IGMPv1 has no such field.
+fn max_resp_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    let version = cx.in_layer(&IGMP_VERSION).map_or(0, |f| match f.value {
+        Value::UInt(n) => n,
+        _ => 0,
+    });
+    if version == 1 {
+        let _ = write!(out, "Max Resp Time: {v}");
+        return;
+    }
+    let tenths = if version == 3 && v >= 128 { ((v & 0x0f) | 0x10) << (((v >> 4) & 0x07) + 3) } else { v };
+    let _ = write!(out, "Max Resp Time: {}.{} sec (0x{v:02x})", tenths / 10, tenths % 10);
+}
+
+/// `Checksum: 0xee9b [correct]`, or `incorrect, should be 0x…` with the value the expert item
+/// computed.
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
+    let status = cx.d.fields.get(cx.idx + 1).filter(|f| std::ptr::eq(f.def, &IGMP_CHECKSUM_STATUS)).map(|f| &f.value);
+    match status {
+        Some(Value::UInt(1)) => out.push_str(" [correct]"),
+        Some(Value::UInt(0)) => {
+            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|s| s.trim_end_matches(']'));
+            if let Some(s) = should {
+                let _ = write!(out, " incorrect, should be {s}");
+            }
+        }
+        Some(_) => out.push_str(" [unverified]"),
+        None => {}
+    }
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
@@ -70,7 +124,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     cx.add(&IGMP_TYPE, off, 1, Value::UInt(t as u64));
     cx.add(&IGMP_MAX_RESP, off + 1, 1, Value::UInt(mrt as u64));
     let ck_at = cx.add(&IGMP_CHECKSUM, off + 2, 2, Value::UInt(ck as u64));
-    cx.child(|cx| {
+    {
         match data.get(off..end) {
             Some(msg) => {
                 let good = checksum::finish(checksum::sum(msg, 0)) == 0;
@@ -84,7 +138,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                 cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(2));
             }
         }
-    });
+    }
     if t == 0x22 {
         // IGMPv3 report: reserved, record count, records.
         let (Some(n), true) = (rd::u16(data, off + 6), data.len() >= off + 8) else {

@@ -48,22 +48,22 @@ pub static IP_HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination H
 pub static IP_DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4, Base::None);
 pub static IP_DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host", FieldType::Ipv4, Base::None);
 pub static IP_OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8, Base::Dec);
-pub static IP_OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool, Base::None).mask(0x80);
-pub static IP_OPT_TYPE_CLASS: FieldDef = FieldDef::new("ip.opt.type.class", "Class", FieldType::U8, Base::Dec).mask(0x60);
-pub static IP_OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Number", FieldType::U8, Base::Dec).mask(0x1f);
+pub static IP_OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool, Base::None).mask(0x80).tfs("Yes", "No");
+pub static IP_OPT_TYPE_CLASS: FieldDef = FieldDef::new("ip.opt.type.class", "Class", FieldType::U8, Base::Dec).mask(0x60).vals(opt_class_name);
+pub static IP_OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Number", FieldType::U8, Base::Dec).mask(0x1f).vals(opt_number_name);
 pub static IP_OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8, Base::Dec);
 pub static IP_OPT_PTR: FieldDef = FieldDef::new("ip.opt.ptr", "Pointer", FieldType::U8, Base::Dec);
-pub static IP_OPT_RA: FieldDef = FieldDef::new("ip.opt.ra", "Router Alert", FieldType::U16, Base::Dec);
+pub static IP_OPT_RA: FieldDef = FieldDef::new("ip.opt.ra", "Router Alert", FieldType::U16, Base::Dec).vals(ra_name);
 pub static IP_OPT_MTU: FieldDef = FieldDef::new("ip.opt.mtu", "MTU", FieldType::U16, Base::Dec);
 pub static IP_OPT_ADDR: FieldDef = FieldDef::new("ip.opt.addr", "IP Address", FieldType::Ipv4, Base::None);
 pub static IP_OPT_PADDING: FieldDef = FieldDef::new("ip.opt.padding", "Padding", FieldType::Bytes, Base::None);
-pub static IP_OPTIONS_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::None, Base::None);
-pub static IP_OPTIONS_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::None, Base::None);
-pub static IP_OPTIONS_ROUTERALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::None, Base::None);
-pub static IP_OPTIONS_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::None, Base::None);
-pub static IP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::None, Base::None);
-pub static IP_OPTIONS_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::None, Base::None);
-pub static IP_OPTIONS_SOURCE_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::None, Base::None);
+pub static IP_OPTIONS_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_ROUTERALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::None, Base::None).whole(option_label);
+pub static IP_OPTIONS_SOURCE_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::None, Base::None).whole(option_label);
 pub static IP_FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::None);
 pub static IP_FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes, Base::None);
 pub static IP_FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32, Base::Dec);
@@ -111,9 +111,94 @@ fn option_def(t: u8) -> (&'static FieldDef, &'static str) {
     }
 }
 
-/// IP options between byte 20 and the header's end: each option one level down (under the
-/// header's Options line), its parts below it.
+/// `IP Option - Router Alert (4 bytes): Router shall examine packet (0)`: an option's name,
+/// its length when it has one, and a Router Alert's value.
+fn option_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    if cx.field.len > 1 {
+        out.push_str(" (");
+        super::label::bytes_plural(u64::from(cx.field.len), out);
+        out.push(')');
+    }
+    if std::ptr::eq(cx.field.def, &IP_OPTIONS_ROUTERALERT)
+        && let Some(ra) = cx.children().find(|f| std::ptr::eq(f.def, &IP_OPT_RA))
+    {
+        out.push_str(": ");
+        super::label::value_text(cx.d, cx.frame, ra, out);
+    }
+}
+
+/// Option classes (the type's bits 5-6).
+fn opt_class_name(c: u64) -> Option<&'static str> {
+    ["Control", "Reserved for future use", "Debugging and measurement", "Reserved for future use"].get(c as usize).copied()
+}
+
+/// Option numbers (the type's low 5 bits), as Wireshark names them.
+fn opt_number_name(n: u64) -> Option<&'static str> {
+    Some(match n {
+        0 => "End of Option List (EOL)",
+        1 => "No-Operation (NOP)",
+        2 => "Security",
+        3 => "Loose source route",
+        4 => "Time stamp",
+        5 => "Extended security",
+        6 => "Commercial IP security option",
+        7 => "Record route",
+        8 => "Stream identifier",
+        9 => "Strict source route",
+        10 => "Experimental Measurement",
+        11 => "MTU probe",
+        12 => "MTU Reply",
+        13 => "Experimental Flow Control",
+        14 => "Experimental Access Control",
+        15 => "Ask Estrin",
+        16 => "IMI Traffic Descriptor",
+        17 => "Extended Internet Protocol",
+        18 => "Traceroute",
+        19 => "Address Extension",
+        20 => "Router Alert",
+        21 => "Selective Directed Broadcast",
+        22 => "Unassigned",
+        23 => "Dynamic Packet State",
+        24 => "Upstream Multicast Packet",
+        25 => "Quick-Start",
+        30 => "RFC 3692-style experiment",
+        _ => return None,
+    })
+}
+
+/// Router Alert values (RFC 2113): 0, the rest reserved.
+fn ra_name(v: u64) -> Option<&'static str> {
+    Some(if v == 0 { "Router shall examine packet" } else { "Reserved" })
+}
+
+/// The Options line's text: `Options: (4 bytes), Router Alert`, each option's name in turn.
+fn options_title(data: &[u8], mut o: usize, end: usize) -> String {
+    let mut s = String::new();
+    let _ = std::fmt::Write::write_fmt(&mut s, format_args!("Options: ({} bytes)", end - o));
+    while o < end {
+        let Some(t) = rd::u8(data, o) else { break };
+        s.push_str(", ");
+        s.push_str(option_def(t).1);
+        match t {
+            0 => break,
+            1 => o += 1,
+            _ => match rd::u8(data, o + 1) {
+                Some(l) if l >= 2 => o += l as usize,
+                _ => break,
+            },
+        }
+    }
+    s
+}
+
+/// IP options between byte 20 and the header's end: the `Options: (n bytes), …` line, each
+/// option under it, its parts below that.
 fn options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
+    if cx.wants(&super::data::WS_TEXT) {
+        let title = options_title(data, o, end);
+        cx.add(&super::data::WS_TEXT, o, end - o, Value::Str(title.into_boxed_str()));
+    }
     cx.child(|cx| {
         while o < end {
             match option(cx, data, o, end) {

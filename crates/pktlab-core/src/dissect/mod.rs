@@ -62,6 +62,8 @@ pub struct Dissector {
     pub(crate) streams: tcp_pdu::Streams,
     /// QUIC connections (connection ID lengths, Initial keys).
     pub(crate) quic: quic::Conns,
+    /// DNS transactions (request/response pairs, retransmissions).
+    pub(crate) dns: dns::Transactions,
     /// Layer-summary strings of the previous frame, reused to avoid allocating.
     pool: Vec<String>,
     protos: String,
@@ -83,6 +85,7 @@ impl Default for Dissector {
             echo: Default::default(),
             streams: Default::default(),
             quic: Default::default(),
+            dns: Default::default(),
             pool: Vec::new(),
             protos: String::new(),
             lean: false,
@@ -129,6 +132,7 @@ impl Dissector {
         self.echo = EchoTable::default();
         self.streams = tcp_pdu::Streams::default();
         self.quic = quic::Conns::default();
+        self.dns = dns::Transactions::default();
     }
 
     /// Whether to write the display text of the next frames: the Info column, each layer's
@@ -183,6 +187,7 @@ impl Dissector {
             echo: &mut self.echo,
             streams: &mut self.streams,
             quic: &mut self.quic,
+            dns: &mut self.dns,
             hop_limit: 0,
             net: None,
             ts: meta.ts,
@@ -328,6 +333,7 @@ pub(crate) struct Ctx<'a> {
     pub echo: &'a mut EchoTable,
     pub streams: &'a mut tcp_pdu::Streams,
     pub quic: &'a mut quic::Conns,
+    pub dns: &'a mut dns::Transactions,
     /// TTL / hop limit of the outermost IP header (ICMP's Info shows it).
     pub hop_limit: u8,
     /// Addresses of the outermost IP header (16 bytes; IPv4 in the first 4).

@@ -34,8 +34,26 @@ pub static TCP_CHECK_CHECKSUM: Pref = Pref::new("tcp.check_checksum", "Validate 
 /// `udp.check_checksum`.
 pub static UDP_CHECK_CHECKSUM: Pref = Pref::new("udp.check_checksum", "Validate the UDP checksum if possible", true);
 
+/// `tcp.relative_sequence_numbers`: show sequence and acknowledgment numbers relative to the
+/// connection's first (off: `tcp.seq`, `tcp.ack` and `tcp.nxtseq` are the numbers on the
+/// wire, and there is no `tcp.seq_raw` beside them). Needs `tcp.analyze_sequence_numbers`.
+pub static TCP_RELATIVE_SEQUENCE_NUMBERS: Pref = Pref::new("tcp.relative_sequence_numbers", "Relative sequence numbers", true);
+/// `tcp.analyze_sequence_numbers`: the SEQ/ACK analysis (`tcp.analysis.*`: retransmissions,
+/// duplicate ACKs, RTT, bytes in flight, the Info column's markers). Off, the numbers are
+/// absolute too, as in tshark.
+pub static TCP_ANALYZE_SEQUENCE_NUMBERS: Pref = Pref::new("tcp.analyze_sequence_numbers", "Analyze TCP sequence numbers", true);
+/// `tcp.calculate_timestamps`: each segment's time since the stream's first and previous
+/// frame (`tcp.time_relative`, `tcp.time_delta`, under `[Timestamps]`).
+pub static TCP_CALCULATE_TIMESTAMPS: Pref = Pref::new("tcp.calculate_timestamps", "Calculate conversation timestamps", true);
+
 /// Every preference `-o` accepts.
-pub static ALL: &[&Pref] = &[&IP_CHECK_CHECKSUM, &TCP_CHECK_CHECKSUM, &UDP_CHECK_CHECKSUM];
+pub static ALL: &[&Pref] = &[&IP_CHECK_CHECKSUM, &TCP_CHECK_CHECKSUM, &UDP_CHECK_CHECKSUM, &TCP_RELATIVE_SEQUENCE_NUMBERS, &TCP_ANALYZE_SEQUENCE_NUMBERS, &TCP_CALCULATE_TIMESTAMPS];
+
+/// Whether `tcp.seq`/`tcp.ack`/`tcp.nxtseq` are relative: both preferences on, as tshark
+/// needs the analysis to know a connection's first numbers.
+pub fn tcp_relative() -> bool {
+    TCP_RELATIVE_SEQUENCE_NUMBERS.get() && TCP_ANALYZE_SEQUENCE_NUMBERS.get()
+}
 
 /// Why a `-o` argument was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

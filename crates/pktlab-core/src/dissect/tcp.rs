@@ -20,7 +20,7 @@ fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     out.push_str("Sequence Number: ");
     out.push_str(itoa::Buffer::new().format(cx.uint()));
     // The analysis puts the relative number just before the raw one.
-    if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW)) {
+    if cx.d.fields.get(cx.idx + 1).is_some_and(|f| std::ptr::eq(f.def, &TCP_SEQ_RAW) && !f.hidden) {
         out.push_str("    (relative sequence number)");
     }
 }

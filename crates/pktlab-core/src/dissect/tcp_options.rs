@@ -17,9 +17,32 @@ pub static TCP_OPTIONS_WSCALE_SHIFT: FieldDef = FieldDef::new("tcp.options.wscal
 pub static TCP_OPTIONS_WSCALE_MULTIPLIER: FieldDef = FieldDef::new("tcp.options.wscale.multiplier", "Multiplier", FieldType::U16, Base::Dec);
 pub static TCP_OPTIONS_SACK_PERM: FieldDef = FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::None, Base::None);
 pub static TCP_OPTIONS_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::None, Base::None).custom(sack_label);
-pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec);
-pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec);
+pub static TCP_OPTIONS_SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32, Base::Dec).custom(edge_label);
+pub static TCP_OPTIONS_SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Right Edge", FieldType::U32, Base::Dec).custom(edge_label);
+
+/// `left edge = 10137 (relative)`, `right edge = 11585`: a SACK block's edge, relative (to the
+/// peer's first sequence number) once the analysis has made the layer's numbers relative.
+fn edge_label(cx: &LabelCx<'_>, out: &mut String) {
+    let def = cx.field.def;
+    let side = if std::ptr::eq(def, &TCP_OPTIONS_SACK_LE) {
+        "left edge"
+    } else if std::ptr::eq(def, &TCP_OPTIONS_SACK_RE) {
+        "right edge"
+    } else if std::ptr::eq(def, &TCP_OPTIONS_SACK_DSACK_LE) {
+        "D-SACK Left Edge"
+    } else {
+        "D-SACK Right Edge"
+    };
+    let _ = write!(out, "{side} = {}", cx.uint());
+    let relative = cx.in_layer(&super::tcp::TCP_SEQ).is_some() && cx.in_layer(&super::tcp::TCP_SEQ_RAW).is_some_and(|f| !f.hidden);
+    if relative {
+        out.push_str(" (relative)");
+    }
+}
 pub static TCP_OPTIONS_SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8, Base::Dec);
+pub static TCP_OPTIONS_SACK_DSACK_LE: FieldDef = FieldDef::new("tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", FieldType::U32, Base::Dec).custom(edge_label);
+pub static TCP_OPTIONS_SACK_DSACK_RE: FieldDef = FieldDef::new("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", FieldType::U32, Base::Dec).custom(edge_label);
+pub static TCP_OPTIONS_SACK_DSACK: FieldDef = FieldDef::new("tcp.options.sack.dsack", "D-SACK Sequence", FieldType::None, Base::None);
 pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
 pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_TIMESTAMP_TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
@@ -99,7 +122,7 @@ fn sack_label(cx: &LabelCx<'_>, out: &mut String) {
 }
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL];
+pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_SACK_DSACK_LE, &TCP_OPTIONS_SACK_DSACK_RE, &TCP_OPTIONS_SACK_DSACK, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL];
 
 /// The name tshark gives an option kind.
 pub fn kind_name(kind: u64) -> Option<&'static str> {
@@ -233,6 +256,7 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) 
             5 => {
                 let mut b = v;
                 let mut count = 0u64;
+                let ack = cx.facts().ack;
                 while b + 8 <= o + len {
                     let le = rd::u32(data, b).unwrap_or(0);
                     let re = rd::u32(data, b + 4).unwrap_or(0);
@@ -253,6 +277,21 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) 
                 }
                 if f {
                     cx.add_gen(&TCP_OPTIONS_SACK_COUNT, o, 0, Value::UInt(count));
+                }
+                // A duplicate SACK (RFC 2883): the first block below the cumulative ACK, or
+                // inside the second block, reports data received twice.
+                let block = |i: usize| Some((rd::u32(data, v + 8 * i)?, rd::u32(data, v + 8 * i + 4)?)).filter(|_| v + 8 * i + 8 <= o + len);
+                if let (Some((le, re)), Some(ack)) = (block(0), ack) {
+                    let below_ack = (le.wrapping_sub(ack) as i32) < 0;
+                    let inside_next = block(1).is_some_and(|(l2, r2)| (le.wrapping_sub(l2) as i32) >= 0 && (r2.wrapping_sub(re) as i32) >= 0);
+                    if below_ack || inside_next {
+                        if f {
+                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_LE, v, 4, Value::UInt(le as u64));
+                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_RE, v + 4, 4, Value::UInt(re as u64));
+                        }
+                        let at = cx.add(&TCP_OPTIONS_SACK_DSACK, v, 8, Value::None);
+                        cx.expert(Severity::Warn, "tcp.options.sack.dsack", "D-SACK Sequence", Some(at));
+                    }
                 }
             }
             8 => {
