@@ -50,6 +50,7 @@ pub mod udp;
 pub mod vlan;
 pub mod vxlan;
 pub mod websocket;
+pub mod x509;
 
 pub use model::*;
 
@@ -227,6 +228,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         dhcp::FIELDS,
         http::FIELDS,
         tls::FIELDS,
+        x509::FIELDS,
         websocket::FIELDS,
         quic::FIELDS,
         data::FIELDS,

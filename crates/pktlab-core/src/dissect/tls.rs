@@ -45,7 +45,8 @@ pub static TLS_SUPPORTED_VERSIONS_LEN: FieldDef = FieldDef::new("tls.handshake.e
 pub static TLS_SUPPORTED_VERSION: FieldDef = FieldDef::new("tls.handshake.extensions.supported_version", "Supported Version", FieldType::U16, Base::Hex).vals(version_name);
 pub static TLS_CERTIFICATES_LENGTH: FieldDef = FieldDef::new("tls.handshake.certificates_length", "Certificates Length", FieldType::U24, Base::Dec);
 pub static TLS_CERTIFICATE_LENGTH: FieldDef = FieldDef::new("tls.handshake.certificate_length", "Certificate Length", FieldType::U24, Base::Dec);
-pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate", "Certificate", FieldType::Bytes, Base::None);
+pub static TLS_CERTIFICATES: FieldDef = FieldDef::new("tls.handshake.certificates", "Certificates", FieldType::None, Base::None).whole(certificates_label);
+pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate", "Certificate", FieldType::Bytes, Base::None).custom(certificate_label);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
 pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None);
@@ -58,7 +59,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_HANDSHAKE_RANDOM, &TLS_HANDSHAKE_SESSION_ID_LENGTH, &TLS_HANDSHAKE_SESSION_ID, &TLS_HANDSHAKE_CIPHER_SUITES_LENGTH, &TLS_HANDSHAKE_CIPHERSUITES,
     &TLS_HANDSHAKE_CIPHERSUITE, &TLS_HANDSHAKE_COMP_METHODS_LENGTH, &TLS_HANDSHAKE_COMP_METHODS, &TLS_HANDSHAKE_COMP_METHOD, &TLS_HANDSHAKE_EXTENSIONS_LENGTH,
     &TLS_HANDSHAKE_EXTENSION_TYPE, &TLS_HANDSHAKE_EXTENSION_LEN, &TLS_HANDSHAKE_EXTENSION_DATA, &TLS_SNI_LIST_LEN, &TLS_SNI_TYPE, &TLS_SNI_LEN, &TLS_SNI, &TLS_ALPN_LEN,
-    &TLS_ALPN_STR_LEN, &TLS_ALPN_STR, &TLS_SUPPORTED_VERSIONS_LEN, &TLS_SUPPORTED_VERSION, &TLS_CERTIFICATES_LENGTH, &TLS_CERTIFICATE_LENGTH, &TLS_CERTIFICATE,
+    &TLS_ALPN_STR_LEN, &TLS_ALPN_STR, &TLS_SUPPORTED_VERSIONS_LEN, &TLS_SUPPORTED_VERSION, &TLS_CERTIFICATES_LENGTH, &TLS_CERTIFICATES, &TLS_CERTIFICATE_LENGTH, &TLS_CERTIFICATE,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -683,14 +684,35 @@ fn methods_label(cx: &LabelCx<'_>, out: &mut String) {
 fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
     let Some(total) = rd::u24(data, b).filter(|_| b + 3 <= end) else { return };
     cx.add(&TLS_CERTIFICATES_LENGTH, b, 3, Value::UInt(total as u64));
-    let mut p = b + 3;
-    while p + 3 <= end {
-        let Some(cl) = rd::u24(data, p) else { break };
-        cx.add(&TLS_CERTIFICATE_LENGTH, p, 3, Value::UInt(cl as u64));
-        let ce = (p + 3 + cl as usize).min(end);
-        cx.add(&TLS_CERTIFICATE, p + 3, ce - (p + 3), Value::Bytes);
-        p = p + 3 + cl as usize;
+    let list_end = (b + 3 + total as usize).min(end);
+    if list_end <= b + 3 {
+        return;
     }
+    cx.add(&TLS_CERTIFICATES, b + 3, list_end - (b + 3), Value::None);
+    cx.child(|cx| {
+        let mut p = b + 3;
+        while p + 3 <= list_end {
+            let Some(cl) = rd::u24(data, p) else { break };
+            cx.add(&TLS_CERTIFICATE_LENGTH, p, 3, Value::UInt(cl as u64));
+            let ce = (p + 3 + cl as usize).min(list_end);
+            cx.add(&TLS_CERTIFICATE, p + 3, ce - (p + 3), Value::Bytes);
+            cx.child(|cx| super::x509::certificate(cx, data, p + 3, ce));
+            p = p + 3 + cl as usize;
+        }
+    });
+}
+
+/// `Certificates (786 bytes)`.
+fn certificates_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Certificates ({} bytes)", cx.field.len);
+}
+
+/// `Certificate: 3082030b… (id-at-commonName=game.local)`: the bytes, then the subject.
+fn certificate_label(cx: &LabelCx<'_>, out: &mut String) {
+    let start = out.len();
+    out.push_str("Certificate: ");
+    cx.value(out);
+    super::x509::push_subject(cx, out, start);
 }
 
 pub fn content_type_name(t: u64) -> Option<&'static str> {
