@@ -502,6 +502,14 @@ impl Ctx<'_> {
         self.depth = 0;
     }
 
+    /// Reopens the last layer to add more fields to it (a protocol whose next message in
+    /// the same bytes belongs to the same tree, as TLS's records in a segment); returns its
+    /// index. There must be a layer.
+    pub fn reopen_last(&mut self) -> usize {
+        self.depth = 0;
+        self.out.layers.len().saturating_sub(1)
+    }
+
     pub fn set_len(&mut self, li: usize, len: usize) {
         if let Some(l) = self.out.layers.get_mut(li) {
             l.len = len as u32;

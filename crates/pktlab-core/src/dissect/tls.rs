@@ -153,7 +153,20 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
 
 /// Dissects the record in `a..b` of `data`.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    let li = cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a);
+    // The records of one segment (or of one reassembled buffer) share a tree, as tshark's
+    // TLS dissector loops over the records of the bytes TCP hands it.
+    let same_tree = !first
+        && cx.out.layers.last().is_some_and(|l| {
+            l.proto == "tls" && l.source == cx.source && (l.offset + l.len) as usize == a && l.fields.end as usize == cx.out.fields.len()
+        });
+    let li = if same_tree {
+        let li = cx.reopen_last();
+        let start = cx.out.layers[li].offset as usize;
+        cx.set_len(li, b - start);
+        li
+    } else {
+        cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a)
+    };
     let outer = cx.in_error == 0;
     let (Some(ct), Some(ver), Some(len)) = (rd::u8(data, a), rd::u16(data, a + 1), rd::u16(data, a + 3)) else {
         cx.close(li);

@@ -342,6 +342,7 @@ fn algorithm(cx: &mut Ctx, data: &[u8], seq: Tlv, def: &'static FieldDef) -> Opt
         if oid == "1.2.840.10045.2.1"
             && let Some(p) = it.next().filter(|t| t.tag == 0x06)
         {
+            cx.add_proto("pkcs-1");
             cx.add(&EC_PARAMETERS, p.start, p.len(), Value::UInt(1));
             cx.child(|cx| add_oid(cx, data, &NAMED_CURVE, p));
         }
@@ -401,6 +402,11 @@ fn attribute(cx: &mut Ctx, data: &[u8], atv: Tlv) {
     let Some(o) = it.next().filter(|t| t.tag == 0x06) else { return };
     let oid = add_oid(cx, data, &ATTRIBUTE_TYPE, o);
     let Some(v) = it.next() else { return };
+    if attribute_syntax(&oid) {
+        // Wireshark hands the value to the dissector registered for the type's OID, which
+        // lists its protocol in frame.protocols.
+        cx.add_proto("x509sat");
+    }
     let plain = |cx: &mut Ctx, def: &'static FieldDef| {
         cx.add(def, v.cs, v.content_len(), Value::Str(string_value(data, v)));
     };
@@ -423,6 +429,15 @@ fn attribute(cx: &mut Ctx, data: &[u8], atv: Tlv) {
         }
         _ => {}
     }
+}
+
+/// Whether Wireshark's x509sat dissects values of the attribute type `oid`.
+fn attribute_syntax(oid: &str) -> bool {
+    matches!(
+        oid,
+        "2.5.4.6" | "2.5.4.5" | "2.5.4.46" | "1.2.840.113549.1.9.1" | "0.9.2342.19200300.100.1.25" | "2.5.4.3" | "2.5.4.4" | "2.5.4.7" | "2.5.4.8" | "2.5.4.9" | "2.5.4.10"
+            | "2.5.4.11" | "2.5.4.12" | "2.5.4.13" | "2.5.4.15" | "2.5.4.17" | "2.5.4.42" | "2.5.4.43" | "2.5.4.44" | "2.5.4.65" | "2.5.4.97"
+    )
 }
 
 /// A Time (CHOICE of UTCTime and GeneralizedTime) as the element `def`.
@@ -494,6 +509,13 @@ fn extension(cx: &mut Ctx, data: &[u8], e: Tlv) {
 /// dissects in the certificates TLS carries.
 fn extension_value(cx: &mut Ctx, data: &[u8], oid: &str, os: Tlv) {
     let Some(v) = inner(data, os) else { return };
+    // The protocol whose dissector Wireshark registers for the extension's OID.
+    match oid {
+        "2.5.29.14" | "2.5.29.35" | "2.5.29.17" | "2.5.29.18" | "2.5.29.15" | "2.5.29.37" | "2.5.29.31" | "2.5.29.32" | "2.5.29.19" => cx.add_proto("x509ce"),
+        "1.3.6.1.5.5.7.1.1" => cx.add_proto("pkix1implicit"),
+        "1.3.6.1.4.1.11129.2.4.2" => cx.add_proto("tls"),
+        _ => {}
+    }
     match oid {
         "2.5.29.14" if v.tag == 0x04 => {
             cx.add(&SUBJECT_KEY_ID, v.cs, v.content_len(), Value::Bytes);
@@ -627,9 +649,11 @@ fn policy_information(cx: &mut Ctx, data: &[u8], pi: Tlv) {
                 let Some(v) = it.next() else { return };
                 match oid.as_str() {
                     "1.3.6.1.5.5.7.2.1" if v.tag == 0x16 => {
+                        cx.add_proto("pkix1explicit");
                         cx.add(&CPS_URI, v.cs, v.content_len(), Value::Str(string_value(data, v)));
                     }
                     "1.3.6.1.5.5.7.2.2" if v.tag == 0x30 => {
+                        cx.add_proto("pkix1implicit");
                         cx.add(&USER_NOTICE, v.start, v.len(), Value::None);
                         cx.child(|cx| {
                             for t in items(data, v) {
