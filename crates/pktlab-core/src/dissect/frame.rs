@@ -59,28 +59,7 @@ fn len_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 }
 pub static FRAME_MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool, Base::None);
 pub static FRAME_IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool, Base::None);
-pub static FRAME_PROTOCOLS: FieldDef = FieldDef::new("frame.protocols", "Protocols in frame", FieldType::Str, Base::None).custom(protocols_label);
-
-/// `Protocols in frame: eth:ethertype:ip:tcp`; a list too long for Wireshark's label buffer
-/// is cut as its `label_mark_truncated` does: `Protocols in frame [truncated]: eth:…` in 238
-/// bytes.
-fn protocols_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    const MAX: usize = 238;
-    let start = out.len();
-    out.push_str("Protocols in frame: ");
-    let value = out.len();
-    cx.value(out);
-    if out.len() - start > MAX {
-        let v = out[value..].to_string();
-        out.truncate(start);
-        out.push_str("Protocols in frame [truncated]: ");
-        let mut room = MAX - (out.len() - start);
-        while !v.is_char_boundary(room.min(v.len())) {
-            room -= 1;
-        }
-        out.push_str(&v[..room.min(v.len())]);
-    }
-}
+pub static FRAME_PROTOCOLS: FieldDef = FieldDef::new("frame.protocols", "Protocols in frame", FieldType::Str, Base::None);
 pub static FRAME_COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::Str, Base::None);
 
 /// Every field this module defines.

@@ -47,6 +47,32 @@ pub static TLS_CERTIFICATES_LENGTH: FieldDef = FieldDef::new("tls.handshake.cert
 pub static TLS_CERTIFICATE_LENGTH: FieldDef = FieldDef::new("tls.handshake.certificate_length", "Certificate Length", FieldType::U24, Base::Dec);
 pub static TLS_CERTIFICATES: FieldDef = FieldDef::new("tls.handshake.certificates", "Certificates", FieldType::None, Base::None).whole(certificates_label);
 pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate", "Certificate", FieldType::Bytes, Base::None).custom(certificate_label);
+pub static TLS_HANDSHAKE_RANDOM_TIME: FieldDef = FieldDef::new("tls.handshake.random_time", "GMT Unix Time", FieldType::AbsTime, Base::None);
+pub static TLS_HANDSHAKE_RANDOM_BYTES: FieldDef = FieldDef::new("tls.handshake.random_bytes", "Random Bytes", FieldType::Bytes, Base::None);
+pub static TLS_SIG_HASH_ALG: FieldDef = FieldDef::new("tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::U16, Base::Hex).custom(sig_alg_label);
+pub static TLS_SIG_HASH_HASH: FieldDef = FieldDef::new("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", FieldType::U8, Base::Dec).vals(sig_hash_name);
+pub static TLS_SIG_HASH_SIG: FieldDef = FieldDef::new("tls.handshake.sig_hash_sig", "Signature Hash Algorithm Signature", FieldType::U8, Base::Dec).vals(sig_sig_name);
+pub static TLS_SIG_LEN: FieldDef = FieldDef::new("tls.handshake.sig_len", "Signature Length", FieldType::U16, Base::Dec);
+pub static TLS_SIG: FieldDef = FieldDef::new("tls.handshake.sig", "Signature", FieldType::Bytes, Base::None);
+pub static TLS_SERVER_CURVE_TYPE: FieldDef = FieldDef::new("tls.handshake.server_curve_type", "Curve Type", FieldType::U8, Base::Hex).vals(curve_type_name);
+pub static TLS_SERVER_NAMED_CURVE: FieldDef = FieldDef::new("tls.handshake.server_named_curve", "Named Curve", FieldType::U16, Base::Hex).vals(group_name);
+pub static TLS_SERVER_POINT_LEN: FieldDef = FieldDef::new("tls.handshake.server_point_len", "Pubkey Length", FieldType::U8, Base::Dec);
+pub static TLS_SERVER_POINT: FieldDef = FieldDef::new("tls.handshake.server_point", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_CLIENT_POINT_LEN: FieldDef = FieldDef::new("tls.handshake.client_point_len", "Pubkey Length", FieldType::U8, Base::Dec);
+pub static TLS_CLIENT_POINT: FieldDef = FieldDef::new("tls.handshake.client_point", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_EPMS_LEN: FieldDef = FieldDef::new("tls.handshake.epms_len", "Encrypted PreMaster length", FieldType::U16, Base::Dec);
+pub static TLS_EPMS: FieldDef = FieldDef::new("tls.handshake.epms", "Encrypted PreMaster", FieldType::Bytes, Base::None);
+pub static TLS_P_LEN: FieldDef = FieldDef::new("tls.handshake.p_len", "p Length", FieldType::U16, Base::Dec);
+pub static TLS_P: FieldDef = FieldDef::new("tls.handshake.p", "p", FieldType::Bytes, Base::None);
+pub static TLS_G_LEN: FieldDef = FieldDef::new("tls.handshake.g_len", "g Length", FieldType::U16, Base::Dec);
+pub static TLS_G: FieldDef = FieldDef::new("tls.handshake.g", "g", FieldType::Bytes, Base::None);
+pub static TLS_YS_LEN: FieldDef = FieldDef::new("tls.handshake.ys_len", "Pubkey Length", FieldType::U16, Base::Dec);
+pub static TLS_YS: FieldDef = FieldDef::new("tls.handshake.ys", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_JA3_FULL: FieldDef = FieldDef::new("tls.handshake.ja3_full", "JA3 Fullstring", FieldType::Str, Base::None);
+pub static TLS_JA3: FieldDef = FieldDef::new("tls.handshake.ja3", "JA3", FieldType::Str, Base::None);
+pub static TLS_JA3S_FULL: FieldDef = FieldDef::new("tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::Str, Base::None);
+pub static TLS_JA3S: FieldDef = FieldDef::new("tls.handshake.ja3s", "JA3S", FieldType::Str, Base::None);
+pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
 pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None);
@@ -60,6 +86,9 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_HANDSHAKE_CIPHERSUITE, &TLS_HANDSHAKE_COMP_METHODS_LENGTH, &TLS_HANDSHAKE_COMP_METHODS, &TLS_HANDSHAKE_COMP_METHOD, &TLS_HANDSHAKE_EXTENSIONS_LENGTH,
     &TLS_HANDSHAKE_EXTENSION_TYPE, &TLS_HANDSHAKE_EXTENSION_LEN, &TLS_HANDSHAKE_EXTENSION_DATA, &TLS_SNI_LIST_LEN, &TLS_SNI_TYPE, &TLS_SNI_LEN, &TLS_SNI, &TLS_ALPN_LEN,
     &TLS_ALPN_STR_LEN, &TLS_ALPN_STR, &TLS_SUPPORTED_VERSIONS_LEN, &TLS_SUPPORTED_VERSION, &TLS_CERTIFICATES_LENGTH, &TLS_CERTIFICATES, &TLS_CERTIFICATE_LENGTH, &TLS_CERTIFICATE,
+    &TLS_HANDSHAKE_RANDOM_TIME, &TLS_HANDSHAKE_RANDOM_BYTES, &TLS_SIG_HASH_ALG, &TLS_SIG_HASH_HASH, &TLS_SIG_HASH_SIG, &TLS_SIG_LEN, &TLS_SIG,
+    &TLS_SERVER_CURVE_TYPE, &TLS_SERVER_NAMED_CURVE, &TLS_SERVER_POINT_LEN, &TLS_SERVER_POINT, &TLS_CLIENT_POINT_LEN, &TLS_CLIENT_POINT, &TLS_EPMS_LEN, &TLS_EPMS,
+    &TLS_P_LEN, &TLS_P, &TLS_G_LEN, &TLS_G, &TLS_YS_LEN, &TLS_YS, &TLS_JA3_FULL, &TLS_JA3, &TLS_JA3S_FULL, &TLS_JA3S, &TLS_APP_DATA_PROTO,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -215,15 +244,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
                     cx.add(&TLS_HANDSHAKE, body, end - body, Value::None);
                     info.push("Encrypted Handshake Message");
                 } else {
-                    handshakes(cx, data, body, end, &mut info);
+                    handshakes(cx, data, body, end, ver, &mut info);
                 }
             }
             23 => {
                 cx.add(&TLS_APP_DATA, body, end - body, Value::Bytes);
-                if cx.wants(&WS_TEXT) {
+                if cx.wants(&TLS_APP_DATA_PROTO) {
                     let f = cx.facts();
                     if let Some(name) = if st.h2 { Some("HyperText Transfer Protocol 2") } else { app_protocol(f.sport, f.dport) } {
-                        cx.add(&WS_TEXT, body, 0, Value::Str(format!("[Application Data Protocol: {name}]").into_boxed_str()));
+                        cx.add_gen(&TLS_APP_DATA_PROTO, body, 0, Value::Str(name.into()));
                     }
                 }
                 info.push("Application Data");
@@ -247,12 +276,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
 pub(crate) fn dissect_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, off, end - off);
     let mut info = Vec::new();
-    handshakes(cx, data, off, end, &mut info);
+    handshakes(cx, data, off, end, 0x0304, &mut info);
     cx.close(li);
 }
 
 /// Handshake messages in `off..end`, each a subtree; their names go to `info`.
-fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut Vec<&'static str>) {
+fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u16, info: &mut Vec<&'static str>) {
     while off + 4 <= end {
         let (Some(t), Some(hl)) = (rd::u8(data, off), rd::u24(data, off + 1)) else { break };
         let mend = (off + 4 + hl as usize).min(end);
@@ -264,6 +293,8 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut 
             match t {
                 1 | 2 => hello(cx, data, b, mend, t == 1),
                 11 => certificates(cx, data, b, mend),
+                12 => server_key_exchange(cx, data, b, mend, version),
+                16 => client_key_exchange(cx, data, b, mend),
                 _ => {}
             }
         });
@@ -279,9 +310,7 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
         return;
     }
     cx.add(&TLS_HANDSHAKE_RANDOM, b + 2, 32, Value::Bytes);
-    if cx.wants(&WS_TEXT) {
-        cx.child(|cx| random_parts(cx, data, b + 2));
-    }
+    cx.child(|cx| random_parts(cx, data, b + 2));
     let mut p = b + 34;
     let Some(sl) = rd::u8(data, p) else { return };
     cx.add(&TLS_HANDSHAKE_SESSION_ID_LENGTH, p, 1, Value::UInt(sl as u64));
@@ -349,6 +378,7 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
         });
         p = d + elen as usize;
     }
+    ja3(cx, data, b, end, client);
 }
 
 fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
@@ -580,12 +610,8 @@ fn sig_alg_text(a: u64) -> String {
 /// The Random's parts: its first four bytes as a time, the rest.
 fn random_parts(cx: &mut Ctx, data: &[u8], r: usize) {
     let Some(t) = rd::u32(data, r) else { return };
-    let mut s = String::from("GMT Unix Time: ");
-    super::format::push_abs_time(&mut s, Timestamp { secs: t as i64, nanos: 0 });
-    cx.add(&WS_TEXT, r, 4, Value::Str(s.into_boxed_str()));
-    let mut s = String::from("Random Bytes: ");
-    super::format::push_hex(&mut s, data.get(r + 4..r + 32).unwrap_or(&[]));
-    cx.add(&WS_TEXT, r + 4, 28, Value::Str(s.into_boxed_str()));
+    cx.add(&TLS_HANDSHAKE_RANDOM_TIME, r, 4, Value::Time(Timestamp { secs: t as i64, nanos: 0 }));
+    cx.add(&TLS_HANDSHAKE_RANDOM_BYTES, r + 4, 28, Value::Bytes);
 }
 
 /// The protocol tshark hands a connection's application data to by its port.
@@ -624,10 +650,10 @@ fn record_label(cx: &LabelCx<'_>, out: &mut String) {
                 ver = v;
             } else if std::ptr::eq(f.def, &TLS_HANDSHAKE) {
                 encrypted_hs = true;
-            } else if std::ptr::eq(f.def, &WS_TEXT)
+            } else if std::ptr::eq(f.def, &TLS_APP_DATA_PROTO)
                 && let Value::Str(s) = &f.value
             {
-                app = s.strip_prefix("[Application Data Protocol: ").and_then(|s| s.strip_suffix(']'));
+                app = Some(s);
             }
         } else if f.depth == depth + 2 {
             if std::ptr::eq(f.def, &TLS_HANDSHAKE_TYPE) {
@@ -692,6 +718,165 @@ fn suites_label(cx: &LabelCx<'_>, out: &mut String) {
 fn methods_label(cx: &LabelCx<'_>, out: &mut String) {
     let n = cx.field.len;
     let _ = write!(out, "Compression Methods ({n} method{})", if n == 1 { "" } else { "s" });
+}
+
+/// `Curve Type` names (RFC 8422's ECCurveType).
+fn curve_type_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "explicit_prime",
+        2 => "explicit_char2",
+        3 => "named_curve",
+        _ => return None,
+    })
+}
+
+/// A TLS 1.2 signature algorithm and its hash and signature halves, then the signature.
+fn signature(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize, version: u16) {
+    if version >= 0x0303 {
+        let Some(a) = rd::u16(data, p).filter(|_| p + 2 <= end) else { return };
+        cx.add(&TLS_SIG_HASH_ALG, p, 2, Value::UInt(a as u64));
+        cx.child(|cx| {
+            cx.add(&TLS_SIG_HASH_HASH, p, 1, Value::UInt((a >> 8) as u64));
+            cx.add(&TLS_SIG_HASH_SIG, p + 1, 1, Value::UInt((a & 0xff) as u64));
+        });
+        p += 2;
+    }
+    let Some(sl) = rd::u16(data, p).filter(|_| p + 2 <= end) else { return };
+    cx.add(&TLS_SIG_LEN, p, 2, Value::UInt(sl as u64));
+    let se = (p + 2 + sl as usize).min(end);
+    if se > p + 2 {
+        cx.add(&TLS_SIG, p + 2, se - p - 2, Value::Bytes);
+    }
+}
+
+/// A length-prefixed value: its length field `len_def` (1 or 2 bytes), then `def`. Returns
+/// where the next one starts.
+fn prefixed(cx: &mut Ctx, data: &[u8], p: usize, end: usize, wide: bool, len_def: &'static FieldDef, def: &'static FieldDef) -> Option<usize> {
+    let (l, w) = if wide { (rd::u16(data, p)? as usize, 2) } else { (rd::u8(data, p)? as usize, 1) };
+    if p + w > end {
+        return None;
+    }
+    cx.add(len_def, p, w, Value::UInt(l as u64));
+    let e = (p + w + l).min(end);
+    if e > p + w {
+        cx.add(def, p + w, e - p - w, Value::Bytes);
+    }
+    Some(p + w + l)
+}
+
+/// A ServerKeyExchange: ECDHE parameters (a named curve and point) or finite-field DHE ones,
+/// then the signature over them.
+fn server_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize, version: u16) {
+    if rd::u8(data, b) == Some(3) && b + 4 <= end {
+        text(cx, b, end - b, "EC Diffie-Hellman Server Params");
+        cx.child(|cx| {
+            cx.add(&TLS_SERVER_CURVE_TYPE, b, 1, Value::UInt(3));
+            cx.add(&TLS_SERVER_NAMED_CURVE, b + 1, 2, Value::UInt(rd::u16(data, b + 1).unwrap_or(0) as u64));
+            if let Some(p) = prefixed(cx, data, b + 3, end, false, &TLS_SERVER_POINT_LEN, &TLS_SERVER_POINT) {
+                signature(cx, data, p, end, version);
+            }
+        });
+    } else if b + 2 <= end {
+        text(cx, b, end - b, "Diffie-Hellman Server Params");
+        cx.child(|cx| {
+            let p = prefixed(cx, data, b, end, true, &TLS_P_LEN, &TLS_P);
+            let p = p.and_then(|p| prefixed(cx, data, p, end, true, &TLS_G_LEN, &TLS_G));
+            let p = p.and_then(|p| prefixed(cx, data, p, end, true, &TLS_YS_LEN, &TLS_YS));
+            if let Some(p) = p {
+                signature(cx, data, p, end, version);
+            }
+        });
+    }
+}
+
+/// A ClientKeyExchange: an ECDH public point (one length byte) or an RSA-encrypted
+/// premaster secret (two length bytes).
+fn client_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
+    let Some(l1) = rd::u8(data, b).filter(|_| b < end) else { return };
+    if b + 1 + l1 as usize == end {
+        text(cx, b, end - b, "EC Diffie-Hellman Client Params");
+        cx.child(|cx| prefixed(cx, data, b, end, false, &TLS_CLIENT_POINT_LEN, &TLS_CLIENT_POINT));
+    } else if rd::u16(data, b).is_some_and(|l| b + 2 + l as usize == end) {
+        text(cx, b, end - b, "RSA Encrypted PreMaster Secret");
+        cx.child(|cx| prefixed(cx, data, b, end, true, &TLS_EPMS_LEN, &TLS_EPMS));
+    }
+}
+
+/// `Signature Algorithm: ecdsa_secp256r1_sha256 (0x0403)`.
+fn sig_alg_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    out.push_str(&sig_alg_text(cx.uint()));
+}
+
+/// Whether a value is one of RFC 8701's GREASE values (JA3 leaves them out).
+fn grease(v: u16) -> bool {
+    v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
+}
+
+/// JA3 (ClientHello) or JA3S (ServerHello): the hello's version, cipher suites, extension
+/// types, supported groups and point formats as decimal lists, and that string's MD5.
+fn ja3(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
+    let (full_def, hash_def) = if client { (&TLS_JA3_FULL, &TLS_JA3) } else { (&TLS_JA3S_FULL, &TLS_JA3S) };
+    if !cx.wants(full_def) && !cx.wants(hash_def) {
+        return;
+    }
+    let Some(s) = ja3_string(data, b, end, client) else { return };
+    let digest = <md5::Md5 as md5::Digest>::digest(s.as_bytes());
+    let mut hex = String::with_capacity(32);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    cx.add_gen(full_def, b, 0, Value::Str(s.into_boxed_str()));
+    cx.add_gen(hash_def, b, 0, Value::Str(hex.into_boxed_str()));
+}
+
+fn ja3_string(data: &[u8], b: usize, end: usize, client: bool) -> Option<String> {
+    let list = |v: &[u16]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("-");
+    let version = rd::u16(data, b)?;
+    let mut p = b + 34;
+    p += 1 + *data.get(p)? as usize;
+    let mut ciphers = Vec::new();
+    if client {
+        let cl = rd::u16(data, p)? as usize;
+        let mut q = p + 2;
+        while q + 2 <= (p + 2 + cl).min(end) {
+            ciphers.push(rd::u16(data, q)?);
+            q += 2;
+        }
+        p += 2 + cl;
+        p += 1 + *data.get(p)? as usize;
+    } else {
+        ciphers.push(rd::u16(data, p)?);
+        p += 3;
+    }
+    let (mut exts, mut groups, mut formats) = (Vec::new(), Vec::new(), Vec::new());
+    if p + 2 <= end {
+        let eend = (p + 2 + rd::u16(data, p)? as usize).min(end);
+        p += 2;
+        while p + 4 <= eend {
+            let (t, l) = (rd::u16(data, p)?, rd::u16(data, p + 2)? as usize);
+            let d = p + 4;
+            exts.push(t);
+            if t == 10 && d + 2 <= eend {
+                let mut q = d + 2;
+                while q + 2 <= (d + 2 + rd::u16(data, d)? as usize).min(eend) {
+                    groups.push(rd::u16(data, q)?);
+                    q += 2;
+                }
+            } else if t == 11 && d < eend {
+                formats.extend(data.get(d + 1..(d + 1 + data[d] as usize).min(eend))?.iter().map(|f| u16::from(*f)));
+            }
+            p = d + l;
+        }
+    }
+    let clean = |v: Vec<u16>| v.into_iter().filter(|n| !grease(*n)).collect::<Vec<_>>();
+    let (ciphers, exts, groups) = (clean(ciphers), clean(exts), clean(groups));
+    Some(if client {
+        format!("{version},{},{},{},{}", list(&ciphers), list(&exts), list(&groups), list(&formats))
+    } else {
+        format!("{version},{},{}", list(&ciphers), list(&exts))
+    })
 }
 
 fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
