@@ -33,7 +33,7 @@ pub static TLS_HANDSHAKE_COMP_METHOD: FieldDef = FieldDef::new("tls.handshake.co
 pub static TLS_HANDSHAKE_EXTENSIONS_LENGTH: FieldDef = FieldDef::new("tls.handshake.extensions_length", "Extensions Length", FieldType::U16, Base::Dec);
 pub static TLS_HANDSHAKE_EXTENSION_TYPE: FieldDef = FieldDef::new("tls.handshake.extension.type", "Type", FieldType::U16, Base::Dec).vals(extension_name);
 pub static TLS_HANDSHAKE_EXTENSION_LEN: FieldDef = FieldDef::new("tls.handshake.extension.len", "Length", FieldType::U16, Base::Dec);
-pub static TLS_HANDSHAKE_EXTENSION_DATA: FieldDef = FieldDef::new("tls.handshake.extension.data", "Data", FieldType::Bytes, Base::None);
+pub static TLS_HANDSHAKE_EXTENSION_DATA: FieldDef = FieldDef::new("tls.handshake.extension.data", "Data", FieldType::Bytes, Base::None).custom(ext_data_label);
 pub static TLS_SNI_LIST_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::U16, Base::Dec);
 pub static TLS_SNI_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_type", "Server Name Type", FieldType::U8, Base::Dec).vals(server_name_type_name);
 pub static TLS_SNI_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_len", "Server Name length", FieldType::U16, Base::Dec);
@@ -72,6 +72,30 @@ pub static TLS_JA3_FULL: FieldDef = FieldDef::new("tls.handshake.ja3_full", "JA3
 pub static TLS_JA3: FieldDef = FieldDef::new("tls.handshake.ja3", "JA3", FieldType::Str, Base::None);
 pub static TLS_JA3S_FULL: FieldDef = FieldDef::new("tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::Str, Base::None);
 pub static TLS_JA3S: FieldDef = FieldDef::new("tls.handshake.ja3s", "JA3S", FieldType::Str, Base::None);
+pub static TLS_ALPN_LIST: FieldDef = FieldDef::new("tls.handshake.extensions_alpn_list", "ALPN Protocol", FieldType::None, Base::None);
+pub static TLS_SUPPORTED_GROUPS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length", FieldType::U16, Base::Dec);
+pub static TLS_SUPPORTED_GROUPS: FieldDef = FieldDef::new("tls.handshake.extensions_supported_groups", "Supported Groups List", FieldType::None, Base::None).whole(groups_label);
+pub static TLS_SUPPORTED_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_supported_group", "Supported Group", FieldType::U16, Base::Hex).vals(group_name);
+pub static TLS_EC_POINT_FORMATS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_formats_length", "EC point formats Length", FieldType::U8, Base::Dec);
+pub static TLS_EC_POINT_FORMATS: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_formats", "EC point formats", FieldType::None, Base::None).whole(point_formats_label);
+pub static TLS_EC_POINT_FORMAT: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_format", "EC point format", FieldType::U8, Base::Dec).vals(ec_point_format_name);
+pub static TLS_SIG_HASH_ALG_LEN: FieldDef = FieldDef::new("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::U16, Base::Dec);
+pub static TLS_SIG_HASH_ALGS: FieldDef = FieldDef::new("tls.handshake.sig_hash_algs", "Signature Algorithms", FieldType::None, Base::None).whole(sig_algs_label);
+pub static TLS_STATUS_REQUEST_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::U8, Base::Dec).vals(status_request_type_name);
+pub static TLS_STATUS_REQUEST_RESPONDER_IDS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_responder_ids_len", "Responder ID list Length", FieldType::U16, Base::Dec);
+pub static TLS_STATUS_REQUEST_EXTS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_exts_len", "Request Extensions Length", FieldType::U16, Base::Dec);
+pub static TLS_PADDING_DATA: FieldDef = FieldDef::new("tls.handshake.extensions_padding_data", "Padding Data", FieldType::Bytes, Base::None);
+pub static TLS_COMPRESS_ALGS_LEN: FieldDef = FieldDef::new("tls.compress_certificate.algorithms_length", "Algorithms Length", FieldType::U8, Base::Dec);
+pub static TLS_COMPRESS_ALG: FieldDef = FieldDef::new("tls.compress_certificate.algorithm", "Algorithm", FieldType::U16, Base::Dec).vals(compress_alg_name);
+pub static TLS_KEY_SHARE_CLIENT_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_client_length", "Client Key Share Length", FieldType::U16, Base::Dec);
+pub static TLS_KEY_SHARE_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_group", "Group", FieldType::U16, Base::Dec).vals(group_name);
+pub static TLS_KEY_SHARE_KE_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length", FieldType::U16, Base::Dec);
+pub static TLS_KEY_SHARE_KE: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_key_exchange", "Key Exchange", FieldType::Bytes, Base::None);
+pub static TLS_KEY_SHARE_SELECTED_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_selected_group", "Selected Group", FieldType::U16, Base::Dec).vals(group_name);
+pub static TLS_PSK_KE_MODES_LEN: FieldDef = FieldDef::new("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", FieldType::U8, Base::Dec);
+pub static TLS_PSK_KE_MODE: FieldDef = FieldDef::new("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::U8, Base::Dec).vals(psk_ke_mode_name);
+pub static TLS_RENEG_INFO_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::U8, Base::Dec);
+pub static TLS_RENEG_INFO: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes, Base::None);
 pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
@@ -89,6 +113,10 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_HANDSHAKE_RANDOM_TIME, &TLS_HANDSHAKE_RANDOM_BYTES, &TLS_SIG_HASH_ALG, &TLS_SIG_HASH_HASH, &TLS_SIG_HASH_SIG, &TLS_SIG_LEN, &TLS_SIG,
     &TLS_SERVER_CURVE_TYPE, &TLS_SERVER_NAMED_CURVE, &TLS_SERVER_POINT_LEN, &TLS_SERVER_POINT, &TLS_CLIENT_POINT_LEN, &TLS_CLIENT_POINT, &TLS_EPMS_LEN, &TLS_EPMS,
     &TLS_P_LEN, &TLS_P, &TLS_G_LEN, &TLS_G, &TLS_YS_LEN, &TLS_YS, &TLS_JA3_FULL, &TLS_JA3, &TLS_JA3S_FULL, &TLS_JA3S, &TLS_APP_DATA_PROTO,
+    &TLS_ALPN_LIST, &TLS_SUPPORTED_GROUPS_LEN, &TLS_SUPPORTED_GROUPS, &TLS_SUPPORTED_GROUP, &TLS_EC_POINT_FORMATS_LEN, &TLS_EC_POINT_FORMATS, &TLS_EC_POINT_FORMAT,
+    &TLS_SIG_HASH_ALG_LEN, &TLS_SIG_HASH_ALGS, &TLS_STATUS_REQUEST_TYPE, &TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, &TLS_STATUS_REQUEST_EXTS_LEN, &TLS_PADDING_DATA,
+    &TLS_COMPRESS_ALGS_LEN, &TLS_COMPRESS_ALG, &TLS_KEY_SHARE_CLIENT_LEN, &TLS_KEY_SHARE_GROUP, &TLS_KEY_SHARE_KE_LEN, &TLS_KEY_SHARE_KE, &TLS_KEY_SHARE_SELECTED_GROUP,
+    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -244,7 +272,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
                     cx.add(&TLS_HANDSHAKE, body, end - body, Value::None);
                     info.push("Encrypted Handshake Message");
                 } else {
-                    handshakes(cx, data, body, end, ver, &mut info);
+                    handshakes(cx, data, body, end, ver, false, &mut info);
                 }
             }
             23 => {
@@ -276,12 +304,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
 pub(crate) fn dissect_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, off, end - off);
     let mut info = Vec::new();
-    handshakes(cx, data, off, end, 0x0304, &mut info);
+    handshakes(cx, data, off, end, 0x0304, true, &mut info);
     cx.close(li);
 }
 
 /// Handshake messages in `off..end`, each a subtree; their names go to `info`.
-fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u16, info: &mut Vec<&'static str>) {
+fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u16, quic: bool, info: &mut Vec<&'static str>) {
     while off + 4 <= end {
         let (Some(t), Some(hl)) = (rd::u8(data, off), rd::u24(data, off + 1)) else { break };
         let mend = (off + 4 + hl as usize).min(end);
@@ -291,7 +319,7 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u1
             cx.add(&TLS_HANDSHAKE_LENGTH, off + 1, 3, Value::UInt(hl as u64));
             let b = off + 4;
             match t {
-                1 | 2 => hello(cx, data, b, mend, t == 1),
+                1 | 2 => hello(cx, data, b, mend, t == 1, quic),
                 11 => certificates(cx, data, b, mend),
                 12 => server_key_exchange(cx, data, b, mend, version),
                 16 => client_key_exchange(cx, data, b, mend),
@@ -303,14 +331,18 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u1
     }
 }
 
-fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
+fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, quic: bool) {
     let Some(v) = rd::u16(data, b).filter(|_| b + 2 <= end) else { return };
     cx.add(&TLS_HANDSHAKE_VERSION, b, 2, Value::UInt(v as u64));
     if b + 34 > end {
         return;
     }
     cx.add(&TLS_HANDSHAKE_RANDOM, b + 2, 32, Value::Bytes);
-    cx.child(|cx| random_parts(cx, data, b + 2));
+    // Wireshark splits the Random into its time and bytes for TLS over TCP, not for the
+    // hellos QUIC carries.
+    if !quic {
+        cx.child(|cx| random_parts(cx, data, b + 2));
+    }
     let mut p = b + 34;
     let Some(sl) = rd::u8(data, p) else { return };
     cx.add(&TLS_HANDSHAKE_SESSION_ID_LENGTH, p, 1, Value::UInt(sl as u64));
@@ -403,7 +435,7 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         16 if dend >= d + 2 => {
             let Some(ll) = rd::u16(data, d) else { return };
             cx.add(&TLS_ALPN_LEN, d, 2, Value::UInt(ll as u64));
-            text(cx, d + 2, dend - d - 2, "ALPN Protocol");
+            cx.add(&TLS_ALPN_LIST, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q < dend {
@@ -428,17 +460,17 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         43 if dend >= d + 2 => {
             cx.add(&TLS_SUPPORTED_VERSION, d, 2, Value::UInt(rd::u16(data, d).unwrap_or(0) as u64));
         }
-        // Extensions whose parts tshark shows and pktlab keeps only as text: the bytes stay
-        // a (hidden) data field for filters.
-        5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => {
-            cx.add_hidden(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
-            if cx.wants(&WS_TEXT) {
-                ext_text(cx, data, et, d, dend, client);
-            }
-        }
-        35 if dend == d => text(cx, d, 0, "Data (0 bytes)"),
+        5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => ext_parts(cx, data, et, d, dend, client),
         _ if dend > d => {
             cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
+        }
+        // An empty extension Wireshark has no handler for (GREASE, unknown types) still shows
+        // its (missing) data; a session ticket's shows as `Data (0 bytes)`.
+        35 => {
+            cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, 0, Value::Bytes);
+        }
+        _ if grease(et) || extension_name(et as u64).is_none() => {
+            cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, 0, Value::Bytes);
         }
         _ => {}
     }
@@ -451,50 +483,28 @@ fn text(cx: &mut Ctx, off: usize, len: usize, s: &str) {
     }
 }
 
-/// `Name: value` text item.
-fn text_kv(cx: &mut Ctx, off: usize, len: usize, name: &str, v: impl std::fmt::Display) {
-    cx.add(&WS_TEXT, off, len, Value::Str(format!("{name}: {v}").into_boxed_str()));
-}
-
-/// `Name (n)` / `Unknown (n)` as a value-string label writes it.
-fn named(names: fn(u64) -> Option<&'static str>, v: u64, num: String) -> String {
-    format!("{} ({num})", names(v).unwrap_or("Unknown"))
-}
-
-/// The trees tshark draws for extensions whose parts pktlab keeps as text only: supported
-/// groups, EC point formats, signature algorithms, PSK modes, renegotiation info.
-fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
+/// The parts of the extensions Wireshark takes apart: status request, supported groups, EC
+/// point formats, signature algorithms, padding, certificate compression, PSK modes, key
+/// share, renegotiation info.
+fn ext_parts(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
+    let u8_at = |q: usize| rd::u8(data, q).unwrap_or(0) as u64;
+    let u16_at = |q: usize| rd::u16(data, q).unwrap_or(0) as u64;
     match et {
         5 => {
-            let t = rd::u8(data, d).unwrap_or(0) as u64;
-            text_kv(cx, d, 1, "Certificate Status Type", named(status_request_type_name, t, t.to_string()));
+            cx.add(&TLS_STATUS_REQUEST_TYPE, d, 1, Value::UInt(u8_at(d)));
             if let (Some(r), Some(e)) = (rd::u16(data, d + 1), rd::u16(data, d + 3 + rd::u16(data, d + 1).unwrap_or(0) as usize)) {
-                text_kv(cx, d + 1, 2, "Responder ID list Length", r);
-                text_kv(cx, d + 3 + r as usize, 2, "Request Extensions Length", e);
+                cx.add(&TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, d + 1, 2, Value::UInt(r as u64));
+                cx.add(&TLS_STATUS_REQUEST_EXTS_LEN, d + 3 + r as usize, 2, Value::UInt(e as u64));
             }
         }
         21 => {
-            let mut s = String::from("Padding Data: ");
-            let b = data.get(d..dend).unwrap_or(&[]);
-            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
-            if b.len() > 36 {
-                s.push('…');
-            }
-            cx.add(&WS_TEXT, d, dend - d, Value::Str(s.into_boxed_str()));
+            cx.add(&TLS_PADDING_DATA, d, dend - d, Value::Bytes);
         }
         27 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "Algorithms Length", ll);
+            cx.add(&TLS_COMPRESS_ALGS_LEN, d, 1, Value::UInt(u8_at(d)));
             let mut q = d + 1;
             while q + 2 <= dend {
-                let a = rd::u16(data, q).unwrap_or(0) as u64;
-                let name = match a {
-                    1 => Some("zlib"),
-                    2 => Some("brotli"),
-                    3 => Some("zstd"),
-                    _ => None,
-                };
-                text_kv(cx, q, 2, "Algorithm", format!("{} ({a})", name.unwrap_or("Unknown")));
+                cx.add(&TLS_COMPRESS_ALG, q, 2, Value::UInt(u16_at(q)));
                 q += 2;
             }
         }
@@ -503,30 +513,27 @@ fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: b
             cx.child(|cx| {
                 let mut q = d;
                 if client {
-                    let Some(ll) = rd::u16(data, d) else { return };
-                    text_kv(cx, d, 2, "Client Key Share Length", ll);
+                    if d + 2 > dend {
+                        return;
+                    }
+                    cx.add(&TLS_KEY_SHARE_CLIENT_LEN, d, 2, Value::UInt(u16_at(d)));
                     q += 2;
                 } else if dend - d == 2 {
-                    let g = rd::u16(data, d).unwrap_or(0) as u64;
-                    text_kv(cx, d, 2, "Selected Group", named(group_name, g, g.to_string()));
+                    cx.add(&TLS_KEY_SHARE_SELECTED_GROUP, d, 2, Value::UInt(u16_at(d)));
                     return;
                 }
                 while q + 4 <= dend {
-                    let (Some(g), Some(kl)) = (rd::u16(data, q), rd::u16(data, q + 2)) else { break };
+                    let (g, kl) = (u16_at(q), u16_at(q + 2));
                     let ke = (q + 4 + kl as usize).min(dend);
-                    let gname = group_name(g as u64).unwrap_or("Unknown");
-                    text(cx, q, ke - q, &format!("Key Share Entry: Group: {gname}, Key Exchange length: {kl}"));
+                    if cx.wants(&WS_TEXT) {
+                        let gname = group_name(g).unwrap_or("Unknown");
+                        text(cx, q, ke - q, &format!("Key Share Entry: Group: {gname}, Key Exchange length: {kl}"));
+                    }
                     cx.child(|cx| {
-                        text_kv(cx, q, 2, "Group", format!("{gname} ({g})"));
-                        text_kv(cx, q + 2, 2, "Key Exchange Length", kl);
-                        if kl > 0 {
-                            let mut s = String::from("Key Exchange: ");
-                            let b = data.get(q + 4..ke).unwrap_or(&[]);
-                            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
-                            if b.len() > 36 {
-                                s.push('…');
-                            }
-                            cx.add(&WS_TEXT, q + 4, ke - q - 4, Value::Str(s.into_boxed_str()));
+                        cx.add(&TLS_KEY_SHARE_GROUP, q, 2, Value::UInt(g));
+                        cx.add(&TLS_KEY_SHARE_KE_LEN, q + 2, 2, Value::UInt(kl));
+                        if ke > q + 4 {
+                            cx.add(&TLS_KEY_SHARE_KE, q + 4, ke - q - 4, Value::Bytes);
                         }
                     });
                     q = ke;
@@ -534,62 +541,106 @@ fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: b
             });
         }
         10 => {
-            let Some(ll) = rd::u16(data, d) else { return };
-            text_kv(cx, d, 2, "Supported Groups List Length", ll);
-            let n = ll / 2;
-            text(cx, d + 2, dend - d - 2, &format!("Supported Groups ({n} group{})", if n == 1 { "" } else { "s" }));
+            if d + 2 > dend {
+                return;
+            }
+            cx.add(&TLS_SUPPORTED_GROUPS_LEN, d, 2, Value::UInt(u16_at(d)));
+            cx.add(&TLS_SUPPORTED_GROUPS, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q + 2 <= dend {
-                    let g = rd::u16(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 2, "Supported Group", named(group_name, g, format!("0x{g:04x}")));
+                    cx.add(&TLS_SUPPORTED_GROUP, q, 2, Value::UInt(u16_at(q)));
                     q += 2;
                 }
             });
         }
         11 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "EC point formats Length", ll);
-            text(cx, d + 1, dend - d - 1, &format!("Elliptic curves point formats ({ll})"));
+            cx.add(&TLS_EC_POINT_FORMATS_LEN, d, 1, Value::UInt(u8_at(d)));
+            cx.add(&TLS_EC_POINT_FORMATS, d + 1, dend - d - 1, Value::None);
             cx.child(|cx| {
                 for q in d + 1..dend {
-                    let f = rd::u8(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 1, "EC point format", named(ec_point_format_name, f, f.to_string()));
+                    cx.add(&TLS_EC_POINT_FORMAT, q, 1, Value::UInt(u8_at(q)));
                 }
             });
         }
         13 => {
-            let Some(ll) = rd::u16(data, d) else { return };
-            text_kv(cx, d, 2, "Signature Hash Algorithms Length", ll);
-            let n = ll / 2;
-            text(cx, d + 2, dend - d - 2, &format!("Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" }));
+            if d + 2 > dend {
+                return;
+            }
+            cx.add(&TLS_SIG_HASH_ALG_LEN, d, 2, Value::UInt(u16_at(d)));
+            cx.add(&TLS_SIG_HASH_ALGS, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q + 2 <= dend {
-                    let a = rd::u16(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 2, "Signature Algorithm", sig_alg_text(a));
+                    let a = u16_at(q);
+                    cx.add(&TLS_SIG_HASH_ALG, q, 2, Value::UInt(a));
                     cx.child(|cx| {
-                        let (h, s) = (a >> 8, a & 0xff);
-                        text_kv(cx, q, 1, "Signature Hash Algorithm Hash", named(sig_hash_name, h, h.to_string()));
-                        text_kv(cx, q + 1, 1, "Signature Hash Algorithm Signature", named(sig_sig_name, s, s.to_string()));
+                        cx.add(&TLS_SIG_HASH_HASH, q, 1, Value::UInt(a >> 8));
+                        cx.add(&TLS_SIG_HASH_SIG, q + 1, 1, Value::UInt(a & 0xff));
                     });
                     q += 2;
                 }
             });
         }
         45 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "PSK Key Exchange Modes Length", ll);
+            cx.add(&TLS_PSK_KE_MODES_LEN, d, 1, Value::UInt(u8_at(d)));
             for q in d + 1..dend {
-                let m = rd::u8(data, q).unwrap_or(0) as u64;
-                text_kv(cx, q, 1, "PSK Key Exchange Mode", named(psk_ke_mode_name, m, m.to_string()));
+                cx.add(&TLS_PSK_KE_MODE, q, 1, Value::UInt(u8_at(q)));
             }
         }
         _ => {
-            let Some(ll) = rd::u8(data, d) else { return };
+            let ll = u8_at(d);
             text(cx, d, dend - d, "Renegotiation Info extension");
-            cx.child(|cx| text_kv(cx, d, 1, "Renegotiation info extension length", ll));
+            cx.child(|cx| {
+                cx.add(&TLS_RENEG_INFO_LEN, d, 1, Value::UInt(ll));
+                let e = (d + 1 + ll as usize).min(dend);
+                if e > d + 1 {
+                    cx.add(&TLS_RENEG_INFO, d + 1, e - d - 1, Value::Bytes);
+                }
+            });
         }
+    }
+}
+
+/// `Algorithm` names of the compress_certificate extension (RFC 8879).
+fn compress_alg_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "zlib",
+        2 => "brotli",
+        3 => "zstd",
+        _ => return None,
+    })
+}
+
+/// `Supported Groups (4 groups)`.
+fn groups_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len / 2;
+    let _ = write!(out, "Supported Groups ({n} group{})", if n == 1 { "" } else { "s" });
+}
+
+/// `Elliptic curves point formats (3)`.
+fn point_formats_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Elliptic curves point formats ({})", cx.field.len);
+}
+
+/// `Signature Hash Algorithms (9 algorithms)`.
+fn sig_algs_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len / 2;
+    let _ = write!(out, "Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" });
+}
+
+/// An extension's data: `Data: 0a0b…`; empty, `Data (0 bytes)` for a session ticket and
+/// `Data: <MISSING>` for an extension Wireshark does not know.
+fn ext_data_label(cx: &LabelCx<'_>, out: &mut String) {
+    if cx.field.len > 0 {
+        out.push_str("Data: ");
+        cx.value(out);
+        return;
+    }
+    let ty = cx.idx.checked_sub(2).and_then(|i| cx.d.fields.get(i)).filter(|f| std::ptr::eq(f.def, &TLS_HANDSHAKE_EXTENSION_TYPE));
+    match ty.map(|f| &f.value) {
+        Some(Value::UInt(35)) => out.push_str("Data (0 bytes)"),
+        _ => out.push_str("Data: <MISSING>"),
     }
 }
 
