@@ -96,6 +96,7 @@ pub static TLS_PSK_KE_MODES_LEN: FieldDef = FieldDef::new("tls.extension.psk_ke_
 pub static TLS_PSK_KE_MODE: FieldDef = FieldDef::new("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::U8, Base::Dec).vals(psk_ke_mode_name);
 pub static TLS_RENEG_INFO_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::U8, Base::Dec);
 pub static TLS_RENEG_INFO: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes, Base::None);
+pub static TLS_OCSP_RESPONSE_LEN: FieldDef = FieldDef::new("tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::U24, Base::Dec);
 pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
@@ -116,7 +117,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_ALPN_LIST, &TLS_SUPPORTED_GROUPS_LEN, &TLS_SUPPORTED_GROUPS, &TLS_SUPPORTED_GROUP, &TLS_EC_POINT_FORMATS_LEN, &TLS_EC_POINT_FORMATS, &TLS_EC_POINT_FORMAT,
     &TLS_SIG_HASH_ALG_LEN, &TLS_SIG_HASH_ALGS, &TLS_STATUS_REQUEST_TYPE, &TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, &TLS_STATUS_REQUEST_EXTS_LEN, &TLS_PADDING_DATA,
     &TLS_COMPRESS_ALGS_LEN, &TLS_COMPRESS_ALG, &TLS_KEY_SHARE_CLIENT_LEN, &TLS_KEY_SHARE_GROUP, &TLS_KEY_SHARE_KE_LEN, &TLS_KEY_SHARE_KE, &TLS_KEY_SHARE_SELECTED_GROUP,
-    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO,
+    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO, &TLS_OCSP_RESPONSE_LEN,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -323,6 +324,7 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u1
                 11 => certificates(cx, data, b, mend),
                 12 => server_key_exchange(cx, data, b, mend, version),
                 16 => client_key_exchange(cx, data, b, mend),
+                22 => certificate_status(cx, data, b, mend),
                 _ => {}
             }
         });
@@ -851,6 +853,19 @@ fn client_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
         text(cx, b, end - b, "RSA Encrypted PreMaster Secret");
         cx.child(|cx| prefixed(cx, data, b, end, true, &TLS_EPMS_LEN, &TLS_EPMS));
     }
+}
+
+/// A CertificateStatus: its type and, for OCSP, the stapled response.
+fn certificate_status(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
+    let Some(t) = rd::u8(data, b).filter(|_| b < end) else { return };
+    cx.add(&TLS_STATUS_REQUEST_TYPE, b, 1, Value::UInt(t as u64));
+    let Some(l) = rd::u24(data, b + 1).filter(|_| b + 4 <= end) else { return };
+    if t != 1 {
+        return;
+    }
+    cx.add(&TLS_OCSP_RESPONSE_LEN, b + 1, 3, Value::UInt(l as u64));
+    let e = (b + 4 + l as usize).min(end);
+    super::x509::ocsp_response(cx, data, b + 4, e);
 }
 
 /// `Signature Algorithm: ecdsa_secp256r1_sha256 (0x0403)`.

@@ -113,6 +113,32 @@ pub static ACCESS_DESCRIPTION: FieldDef = f("pkix1implicit.AccessDescription_ele
 pub static ACCESS_METHOD: FieldDef = f("pkix1implicit.accessMethod", "accessMethod", FieldType::Str, B).custom(oid_label);
 pub static ACCESS_LOCATION: FieldDef = f("pkix1implicit.accessLocation", "accessLocation", FieldType::U32, D);
 
+pub static OCSP: FieldDef = f("ocsp", "OCSP Response", N, B);
+pub static OCSP_RESPONSE_STATUS: FieldDef = f("ocsp.responseStatus", "responseStatus", FieldType::U32, D).vals(ocsp_status_name);
+pub static OCSP_RESPONSE_BYTES: FieldDef = f("ocsp.responseBytes_element", "responseBytes", N, B);
+pub static OCSP_RESPONSE_TYPE: FieldDef = f("ocsp.responseType.id", "ResponseType Id", FieldType::Str, B).custom(oid_label);
+pub static OCSP_BASIC_RESPONSE: FieldDef = f("ocsp.BasicOCSPResponse_element", "BasicOCSPResponse", N, B);
+pub static OCSP_TBS_RESPONSE_DATA: FieldDef = f("ocsp.tbsResponseData_element", "tbsResponseData", N, B);
+pub static OCSP_RESPONDER_ID: FieldDef = f("ocsp.responderID", "responderID", FieldType::U32, D).vals(responder_id_choice);
+pub static OCSP_BY_NAME: FieldDef = f("ocsp.byName", "byName", FieldType::U32, D).vals(name_choice);
+pub static OCSP_BY_KEY: FieldDef = f("ocsp.byKey", "byKey", FieldType::Bytes, B);
+pub static OCSP_PRODUCED_AT: FieldDef = f("ocsp.producedAt", "producedAt", FieldType::AbsTime, B);
+pub static OCSP_RESPONSES: FieldDef = f("ocsp.responses", "responses", FieldType::U32, D).custom(items_label);
+pub static OCSP_SINGLE_RESPONSE: FieldDef = f("ocsp.SingleResponse_element", "SingleResponse", N, B);
+pub static OCSP_CERT_ID: FieldDef = f("ocsp.certID_element", "certID", N, B);
+pub static OCSP_HASH_ALGORITHM: FieldDef = f("ocsp.hashAlgorithm_element", "hashAlgorithm", N, B).whole(named_by_oid);
+pub static OCSP_ISSUER_NAME_HASH: FieldDef = f("ocsp.issuerNameHash", "issuerNameHash", FieldType::Bytes, B);
+pub static OCSP_ISSUER_KEY_HASH: FieldDef = f("ocsp.issuerKeyHash", "issuerKeyHash", FieldType::Bytes, B);
+pub static OCSP_SERIAL_NUMBER: FieldDef = f("ocsp.serialNumber", "serialNumber", FieldType::Bytes, B).custom(hex_integer);
+pub static OCSP_CERT_STATUS: FieldDef = f("ocsp.certStatus", "certStatus", FieldType::U32, D).vals(cert_status_choice);
+pub static OCSP_GOOD: FieldDef = f("ocsp.good_element", "good", N, B);
+pub static OCSP_THIS_UPDATE: FieldDef = f("ocsp.thisUpdate", "thisUpdate", FieldType::AbsTime, B);
+pub static OCSP_NEXT_UPDATE: FieldDef = f("ocsp.nextUpdate", "nextUpdate", FieldType::AbsTime, B);
+pub static OCSP_SIGNATURE_ALGORITHM: FieldDef = f("ocsp.signatureAlgorithm_element", "signatureAlgorithm", N, B).whole(named_by_oid);
+pub static OCSP_SIGNATURE: FieldDef = f("ocsp.signature", "signature", FieldType::Bytes, B);
+pub static OCSP_CERTS: FieldDef = f("ocsp.certs", "certs", FieldType::U32, D).custom(items_label);
+pub static OCSP_CERTIFICATE: FieldDef = f("ocsp.Certificate_element", "Certificate", N, B);
+
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
     &SIGNED_CERTIFICATE, &VERSION, &SERIAL_NUMBER, &SIGNATURE, &ALGORITHM_ID, &ISSUER, &IF_RDN_SEQUENCE, &AF_RDN_SEQUENCE, &RDN_ITEM, &RDN_ATTRIBUTE,
@@ -125,7 +151,10 @@ pub static FIELDS: &[&FieldDef] = &[
     &KEY_PURPOSE_ID, &CRL_DIST_POINTS, &DISTRIBUTION_POINT_ELEMENT, &DISTRIBUTION_POINT, &FULL_NAME, &CRL_ISSUER, &POLICIES, &POLICY_INFORMATION,
     &POLICY_IDENTIFIER, &POLICY_QUALIFIERS, &POLICY_QUALIFIER_INFO, &POLICY_QUALIFIER_ID, &CPS_URI, &USER_NOTICE, &EXPLICIT_TEXT, &DT_IA5_STRING,
     &DT_VISIBLE_STRING, &DT_BMP_STRING, &DT_UTF8_STRING, &BASIC_CONSTRAINTS, &CA, &PATH_LEN, &AUTHORITY_INFO_ACCESS, &ACCESS_DESCRIPTION, &ACCESS_METHOD,
-    &ACCESS_LOCATION,
+    &ACCESS_LOCATION, &OCSP, &OCSP_RESPONSE_STATUS, &OCSP_RESPONSE_BYTES, &OCSP_RESPONSE_TYPE, &OCSP_BASIC_RESPONSE, &OCSP_TBS_RESPONSE_DATA, &OCSP_RESPONDER_ID,
+    &OCSP_BY_NAME, &OCSP_BY_KEY, &OCSP_PRODUCED_AT, &OCSP_RESPONSES, &OCSP_SINGLE_RESPONSE, &OCSP_CERT_ID, &OCSP_HASH_ALGORITHM, &OCSP_ISSUER_NAME_HASH,
+    &OCSP_ISSUER_KEY_HASH, &OCSP_SERIAL_NUMBER, &OCSP_CERT_STATUS, &OCSP_GOOD, &OCSP_THIS_UPDATE, &OCSP_NEXT_UPDATE, &OCSP_SIGNATURE_ALGORITHM, &OCSP_SIGNATURE,
+    &OCSP_CERTS, &OCSP_CERTIFICATE,
 ];
 
 /// The string fields an attribute's value can be (the distinguished name's text takes them).
@@ -712,6 +741,153 @@ fn general_name_value(cx: &mut Ctx, data: &[u8], g: Tlv) {
     }
 }
 
+/// An OCSP response (RFC 6960's OCSPResponse) in `a..b`, as Wireshark's ocsp dissector shows
+/// the one a TLS CertificateStatus message staples.
+pub(crate) fn ocsp_response(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
+    let Some(resp) = tlv(data, a, b).filter(|t| t.tag == 0x30) else { return };
+    cx.add_proto("ocsp");
+    cx.add(&OCSP, resp.start, resp.len(), Value::None);
+    cx.child(|cx| {
+        let mut it = items(data, resp);
+        if let Some(st) = it.next().filter(|t| t.tag == 0x0a) {
+            cx.add(&OCSP_RESPONSE_STATUS, st.start, st.len(), Value::UInt(int_value(&data[st.cs..st.ce]) as u64));
+        }
+        let Some(rb) = it.next().filter(|t| t.tag == 0xa0).and_then(|t| inner(data, t)).filter(|t| t.tag == 0x30) else { return };
+        cx.add(&OCSP_RESPONSE_BYTES, rb.start, rb.len(), Value::None);
+        cx.child(|cx| {
+            let mut it = items(data, rb);
+            let Some(o) = it.next().filter(|t| t.tag == 0x06) else { return };
+            let oid = add_oid(cx, data, &OCSP_RESPONSE_TYPE, o);
+            let basic = it.next().filter(|t| t.tag == 0x04).and_then(|os| inner(data, os)).filter(|t| t.tag == 0x30);
+            if let (Some(basic), "1.3.6.1.5.5.7.48.1.1") = (basic, oid.as_str()) {
+                cx.add(&OCSP_BASIC_RESPONSE, basic.start, basic.len(), Value::None);
+                cx.child(|cx| basic_response(cx, data, basic));
+            }
+        });
+    });
+}
+
+fn basic_response(cx: &mut Ctx, data: &[u8], basic: Tlv) {
+    let mut it = items(data, basic);
+    if let Some(tbs) = it.next().filter(|t| t.tag == 0x30) {
+        cx.add(&OCSP_TBS_RESPONSE_DATA, tbs.start, tbs.len(), Value::None);
+        cx.child(|cx| {
+            for t in items(data, tbs) {
+                match t.tag {
+                    0xa1 => {
+                        cx.add(&OCSP_RESPONDER_ID, t.start, t.len(), Value::UInt(1));
+                        if let Some(n) = inner(data, t).filter(|n| n.tag == 0x30) {
+                            cx.child(|cx| name(cx, data, n, &OCSP_BY_NAME, &IF_RDN_SEQUENCE));
+                        }
+                    }
+                    0xa2 => {
+                        cx.add(&OCSP_RESPONDER_ID, t.start, t.len(), Value::UInt(2));
+                        if let Some(k) = inner(data, t).filter(|k| k.tag == 0x04) {
+                            cx.child(|cx| cx.add(&OCSP_BY_KEY, k.cs, k.content_len(), Value::Bytes));
+                        }
+                    }
+                    0x18 => gen_time(cx, data, t, &OCSP_PRODUCED_AT),
+                    0x30 => {
+                        cx.add(&OCSP_RESPONSES, t.start, t.len(), Value::UInt(items(data, t).count() as u64));
+                        cx.child(|cx| {
+                            for r in items(data, t).filter(|r| r.tag == 0x30) {
+                                cx.add(&OCSP_SINGLE_RESPONSE, r.start, r.len(), Value::None);
+                                cx.child(|cx| single_response(cx, data, r));
+                            }
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    if let Some(alg) = it.next().filter(|t| t.tag == 0x30) {
+        algorithm(cx, data, alg, &OCSP_SIGNATURE_ALGORITHM);
+    }
+    if let Some(sig) = it.next().filter(|t| t.tag == 0x03 && t.ce > t.cs) {
+        cx.add(&PADDING, sig.cs, 1, Value::UInt(u64::from(data[sig.cs])));
+        cx.add(&OCSP_SIGNATURE, sig.cs + 1, sig.ce - sig.cs - 1, Value::Bytes);
+    }
+    if let Some(certs) = it.next().filter(|t| t.tag == 0xa0).and_then(|t| inner(data, t)).filter(|t| t.tag == 0x30) {
+        cx.add(&OCSP_CERTS, certs.start, certs.len(), Value::UInt(items(data, certs).count() as u64));
+        cx.child(|cx| {
+            for c in items(data, certs).filter(|c| c.tag == 0x30) {
+                cx.add(&OCSP_CERTIFICATE, c.start, c.len(), Value::None);
+                cx.child(|cx| certificate(cx, data, c.start, c.ce));
+            }
+        });
+    }
+}
+
+fn single_response(cx: &mut Ctx, data: &[u8], r: Tlv) {
+    for t in items(data, r) {
+        match t.tag {
+            0x30 => {
+                cx.add(&OCSP_CERT_ID, t.start, t.len(), Value::None);
+                cx.child(|cx| {
+                    let mut it = items(data, t);
+                    if let Some(alg) = it.next().filter(|a| a.tag == 0x30) {
+                        algorithm(cx, data, alg, &OCSP_HASH_ALGORITHM);
+                    }
+                    for def in [&OCSP_ISSUER_NAME_HASH, &OCSP_ISSUER_KEY_HASH] {
+                        if let Some(h) = it.next().filter(|h| h.tag == 0x04) {
+                            cx.add(def, h.cs, h.content_len(), Value::Bytes);
+                        }
+                    }
+                    if let Some(sn) = it.next().filter(|h| h.tag == 0x02) {
+                        cx.add(&OCSP_SERIAL_NUMBER, sn.cs, sn.content_len(), Value::Bytes);
+                    }
+                });
+            }
+            0x80 | 0xa1 | 0x82 => {
+                let status = u64::from(t.tag & 0x1f);
+                cx.add(&OCSP_CERT_STATUS, t.start, t.len(), Value::UInt(status));
+                if status == 0 {
+                    cx.child(|cx| cx.add(&OCSP_GOOD, t.start, t.len(), Value::None));
+                }
+            }
+            0x18 => gen_time(cx, data, t, &OCSP_THIS_UPDATE),
+            0xa0 => {
+                if let Some(g) = inner(data, t).filter(|g| g.tag == 0x18) {
+                    gen_time(cx, data, g, &OCSP_NEXT_UPDATE);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A GeneralizedTime element as the time field `def`.
+fn gen_time(cx: &mut Ctx, data: &[u8], t: Tlv, def: &'static FieldDef) {
+    if let Some(ts) = generalized_time(data.get(t.cs..t.ce).unwrap_or(&[])) {
+        cx.add(def, t.start, t.len(), Value::Time(ts));
+    }
+}
+
+fn ocsp_status_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "successful",
+        1 => "malformedRequest",
+        2 => "internalError",
+        3 => "tryLater",
+        5 => "sigRequired",
+        6 => "unauthorized",
+        _ => return None,
+    })
+}
+
+fn responder_id_choice(v: u64) -> Option<&'static str> {
+    match v {
+        1 => Some("byName"),
+        2 => Some("byKey"),
+        _ => None,
+    }
+}
+
+fn cert_status_choice(v: u64) -> Option<&'static str> {
+    ["good", "revoked", "unknown"].get(v as usize).copied()
+}
+
 fn version_name(v: u64) -> Option<&'static str> {
     ["v1", "v2", "v3"].get(v as usize).copied()
 }
@@ -1000,6 +1176,8 @@ pub fn oid_name(oid: &str) -> Option<&'static str> {
         "1.3.6.1.5.5.7.48.1" => "id-ad-ocsp",
         "1.3.6.1.5.5.7.48.2" => "id-ad-caIssuers",
         "1.3.6.1.4.1.11129.2.4.2" => "SignedCertificateTimestampList",
+        "1.3.6.1.5.5.7.48.1.1" => "id-pkix-ocsp-basic",
+        "1.3.14.3.2.26" => "SHA-1",
         _ => return None,
     })
 }
