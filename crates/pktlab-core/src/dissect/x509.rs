@@ -302,10 +302,10 @@ pub(crate) fn certificate(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
 
 fn tbs_certificate(cx: &mut Ctx, data: &[u8], tbs: Tlv) {
     let mut it = items(data, tbs).peekable();
-    if let Some(v) = it.next_if(|t| t.tag == 0xa0) {
-        if let Some(i) = inner(data, v).filter(|i| i.tag == 0x02) {
-            cx.add(&VERSION, i.start, i.len(), Value::UInt(int_value(&data[i.cs..i.ce]) as u64));
-        }
+    if let Some(v) = it.next_if(|t| t.tag == 0xa0)
+        && let Some(i) = inner(data, v).filter(|i| i.tag == 0x02)
+    {
+        cx.add(&VERSION, i.start, i.len(), Value::UInt(int_value(&data[i.cs..i.ce]) as u64));
     }
     if let Some(s) = it.next_if(|t| t.tag == 0x02) {
         cx.add(&SERIAL_NUMBER, s.cs, s.content_len(), Value::Bytes);
