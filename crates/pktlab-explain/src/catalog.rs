@@ -41,6 +41,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("tcp_analysis.txt", include_str!("text/tcp_analysis.txt")),
     ("udp_dns_data.txt", include_str!("text/udp_dns_data.txt")),
     ("app.txt", include_str!("text/app.txt")),
+    ("x509.txt", include_str!("text/x509.txt")),
     ("tunnel.txt", include_str!("text/tunnel.txt")),
     ("game.txt", include_str!("text/game.txt")),
     ("expert.txt", include_str!("text/expert.txt")),

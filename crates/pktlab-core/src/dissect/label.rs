@@ -106,15 +106,34 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
         // A text-only item: its value is the whole label.
         super::format::write_cell(out, d, frame, f);
     } else {
+        let start = out.len();
         out.push_str(def.name);
         if !matches!(f.value, Value::None) && (!matches!(f.value, Value::Bytes) || def.ftype != FieldType::None) {
             out.push_str(": ");
             value_text(d, frame, f, out);
         }
+        if out.len() - start > LABEL_MAX {
+            mark_truncated(out, start, def.name.len());
+        }
     }
     if f.generated {
         out.push(']');
     }
+}
+
+/// The longest label Wireshark's buffer holds (ITEM_LABEL_LENGTH less its NUL).
+const LABEL_MAX: usize = 239;
+
+/// A `Name: value` label too long for Wireshark's buffer, as its `label_mark_truncated`
+/// leaves it: ` [truncated]` after the name, the whole cut to 238 bytes at a character
+/// boundary (`Protocols in frame [truncated]: eth:…`).
+fn mark_truncated(out: &mut String, start: usize, name_len: usize) {
+    out.insert_str(start + name_len, " [truncated]");
+    let mut end = start + LABEL_MAX - 1;
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
 }
 
 /// A field's value as the tree writes it after `Name: `.

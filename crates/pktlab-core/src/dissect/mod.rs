@@ -50,6 +50,7 @@ pub mod udp;
 pub mod vlan;
 pub mod vxlan;
 pub mod websocket;
+pub mod x509;
 
 pub use model::*;
 
@@ -232,6 +233,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         dhcp::FIELDS,
         http::FIELDS,
         tls::FIELDS,
+        x509::FIELDS,
         websocket::FIELDS,
         quic::FIELDS,
         data::FIELDS,
@@ -504,6 +506,14 @@ impl Ctx<'_> {
             l.fields.end = n;
         }
         self.depth = 0;
+    }
+
+    /// Reopens the last layer to add more fields to it (a protocol whose next message in
+    /// the same bytes belongs to the same tree, as TLS's records in a segment); returns its
+    /// index. There must be a layer.
+    pub fn reopen_last(&mut self) -> usize {
+        self.depth = 0;
+        self.out.layers.len().saturating_sub(1)
     }
 
     pub fn set_len(&mut self, li: usize, len: usize) {

@@ -34,13 +34,15 @@ pub static QUIC_PADDING_LENGTH: FieldDef = FieldDef::new("quic.padding_length", 
 pub static QUIC_CRYPTO_OFFSET: FieldDef = FieldDef::new("quic.crypto.offset", "Offset", FieldType::U64, Base::Dec);
 pub static QUIC_CRYPTO_LENGTH: FieldDef = FieldDef::new("quic.crypto.length", "Length", FieldType::U64, Base::Dec);
 pub static QUIC_CRYPTO_DATA: FieldDef = FieldDef::new("quic.crypto.crypto_data", "Crypto Data", FieldType::None, Base::None);
+pub static QUIC_CONNECTION_NUMBER: FieldDef = FieldDef::new("quic.connection.number", "Connection Number", FieldType::U32, Base::Dec);
+pub static QUIC_PACKET_LENGTH: FieldDef = FieldDef::new("quic.packet_length", "Packet Length", FieldType::U32, Base::Dec);
 pub static QUIC_ACK_LARGEST: FieldDef = FieldDef::new("quic.ack.largest_acknowledged", "Largest Acknowledged", FieldType::U64, Base::Dec);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
     &QUIC_HEADER_FORM, &QUIC_FIXED_BIT, &QUIC_LONG_PACKET_TYPE, &QUIC_SPIN_BIT, &QUIC_VERSION, &QUIC_DCIL, &QUIC_DCID, &QUIC_SCIL, &QUIC_SCID, &QUIC_TOKEN_LENGTH,
     &QUIC_TOKEN, &QUIC_LENGTH, &QUIC_PACKET_NUMBER, &QUIC_PAYLOAD, &QUIC_PROTECTED_PAYLOAD, &QUIC_SHORT, &QUIC_FRAME, &QUIC_FRAME_TYPE, &QUIC_PADDING_LENGTH,
-    &QUIC_CRYPTO_OFFSET, &QUIC_CRYPTO_LENGTH, &QUIC_CRYPTO_DATA, &QUIC_ACK_LARGEST,
+    &QUIC_CRYPTO_OFFSET, &QUIC_CRYPTO_LENGTH, &QUIC_CRYPTO_DATA, &QUIC_ACK_LARGEST, &QUIC_CONNECTION_NUMBER, &QUIC_PACKET_LENGTH,
 ];
 
 /// RFC 9001's Initial salt for QUIC version 1.
@@ -50,6 +52,9 @@ type Key = ([u8; 16], u16, [u8; 16], u16);
 
 #[derive(Default, Clone)]
 struct Conn {
+    /// The connection's number, in the order connections were first seen (tshark's
+    /// `quic.connection.number`).
+    number: u64,
     /// The destination connection ID of the client's first Initial (it keys every Initial).
     initial_dcid: Vec<u8>,
     /// Which side of the key is the client (0: the lower endpoint).
@@ -62,6 +67,8 @@ struct Conn {
 #[derive(Default)]
 pub struct Conns {
     map: foldhash::HashMap<Key, Conn>,
+    /// The number the next new connection gets.
+    next: u64,
 }
 
 const MAX_CONNS: usize = 1 << 16;
@@ -117,16 +124,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: 
             }
         }
         first = false;
-        // tshark's `[Packet Length: n]` for each packet of the datagram, filled in once the
+        // tshark's connection information (the number a new connection is about to get),
+        // then `[Packet Length: n]` for each packet of the datagram, filled in once the
         // packet's end is known.
-        let plen = cx.wants(&WS_TEXT).then(|| cx.add(&WS_TEXT, p, 0, Value::Str("".into())));
+        let number = cx.quic.map.get(&key).map_or(cx.quic.next, |c| c.number);
+        text(cx, p, 0, "QUIC Connection information");
+        cx.child(|cx| cx.add_gen(&QUIC_CONNECTION_NUMBER, p, 0, Value::UInt(number)));
+        let plen = cx.add_gen(&QUIC_PACKET_LENGTH, p, 0, Value::UInt(0));
         let next = if b0 & 0x80 != 0 { long_packet(cx, data, p, end, key, dir, &mut info) } else { short_packet(cx, data, p, end, key, dir, &mut info) };
-        if let Some(i) = plen
-            && let Some(f) = cx.out.fields.get_mut(i as usize)
-            && std::ptr::eq(f.def, &WS_TEXT)
+        if let Some(f) = cx.out.fields.get_mut(plen as usize)
+            && std::ptr::eq(f.def, &QUIC_PACKET_LENGTH)
         {
             let n = next.filter(|&n| n > p).unwrap_or(end).min(end) - p;
-            f.value = Value::Str(format!("[Packet Length: {n}]").into_boxed_str());
+            f.value = Value::UInt(n as u64);
         }
         match next {
             Some(n) if n > p => p = n,
@@ -169,10 +179,18 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
     if cx.quic.map.len() >= MAX_CONNS {
         cx.quic.map.clear();
     }
-    let conn = cx.quic.map.entry(key).or_insert_with(|| Conn { initial_dcid: dcid.clone(), client: dir, dcid_len: [None, None] });
+    let number = cx.quic.next;
+    let mut created = false;
+    let conn = cx.quic.map.entry(key).or_insert_with(|| {
+        created = true;
+        Conn { number, initial_dcid: dcid.clone(), client: dir, dcid_len: [None, None] }
+    });
     conn.dcid_len[dir] = Some(dcil);
     conn.dcid_len[1 - dir] = Some(scil);
     let conn = conn.clone();
+    if created {
+        cx.quic.next += 1;
+    }
     let mut label = type_name(ptype as u64).unwrap_or("Unknown").to_owned();
     if dcil > 0 {
         label.push_str(&format!(", DCID={}", hex(&dcid)));
@@ -204,6 +222,8 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
         let client = dir == conn.client;
         if let Some((pn, pnlen, plain)) = unprotect(data, p, o, pend, &conn.initial_dcid, client) {
             cx.add(&QUIC_PACKET_NUMBER, o, pnlen, Value::UInt(pn));
+            // The payload as sent (encrypted, with its tag); its frames come from the plaintext.
+            cx.add(&QUIC_PAYLOAD, o + pnlen, pend.saturating_sub(o + pnlen), Value::Bytes);
             label.push_str(&format!(", PKN: {pn}"));
             let names = frames(cx, plain, &mut *info);
             for nm in names {
@@ -243,6 +263,13 @@ fn short_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: 
     });
     info.push(label);
     Some(end)
+}
+
+/// A text-only tree item (when the tree's text is wanted).
+fn text(cx: &mut Ctx, off: usize, len: usize, s: &'static str) {
+    if cx.wants(&WS_TEXT) {
+        cx.add(&WS_TEXT, off, len, Value::Str(s.into()));
+    }
 }
 
 fn hex(b: &[u8]) -> String {
@@ -301,7 +328,6 @@ fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], clie
 fn frames(cx: &mut Ctx, plain: Vec<u8>, _info: &mut Vec<String>) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
     cx.in_reassembled(plain, |cx, b| {
-        cx.add(&QUIC_PAYLOAD, 0, b.len(), Value::Bytes);
         let mut crypto: Vec<(u64, usize, usize)> = Vec::new();
         let mut o = 0usize;
         while o < b.len() {

@@ -33,7 +33,7 @@ pub static TLS_HANDSHAKE_COMP_METHOD: FieldDef = FieldDef::new("tls.handshake.co
 pub static TLS_HANDSHAKE_EXTENSIONS_LENGTH: FieldDef = FieldDef::new("tls.handshake.extensions_length", "Extensions Length", FieldType::U16, Base::Dec);
 pub static TLS_HANDSHAKE_EXTENSION_TYPE: FieldDef = FieldDef::new("tls.handshake.extension.type", "Type", FieldType::U16, Base::Dec).vals(extension_name);
 pub static TLS_HANDSHAKE_EXTENSION_LEN: FieldDef = FieldDef::new("tls.handshake.extension.len", "Length", FieldType::U16, Base::Dec);
-pub static TLS_HANDSHAKE_EXTENSION_DATA: FieldDef = FieldDef::new("tls.handshake.extension.data", "Data", FieldType::Bytes, Base::None);
+pub static TLS_HANDSHAKE_EXTENSION_DATA: FieldDef = FieldDef::new("tls.handshake.extension.data", "Data", FieldType::Bytes, Base::None).custom(ext_data_label);
 pub static TLS_SNI_LIST_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::U16, Base::Dec);
 pub static TLS_SNI_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_type", "Server Name Type", FieldType::U8, Base::Dec).vals(server_name_type_name);
 pub static TLS_SNI_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_server_name_len", "Server Name length", FieldType::U16, Base::Dec);
@@ -45,7 +45,59 @@ pub static TLS_SUPPORTED_VERSIONS_LEN: FieldDef = FieldDef::new("tls.handshake.e
 pub static TLS_SUPPORTED_VERSION: FieldDef = FieldDef::new("tls.handshake.extensions.supported_version", "Supported Version", FieldType::U16, Base::Hex).vals(version_name);
 pub static TLS_CERTIFICATES_LENGTH: FieldDef = FieldDef::new("tls.handshake.certificates_length", "Certificates Length", FieldType::U24, Base::Dec);
 pub static TLS_CERTIFICATE_LENGTH: FieldDef = FieldDef::new("tls.handshake.certificate_length", "Certificate Length", FieldType::U24, Base::Dec);
-pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate", "Certificate", FieldType::Bytes, Base::None);
+pub static TLS_CERTIFICATES: FieldDef = FieldDef::new("tls.handshake.certificates", "Certificates", FieldType::None, Base::None).whole(certificates_label);
+pub static TLS_CERTIFICATE: FieldDef = FieldDef::new("tls.handshake.certificate", "Certificate", FieldType::Bytes, Base::None).custom(certificate_label);
+pub static TLS_HANDSHAKE_RANDOM_TIME: FieldDef = FieldDef::new("tls.handshake.random_time", "GMT Unix Time", FieldType::AbsTime, Base::None);
+pub static TLS_HANDSHAKE_RANDOM_BYTES: FieldDef = FieldDef::new("tls.handshake.random_bytes", "Random Bytes", FieldType::Bytes, Base::None);
+pub static TLS_SIG_HASH_ALG: FieldDef = FieldDef::new("tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::U16, Base::Hex).custom(sig_alg_label);
+pub static TLS_SIG_HASH_HASH: FieldDef = FieldDef::new("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", FieldType::U8, Base::Dec).vals(sig_hash_name);
+pub static TLS_SIG_HASH_SIG: FieldDef = FieldDef::new("tls.handshake.sig_hash_sig", "Signature Hash Algorithm Signature", FieldType::U8, Base::Dec).vals(sig_sig_name);
+pub static TLS_SIG_LEN: FieldDef = FieldDef::new("tls.handshake.sig_len", "Signature Length", FieldType::U16, Base::Dec);
+pub static TLS_SIG: FieldDef = FieldDef::new("tls.handshake.sig", "Signature", FieldType::Bytes, Base::None);
+pub static TLS_SERVER_CURVE_TYPE: FieldDef = FieldDef::new("tls.handshake.server_curve_type", "Curve Type", FieldType::U8, Base::Hex).vals(curve_type_name);
+pub static TLS_SERVER_NAMED_CURVE: FieldDef = FieldDef::new("tls.handshake.server_named_curve", "Named Curve", FieldType::U16, Base::Hex).vals(group_name);
+pub static TLS_SERVER_POINT_LEN: FieldDef = FieldDef::new("tls.handshake.server_point_len", "Pubkey Length", FieldType::U8, Base::Dec);
+pub static TLS_SERVER_POINT: FieldDef = FieldDef::new("tls.handshake.server_point", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_CLIENT_POINT_LEN: FieldDef = FieldDef::new("tls.handshake.client_point_len", "Pubkey Length", FieldType::U8, Base::Dec);
+pub static TLS_CLIENT_POINT: FieldDef = FieldDef::new("tls.handshake.client_point", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_EPMS_LEN: FieldDef = FieldDef::new("tls.handshake.epms_len", "Encrypted PreMaster length", FieldType::U16, Base::Dec);
+pub static TLS_EPMS: FieldDef = FieldDef::new("tls.handshake.epms", "Encrypted PreMaster", FieldType::Bytes, Base::None);
+pub static TLS_P_LEN: FieldDef = FieldDef::new("tls.handshake.p_len", "p Length", FieldType::U16, Base::Dec);
+pub static TLS_P: FieldDef = FieldDef::new("tls.handshake.p", "p", FieldType::Bytes, Base::None);
+pub static TLS_G_LEN: FieldDef = FieldDef::new("tls.handshake.g_len", "g Length", FieldType::U16, Base::Dec);
+pub static TLS_G: FieldDef = FieldDef::new("tls.handshake.g", "g", FieldType::Bytes, Base::None);
+pub static TLS_YS_LEN: FieldDef = FieldDef::new("tls.handshake.ys_len", "Pubkey Length", FieldType::U16, Base::Dec);
+pub static TLS_YS: FieldDef = FieldDef::new("tls.handshake.ys", "Pubkey", FieldType::Bytes, Base::None);
+pub static TLS_JA3_FULL: FieldDef = FieldDef::new("tls.handshake.ja3_full", "JA3 Fullstring", FieldType::Str, Base::None);
+pub static TLS_JA3: FieldDef = FieldDef::new("tls.handshake.ja3", "JA3", FieldType::Str, Base::None);
+pub static TLS_JA3S_FULL: FieldDef = FieldDef::new("tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::Str, Base::None);
+pub static TLS_JA3S: FieldDef = FieldDef::new("tls.handshake.ja3s", "JA3S", FieldType::Str, Base::None);
+pub static TLS_ALPN_LIST: FieldDef = FieldDef::new("tls.handshake.extensions_alpn_list", "ALPN Protocol", FieldType::None, Base::None);
+pub static TLS_SUPPORTED_GROUPS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length", FieldType::U16, Base::Dec);
+pub static TLS_SUPPORTED_GROUPS: FieldDef = FieldDef::new("tls.handshake.extensions_supported_groups", "Supported Groups List", FieldType::None, Base::None).whole(groups_label);
+pub static TLS_SUPPORTED_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_supported_group", "Supported Group", FieldType::U16, Base::Hex).vals(group_name);
+pub static TLS_EC_POINT_FORMATS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_formats_length", "EC point formats Length", FieldType::U8, Base::Dec);
+pub static TLS_EC_POINT_FORMATS: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_formats", "EC point formats", FieldType::None, Base::None).whole(point_formats_label);
+pub static TLS_EC_POINT_FORMAT: FieldDef = FieldDef::new("tls.handshake.extensions_ec_point_format", "EC point format", FieldType::U8, Base::Dec).vals(ec_point_format_name);
+pub static TLS_SIG_HASH_ALG_LEN: FieldDef = FieldDef::new("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::U16, Base::Dec);
+pub static TLS_SIG_HASH_ALGS: FieldDef = FieldDef::new("tls.handshake.sig_hash_algs", "Signature Algorithms", FieldType::None, Base::None).whole(sig_algs_label);
+pub static TLS_STATUS_REQUEST_TYPE: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::U8, Base::Dec).vals(status_request_type_name);
+pub static TLS_STATUS_REQUEST_RESPONDER_IDS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_responder_ids_len", "Responder ID list Length", FieldType::U16, Base::Dec);
+pub static TLS_STATUS_REQUEST_EXTS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_status_request_exts_len", "Request Extensions Length", FieldType::U16, Base::Dec);
+pub static TLS_PADDING_DATA: FieldDef = FieldDef::new("tls.handshake.extensions_padding_data", "Padding Data", FieldType::Bytes, Base::None);
+pub static TLS_COMPRESS_ALGS_LEN: FieldDef = FieldDef::new("tls.compress_certificate.algorithms_length", "Algorithms Length", FieldType::U8, Base::Dec);
+pub static TLS_COMPRESS_ALG: FieldDef = FieldDef::new("tls.compress_certificate.algorithm", "Algorithm", FieldType::U16, Base::Dec).vals(compress_alg_name);
+pub static TLS_KEY_SHARE_CLIENT_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_client_length", "Client Key Share Length", FieldType::U16, Base::Dec);
+pub static TLS_KEY_SHARE_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_group", "Group", FieldType::U16, Base::Dec).vals(group_name);
+pub static TLS_KEY_SHARE_KE_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length", FieldType::U16, Base::Dec);
+pub static TLS_KEY_SHARE_KE: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_key_exchange", "Key Exchange", FieldType::Bytes, Base::None);
+pub static TLS_KEY_SHARE_SELECTED_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_selected_group", "Selected Group", FieldType::U16, Base::Dec).vals(group_name);
+pub static TLS_PSK_KE_MODES_LEN: FieldDef = FieldDef::new("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", FieldType::U8, Base::Dec);
+pub static TLS_PSK_KE_MODE: FieldDef = FieldDef::new("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::U8, Base::Dec).vals(psk_ke_mode_name);
+pub static TLS_RENEG_INFO_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::U8, Base::Dec);
+pub static TLS_RENEG_INFO: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes, Base::None);
+pub static TLS_OCSP_RESPONSE_LEN: FieldDef = FieldDef::new("tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::U24, Base::Dec);
+pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
 pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None);
@@ -58,7 +110,14 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_HANDSHAKE_RANDOM, &TLS_HANDSHAKE_SESSION_ID_LENGTH, &TLS_HANDSHAKE_SESSION_ID, &TLS_HANDSHAKE_CIPHER_SUITES_LENGTH, &TLS_HANDSHAKE_CIPHERSUITES,
     &TLS_HANDSHAKE_CIPHERSUITE, &TLS_HANDSHAKE_COMP_METHODS_LENGTH, &TLS_HANDSHAKE_COMP_METHODS, &TLS_HANDSHAKE_COMP_METHOD, &TLS_HANDSHAKE_EXTENSIONS_LENGTH,
     &TLS_HANDSHAKE_EXTENSION_TYPE, &TLS_HANDSHAKE_EXTENSION_LEN, &TLS_HANDSHAKE_EXTENSION_DATA, &TLS_SNI_LIST_LEN, &TLS_SNI_TYPE, &TLS_SNI_LEN, &TLS_SNI, &TLS_ALPN_LEN,
-    &TLS_ALPN_STR_LEN, &TLS_ALPN_STR, &TLS_SUPPORTED_VERSIONS_LEN, &TLS_SUPPORTED_VERSION, &TLS_CERTIFICATES_LENGTH, &TLS_CERTIFICATE_LENGTH, &TLS_CERTIFICATE,
+    &TLS_ALPN_STR_LEN, &TLS_ALPN_STR, &TLS_SUPPORTED_VERSIONS_LEN, &TLS_SUPPORTED_VERSION, &TLS_CERTIFICATES_LENGTH, &TLS_CERTIFICATES, &TLS_CERTIFICATE_LENGTH, &TLS_CERTIFICATE,
+    &TLS_HANDSHAKE_RANDOM_TIME, &TLS_HANDSHAKE_RANDOM_BYTES, &TLS_SIG_HASH_ALG, &TLS_SIG_HASH_HASH, &TLS_SIG_HASH_SIG, &TLS_SIG_LEN, &TLS_SIG,
+    &TLS_SERVER_CURVE_TYPE, &TLS_SERVER_NAMED_CURVE, &TLS_SERVER_POINT_LEN, &TLS_SERVER_POINT, &TLS_CLIENT_POINT_LEN, &TLS_CLIENT_POINT, &TLS_EPMS_LEN, &TLS_EPMS,
+    &TLS_P_LEN, &TLS_P, &TLS_G_LEN, &TLS_G, &TLS_YS_LEN, &TLS_YS, &TLS_JA3_FULL, &TLS_JA3, &TLS_JA3S_FULL, &TLS_JA3S, &TLS_APP_DATA_PROTO,
+    &TLS_ALPN_LIST, &TLS_SUPPORTED_GROUPS_LEN, &TLS_SUPPORTED_GROUPS, &TLS_SUPPORTED_GROUP, &TLS_EC_POINT_FORMATS_LEN, &TLS_EC_POINT_FORMATS, &TLS_EC_POINT_FORMAT,
+    &TLS_SIG_HASH_ALG_LEN, &TLS_SIG_HASH_ALGS, &TLS_STATUS_REQUEST_TYPE, &TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, &TLS_STATUS_REQUEST_EXTS_LEN, &TLS_PADDING_DATA,
+    &TLS_COMPRESS_ALGS_LEN, &TLS_COMPRESS_ALG, &TLS_KEY_SHARE_CLIENT_LEN, &TLS_KEY_SHARE_GROUP, &TLS_KEY_SHARE_KE_LEN, &TLS_KEY_SHARE_KE, &TLS_KEY_SHARE_SELECTED_GROUP,
+    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO, &TLS_OCSP_RESPONSE_LEN,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -152,7 +211,20 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
 
 /// Dissects the record in `a..b` of `data`.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    let li = cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a);
+    // The records of one segment (or of one reassembled buffer) share a tree, as tshark's
+    // TLS dissector loops over the records of the bytes TCP hands it.
+    let same_tree = !first
+        && cx.out.layers.last().is_some_and(|l| {
+            l.proto == "tls" && l.source == cx.source && (l.offset + l.len) as usize == a && l.fields.end as usize == cx.out.fields.len()
+        });
+    let li = if same_tree {
+        let li = cx.reopen_last();
+        let start = cx.out.layers[li].offset as usize;
+        cx.set_len(li, b - start);
+        li
+    } else {
+        cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a)
+    };
     let outer = cx.in_error == 0;
     let (Some(ct), Some(ver), Some(len)) = (rd::u8(data, a), rd::u16(data, a + 1), rd::u16(data, a + 3)) else {
         cx.close(li);
@@ -201,15 +273,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
                     cx.add(&TLS_HANDSHAKE, body, end - body, Value::None);
                     info.push("Encrypted Handshake Message");
                 } else {
-                    handshakes(cx, data, body, end, &mut info);
+                    handshakes(cx, data, body, end, ver, false, &mut info);
                 }
             }
             23 => {
                 cx.add(&TLS_APP_DATA, body, end - body, Value::Bytes);
-                if cx.wants(&WS_TEXT) {
+                if cx.wants(&TLS_APP_DATA_PROTO) {
                     let f = cx.facts();
                     if let Some(name) = if st.h2 { Some("HyperText Transfer Protocol 2") } else { app_protocol(f.sport, f.dport) } {
-                        cx.add(&WS_TEXT, body, 0, Value::Str(format!("[Application Data Protocol: {name}]").into_boxed_str()));
+                        cx.add_gen(&TLS_APP_DATA_PROTO, body, 0, Value::Str(name.into()));
                     }
                 }
                 info.push("Application Data");
@@ -233,12 +305,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
 pub(crate) fn dissect_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, off, end - off);
     let mut info = Vec::new();
-    handshakes(cx, data, off, end, &mut info);
+    handshakes(cx, data, off, end, 0x0304, true, &mut info);
     cx.close(li);
 }
 
 /// Handshake messages in `off..end`, each a subtree; their names go to `info`.
-fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut Vec<&'static str>) {
+fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u16, quic: bool, info: &mut Vec<&'static str>) {
     while off + 4 <= end {
         let (Some(t), Some(hl)) = (rd::u8(data, off), rd::u24(data, off + 1)) else { break };
         let mend = (off + 4 + hl as usize).min(end);
@@ -248,8 +320,11 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut 
             cx.add(&TLS_HANDSHAKE_LENGTH, off + 1, 3, Value::UInt(hl as u64));
             let b = off + 4;
             match t {
-                1 | 2 => hello(cx, data, b, mend, t == 1),
+                1 | 2 => hello(cx, data, b, mend, t == 1, quic),
                 11 => certificates(cx, data, b, mend),
+                12 => server_key_exchange(cx, data, b, mend, version),
+                16 => client_key_exchange(cx, data, b, mend),
+                22 => certificate_status(cx, data, b, mend),
                 _ => {}
             }
         });
@@ -258,14 +333,16 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, info: &mut 
     }
 }
 
-fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
+fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, quic: bool) {
     let Some(v) = rd::u16(data, b).filter(|_| b + 2 <= end) else { return };
     cx.add(&TLS_HANDSHAKE_VERSION, b, 2, Value::UInt(v as u64));
     if b + 34 > end {
         return;
     }
     cx.add(&TLS_HANDSHAKE_RANDOM, b + 2, 32, Value::Bytes);
-    if cx.wants(&WS_TEXT) {
+    // Wireshark splits the Random into its time and bytes for TLS over TCP, not for the
+    // hellos QUIC carries.
+    if !quic {
         cx.child(|cx| random_parts(cx, data, b + 2));
     }
     let mut p = b + 34;
@@ -335,6 +412,7 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
         });
         p = d + elen as usize;
     }
+    ja3(cx, data, b, end, client);
 }
 
 fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
@@ -359,7 +437,7 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         16 if dend >= d + 2 => {
             let Some(ll) = rd::u16(data, d) else { return };
             cx.add(&TLS_ALPN_LEN, d, 2, Value::UInt(ll as u64));
-            text(cx, d + 2, dend - d - 2, "ALPN Protocol");
+            cx.add(&TLS_ALPN_LIST, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q < dend {
@@ -384,17 +462,17 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         43 if dend >= d + 2 => {
             cx.add(&TLS_SUPPORTED_VERSION, d, 2, Value::UInt(rd::u16(data, d).unwrap_or(0) as u64));
         }
-        // Extensions whose parts tshark shows and pktlab keeps only as text: the bytes stay
-        // a (hidden) data field for filters.
-        5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => {
-            cx.add_hidden(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
-            if cx.wants(&WS_TEXT) {
-                ext_text(cx, data, et, d, dend, client);
-            }
-        }
-        35 if dend == d => text(cx, d, 0, "Data (0 bytes)"),
+        5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => ext_parts(cx, data, et, d, dend, client),
         _ if dend > d => {
             cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
+        }
+        // An empty extension Wireshark has no handler for (GREASE, unknown types) still shows
+        // its (missing) data; a session ticket's shows as `Data (0 bytes)`.
+        35 => {
+            cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, 0, Value::Bytes);
+        }
+        _ if grease(et) || extension_name(et as u64).is_none() => {
+            cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, 0, Value::Bytes);
         }
         _ => {}
     }
@@ -407,50 +485,28 @@ fn text(cx: &mut Ctx, off: usize, len: usize, s: &str) {
     }
 }
 
-/// `Name: value` text item.
-fn text_kv(cx: &mut Ctx, off: usize, len: usize, name: &str, v: impl std::fmt::Display) {
-    cx.add(&WS_TEXT, off, len, Value::Str(format!("{name}: {v}").into_boxed_str()));
-}
-
-/// `Name (n)` / `Unknown (n)` as a value-string label writes it.
-fn named(names: fn(u64) -> Option<&'static str>, v: u64, num: String) -> String {
-    format!("{} ({num})", names(v).unwrap_or("Unknown"))
-}
-
-/// The trees tshark draws for extensions whose parts pktlab keeps as text only: supported
-/// groups, EC point formats, signature algorithms, PSK modes, renegotiation info.
-fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
+/// The parts of the extensions Wireshark takes apart: status request, supported groups, EC
+/// point formats, signature algorithms, padding, certificate compression, PSK modes, key
+/// share, renegotiation info.
+fn ext_parts(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: bool) {
+    let u8_at = |q: usize| rd::u8(data, q).unwrap_or(0) as u64;
+    let u16_at = |q: usize| rd::u16(data, q).unwrap_or(0) as u64;
     match et {
         5 => {
-            let t = rd::u8(data, d).unwrap_or(0) as u64;
-            text_kv(cx, d, 1, "Certificate Status Type", named(status_request_type_name, t, t.to_string()));
+            cx.add(&TLS_STATUS_REQUEST_TYPE, d, 1, Value::UInt(u8_at(d)));
             if let (Some(r), Some(e)) = (rd::u16(data, d + 1), rd::u16(data, d + 3 + rd::u16(data, d + 1).unwrap_or(0) as usize)) {
-                text_kv(cx, d + 1, 2, "Responder ID list Length", r);
-                text_kv(cx, d + 3 + r as usize, 2, "Request Extensions Length", e);
+                cx.add(&TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, d + 1, 2, Value::UInt(r as u64));
+                cx.add(&TLS_STATUS_REQUEST_EXTS_LEN, d + 3 + r as usize, 2, Value::UInt(e as u64));
             }
         }
         21 => {
-            let mut s = String::from("Padding Data: ");
-            let b = data.get(d..dend).unwrap_or(&[]);
-            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
-            if b.len() > 36 {
-                s.push('…');
-            }
-            cx.add(&WS_TEXT, d, dend - d, Value::Str(s.into_boxed_str()));
+            cx.add(&TLS_PADDING_DATA, d, dend - d, Value::Bytes);
         }
         27 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "Algorithms Length", ll);
+            cx.add(&TLS_COMPRESS_ALGS_LEN, d, 1, Value::UInt(u8_at(d)));
             let mut q = d + 1;
             while q + 2 <= dend {
-                let a = rd::u16(data, q).unwrap_or(0) as u64;
-                let name = match a {
-                    1 => Some("zlib"),
-                    2 => Some("brotli"),
-                    3 => Some("zstd"),
-                    _ => None,
-                };
-                text_kv(cx, q, 2, "Algorithm", format!("{} ({a})", name.unwrap_or("Unknown")));
+                cx.add(&TLS_COMPRESS_ALG, q, 2, Value::UInt(u16_at(q)));
                 q += 2;
             }
         }
@@ -459,30 +515,27 @@ fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: b
             cx.child(|cx| {
                 let mut q = d;
                 if client {
-                    let Some(ll) = rd::u16(data, d) else { return };
-                    text_kv(cx, d, 2, "Client Key Share Length", ll);
+                    if d + 2 > dend {
+                        return;
+                    }
+                    cx.add(&TLS_KEY_SHARE_CLIENT_LEN, d, 2, Value::UInt(u16_at(d)));
                     q += 2;
                 } else if dend - d == 2 {
-                    let g = rd::u16(data, d).unwrap_or(0) as u64;
-                    text_kv(cx, d, 2, "Selected Group", named(group_name, g, g.to_string()));
+                    cx.add(&TLS_KEY_SHARE_SELECTED_GROUP, d, 2, Value::UInt(u16_at(d)));
                     return;
                 }
                 while q + 4 <= dend {
-                    let (Some(g), Some(kl)) = (rd::u16(data, q), rd::u16(data, q + 2)) else { break };
+                    let (g, kl) = (u16_at(q), u16_at(q + 2));
                     let ke = (q + 4 + kl as usize).min(dend);
-                    let gname = group_name(g as u64).unwrap_or("Unknown");
-                    text(cx, q, ke - q, &format!("Key Share Entry: Group: {gname}, Key Exchange length: {kl}"));
+                    if cx.wants(&WS_TEXT) {
+                        let gname = group_name(g).unwrap_or("Unknown");
+                        text(cx, q, ke - q, &format!("Key Share Entry: Group: {gname}, Key Exchange length: {kl}"));
+                    }
                     cx.child(|cx| {
-                        text_kv(cx, q, 2, "Group", format!("{gname} ({g})"));
-                        text_kv(cx, q + 2, 2, "Key Exchange Length", kl);
-                        if kl > 0 {
-                            let mut s = String::from("Key Exchange: ");
-                            let b = data.get(q + 4..ke).unwrap_or(&[]);
-                            super::format::push_hex(&mut s, b.get(..36).unwrap_or(b));
-                            if b.len() > 36 {
-                                s.push('…');
-                            }
-                            cx.add(&WS_TEXT, q + 4, ke - q - 4, Value::Str(s.into_boxed_str()));
+                        cx.add(&TLS_KEY_SHARE_GROUP, q, 2, Value::UInt(g));
+                        cx.add(&TLS_KEY_SHARE_KE_LEN, q + 2, 2, Value::UInt(kl));
+                        if ke > q + 4 {
+                            cx.add(&TLS_KEY_SHARE_KE, q + 4, ke - q - 4, Value::Bytes);
                         }
                     });
                     q = ke;
@@ -490,62 +543,106 @@ fn ext_text(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: b
             });
         }
         10 => {
-            let Some(ll) = rd::u16(data, d) else { return };
-            text_kv(cx, d, 2, "Supported Groups List Length", ll);
-            let n = ll / 2;
-            text(cx, d + 2, dend - d - 2, &format!("Supported Groups ({n} group{})", if n == 1 { "" } else { "s" }));
+            if d + 2 > dend {
+                return;
+            }
+            cx.add(&TLS_SUPPORTED_GROUPS_LEN, d, 2, Value::UInt(u16_at(d)));
+            cx.add(&TLS_SUPPORTED_GROUPS, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q + 2 <= dend {
-                    let g = rd::u16(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 2, "Supported Group", named(group_name, g, format!("0x{g:04x}")));
+                    cx.add(&TLS_SUPPORTED_GROUP, q, 2, Value::UInt(u16_at(q)));
                     q += 2;
                 }
             });
         }
         11 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "EC point formats Length", ll);
-            text(cx, d + 1, dend - d - 1, &format!("Elliptic curves point formats ({ll})"));
+            cx.add(&TLS_EC_POINT_FORMATS_LEN, d, 1, Value::UInt(u8_at(d)));
+            cx.add(&TLS_EC_POINT_FORMATS, d + 1, dend - d - 1, Value::None);
             cx.child(|cx| {
                 for q in d + 1..dend {
-                    let f = rd::u8(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 1, "EC point format", named(ec_point_format_name, f, f.to_string()));
+                    cx.add(&TLS_EC_POINT_FORMAT, q, 1, Value::UInt(u8_at(q)));
                 }
             });
         }
         13 => {
-            let Some(ll) = rd::u16(data, d) else { return };
-            text_kv(cx, d, 2, "Signature Hash Algorithms Length", ll);
-            let n = ll / 2;
-            text(cx, d + 2, dend - d - 2, &format!("Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" }));
+            if d + 2 > dend {
+                return;
+            }
+            cx.add(&TLS_SIG_HASH_ALG_LEN, d, 2, Value::UInt(u16_at(d)));
+            cx.add(&TLS_SIG_HASH_ALGS, d + 2, dend - d - 2, Value::None);
             cx.child(|cx| {
                 let mut q = d + 2;
                 while q + 2 <= dend {
-                    let a = rd::u16(data, q).unwrap_or(0) as u64;
-                    text_kv(cx, q, 2, "Signature Algorithm", sig_alg_text(a));
+                    let a = u16_at(q);
+                    cx.add(&TLS_SIG_HASH_ALG, q, 2, Value::UInt(a));
                     cx.child(|cx| {
-                        let (h, s) = (a >> 8, a & 0xff);
-                        text_kv(cx, q, 1, "Signature Hash Algorithm Hash", named(sig_hash_name, h, h.to_string()));
-                        text_kv(cx, q + 1, 1, "Signature Hash Algorithm Signature", named(sig_sig_name, s, s.to_string()));
+                        cx.add(&TLS_SIG_HASH_HASH, q, 1, Value::UInt(a >> 8));
+                        cx.add(&TLS_SIG_HASH_SIG, q + 1, 1, Value::UInt(a & 0xff));
                     });
                     q += 2;
                 }
             });
         }
         45 => {
-            let Some(ll) = rd::u8(data, d) else { return };
-            text_kv(cx, d, 1, "PSK Key Exchange Modes Length", ll);
+            cx.add(&TLS_PSK_KE_MODES_LEN, d, 1, Value::UInt(u8_at(d)));
             for q in d + 1..dend {
-                let m = rd::u8(data, q).unwrap_or(0) as u64;
-                text_kv(cx, q, 1, "PSK Key Exchange Mode", named(psk_ke_mode_name, m, m.to_string()));
+                cx.add(&TLS_PSK_KE_MODE, q, 1, Value::UInt(u8_at(q)));
             }
         }
         _ => {
-            let Some(ll) = rd::u8(data, d) else { return };
+            let ll = u8_at(d);
             text(cx, d, dend - d, "Renegotiation Info extension");
-            cx.child(|cx| text_kv(cx, d, 1, "Renegotiation info extension length", ll));
+            cx.child(|cx| {
+                cx.add(&TLS_RENEG_INFO_LEN, d, 1, Value::UInt(ll));
+                let e = (d + 1 + ll as usize).min(dend);
+                if e > d + 1 {
+                    cx.add(&TLS_RENEG_INFO, d + 1, e - d - 1, Value::Bytes);
+                }
+            });
         }
+    }
+}
+
+/// `Algorithm` names of the compress_certificate extension (RFC 8879).
+fn compress_alg_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "zlib",
+        2 => "brotli",
+        3 => "zstd",
+        _ => return None,
+    })
+}
+
+/// `Supported Groups (4 groups)`.
+fn groups_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len / 2;
+    let _ = write!(out, "Supported Groups ({n} group{})", if n == 1 { "" } else { "s" });
+}
+
+/// `Elliptic curves point formats (3)`.
+fn point_formats_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Elliptic curves point formats ({})", cx.field.len);
+}
+
+/// `Signature Hash Algorithms (9 algorithms)`.
+fn sig_algs_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.field.len / 2;
+    let _ = write!(out, "Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" });
+}
+
+/// An extension's data: `Data: 0a0b…`; empty, `Data (0 bytes)` for a session ticket and
+/// `Data: <MISSING>` for an extension Wireshark does not know.
+fn ext_data_label(cx: &LabelCx<'_>, out: &mut String) {
+    if cx.field.len > 0 {
+        out.push_str("Data: ");
+        cx.value(out);
+        return;
+    }
+    let ty = cx.idx.checked_sub(2).and_then(|i| cx.d.fields.get(i)).filter(|f| std::ptr::eq(f.def, &TLS_HANDSHAKE_EXTENSION_TYPE));
+    match ty.map(|f| &f.value) {
+        Some(Value::UInt(35)) => out.push_str("Data (0 bytes)"),
+        _ => out.push_str("Data: <MISSING>"),
     }
 }
 
@@ -566,12 +663,8 @@ fn sig_alg_text(a: u64) -> String {
 /// The Random's parts: its first four bytes as a time, the rest.
 fn random_parts(cx: &mut Ctx, data: &[u8], r: usize) {
     let Some(t) = rd::u32(data, r) else { return };
-    let mut s = String::from("GMT Unix Time: ");
-    super::format::push_abs_time(&mut s, Timestamp { secs: t as i64, nanos: 0 });
-    cx.add(&WS_TEXT, r, 4, Value::Str(s.into_boxed_str()));
-    let mut s = String::from("Random Bytes: ");
-    super::format::push_hex(&mut s, data.get(r + 4..r + 32).unwrap_or(&[]));
-    cx.add(&WS_TEXT, r + 4, 28, Value::Str(s.into_boxed_str()));
+    cx.add(&TLS_HANDSHAKE_RANDOM_TIME, r, 4, Value::Time(Timestamp { secs: t as i64, nanos: 0 }));
+    cx.add(&TLS_HANDSHAKE_RANDOM_BYTES, r + 4, 28, Value::Bytes);
 }
 
 /// The protocol tshark hands a connection's application data to by its port.
@@ -610,10 +703,10 @@ fn record_label(cx: &LabelCx<'_>, out: &mut String) {
                 ver = v;
             } else if std::ptr::eq(f.def, &TLS_HANDSHAKE) {
                 encrypted_hs = true;
-            } else if std::ptr::eq(f.def, &WS_TEXT)
+            } else if std::ptr::eq(f.def, &TLS_APP_DATA_PROTO)
                 && let Value::Str(s) = &f.value
             {
-                app = s.strip_prefix("[Application Data Protocol: ").and_then(|s| s.strip_suffix(']'));
+                app = Some(s);
             }
         } else if f.depth == depth + 2 {
             if std::ptr::eq(f.def, &TLS_HANDSHAKE_TYPE) {
@@ -680,17 +773,210 @@ fn methods_label(cx: &LabelCx<'_>, out: &mut String) {
     let _ = write!(out, "Compression Methods ({n} method{})", if n == 1 { "" } else { "s" });
 }
 
+/// `Curve Type` names (RFC 8422's ECCurveType).
+fn curve_type_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "explicit_prime",
+        2 => "explicit_char2",
+        3 => "named_curve",
+        _ => return None,
+    })
+}
+
+/// A TLS 1.2 signature algorithm and its hash and signature halves, then the signature.
+fn signature(cx: &mut Ctx, data: &[u8], mut p: usize, end: usize, version: u16) {
+    if version >= 0x0303 {
+        let Some(a) = rd::u16(data, p).filter(|_| p + 2 <= end) else { return };
+        cx.add(&TLS_SIG_HASH_ALG, p, 2, Value::UInt(a as u64));
+        cx.child(|cx| {
+            cx.add(&TLS_SIG_HASH_HASH, p, 1, Value::UInt((a >> 8) as u64));
+            cx.add(&TLS_SIG_HASH_SIG, p + 1, 1, Value::UInt((a & 0xff) as u64));
+        });
+        p += 2;
+    }
+    let Some(sl) = rd::u16(data, p).filter(|_| p + 2 <= end) else { return };
+    cx.add(&TLS_SIG_LEN, p, 2, Value::UInt(sl as u64));
+    let se = (p + 2 + sl as usize).min(end);
+    if se > p + 2 {
+        cx.add(&TLS_SIG, p + 2, se - p - 2, Value::Bytes);
+    }
+}
+
+/// A length-prefixed value: its length field `len_def` (1 or 2 bytes), then `def`. Returns
+/// where the next one starts.
+fn prefixed(cx: &mut Ctx, data: &[u8], p: usize, end: usize, wide: bool, len_def: &'static FieldDef, def: &'static FieldDef) -> Option<usize> {
+    let (l, w) = if wide { (rd::u16(data, p)? as usize, 2) } else { (rd::u8(data, p)? as usize, 1) };
+    if p + w > end {
+        return None;
+    }
+    cx.add(len_def, p, w, Value::UInt(l as u64));
+    let e = (p + w + l).min(end);
+    if e > p + w {
+        cx.add(def, p + w, e - p - w, Value::Bytes);
+    }
+    Some(p + w + l)
+}
+
+/// A ServerKeyExchange: ECDHE parameters (a named curve and point) or finite-field DHE ones,
+/// then the signature over them.
+fn server_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize, version: u16) {
+    if rd::u8(data, b) == Some(3) && b + 4 <= end {
+        text(cx, b, end - b, "EC Diffie-Hellman Server Params");
+        cx.child(|cx| {
+            cx.add(&TLS_SERVER_CURVE_TYPE, b, 1, Value::UInt(3));
+            cx.add(&TLS_SERVER_NAMED_CURVE, b + 1, 2, Value::UInt(rd::u16(data, b + 1).unwrap_or(0) as u64));
+            if let Some(p) = prefixed(cx, data, b + 3, end, false, &TLS_SERVER_POINT_LEN, &TLS_SERVER_POINT) {
+                signature(cx, data, p, end, version);
+            }
+        });
+    } else if b + 2 <= end {
+        text(cx, b, end - b, "Diffie-Hellman Server Params");
+        cx.child(|cx| {
+            let p = prefixed(cx, data, b, end, true, &TLS_P_LEN, &TLS_P);
+            let p = p.and_then(|p| prefixed(cx, data, p, end, true, &TLS_G_LEN, &TLS_G));
+            let p = p.and_then(|p| prefixed(cx, data, p, end, true, &TLS_YS_LEN, &TLS_YS));
+            if let Some(p) = p {
+                signature(cx, data, p, end, version);
+            }
+        });
+    }
+}
+
+/// A ClientKeyExchange: an ECDH public point (one length byte) or an RSA-encrypted
+/// premaster secret (two length bytes).
+fn client_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
+    let Some(l1) = rd::u8(data, b).filter(|_| b < end) else { return };
+    if b + 1 + l1 as usize == end {
+        text(cx, b, end - b, "EC Diffie-Hellman Client Params");
+        cx.child(|cx| prefixed(cx, data, b, end, false, &TLS_CLIENT_POINT_LEN, &TLS_CLIENT_POINT));
+    } else if rd::u16(data, b).is_some_and(|l| b + 2 + l as usize == end) {
+        text(cx, b, end - b, "RSA Encrypted PreMaster Secret");
+        cx.child(|cx| prefixed(cx, data, b, end, true, &TLS_EPMS_LEN, &TLS_EPMS));
+    }
+}
+
+/// A CertificateStatus: its type and, for OCSP, the stapled response.
+fn certificate_status(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
+    let Some(t) = rd::u8(data, b).filter(|_| b < end) else { return };
+    cx.add(&TLS_STATUS_REQUEST_TYPE, b, 1, Value::UInt(t as u64));
+    let Some(l) = rd::u24(data, b + 1).filter(|_| b + 4 <= end) else { return };
+    if t != 1 {
+        return;
+    }
+    cx.add(&TLS_OCSP_RESPONSE_LEN, b + 1, 3, Value::UInt(l as u64));
+    let e = (b + 4 + l as usize).min(end);
+    super::x509::ocsp_response(cx, data, b + 4, e);
+}
+
+/// `Signature Algorithm: ecdsa_secp256r1_sha256 (0x0403)`.
+fn sig_alg_label(cx: &LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    out.push_str(&sig_alg_text(cx.uint()));
+}
+
+/// Whether a value is one of RFC 8701's GREASE values (JA3 leaves them out).
+fn grease(v: u16) -> bool {
+    v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
+}
+
+/// JA3 (ClientHello) or JA3S (ServerHello): the hello's version, cipher suites, extension
+/// types, supported groups and point formats as decimal lists, and that string's MD5.
+fn ja3(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool) {
+    let (full_def, hash_def) = if client { (&TLS_JA3_FULL, &TLS_JA3) } else { (&TLS_JA3S_FULL, &TLS_JA3S) };
+    if !cx.wants(full_def) && !cx.wants(hash_def) {
+        return;
+    }
+    let Some(s) = ja3_string(data, b, end, client) else { return };
+    let digest = <md5::Md5 as md5::Digest>::digest(s.as_bytes());
+    let mut hex = String::with_capacity(32);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    cx.add_gen(full_def, b, 0, Value::Str(s.into_boxed_str()));
+    cx.add_gen(hash_def, b, 0, Value::Str(hex.into_boxed_str()));
+}
+
+fn ja3_string(data: &[u8], b: usize, end: usize, client: bool) -> Option<String> {
+    let list = |v: &[u16]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("-");
+    let version = rd::u16(data, b)?;
+    let mut p = b + 34;
+    p += 1 + *data.get(p)? as usize;
+    let mut ciphers = Vec::new();
+    if client {
+        let cl = rd::u16(data, p)? as usize;
+        let mut q = p + 2;
+        while q + 2 <= (p + 2 + cl).min(end) {
+            ciphers.push(rd::u16(data, q)?);
+            q += 2;
+        }
+        p += 2 + cl;
+        p += 1 + *data.get(p)? as usize;
+    } else {
+        ciphers.push(rd::u16(data, p)?);
+        p += 3;
+    }
+    let (mut exts, mut groups, mut formats) = (Vec::new(), Vec::new(), Vec::new());
+    if p + 2 <= end {
+        let eend = (p + 2 + rd::u16(data, p)? as usize).min(end);
+        p += 2;
+        while p + 4 <= eend {
+            let (t, l) = (rd::u16(data, p)?, rd::u16(data, p + 2)? as usize);
+            let d = p + 4;
+            exts.push(t);
+            if t == 10 && d + 2 <= eend {
+                let mut q = d + 2;
+                while q + 2 <= (d + 2 + rd::u16(data, d)? as usize).min(eend) {
+                    groups.push(rd::u16(data, q)?);
+                    q += 2;
+                }
+            } else if t == 11 && d < eend {
+                formats.extend(data.get(d + 1..(d + 1 + data[d] as usize).min(eend))?.iter().map(|f| u16::from(*f)));
+            }
+            p = d + l;
+        }
+    }
+    let clean = |v: Vec<u16>| v.into_iter().filter(|n| !grease(*n)).collect::<Vec<_>>();
+    let (ciphers, exts, groups) = (clean(ciphers), clean(exts), clean(groups));
+    Some(if client {
+        format!("{version},{},{},{},{}", list(&ciphers), list(&exts), list(&groups), list(&formats))
+    } else {
+        format!("{version},{},{}", list(&ciphers), list(&exts))
+    })
+}
+
 fn certificates(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
     let Some(total) = rd::u24(data, b).filter(|_| b + 3 <= end) else { return };
     cx.add(&TLS_CERTIFICATES_LENGTH, b, 3, Value::UInt(total as u64));
-    let mut p = b + 3;
-    while p + 3 <= end {
-        let Some(cl) = rd::u24(data, p) else { break };
-        cx.add(&TLS_CERTIFICATE_LENGTH, p, 3, Value::UInt(cl as u64));
-        let ce = (p + 3 + cl as usize).min(end);
-        cx.add(&TLS_CERTIFICATE, p + 3, ce - (p + 3), Value::Bytes);
-        p = p + 3 + cl as usize;
+    let list_end = (b + 3 + total as usize).min(end);
+    if list_end <= b + 3 {
+        return;
     }
+    cx.add(&TLS_CERTIFICATES, b + 3, list_end - (b + 3), Value::None);
+    cx.child(|cx| {
+        let mut p = b + 3;
+        while p + 3 <= list_end {
+            let Some(cl) = rd::u24(data, p) else { break };
+            cx.add(&TLS_CERTIFICATE_LENGTH, p, 3, Value::UInt(cl as u64));
+            let ce = (p + 3 + cl as usize).min(list_end);
+            cx.add(&TLS_CERTIFICATE, p + 3, ce - (p + 3), Value::Bytes);
+            cx.child(|cx| super::x509::certificate(cx, data, p + 3, ce));
+            p = p + 3 + cl as usize;
+        }
+    });
+}
+
+/// `Certificates (786 bytes)`.
+fn certificates_label(cx: &LabelCx<'_>, out: &mut String) {
+    let _ = write!(out, "Certificates ({} bytes)", cx.field.len);
+}
+
+/// `Certificate: 3082030b… (id-at-commonName=game.local)`: the bytes, then the subject.
+fn certificate_label(cx: &LabelCx<'_>, out: &mut String) {
+    let start = out.len();
+    out.push_str("Certificate: ");
+    cx.value(out);
+    super::x509::push_subject(cx, out, start);
 }
 
 pub fn content_type_name(t: u64) -> Option<&'static str> {
