@@ -647,6 +647,10 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
             indent_to(indent, line);
             render::tree_label(d, f.data, i, line);
             line.push('\n');
+            // The data protocol inside another's tree: its bytes dumped under its line.
+            if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
+                data_dump(d.field_bytes(f.data, fl), line);
+            }
             for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
                 expert_lines(e, indent + 4, line);
             }

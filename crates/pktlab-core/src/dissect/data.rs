@@ -11,11 +11,21 @@ pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::S
 /// "Answers", each record's one-line summary); its value is the text shown.
 pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
 
+/// The `data` protocol's item inside another protocol's tree (`Data (14 bytes)`, the body
+/// HTTP hands on when nothing names its type); its parts nest under it.
+pub static DATA_PROTO: FieldDef = FieldDef::new("data", "Data", FieldType::None, Base::None).whole(proto_label);
+
+fn proto_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    out.push_str("Data (");
+    super::label::bytes_plural(u64::from(cx.field.len), out);
+    out.push(')');
+}
+
 /// The fields [`dissect`] adds (see [`Part::Data`]).
 pub(crate) static DATA_FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN];
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT];
+pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT, &DATA_PROTO];
 
 /// Adds a `data` layer over `off..end` (clamped to the bytes present); returns `end`.
 /// Nothing is added for an empty range.
@@ -36,4 +46,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usiz
         let _ = write!(s, "Data ({n} byte{})", if n == 1 { "" } else { "s" });
     }
     end
+}
+
+/// The `data` protocol inside the current layer's tree over `off..end` (clamped to the bytes
+/// present), as tshark shows bytes a protocol hands to its data dissector: `Data (N bytes)`
+/// holding the bytes and their length, and `data` in `frame.protocols`.
+pub(crate) fn nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
+    let end = end.min(data.len());
+    if off >= end {
+        return;
+    }
+    let n = end - off;
+    cx.add_proto("data");
+    cx.add(&DATA_PROTO, off, n, Value::None);
+    cx.child(|cx| {
+        cx.add(&DATA_DATA, off, n, Value::Bytes);
+        cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
+    });
 }

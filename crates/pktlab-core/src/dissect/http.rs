@@ -359,8 +359,36 @@ pub(crate) fn dissect_ssdp(cx: &mut Ctx, data: &[u8], a: usize, b: usize) -> boo
 }
 
 /// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
+/// Bytes that start no message (a segment read on its own, in the middle of a body) are a
+/// continuation.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    message(cx, data, a, b, first, false, st);
+    if looks_like(data.get(a..b).unwrap_or(&[])) {
+        message(cx, data, a, b, first, false, st);
+    } else {
+        continuation(cx, data, a, b, first);
+    }
+}
+
+/// A segment's bytes in the middle of a message, as tshark shows them: HTTP holding the
+/// bytes as its file data, handed to the data dissector; Info `Continuation`.
+fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
+    let b = b.min(data.len());
+    let li = cx.open("http", "Hypertext Transfer Protocol", Osi::Application, a, b - a);
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("HTTP");
+    }
+    cx.add(&HTTP_FILE_DATA, a, b - a, Value::Bytes);
+    super::data::nested(cx, data, a, b);
+    cx.close(li);
+    if outer && cx.text {
+        if first {
+            cx.out.info.clear();
+        } else {
+            cx.out.info.push_str(" , ");
+        }
+        cx.out.info.push_str("Continuation");
+    }
 }
 
 /// The request or status line as tshark's tree shows it (`GET / HTTP/1.1\r\n`), with its

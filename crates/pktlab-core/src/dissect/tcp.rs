@@ -61,7 +61,11 @@ pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", Field
 pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
+/// `[PDU Size: 40]`: the length of a PDU read by tshark's `tcp_dissect_pdus` (WebSocket's
+/// frames), added by [`super::tcp_pdu`] for each PDU the segment holds.
+pub static TCP_PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", FieldType::U32, Base::Dec);
+
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE];
 
 /// The ports (see [`super::Part::TcpPorts`]).
 pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];
@@ -244,6 +248,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let ck_at = if hdr { cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64)) } else { cx.out.fields.len() as u32 };
     // (Without the header's fields, only the verification's expert item may be wanted.)
     let verify = cx.checksums() && super::prefs::TCP_CHECK_CHECKSUM.get();
+    // With `-o tcp.check_checksum:TRUE` given, a segment whose checksum is wrong is not
+    // reassembled (tshark's `desegment_ok = FALSE`): its payload is read on its own. That
+    // decides what later frames show, so it is checked whatever the reader wants.
+    let mut reassemble = true;
+    if outer && !verify && super::prefs::TCP_CHECK_CHECKSUM.explicitly_on()
+        && let Some(seg) = data.get(off..end)
+    {
+        reassemble = checksum::finish(checksum::sum(seg, pseudo.sum(proto::TCP, seg.len()))) == 0;
+    }
     if hdr || verify {
         // Verified when the whole segment was captured; a quoted header is checked over the
         // bytes quoted, as tshark does. (Not at all when a demand wants no checksum: only the
@@ -258,6 +271,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
                 if !good {
                     cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                    reassemble = !(outer && super::prefs::TCP_CHECK_CHECKSUM.explicitly_on());
                 }
             }
             _ => {
@@ -304,7 +318,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     cx.close(li);
     if outer {
-        dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags });
+        dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags, reassemble });
     }
 }
 

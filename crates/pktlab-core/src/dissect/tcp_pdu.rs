@@ -14,6 +14,7 @@
 //! that say which one a connection speaks.
 
 use super::Ctx;
+use super::model::Value;
 use super::ip::Pseudo;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -41,6 +42,10 @@ pub(crate) struct TcpApp {
     /// Dissects the PDU in `a..b` of the bytes: (context, bytes, a, b, facts, whether it is
     /// the frame's first PDU).
     pub dissect: fn(&mut Ctx, &[u8], usize, usize, PduState, bool),
+    /// tshark reads its PDUs with `tcp_dissect_pdus`, which shows each one's length as
+    /// `[PDU Size: N]` (`tcp.pdu.size`) in the TCP tree: the length a PDU's first bytes
+    /// announce (None: its header is not all there).
+    pub pdu_size: Option<fn(&[u8]) -> Option<u64>>,
 }
 
 /// A [`TcpApp`]'s `pdu_state`: (connection state, direction, the PDU's first bytes) → facts.
@@ -96,6 +101,9 @@ pub(crate) struct Segment {
     pub dport: u16,
     pub seq: u32,
     pub flags: u16,
+    /// The segment may join others into a PDU (false: its checksum is wrong and
+    /// `-o tcp.check_checksum:TRUE` was given, so, as tshark, it is read on its own).
+    pub reassemble: bool,
 }
 
 /// What a protocol's framing says about bytes that start a PDU.
@@ -127,6 +135,10 @@ pub(crate) struct PduState {
     pub total: u32,
     /// TLS: the ServerHello's ALPN chose HTTP/2 (application data is HTTP/2's).
     pub h2: bool,
+    /// The PDU was read from one segment that may not join others (a bad checksum with
+    /// `-o tcp.check_checksum:TRUE`): it may be cut by the segment's end, or not start a PDU
+    /// at all, and the dissector shows what tshark shows of such bytes.
+    pub alone: bool,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -366,6 +378,12 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
         conv.app = Some(app);
     }
     let mut app = conv.app?;
+    if !seg.reassemble {
+        let d = &mut conv.dirs[dir];
+        d.pending.clear();
+        advance(d, seq.wrapping_add(payload.len() as u32));
+        return Some(alone(conv, apps, dir, app, payload));
+    }
     let fin = flags & 0x01 != 0;
     let mut payload = payload;
     {
@@ -448,6 +466,38 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
     Some(out)
 }
 
+/// A segment read on its own, as tshark reads one it will not reassemble: the PDUs it holds
+/// from its first byte, the last one possibly cut by the segment's end, and bytes that
+/// start no PDU handed to the protocol as they are (HTTP shows them as a continuation).
+/// The connection still learns from what it reads (HTTP's requests, its upgrade).
+fn alone(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static TcpApp, payload: &[u8]) -> Outcome {
+    let mut out = Outcome::default();
+    let mut k = 0usize;
+    while k < payload.len() {
+        let rest = &payload[k..];
+        let st = PduState { alone: true, ..state_for(conv, dir, app, rest) };
+        match (app.pdu_len)(rest, st) {
+            Need::Done(n) => {
+                let n = n.max(1);
+                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest));
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, k + n), state: st });
+                k += n;
+                app = conv.app.unwrap_or(app);
+            }
+            Need::More => {
+                after_pdu(conv, apps, dir, app, rest);
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                break;
+            }
+            Need::NotMine => {
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// A retransmitted segment: as tshark, its bytes are not dissected again (the frame shows
 /// the TCP payload only).
 fn retransmitted() -> Outcome {
@@ -472,6 +522,7 @@ fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp,
 
 /// Adds the layers of an outcome (or marks the segment as part of a later PDU).
 fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    pdu_sizes(cx, data, pstart, o);
     let mut first = true;
     for u in &o.units {
         match &u.bytes {
@@ -488,5 +539,53 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
     }
     if o.units.is_empty() && o.continues && cx.text && cx.in_error == 0 {
         cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
+    }
+}
+
+/// `[PDU Size: N]` in the TCP tree for each PDU of a protocol tshark reads with
+/// `tcp_dissect_pdus` (the TCP layer is the last one open when the PDUs are shown): the
+/// PDU's length by its header, which may exceed the bytes a segment read alone holds.
+fn pdu_sizes(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    let Some(tcp) = cx.out.layers.len().checked_sub(1).filter(|&l| cx.out.layers[l].proto == "tcp") else { return };
+    if !o.units.iter().any(|u| u.app.pdu_size.is_some()) || !cx.wants(&super::tcp::TCP_PDU_SIZE) {
+        return;
+    }
+    for u in &o.units {
+        let Some(announced) = u.app.pdu_size else { continue };
+        let (at, bytes): (usize, &[u8]) = match &u.bytes {
+            Bytes::Frame(a, b) => (pstart + a, data.get(pstart + a..(pstart + b).min(data.len())).unwrap_or(&[])),
+            Bytes::Reassembled(buf) => (pstart, buf.as_slice()),
+        };
+        let Some(size) = announced(bytes) else { continue };
+        let len = (size as usize).min(data.len().saturating_sub(at));
+        cx.add_gen(&super::tcp::TCP_PDU_SIZE, at, len, Value::UInt(size));
+    }
+    cx.close(tcp);
+}
+
+/// What tshark shows when a PDU read from a segment it would not reassemble runs past the
+/// segment's end: a `[BoundError Unreassembled Packet [incorrect TCP checksum]: PROTO]` item
+/// after the protocol's layer (not a protocol of the frame), with its expert item, and the
+/// same mark in the Info column.
+pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str) {
+    const TITLE: &str = "[BoundError Unreassembled Packet";
+    const REASON: &str = " [incorrect TCP checksum]";
+    let n = cx.out.fields.len() as u32;
+    let summary = if cx.text { format!("{TITLE}{REASON}: {proto}]") } else { String::new() };
+    cx.out.layers.push(super::model::Layer {
+        proto: "_ws.unreassembled",
+        title: TITLE,
+        osi: super::model::Osi::Application,
+        offset: 0,
+        len: 0,
+        source: cx.source,
+        fields: n..n,
+        summary,
+    });
+    cx.expert(super::model::Severity::Note, "_ws.unreassembled", "Unreassembled fragment (change preferences to enable reassembly)", None);
+    if cx.text && cx.in_error == 0 {
+        cx.out.info.push_str("[BoundErrorUnreassembled Packet");
+        cx.out.info.push_str(REASON);
+        cx.out.info.push(']');
     }
 }
