@@ -75,6 +75,16 @@ pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websoc
 pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec);
+/// A header line of a notification (GENA's `NOTIFY`) Wireshark names no field for; its
+/// value is the line as the tree shows it (`NT: upnp:rootdevice\r\n`).
+pub static HTTP_UNKNOWN_HEADER: FieldDef = FieldDef::new("http.unknown_header", "Unknown header", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32, Base::Dec);
+pub static HTTP_RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32, Base::Dec);
+pub static HTTP_TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime, Base::None);
+pub static HTTP_REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_PREV_REQUEST_IN: FieldDef = FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_PREV_RESPONSE_IN: FieldDef = FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::Str, Base::None);
 pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None).whole(file_data_label);
 
 /// Every field this module defines.
@@ -84,7 +94,8 @@ pub static FIELDS: &[&FieldDef] = &[
     &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
     &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
-    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA,
+    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER,
+    &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
 ];
 
 /// TCP ports tshark hands to HTTP by default (others are found by the request line).
@@ -284,9 +295,14 @@ pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
         st.until_fin = body_until_fin(buf, st);
         st.number = conn.http_responses + 1;
         st.total = conn.http_requests;
-    } else {
+        if let Some(&(frame, ts)) = conn.http_pending.front() {
+            (st.req_frame, st.req_ts) = (frame, ts);
+        }
+        (st.prev_req, st.prev_resp) = conn.http_answered;
+    } else if !buf.starts_with(b"NOTIFY ") {
         st.number = conn.http_requests + 1;
         st.total = st.number;
+        st.prev_req = conn.http_last_req;
     }
     st
 }
@@ -299,16 +315,22 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option
         if !(100..200).contains(&code) || code == 101 {
             conn.heads.pop_front();
             conn.http_responses += 1;
+            if let Some((req, _)) = conn.http_pending.pop_front() {
+                conn.http_answered = (req, conn.frame);
+            }
         }
         if code == 101 && upgrades_to_websocket(msg) {
             return Some("websocket");
         }
-    } else {
+    } else if !msg.starts_with(b"NOTIFY ") {
         if conn.heads.len() >= 64 {
             conn.heads.pop_front();
+            conn.http_pending.pop_front();
         }
         conn.heads.push_back(msg.starts_with(b"HEAD "));
+        conn.http_pending.push_back((conn.frame, conn.ts));
         conn.http_requests += 1;
+        conn.http_last_req = conn.frame;
     }
     None
 }
@@ -354,8 +376,43 @@ pub(crate) fn dissect_ssdp(cx: &mut Ctx, data: &[u8], a: usize, b: usize) -> boo
     if a >= b || !looks_like(&data[a..b]) {
         return false;
     }
-    message(cx, data, a, b, true, true, PduState::default());
+    let st = ssdp_state(cx, &data[a..b]);
+    message(cx, data, a, b, true, true, st);
     true
+}
+
+/// An SSDP request's number in its UDP conversation (both addresses and ports) and the
+/// previous request's frame, as tshark counts them; kept by frame so that dissecting the
+/// frame again gives the same. Notifications and responses are not counted.
+fn ssdp_state(cx: &mut Ctx, msg: &[u8]) -> PduState {
+    let mut st = PduState::default();
+    if is_response(msg) || msg.starts_with(b"NOTIFY ") {
+        return st;
+    }
+    let (Some((src, dst)), Some(t)) = (cx.net, cx.out.transports.last()) else { return st };
+    let (Some(sport), Some(dport)) = (t.sport, t.dport) else { return st };
+    cx.out.stateful = true;
+    let frame = cx.frame_number;
+    let streams = &mut *cx.streams;
+    let (number, prev) = match streams.udp_http_done.get(&frame) {
+        Some(&seen) => seen,
+        None => {
+            if streams.udp_http.len() >= 1 << 16 {
+                streams.udp_http.clear();
+            }
+            if streams.udp_http_done.len() >= 1 << 20 {
+                streams.udp_http_done.clear();
+            }
+            let key = if (src, sport) <= (dst, dport) { (src, sport, dst, dport) } else { (dst, dport, src, sport) };
+            let conv = streams.udp_http.entry(key).or_insert((0, 0));
+            let seen = (conv.0 + 1, conv.1);
+            *conv = (seen.0, frame);
+            streams.udp_http_done.insert(frame, seen);
+            seen
+        }
+    };
+    (st.number, st.total, st.prev_req) = (number, number, prev);
+    st
 }
 
 /// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
@@ -462,16 +519,20 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
         });
     }
+    // A notification's lines are neither request nor response lines: a header Wireshark
+    // names no field for is an unknown header.
+    let notification = !response && p1 == b"NOTIFY";
     for (name, value, ls, le) in headers(msg, hend) {
         let lower = String::from_utf8_lossy(name.trim_ascii()).to_ascii_lowercase();
+        // The line's value keeps its line end, as Wireshark's.
         let whole = &msg[ls..le];
-        let whole = whole.strip_suffix(b"\n").unwrap_or(whole);
-        let whole = whole.strip_suffix(b"\r").unwrap_or(whole);
         let line_def = if response { &HTTP_RESPONSE_LINE } else { &HTTP_REQUEST_LINE };
         match HEADERS.iter().find(|(n, _)| *n == lower) {
             Some((_, def)) => {
                 cx.add(def, a + ls, le - ls, Value::Str(text(value)));
-                cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
+                if !notification {
+                    cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
+                }
                 if lower == "content-length"
                     && let Some(n) = std::str::from_utf8(value).ok().and_then(|v| v.trim().parse::<u64>().ok())
                 {
@@ -483,6 +544,11 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
                 if lower == "content-type" {
                     ctype = Some(text(value));
                 }
+            }
+            None if notification => {
+                let mut t = String::new();
+                escape_line(whole, &mut t);
+                cx.add(&HTTP_UNKNOWN_HEADER, a + ls, le - ls, Value::Str(t.into_boxed_str()));
             }
             None => {
                 cx.add(line_def, a + ls, le - ls, Value::Str(text(whole)));
@@ -498,14 +564,46 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     }
     if !response && let Some(h) = &host {
         let uri = String::from_utf8_lossy(p2);
-        let full = if uri.starts_with('/') { format!("http://{h}{uri}") } else { uri.into_owned() };
-        cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full.into_boxed_str()));
+        // An absolute URI (or CONNECT's authority) is the full URI; anything else follows
+        // the Host header, `*` included (`http://239.255.255.250:1900*`).
+        let lower = uri.to_ascii_lowercase();
+        let absolute = lower.starts_with("http://") || lower.starts_with("https://") || p1.eq_ignore_ascii_case(b"CONNECT");
+        let full = if absolute { uri.into_owned() } else { format!("http://{}{uri}", h.trim()) };
+        let full = full.into_boxed_str();
+        if !ssdp && st.number > 0 {
+            let uris = &mut cx.streams.http_uris;
+            if uris.len() >= 1 << 16 {
+                uris.clear();
+            }
+            uris.insert((cx.frame_number, st.number), full.clone());
+        }
+        cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full));
     }
     // Which request of the connection this is, or which one it answers (only what came
-    // before is known: tshark's single pass counts the requests so far).
-    if !ssdp && st.number > 0 && st.number <= st.total {
+    // before is known: tshark's single pass counts the requests so far), and the frames of
+    // the exchanges before; a response's time since its request and the request's URI.
+    if st.number > 0 && st.number <= st.total {
         let kind = if response { "response" } else { "request" };
         cx.add_gen(&WS_TEXT, a, 0, Value::Str(format!("HTTP {kind} {}/{}", st.number, st.total).into_boxed_str()));
+        cx.add_hidden(if response { &HTTP_RESPONSE_NUMBER } else { &HTTP_REQUEST_NUMBER }, a, 0, Value::UInt(u64::from(st.number)));
+        if response
+            && let (Some(now), Some(then)) = (cx.ts, st.req_ts)
+        {
+            let ns = (now.as_nanos() - then.as_nanos()).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+            cx.add_gen(&HTTP_TIME, a, 0, Value::Duration(ns));
+        }
+        if st.prev_req > 0 {
+            cx.add_gen(&HTTP_PREV_REQUEST_IN, a, 0, Value::UInt(st.prev_req));
+        }
+        if response && st.prev_resp > 0 {
+            cx.add_gen(&HTTP_PREV_RESPONSE_IN, a, 0, Value::UInt(st.prev_resp));
+        }
+        if response && st.req_frame > 0 {
+            cx.add_gen(&HTTP_REQUEST_IN, a, 0, Value::UInt(st.req_frame));
+            if let Some(uri) = cx.streams.http_uris.get(&(st.req_frame, st.number)).cloned() {
+                cx.add_gen(&HTTP_RESPONSE_FOR_URI, a, 0, Value::Str(uri));
+            }
+        }
     }
     if hend < msg.len() {
         if chunked(msg, hend) {

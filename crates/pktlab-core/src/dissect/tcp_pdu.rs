@@ -14,7 +14,7 @@
 //! that say which one a connection speaks.
 
 use super::Ctx;
-use super::model::Value;
+use super::model::{Timestamp, Value};
 use super::ip::Pseudo;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -139,6 +139,13 @@ pub(crate) struct PduState {
     /// `-o tcp.check_checksum:TRUE`): it may be cut by the segment's end, or not start a PDU
     /// at all, and the dissector shows what tshark shows of such bytes.
     pub alone: bool,
+    /// HTTP: the frame of the request this response answers (0: none), and its time.
+    pub req_frame: u64,
+    pub req_ts: Option<Timestamp>,
+    /// HTTP: the frames of the previous request (a request's, or the one before the request
+    /// a response answers) and of the previous response (0: none).
+    pub prev_req: u64,
+    pub prev_resp: u64,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -157,6 +164,15 @@ pub(crate) struct ConnState {
     pub http_requests: u32,
     /// HTTP: final responses seen so far.
     pub http_responses: u32,
+    /// HTTP: for each request not yet answered (as `heads`), its frame and time.
+    pub http_pending: VecDeque<(u64, Option<Timestamp>)>,
+    /// HTTP: the frame of the last request, and the request and response frames of the last
+    /// exchange answered.
+    pub http_last_req: u64,
+    pub http_answered: (u64, u64),
+    /// The frame whose segment is being read and its time (for `pdu_state` and `after_pdu`).
+    pub frame: u64,
+    pub ts: Option<Timestamp>,
 }
 
 /// One PDU of a frame: its bytes in the frame (offsets into the TCP payload) or a buffer
@@ -205,6 +221,13 @@ pub struct Streams {
     done: foldhash::HashMap<u64, Outcome>,
     /// The highest frame number whose segment was read.
     last: u64,
+    /// HTTP: each request's full URI by (frame, request number), for the response's
+    /// `[Request URI]`.
+    pub(crate) http_uris: foldhash::HashMap<(u64, u32), Box<str>>,
+    /// SSDP (HTTP over UDP): per conversation, the requests so far and the last one's frame;
+    /// per frame, what its request was given (number, previous request's frame).
+    pub(crate) udp_http: foldhash::HashMap<([u8; 16], u16, [u8; 16], u16), (u32, u64)>,
+    pub(crate) udp_http_done: foldhash::HashMap<u64, (u32, u64)>,
 }
 
 /// Connections tracked at once; past this they are all forgotten (a SYN flood must not grow
@@ -278,7 +301,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg
     if on_ports {
         cx.out.stateful = true;
     }
-    let o = read(cx.streams, apps, on_ports, payload, seg);
+    let o = read(cx.streams, apps, on_ports, payload, seg, (frame, cx.ts));
     cx.streams.last = cx.streams.last.max(frame);
     let Some(o) = o else { return false };
     cx.out.stateful = true;
@@ -362,12 +385,13 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
 
 /// Reads one segment into its connection's state; None if the connection speaks none of
 /// `apps`.
-fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload: &[u8], seg: Segment) -> Option<Outcome> {
+fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload: &[u8], seg: Segment, at: (u64, Option<Timestamp>)) -> Option<Outcome> {
     let (key, dir) = key_of(seg);
     if streams.convs.len() >= MAX_CONVS {
         streams.convs.clear();
     }
     let conv = streams.convs.entry(key).or_default();
+    (conv.state.frame, conv.state.ts) = at;
     let flags = seg.flags;
     let seq = if flags & 0x02 != 0 { seg.seq.wrapping_add(1) } else { seg.seq };
     if conv.app.is_none() {
