@@ -345,7 +345,8 @@ pub(super) fn layer_label(d: &Dissection, li: usize, out: &mut String) {
     let Some(l) = d.layers.get(li) else { return };
     if l.summary.is_empty() {
         out.push_str(l.title);
-    } else if l.summary.starts_with(l.title) {
+    } else if l.summary.starts_with(l.title) || l.summary.starts_with('[') {
+        // (A bracketed summary is a generated item's whole text: `[3 Reassembled TCP …]`.)
         out.push_str(&l.summary);
     } else {
         out.push_str(l.title);

@@ -64,3 +64,40 @@ pub(crate) fn nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
         cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
     });
 }
+
+/// tshark's `data-text-lines` over `off..end` (clamped to the bytes present): a layer
+/// `Line-based text data: text/plain (2 lines)` (the media type when the carrier names one)
+/// holding each line with its line end, written `\r\n`.
+pub(crate) fn text_lines(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: Option<&str>) {
+    let end = end.min(data.len());
+    if off >= end {
+        return;
+    }
+    let li = cx.open("data-text-lines", "Line-based text data", Osi::Application, off, end - off);
+    let mut lines = 0usize;
+    let mut at = off;
+    while at < end {
+        let stop = data[at..end].iter().position(|&c| c == b'\n').map_or(end, |p| at + p + 1);
+        let mut t = String::new();
+        for c in String::from_utf8_lossy(&data[at..stop]).chars() {
+            match c {
+                '\r' => t.push_str("\\r"),
+                '\n' => t.push_str("\\n"),
+                c => t.push(c),
+            }
+        }
+        cx.add(&WS_TEXT, at, stop - at, Value::Str(t.into_boxed_str()));
+        lines += 1;
+        at = stop;
+    }
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        use std::fmt::Write;
+        s.push_str("Line-based text data");
+        if let Some(m) = media {
+            s.push_str(": ");
+            s.push_str(m);
+        }
+        let _ = write!(s, " ({lines} lines)");
+    }
+}

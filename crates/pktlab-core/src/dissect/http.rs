@@ -74,7 +74,9 @@ pub static HTTP_SEC_WEBSOCKET_ACCEPT: FieldDef = FieldDef::new("http.sec_websock
 pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websocket_version", "Sec-WebSocket-Version", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None).whole(line_label);
-pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec);
+pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec).custom(chunk_size_label);
+pub static HTTP_CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes, Base::None);
+pub static HTTP_CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", "Chunk boundary", FieldType::Bytes, Base::None);
 /// A header line of a notification (GENA's `NOTIFY`) Wireshark names no field for; its
 /// value is the line as the tree shows it (`NT: upnp:rootdevice\r\n`).
 pub static HTTP_UNKNOWN_HEADER: FieldDef = FieldDef::new("http.unknown_header", "Unknown header", FieldType::Str, Base::None).whole(line_label);
@@ -94,7 +96,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
     &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
-    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER,
+    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER, &HTTP_CHUNK_DATA, &HTTP_CHUNK_BOUNDARY,
     &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
 ];
 
@@ -605,24 +607,32 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             }
         }
     }
-    if hend < msg.len() {
-        if chunked(msg, hend) {
-            let mut i = hend;
-            while let Some(nl) = msg.get(i..).and_then(|m| m.iter().position(|&c| c == b'\n')) {
-                let hex: Vec<u8> = msg[i..i + nl].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
-                let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { break };
-                cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(size as u64));
-                i += nl + 1 + size;
-                if size == 0 || i > msg.len() {
-                    break;
+    // The body: a chunked one's chunks, then the file data (de-chunked), handed to the
+    // dissector of its media type after HTTP's layer.
+    let media = ctype.as_deref().map(media_type);
+    if hend < msg.len() && chunked(msg, hend) {
+        let (body, complete) = chunks(cx, msg, a, hend, st.alone);
+        if !complete {
+            // A segment read on its own ends inside a chunk: tshark stops there.
+            cx.close(li);
+            super::tcp_pdu::unreassembled(cx, "HTTP");
+        } else {
+            cx.in_reassembled(body, |cx, b| {
+                if !b.is_empty() {
+                    cx.add(&HTTP_FILE_DATA, 0, b.len(), Value::Bytes);
                 }
-                i += if msg.get(i) == Some(&b'\r') { 2 } else { 1 };
-            }
+                cx.close(li);
+                body_media(cx, b, 0, b.len(), media.as_deref());
+            });
         }
+    } else if hend < msg.len() {
         cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, Value::Bytes);
+        cx.close(li);
+        body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
+    } else {
+        // tshark's title is the bare protocol name.
+        cx.close(li);
     }
-    // tshark's title is the bare protocol name.
-    cx.close(li);
     if outer && cx.text {
         let info = &mut cx.out.info;
         if first {
@@ -637,6 +647,91 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             info.push(')');
         }
     }
+}
+
+/// A Content-Type's media type as Wireshark matches it: lower case, without parameters.
+fn media_type(ctype: &str) -> String {
+    ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// The media types tshark's `data-text-lines` dissector registers for.
+const TEXT_LINES: &[&str] = &[
+    "text/plain", "text/richtext", "text/enriched", "text/parameters", "text/html", "text/xml-external-parsed-entity", "text/css",
+    "application/xml-external-parsed-entity", "text/javascript", "application/x-javascript",
+];
+
+/// A body handed on by its media type: line-based text for the types tshark reads as lines
+/// (`Line-based text data: text/html (12 lines)`); other types are left to HTTP's file data.
+fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) {
+    if let Some(m) = media.filter(|m| TEXT_LINES.contains(m)) {
+        super::data::text_lines(cx, data, a, b, Some(m));
+    }
+}
+
+/// `Chunk size: 512 octets`.
+fn chunk_size_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.uint();
+    out.push_str("Chunk size: ");
+    super::push_dec(out, n);
+    out.push_str(if n == 1 { " octet" } else { " octets" });
+}
+
+/// A chunked body at `msg[hend..]` as tshark's tree shows it: `HTTP chunked response`, each
+/// `Data chunk (N octets)` with its size, data and boundary, `End of chunked encoding`, and
+/// the empty line after the trailer. Returns the de-chunked body, and whether every chunk
+/// was there (`alone`: a segment read on its own may end inside one).
+fn chunks(cx: &mut Ctx, msg: &[u8], a: usize, hend: usize, alone: bool) -> (Vec<u8>, bool) {
+    let mut body = Vec::new();
+    let mut complete = true;
+    let kind = if is_response(msg) { "HTTP chunked response" } else { "HTTP chunked request" };
+    cx.add(&WS_TEXT, a + hend, msg.len() - hend, Value::Str(kind.into()));
+    cx.child(|cx| {
+        let mut i = hend;
+        loop {
+            let Some(nl) = msg.get(i..).and_then(|m| m.iter().position(|&c| c == b'\n')) else {
+                complete = !alone;
+                break;
+            };
+            let hex: Vec<u8> = msg[i..i + nl].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+            let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { break };
+            let data_at = i + nl + 1;
+            if size == 0 {
+                cx.add(&WS_TEXT, a + i, nl + 1, Value::Str("End of chunked encoding".into()));
+                cx.child(|cx| cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(0)));
+                // The trailer's lines up to the empty one.
+                let mut j = data_at;
+                while let Some(nl) = msg.get(j..).and_then(|m| m.iter().position(|&c| c == b'\n')) {
+                    let mut t = String::new();
+                    escape_line(&msg[j..j + nl + 1], &mut t);
+                    cx.add(&WS_TEXT, a + j, nl + 1, Value::Str(t.into_boxed_str()));
+                    let empty = nl == 0 || (nl == 1 && msg[j] == b'\r');
+                    j += nl + 1;
+                    if empty {
+                        break;
+                    }
+                }
+                break;
+            }
+            let boundary = match (msg.get(data_at + size), msg.get(data_at + size + 1)) {
+                (Some(b'\r'), Some(b'\n')) => 2,
+                (Some(b'\n'), _) => 1,
+                _ => 0,
+            };
+            if boundary == 0 {
+                complete = !alone;
+                break;
+            }
+            cx.add(&WS_TEXT, a + i, nl + 1 + size + boundary, Value::Str(format!("Data chunk ({size} octets)").into_boxed_str()));
+            cx.child(|cx| {
+                cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(size as u64));
+                cx.add(&HTTP_CHUNK_DATA, a + data_at, size, Value::Bytes);
+                cx.add(&HTTP_CHUNK_BOUNDARY, a + data_at + size, boundary, Value::Bytes);
+            });
+            body.extend_from_slice(&msg[data_at..data_at + size]);
+            i = data_at + size + boundary;
+        }
+    });
+    (body, complete)
 }
 
 /// Status code descriptions as Wireshark words them.

@@ -65,7 +65,25 @@ pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", F
 /// frames), added by [`super::tcp_pdu`] for each PDU the segment holds.
 pub static TCP_PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", FieldType::U32, Base::Dec);
 
-pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE];
+/// `TCP segment data (1448 bytes)`: the part of the segment that belongs to a PDU
+/// reassembled from several segments (see [`super::tcp_pdu`]).
+pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(super::label::payload);
+/// Under `[N Reassembled TCP Segments …]`: `[Frame: 14, payload: 0-32767 (32768 bytes)]`.
+pub static TCP_SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum, Base::None).whole(segment_label);
+pub static TCP_SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32, Base::Dec);
+pub static TCP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32, Base::Dec);
+pub static TCP_REASSEMBLED_DATA: FieldDef = FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes, Base::None);
+
+/// `Frame: 14, payload: 0-32767 (32768 bytes)`: the segment's frame and where its bytes sit
+/// in the reassembled PDU (the field's range in the reassembled buffer).
+fn segment_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let (a, n) = (u64::from(cx.field.offset), u64::from(cx.field.len));
+    let _ = write!(out, "Frame: {}, payload: {a}-{} (", cx.uint(), (a + n).saturating_sub(1));
+    super::label::bytes_plural(n, out);
+    out.push(')');
+}
+
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA];
 
 /// The ports (see [`super::Part::TcpPorts`]).
 pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];

@@ -180,7 +180,9 @@ pub(crate) struct ConnState {
 #[derive(Clone, Debug)]
 enum Bytes {
     Frame(usize, usize),
-    Reassembled(Arc<Vec<u8>>),
+    /// A PDU reassembled from several segments: its bytes, and each segment's part (frame,
+    /// bytes) in order.
+    Reassembled(Arc<Vec<u8>>, Arc<[(u64, u32)]>),
 }
 
 #[derive(Clone, Debug)]
@@ -196,6 +198,9 @@ struct Outcome {
     units: Vec<Unit>,
     /// The segment's last bytes start (or continue) a PDU that ends in a later frame.
     continues: bool,
+    /// The ranges of the segment's payload that are part of a reassembled PDU, that one
+    /// completing here and one going on in later frames (tshark's `TCP segment data`).
+    seg_data: Vec<(usize, usize)>,
 }
 
 #[derive(Default)]
@@ -203,6 +208,8 @@ struct Dir {
     next: Option<u32>,
     pending: Vec<u8>,
     pending_state: PduState,
+    /// Each segment's part of `pending`: (frame, bytes).
+    pending_parts: Vec<(u64, u32)>,
 }
 
 #[derive(Default)]
@@ -377,7 +384,8 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
         return;
     }
     let buf = std::mem::take(&mut d.pending);
-    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf)), state: d.pending_state }], continues: false };
+    let parts: Arc<[(u64, u32)]> = std::mem::take(&mut d.pending_parts).into();
+    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new() };
     cx.out.stateful = true;
     cx.streams.done.insert(frame, o.clone());
     show(cx, &[], 0, &o);
@@ -405,10 +413,13 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
     if !seg.reassemble {
         let d = &mut conv.dirs[dir];
         d.pending.clear();
+        d.pending_parts.clear();
         advance(d, seq.wrapping_add(payload.len() as u32));
         return Some(alone(conv, apps, dir, app, payload));
     }
     let fin = flags & 0x01 != 0;
+    let frame = at.0;
+    let whole = payload.len();
     let mut payload = payload;
     {
         let d = &mut conv.dirs[dir];
@@ -425,38 +436,54 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
             Some(_) => {
                 // Bytes missing before this segment: what was pending cannot complete.
                 d.pending.clear();
+                d.pending_parts.clear();
             }
             None => {}
         }
         advance(d, end);
     }
     let mut out = Outcome::default();
+    // (Offsets of the bytes trimmed as already seen, for `seg_data`.)
+    let skip = whole - payload.len();
     let mut k = 0usize;
     // A PDU begun in earlier segments.
     if !conv.dirs[dir].pending.is_empty() {
-        let old = conv.dirs[dir].pending.len();
-        conv.dirs[dir].pending.extend_from_slice(payload);
-        let st = conv.dirs[dir].pending_state;
-        match (app.pdu_len)(&conv.dirs[dir].pending, st) {
+        let d = &mut conv.dirs[dir];
+        let old = d.pending.len();
+        d.pending.extend_from_slice(payload);
+        d.pending_parts.push((frame, payload.len() as u32));
+        let st = d.pending_state;
+        match (app.pdu_len)(&d.pending, st) {
             Need::Done(n) if n > old => {
-                let mut buf = std::mem::take(&mut conv.dirs[dir].pending);
+                let mut buf = std::mem::take(&mut d.pending);
+                let mut parts = std::mem::take(&mut d.pending_parts);
                 buf.truncate(n);
+                if let Some(last) = parts.last_mut() {
+                    last.1 = (n - old) as u32;
+                }
                 let buf = Arc::new(buf);
                 after_pdu(conv, apps, dir, app, &buf);
-                out.units.push(Unit { app, bytes: Bytes::Reassembled(buf), state: st });
+                out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
                 k = n - old;
+                out.seg_data.push((skip, skip + k));
                 app = conv.app.unwrap_or(app);
             }
-            Need::More if conv.dirs[dir].pending.len() <= MAX_PDU => {
+            Need::More if d.pending.len() <= MAX_PDU => {
                 if fin && st.until_fin {
-                    let buf = Arc::new(std::mem::take(&mut conv.dirs[dir].pending));
-                    out.units.push(Unit { app, bytes: Bytes::Reassembled(buf), state: st });
+                    let buf = Arc::new(std::mem::take(&mut d.pending));
+                    let parts = std::mem::take(&mut d.pending_parts);
+                    out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
+                    out.seg_data.push((skip, whole));
                     return Some(out);
                 }
                 out.continues = true;
+                out.seg_data.push((skip, whole));
                 return Some(out);
             }
-            _ => conv.dirs[dir].pending.clear(),
+            _ => {
+                d.pending.clear();
+                d.pending_parts.clear();
+            }
         }
     }
     while k < payload.len() {
@@ -477,8 +504,10 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
                 }
                 let d = &mut conv.dirs[dir];
                 d.pending = rest.to_vec();
+                d.pending_parts = vec![(frame, rest.len() as u32)];
                 d.pending_state = st;
                 out.continues = true;
+                out.seg_data.push((skip + k, whole));
                 break;
             }
             Need::NotMine => break,
@@ -547,6 +576,7 @@ fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp,
 /// Adds the layers of an outcome (or marks the segment as part of a later PDU).
 fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
     pdu_sizes(cx, data, pstart, o);
+    segment_data(cx, data, pstart, o);
     let mut first = true;
     for u in &o.units {
         match &u.bytes {
@@ -554,9 +584,12 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
                 let (a, b) = (pstart + a, (pstart + b).min(data.len()));
                 (u.app.dissect)(cx, data, a, b, u.state, first);
             }
-            Bytes::Reassembled(buf) => {
+            Bytes::Reassembled(buf, parts) => {
                 let buf: Vec<u8> = buf.as_ref().clone();
-                cx.in_reassembled(buf, |cx, b| (u.app.dissect)(cx, b, 0, b.len(), u.state, first));
+                cx.in_reassembled(buf, |cx, b| {
+                    segments(cx, b, parts);
+                    (u.app.dissect)(cx, b, 0, b.len(), u.state, first);
+                });
             }
         }
         first = false;
@@ -578,7 +611,7 @@ fn pdu_sizes(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         let Some(announced) = u.app.pdu_size else { continue };
         let (at, bytes): (usize, &[u8]) = match &u.bytes {
             Bytes::Frame(a, b) => (pstart + a, data.get(pstart + a..(pstart + b).min(data.len())).unwrap_or(&[])),
-            Bytes::Reassembled(buf) => (pstart, buf.as_slice()),
+            Bytes::Reassembled(buf, _) => (pstart, buf.as_slice()),
         };
         let Some(size) = announced(bytes) else { continue };
         let len = (size as usize).min(data.len().saturating_sub(at));
@@ -612,4 +645,63 @@ pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str) {
         cx.out.info.push_str(REASON);
         cx.out.info.push(']');
     }
+}
+
+/// `TCP segment data (N bytes)` in the TCP tree for each part of the segment that belongs to
+/// a reassembled PDU (the TCP layer is the last one open when the PDUs are shown).
+fn segment_data(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    let Some(tcp) = cx.out.layers.len().checked_sub(1).filter(|&l| cx.out.layers[l].proto == "tcp") else { return };
+    if o.seg_data.is_empty() || !cx.wants(&super::tcp::TCP_SEGMENT_DATA) {
+        return;
+    }
+    for &(a, b) in &o.seg_data {
+        let (a, b) = (pstart + a, (pstart + b).min(data.len()));
+        if a < b {
+            cx.add(&super::tcp::TCP_SEGMENT_DATA, a, b - a, Value::Bytes);
+        }
+    }
+    cx.close(tcp);
+}
+
+/// tshark's `[3 Reassembled TCP Segments (70014 bytes): #14(32768), #15(32768), #17(4478)]`
+/// before a reassembled PDU's layers (`tcp.segments`, not a protocol of the frame): each
+/// segment's frame and part, their count, and the PDU's length and bytes. Its fields point
+/// into the reassembled buffer `buf`.
+fn segments(cx: &mut Ctx, buf: &[u8], parts: &[(u64, u32)]) {
+    use super::tcp::{TCP_REASSEMBLED_DATA, TCP_REASSEMBLED_LENGTH, TCP_SEGMENT, TCP_SEGMENT_COUNT};
+    if parts.len() < 2 {
+        return;
+    }
+    let n = cx.out.fields.len() as u32;
+    let summary = if cx.text {
+        use std::fmt::Write;
+        let mut s = format!("[{} Reassembled TCP Segments ({} bytes): ", parts.len(), buf.len());
+        for (i, (frame, len)) in parts.iter().enumerate() {
+            let _ = write!(s, "{}#{frame}({len})", if i > 0 { ", " } else { "" });
+        }
+        s.push(']');
+        s
+    } else {
+        String::new()
+    };
+    cx.out.layers.push(super::model::Layer {
+        proto: "tcp.segments",
+        title: "Reassembled TCP Segments",
+        osi: super::model::Osi::Transport,
+        offset: 0,
+        len: buf.len() as u32,
+        source: cx.source,
+        fields: n..n,
+        summary,
+    });
+    let li = cx.out.layers.len() - 1;
+    let mut at = 0usize;
+    for &(frame, len) in parts {
+        cx.add_gen(&TCP_SEGMENT, at, len as usize, Value::UInt(frame));
+        at += len as usize;
+    }
+    cx.add_gen(&TCP_SEGMENT_COUNT, 0, 0, Value::UInt(parts.len() as u64));
+    cx.add_gen(&TCP_REASSEMBLED_LENGTH, 0, 0, Value::UInt(buf.len() as u64));
+    cx.add_gen(&TCP_REASSEMBLED_DATA, 0, buf.len(), Value::Bytes);
+    cx.close(li);
 }

@@ -134,16 +134,26 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
             cx.add(&WEBSOCKET_MASKED_PAYLOAD, p, b.saturating_sub(p), Value::None);
         }
     } else if pend > p {
+        // The payload's items close the layer; what a data frame carries follows it.
+        let payload_then_data = |cx: &mut Ctx, buf: &[u8], p: usize, end: usize| {
+            payload(cx, buf, p, end, opcode, st.alone);
+            cx.close(li);
+            if !st.alone {
+                app_data(cx, buf, p, end, opcode);
+            }
+        };
         match key {
             Some(k) => {
                 cx.add(&WEBSOCKET_MASKED_PAYLOAD, p, pend - p, Value::None);
                 let unmasked: Vec<u8> = data[p..pend].iter().enumerate().map(|(i, c)| c ^ k[i % 4]).collect();
-                cx.in_reassembled(unmasked, |cx, buf| payload(cx, buf, 0, buf.len(), opcode, st.alone));
+                cx.in_reassembled(unmasked, |cx, buf| payload_then_data(cx, buf, 0, buf.len()));
             }
-            None => payload(cx, data, p, pend, opcode, st.alone),
+            None => payload_then_data(cx, data, p, pend),
         }
     }
-    cx.close(li);
+    if pend <= p || cut {
+        cx.close(li);
+    }
     // tshark's title is the bare protocol name.
     let name = opcode_name(opcode as u64).unwrap_or("Unknown");
     if outer && cx.text {
@@ -167,6 +177,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     }
 }
 
+/// What a data frame carries, after the WebSocket layer, as tshark hands it on when no
+/// subprotocol is known: a text frame's lines (`Line-based text data`), a binary frame's
+/// bytes as data.
+fn app_data(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
+    match opcode {
+        1 => super::data::text_lines(cx, data, p, end, None),
+        2 => {
+            super::data::dissect(cx, data, p, end);
+        }
+        _ => {}
+    }
+}
+
 /// The payload's item and what it holds. A data frame (continuation, text, binary) read
 /// from a segment that cannot be reassembled (`alone`) is not decoded, as tshark skips the
 /// data of a packet it treats as a fragment; control frames are.
@@ -183,6 +206,8 @@ fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8, alone: b
         1 => {
             cx.add(&WEBSOCKET_PAYLOAD_TEXT, p, end - p, Value::Str(String::from_utf8_lossy(bytes).into_owned().into_boxed_str()));
         }
+        // A binary frame's bytes are the data protocol's, after the WebSocket layer.
+        2 => {}
         8 => {
             cx.add(&WEBSOCKET_PAYLOAD_CLOSE, p, end - p, Value::None);
             cx.child(|cx| {
