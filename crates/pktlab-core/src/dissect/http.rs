@@ -87,7 +87,8 @@ pub static HTTP_REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request
 pub static HTTP_PREV_REQUEST_IN: FieldDef = FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum, Base::None);
 pub static HTTP_PREV_RESPONSE_IN: FieldDef = FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum, Base::None);
 pub static HTTP_RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::Str, Base::None);
-pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None).whole(file_data_label);
+/// The body, as Wireshark 4.0's string field: its bytes as ASCII text (see [`body_text`]).
+pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Str, Base::None).whole(file_data_label);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
@@ -437,7 +438,7 @@ fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
     if outer {
         cx.set_protocol("HTTP");
     }
-    cx.add(&HTTP_FILE_DATA, a, b - a, Value::Bytes);
+    cx.add(&HTTP_FILE_DATA, a, b - a, body_text(&data[a..b]));
     super::data::nested(cx, data, a, b);
     cx.close(li);
     if outer && cx.text {
@@ -532,13 +533,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         match HEADERS.iter().find(|(n, _)| *n == lower) {
             Some((_, def)) => {
                 cx.add(def, a + ls, le - ls, Value::Str(text(value)));
-                if !notification {
-                    cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
-                }
                 if lower == "content-length"
                     && let Some(n) = std::str::from_utf8(value).ok().and_then(|v| v.trim().parse::<u64>().ok())
                 {
                     cx.child(|cx| cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n)));
+                }
+                if !notification {
+                    cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
                 }
                 if lower == "host" {
                     host = Some(text(value));
@@ -619,14 +620,14 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         } else {
             cx.in_reassembled(body, |cx, b| {
                 if !b.is_empty() {
-                    cx.add(&HTTP_FILE_DATA, 0, b.len(), Value::Bytes);
+                    cx.add(&HTTP_FILE_DATA, 0, b.len(), body_text(b));
                 }
                 cx.close(li);
                 body_media(cx, b, 0, b.len(), media.as_deref());
             });
         }
     } else if hend < msg.len() {
-        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, Value::Bytes);
+        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, body_text(&msg[hend..]));
         cx.close(li);
         body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
     } else {
@@ -647,6 +648,12 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             info.push(')');
         }
     }
+}
+
+/// A body as `http.file_data`'s value: ASCII as it is, each other byte the replacement
+/// character (Wireshark's ASCII string encoding).
+fn body_text(b: &[u8]) -> Value {
+    Value::Str(b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str())
 }
 
 /// A Content-Type's media type as Wireshark matches it: lower case, without parameters.

@@ -45,8 +45,14 @@ pub(crate) struct TcpApp {
     /// tshark reads its PDUs with `tcp_dissect_pdus`, which shows each one's length as
     /// `[PDU Size: N]` (`tcp.pdu.size`) in the TCP tree: the length a PDU's first bytes
     /// announce (None: its header is not all there).
-    pub pdu_size: Option<fn(&[u8]) -> Option<u64>>,
+    pub pdu_size: Option<SizeFn>,
 }
+
+/// A [`TcpApp`]'s `pdu_size`: the length a PDU's first bytes announce.
+pub(crate) type SizeFn = fn(&[u8]) -> Option<u64>;
+
+/// Two endpoints (addresses, ports), the lower first.
+type ConvKey = ([u8; 16], u16, [u8; 16], u16);
 
 /// A [`TcpApp`]'s `pdu_state`: (connection state, direction, the PDU's first bytes) → facts.
 pub(crate) type StateFn = fn(&ConnState, usize, &[u8]) -> PduState;
@@ -224,7 +230,7 @@ struct Conv {
 /// Connections by their two endpoints (lower endpoint first); outcomes by frame number.
 #[derive(Default)]
 pub struct Streams {
-    convs: foldhash::HashMap<([u8; 16], u16, [u8; 16], u16), Conv>,
+    convs: foldhash::HashMap<ConvKey, Conv>,
     done: foldhash::HashMap<u64, Outcome>,
     /// The highest frame number whose segment was read.
     last: u64,
@@ -233,7 +239,7 @@ pub struct Streams {
     pub(crate) http_uris: foldhash::HashMap<(u64, u32), Box<str>>,
     /// SSDP (HTTP over UDP): per conversation, the requests so far and the last one's frame;
     /// per frame, what its request was given (number, previous request's frame).
-    pub(crate) udp_http: foldhash::HashMap<([u8; 16], u16, [u8; 16], u16), (u32, u64)>,
+    pub(crate) udp_http: foldhash::HashMap<ConvKey, (u32, u64)>,
     pub(crate) udp_http_done: foldhash::HashMap<u64, (u32, u64)>,
 }
 
