@@ -12,7 +12,8 @@ pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::S
 pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
 
 /// The `data` protocol's item inside another protocol's tree (`Data (14 bytes)`, the body
-/// HTTP hands on when nothing names its type); its parts nest under it.
+/// HTTP hands on when nothing names its type); its parts nest under it. Not in the field
+/// registry: `data` names the protocol (filters and `frame.protocols` know it as such).
 pub static DATA_PROTO: FieldDef = FieldDef::new("data", "Data", FieldType::None, Base::None).whole(proto_label);
 
 fn proto_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
@@ -25,7 +26,7 @@ fn proto_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 pub(crate) static DATA_FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN];
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT, &DATA_PROTO];
+pub static FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN, &DATA_TEXT, &WS_TEXT];
 
 /// Adds a `data` layer over `off..end` (clamped to the bytes present); returns `end`.
 /// Nothing is added for an empty range.
