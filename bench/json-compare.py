@@ -9,7 +9,8 @@ empty object is one leaf with the value `{}`, so neither passes for tshark's for
 
     bench/json-compare.py CAPTURE...        (PKTLAB_BIN, default target/release/pktlab)
 
-Both sides run with TZ=UTC and IP/TCP/UDP checksum verification (pktlab verifies always).
+Both sides run with TZ=UTC and the same -o ip/tcp/udp.check_checksum:TRUE (pktlab, like tshark, then
+leaves a segment whose TCP checksum is wrong unreassembled).
 Environment: TSHARK_CACHE=DIR keeps tshark's output between runs; FORMAT=jsonraw compares `-T jsonraw`; NORESOLVE=1 passes -n to both;
 TOP=N sets how many missing/extra leaf paths to list (default 30); VALUES=1 lists them with
 their values. Prints per-capture recall (tshark's leaves pktlab has) and precision (pktlab's
@@ -97,7 +98,7 @@ def main(caps):
     failed = False
     for cap in caps:
         t = run(["tshark", "-r", cap, "-T", FORMAT] + NORESOLVE + PREFS, (cap, FORMAT + ("n" if NORESOLVE else "")))
-        p = run([PK, "dissect", "-T", FORMAT] + NORESOLVE + [cap])
+        p = run([PK, "dissect", "-T", FORMAT] + NORESOLVE + [cap] + PREFS)
         if t is None or p is None:
             failed = True
             continue

@@ -376,7 +376,8 @@ pub(super) fn layer_label(d: &Dissection, li: usize, out: &mut String) {
     let Some(l) = d.layers.get(li) else { return };
     if l.summary.is_empty() {
         out.push_str(l.title);
-    } else if l.summary.starts_with(l.title) {
+    } else if l.summary.starts_with(l.title) || l.summary.starts_with('[') {
+        // (A bracketed summary is a generated item's whole text: `[3 Reassembled TCP …]`.)
         out.push_str(&l.summary);
     } else {
         out.push_str(l.title);
@@ -692,6 +693,10 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
             indent_to(indent, line);
             render::tree_label(d, f.data, i, line);
             line.push('\n');
+            // The data protocol inside another's tree: its bytes dumped under its line.
+            if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
+                data_dump(d.field_bytes(f.data, fl), line);
+            }
             for e in d.experts.iter().filter(|e| e.field == Some(i as u32)) {
                 expert_lines(e, indent + 4, line);
             }

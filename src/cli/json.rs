@@ -226,6 +226,8 @@ pub fn expert_name(key: &str) -> &str {
         "ip.checksum_bad" => "ip.checksum_bad.expert",
         "tcp.checksum_bad" => "tcp.checksum_bad.expert",
         "udp.checksum_bad" => "udp.checksum.bad",
+        "_ws.unreassembled" => "_ws.unreassembled.expert",
+        "websocket.payload.unknown.undecoded" => "websocket.payload.unknown.expert",
         k => k,
     }
 }
@@ -245,6 +247,8 @@ pub fn group_code(key: &str) -> u32 {
     match pktlab::dissect::format::expert_group(key) {
         "Checksum" => 0x0100_0000,
         "Sequence" => 0x0200_0000,
+        "Undecoded" => 0x0500_0000,
+        "Reassemble" => 0x0600_0000,
         "Malformed" => 0x0700_0000,
         _ => 0x0900_0000,
     }

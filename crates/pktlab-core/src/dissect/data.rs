@@ -11,6 +11,17 @@ pub static DATA_TEXT: FieldDef = FieldDef::new("data.text", "Text", FieldType::S
 /// "Answers", each record's one-line summary); its value is the text shown.
 pub static WS_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None);
 
+/// The `data` protocol's item inside another protocol's tree (`Data (14 bytes)`, the body
+/// HTTP hands on when nothing names its type); its parts nest under it. Not in the field
+/// registry: `data` names the protocol (filters and `frame.protocols` know it as such).
+pub static DATA_PROTO: FieldDef = FieldDef::new("data", "Data", FieldType::None, Base::None).whole(proto_label);
+
+fn proto_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    out.push_str("Data (");
+    super::label::bytes_plural(u64::from(cx.field.len), out);
+    out.push(')');
+}
+
 /// The fields [`dissect`] adds (see [`Part::Data`]).
 pub(crate) static DATA_FIELDS: &[&FieldDef] = &[&DATA_DATA, &DATA_LEN];
 
@@ -36,4 +47,58 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usiz
         let _ = write!(s, "Data ({n} byte{})", if n == 1 { "" } else { "s" });
     }
     end
+}
+
+/// The `data` protocol inside the current layer's tree over `off..end` (clamped to the bytes
+/// present), as tshark shows bytes a protocol hands to its data dissector: `Data (N bytes)`
+/// holding the bytes and their length, and `data` in `frame.protocols`.
+pub(crate) fn nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
+    let end = end.min(data.len());
+    if off >= end {
+        return;
+    }
+    let n = end - off;
+    cx.add_proto("data");
+    cx.add(&DATA_PROTO, off, n, Value::None);
+    cx.child(|cx| {
+        cx.add(&DATA_DATA, off, n, Value::Bytes);
+        cx.add_gen(&DATA_LEN, off, 0, Value::UInt(n as u64));
+    });
+}
+
+/// tshark's `data-text-lines` over `off..end` (clamped to the bytes present): a layer
+/// `Line-based text data: text/plain (2 lines)` (the media type when the carrier names one)
+/// holding each line with its line end, written `\r\n`.
+pub(crate) fn text_lines(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: Option<&str>) {
+    let end = end.min(data.len());
+    if off >= end {
+        return;
+    }
+    let li = cx.open("data-text-lines", "Line-based text data", Osi::Application, off, end - off);
+    let mut lines = 0usize;
+    let mut at = off;
+    while at < end {
+        let stop = data[at..end].iter().position(|&c| c == b'\n').map_or(end, |p| at + p + 1);
+        let mut t = String::new();
+        for c in String::from_utf8_lossy(&data[at..stop]).chars() {
+            match c {
+                '\r' => t.push_str("\\r"),
+                '\n' => t.push_str("\\n"),
+                c => t.push(c),
+            }
+        }
+        cx.add(&WS_TEXT, at, stop - at, Value::Str(t.into_boxed_str()));
+        lines += 1;
+        at = stop;
+    }
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        use std::fmt::Write;
+        s.push_str("Line-based text data");
+        if let Some(m) = media {
+            s.push_str(": ");
+            s.push_str(m);
+        }
+        let _ = write!(s, " ({lines} lines)");
+    }
 }

@@ -212,6 +212,8 @@ pub fn expert_group(key: &str) -> &'static str {
         "Sequence"
     } else if key.ends_with(".undecoded") {
         "Undecoded"
+    } else if key == "_ws.unreassembled" {
+        "Reassemble"
     } else {
         "Protocol"
     }

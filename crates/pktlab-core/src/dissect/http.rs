@@ -74,8 +74,21 @@ pub static HTTP_SEC_WEBSOCKET_ACCEPT: FieldDef = FieldDef::new("http.sec_websock
 pub static HTTP_SEC_WEBSOCKET_VERSION: FieldDef = FieldDef::new("http.sec_websocket_version", "Sec-WebSocket-Version", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SEC_WEBSOCKET_PROTOCOL: FieldDef = FieldDef::new("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SEC_WEBSOCKET_EXTENSIONS: FieldDef = FieldDef::new("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", FieldType::Str, Base::None).whole(line_label);
-pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec);
-pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Bytes, Base::None).whole(file_data_label);
+pub static HTTP_CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32, Base::Dec).custom(chunk_size_label);
+pub static HTTP_CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes, Base::None);
+pub static HTTP_CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", "Chunk boundary", FieldType::Bytes, Base::None);
+/// A header line of a notification (GENA's `NOTIFY`) Wireshark names no field for; its
+/// value is the line as the tree shows it (`NT: upnp:rootdevice\r\n`).
+pub static HTTP_UNKNOWN_HEADER: FieldDef = FieldDef::new("http.unknown_header", "Unknown header", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32, Base::Dec);
+pub static HTTP_RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32, Base::Dec);
+pub static HTTP_TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime, Base::None);
+pub static HTTP_REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_PREV_REQUEST_IN: FieldDef = FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_PREV_RESPONSE_IN: FieldDef = FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum, Base::None);
+pub static HTTP_RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::Str, Base::None);
+/// The body, as Wireshark 4.0's string field: its bytes as ASCII text (see [`body_text`]).
+pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Str, Base::None).whole(file_data_label);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
@@ -84,7 +97,8 @@ pub static FIELDS: &[&FieldDef] = &[
     &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
     &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
-    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA,
+    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER, &HTTP_CHUNK_DATA, &HTTP_CHUNK_BOUNDARY,
+    &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
 ];
 
 /// TCP ports tshark hands to HTTP by default (others are found by the request line).
@@ -284,9 +298,14 @@ pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
         st.until_fin = body_until_fin(buf, st);
         st.number = conn.http_responses + 1;
         st.total = conn.http_requests;
-    } else {
+        if let Some(&(frame, ts)) = conn.http_pending.front() {
+            (st.req_frame, st.req_ts) = (frame, ts);
+        }
+        (st.prev_req, st.prev_resp) = conn.http_answered;
+    } else if !buf.starts_with(b"NOTIFY ") {
         st.number = conn.http_requests + 1;
         st.total = st.number;
+        st.prev_req = conn.http_last_req;
     }
     st
 }
@@ -299,16 +318,22 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option
         if !(100..200).contains(&code) || code == 101 {
             conn.heads.pop_front();
             conn.http_responses += 1;
+            if let Some((req, _)) = conn.http_pending.pop_front() {
+                conn.http_answered = (req, conn.frame);
+            }
         }
         if code == 101 && upgrades_to_websocket(msg) {
             return Some("websocket");
         }
-    } else {
+    } else if !msg.starts_with(b"NOTIFY ") {
         if conn.heads.len() >= 64 {
             conn.heads.pop_front();
+            conn.http_pending.pop_front();
         }
         conn.heads.push_back(msg.starts_with(b"HEAD "));
+        conn.http_pending.push_back((conn.frame, conn.ts));
         conn.http_requests += 1;
+        conn.http_last_req = conn.frame;
     }
     None
 }
@@ -354,13 +379,76 @@ pub(crate) fn dissect_ssdp(cx: &mut Ctx, data: &[u8], a: usize, b: usize) -> boo
     if a >= b || !looks_like(&data[a..b]) {
         return false;
     }
-    message(cx, data, a, b, true, true, PduState::default());
+    let st = ssdp_state(cx, &data[a..b]);
+    message(cx, data, a, b, true, true, st);
     true
 }
 
+/// An SSDP request's number in its UDP conversation (both addresses and ports) and the
+/// previous request's frame, as tshark counts them; kept by frame so that dissecting the
+/// frame again gives the same. Notifications and responses are not counted.
+fn ssdp_state(cx: &mut Ctx, msg: &[u8]) -> PduState {
+    let mut st = PduState::default();
+    if is_response(msg) || msg.starts_with(b"NOTIFY ") {
+        return st;
+    }
+    let (Some((src, dst)), Some(t)) = (cx.net, cx.out.transports.last()) else { return st };
+    let (Some(sport), Some(dport)) = (t.sport, t.dport) else { return st };
+    cx.out.stateful = true;
+    let frame = cx.frame_number;
+    let streams = &mut *cx.streams;
+    let (number, prev) = match streams.udp_http_done.get(&frame) {
+        Some(&seen) => seen,
+        None => {
+            if streams.udp_http.len() >= 1 << 16 {
+                streams.udp_http.clear();
+            }
+            if streams.udp_http_done.len() >= 1 << 20 {
+                streams.udp_http_done.clear();
+            }
+            let key = if (src, sport) <= (dst, dport) { (src, sport, dst, dport) } else { (dst, dport, src, sport) };
+            let conv = streams.udp_http.entry(key).or_insert((0, 0));
+            let seen = (conv.0 + 1, conv.1);
+            *conv = (seen.0, frame);
+            streams.udp_http_done.insert(frame, seen);
+            seen
+        }
+    };
+    (st.number, st.total, st.prev_req) = (number, number, prev);
+    st
+}
+
 /// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
+/// Bytes that start no message (a segment read on its own, in the middle of a body) are a
+/// continuation.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    message(cx, data, a, b, first, false, st);
+    if looks_like(data.get(a..b).unwrap_or(&[])) {
+        message(cx, data, a, b, first, false, st);
+    } else {
+        continuation(cx, data, a, b, first);
+    }
+}
+
+/// A segment's bytes in the middle of a message, as tshark shows them: HTTP holding the
+/// bytes as its file data, handed to the data dissector; Info `Continuation`.
+fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
+    let b = b.min(data.len());
+    let li = cx.open("http", "Hypertext Transfer Protocol", Osi::Application, a, b - a);
+    let outer = cx.in_error == 0;
+    if outer {
+        cx.set_protocol("HTTP");
+    }
+    cx.add(&HTTP_FILE_DATA, a, b - a, body_text(&data[a..b]));
+    super::data::nested(cx, data, a, b);
+    cx.close(li);
+    if outer && cx.text {
+        if first {
+            cx.out.info.clear();
+        } else {
+            cx.out.info.push_str(" , ");
+        }
+        cx.out.info.push_str("Continuation");
+    }
 }
 
 /// The request or status line as tshark's tree shows it (`GET / HTTP/1.1\r\n`), with its
@@ -434,20 +522,24 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.add(&HTTP_REQUEST_VERSION, o3, p3.len(), Value::Str(text(p3)));
         });
     }
+    // A notification's lines are neither request nor response lines: a header Wireshark
+    // names no field for is an unknown header.
+    let notification = !response && p1 == b"NOTIFY";
     for (name, value, ls, le) in headers(msg, hend) {
         let lower = String::from_utf8_lossy(name.trim_ascii()).to_ascii_lowercase();
+        // The line's value keeps its line end, as Wireshark's.
         let whole = &msg[ls..le];
-        let whole = whole.strip_suffix(b"\n").unwrap_or(whole);
-        let whole = whole.strip_suffix(b"\r").unwrap_or(whole);
         let line_def = if response { &HTTP_RESPONSE_LINE } else { &HTTP_REQUEST_LINE };
         match HEADERS.iter().find(|(n, _)| *n == lower) {
             Some((_, def)) => {
                 cx.add(def, a + ls, le - ls, Value::Str(text(value)));
-                cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
                 if lower == "content-length"
                     && let Some(n) = std::str::from_utf8(value).ok().and_then(|v| v.trim().parse::<u64>().ok())
                 {
                     cx.child(|cx| cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n)));
+                }
+                if !notification {
+                    cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
                 }
                 if lower == "host" {
                     host = Some(text(value));
@@ -455,6 +547,11 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
                 if lower == "content-type" {
                     ctype = Some(text(value));
                 }
+            }
+            None if notification => {
+                let mut t = String::new();
+                escape_line(whole, &mut t);
+                cx.add(&HTTP_UNKNOWN_HEADER, a + ls, le - ls, Value::Str(t.into_boxed_str()));
             }
             None => {
                 cx.add(line_def, a + ls, le - ls, Value::Str(text(whole)));
@@ -470,33 +567,73 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     }
     if !response && let Some(h) = &host {
         let uri = String::from_utf8_lossy(p2);
-        let full = if uri.starts_with('/') { format!("http://{h}{uri}") } else { uri.into_owned() };
-        cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full.into_boxed_str()));
+        // An absolute URI (or CONNECT's authority) is the full URI; anything else follows
+        // the Host header, `*` included (`http://239.255.255.250:1900*`).
+        let lower = uri.to_ascii_lowercase();
+        let absolute = lower.starts_with("http://") || lower.starts_with("https://") || p1.eq_ignore_ascii_case(b"CONNECT");
+        let full = if absolute { uri.into_owned() } else { format!("http://{}{uri}", h.trim()) };
+        let full = full.into_boxed_str();
+        if !ssdp && st.number > 0 {
+            let uris = &mut cx.streams.http_uris;
+            if uris.len() >= 1 << 16 {
+                uris.clear();
+            }
+            uris.insert((cx.frame_number, st.number), full.clone());
+        }
+        cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full));
     }
     // Which request of the connection this is, or which one it answers (only what came
-    // before is known: tshark's single pass counts the requests so far).
-    if !ssdp && st.number > 0 && st.number <= st.total {
+    // before is known: tshark's single pass counts the requests so far), and the frames of
+    // the exchanges before; a response's time since its request and the request's URI.
+    if st.number > 0 && st.number <= st.total {
         let kind = if response { "response" } else { "request" };
         cx.add_gen(&WS_TEXT, a, 0, Value::Str(format!("HTTP {kind} {}/{}", st.number, st.total).into_boxed_str()));
-    }
-    if hend < msg.len() {
-        if chunked(msg, hend) {
-            let mut i = hend;
-            while let Some(nl) = msg.get(i..).and_then(|m| m.iter().position(|&c| c == b'\n')) {
-                let hex: Vec<u8> = msg[i..i + nl].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
-                let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { break };
-                cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(size as u64));
-                i += nl + 1 + size;
-                if size == 0 || i > msg.len() {
-                    break;
-                }
-                i += if msg.get(i) == Some(&b'\r') { 2 } else { 1 };
+        cx.add_hidden(if response { &HTTP_RESPONSE_NUMBER } else { &HTTP_REQUEST_NUMBER }, a, 0, Value::UInt(u64::from(st.number)));
+        if response
+            && let (Some(now), Some(then)) = (cx.ts, st.req_ts)
+        {
+            let ns = (now.as_nanos() - then.as_nanos()).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+            cx.add_gen(&HTTP_TIME, a, 0, Value::Duration(ns));
+        }
+        if st.prev_req > 0 {
+            cx.add_gen(&HTTP_PREV_REQUEST_IN, a, 0, Value::UInt(st.prev_req));
+        }
+        if response && st.prev_resp > 0 {
+            cx.add_gen(&HTTP_PREV_RESPONSE_IN, a, 0, Value::UInt(st.prev_resp));
+        }
+        if response && st.req_frame > 0 {
+            cx.add_gen(&HTTP_REQUEST_IN, a, 0, Value::UInt(st.req_frame));
+            if let Some(uri) = cx.streams.http_uris.get(&(st.req_frame, st.number)).cloned() {
+                cx.add_gen(&HTTP_RESPONSE_FOR_URI, a, 0, Value::Str(uri));
             }
         }
-        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, Value::Bytes);
     }
-    // tshark's title is the bare protocol name.
-    cx.close(li);
+    // The body: a chunked one's chunks, then the file data (de-chunked), handed to the
+    // dissector of its media type after HTTP's layer.
+    let media = ctype.as_deref().map(media_type);
+    if hend < msg.len() && chunked(msg, hend) {
+        let (body, complete) = chunks(cx, msg, a, hend, st.alone);
+        if !complete {
+            // A segment read on its own ends inside a chunk: tshark stops there.
+            cx.close(li);
+            super::tcp_pdu::unreassembled(cx, "HTTP");
+        } else {
+            cx.in_reassembled(body, |cx, b| {
+                if !b.is_empty() {
+                    cx.add(&HTTP_FILE_DATA, 0, b.len(), body_text(b));
+                }
+                cx.close(li);
+                body_media(cx, b, 0, b.len(), media.as_deref());
+            });
+        }
+    } else if hend < msg.len() {
+        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, body_text(&msg[hend..]));
+        cx.close(li);
+        body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
+    } else {
+        // tshark's title is the bare protocol name.
+        cx.close(li);
+    }
     if outer && cx.text {
         let info = &mut cx.out.info;
         if first {
@@ -511,6 +648,97 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             info.push(')');
         }
     }
+}
+
+/// A body as `http.file_data`'s value: ASCII as it is, each other byte the replacement
+/// character (Wireshark's ASCII string encoding).
+fn body_text(b: &[u8]) -> Value {
+    Value::Str(b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str())
+}
+
+/// A Content-Type's media type as Wireshark matches it: lower case, without parameters.
+fn media_type(ctype: &str) -> String {
+    ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// The media types tshark's `data-text-lines` dissector registers for.
+const TEXT_LINES: &[&str] = &[
+    "text/plain", "text/richtext", "text/enriched", "text/parameters", "text/html", "text/xml-external-parsed-entity", "text/css",
+    "application/xml-external-parsed-entity", "text/javascript", "application/x-javascript",
+];
+
+/// A body handed on by its media type: line-based text for the types tshark reads as lines
+/// (`Line-based text data: text/html (12 lines)`); other types are left to HTTP's file data.
+fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) {
+    if let Some(m) = media.filter(|m| TEXT_LINES.contains(m)) {
+        super::data::text_lines(cx, data, a, b, Some(m));
+    }
+}
+
+/// `Chunk size: 512 octets`.
+fn chunk_size_label(cx: &LabelCx<'_>, out: &mut String) {
+    let n = cx.uint();
+    out.push_str("Chunk size: ");
+    super::push_dec(out, n);
+    out.push_str(if n == 1 { " octet" } else { " octets" });
+}
+
+/// A chunked body at `msg[hend..]` as tshark's tree shows it: `HTTP chunked response`, each
+/// `Data chunk (N octets)` with its size, data and boundary, `End of chunked encoding`, and
+/// the empty line after the trailer. Returns the de-chunked body, and whether every chunk
+/// was there (`alone`: a segment read on its own may end inside one).
+fn chunks(cx: &mut Ctx, msg: &[u8], a: usize, hend: usize, alone: bool) -> (Vec<u8>, bool) {
+    let mut body = Vec::new();
+    let mut complete = true;
+    let kind = if is_response(msg) { "HTTP chunked response" } else { "HTTP chunked request" };
+    cx.add(&WS_TEXT, a + hend, msg.len() - hend, Value::Str(kind.into()));
+    cx.child(|cx| {
+        let mut i = hend;
+        loop {
+            let Some(nl) = msg.get(i..).and_then(|m| m.iter().position(|&c| c == b'\n')) else {
+                complete = !alone;
+                break;
+            };
+            let hex: Vec<u8> = msg[i..i + nl].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+            let Some(size) = std::str::from_utf8(&hex).ok().and_then(|h| usize::from_str_radix(h, 16).ok()) else { break };
+            let data_at = i + nl + 1;
+            if size == 0 {
+                cx.add(&WS_TEXT, a + i, nl + 1, Value::Str("End of chunked encoding".into()));
+                cx.child(|cx| cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(0)));
+                // The trailer's lines up to the empty one.
+                let mut j = data_at;
+                while let Some(nl) = msg.get(j..).and_then(|m| m.iter().position(|&c| c == b'\n')) {
+                    let mut t = String::new();
+                    escape_line(&msg[j..j + nl + 1], &mut t);
+                    cx.add(&WS_TEXT, a + j, nl + 1, Value::Str(t.into_boxed_str()));
+                    let empty = nl == 0 || (nl == 1 && msg[j] == b'\r');
+                    j += nl + 1;
+                    if empty {
+                        break;
+                    }
+                }
+                break;
+            }
+            let boundary = match (msg.get(data_at + size), msg.get(data_at + size + 1)) {
+                (Some(b'\r'), Some(b'\n')) => 2,
+                (Some(b'\n'), _) => 1,
+                _ => 0,
+            };
+            if boundary == 0 {
+                complete = !alone;
+                break;
+            }
+            cx.add(&WS_TEXT, a + i, nl + 1 + size + boundary, Value::Str(format!("Data chunk ({size} octets)").into_boxed_str()));
+            cx.child(|cx| {
+                cx.add(&HTTP_CHUNK_SIZE, a + i, nl + 1, Value::UInt(size as u64));
+                cx.add(&HTTP_CHUNK_DATA, a + data_at, size, Value::Bytes);
+                cx.add(&HTTP_CHUNK_BOUNDARY, a + data_at + size, boundary, Value::Bytes);
+            });
+            body.extend_from_slice(&msg[data_at..data_at + size]);
+            i = data_at + size + boundary;
+        }
+    });
+    (body, complete)
 }
 
 /// Status code descriptions as Wireshark words them.

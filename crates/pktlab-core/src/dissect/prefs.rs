@@ -9,11 +9,13 @@ pub struct Pref {
     pub name: &'static str,
     pub description: &'static str,
     value: AtomicBool,
+    /// Set by `-o` (not left at pktlab's default).
+    explicit: AtomicBool,
 }
 
 impl Pref {
     const fn new(name: &'static str, description: &'static str, default: bool) -> Self {
-        Pref { name, description, value: AtomicBool::new(default) }
+        Pref { name, description, value: AtomicBool::new(default), explicit: AtomicBool::new(false) }
     }
 
     #[inline]
@@ -23,6 +25,22 @@ impl Pref {
 
     pub fn set(&self, on: bool) {
         self.value.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether the preference is on because the user asked for it (`-o name:TRUE`), not by
+    /// pktlab's default. Where pktlab's default differs from tshark's (checksums), tshark's
+    /// consequences of the setting apply only then: with `-o tcp.check_checksum:TRUE` a
+    /// segment whose checksum is wrong is not reassembled, as tshark does; by default pktlab
+    /// shows the bad checksum and still reassembles, as tshark's default (no check) does.
+    #[inline]
+    pub fn explicitly_on(&self) -> bool {
+        self.explicit.load(Ordering::Relaxed) && self.get()
+    }
+
+    /// Sets the preference as `-o` does (see [`Pref::explicitly_on`]).
+    pub fn set_explicitly(&self, on: bool) {
+        self.set(on);
+        self.explicit.store(true, Ordering::Relaxed);
     }
 }
 
@@ -91,7 +109,7 @@ pub fn set(arg: &str) -> Result<(), PrefError> {
         "false" | "0" | "no" => false,
         _ => return Err(PrefError::Value { name: name.to_owned(), value: value.to_owned() }),
     };
-    pref.set(on);
+    pref.set_explicitly(on);
     Ok(())
 }
 

@@ -74,7 +74,29 @@ pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", Field
 pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD];
+/// `[PDU Size: 40]`: the length of a PDU read by tshark's `tcp_dissect_pdus` (WebSocket's
+/// frames), added by [`super::tcp_pdu`] for each PDU the segment holds.
+pub static TCP_PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", FieldType::U32, Base::Dec);
+
+/// `TCP segment data (1448 bytes)`: the part of the segment that belongs to a PDU
+/// reassembled from several segments (see [`super::tcp_pdu`]).
+pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(super::label::payload);
+/// Under `[N Reassembled TCP Segments …]`: `[Frame: 14, payload: 0-32767 (32768 bytes)]`.
+pub static TCP_SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum, Base::None).whole(segment_label);
+pub static TCP_SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32, Base::Dec);
+pub static TCP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32, Base::Dec);
+pub static TCP_REASSEMBLED_DATA: FieldDef = FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes, Base::None);
+
+/// `Frame: 14, payload: 0-32767 (32768 bytes)`: the segment's frame and where its bytes sit
+/// in the reassembled PDU (the field's range in the reassembled buffer).
+fn segment_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let (a, n) = (u64::from(cx.field.offset), u64::from(cx.field.len));
+    let _ = write!(out, "Frame: {}, payload: {a}-{} (", cx.uint(), (a + n).saturating_sub(1));
+    super::label::bytes_plural(n, out);
+    out.push(')');
+}
+
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA];
 
 /// The ports (see [`super::Part::TcpPorts`]).
 pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];
@@ -257,6 +279,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let ck_at = if hdr { cx.add(&TCP_CHECKSUM, off + 16, 2, Value::UInt(stored as u64)) } else { cx.out.fields.len() as u32 };
     // (Without the header's fields, only the verification's expert item may be wanted.)
     let verify = cx.checksums() && super::prefs::TCP_CHECK_CHECKSUM.get();
+    // With `-o tcp.check_checksum:TRUE` given, a segment whose checksum is wrong is not
+    // reassembled (tshark's `desegment_ok = FALSE`): its payload is read on its own. That
+    // decides what later frames show, so it is checked whatever the reader wants.
+    let mut reassemble = true;
+    if outer && !verify && super::prefs::TCP_CHECK_CHECKSUM.explicitly_on()
+        && let Some(seg) = data.get(off..end)
+    {
+        reassemble = checksum::finish(checksum::sum(seg, pseudo.sum(proto::TCP, seg.len()))) == 0;
+    }
     if hdr || verify {
         // Verified when the whole segment was captured; a quoted header is checked over the
         // bytes quoted, as tshark does. (Not at all when a demand wants no checksum: only the
@@ -271,6 +302,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
                 if !good {
                     cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                    reassemble = !(outer && super::prefs::TCP_CHECK_CHECKSUM.explicitly_on());
                 }
             }
             _ => {
@@ -317,7 +349,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     cx.close(li);
     if outer {
-        dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags });
+        dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags, reassemble });
     }
 }
 

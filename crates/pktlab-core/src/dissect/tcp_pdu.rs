@@ -14,6 +14,7 @@
 //! that say which one a connection speaks.
 
 use super::Ctx;
+use super::model::{Timestamp, Value};
 use super::ip::Pseudo;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -41,7 +42,17 @@ pub(crate) struct TcpApp {
     /// Dissects the PDU in `a..b` of the bytes: (context, bytes, a, b, facts, whether it is
     /// the frame's first PDU).
     pub dissect: fn(&mut Ctx, &[u8], usize, usize, PduState, bool),
+    /// tshark reads its PDUs with `tcp_dissect_pdus`, which shows each one's length as
+    /// `[PDU Size: N]` (`tcp.pdu.size`) in the TCP tree: the length a PDU's first bytes
+    /// announce (None: its header is not all there).
+    pub pdu_size: Option<SizeFn>,
 }
+
+/// A [`TcpApp`]'s `pdu_size`: the length a PDU's first bytes announce.
+pub(crate) type SizeFn = fn(&[u8]) -> Option<u64>;
+
+/// Two endpoints (addresses, ports), the lower first.
+type ConvKey = ([u8; 16], u16, [u8; 16], u16);
 
 /// A [`TcpApp`]'s `pdu_state`: (connection state, direction, the PDU's first bytes) → facts.
 pub(crate) type StateFn = fn(&ConnState, usize, &[u8]) -> PduState;
@@ -96,6 +107,9 @@ pub(crate) struct Segment {
     pub dport: u16,
     pub seq: u32,
     pub flags: u16,
+    /// The segment may join others into a PDU (false: its checksum is wrong and
+    /// `-o tcp.check_checksum:TRUE` was given, so, as tshark, it is read on its own).
+    pub reassemble: bool,
 }
 
 /// What a protocol's framing says about bytes that start a PDU.
@@ -127,6 +141,17 @@ pub(crate) struct PduState {
     pub total: u32,
     /// TLS: the ServerHello's ALPN chose HTTP/2 (application data is HTTP/2's).
     pub h2: bool,
+    /// The PDU was read from one segment that may not join others (a bad checksum with
+    /// `-o tcp.check_checksum:TRUE`): it may be cut by the segment's end, or not start a PDU
+    /// at all, and the dissector shows what tshark shows of such bytes.
+    pub alone: bool,
+    /// HTTP: the frame of the request this response answers (0: none), and its time.
+    pub req_frame: u64,
+    pub req_ts: Option<Timestamp>,
+    /// HTTP: the frames of the previous request (a request's, or the one before the request
+    /// a response answers) and of the previous response (0: none).
+    pub prev_req: u64,
+    pub prev_resp: u64,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -145,6 +170,15 @@ pub(crate) struct ConnState {
     pub http_requests: u32,
     /// HTTP: final responses seen so far.
     pub http_responses: u32,
+    /// HTTP: for each request not yet answered (as `heads`), its frame and time.
+    pub http_pending: VecDeque<(u64, Option<Timestamp>)>,
+    /// HTTP: the frame of the last request, and the request and response frames of the last
+    /// exchange answered.
+    pub http_last_req: u64,
+    pub http_answered: (u64, u64),
+    /// The frame whose segment is being read and its time (for `pdu_state` and `after_pdu`).
+    pub frame: u64,
+    pub ts: Option<Timestamp>,
 }
 
 /// One PDU of a frame: its bytes in the frame (offsets into the TCP payload) or a buffer
@@ -152,7 +186,9 @@ pub(crate) struct ConnState {
 #[derive(Clone, Debug)]
 enum Bytes {
     Frame(usize, usize),
-    Reassembled(Arc<Vec<u8>>),
+    /// A PDU reassembled from several segments: its bytes, and each segment's part (frame,
+    /// bytes) in order.
+    Reassembled(Arc<Vec<u8>>, Arc<[(u64, u32)]>),
 }
 
 #[derive(Clone, Debug)]
@@ -168,6 +204,9 @@ struct Outcome {
     units: Vec<Unit>,
     /// The segment's last bytes start (or continue) a PDU that ends in a later frame.
     continues: bool,
+    /// The ranges of the segment's payload that are part of a reassembled PDU, that one
+    /// completing here and one going on in later frames (tshark's `TCP segment data`).
+    seg_data: Vec<(usize, usize)>,
 }
 
 #[derive(Default)]
@@ -175,6 +214,8 @@ struct Dir {
     next: Option<u32>,
     pending: Vec<u8>,
     pending_state: PduState,
+    /// Each segment's part of `pending`: (frame, bytes).
+    pending_parts: Vec<(u64, u32)>,
 }
 
 #[derive(Default)]
@@ -189,10 +230,17 @@ struct Conv {
 /// Connections by their two endpoints (lower endpoint first); outcomes by frame number.
 #[derive(Default)]
 pub struct Streams {
-    convs: foldhash::HashMap<([u8; 16], u16, [u8; 16], u16), Conv>,
+    convs: foldhash::HashMap<ConvKey, Conv>,
     done: foldhash::HashMap<u64, Outcome>,
     /// The highest frame number whose segment was read.
     last: u64,
+    /// HTTP: each request's full URI by (frame, request number), for the response's
+    /// `[Request URI]`.
+    pub(crate) http_uris: foldhash::HashMap<(u64, u32), Box<str>>,
+    /// SSDP (HTTP over UDP): per conversation, the requests so far and the last one's frame;
+    /// per frame, what its request was given (number, previous request's frame).
+    pub(crate) udp_http: foldhash::HashMap<ConvKey, (u32, u64)>,
+    pub(crate) udp_http_done: foldhash::HashMap<u64, (u32, u64)>,
 }
 
 /// Connections tracked at once; past this they are all forgotten (a SYN flood must not grow
@@ -266,7 +314,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg
     if on_ports {
         cx.out.stateful = true;
     }
-    let o = read(cx.streams, apps, on_ports, payload, seg);
+    let o = read(cx.streams, apps, on_ports, payload, seg, (frame, cx.ts));
     cx.streams.last = cx.streams.last.max(frame);
     let Some(o) = o else { return false };
     cx.out.stateful = true;
@@ -342,7 +390,8 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
         return;
     }
     let buf = std::mem::take(&mut d.pending);
-    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf)), state: d.pending_state }], continues: false };
+    let parts: Arc<[(u64, u32)]> = std::mem::take(&mut d.pending_parts).into();
+    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new() };
     cx.out.stateful = true;
     cx.streams.done.insert(frame, o.clone());
     show(cx, &[], 0, &o);
@@ -350,12 +399,13 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
 
 /// Reads one segment into its connection's state; None if the connection speaks none of
 /// `apps`.
-fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload: &[u8], seg: Segment) -> Option<Outcome> {
+fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload: &[u8], seg: Segment, at: (u64, Option<Timestamp>)) -> Option<Outcome> {
     let (key, dir) = key_of(seg);
     if streams.convs.len() >= MAX_CONVS {
         streams.convs.clear();
     }
     let conv = streams.convs.entry(key).or_default();
+    (conv.state.frame, conv.state.ts) = at;
     let flags = seg.flags;
     let seq = if flags & 0x02 != 0 { seg.seq.wrapping_add(1) } else { seg.seq };
     if conv.app.is_none() {
@@ -366,7 +416,16 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
         conv.app = Some(app);
     }
     let mut app = conv.app?;
+    if !seg.reassemble {
+        let d = &mut conv.dirs[dir];
+        d.pending.clear();
+        d.pending_parts.clear();
+        advance(d, seq.wrapping_add(payload.len() as u32));
+        return Some(alone(conv, apps, dir, app, payload));
+    }
     let fin = flags & 0x01 != 0;
+    let frame = at.0;
+    let whole = payload.len();
     let mut payload = payload;
     {
         let d = &mut conv.dirs[dir];
@@ -383,38 +442,54 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
             Some(_) => {
                 // Bytes missing before this segment: what was pending cannot complete.
                 d.pending.clear();
+                d.pending_parts.clear();
             }
             None => {}
         }
         advance(d, end);
     }
     let mut out = Outcome::default();
+    // (Offsets of the bytes trimmed as already seen, for `seg_data`.)
+    let skip = whole - payload.len();
     let mut k = 0usize;
     // A PDU begun in earlier segments.
     if !conv.dirs[dir].pending.is_empty() {
-        let old = conv.dirs[dir].pending.len();
-        conv.dirs[dir].pending.extend_from_slice(payload);
-        let st = conv.dirs[dir].pending_state;
-        match (app.pdu_len)(&conv.dirs[dir].pending, st) {
+        let d = &mut conv.dirs[dir];
+        let old = d.pending.len();
+        d.pending.extend_from_slice(payload);
+        d.pending_parts.push((frame, payload.len() as u32));
+        let st = d.pending_state;
+        match (app.pdu_len)(&d.pending, st) {
             Need::Done(n) if n > old => {
-                let mut buf = std::mem::take(&mut conv.dirs[dir].pending);
+                let mut buf = std::mem::take(&mut d.pending);
+                let mut parts = std::mem::take(&mut d.pending_parts);
                 buf.truncate(n);
+                if let Some(last) = parts.last_mut() {
+                    last.1 = (n - old) as u32;
+                }
                 let buf = Arc::new(buf);
                 after_pdu(conv, apps, dir, app, &buf);
-                out.units.push(Unit { app, bytes: Bytes::Reassembled(buf), state: st });
+                out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
                 k = n - old;
+                out.seg_data.push((skip, skip + k));
                 app = conv.app.unwrap_or(app);
             }
-            Need::More if conv.dirs[dir].pending.len() <= MAX_PDU => {
+            Need::More if d.pending.len() <= MAX_PDU => {
                 if fin && st.until_fin {
-                    let buf = Arc::new(std::mem::take(&mut conv.dirs[dir].pending));
-                    out.units.push(Unit { app, bytes: Bytes::Reassembled(buf), state: st });
+                    let buf = Arc::new(std::mem::take(&mut d.pending));
+                    let parts = std::mem::take(&mut d.pending_parts);
+                    out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
+                    out.seg_data.push((skip, whole));
                     return Some(out);
                 }
                 out.continues = true;
+                out.seg_data.push((skip, whole));
                 return Some(out);
             }
-            _ => conv.dirs[dir].pending.clear(),
+            _ => {
+                d.pending.clear();
+                d.pending_parts.clear();
+            }
         }
     }
     while k < payload.len() {
@@ -435,8 +510,10 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
                 }
                 let d = &mut conv.dirs[dir];
                 d.pending = rest.to_vec();
+                d.pending_parts = vec![(frame, rest.len() as u32)];
                 d.pending_state = st;
                 out.continues = true;
+                out.seg_data.push((skip + k, whole));
                 break;
             }
             Need::NotMine => break,
@@ -446,6 +523,38 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
         return None;
     }
     Some(out)
+}
+
+/// A segment read on its own, as tshark reads one it will not reassemble: the PDUs it holds
+/// from its first byte, the last one possibly cut by the segment's end, and bytes that
+/// start no PDU handed to the protocol as they are (HTTP shows them as a continuation).
+/// The connection still learns from what it reads (HTTP's requests, its upgrade).
+fn alone(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static TcpApp, payload: &[u8]) -> Outcome {
+    let mut out = Outcome::default();
+    let mut k = 0usize;
+    while k < payload.len() {
+        let rest = &payload[k..];
+        let st = PduState { alone: true, ..state_for(conv, dir, app, rest) };
+        match (app.pdu_len)(rest, st) {
+            Need::Done(n) => {
+                let n = n.max(1);
+                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest));
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, k + n), state: st });
+                k += n;
+                app = conv.app.unwrap_or(app);
+            }
+            Need::More => {
+                after_pdu(conv, apps, dir, app, rest);
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                break;
+            }
+            Need::NotMine => {
+                out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// A retransmitted segment: as tshark, its bytes are not dissected again (the frame shows
@@ -472,6 +581,8 @@ fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp,
 
 /// Adds the layers of an outcome (or marks the segment as part of a later PDU).
 fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    pdu_sizes(cx, data, pstart, o);
+    segment_data(cx, data, pstart, o);
     let mut first = true;
     for u in &o.units {
         match &u.bytes {
@@ -479,9 +590,12 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
                 let (a, b) = (pstart + a, (pstart + b).min(data.len()));
                 (u.app.dissect)(cx, data, a, b, u.state, first);
             }
-            Bytes::Reassembled(buf) => {
+            Bytes::Reassembled(buf, parts) => {
                 let buf: Vec<u8> = buf.as_ref().clone();
-                cx.in_reassembled(buf, |cx, b| (u.app.dissect)(cx, b, 0, b.len(), u.state, first));
+                cx.in_reassembled(buf, |cx, b| {
+                    segments(cx, b, parts);
+                    (u.app.dissect)(cx, b, 0, b.len(), u.state, first);
+                });
             }
         }
         first = false;
@@ -489,4 +603,111 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
     if o.units.is_empty() && o.continues && cx.text && cx.in_error == 0 {
         cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
     }
+}
+
+/// `[PDU Size: N]` in the TCP tree for each PDU of a protocol tshark reads with
+/// `tcp_dissect_pdus` (the TCP layer is the last one open when the PDUs are shown): the
+/// PDU's length by its header, which may exceed the bytes a segment read alone holds.
+fn pdu_sizes(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    let Some(tcp) = cx.out.layers.len().checked_sub(1).filter(|&l| cx.out.layers[l].proto == "tcp") else { return };
+    if !o.units.iter().any(|u| u.app.pdu_size.is_some()) || !cx.wants(&super::tcp::TCP_PDU_SIZE) {
+        return;
+    }
+    for u in &o.units {
+        let Some(announced) = u.app.pdu_size else { continue };
+        let (at, bytes): (usize, &[u8]) = match &u.bytes {
+            Bytes::Frame(a, b) => (pstart + a, data.get(pstart + a..(pstart + b).min(data.len())).unwrap_or(&[])),
+            Bytes::Reassembled(buf, _) => (pstart, buf.as_slice()),
+        };
+        let Some(size) = announced(bytes) else { continue };
+        let len = (size as usize).min(data.len().saturating_sub(at));
+        cx.add_gen(&super::tcp::TCP_PDU_SIZE, at, len, Value::UInt(size));
+    }
+    cx.close(tcp);
+}
+
+/// What tshark shows when a PDU read from a segment it would not reassemble runs past the
+/// segment's end: a `[BoundError Unreassembled Packet [incorrect TCP checksum]: PROTO]` item
+/// after the protocol's layer (not a protocol of the frame), with its expert item, and the
+/// same mark in the Info column.
+pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str) {
+    const TITLE: &str = "[BoundError Unreassembled Packet";
+    const REASON: &str = " [incorrect TCP checksum]";
+    let n = cx.out.fields.len() as u32;
+    let summary = if cx.text { format!("{TITLE}{REASON}: {proto}]") } else { String::new() };
+    cx.out.layers.push(super::model::Layer {
+        proto: "_ws.unreassembled",
+        title: TITLE,
+        osi: super::model::Osi::Application,
+        offset: 0,
+        len: 0,
+        source: cx.source,
+        fields: n..n,
+        summary,
+    });
+    cx.expert(super::model::Severity::Note, "_ws.unreassembled", "Unreassembled fragment (change preferences to enable reassembly)", None);
+    if cx.text && cx.in_error == 0 {
+        cx.out.info.push_str("[BoundErrorUnreassembled Packet");
+        cx.out.info.push_str(REASON);
+        cx.out.info.push(']');
+    }
+}
+
+/// `TCP segment data (N bytes)` in the TCP tree for each part of the segment that belongs to
+/// a reassembled PDU (the TCP layer is the last one open when the PDUs are shown).
+fn segment_data(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    let Some(tcp) = cx.out.layers.len().checked_sub(1).filter(|&l| cx.out.layers[l].proto == "tcp") else { return };
+    if o.seg_data.is_empty() || !cx.wants(&super::tcp::TCP_SEGMENT_DATA) {
+        return;
+    }
+    for &(a, b) in &o.seg_data {
+        let (a, b) = (pstart + a, (pstart + b).min(data.len()));
+        if a < b {
+            cx.add(&super::tcp::TCP_SEGMENT_DATA, a, b - a, Value::Bytes);
+        }
+    }
+    cx.close(tcp);
+}
+
+/// tshark's `[3 Reassembled TCP Segments (70014 bytes): #14(32768), #15(32768), #17(4478)]`
+/// before a reassembled PDU's layers (`tcp.segments`, not a protocol of the frame): each
+/// segment's frame and part, their count, and the PDU's length and bytes. Its fields point
+/// into the reassembled buffer `buf`.
+fn segments(cx: &mut Ctx, buf: &[u8], parts: &[(u64, u32)]) {
+    use super::tcp::{TCP_REASSEMBLED_DATA, TCP_REASSEMBLED_LENGTH, TCP_SEGMENT, TCP_SEGMENT_COUNT};
+    if parts.len() < 2 {
+        return;
+    }
+    let n = cx.out.fields.len() as u32;
+    let summary = if cx.text {
+        use std::fmt::Write;
+        let mut s = format!("[{} Reassembled TCP Segments ({} bytes): ", parts.len(), buf.len());
+        for (i, (frame, len)) in parts.iter().enumerate() {
+            let _ = write!(s, "{}#{frame}({len})", if i > 0 { ", " } else { "" });
+        }
+        s.push(']');
+        s
+    } else {
+        String::new()
+    };
+    cx.out.layers.push(super::model::Layer {
+        proto: "tcp.segments",
+        title: "Reassembled TCP Segments",
+        osi: super::model::Osi::Transport,
+        offset: 0,
+        len: buf.len() as u32,
+        source: cx.source,
+        fields: n..n,
+        summary,
+    });
+    let li = cx.out.layers.len() - 1;
+    let mut at = 0usize;
+    for &(frame, len) in parts {
+        cx.add_gen(&TCP_SEGMENT, at, len as usize, Value::UInt(frame));
+        at += len as usize;
+    }
+    cx.add_gen(&TCP_SEGMENT_COUNT, 0, 0, Value::UInt(parts.len() as u64));
+    cx.add_gen(&TCP_REASSEMBLED_LENGTH, 0, 0, Value::UInt(buf.len() as u64));
+    cx.add_gen(&TCP_REASSEMBLED_DATA, 0, buf.len(), Value::Bytes);
+    cx.close(li);
 }

@@ -4,7 +4,7 @@
 //! reassembled.
 
 use super::model::*;
-use super::tcp_pdu::Need;
+use super::tcp_pdu::{Need, PduState};
 use super::label::LabelCx;
 use super::{Ctx, rd};
 
@@ -72,9 +72,24 @@ pub(crate) fn pdu_len(buf: &[u8]) -> Need {
     }
 }
 
-/// Dissects the frame in `a..b` of `data`.
-pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
-    let li = cx.open("websocket", "WebSocket", Osi::Application, a, b - a);
+/// The length of the frame at the start of `buf` by its header, if the header is there
+/// (`[PDU Size: N]` in the TCP tree).
+pub(crate) fn pdu_size(buf: &[u8]) -> Option<u64> {
+    let (h, len) = header(buf)?;
+    (h as u64).checked_add(len)
+}
+
+/// Dissects the frame in `a..b` of `data`. A frame read from one segment that cannot be
+/// reassembled (`st.alone`) may be cut by the segment's end: as tshark, its header is shown,
+/// the masked payload's item if it is masked, and then the mark that the rest is missing.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
+    // tshark reaches WebSocket through HTTP's dissector (the connection was upgraded), once
+    // per segment: `frame.protocols` lists `http:websocket` once, however many frames.
+    let listed = cx.protos.len();
+    let li = cx.open_as("websocket", "http:websocket", "WebSocket", Osi::Application, a, b - a);
+    if !first {
+        cx.protos.truncate(listed);
+    }
     let outer = cx.in_error == 0;
     if outer {
         cx.set_protocol("WebSocket");
@@ -112,18 +127,33 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool
         None
     };
     let _ = h;
+    let cut = st.alone && (p as u64).saturating_add(len) > b as u64;
     let pend = (p as u64).saturating_add(len).min(b as u64) as usize;
-    if pend > p {
+    if cut {
+        if key.is_some() && len > 0 {
+            cx.add(&WEBSOCKET_MASKED_PAYLOAD, p, b.saturating_sub(p), Value::None);
+        }
+    } else if pend > p {
+        // The payload's items close the layer; what a data frame carries follows it.
+        let payload_then_data = |cx: &mut Ctx, buf: &[u8], p: usize, end: usize| {
+            payload(cx, buf, p, end, opcode, st.alone);
+            cx.close(li);
+            if !st.alone {
+                app_data(cx, buf, p, end, opcode);
+            }
+        };
         match key {
             Some(k) => {
                 cx.add(&WEBSOCKET_MASKED_PAYLOAD, p, pend - p, Value::None);
                 let unmasked: Vec<u8> = data[p..pend].iter().enumerate().map(|(i, c)| c ^ k[i % 4]).collect();
-                cx.in_reassembled(unmasked, |cx, buf| payload(cx, buf, 0, buf.len(), opcode));
+                cx.in_reassembled(unmasked, |cx, buf| payload_then_data(cx, buf, 0, buf.len()));
             }
-            None => payload(cx, data, p, pend, opcode),
+            None => payload_then_data(cx, data, p, pend),
         }
     }
-    cx.close(li);
+    if pend <= p || cut {
+        cx.close(li);
+    }
     // tshark's title is the bare protocol name.
     let name = opcode_name(opcode as u64).unwrap_or("Unknown");
     if outer && cx.text {
@@ -142,10 +172,32 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool
             info.push_str(" [MASKED]");
         }
     }
+    if cut {
+        super::tcp_pdu::unreassembled(cx, "WebSocket");
+    }
 }
 
-fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
+/// What a data frame carries, after the WebSocket layer, as tshark hands it on when no
+/// subprotocol is known: a text frame's lines (`Line-based text data`), a binary frame's
+/// bytes as data.
+fn app_data(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
+    match opcode {
+        1 => super::data::text_lines(cx, data, p, end, None),
+        2 => {
+            super::data::dissect(cx, data, p, end);
+        }
+        _ => {}
+    }
+}
+
+/// The payload's item and what it holds. A data frame (continuation, text, binary) read
+/// from a segment that cannot be reassembled (`alone`) is not decoded, as tshark skips the
+/// data of a packet it treats as a fragment; control frames are.
+fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8, alone: bool) {
     cx.add(&WEBSOCKET_PAYLOAD, p, end - p, Value::None);
+    if alone && opcode <= 2 {
+        return;
+    }
     let bytes = data.get(p..end).unwrap_or(&[]);
     cx.child(|cx| match opcode {
         0 => {
@@ -154,6 +206,8 @@ fn payload(cx: &mut Ctx, data: &[u8], p: usize, end: usize, opcode: u8) {
         1 => {
             cx.add(&WEBSOCKET_PAYLOAD_TEXT, p, end - p, Value::Str(String::from_utf8_lossy(bytes).into_owned().into_boxed_str()));
         }
+        // A binary frame's bytes are the data protocol's, after the WebSocket layer.
+        2 => {}
         8 => {
             cx.add(&WEBSOCKET_PAYLOAD_CLOSE, p, end - p, Value::None);
             cx.child(|cx| {
