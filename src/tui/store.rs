@@ -458,6 +458,12 @@ impl Store {
         self.verdicts.frames() as u64
     }
 
+    /// Whether the analysis pass has been through every frame read (a live capture's
+    /// analysis keeps going as frames arrive).
+    pub fn analysis_done(&self) -> bool {
+        self.analysis.done
+    }
+
     /// Starts a filter pass (replacing any running one). The pass dissects and analyses every
     /// frame in order, so analysis fields (`tcp.analysis.retransmission`) filter correctly.
     pub fn start_filter(&mut self, filter: Filter) {

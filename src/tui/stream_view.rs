@@ -29,6 +29,9 @@ pub struct StreamPane {
     pub frames: Vec<u64>,
     /// The diagram and graphs (built when the view opens).
     pub view: LadderView,
+    /// The view opened before the analysis pass was through the file, so it may lack the
+    /// stream or its later frames; the app builds it again when the pass is done.
+    pub partial: bool,
 }
 
 impl StreamPane {
@@ -37,7 +40,7 @@ impl StreamPane {
     pub fn open(store: &Store, selected: Option<u64>, frames: Vec<u64>, shown: Option<(&str, &[u32])>) -> StreamPane {
         let view = LadderView::open(store, selected, shown);
         let at = selected.and_then(|n| view.row_of(n));
-        StreamPane { scroll: at.unwrap_or(0).saturating_sub(5), frames, view }
+        StreamPane { scroll: at.unwrap_or(0).saturating_sub(5), frames, view, partial: !store.analysis_done() && !store.is_live() }
     }
 
     /// A key's action; Cancel closes the view, Quit quits, Submit asks to go to

@@ -262,11 +262,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Ladder => {
                 self.mode = Mode::Ladder;
-                let shown = match (&self.store.filter, self.filter_view) {
-                    (Some(run), FilterView::Hide) => Some((run.filter.text(), run.matches.as_slice())),
-                    _ => None,
-                };
-                self.stream = StreamPane::open(&self.store, self.selected_frame(), self.stream_frames(), shown);
+                self.open_stream();
             }
             Action::TcpState => {
                 self.mode = Mode::TcpState;
@@ -312,6 +308,16 @@ impl App {
             }
             Action::Input(_) | Action::Backspace | Action::ClearInput | Action::Submit => {}
         }
+    }
+
+    /// Opens the `L` view on the selected frame's stream (its graphs under the display
+    /// filter, when the filter hides frames).
+    pub(super) fn open_stream(&mut self) {
+        let shown = match (&self.store.filter, self.filter_view) {
+            (Some(run), FilterView::Hide) => Some((run.filter.text(), run.matches.as_slice())),
+            _ => None,
+        };
+        self.stream = StreamPane::open(&self.store, self.selected_frame(), self.stream_frames(), shown);
     }
 
     fn collapse_or_parent(&mut self) {

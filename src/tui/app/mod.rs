@@ -207,7 +207,18 @@ impl App {
         let sorted = self.tick_sort();
         let searched = self.tick_search();
         let saved = self.tick_save();
-        let changed = changed || sorted || searched || saved;
+        // An `L` view opened while the analysis was still running is built again, on the same
+        // graph, once the analysis is through the file.
+        let mut reopened = false;
+        if self.mode == Mode::Ladder && self.stream.partial && self.store.analysis_done() {
+            let chart = self.stream.view.chart;
+            self.open_stream();
+            if chart.is_some() && self.stream.view.ladder.is_some() {
+                self.stream.view.chart = chart;
+            }
+            reopened = true;
+        }
+        let changed = changed || sorted || searched || saved || reopened;
         self.load_detail();
         // The follow view takes in its stream a few milliseconds at a time.
         let followed = self.mode == Mode::Follow && self.follow.advance(&self.store, FOLLOW_BUDGET);
@@ -217,7 +228,7 @@ impl App {
     /// Whether a view is still filling in (the follow view's stream), so the screen should be
     /// redrawn soon.
     pub fn working(&self) -> bool {
-        (self.mode == Mode::Follow && !self.follow.done) || self.searching() || self.saving() || self.sort.run.is_some()
+        (self.mode == Mode::Follow && !self.follow.done) || (self.mode == Mode::Ladder && self.stream.partial) || self.searching() || self.saving() || self.sort.run.is_some()
     }
 
     /// Fits every pane to `area` (the whole screen): records the [`Regions`], keeps cursors
