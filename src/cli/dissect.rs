@@ -681,6 +681,10 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
                 indent_to(indent, line);
                 render::tree_label(d, f.data, i, line);
                 line.push('\n');
+                // The data protocol inside another's tree: its bytes dumped under its line.
+                if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
+                    data_dump(d.field_bytes(f.data, fl), line);
+                }
                 continue;
             }
             // An analysis flag is shown by tshark as its expert item alone.
