@@ -269,7 +269,6 @@ const EXPERT_DEVIATIONS: &[(&str, &str)] = &[
     ("decode-as.pcap", "tshark's HTTP dissector adds a Chat item for the request and the response line and warns of an illegal header name; pktlab's HTTP dissector adds none"),
     ("quic.pcap", "tshark's QUIC dissector warns that it cannot decrypt and notes padding; pktlab's adds no items"),
     ("udp-frag.pcap", "pktlab also checks the checksum of the UDP header quoted in the ICMP port unreachable; tshark does not"),
-    ("zero-window.pcap", "tshark flags a D-SACK block (tcp.options.sack.dsack); pktlab's TCP options have no D-SACK item"),
 ];
 
 /// tshark's `-z expert` on every committed capture, where tshark is installed, with checksum
