@@ -73,12 +73,15 @@ fn address(cx: &mut Ctx, off: usize, a: [u8; 6], dst: bool) {
         let name = if cx.wants(resolved) || cx.wants(&ETH_ADDR_RESOLVED) { Some(resolved_name(a)) } else { None };
         let org = if cx.wants(oui_resolved) || cx.wants(&ETH_ADDR_OUI_RESOLVED) { super::oui::oui_name([a[0], a[1], a[2]]) } else { None };
         let oui_value = u64::from(a[0]) << 16 | u64::from(a[1]) << 8 | u64::from(a[2]);
+        let mut name = name;
         for (res, o, o_res) in [(resolved, oui, oui_resolved), (&ETH_ADDR_RESOLVED, &ETH_ADDR_OUI, &ETH_ADDR_OUI_RESOLVED)] {
-            if std::ptr::eq(res, &ETH_ADDR_RESOLVED) {
+            let last = std::ptr::eq(res, &ETH_ADDR_RESOLVED);
+            if last {
                 cx.add(&ETH_ADDR, off, 6, Value::Ether(a));
             }
-            if let Some(n) = &name {
-                cx.push(res, off, 6, Value::Str(n.as_str().into()), true, true);
+            // The second use takes the name itself (one allocation fewer per address).
+            if let Some(n) = if last { name.take() } else { name.clone() } {
+                cx.push(res, off, 6, Value::Str(n), true, true);
             }
             cx.push(o, off, 3, Value::UInt(oui_value), true, true);
             if let Some(n) = org {
@@ -94,13 +97,13 @@ fn address(cx: &mut Ctx, off: usize, a: [u8; 6], dst: bool) {
 
 /// `eth.*_resolved`: the vendor form (`IntelCor_5b:7d:4a`), or the plain address when MAC
 /// name resolution is off (`-n`).
-fn resolved_name(a: [u8; 6]) -> String {
+fn resolved_name(a: [u8; 6]) -> Box<str> {
     if super::label::mac_resolution() {
-        super::oui::resolved(a)
+        super::oui::resolved(a).into_boxed_str()
     } else {
         let mut s = String::with_capacity(17);
         super::push_ether(&mut s, a);
-        s
+        s.into_boxed_str()
     }
 }
 

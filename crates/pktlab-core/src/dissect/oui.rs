@@ -208,9 +208,22 @@ pub fn push_resolved(s: &mut String, mac: [u8; 6]) {
 /// (a group address's vendor is not looked up with the group bit cleared here, unlike
 /// [`resolved`]: Wireshark's `get_manuf_name_if_known`).
 pub fn oui_name(oui: [u8; 3]) -> Option<&'static str> {
+    // Every Ethernet header asks for two (destination and source), and the same few vendors
+    // come back frame after frame: remember the last two answers rather than search the
+    // table each time.
+    type Last = std::cell::Cell<[Option<([u8; 3], Option<&'static str>)>; 2]>;
+    thread_local!(static LAST: Last = const { std::cell::Cell::new([None, None]) });
+    let mut last = LAST.with(std::cell::Cell::get);
+    for (m, r) in last.iter().flatten() {
+        if *m == oui {
+            return *r;
+        }
+    }
     let t = table();
-    let (_, long) = t.vendor_entry(u32::from_be_bytes([0, oui[0], oui[1], oui[2]]))?;
-    t.name(long)
+    let r = t.vendor_entry(u32::from_be_bytes([0, oui[0], oui[1], oui[2]])).and_then(|(_, long)| t.name(long));
+    last = [Some((oui, r)), last[0]];
+    LAST.with(|l| l.set(last));
+    r
 }
 
 #[cfg(test)]
