@@ -21,6 +21,21 @@ for t in $TARGETS; do
       python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/http.pcap ../captures/app/websocket.pcap ../captures/lb.pcap ;;
     tls)
       python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/tls.pcap ../captures/tls.pcap ;;
+    x509)
+      # Each certificate the TLS captures carry, one seed each (tshark reads them out).
+      if command -v tshark >/dev/null; then
+        for f in ../captures/app/tls.pcap ../captures/tls.pcap $PUB/ndpi-netflix.pcap $PUB/ndpi-reddit.pcap; do
+          [ -f "$f" ] || continue
+          tshark -n -r "$f" -Y tls.handshake.certificate -T fields -e tls.handshake.certificate 2>/dev/null \
+            | python3 -c 'import sys
+n = 0
+for l in sys.stdin:
+    for h in l.strip().split(","):
+        if h:
+            n += 1
+            open("%s/%s.%d.der" % (sys.argv[1], sys.argv[2], n), "wb").write(bytes.fromhex(h.replace(":", "")))' "corpus/$t" "$(basename "$f")"
+        done
+      fi; true ;;
     quic)
       python3 seeds/app_seeds.py "corpus/$t" udp ../captures/quic.pcap; [ -f $PUB/tcpdump-quic_handshake.pcap ] && python3 seeds/app_seeds.py "corpus/$t" udp $PUB/tcpdump-quic_handshake.pcap ;;
     dhcp)

@@ -604,6 +604,9 @@ fn track(cx: &mut Ctx, id: u16, flags: u16, id_at: u32, zone_transfer: bool) {
     let conv = if (src, sp) <= (dst, dp) { (src, sp, dst, dp, tcp) } else { (dst, dp, src, sp, tcp) };
     let response = flags & 0x8000 != 0;
     let frame = cx.frame_number;
+    // The transaction lines depend on the frames before: the loops that dissect on several
+    // threads dissect this frame again in order.
+    cx.out.stateful = true;
     let tr = cx.dns.track(conv, id, response, frame, cx.ts);
     if !response && zone_transfer && !tr.retransmission {
         cx.dns.set_multiple(conv, id, frame);
