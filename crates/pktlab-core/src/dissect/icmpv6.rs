@@ -107,21 +107,9 @@ fn uint_of(f: &Field) -> u64 {
     }
 }
 
-/// `Checksum: 0x7f1e [correct]`, or `incorrect, should be 0x…` (the value the expert item
-/// computed).
-fn checksum_label(cx: &LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
-    let status = cx.d.fields.get(cx.idx + 1).filter(|f| std::ptr::eq(f.def, &ICMPV6_CHECKSUM_STATUS)).map(|f| &f.value);
-    match status {
-        Some(Value::UInt(1)) => out.push_str(" [correct]"),
-        Some(Value::UInt(0)) => {
-            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|s| s.trim_end_matches(']'));
-            if let Some(s) = should {
-                let _ = write!(out, " incorrect, should be {s}");
-            }
-        }
-        _ => {}
-    }
+/// `Checksum: 0x… [correct]` and its other forms ([`super::label::checksum_by_expert`]).
+fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    super::label::checksum_by_expert(cx, out, &ICMPV6_CHECKSUM_STATUS);
 }
 
 /// `Flags: 0x40, Other configuration, Prf (Default Router Preference): Medium`.

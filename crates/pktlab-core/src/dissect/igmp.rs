@@ -72,22 +72,9 @@ fn max_resp_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let _ = write!(out, "Max Resp Time: {}.{} sec (0x{v:02x})", tenths / 10, tenths % 10);
 }
 
-/// `Checksum: 0xee9b [correct]`, or `incorrect, should be 0x…` with the value the expert item
-/// computed.
+/// `Checksum: 0x… [correct]` and its other forms ([`super::label::checksum_by_expert`]).
 fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
-    let status = cx.d.fields.get(cx.idx + 1).filter(|f| std::ptr::eq(f.def, &IGMP_CHECKSUM_STATUS)).map(|f| &f.value);
-    match status {
-        Some(Value::UInt(1)) => out.push_str(" [correct]"),
-        Some(Value::UInt(0)) => {
-            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|s| s.trim_end_matches(']'));
-            if let Some(s) = should {
-                let _ = write!(out, " incorrect, should be {s}");
-            }
-        }
-        Some(_) => out.push_str(" [unverified]"),
-        None => {}
-    }
+    super::label::checksum_by_expert(cx, out, &IGMP_CHECKSUM_STATUS);
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {

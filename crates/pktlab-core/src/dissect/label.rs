@@ -364,6 +364,25 @@ pub fn checksum(cx: &LabelCx<'_>, out: &mut String, status: &'static FieldDef, c
     }
 }
 
+/// A checksum whose correct value only its expert item states (ICMPv6, IGMP): `Checksum:
+/// 0x7f1e [correct]`, `incorrect, should be 0x…` (from the expert's "should be 0x…]"), or
+/// `[unverified]`, by the `status` field that follows it.
+pub fn checksum_by_expert(cx: &LabelCx<'_>, out: &mut String, status: &'static FieldDef) {
+    let _ = write!(out, "Checksum: 0x{:04x}", cx.uint());
+    let status = cx.d.fields.get(cx.idx + 1).filter(|f| std::ptr::eq(f.def, status)).map(|f| &f.value);
+    match status {
+        Some(Value::UInt(1)) => out.push_str(" [correct]"),
+        Some(Value::UInt(0)) => {
+            let should = cx.d.experts.iter().find(|e| e.field == Some(cx.idx as u32)).and_then(|e| e.message.split("should be ").nth(1)).map(|s| s.trim_end_matches(']'));
+            if let Some(s) = should {
+                let _ = write!(out, " incorrect, should be {s}");
+            }
+        }
+        Some(_) => out.push_str(" [unverified]"),
+        None => {}
+    }
+}
+
 /// `TCP payload (9 bytes)`: a payload item's name and length.
 pub fn payload(cx: &LabelCx<'_>, out: &mut String) {
     let n = cx.field.len;

@@ -592,36 +592,24 @@ fn extension_value(cx: &mut Ctx, data: &[u8], oid: &str, os: Tlv) {
             });
         }
         "2.5.29.31" if v.tag == 0x30 => {
-            cx.add(&CRL_DIST_POINTS, v.start, v.len(), Value::UInt(items(data, v).count() as u64));
-            cx.child(|cx| {
-                for dp in items(data, v).filter(|t| t.tag == 0x30) {
-                    cx.add(&DISTRIBUTION_POINT_ELEMENT, dp.start, dp.len(), Value::None);
-                    cx.child(|cx| {
-                        for t in items(data, dp) {
-                            match t.tag {
-                                0xa0 => {
-                                    let Some(n) = inner(data, t) else { continue };
-                                    if n.tag == 0xa0 {
-                                        cx.add(&DISTRIBUTION_POINT, t.start, t.len(), Value::UInt(0));
-                                        cx.child(|cx| general_names(cx, data, n, &FULL_NAME));
-                                    }
-                                }
-                                0xa2 => general_names(cx, data, t, &CRL_ISSUER),
-                                _ => {}
+            sequence_of(cx, data, v, &CRL_DIST_POINTS, &DISTRIBUTION_POINT_ELEMENT, |cx, dp| {
+                for t in items(data, dp) {
+                    match t.tag {
+                        0xa0 => {
+                            let Some(n) = inner(data, t) else { continue };
+                            if n.tag == 0xa0 {
+                                cx.add(&DISTRIBUTION_POINT, t.start, t.len(), Value::UInt(0));
+                                cx.child(|cx| general_names(cx, data, n, &FULL_NAME));
                             }
                         }
-                    });
+                        0xa2 => general_names(cx, data, t, &CRL_ISSUER),
+                        _ => {}
+                    }
                 }
             });
         }
         "2.5.29.32" if v.tag == 0x30 => {
-            cx.add(&POLICIES, v.start, v.len(), Value::UInt(items(data, v).count() as u64));
-            cx.child(|cx| {
-                for pi in items(data, v).filter(|t| t.tag == 0x30) {
-                    cx.add(&POLICY_INFORMATION, pi.start, pi.len(), Value::None);
-                    cx.child(|cx| policy_information(cx, data, pi));
-                }
-            });
+            sequence_of(cx, data, v, &POLICIES, &POLICY_INFORMATION, |cx, pi| policy_information(cx, data, pi));
         }
         "2.5.29.19" if v.tag == 0x30 => {
             cx.add(&BASIC_CONSTRAINTS, v.start, v.len(), Value::None);
@@ -640,25 +628,31 @@ fn extension_value(cx: &mut Ctx, data: &[u8], oid: &str, os: Tlv) {
             });
         }
         "1.3.6.1.5.5.7.1.1" if v.tag == 0x30 => {
-            cx.add(&AUTHORITY_INFO_ACCESS, v.start, v.len(), Value::UInt(items(data, v).count() as u64));
-            cx.child(|cx| {
-                for ad in items(data, v).filter(|t| t.tag == 0x30) {
-                    cx.add(&ACCESS_DESCRIPTION, ad.start, ad.len(), Value::None);
-                    cx.child(|cx| {
-                        let mut it = items(data, ad);
-                        if let Some(o) = it.next().filter(|t| t.tag == 0x06) {
-                            add_oid(cx, data, &ACCESS_METHOD, o);
-                        }
-                        if let Some(g) = it.next() {
-                            cx.add(&ACCESS_LOCATION, g.start, g.len(), Value::UInt(u64::from(g.tag & 0x1f)));
-                            cx.child(|cx| general_name_value(cx, data, g));
-                        }
-                    });
+            sequence_of(cx, data, v, &AUTHORITY_INFO_ACCESS, &ACCESS_DESCRIPTION, |cx, ad| {
+                let mut it = items(data, ad);
+                if let Some(o) = it.next().filter(|t| t.tag == 0x06) {
+                    add_oid(cx, data, &ACCESS_METHOD, o);
+                }
+                if let Some(g) = it.next() {
+                    cx.add(&ACCESS_LOCATION, g.start, g.len(), Value::UInt(u64::from(g.tag & 0x1f)));
+                    cx.child(|cx| general_name_value(cx, data, g));
                 }
             });
         }
         _ => {}
     }
+}
+
+/// A SEQUENCE OF SEQUENCE as Wireshark's tree draws it: the list's item with its count of
+/// elements, then each SEQUENCE element's item, its subtree filled by `element`.
+fn sequence_of(cx: &mut Ctx, data: &[u8], list: Tlv, list_def: &'static FieldDef, item_def: &'static FieldDef, mut element: impl FnMut(&mut Ctx, Tlv)) {
+    cx.add(list_def, list.start, list.len(), Value::UInt(items(data, list).count() as u64));
+    cx.child(|cx| {
+        for e in items(data, list).filter(|t| t.tag == 0x30) {
+            cx.add(item_def, e.start, e.len(), Value::None);
+            cx.child(|cx| element(cx, e));
+        }
+    });
 }
 
 fn policy_information(cx: &mut Ctx, data: &[u8], pi: Tlv) {
@@ -667,40 +661,34 @@ fn policy_information(cx: &mut Ctx, data: &[u8], pi: Tlv) {
         add_oid(cx, data, &POLICY_IDENTIFIER, o);
     }
     let Some(qs) = it.next().filter(|t| t.tag == 0x30) else { return };
-    cx.add(&POLICY_QUALIFIERS, qs.start, qs.len(), Value::UInt(items(data, qs).count() as u64));
-    cx.child(|cx| {
-        for q in items(data, qs).filter(|t| t.tag == 0x30) {
-            cx.add(&POLICY_QUALIFIER_INFO, q.start, q.len(), Value::None);
-            cx.child(|cx| {
-                let mut it = items(data, q);
-                let Some(o) = it.next().filter(|t| t.tag == 0x06) else { return };
-                let oid = add_oid(cx, data, &POLICY_QUALIFIER_ID, o);
-                let Some(v) = it.next() else { return };
-                match oid.as_str() {
-                    "1.3.6.1.5.5.7.2.1" if v.tag == 0x16 => {
-                        cx.add_proto("pkix1explicit");
-                        cx.add(&CPS_URI, v.cs, v.content_len(), Value::Str(string_value(data, v)));
+    sequence_of(cx, data, qs, &POLICY_QUALIFIERS, &POLICY_QUALIFIER_INFO, |cx, q| {
+        let mut it = items(data, q);
+        let Some(o) = it.next().filter(|t| t.tag == 0x06) else { return };
+        let oid = add_oid(cx, data, &POLICY_QUALIFIER_ID, o);
+        let Some(v) = it.next() else { return };
+        match oid.as_str() {
+            "1.3.6.1.5.5.7.2.1" if v.tag == 0x16 => {
+                cx.add_proto("pkix1explicit");
+                cx.add(&CPS_URI, v.cs, v.content_len(), Value::Str(string_value(data, v)));
+            }
+            "1.3.6.1.5.5.7.2.2" if v.tag == 0x30 => {
+                cx.add_proto("pkix1implicit");
+                cx.add(&USER_NOTICE, v.start, v.len(), Value::None);
+                cx.child(|cx| {
+                    for t in items(data, v) {
+                        let (choice, def): (u64, &'static FieldDef) = match t.tag {
+                            0x16 => (0, &DT_IA5_STRING),
+                            0x1a => (1, &DT_VISIBLE_STRING),
+                            0x1e => (2, &DT_BMP_STRING),
+                            0x0c => (3, &DT_UTF8_STRING),
+                            _ => continue,
+                        };
+                        cx.add(&EXPLICIT_TEXT, t.start, t.len(), Value::UInt(choice));
+                        cx.child(|cx| cx.add(def, t.cs, t.content_len(), Value::Str(string_value(data, t))));
                     }
-                    "1.3.6.1.5.5.7.2.2" if v.tag == 0x30 => {
-                        cx.add_proto("pkix1implicit");
-                        cx.add(&USER_NOTICE, v.start, v.len(), Value::None);
-                        cx.child(|cx| {
-                            for t in items(data, v) {
-                                let (choice, def): (u64, &'static FieldDef) = match t.tag {
-                                    0x16 => (0, &DT_IA5_STRING),
-                                    0x1a => (1, &DT_VISIBLE_STRING),
-                                    0x1e => (2, &DT_BMP_STRING),
-                                    0x0c => (3, &DT_UTF8_STRING),
-                                    _ => continue,
-                                };
-                                cx.add(&EXPLICIT_TEXT, t.start, t.len(), Value::UInt(choice));
-                                cx.child(|cx| cx.add(def, t.cs, t.content_len(), Value::Str(string_value(data, t))));
-                            }
-                        });
-                    }
-                    _ => {}
-                }
-            });
+                });
+            }
+            _ => {}
         }
     });
 }
