@@ -70,6 +70,13 @@ fn address(cx: &mut Ctx, off: usize, a: [u8; 6], dst: bool) {
     };
     cx.add(def, off, 6, Value::Ether(a));
     cx.child(|cx| {
+        if !cx.hidden_wanted() {
+            // Only `eth.addr` and the LG/IG bits are shown; names, OUIs and twins are hidden.
+            cx.add(&ETH_ADDR, off, 6, Value::Ether(a));
+            cx.add(lg, off, 3, Value::Bool(a[0] & 0x02 != 0));
+            cx.add(ig, off, 3, Value::Bool(a[0] & 0x01 != 0));
+            return;
+        }
         let name = if cx.wants(resolved) || cx.wants(&ETH_ADDR_RESOLVED) { Some(resolved_name(a)) } else { None };
         let org = if cx.wants(oui_resolved) || cx.wants(&ETH_ADDR_OUI_RESOLVED) { super::oui::oui_name([a[0], a[1], a[2]]) } else { None };
         let oui_value = u64::from(a[0]) << 16 | u64::from(a[1]) << 8 | u64::from(a[2]);

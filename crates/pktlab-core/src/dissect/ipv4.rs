@@ -408,7 +408,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         None => {}
     }
     let Some(src) = rd::arr::<4>(data, off + 12) else { return stop(cx, li, data, off + 12, 4) };
-    let hosts = cx.part(Part::Ipv4Hosts);
+    let hosts = cx.part(Part::Ipv4Hosts) && cx.hidden_wanted();
     cx.add(&IP_SRC, off + 12, 4, Value::Ipv4(src));
     if hosts {
         cx.add_hidden(&IP_ADDR, off + 12, 4, Value::Ipv4(src));

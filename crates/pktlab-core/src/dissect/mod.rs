@@ -72,6 +72,8 @@ pub struct Dissector {
     lean: bool,
     /// Only these fields; see [`Dissector::set_demand`].
     demand: Option<Demand>,
+    /// Leave hidden fields out; see [`Dissector::set_hidden`].
+    no_hidden: bool,
     /// "Decode as" rules; see [`Dissector::set_decode_as`].
     decode_as: Vec<dispatch::DecodeAs>,
     /// The byte-stream protocols over TCP, with the rules' rows first, and their ports.
@@ -91,6 +93,7 @@ impl Default for Dissector {
             protos: String::new(),
             lean: false,
             demand: None,
+            no_hidden: false,
             decode_as: Vec::new(),
             tcp_apps: dispatch::TCP_APPS,
             tcp_app_ports: tcp_pdu::AppPorts::of(dispatch::TCP_APPS),
@@ -146,6 +149,14 @@ impl Dissector {
         self.lean = !on;
     }
 
+    /// Whether to add hidden fields (on by default): Wireshark's items that filters, `-T fields`
+    /// and JSON see but the tree does not show (`ip.addr`, `tcp.port`, `eth.src_resolved`).
+    /// A reader that only draws the tree (`-V`) turns them off and saves making them; every
+    /// shown field, layer and expert item stays the same.
+    pub fn set_hidden(&mut self, on: bool) {
+        self.no_hidden = !on;
+    }
+
     /// Adds only the fields `demand` asks for (plus what the conversation analysis reads), or
     /// every field (`None`, the default). See [`Demand`].
     pub fn set_demand(&mut self, demand: Option<Demand>) {
@@ -199,6 +210,7 @@ impl Dissector {
             col_dst: Addr::None,
             text: !self.lean,
             demand: self.demand.as_ref(),
+            hidden: !self.no_hidden,
             decode_as: &self.decode_as,
             tcp_apps: self.tcp_apps,
             tcp_app_ports: self.tcp_app_ports,
@@ -360,6 +372,8 @@ pub(crate) struct Ctx<'a> {
     pub text: bool,
     /// Only the fields wanted (None: all).
     pub demand: Option<&'a Demand>,
+    /// Hidden fields are added (see [`Dissector::set_hidden`]).
+    pub hidden: bool,
 }
 
 /// An address for the Source/Destination columns.
@@ -408,7 +422,7 @@ impl Ctx<'_> {
     #[inline(always)]
     fn push(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value, generated: bool, hidden: bool) -> u32 {
         let i = self.out.fields.len() as u32;
-        if self.wants(def) {
+        if (self.hidden || !hidden) && self.wants(def) {
             self.push_field(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
         }
         i
@@ -424,6 +438,13 @@ impl Ctx<'_> {
     #[inline(always)]
     pub fn wants(&self, def: &FieldDef) -> bool {
         self.demand.is_none_or(|d| d.wants(def))
+    }
+
+    /// Whether hidden fields are added (see [`Dissector::set_hidden`]): a hidden value that
+    /// costs something to make is made only then.
+    #[inline(always)]
+    pub fn hidden_wanted(&self) -> bool {
+        self.hidden
     }
 
     /// Whether the block of `part` runs: some field of it is wanted (always without a

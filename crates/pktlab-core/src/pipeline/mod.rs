@@ -43,6 +43,9 @@ pub struct LoopOpts {
     /// Dissect with display text (Info, layer summaries, columns). Without it the callback
     /// sees every field and calls [`Frame::with_text`] for the frames whose text it prints.
     pub text: bool,
+    /// Add hidden fields (`ip.addr`, `tcp.port`, `eth.src_resolved`). A reader that only
+    /// draws the tree (`-V`) leaves them out: see [`crate::dissect::Dissector::set_hidden`].
+    pub hidden: bool,
 }
 
 /// One frame as the callback sees it.
@@ -298,6 +301,7 @@ pub fn for_each(file: &CaptureFile, opts: LoopOpts, mut f: impl FnMut(&mut Frame
     let mut clock = Clock::new(file);
     let mut seq = Sequence::new(opts.analysis);
     seq.dissector_mut().set_text(opts.text);
+    seq.dissector_mut().set_hidden(opts.hidden);
     let mut released = 0u64;
     for rec in file.records() {
         let rec = match rec {
@@ -337,6 +341,7 @@ pub fn for_each_followed(
     let mut clock = Clock::new(follower.file());
     let mut seq = Sequence::new(opts.analysis);
     seq.dissector_mut().set_text(opts.text);
+    seq.dissector_mut().set_hidden(opts.hidden);
     let mut failed = None;
     let end = follower.walk(cancel, |ev| {
         let Event::Record(_, rec, _) = ev else {

@@ -513,6 +513,7 @@ where
     reader.limit = limit;
     let mut master = Dissector::new();
     master.set_text(true);
+    master.set_hidden(opts.hidden);
     let mut analyzer = Analyzer::new();
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
     let mut handled = Handled::new(file);
@@ -522,6 +523,7 @@ where
         lean.set_demand(Some(Demand::default()));
         let mut full = Dissector::new();
         full.set_text(true);
+        full.set_hidden(opts.hidden);
         let mut format = make();
         let mut found = Vec::new();
         let mut d = Dissection::default();
