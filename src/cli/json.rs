@@ -24,15 +24,15 @@ pub fn frame(f: &Frame, out: &mut String) {
     let d = f.d();
     let mut w = Writer { out, level: 1, first: true };
     w.open_anon();
-    w.key("_index");
+    w.name("_index");
     w.string(&super::dissect::index_name(f));
-    w.key("_type");
+    w.name("_type");
     w.string("doc");
-    w.key("_score");
+    w.name("_score");
     w.raw("null");
-    w.key("_source");
+    w.name("_source");
     w.open_anon();
-    w.key("layers");
+    w.name("layers");
     w.open_anon();
     let mut tree = Tree { d, data: f.data, experts: Vec::new() };
     let placed = tree.place_experts();
@@ -50,13 +50,13 @@ pub fn frame(f: &Frame, out: &mut String) {
         idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li));
         let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
         if idxs.is_empty() && loose.peek().is_none() {
-            w.key(layer.proto);
+            w.name(layer.proto);
             let mut label = String::new();
             super::dissect::layer_label(d, li, &mut label);
             w.string(&label);
             continue;
         }
-        w.key(layer.proto);
+        w.name(layer.proto);
         w.open_anon();
         tree.nodes(&mut w, &idxs);
         for e in loose {
@@ -67,10 +67,10 @@ pub fn frame(f: &Frame, out: &mut String) {
     // A dissector that ran out of bytes: tshark's `_ws.malformed` pseudo-protocol after the
     // layers, holding the expert item and its own name.
     for e in d.experts.iter().filter(|e| e.key == "malformed") {
-        w.key("_ws.malformed");
+        w.name("_ws.malformed");
         w.open_anon();
         tree.expert(&mut w, e);
-        w.key("_ws.malformed");
+        w.name("_ws.malformed");
         w.string("Malformed Packet");
         w.close();
     }
@@ -143,16 +143,16 @@ impl<'a> Tree<'a> {
         }
         let text_item = f.def.abbrev == "_ws.text";
         let mut label = String::new();
-        let key: &str = if text_item {
+        let key = if text_item {
             render::cell(self.d, self.data, f, &mut label);
-            &label
+            Key::Text(&label)
         } else {
-            f.def.abbrev
+            Key::Name(f.def.abbrev)
         };
         let has_value = !text_item && self.value(w, key, f);
         let has_children = !children.is_empty() || first_expert.is_some();
         if has_children {
-            w.key_with(key, if has_value { "_tree" } else { "" });
+            w.member(key, if has_value { "_tree" } else { "" });
             w.open_anon();
             // Wireshark adds an expert item to a field as soon as the field is made, so it
             // comes before the field's own subtree.
@@ -162,7 +162,7 @@ impl<'a> Tree<'a> {
             self.nodes(w, children);
             w.close();
         } else if !has_value {
-            w.key(key);
+            w.member(key, "");
             w.string("");
         }
     }
@@ -170,43 +170,55 @@ impl<'a> Tree<'a> {
     /// Writes `key` and a field's JSON value, if it has one: the `-T fields` text, except
     /// byte strings, which Wireshark's display form separates with `:`; label items (no
     /// type) have none. Returns whether it had one.
-    fn value(&self, w: &mut Writer, key: &str, f: &Field) -> bool {
-        VALUE.with_borrow_mut(|s| {
-            s.clear();
-            match (&f.value, f.def.ftype) {
-                (Value::Bytes, t) if t != FieldType::None => {
-                    // (Hex digits and colons need no escape.)
-                    w.key(key);
-                    w.out.push('"');
-                    pktlab::dissect::format::push_colon_hex(w.out, self.d.field_bytes(self.data, f));
-                    w.out.push('"');
-                    return true;
-                }
-                (Value::None | Value::Bytes, FieldType::None) => {
-                    let b = self.d.field_bytes(self.data, f);
-                    if b.is_empty() || !valued_label(f.def.abbrev) {
-                        return false;
-                    }
-                    pktlab::dissect::format::push_colon_hex(s, b);
-                }
-                _ => render::cell(self.d, self.data, f, s),
+    fn value(&self, w: &mut Writer, key: Key, f: &Field) -> bool {
+        match (&f.value, f.def.ftype) {
+            // Text (a name, a decoded string) may hold characters JSON escapes: it is written
+            // aside first, then escaped into the output.
+            (Value::Str(_), _) => VALUE.with_borrow_mut(|s| {
+                s.clear();
+                render::cell(self.d, self.data, f, s);
+                w.member(key, "");
+                w.string(s);
+            }),
+            // Hex digits and colons need no escape.
+            (Value::Bytes, t) if t != FieldType::None => {
+                w.member(key, "");
+                w.out.push('"');
+                pktlab::dissect::format::push_colon_hex(w.out, self.d.field_bytes(self.data, f));
+                w.out.push('"');
             }
-            w.key(key);
-            w.string(s);
-            true
-        })
+            (Value::None | Value::Bytes, FieldType::None) => {
+                let b = self.d.field_bytes(self.data, f);
+                if b.is_empty() || !valued_label(f.def.abbrev) {
+                    return false;
+                }
+                w.member(key, "");
+                w.out.push('"');
+                pktlab::dissect::format::push_colon_hex(w.out, b);
+                w.out.push('"');
+            }
+            // Every other value is written in digits, hex, dots, colons and fixed words:
+            // nothing to escape, so straight into the output.
+            _ => {
+                w.member(key, "");
+                w.out.push('"');
+                render::cell(self.d, self.data, f, w.out);
+                w.out.push('"');
+            }
+        }
+        true
     }
 
     fn expert(&self, w: &mut Writer, e: &Expert) {
-        w.key("_ws.expert");
+        w.name("_ws.expert");
         w.open_anon();
-        w.key(if e.key == "malformed" { "_ws.malformed.expert" } else { expert_name(e.key) });
+        w.name(if e.key == "malformed" { "_ws.malformed.expert" } else { expert_name(e.key) });
         w.string("");
-        w.key("_ws.expert.message");
+        w.name("_ws.expert.message");
         w.string(&e.message);
-        w.key("_ws.expert.severity");
+        w.name("_ws.expert.severity");
         w.string(itoa::Buffer::new().format(severity_code(e.severity)));
-        w.key("_ws.expert.group");
+        w.name("_ws.expert.group");
         w.string(itoa::Buffer::new().format(group_code(e.key)));
         w.close();
     }
@@ -254,6 +266,16 @@ pub fn group_code(key: &str) -> u32 {
     }
 }
 
+/// A member's key.
+#[derive(Clone, Copy)]
+enum Key<'k> {
+    /// A field's or protocol's filter name, or one of the fixed keys: Wireshark's names are
+    /// letters, digits, `.`, `_` and `-` (a test checks every field's), nothing to escape.
+    Name(&'k str),
+    /// A text item's label, escaped.
+    Text(&'k str),
+}
+
 /// tshark's pretty JSON: members on their own lines, two spaces per level, `"key": value`.
 struct Writer<'o> {
     out: &'o mut String,
@@ -290,28 +312,32 @@ impl Writer<'_> {
         self.first = false;
     }
 
-    fn key(&mut self, k: &str) {
-        self.key_with(k, "");
-    }
-
     /// A key written as `k` then `suffix` (`tcp.flags` + `_tree`).
-    fn key_with(&mut self, k: &str, suffix: &str) {
+    fn member(&mut self, k: Key, suffix: &str) {
         if !self.first {
             self.out.push(',');
         }
         self.out.push('\n');
         self.indent();
-        if suffix.is_empty() {
-            escape(k, self.out);
-        } else {
-            // (The suffix needs no escape: it goes inside the key's quotes.)
-            escape(k, self.out);
-            self.out.pop();
-            self.out.push_str(suffix);
-            self.out.push('"');
+        match k {
+            Key::Name(k) => {
+                self.out.push('"');
+                self.out.push_str(k);
+            }
+            Key::Text(k) => {
+                escape(k, self.out);
+                self.out.pop();
+            }
         }
-        self.out.push_str(": ");
+        // (The suffix needs no escape: it goes inside the key's quotes.)
+        self.out.push_str(suffix);
+        self.out.push_str("\": ");
         self.first = false;
+    }
+
+    /// A key that is a field, protocol or fixed name: see [`Key::Name`].
+    fn name(&mut self, k: &str) {
+        self.member(Key::Name(k), "");
     }
 
     fn string(&mut self, s: &str) {
@@ -399,16 +425,24 @@ mod tests {
     }
 
     #[test]
+    fn field_names_need_no_escape() {
+        // `Key::Name` writes a field's name between quotes as it is.
+        for def in pktlab::fields::all() {
+            assert!(def.abbrev.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)), "{}", def.abbrev);
+        }
+    }
+
+    #[test]
     fn writer_keeps_duplicate_keys_and_indents_as_tshark() {
         let s = doc(|w| {
             w.open_anon();
-            w.key("tcp.options.nop");
+            w.name("tcp.options.nop");
             w.string("01");
-            w.key("tcp.options.nop");
+            w.name("tcp.options.nop");
             w.string("01");
-            w.key("t");
+            w.name("t");
             w.open_anon();
-            w.key("a\"b");
+            w.member(Key::Text("a\"b"), "");
             w.string("x\ny");
             w.close();
             w.close();
