@@ -5,6 +5,7 @@
 //! sequence numbers and `tcp.analysis.*` work in every output and in filters.
 
 use super::frames::{self, Frame, LoopOpts};
+use pktlab::dissect::label::LabelCache;
 use super::render;
 use anyhow::bail;
 use pktlab::dissect::{Dissection, FieldDef, FieldType, Osi};
@@ -635,13 +636,15 @@ fn tree(f: &Frame, tags: bool, line: &mut String) {
     let d = f.d();
     // Which layer shows each field: the last layer whose range holds it (a nested layer's
     // fields are its own), found once per frame (in memory kept from frame to frame).
+    // The labels of the fields labelled from their value alone, remembered from frame to frame.
     thread_local! {
         static OWNER: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+        static LABELS: std::cell::RefCell<LabelCache> = std::cell::RefCell::new(LabelCache::new());
     }
-    OWNER.with_borrow_mut(|owner| tree_with(f, d, tags, owner, line));
+    OWNER.with_borrow_mut(|owner| LABELS.with_borrow_mut(|labels| tree_with(f, d, tags, owner, labels, line)));
 }
 
-fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: &mut String) {
+fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels: &mut LabelCache, line: &mut String) {
     owner.clear();
     owner.resize(d.fields.len(), u32::MAX);
     for (li, l) in d.layers.iter().enumerate() {
@@ -679,7 +682,7 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
             let indent = nest + 4 * (fl.depth as usize + 1);
             if owner[i] & EXPERT == 0 {
                 indent_to(indent, line);
-                render::tree_label(d, f.data, i, line);
+                labels.tree_label(d, f.data, i, line);
                 line.push('\n');
                 // The data protocol inside another's tree: its bytes dumped under its line.
                 if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
@@ -695,7 +698,7 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, line: 
                 continue;
             }
             indent_to(indent, line);
-            render::tree_label(d, f.data, i, line);
+            labels.tree_label(d, f.data, i, line);
             line.push('\n');
             // The data protocol inside another's tree: its bytes dumped under its line.
             if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {

@@ -51,8 +51,6 @@ pub fn malformed(d: &Dissection, e: &Expert, out: &mut String) {
     let _ = write!(out, "[Malformed Packet: {}]", proto.to_uppercase());
 }
 
-pub use pktlab::dissect::label::tree_label;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,6 +121,101 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
     }
 }
 
+/// Remembers the labels of fields whose label depends on nothing but the field itself: a
+/// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
+/// included) of an integer, boolean, IPv4 or MAC address value. A capture repeats most of
+/// these frame after frame (flag bits, versions, ports, lengths, addresses), and copying a
+/// remembered label costs less than writing it again. The labels are the same as
+/// [`tree_label`]'s; a slot holds the last label of its key's hash.
+pub struct LabelCache {
+    slots: Vec<CachedLabel>,
+}
+
+#[derive(Default)]
+struct CachedLabel {
+    key: LabelKey,
+    text: String,
+}
+
+/// What a pure label depends on: the definition, the value (with its kind), the masked bits
+/// a bit pattern shows, the field's length (a pattern's width may follow it), whether it is
+/// generated (brackets) and whether MAC names are resolved.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct LabelKey {
+    def: usize,
+    value: u64,
+    bits: u64,
+    meta: u64,
+}
+
+impl Default for LabelCache {
+    fn default() -> Self {
+        LabelCache { slots: (0..LabelCache::SLOTS).map(|_| CachedLabel::default()).collect() }
+    }
+}
+
+impl LabelCache {
+    const SLOTS: usize = 2048;
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// [`tree_label`] of field `idx`, from the cache when it holds the label.
+    pub fn tree_label(&mut self, d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
+        let Some(key) = d.fields.get(idx).and_then(|f| pure_key(d, frame, f)) else {
+            return tree_label(d, frame, idx, out);
+        };
+        let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // (The number of slots is a power of two.)
+        let mask = self.slots.len() - 1;
+        let slot = &mut self.slots[(h >> 32) as usize & mask];
+        if slot.key == key {
+            out.push_str(&slot.text);
+            return;
+        }
+        let start = out.len();
+        tree_label(d, frame, idx, out);
+        slot.key = key;
+        slot.text.clear();
+        slot.text.push_str(&out[start..]);
+    }
+}
+
+/// The key of a field whose label [`tree_label`] writes from the field alone, or `None`.
+fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
+    let def = f.def;
+    if !matches!(def.display, TreeText::Plain | TreeText::Tfs(..) | TreeText::Unit(_)) || def.name.is_empty() {
+        return None;
+    }
+    let (kind, value): (u8, u64) = match f.value {
+        Value::None => (0, 0),
+        Value::Bool(b) => (1, u64::from(b)),
+        Value::UInt(n) => (2, n),
+        Value::Int(n) => (3, n as u64),
+        Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
+        Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
+        _ => return None,
+    };
+    let bits = if def.bitmask != 0 {
+        let bytes = d.field_bytes(frame, f);
+        let raw = if (1..=8).contains(&bytes.len()) && f.len as usize == bytes.len() {
+            bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))
+        } else {
+            match f.value {
+                Value::UInt(n) => n << def.bitmask.trailing_zeros(),
+                Value::Bool(true) => def.bitmask,
+                _ => 0,
+            }
+        };
+        raw & def.bitmask
+    } else {
+        0
+    };
+    let meta = u64::from(f.len) | u64::from(kind) << 32 | u64::from(f.generated) << 40 | u64::from(mac_resolution()) << 41;
+    Some(LabelKey { def: def as *const FieldDef as usize, value, bits, meta })
+}
+
 /// The longest label Wireshark's buffer holds (ITEM_LABEL_LENGTH less its NUL).
 const LABEL_MAX: usize = 239;
 
@@ -414,6 +509,42 @@ pub fn bytes_plural(n: u64, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_labels_are_the_labels() {
+        use crate::dissect::{eth, ipv4, tcp};
+        // Bytes: TCP flags 0x0012 (SYN, ACK), then 0x0010 (ACK), a TTL, a protocol, a MAC.
+        let frame = [0x00, 0x12, 0x00, 0x10, 64, 6, 0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a];
+        let field = |def: &'static FieldDef, offset: u32, len: u32, value: Value, generated: bool| Field { def, offset, len, depth: 0, source: 0, generated, hidden: false, value };
+        let d = Dissection {
+            fields: vec![
+                field(&tcp::TCP_FLAGS_SYN, 0, 2, Value::Bool(true), false),
+                field(&tcp::TCP_FLAGS_SYN, 2, 2, Value::Bool(false), false),
+                field(&ipv4::IP_TTL, 4, 1, Value::UInt(64), false),
+                field(&ipv4::IP_TTL, 4, 1, Value::UInt(64), true),
+                field(&ipv4::IP_PROTO, 5, 1, Value::UInt(6), false),
+                field(&ipv4::IP_PROTO, 5, 1, Value::UInt(17), false),
+                field(&eth::ETH_ADDR, 6, 6, Value::Ether([0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a]), false),
+                // Not pure (a custom label): written every time.
+                field(&tcp::TCP_HDR_LEN, 0, 1, Value::UInt(0), false),
+            ],
+            ..Dissection::default()
+        };
+        // A cache of two slots, so that different labels also meet in one slot.
+        let mut small = LabelCache { slots: (0..2).map(|_| CachedLabel::default()).collect() };
+        let mut cache = LabelCache::new();
+        for round in 0..3 {
+            for i in 0..d.fields.len() {
+                let mut want = String::new();
+                tree_label(&d, &frame, i, &mut want);
+                for c in [&mut cache, &mut small] {
+                    let mut got = String::from("x");
+                    c.tree_label(&d, &frame, i, &mut got);
+                    assert_eq!(&got[1..], want, "field {i}, round {round}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn bit_patterns_group_by_four() {
