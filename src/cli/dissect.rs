@@ -723,12 +723,14 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
 /// `n` spaces.
 #[inline]
 fn indent_to(n: usize, line: &mut String) {
-    const SPACES: &str = "                                                                ";
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(SPACES.len());
-        line.push_str(&SPACES[..k]);
-        left -= k;
+    // Four spaces at a time (a fixed-size copy, no call), then the rest: indents are
+    // multiples of four.
+    line.reserve(n);
+    for _ in 0..n / 4 {
+        line.push_str("    ");
+    }
+    for _ in 0..n % 4 {
+        line.push(' ');
     }
 }
 

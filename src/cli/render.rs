@@ -42,7 +42,12 @@ pub fn push_u64(out: &mut String, n: u64) {
 /// `_ws.expert`'s text for one expert item.
 pub fn expert(e: &Expert, out: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};
-    let _ = write!(out, "Expert Info ({}/{}): {}", severity_name(e.severity), expert_group(e.key), e.message);
+    out.push_str("Expert Info (");
+    out.push_str(severity_name(e.severity));
+    out.push('/');
+    out.push_str(expert_group(e.key));
+    out.push_str("): ");
+    out.push_str(&e.message);
 }
 
 /// `_ws.malformed`'s text: `[Malformed Packet: ICMP]`.

@@ -128,13 +128,10 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 /// remembered label costs less than writing it again. The labels are the same as
 /// [`tree_label`]'s; a slot holds the last label of its key's hash.
 pub struct LabelCache {
-    slots: Vec<CachedLabel>,
-}
-
-#[derive(Default)]
-struct CachedLabel {
-    key: LabelKey,
-    text: String,
+    /// Each slot's key, apart from its text: the keys are what every lookup reads, so they
+    /// are kept close together.
+    keys: Vec<LabelKey>,
+    texts: Vec<String>,
 }
 
 /// What a pure label depends on: the definition, the value (with its kind), the masked bits
@@ -150,15 +147,21 @@ struct LabelKey {
 
 impl Default for LabelCache {
     fn default() -> Self {
-        LabelCache { slots: (0..LabelCache::SLOTS).map(|_| CachedLabel::default()).collect() }
+        LabelCache::with_slots(LabelCache::SLOTS)
     }
 }
 
 impl LabelCache {
-    const SLOTS: usize = 2048;
+    const SLOTS: usize = 1024;
 
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A cache of `n` slots (a power of two).
+    fn with_slots(n: usize) -> Self {
+        debug_assert!(n.is_power_of_two());
+        LabelCache { keys: vec![LabelKey::default(); n], texts: vec![String::new(); n] }
     }
 
     /// [`tree_label`] of field `idx`, from the cache when it holds the label.
@@ -168,17 +171,17 @@ impl LabelCache {
         };
         let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // (The number of slots is a power of two.)
-        let mask = self.slots.len() - 1;
-        let slot = &mut self.slots[(h >> 32) as usize & mask];
-        if slot.key == key {
-            out.push_str(&slot.text);
+        let i = (h >> 32) as usize & (self.keys.len() - 1);
+        let (Some(k), Some(text)) = (self.keys.get_mut(i), self.texts.get_mut(i)) else { return tree_label(d, frame, idx, out) };
+        if *k == key {
+            out.push_str(text);
             return;
         }
         let start = out.len();
         tree_label(d, frame, idx, out);
-        slot.key = key;
-        slot.text.clear();
-        slot.text.push_str(&out[start..]);
+        *k = key;
+        text.clear();
+        text.push_str(&out[start..]);
     }
 }
 
@@ -451,7 +454,9 @@ pub fn checksum(cx: &LabelCx<'_>, out: &mut String, status: &'static FieldDef, c
     match (st, calc) {
         (Some(1), _) => out.push_str(" [correct]"),
         (Some(0), Some(c)) => {
-            let _ = write!(out, " incorrect, should be 0x{c:04x}{offload}");
+            out.push_str(" incorrect, should be ");
+            super::format::push_hex_width(out, c, 4);
+            out.push_str(offload);
         }
         (Some(3), _) => out.push_str(" [zero-value ignored]"),
         (Some(_), _) => out.push_str(unverified),
@@ -480,8 +485,10 @@ pub fn checksum_by_expert(cx: &LabelCx<'_>, out: &mut String, status: &'static F
 
 /// `TCP payload (9 bytes)`: a payload item's name and length.
 pub fn payload(cx: &LabelCx<'_>, out: &mut String) {
-    let n = cx.field.len;
-    let _ = write!(out, "{} ({n} byte{})", cx.field.def.name, if n == 1 { "" } else { "s" });
+    out.push_str(cx.field.def.name);
+    out.push_str(" (");
+    bytes_plural(u64::from(cx.field.len), out);
+    out.push(')');
 }
 
 /// Seconds in words, as Wireshark's `unsigned_time_secs_to_str`: `5 minutes`,
@@ -503,7 +510,8 @@ pub fn duration_words(secs: u64, out: &mut String) {
 
 /// `n byte` / `n bytes`, as Wireshark's `plurality`.
 pub fn bytes_plural(n: u64, out: &mut String) {
-    let _ = write!(out, "{n} byte{}", if n == 1 { "" } else { "s" });
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push_str(if n == 1 { " byte" } else { " bytes" });
 }
 
 #[cfg(test)]
@@ -531,7 +539,7 @@ mod tests {
             ..Dissection::default()
         };
         // A cache of two slots, so that different labels also meet in one slot.
-        let mut small = LabelCache { slots: (0..2).map(|_| CachedLabel::default()).collect() };
+        let mut small = LabelCache::with_slots(2);
         let mut cache = LabelCache::new();
         for round in 0..3 {
             for i in 0..d.fields.len() {
