@@ -43,8 +43,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usiz
     }
     cx.close(li);
     if let Some(s) = cx.summary(li) {
-        use std::fmt::Write;
-        let _ = write!(s, "Data ({n} byte{})", if n == 1 { "" } else { "s" });
+        // (Without `write!`: every UDP payload no protocol claims ends here.)
+        s.push_str("Data (");
+        super::push_dec(s, n as u64);
+        s.push_str(if n == 1 { " byte)" } else { " bytes)" });
     }
     end
 }

@@ -423,14 +423,24 @@ impl Ctx<'_> {
     fn push(&mut self, def: &'static FieldDef, offset: usize, len: usize, value: Value, generated: bool, hidden: bool) -> u32 {
         let i = self.out.fields.len() as u32;
         if (self.hidden || !hidden) && self.wants(def) {
-            self.push_field(Field { def, offset: offset as u32, len: len as u32, depth: self.depth, source: self.source, generated, hidden, value });
+            // The slot holds `Value::None`, which owns nothing: forgetting it spares every call
+            // site a drop check.
+            std::mem::forget(std::mem::replace(self.push_field(def, offset as u32, len as u32, generated, hidden), value));
         }
         i
     }
 
+    /// Appends a field without its value and returns the value's slot: the caller writes
+    /// the value straight into the vector. (A whole `Field` handed over by value is built on
+    /// the caller's stack and copied back at once, which stalls on the stores just made.)
     #[inline(never)]
-    fn push_field(&mut self, field: Field) {
-        self.out.fields.push(field);
+    fn push_field(&mut self, def: &'static FieldDef, offset: u32, len: u32, generated: bool, hidden: bool) -> &mut Value {
+        let field = Field { def, offset, len, depth: self.depth, source: self.source, generated, hidden, value: Value::None };
+        let fields = &mut self.out.fields;
+        if fields.len() == fields.capacity() {
+            return push_growing(fields, field);
+        }
+        &mut fields.push_mut(field).value
     }
 
     /// Whether fields of `def` are added (always, unless a [`Demand`] leaves them out): a
@@ -625,6 +635,13 @@ impl Ctx<'_> {
     }
 }
 
+/// [`Ctx::push_field`] when the vector is full (out of its way).
+#[cold]
+#[inline(never)]
+fn push_growing(fields: &mut Vec<Field>, field: Field) -> &mut Value {
+    &mut fields.push_mut(field).value
+}
+
 /// Big-endian readers over a slice that return None past its end.
 pub(crate) mod rd {
     #[inline]
@@ -657,13 +674,21 @@ pub(crate) mod rd {
     }
 }
 
-/// Writes `a.b.c.d` into `s`.
+/// Writes `a.b.c.d` into `s`, digit by digit (an address is written for every IPv4 summary
+/// and column: one to three digits are cheaper to push than to format and copy).
 pub(crate) fn push_ipv4(s: &mut String, a: [u8; 4]) {
-    for (i, b) in a.iter().enumerate() {
+    s.reserve(15);
+    for (i, b) in a.into_iter().enumerate() {
         if i > 0 {
             s.push('.');
         }
-        push_dec(s, *b as u64);
+        if b >= 100 {
+            s.push(char::from(b'0' + b / 100));
+        }
+        if b >= 10 {
+            s.push(char::from(b'0' + b / 10 % 10));
+        }
+        s.push(char::from(b'0' + b % 10));
     }
 }
 
