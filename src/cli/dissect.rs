@@ -224,7 +224,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // by a protocol column (its tree label). A filter looks at frames without it first; the
     // frames it keeps get their text then.
     let text_out = !matches!(mode, OutFormat::Fields | OutFormat::Ek) || cols.iter().any(|c| matches!(c, Col::Proto(_)));
-    let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none(), hidden: true };
+    let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none(), hidden: true, columns: true };
     // Fields that need no analysis are dissected and formatted on every core.
     if mode == OutFormat::Fields && !analysis && args.count.is_none() {
         let make = || {
@@ -261,7 +261,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         };
-        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true, hidden: !verbose }, limit, make, &mut out);
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true, hidden: !verbose, columns: false }, limit, make, &mut out);
         if mode == OutFormat::Json
             && let Ok(o) = &outcome
         {

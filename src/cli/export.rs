@@ -315,7 +315,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
 
     let needs = |name: &str| is_analysis_field(name);
     let analysis = defs.iter().any(|d| needs(d.abbrev)) || args.filter.as_deref().is_some_and(filter_needs_analysis);
-    let opts = LoopOpts { analysis, annotate: analysis, text: false, hidden: true };
+    let opts = LoopOpts { analysis, annotate: analysis, text: false, hidden: true, columns: true };
     let progress = std::io::stderr().is_terminal();
     let (mut written, mut shown_at) = (0u64, Instant::now());
     let mut failure: Option<anyhow::Error> = None;

@@ -30,7 +30,7 @@ pub struct FollowArgs {
 
 pub fn run(args: FollowArgs) -> anyhow::Result<ExitCode> {
     let mut follow = Follow::new(args.stream, args.udp);
-    let outcome = frames::for_each(&args.file, LoopOpts { analysis: true, annotate: false, text: false, hidden: true }, |f| {
+    let outcome = frames::for_each(&args.file, LoopOpts { analysis: true, annotate: false, text: false, hidden: true, columns: true }, |f| {
         if let Some(fa) = f.fa {
             for (li, v) in &fa.layers {
                 follow.add(f.meta.number, v, payload(f.d(), f.data, *li));

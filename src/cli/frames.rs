@@ -88,7 +88,7 @@ where
         out.borrow_mut().write_all(line.as_bytes())?;
         Ok(ControlFlow::Continue(()))
     };
-    for_each_flushing(path, LoopOpts { analysis: false, annotate: false, text, hidden: true }, each, || out.borrow_mut().flush())
+    for_each_flushing(path, LoopOpts { analysis: false, annotate: false, text, hidden: true, columns: true }, each, || out.borrow_mut().flush())
 }
 
 /// [`pipeline::write_frames`] on the capture at `path` (not standard input: it is read in

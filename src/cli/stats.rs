@@ -95,7 +95,7 @@ type Report = (String, Option<pktlab::capture::CaptureError>);
 /// The analysis verdicts without writing them into the dissections (the tables only read
 /// the verdicts).
 fn analysis() -> LoopOpts {
-    LoopOpts { analysis: true, annotate: false, text: false, hidden: true }
+    LoopOpts { analysis: true, annotate: false, text: false, hidden: true, columns: true }
 }
 
 /// The conversation tables, UDP first then TCP (the order tshark prints
@@ -121,7 +121,7 @@ pub fn conv(path: &Path, tcp: bool, udp: bool) -> anyhow::Result<Report> {
 /// Frames per expert key, most severe first.
 pub fn expert(path: &Path) -> anyhow::Result<Report> {
     let mut table = ExpertTable::default();
-    let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true, text: false, hidden: true }, |f| {
+    let out = frames::for_each(path, LoopOpts { analysis: true, annotate: true, text: false, hidden: true, columns: true }, |f| {
         table.add(f.meta.number, f.d());
         Ok(ControlFlow::Continue(()))
     })?;

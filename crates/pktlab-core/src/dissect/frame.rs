@@ -200,7 +200,7 @@ fn finish(cx: &mut Ctx, protos_at: usize) {
         f.value = Value::Str(cx.protos.as_str().into());
     }
     cx.out.sources.append(&mut cx.pending_sources);
-    if cx.text {
+    if cx.columns {
         let (src, dst) = (cx.col_src, cx.col_dst);
         src.write(&mut cx.out.src);
         dst.write(&mut cx.out.dst);

@@ -74,6 +74,8 @@ pub struct Dissector {
     demand: Option<Demand>,
     /// Leave hidden fields out; see [`Dissector::set_hidden`].
     no_hidden: bool,
+    /// Leave the Info and address columns empty; see [`Dissector::set_columns`].
+    no_columns: bool,
     /// "Decode as" rules; see [`Dissector::set_decode_as`].
     decode_as: Vec<dispatch::DecodeAs>,
     /// The byte-stream protocols over TCP, with the rules' rows first, and their ports.
@@ -94,6 +96,7 @@ impl Default for Dissector {
             lean: false,
             demand: None,
             no_hidden: false,
+            no_columns: false,
             decode_as: Vec::new(),
             tcp_apps: dispatch::TCP_APPS,
             tcp_app_ports: tcp_pdu::AppPorts::of(dispatch::TCP_APPS),
@@ -157,6 +160,13 @@ impl Dissector {
         self.no_hidden = !on;
     }
 
+    /// Whether to write the Info, Source and Destination columns with the display text (on by
+    /// default). A reader that prints only trees (`-V`, `-T json`) turns them off; the layer
+    /// summaries and every field stay the same.
+    pub fn set_columns(&mut self, on: bool) {
+        self.no_columns = !on;
+    }
+
     /// Adds only the fields `demand` asks for (plus what the conversation analysis reads), or
     /// every field (`None`, the default). See [`Demand`].
     pub fn set_demand(&mut self, demand: Option<Demand>) {
@@ -209,6 +219,7 @@ impl Dissector {
             col_src: Addr::None,
             col_dst: Addr::None,
             text: !self.lean,
+            columns: !self.lean && !self.no_columns,
             demand: self.demand.as_ref(),
             hidden: !self.no_hidden,
             decode_as: &self.decode_as,
@@ -370,6 +381,8 @@ pub(crate) struct Ctx<'a> {
     pub tcp_app_ports: &'static tcp_pdu::AppPorts,
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
+    /// Write the Info and address columns (with `text`; see [`Dissector::set_columns`]).
+    pub columns: bool,
     /// Only the fields wanted (None: all).
     pub demand: Option<&'a Demand>,
     /// Hidden fields are added (see [`Dissector::set_hidden`]).

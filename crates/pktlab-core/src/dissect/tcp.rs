@@ -198,7 +198,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.set_protocol("TCP");
     }
     // The Info column is written only for the outermost header, and only when text is on.
-    let info = outer && cx.text;
+    let info = outer && cx.columns;
     cx.open_facts(li, false);
     // Blocks of fields no wanted field is in are skipped (see `Part`); the facts, expert
     // items and Info are kept.

@@ -53,7 +53,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.add_hidden(&UDP_PORT, off, 2, Value::UInt(sport as u64));
         cx.add_hidden(&UDP_PORT, off + 2, 2, Value::UInt(dport as u64));
     }
-    if outer && cx.text {
+    if outer && cx.columns {
         cx.out.info.clear();
         let info = &mut cx.out.info;
         super::push_dec(info, sport as u64);
@@ -72,7 +72,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         s.push_str(", Dst Port: ");
         super::push_dec(s, dport as u64);
     }
-    if outer && cx.text {
+    if outer && cx.columns {
         cx.out.info.push_str(" Len=");
         super::push_dec(&mut cx.out.info, ulen.saturating_sub(8) as u64);
     }

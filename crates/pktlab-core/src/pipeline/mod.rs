@@ -46,6 +46,8 @@ pub struct LoopOpts {
     /// Add hidden fields (`ip.addr`, `tcp.port`, `eth.src_resolved`). A reader that only
     /// draws the tree (`-V`) leaves them out: see [`crate::dissect::Dissector::set_hidden`].
     pub hidden: bool,
+    /// Write the Info and address columns: see [`crate::dissect::Dissector::set_columns`].
+    pub columns: bool,
 }
 
 /// One frame as the callback sees it.
@@ -302,6 +304,7 @@ pub fn for_each(file: &CaptureFile, opts: LoopOpts, mut f: impl FnMut(&mut Frame
     let mut seq = Sequence::new(opts.analysis);
     seq.dissector_mut().set_text(opts.text);
     seq.dissector_mut().set_hidden(opts.hidden);
+    seq.dissector_mut().set_columns(opts.columns);
     let mut released = 0u64;
     for rec in file.records() {
         let rec = match rec {
@@ -342,6 +345,7 @@ pub fn for_each_followed(
     let mut seq = Sequence::new(opts.analysis);
     seq.dissector_mut().set_text(opts.text);
     seq.dissector_mut().set_hidden(opts.hidden);
+    seq.dissector_mut().set_columns(opts.columns);
     let mut failed = None;
     let end = follower.walk(cancel, |ev| {
         let Event::Record(_, rec, _) = ev else {

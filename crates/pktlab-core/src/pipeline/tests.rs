@@ -15,7 +15,7 @@ fn rows(file: &CaptureFile, filter: Option<&Filter>) -> Vec<String> {
     let stream = fields::by_name("tcp.stream").unwrap();
     let delta = fields::by_name("frame.time_delta_displayed").unwrap();
     let mut out = Vec::new();
-    let opts = LoopOpts { analysis: true, annotate: true, text: true, hidden: true };
+    let opts = LoopOpts { analysis: true, annotate: true, text: true, hidden: true, columns: true };
     let mut each = |f: &mut Frame| {
         let keep = filter.is_none_or(|flt| flt.matches(f.d(), f.data));
         if keep {
@@ -47,7 +47,7 @@ fn the_threaded_filter_loop_gives_what_the_plain_loop_gives() {
     let mut plain = Vec::new();
     let stream = fields::by_name("tcp.stream").unwrap();
     let delta = fields::by_name("frame.time_delta_displayed").unwrap();
-    for_each(&file, LoopOpts { analysis: true, annotate: true, text: true, hidden: true }, |f| {
+    for_each(&file, LoopOpts { analysis: true, annotate: true, text: true, hidden: true, columns: true }, |f| {
         if flt.matches(f.d(), f.data) {
             let d = f.d();
             let cell = |def| d.find(def).map(|x| format::cell(d, f.data, x)).collect::<Vec<_>>().join(",");
@@ -79,7 +79,7 @@ fn the_sequence_numbers_frames_and_keeps_their_time_references() {
     assert!(firsts.iter().enumerate().all(|(i, (n, times, fa))| *n == i as u64 + 1 && *times && *fa));
     // The same frames through for_each carry the same references.
     let mut via_loop = Vec::new();
-    for_each(&file, LoopOpts { analysis: false, annotate: false, text: false, hidden: true }, |f| {
+    for_each(&file, LoopOpts { analysis: false, annotate: false, text: false, hidden: true, columns: true }, |f| {
         via_loop.push(f.meta.times);
         Ok(ControlFlow::Continue(()))
     })
@@ -113,7 +113,7 @@ fn write_lines_writes_one_line_per_kept_frame_in_order() {
 #[test]
 fn a_callback_error_comes_back_and_a_closed_pipe_does_not() {
     let file = open("handshake.pcap");
-    let opts = LoopOpts { analysis: false, annotate: false, text: false, hidden: true };
+    let opts = LoopOpts { analysis: false, annotate: false, text: false, hidden: true, columns: true };
     let err = for_each(&file, opts, |_| Err(io::Error::other("disk full"))).unwrap_err();
     assert_eq!(err.to_string(), "writing output: disk full");
     let mut seen = 0;

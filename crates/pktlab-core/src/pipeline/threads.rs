@@ -514,6 +514,7 @@ where
     let mut master = Dissector::new();
     master.set_text(true);
     master.set_hidden(opts.hidden);
+    master.set_columns(opts.columns);
     let mut analyzer = Analyzer::new();
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
     let mut handled = Handled::new(file);
@@ -524,6 +525,7 @@ where
         let mut full = Dissector::new();
         full.set_text(true);
         full.set_hidden(opts.hidden);
+        full.set_columns(opts.columns);
         let mut format = make();
         let mut found = Vec::new();
         let mut d = Dissection::default();
