@@ -3,47 +3,89 @@
 //! shift), expert items for every verdict, and the Info column and layer summary rewritten
 //! with relative Seq/Ack and the scaled window, prefixed by tshark's markers
 //! (`[TCP Retransmission] `, `[TCP Dup ACK 12#1] `).
+//!
+//! It runs for every frame that is printed, so it works on one layer at a time in three
+//! steps: one scan of the layer's fields finds every header field the new fields are placed
+//! by ([`Anchor`]); the insertions are then planned one by one, each at the index it would
+//! have if the ones before it had been made ([`Plan`], which keeps ranges and expert
+//! references as a real insertion would); and the fields vector is rebuilt once, moving its
+//! tail a single time instead of once per field.
+
+use std::cell::RefCell;
 
 use super::analyzer::{FrameAnalysis, TransportVerdict};
 use super::fields as f;
 use super::flags::{FLAG_INFO, Flags};
 use super::tcp::{FinClose, TcpVerdict};
 use crate::dissect::model::{Dissection, Expert, Field, FieldDef, Layer, Severity, Value};
+use crate::dissect::tcp as h;
 
 /// Adds the analysis of `fa` to `d`. Calling it twice adds the fields twice; call it once per
 /// fresh dissection.
 pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
+    SCRATCH.with_borrow_mut(|s| annotate_with(fa, d, s));
+}
+
+/// Vectors reused from frame to frame (emptied after every layer).
+#[derive(Default)]
+struct Scratch {
+    /// The planned insertions of one layer (see [`Plan`]).
+    planned: Vec<(u32, Field)>,
+    /// The SEQ/ACK analysis fields of one layer, before they are planned.
+    batch: Vec<Field>,
+    /// The fields after the first insertion, while the vector is rebuilt.
+    tail: Vec<Field>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
+    // Empty unless an earlier call was cut short by a panic.
+    s.planned.clear();
+    s.batch.clear();
+    s.tail.clear();
     let mut first_tcp = true;
+    let outermost_tcp = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i);
     // Later layers first, so earlier layer indices stay valid while fields are inserted.
     for (li, verdict) in fa.layers.iter().rev() {
-        let Some(layer) = d.layers.get(*li).map(At::of) else { continue };
-        let mut new = Vec::with_capacity(16);
+        let li = *li;
+        let Some(layer) = d.layers.get(li) else { continue };
+        let at_layer = At::of(layer);
+        let range = layer.fields.start as usize..layer.fields.end as usize;
         let mut experts = Vec::new();
-        match verdict {
+        let mut plan = Plan { li, orig: [NONE; ANCHORS], at: [NONE; ANCHORS], planned: &mut s.planned };
+        let at = match verdict {
             TransportVerdict::Udp(u) => {
+                plan.scan(d, range, None);
                 // The dissector never adds `udp.stream`: always a new field.
-                new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
+                s.batch.push(generated(&at_layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
                 if u.timed {
-                    new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
-                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
-                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
+                    s.batch.push(generated(&at_layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+                    s.batch.push(generated(&at_layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
+                    s.batch.push(generated(&at_layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
                 }
+                plan.analysis_at(d)
             }
             TransportVerdict::Tcp(t) => {
-                tcp_top_fields(d, *li, t);
-                tcp_fields(d, *li, t, &mut new, &mut experts);
-                let is_outermost = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i) == Some(li);
-                if is_outermost && first_tcp {
+                let relative = crate::dissect::prefs::tcp_relative();
+                // SACK edges relative to the peer's first sequence number (the base of
+                // `tcp.ack`), as tshark shows them with relative numbers on.
+                let sack_base = (relative && !t.in_error && t.tcp_flags & super::tcp::ACK != 0).then(|| t.ack_raw.wrapping_sub(t.ack));
+                plan.scan(d, range.clone(), sack_base);
+                tcp_top_fields(d, &mut plan, range, t, relative);
+                tcp_fields(&at_layer, t, &mut s.batch, &mut experts);
+                if outermost_tcp == Some(&li) && first_tcp {
                     first_tcp = false;
-                    rewrite_texts(d, *li, t);
+                    rewrite_texts(d, &plan, li, t);
                 }
+                plan.analysis_at(d)
             }
-        }
-        let Some(layer) = d.layers.get(*li) else { continue };
+        };
         // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload
         // (and UDP's stream and times before its payload).
-        let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).or_else(|| find(d, *li, &crate::dissect::udp::UDP_PAYLOAD)).unwrap_or(layer.fields.end);
-        insert_fields(d, *li, at, new);
+        plan.insert(d, at, s.batch.drain(..));
         if let TransportVerdict::Tcp(t) = verdict
             && let Some(close) = t.fin_close
         {
@@ -52,13 +94,14 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
                 FinClose::Active => ("tcp.connection.fin_active", "This frame initiates the connection closing"),
                 FinClose::Passive => ("tcp.connection.fin_passive", "This frame undergoes the connection closing"),
             };
-            let field = find(d, *li, &crate::dissect::tcp::TCP_FLAGS_STR);
+            let field = plan.pos(Anchor::FlagsStr);
             d.experts.push(Expert { severity: Severity::Note, key, message: message.to_owned(), field });
         }
         for (rel, mut e) in experts {
             e.field = Some(at + rel);
             d.experts.push(e);
         }
+        plan.apply(d, &mut s.tail);
     }
 }
 
@@ -79,11 +122,152 @@ fn generated(layer: &At, def: &'static FieldDef, depth: u8, value: Value) -> Fie
     Field { def, offset: layer.offset, len: 0, depth, source: layer.source, generated: true, hidden: false, value }
 }
 
-/// Sets the value of a field the dissector already put in the layer; false if absent.
-fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value: Value) -> bool {
-    let Some(layer) = d.layers.get(li) else { return false };
-    let range = layer.fields.start as usize..layer.fields.end as usize;
-    match d.fields.get_mut(range).and_then(|fs| fs.iter_mut().find(|x| std::ptr::eq(x.def, def))) {
+/// A field the generated fields are placed by: the first field of its definition in the
+/// layer ([`ANCHOR_DEFS`] in the same order).
+#[derive(Clone, Copy)]
+enum Anchor {
+    Len,
+    SeqRaw,
+    AckRaw,
+    HdrLen,
+    FlagsStr,
+    WindowValue,
+    Checksum,
+    /// `tcp.window_size`: inserted by the analysis, and the scale factor goes after it.
+    WindowSize,
+    TcpPayload,
+    UdpPayload,
+}
+
+const ANCHORS: usize = 10;
+
+static ANCHOR_DEFS: [&FieldDef; ANCHORS] = [
+    &h::TCP_LEN,
+    &h::TCP_SEQ_RAW,
+    &h::TCP_ACK_RAW,
+    &h::TCP_HDR_LEN,
+    &h::TCP_FLAGS_STR,
+    &h::TCP_WINDOW_SIZE_VALUE,
+    &h::TCP_CHECKSUM,
+    &f::TCP_WINDOW_SIZE,
+    &h::TCP_PAYLOAD,
+    &crate::dissect::udp::UDP_PAYLOAD,
+];
+
+/// No such field.
+const NONE: u32 = u32::MAX;
+
+/// The fields to insert into one layer. Each insertion is given the index it has in the
+/// dissection as it would be after the insertions before it (as if inserted right away):
+/// the fields planned earlier at or after that index, the anchors and the ranges and expert
+/// references of [`shift_after_insert`] move up, so later insertions see the same indices a
+/// field-by-field `Vec::insert` would give. [`Plan::apply`] then makes them all at once.
+struct Plan<'s> {
+    li: usize,
+    /// Each anchor's index among the fields as they are in `d.fields` (not yet moved).
+    orig: [u32; ANCHORS],
+    /// Each anchor's index after the planned insertions.
+    at: [u32; ANCHORS],
+    /// Planned fields and their indices after all the insertions planned so far.
+    planned: &'s mut Vec<(u32, Field)>,
+}
+
+impl Plan<'_> {
+    /// Finds the anchors among the fields `range` of `d` (the layer's), and rewrites the SACK
+    /// edges relative to `sack_base` if given.
+    fn scan(&mut self, d: &mut Dissection, range: std::ops::Range<usize>, sack_base: Option<u32>) {
+        use crate::dissect::tcp_options as o;
+        let start = range.start as u32;
+        let Some(fields) = d.fields.get_mut(range) else { return };
+        // Backwards, so the last match written is the layer's first field of the kind.
+        for (i, x) in fields.iter_mut().enumerate().rev() {
+            for (k, def) in ANCHOR_DEFS.iter().enumerate() {
+                if std::ptr::eq(x.def, *def) {
+                    self.orig[k] = start + i as u32;
+                }
+            }
+            if let Some(base) = sack_base
+                && [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(x.def, *d))
+                && let Value::UInt(raw) = x.value
+            {
+                x.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
+            }
+        }
+        self.at = self.orig;
+    }
+
+    /// The anchor's index now (after the planned insertions).
+    fn pos(&self, a: Anchor) -> Option<u32> {
+        let i = self.at[a as usize];
+        (i != NONE).then_some(i)
+    }
+
+    /// The anchor's index in `d.fields` as they are before [`Plan::apply`].
+    fn orig(&self, a: Anchor) -> Option<usize> {
+        let i = self.orig[a as usize];
+        (i != NONE).then_some(i as usize)
+    }
+
+    /// Where the SEQ/ACK analysis goes: before the payload, else at the layer's end.
+    fn analysis_at(&self, d: &Dissection) -> u32 {
+        self.pos(Anchor::TcpPayload).or_else(|| self.pos(Anchor::UdpPayload)).unwrap_or_else(|| d.layers[self.li].fields.end)
+    }
+
+    /// Plans `fields` at index `at` (the end of the layer at most), growing the layer's range
+    /// and shifting every later range and expert reference now.
+    fn insert(&mut self, d: &mut Dissection, at: u32, fields: impl IntoIterator<Item = Field>) {
+        let before = self.planned.len();
+        let mut n = 0;
+        for field in fields {
+            self.planned.push((at + n, field));
+            n += 1;
+        }
+        if n == 0 {
+            return;
+        }
+        let (earlier, new) = self.planned.split_at_mut(before);
+        for (p, _) in earlier {
+            if *p >= at {
+                *p += n;
+            }
+        }
+        for p in &mut self.at {
+            if *p != NONE && *p >= at {
+                *p += n;
+            }
+        }
+        // Of the anchors only `tcp.window_size` is a field the analysis adds: the first one
+        // may now be a new one.
+        let window = &mut self.at[Anchor::WindowSize as usize];
+        for (p, field) in new.iter() {
+            if std::ptr::eq(field.def, &f::TCP_WINDOW_SIZE) && *p < *window {
+                *window = *p;
+            }
+        }
+        shift_after_insert(d, self.li, at, n);
+    }
+
+    /// Makes the planned insertions: the fields from the first one on move once.
+    fn apply(self, d: &mut Dissection, tail: &mut Vec<Field>) {
+        let Some(first) = self.planned.iter().map(|(p, _)| *p).min() else { return };
+        self.planned.sort_unstable_by_key(|(p, _)| *p);
+        let first = (first as usize).min(d.fields.len());
+        tail.extend(d.fields.drain(first..));
+        d.fields.reserve(tail.len() + self.planned.len());
+        let mut rest = tail.drain(..);
+        for (p, field) in self.planned.drain(..) {
+            let before = (p as usize).saturating_sub(d.fields.len());
+            d.fields.extend(rest.by_ref().take(before));
+            d.fields.push(field);
+        }
+        d.fields.extend(rest);
+    }
+}
+
+/// Sets the value of the first field of `def` among `fields` (the layer's, before any
+/// insertion); false if absent.
+fn update_in_place(fields: &mut [Field], def: &'static FieldDef, value: Value) -> bool {
+    match fields.iter_mut().find(|x| std::ptr::eq(x.def, def)) {
         Some(field) => {
             field.value = value;
             true
@@ -92,42 +276,31 @@ fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value:
     }
 }
 
-/// Index of the first field of `def` in layer `li`.
-fn find(d: &Dissection, li: usize, def: &'static FieldDef) -> Option<u32> {
-    let layer = d.layers.get(li)?;
-    let range = layer.fields.start as usize..layer.fields.end as usize;
-    let pos = d.fields.get(range)?.iter().position(|x| std::ptr::eq(x.def, def))?;
-    Some(layer.fields.start + pos as u32)
-}
-
 /// Where a generated TCP number goes: before or after a header field, as Wireshark's tree
 /// shows it (relative sequence number first, then the raw one).
 enum Place {
-    Before(&'static FieldDef),
-    After(&'static FieldDef),
+    Before(Anchor),
+    After(Anchor),
 }
 
 /// The stream index, relative numbers and calculated window, each beside the header field
-/// it explains (at the layer's end when that field is absent).
-fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp as h;
-    let relative = crate::dissect::prefs::tcp_relative();
+/// it explains (at the layer's end when that field is absent). `range`: the layer's fields
+/// as the dissector left them.
+fn tcp_top_fields(d: &mut Dissection, plan: &mut Plan<'_>, range: std::ops::Range<usize>, t: &TcpVerdict, relative: bool) {
+    use Anchor as A;
     if !relative && !t.in_error {
-        absolute_numbers(d, li, t);
-    }
-    if relative && !t.in_error && t.tcp_flags & super::tcp::ACK != 0 {
-        relative_sack(d, li, t);
+        absolute_numbers(d, plan, t);
     }
     let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 7] = [
-        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
-        (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
-        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
-        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
-        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(&h::TCP_ACK_RAW), Place::Before(&h::TCP_HDR_LEN)]),
-        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64)), [Place::After(&h::TCP_WINDOW_SIZE_VALUE), Place::Before(&h::TCP_CHECKSUM)]),
-        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64)), [Place::After(&f::TCP_WINDOW_SIZE), Place::After(&h::TCP_WINDOW_SIZE_VALUE)]),
+        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(A::Len), Place::Before(A::SeqRaw)]),
+        (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(A::Len), Place::Before(A::SeqRaw)]),
+        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(A::SeqRaw), Place::Before(A::AckRaw)]),
+        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(A::SeqRaw), Place::Before(A::AckRaw)]),
+        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(A::AckRaw), Place::Before(A::HdrLen)]),
+        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64)), [Place::After(A::WindowValue), Place::Before(A::Checksum)]),
+        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64)), [Place::After(A::WindowSize), Place::After(A::WindowValue)]),
     ];
-    let Some(layer) = d.layers.get(li).map(At::of) else { return };
+    let Some(layer) = d.layers.get(plan.li).map(At::of) else { return };
     for (def, value, places) in top {
         let Some(value) = value else { continue };
         // Absolute numbers: the header's own items became `tcp.seq` and `tcp.ack` above.
@@ -135,38 +308,21 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             continue;
         }
         // Only a header quoted in an ICMP error carries one of these already (`tcp.seq`).
-        if t.in_error && update_in_place(d, li, def, value.clone()) {
+        // None of them is among the planned fields: each is planned once, after this check.
+        if t.in_error && d.fields.get_mut(range.clone()).is_some_and(|fs| update_in_place(fs, def, value.clone())) {
             continue;
         }
         let at = places
             .iter()
-            .find_map(|p| match p {
-                Place::Before(anchor) => find(d, li, anchor),
-                Place::After(anchor) => find(d, li, anchor).map(|i| i + 1),
+            .find_map(|p| match *p {
+                Place::Before(anchor) => plan.pos(anchor),
+                Place::After(anchor) => plan.pos(anchor).map(|i| i + 1),
             })
-            .or_else(|| d.layers.get(li).map(|l| l.fields.end));
-        if let Some(at) = at {
-            let mut field = generated(&layer, def, 0, value);
-            // tshark shows the relative numbers as the header's own items.
-            field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
-            insert_field(d, li, at, field);
-        }
-    }
-}
-
-/// SACK block edges relative to the peer's first sequence number (the base of `tcp.ack`), as
-/// tshark shows them with relative numbers on.
-fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp_options as o;
-    let Some(l) = d.layers.get(li) else { return };
-    let base = t.ack_raw.wrapping_sub(t.ack);
-    for fld in &mut d.fields[l.fields.start as usize..l.fields.end as usize] {
-        let edge = [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(fld.def, *d));
-        if edge
-            && let Value::UInt(raw) = fld.value
-        {
-            fld.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
-        }
+            .unwrap_or_else(|| d.layers[plan.li].fields.end);
+        let mut field = generated(&layer, def, 0, value);
+        // tshark shows the relative numbers as the header's own items.
+        field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
+        plan.insert(d, at, [field]);
     }
 }
 
@@ -174,34 +330,31 @@ fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
 /// header's raw number, with `tcp.seq_raw` hidden after it, then the absolute next sequence
 /// number; on a segment with ACK set `tcp.ack` is the raw number, `tcp.ack_raw` hidden
 /// (without ACK, tshark keeps `tcp.ack` 0 beside a visible `tcp.ack_raw`).
-fn absolute_numbers(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp as h;
-    if let Some(i) = find(d, li, &h::TCP_SEQ_RAW) {
-        let raw = d.fields[i as usize].clone();
-        d.fields[i as usize].hidden = true;
+fn absolute_numbers(d: &mut Dissection, plan: &mut Plan<'_>, t: &TcpVerdict) {
+    if let (Some(o), Some(i)) = (plan.orig(Anchor::SeqRaw), plan.pos(Anchor::SeqRaw)) {
+        let raw = d.fields[o].clone();
+        d.fields[o].hidden = true;
         let mut seq = Field { def: &f::TCP_SEQ, ..raw };
         seq.generated = false;
-        let mut new = vec![seq];
+        // `tcp.seq` before the hidden raw number, the next sequence number after it.
+        plan.insert(d, i, [seq]);
         if let Some(n) = t.nxtseq {
             let next = t.seq_raw.wrapping_add(n.wrapping_sub(t.seq));
-            new.push(generated(&At::of(&d.layers[li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64)));
+            let field = generated(&At::of(&d.layers[plan.li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64));
+            plan.insert(d, i + 2, [field]);
         }
-        // `tcp.seq` before the hidden raw number, the next sequence number after it.
-        let nxt = new.split_off(1);
-        insert_fields(d, li, i, new);
-        insert_fields(d, li, i + 2, nxt);
     }
     if t.tcp_flags & super::tcp::ACK != 0
-        && let Some(i) = find(d, li, &h::TCP_ACK_RAW)
+        && let (Some(o), Some(i)) = (plan.orig(Anchor::AckRaw), plan.pos(Anchor::AckRaw))
     {
-        let raw = d.fields[i as usize].clone();
-        d.fields[i as usize].hidden = true;
-        insert_fields(d, li, i, vec![Field { def: &f::TCP_ACK, ..raw }]);
+        let raw = d.fields[o].clone();
+        d.fields[o].hidden = true;
+        plan.insert(d, i, [Field { def: &f::TCP_ACK, ..raw }]);
     }
 }
 
-fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
-    let Some(layer) = d.layers.get(li).map(At::of) else { return };
+fn tcp_fields(layer: &At, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
+    let layer = *layer;
     if crate::dissect::prefs::TCP_CALCULATE_TIMESTAMPS.get() {
         new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
         new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 1, Value::Duration(t.time_relative)));
@@ -265,28 +418,10 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
     }
 }
 
-/// Inserts `new` at field index `at` (the end of layer `li`), growing that layer's range and
-/// shifting every later range and expert reference.
-fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
-    let n = new.len() as u32;
-    if n == 0 {
-        return;
-    }
-    let at_usize = (at as usize).min(d.fields.len());
-    d.fields.splice(at_usize..at_usize, new);
-    shift_after_insert(d, li, at, n);
-}
-
-/// [`insert_fields`] of one field (no temporary vector).
-fn insert_field(d: &mut Dissection, li: usize, at: u32, field: Field) {
-    let at_usize = (at as usize).min(d.fields.len());
-    d.fields.insert(at_usize, field);
-    shift_after_insert(d, li, at, 1);
-}
-
 /// Grows layer `li`'s range by the `n` fields inserted at `at`, and shifts every later range
 /// and expert reference.
-fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (i, l) in d.layers.iter_mut().enumerate() {
+fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {
+    for (i, l) in d.layers.iter_mut().enumerate() {
         if i == li {
             l.fields.end += n;
         } else if l.fields.start >= at && i > li {
@@ -299,9 +434,10 @@ fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (
     }
     for e in &mut d.experts {
         if let Some(fi) = e.field.as_mut()
-            && *fi >= at {
-                *fi += n;
-            }
+            && *fi >= at
+        {
+            *fi += n;
+        }
     }
 }
 
@@ -321,30 +457,23 @@ fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
 }
 
 /// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
-/// for every TCP frame, so it scans for `key` and compares the digits after it in place.
+/// for every TCP frame, so it scans for `key` and compares the digits after it in place
+/// with `from` as `format!` writes it (so `007` or `12` followed by more digits is not 12).
 fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
+    if from == to {
+        // Replacing the number by itself leaves the text as it is.
+        return;
+    }
+    let mut from_buf = itoa::Buffer::new();
+    let from = from_buf.format(from).as_bytes();
     let mut start = 0;
-    while let Some(pos) = find_from(s.as_bytes(), key.as_bytes(), start) {
+    let bytes = s.as_bytes();
+    while let Some(pos) = find_from(bytes, key.as_bytes(), start) {
         let digits_at = pos + key.len();
-        let bytes = s.as_bytes();
-        let n_digits = bytes.get(digits_at..).map(|b| b.iter().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);
+        let n_digits = bytes.get(digits_at..).map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count());
         let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
-        let number = bytes.get(digits_at..digits_at + n_digits).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| d.parse::<u64>().ok());
-        // The same whole number, written without leading zeros (as `format!` would write it).
-        let canonical = n_digits == 1 || bytes.get(digits_at) != Some(&b'0');
-        if boundary_before && n_digits > 0 && canonical && number == Some(from) {
-            let mut buf = [0u8; 20];
-            let mut i = buf.len();
-            let mut n = to;
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            s.replace_range(digits_at..digits_at + n_digits, std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+        if boundary_before && bytes.get(digits_at..digits_at + n_digits) == Some(from) {
+            s.replace_range(digits_at..digits_at + n_digits, itoa::Buffer::new().format(to));
             return;
         }
         start = digits_at.max(pos + 1);
@@ -354,50 +483,57 @@ fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
 /// The Info-column prefix for the verdicts, in tshark's order (each marker is prepended, so
 /// the last one added comes first).
 pub fn info_markers(t: &TcpVerdict) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for info in t.flags.iter() {
-        match info.marker {
-            Some(m) => parts.push(m.to_owned()),
-            None => parts.push(format!("[TCP Dup ACK {}#{}] ", t.dupack_frame, t.dupack_num)),
-        }
-    }
-    parts.reverse();
-    parts.concat()
+    let mut out = String::new();
+    push_info_markers(t, &mut out);
+    out
 }
 
-fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+/// [`info_markers`], appended to `out`.
+fn push_info_markers(t: &TcpVerdict, out: &mut String) {
+    // `Flags::iter` in reverse.
+    for info in FLAG_INFO.iter().rev().filter(|i| t.flags.has(i.bit)) {
+        match info.marker {
+            Some(m) => out.push_str(m),
+            None => {
+                out.push_str("[TCP Dup ACK ");
+                out.push_str(itoa::Buffer::new().format(t.dupack_frame));
+                out.push('#');
+                out.push_str(itoa::Buffer::new().format(t.dupack_num));
+                out.push_str("] ");
+            }
+        }
+    }
+}
+
+fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict) {
     // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
     }
-    let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && crate::dissect::prefs::tcp_relative();
-    if crate::dissect::prefs::tcp_relative() {
+    let relative = crate::dissect::prefs::tcp_relative();
+    let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && relative;
+    if relative {
         replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
     }
     if ack_bit {
         replace_number(&mut d.info, "Ack=", t.ack_raw as u64, t.ack as u64);
     }
-    if crate::dissect::prefs::tcp_relative()
-        && let Some(layer) = d.layers.get_mut(li)
-    {
+    if relative && let Some(layer) = d.layers.get_mut(li) {
         replace_number(&mut layer.summary, "Seq: ", t.seq_raw as u64, t.seq as u64);
         if ack_bit {
             replace_number(&mut layer.summary, "Ack: ", t.ack_raw as u64, t.ack as u64);
         }
     }
     if t.window != 0 {
-        // The dissector printed the raw window; tshark prints the scaled one.
-        if let Some(raw) = d.layers.get(li).and_then(|l| {
-            d.fields[l.fields.start as usize..l.fields.end as usize]
-                .iter()
-                .find(|x| std::ptr::eq(x.def, &crate::dissect::tcp::TCP_WINDOW_SIZE_VALUE))
-                .and_then(|x| if let Value::UInt(n) = x.value { Some(n) } else { None })
-        }) {
+        // The dissector printed the raw window; tshark prints the scaled one. (The analysis
+        // adds no `tcp.window_size_value`: the layer's first is the dissector's.)
+        if let Some(raw) = plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some(n) } else { None }) {
             replace_number(&mut d.info, "Win=", raw, t.window as u64);
         }
     }
-    let markers = if crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() { info_markers(t) } else { String::new() };
-    if !markers.is_empty() {
+    if !t.flags.is_empty() && crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {
+        let mut markers = String::new();
+        push_info_markers(t, &mut markers);
         d.info.insert_str(0, &markers);
     }
 }
