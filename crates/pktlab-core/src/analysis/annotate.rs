@@ -33,8 +33,10 @@ struct Scratch {
     planned: Vec<(u32, Field)>,
     /// The SEQ/ACK analysis fields of one layer, before they are planned.
     batch: Vec<Field>,
-    /// The fields after the first insertion, while the vector is rebuilt.
-    tail: Vec<Field>,
+    /// The indices of the planned fields, while they are moved into place.
+    positions: Vec<u32>,
+    /// The Info column or a summary being rewritten.
+    text: String,
 }
 
 thread_local! {
@@ -45,7 +47,7 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
     // Empty unless an earlier call was cut short by a panic.
     s.planned.clear();
     s.batch.clear();
-    s.tail.clear();
+    s.positions.clear();
     let mut first_tcp = true;
     let outermost_tcp = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i);
     // Later layers first, so earlier layer indices stay valid while fields are inserted.
@@ -78,14 +80,14 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
                 tcp_fields(&at_layer, t, &mut s.batch, &mut experts);
                 if outermost_tcp == Some(&li) && first_tcp {
                     first_tcp = false;
-                    rewrite_texts(d, &plan, li, t);
+                    rewrite_texts(d, &plan, li, t, &mut s.text);
                 }
                 plan.analysis_at(d)
             }
         };
         // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload
         // (and UDP's stream and times before its payload).
-        plan.insert(d, at, s.batch.drain(..));
+        plan.insert_all(d, at, &mut s.batch);
         if let TransportVerdict::Tcp(t) = verdict
             && let Some(close) = t.fin_close
         {
@@ -101,7 +103,7 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
             e.field = Some(at + rel);
             d.experts.push(e);
         }
-        plan.apply(d, &mut s.tail);
+        plan.apply(d, &mut s.positions);
     }
 }
 
@@ -154,6 +156,21 @@ static ANCHOR_DEFS: [&FieldDef; ANCHORS] = [
     &crate::dissect::udp::UDP_PAYLOAD,
 ];
 
+/// The SACK block edges, made relative with relative sequence numbers.
+static SACK_EDGES: [&FieldDef; 4] = {
+    use crate::dissect::tcp_options as o;
+    [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE]
+};
+
+/// The [`def_bit`]s of [`ANCHOR_DEFS`] and of [`SACK_EDGES`].
+static DEF_BITS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+
+/// One of 64 bits, picked by the definition's address: a field whose bit is not among the
+/// wanted definitions' bits is none of them.
+fn def_bit(def: &FieldDef) -> u64 {
+    1 << ((def as *const FieldDef as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
 /// No such field.
 const NONE: u32 = u32::MAX;
 
@@ -176,18 +193,23 @@ impl Plan<'_> {
     /// Finds the anchors among the fields `range` of `d` (the layer's), and rewrites the SACK
     /// edges relative to `sack_base` if given.
     fn scan(&mut self, d: &mut Dissection, range: std::ops::Range<usize>, sack_base: Option<u32>) {
-        use crate::dissect::tcp_options as o;
         let start = range.start as u32;
         let Some(fields) = d.fields.get_mut(range) else { return };
+        let (anchor_bits, sack_bits) = *DEF_BITS.get_or_init(|| (ANCHOR_DEFS.iter().fold(0, |m, d| m | def_bit(d)), SACK_EDGES.iter().fold(0, |m, d| m | def_bit(d))));
+        let wanted = if sack_base.is_some() { anchor_bits | sack_bits } else { anchor_bits };
         // Backwards, so the last match written is the layer's first field of the kind.
         for (i, x) in fields.iter_mut().enumerate().rev() {
+            // Most fields are neither: one bit test passes them by.
+            if def_bit(x.def) & wanted == 0 {
+                continue;
+            }
             for (k, def) in ANCHOR_DEFS.iter().enumerate() {
                 if std::ptr::eq(x.def, *def) {
                     self.orig[k] = start + i as u32;
                 }
             }
             if let Some(base) = sack_base
-                && [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(x.def, *d))
+                && SACK_EDGES.iter().any(|d| std::ptr::eq(x.def, *d))
                 && let Value::UInt(raw) = x.value
             {
                 x.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
@@ -213,54 +235,83 @@ impl Plan<'_> {
         self.pos(Anchor::TcpPayload).or_else(|| self.pos(Anchor::UdpPayload)).unwrap_or_else(|| d.layers[self.li].fields.end)
     }
 
-    /// Plans `fields` at index `at` (the end of the layer at most), growing the layer's range
-    /// and shifting every later range and expert reference now.
-    fn insert(&mut self, d: &mut Dissection, at: u32, fields: impl IntoIterator<Item = Field>) {
-        let before = self.planned.len();
-        let mut n = 0;
-        for field in fields {
-            self.planned.push((at + n, field));
-            n += 1;
-        }
-        if n == 0 {
-            return;
-        }
-        let (earlier, new) = self.planned.split_at_mut(before);
-        for (p, _) in earlier {
-            if *p >= at {
-                *p += n;
+    /// Makes room for `n` fields at index `at` (the end of the layer at most): moves up the
+    /// planned fields and anchors at or after it, grows the layer's range and shifts every
+    /// later range and expert reference. Returns where the new fields go in `planned`.
+    fn make_room(&mut self, d: &mut Dissection, at: u32, n: u32) -> usize {
+        let mut slot = self.planned.len();
+        for (k, (p, _)) in self.planned.iter_mut().enumerate().rev() {
+            if *p < at {
+                break;
             }
+            *p += n;
+            slot = k;
         }
         for p in &mut self.at {
-            if *p != NONE && *p >= at {
-                *p += n;
-            }
-        }
-        // Of the anchors only `tcp.window_size` is a field the analysis adds: the first one
-        // may now be a new one.
-        let window = &mut self.at[Anchor::WindowSize as usize];
-        for (p, field) in new.iter() {
-            if std::ptr::eq(field.def, &f::TCP_WINDOW_SIZE) && *p < *window {
-                *window = *p;
-            }
+            // `NONE` stays `NONE`.
+            *p = p.saturating_add(if *p >= at { n } else { 0 });
         }
         shift_after_insert(d, self.li, at, n);
+        slot
     }
 
-    /// Makes the planned insertions: the fields from the first one on move once.
-    fn apply(self, d: &mut Dissection, tail: &mut Vec<Field>) {
-        let Some(first) = self.planned.iter().map(|(p, _)| *p).min() else { return };
-        self.planned.sort_unstable_by_key(|(p, _)| *p);
-        let first = (first as usize).min(d.fields.len());
-        tail.extend(d.fields.drain(first..));
-        d.fields.reserve(tail.len() + self.planned.len());
-        let mut rest = tail.drain(..);
+    /// Plans `field` at index `at` (the end of the layer at most).
+    fn insert(&mut self, d: &mut Dissection, at: u32, field: Field) {
+        let window = std::ptr::eq(field.def, &f::TCP_WINDOW_SIZE);
+        let slot = self.make_room(d, at, 1);
+        self.planned.insert(slot, (at, field));
+        if window {
+            self.new_window_size(at);
+        }
+    }
+
+    /// Plans all of `fields` at index `at`, in order, as one insertion (the ranges and
+    /// expert references shift once, by their number), leaving `fields` empty.
+    fn insert_all(&mut self, d: &mut Dissection, at: u32, fields: &mut Vec<Field>) {
+        if fields.is_empty() {
+            return;
+        }
+        let window = fields.iter().position(|x| std::ptr::eq(x.def, &f::TCP_WINDOW_SIZE));
+        let slot = self.make_room(d, at, fields.len() as u32);
+        self.planned.splice(slot..slot, fields.drain(..).enumerate().map(|(k, x)| (at + k as u32, x)));
+        if let Some(k) = window {
+            self.new_window_size(at + k as u32);
+        }
+    }
+
+    /// A `tcp.window_size` was planned at `at`. Of the anchors it is the only field the
+    /// analysis adds: the layer's first may now be this one.
+    fn new_window_size(&mut self, at: u32) {
+        let first = &mut self.at[Anchor::WindowSize as usize];
+        *first = (*first).min(at);
+    }
+
+    /// Makes the planned insertions (`planned` is in index order, `positions` an empty
+    /// scratch vector): every field after the first insertion moves once.
+    fn apply(self, d: &mut Dissection, positions: &mut Vec<u32>) {
+        // The new fields go after the old ones first: [old | N0 … Nm-1].
         for (p, field) in self.planned.drain(..) {
-            let before = (p as usize).saturating_sub(d.fields.len());
-            d.fields.extend(rest.by_ref().take(before));
+            positions.push(p);
             d.fields.push(field);
         }
-        d.fields.extend(rest);
+        // Then, from the last: while N0 … Nj-1 are not in place, the last of them that go to
+        // consecutive indices, Nk … Nj-1, are put there by one rotation, which moves the old
+        // fields from Nk's place to the end of what is not yet in place after N0 … Nj-1.
+        let mut end = d.fields.len();
+        let mut j = positions.len();
+        while j > 0 {
+            let mut k = j - 1;
+            while k > 0 && positions[k - 1] + 1 == positions[k] {
+                k -= 1;
+            }
+            let old_end = end - j;
+            // An index past the old fields (a layer range beyond them) leaves them at the end.
+            let from = (positions[k] as usize - k).min(old_end);
+            d.fields[from..end].rotate_right(j);
+            end = from + k;
+            j = k;
+        }
+        positions.clear();
     }
 }
 
@@ -322,7 +373,7 @@ fn tcp_top_fields(d: &mut Dissection, plan: &mut Plan<'_>, range: std::ops::Rang
         let mut field = generated(&layer, def, 0, value);
         // tshark shows the relative numbers as the header's own items.
         field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
-        plan.insert(d, at, [field]);
+        plan.insert(d, at, field);
     }
 }
 
@@ -337,11 +388,11 @@ fn absolute_numbers(d: &mut Dissection, plan: &mut Plan<'_>, t: &TcpVerdict) {
         let mut seq = Field { def: &f::TCP_SEQ, ..raw };
         seq.generated = false;
         // `tcp.seq` before the hidden raw number, the next sequence number after it.
-        plan.insert(d, i, [seq]);
+        plan.insert(d, i, seq);
         if let Some(n) = t.nxtseq {
             let next = t.seq_raw.wrapping_add(n.wrapping_sub(t.seq));
             let field = generated(&At::of(&d.layers[plan.li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64));
-            plan.insert(d, i + 2, [field]);
+            plan.insert(d, i + 2, field);
         }
     }
     if t.tcp_flags & super::tcp::ACK != 0
@@ -349,7 +400,7 @@ fn absolute_numbers(d: &mut Dissection, plan: &mut Plan<'_>, t: &TcpVerdict) {
     {
         let raw = d.fields[o].clone();
         d.fields[o].hidden = true;
-        plan.insert(d, i, [Field { def: &f::TCP_ACK, ..raw }]);
+        plan.insert(d, i, Field { def: &f::TCP_ACK, ..raw });
     }
 }
 
@@ -443,10 +494,11 @@ fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {
 
 /// Where `key` first occurs in `hay` at or after `start` (a short key: its first byte is
 /// looked for, then the rest compared).
+#[cfg(test)]
 fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
     let (&first, rest) = key.split_first()?;
     let mut i = start;
-    while let Some(p) = hay.get(i..)?.iter().position(|&b| b == first) {
+    while let Some(p) = find_byte(hay.get(i..)?, first) {
         let at = i + p;
         if hay.get(at + 1..at + key.len()) == Some(rest) {
             return Some(at);
@@ -456,28 +508,118 @@ fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-/// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
-/// for every TCP frame, so it scans for `key` and compares the digits after it in place
-/// with `from` as `format!` writes it (so `007` or `12` followed by more digits is not 12).
+/// Where `b` first occurs in `hay`, eight bytes at a time.
+fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte where `b` is; the lowest flagged byte is the first zero (a borrow only
+        // flags bytes above a zero one).
+        let x = u64::from_le_bytes(word) ^ (ONES * b as u64);
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(base + (zero.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == b).map(|p| base + p)
+}
+
+/// For each `(key, Some((from, to)))` of `subs`, replaces the first `key` + `from` in `s` (a
+/// whole number as `format!` writes it, the key not preceded by a letter or digit) by `key`
+/// + `to`, as replacing them one after the other would: the keys (three letters, then the
+/// same separator; the separator nowhere else in them) have no digits, so no replacement
+/// makes, unmakes or moves into another key's match. One pass finds them all, by their
+/// separator; the text is then written once into `buf` (an empty scratch string), which
+/// takes the place of `s`.
+fn replace_numbers<const N: usize>(s: &mut String, buf: &mut String, subs: [(&[u8], Option<(u64, u64)>); N]) {
+    // Replacing a number by itself leaves the text as it is.
+    let mut left = subs.iter().filter(|(_, n)| n.is_some_and(|(from, to)| from != to)).count();
+    if left == 0 {
+        return;
+    }
+    let bytes = s.as_bytes();
+    let sep = subs[0].0[3];
+    // The digits of each key's number, where found.
+    let mut found: [Option<(usize, usize)>; N] = [None; N];
+    let mut i = 3;
+    while left > 0
+        && let Some(p) = bytes.get(i..).and_then(|b| find_byte(b, sep))
+    {
+        let pos = i + p - 3;
+        i += p + 1;
+        for (k, (key, n)) in subs.iter().enumerate() {
+            let Some((from, to)) = *n else { continue };
+            if from == to || found[k].is_some() || bytes.get(pos..pos + key.len()) != Some(*key) {
+                continue;
+            }
+            let digits_at = pos + key.len();
+            let rest = &bytes[digits_at..];
+            let n_digits = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
+            if boundary_before && writes(&rest[..n_digits], from) {
+                found[k] = Some((digits_at, digits_at + n_digits));
+                left -= 1;
+            }
+        }
+    }
+    buf.clear();
+    let mut copied = 0;
+    // In text order (at most three: picked one by one).
+    while let Some(k) = (0..N).filter(|&k| found[k].is_some_and(|(at, _)| at >= copied)).min_by_key(|&k| found[k].map(|(at, _)| at)) {
+        let (Some((at, end)), Some((_, to))) = (found[k], subs[k].1) else { break };
+        buf.push_str(&s[copied..at]);
+        buf.push_str(itoa::Buffer::new().format(to));
+        copied = end;
+    }
+    if copied == 0 {
+        return;
+    }
+    buf.push_str(&s[copied..]);
+    std::mem::swap(s, buf);
+    buf.clear();
+}
+
+/// [`replace_numbers`] of one key: the reference it is tested against.
+#[cfg(test)]
 fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
     if from == to {
         // Replacing the number by itself leaves the text as it is.
         return;
     }
-    let mut from_buf = itoa::Buffer::new();
-    let from = from_buf.format(from).as_bytes();
     let mut start = 0;
     let bytes = s.as_bytes();
     while let Some(pos) = find_from(bytes, key.as_bytes(), start) {
         let digits_at = pos + key.len();
-        let n_digits = bytes.get(digits_at..).map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count());
+        let rest = bytes.get(digits_at..).unwrap_or_default();
+        let n_digits = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
         let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
-        if boundary_before && bytes.get(digits_at..digits_at + n_digits) == Some(from) {
+        if boundary_before && writes(&rest[..n_digits], from) {
             s.replace_range(digits_at..digits_at + n_digits, itoa::Buffer::new().format(to));
             return;
         }
         start = digits_at.max(pos + 1);
     }
+}
+
+/// Whether `digits` (ASCII digits only) are `n` as `format!` writes it: not empty, no
+/// leading zero (`007` is not 7), not more than a `u64` holds.
+fn writes(digits: &[u8], n: u64) -> bool {
+    if digits.is_empty() || (digits[0] == b'0' && digits.len() > 1) {
+        return false;
+    }
+    let mut value: u64 = 0;
+    for &c in digits {
+        match value.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)) {
+            Some(v) => value = v,
+            None => return false,
+        }
+    }
+    value == n
 }
 
 /// The Info-column prefix for the verdicts, in tshark's order (each marker is prepended, so
@@ -505,31 +647,26 @@ fn push_info_markers(t: &TcpVerdict, out: &mut String) {
     }
 }
 
-fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict) {
+/// Rewrites the Info column and the layer summary: relative Seq/Ack, the scaled window and
+/// the verdicts' markers. `buf`: an empty scratch string.
+fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict, buf: &mut String) {
     // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
     }
     let relative = crate::dissect::prefs::tcp_relative();
     let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && relative;
-    if relative {
-        replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
-    }
-    if ack_bit {
-        replace_number(&mut d.info, "Ack=", t.ack_raw as u64, t.ack as u64);
-    }
-    if relative && let Some(layer) = d.layers.get_mut(li) {
-        replace_number(&mut layer.summary, "Seq: ", t.seq_raw as u64, t.seq as u64);
-        if ack_bit {
-            replace_number(&mut layer.summary, "Ack: ", t.ack_raw as u64, t.ack as u64);
-        }
-    }
-    if t.window != 0 {
-        // The dissector printed the raw window; tshark prints the scaled one. (The analysis
-        // adds no `tcp.window_size_value`: the layer's first is the dissector's.)
-        if let Some(raw) = plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some(n) } else { None }) {
-            replace_number(&mut d.info, "Win=", raw, t.window as u64);
-        }
+    // (key, raw number, number shown); `None` where not rewritten.
+    let seq = relative.then_some((t.seq_raw as u64, t.seq as u64));
+    let ack = ack_bit.then_some((t.ack_raw as u64, t.ack as u64));
+    // The dissector printed the raw window; tshark prints the scaled one. (The analysis adds
+    // no `tcp.window_size_value`: the layer's first is the dissector's.)
+    let win = (t.window != 0)
+        .then(|| plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some((n, t.window as u64)) } else { None }))
+        .flatten();
+    replace_numbers(&mut d.info, buf, [(b"Seq=", seq), (b"Ack=", ack), (b"Win=", win)]);
+    if let Some(layer) = d.layers.get_mut(li) {
+        replace_numbers(&mut layer.summary, buf, [(b"Seq: ", seq), (b"Ack: ", ack)]);
     }
     if !t.flags.is_empty() && crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {
         let mut markers = String::new();
@@ -544,10 +681,103 @@ mod tests {
     use crate::dissect::model::Osi;
 
     #[test]
+    fn replaces_only_the_number_as_written() {
+        let mut s = "Seq=007 XSeq=7 Seq=70 Seq=18446744073709551616 Seq=7".to_owned();
+        replace_number(&mut s, "Seq=", 7, 1234);
+        assert_eq!(s, "Seq=007 XSeq=7 Seq=70 Seq=18446744073709551616 Seq=1234");
+        let mut s = "Seq=0 Ack=18446744073709551615".to_owned();
+        replace_number(&mut s, "Seq=", 0, 9);
+        replace_number(&mut s, "Ack=", u64::MAX, 1);
+        assert_eq!(s, "Seq=9 Ack=1");
+    }
+
+    /// One pass gives what one replacement after the other gives.
+    #[test]
+    fn replaces_numbers_as_one_after_the_other() {
+        let texts = [
+            "80 → 1234 [ACK] Seq=4000000000 Ack=77 Win=512 Len=0",
+            "Seq=5Ack=6Win=7",
+            "Win=7 Ack=6 Seq=5 Seq=5 Ack=6",
+            "XSeq=5 Seq=05 Seq=5 Ack=66 Ack=6 Win=7x Win=7",
+            "Seq= Ack=6= Win==7 Seq=5",
+            "→Seq=5 →Ack=6 Win=7→",
+            "Seq=5",
+            "",
+        ];
+        let subs = [(5, 50), (6, 6), (7, 123456)];
+        for text in texts {
+            for mask in 0..8 {
+                let pick = |k: usize| (mask & (1 << k) != 0).then_some(subs[k]);
+                let mut one_by_one = text.to_owned();
+                for (k, key) in ["Seq=", "Ack=", "Win="].into_iter().enumerate() {
+                    if let Some((from, to)) = pick(k) {
+                        replace_number(&mut one_by_one, key, from, to);
+                    }
+                }
+                let mut at_once = text.to_owned();
+                replace_numbers(&mut at_once, &mut String::new(), [(b"Seq=", pick(0)), (b"Ack=", pick(1)), (b"Win=", pick(2))]);
+                assert_eq!(at_once, one_by_one, "{text:?} {mask}");
+            }
+        }
+    }
+
+    #[test]
+    fn finds_each_byte_where_a_plain_search_does() {
+        let hay = "80 → 1234 [ACK] Seq=12 Ack=123 Win=5 Len=0 TSval=1 TSecr=2".as_bytes();
+        for start in 0..hay.len() {
+            for b in [b'S', b'A', b'W', b'=', b'0', 0xe2, b'z', b'2'] {
+                assert_eq!(find_byte(&hay[start..], b), hay[start..].iter().position(|&c| c == b), "{b} from {start}");
+            }
+        }
+    }
+
+    /// A planned insertion gives the fields, layer ranges and expert references that
+    /// inserting right away (`Vec::splice` and [`shift_after_insert`] per insertion) gives,
+    /// with layers before, after, inside and around the one that grows.
+    #[test]
+    fn plan_matches_inserting_one_insertion_at_a_time() {
+        static X: FieldDef = FieldDef::new("x", "X", crate::dissect::model::FieldType::U8, crate::dissect::model::Base::Dec);
+        let field = |tag: u32| Field { def: &X, offset: tag, len: 1, depth: 0, source: 0, generated: false, hidden: false, value: Value::None };
+        let layer = |start, end| Layer { proto: "x", title: "x", osi: Osi::Transport, offset: 0, len: 0, source: 0, fields: start..end, summary: String::new() };
+        let expert = |i| Expert { severity: Severity::Note, key: "x", message: String::new(), field: i };
+        let li = 2;
+        let fresh = || Dissection {
+            layers: vec![layer(0, 20), layer(2, 8), layer(8, 14), layer(14, 14), layer(14, 20), layer(10, 14), layer(8, 14)],
+            fields: (0..20).map(field).collect(),
+            experts: [Some(0), Some(8), Some(13), Some(14), Some(19), None, Some(10)].into_iter().map(expert).collect(),
+            ..Default::default()
+        };
+        // (index now or the layer's end, how many), in order.
+        let ops: &[(Option<u32>, u32)] = &[(Some(9), 1), (Some(9), 1), (Some(12), 1), (None, 1), (Some(13), 3), (Some(8), 1), (None, 2), (Some(10), 1)];
+        let mut reference = fresh();
+        let mut planned = Vec::new();
+        let mut d = fresh();
+        let mut plan = Plan { li, orig: [NONE; ANCHORS], at: [NONE; ANCHORS], planned: &mut planned };
+        let mut tag = 100;
+        for &(at, n) in ops {
+            let at = at.unwrap_or(reference.layers[li].fields.end);
+            let new: Vec<Field> = (tag..tag + n).map(field).collect();
+            tag += n;
+            reference.fields.splice(at as usize..at as usize, new.clone());
+            shift_after_insert(&mut reference, li, at, n);
+            if n == 1 {
+                plan.insert(&mut d, at, new.into_iter().next().unwrap());
+            } else {
+                plan.insert_all(&mut d, at, &mut new.clone());
+            }
+        }
+        plan.apply(&mut d, &mut Vec::new());
+        let tags = |d: &Dissection| d.fields.iter().map(|x| x.offset).collect::<Vec<_>>();
+        assert_eq!(tags(&d), tags(&reference));
+        assert_eq!(d.layers.iter().map(|l| l.fields.clone()).collect::<Vec<_>>(), reference.layers.iter().map(|l| l.fields.clone()).collect::<Vec<_>>());
+        assert_eq!(d.experts.iter().map(|e| e.field).collect::<Vec<_>>(), reference.experts.iter().map(|e| e.field).collect::<Vec<_>>());
+        assert_eq!(d.fields.len(), 20 + tag as usize - 100);
+    }
+
+    #[test]
     fn replaces_only_whole_numbers() {
         let mut s = "80 → 1234 [ACK] Seq=12 Ack=123 Win=5 Len=0".to_owned();
-        replace_number(&mut s, "Seq=", 12, 1);
-        replace_number(&mut s, "Ack=", 12, 99);
+        replace_numbers(&mut s, &mut String::new(), [(b"Seq=", Some((12, 1))), (b"Ack=", Some((12, 99)))]);
         assert_eq!(s, "80 → 1234 [ACK] Seq=1 Ack=123 Win=5 Len=0");
     }
 
