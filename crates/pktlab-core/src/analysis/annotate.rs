@@ -8,8 +8,9 @@
 //! steps: one scan of the layer's fields finds every header field the new fields are placed
 //! by ([`Anchor`]); the insertions are then planned one by one, each at the index it would
 //! have if the ones before it had been made ([`Plan`], which keeps ranges and expert
-//! references as a real insertion would); and the fields vector is rebuilt once, moving its
-//! tail a single time instead of once per field.
+//! references as a real insertion would); then they are all made at once, by one rotation
+//! per run of new fields, instead of moving the vector's tail once per new field. The Info
+//! column and the summary are rewritten in one pass each.
 
 use std::cell::RefCell;
 
@@ -529,14 +530,17 @@ fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
     chunks.remainder().iter().position(|&c| c == b).map(|p| base + p)
 }
 
-/// For each `(key, Some((from, to)))` of `subs`, replaces the first `key` + `from` in `s` (a
-/// whole number as `format!` writes it, the key not preceded by a letter or digit) by `key`
-/// + `to`, as replacing them one after the other would: the keys (three letters, then the
-/// same separator; the separator nowhere else in them) have no digits, so no replacement
-/// makes, unmakes or moves into another key's match. One pass finds them all, by their
-/// separator; the text is then written once into `buf` (an empty scratch string), which
-/// takes the place of `s`.
-fn replace_numbers<const N: usize>(s: &mut String, buf: &mut String, subs: [(&[u8], Option<(u64, u64)>); N]) {
+/// A number to rewrite after a key (`Seq=`): `Some((from, to))`, or `None` to leave it.
+type Renumber = (&'static [u8], Option<(u64, u64)>);
+
+/// For each `(key, Some((from, to)))` of `subs`, replaces the first `key` followed by `from`
+/// in `s` (a whole number as `format!` writes it, the key not preceded by a letter or digit)
+/// by `key` followed by `to`, as replacing them one after the other would: the keys (three
+/// letters, then the same separator, found nowhere else in them) have no digits, so no
+/// replacement makes, unmakes or moves into another key's match. One pass finds them all,
+/// by their separator; the text is then written once into `buf` (an empty scratch string),
+/// which takes the place of `s`.
+fn replace_numbers<const N: usize>(s: &mut String, buf: &mut String, subs: [Renumber; N]) {
     // Replacing a number by itself leaves the text as it is.
     let mut left = subs.iter().filter(|(_, n)| n.is_some_and(|(from, to)| from != to)).count();
     if left == 0 {
