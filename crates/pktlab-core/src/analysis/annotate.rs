@@ -3,47 +3,92 @@
 //! shift), expert items for every verdict, and the Info column and layer summary rewritten
 //! with relative Seq/Ack and the scaled window, prefixed by tshark's markers
 //! (`[TCP Retransmission] `, `[TCP Dup ACK 12#1] `).
+//!
+//! It runs for every frame that is printed, so it works on one layer at a time in three
+//! steps: one scan of the layer's fields finds every header field the new fields are placed
+//! by ([`Anchor`]); the insertions are then planned one by one, each at the index it would
+//! have if the ones before it had been made ([`Plan`], which keeps ranges and expert
+//! references as a real insertion would); then they are all made at once, by one rotation
+//! per run of new fields, instead of moving the vector's tail once per new field. The Info
+//! column and the summary are rewritten in one pass each.
+
+use std::cell::RefCell;
 
 use super::analyzer::{FrameAnalysis, TransportVerdict};
 use super::fields as f;
 use super::flags::{FLAG_INFO, Flags};
 use super::tcp::{FinClose, TcpVerdict};
 use crate::dissect::model::{Dissection, Expert, Field, FieldDef, Layer, Severity, Value};
+use crate::dissect::tcp as h;
 
 /// Adds the analysis of `fa` to `d`. Calling it twice adds the fields twice; call it once per
 /// fresh dissection.
 pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
+    SCRATCH.with_borrow_mut(|s| annotate_with(fa, d, s));
+}
+
+/// Vectors reused from frame to frame (emptied after every layer).
+#[derive(Default)]
+struct Scratch {
+    /// The planned insertions of one layer (see [`Plan`]).
+    planned: Vec<(u32, Field)>,
+    /// The SEQ/ACK analysis fields of one layer, before they are planned.
+    batch: Vec<Field>,
+    /// The indices of the planned fields, while they are moved into place.
+    positions: Vec<u32>,
+    /// The Info column or a summary being rewritten.
+    text: String,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
+    // Empty unless an earlier call was cut short by a panic.
+    s.planned.clear();
+    s.batch.clear();
+    s.positions.clear();
     let mut first_tcp = true;
+    let outermost_tcp = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i);
     // Later layers first, so earlier layer indices stay valid while fields are inserted.
     for (li, verdict) in fa.layers.iter().rev() {
-        let Some(layer) = d.layers.get(*li).map(At::of) else { continue };
-        let mut new = Vec::with_capacity(16);
+        let li = *li;
+        let Some(layer) = d.layers.get(li) else { continue };
+        let at_layer = At::of(layer);
+        let range = layer.fields.start as usize..layer.fields.end as usize;
         let mut experts = Vec::new();
-        match verdict {
+        let mut plan = Plan { li, orig: [NONE; ANCHORS], at: [NONE; ANCHORS], planned: &mut s.planned };
+        let at = match verdict {
             TransportVerdict::Udp(u) => {
+                plan.scan(d, range, None);
                 // The dissector never adds `udp.stream`: always a new field.
-                new.push(generated(&layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
+                s.batch.push(generated(&at_layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
                 if u.timed {
-                    new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
-                    new.push(generated(&layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
-                    new.push(generated(&layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
+                    s.batch.push(generated(&at_layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+                    s.batch.push(generated(&at_layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
+                    s.batch.push(generated(&at_layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
                 }
+                plan.analysis_at(d)
             }
             TransportVerdict::Tcp(t) => {
-                tcp_top_fields(d, *li, t);
-                tcp_fields(d, *li, t, &mut new, &mut experts);
-                let is_outermost = fa.layers.iter().find(|(_, v)| matches!(v, TransportVerdict::Tcp(_))).map(|(i, _)| i) == Some(li);
-                if is_outermost && first_tcp {
+                let relative = crate::dissect::prefs::tcp_relative();
+                // SACK edges relative to the peer's first sequence number (the base of
+                // `tcp.ack`), as tshark shows them with relative numbers on.
+                let sack_base = (relative && !t.in_error && t.tcp_flags & super::tcp::ACK != 0).then(|| t.ack_raw.wrapping_sub(t.ack));
+                plan.scan(d, range.clone(), sack_base);
+                tcp_top_fields(d, &mut plan, range, t, relative);
+                tcp_fields(&at_layer, t, &mut s.batch, &mut experts);
+                if outermost_tcp == Some(&li) && first_tcp {
                     first_tcp = false;
-                    rewrite_texts(d, *li, t);
+                    rewrite_texts(d, &plan, li, t, &mut s.text);
                 }
+                plan.analysis_at(d)
             }
-        }
-        let Some(layer) = d.layers.get(*li) else { continue };
+        };
         // As Wireshark: the SEQ/ACK analysis comes after the options, before the payload
         // (and UDP's stream and times before its payload).
-        let at = find(d, *li, &crate::dissect::tcp::TCP_PAYLOAD).or_else(|| find(d, *li, &crate::dissect::udp::UDP_PAYLOAD)).unwrap_or(layer.fields.end);
-        insert_fields(d, *li, at, new);
+        plan.insert_all(d, at, &mut s.batch);
         if let TransportVerdict::Tcp(t) = verdict
             && let Some(close) = t.fin_close
         {
@@ -52,13 +97,14 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
                 FinClose::Active => ("tcp.connection.fin_active", "This frame initiates the connection closing"),
                 FinClose::Passive => ("tcp.connection.fin_passive", "This frame undergoes the connection closing"),
             };
-            let field = find(d, *li, &crate::dissect::tcp::TCP_FLAGS_STR);
+            let field = plan.pos(Anchor::FlagsStr);
             d.experts.push(Expert { severity: Severity::Note, key, message: message.to_owned(), field });
         }
         for (rel, mut e) in experts {
             e.field = Some(at + rel);
             d.experts.push(e);
         }
+        plan.apply(d, &mut s.positions);
     }
 }
 
@@ -79,11 +125,201 @@ fn generated(layer: &At, def: &'static FieldDef, depth: u8, value: Value) -> Fie
     Field { def, offset: layer.offset, len: 0, depth, source: layer.source, generated: true, hidden: false, value }
 }
 
-/// Sets the value of a field the dissector already put in the layer; false if absent.
-fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value: Value) -> bool {
-    let Some(layer) = d.layers.get(li) else { return false };
-    let range = layer.fields.start as usize..layer.fields.end as usize;
-    match d.fields.get_mut(range).and_then(|fs| fs.iter_mut().find(|x| std::ptr::eq(x.def, def))) {
+/// A field the generated fields are placed by: the first field of its definition in the
+/// layer ([`ANCHOR_DEFS`] in the same order).
+#[derive(Clone, Copy)]
+enum Anchor {
+    Len,
+    SeqRaw,
+    AckRaw,
+    HdrLen,
+    FlagsStr,
+    WindowValue,
+    Checksum,
+    /// `tcp.window_size`: inserted by the analysis, and the scale factor goes after it.
+    WindowSize,
+    TcpPayload,
+    UdpPayload,
+}
+
+const ANCHORS: usize = 10;
+
+static ANCHOR_DEFS: [&FieldDef; ANCHORS] = [
+    &h::TCP_LEN,
+    &h::TCP_SEQ_RAW,
+    &h::TCP_ACK_RAW,
+    &h::TCP_HDR_LEN,
+    &h::TCP_FLAGS_STR,
+    &h::TCP_WINDOW_SIZE_VALUE,
+    &h::TCP_CHECKSUM,
+    &f::TCP_WINDOW_SIZE,
+    &h::TCP_PAYLOAD,
+    &crate::dissect::udp::UDP_PAYLOAD,
+];
+
+/// The SACK block edges, made relative with relative sequence numbers.
+static SACK_EDGES: [&FieldDef; 4] = {
+    use crate::dissect::tcp_options as o;
+    [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE]
+};
+
+/// The [`def_bit`]s of [`ANCHOR_DEFS`] and of [`SACK_EDGES`].
+static DEF_BITS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+
+/// One of 64 bits, picked by the definition's address: a field whose bit is not among the
+/// wanted definitions' bits is none of them.
+fn def_bit(def: &FieldDef) -> u64 {
+    1 << ((def as *const FieldDef as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+/// No such field.
+const NONE: u32 = u32::MAX;
+
+/// The fields to insert into one layer. Each insertion is given the index it has in the
+/// dissection as it would be after the insertions before it (as if inserted right away):
+/// the fields planned earlier at or after that index, the anchors and the ranges and expert
+/// references of [`shift_after_insert`] move up, so later insertions see the same indices a
+/// field-by-field `Vec::insert` would give. [`Plan::apply`] then makes them all at once.
+struct Plan<'s> {
+    li: usize,
+    /// Each anchor's index among the fields as they are in `d.fields` (not yet moved).
+    orig: [u32; ANCHORS],
+    /// Each anchor's index after the planned insertions.
+    at: [u32; ANCHORS],
+    /// Planned fields and their indices after all the insertions planned so far.
+    planned: &'s mut Vec<(u32, Field)>,
+}
+
+impl Plan<'_> {
+    /// Finds the anchors among the fields `range` of `d` (the layer's), and rewrites the SACK
+    /// edges relative to `sack_base` if given.
+    fn scan(&mut self, d: &mut Dissection, range: std::ops::Range<usize>, sack_base: Option<u32>) {
+        let start = range.start as u32;
+        let Some(fields) = d.fields.get_mut(range) else { return };
+        let (anchor_bits, sack_bits) = *DEF_BITS.get_or_init(|| (ANCHOR_DEFS.iter().fold(0, |m, d| m | def_bit(d)), SACK_EDGES.iter().fold(0, |m, d| m | def_bit(d))));
+        let wanted = if sack_base.is_some() { anchor_bits | sack_bits } else { anchor_bits };
+        // Backwards, so the last match written is the layer's first field of the kind.
+        for (i, x) in fields.iter_mut().enumerate().rev() {
+            // Most fields are neither: one bit test passes them by.
+            if def_bit(x.def) & wanted == 0 {
+                continue;
+            }
+            for (k, def) in ANCHOR_DEFS.iter().enumerate() {
+                if std::ptr::eq(x.def, *def) {
+                    self.orig[k] = start + i as u32;
+                }
+            }
+            if let Some(base) = sack_base
+                && SACK_EDGES.iter().any(|d| std::ptr::eq(x.def, *d))
+                && let Value::UInt(raw) = x.value
+            {
+                x.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
+            }
+        }
+        self.at = self.orig;
+    }
+
+    /// The anchor's index now (after the planned insertions).
+    fn pos(&self, a: Anchor) -> Option<u32> {
+        let i = self.at[a as usize];
+        (i != NONE).then_some(i)
+    }
+
+    /// The anchor's index in `d.fields` as they are before [`Plan::apply`].
+    fn orig(&self, a: Anchor) -> Option<usize> {
+        let i = self.orig[a as usize];
+        (i != NONE).then_some(i as usize)
+    }
+
+    /// Where the SEQ/ACK analysis goes: before the payload, else at the layer's end.
+    fn analysis_at(&self, d: &Dissection) -> u32 {
+        self.pos(Anchor::TcpPayload).or_else(|| self.pos(Anchor::UdpPayload)).unwrap_or_else(|| d.layers[self.li].fields.end)
+    }
+
+    /// Makes room for `n` fields at index `at` (the end of the layer at most): moves up the
+    /// planned fields and anchors at or after it, grows the layer's range and shifts every
+    /// later range and expert reference. Returns where the new fields go in `planned`.
+    fn make_room(&mut self, d: &mut Dissection, at: u32, n: u32) -> usize {
+        let mut slot = self.planned.len();
+        for (k, (p, _)) in self.planned.iter_mut().enumerate().rev() {
+            if *p < at {
+                break;
+            }
+            *p += n;
+            slot = k;
+        }
+        for p in &mut self.at {
+            // `NONE` stays `NONE`.
+            *p = p.saturating_add(if *p >= at { n } else { 0 });
+        }
+        shift_after_insert(d, self.li, at, n);
+        slot
+    }
+
+    /// Plans `field` at index `at` (the end of the layer at most).
+    fn insert(&mut self, d: &mut Dissection, at: u32, field: Field) {
+        let window = std::ptr::eq(field.def, &f::TCP_WINDOW_SIZE);
+        let slot = self.make_room(d, at, 1);
+        self.planned.insert(slot, (at, field));
+        if window {
+            self.new_window_size(at);
+        }
+    }
+
+    /// Plans all of `fields` at index `at`, in order, as one insertion (the ranges and
+    /// expert references shift once, by their number), leaving `fields` empty.
+    fn insert_all(&mut self, d: &mut Dissection, at: u32, fields: &mut Vec<Field>) {
+        if fields.is_empty() {
+            return;
+        }
+        let window = fields.iter().position(|x| std::ptr::eq(x.def, &f::TCP_WINDOW_SIZE));
+        let slot = self.make_room(d, at, fields.len() as u32);
+        self.planned.splice(slot..slot, fields.drain(..).enumerate().map(|(k, x)| (at + k as u32, x)));
+        if let Some(k) = window {
+            self.new_window_size(at + k as u32);
+        }
+    }
+
+    /// A `tcp.window_size` was planned at `at`. Of the anchors it is the only field the
+    /// analysis adds: the layer's first may now be this one.
+    fn new_window_size(&mut self, at: u32) {
+        let first = &mut self.at[Anchor::WindowSize as usize];
+        *first = (*first).min(at);
+    }
+
+    /// Makes the planned insertions (`planned` is in index order, `positions` an empty
+    /// scratch vector): every field after the first insertion moves once.
+    fn apply(self, d: &mut Dissection, positions: &mut Vec<u32>) {
+        // The new fields go after the old ones first: [old | N0 … Nm-1].
+        for (p, field) in self.planned.drain(..) {
+            positions.push(p);
+            d.fields.push(field);
+        }
+        // Then, from the last: while N0 … Nj-1 are not in place, the last of them that go to
+        // consecutive indices, Nk … Nj-1, are put there by one rotation, which moves the old
+        // fields from Nk's place to the end of what is not yet in place after N0 … Nj-1.
+        let mut end = d.fields.len();
+        let mut j = positions.len();
+        while j > 0 {
+            let mut k = j - 1;
+            while k > 0 && positions[k - 1] + 1 == positions[k] {
+                k -= 1;
+            }
+            let old_end = end - j;
+            // An index past the old fields (a layer range beyond them) leaves them at the end.
+            let from = (positions[k] as usize - k).min(old_end);
+            d.fields[from..end].rotate_right(j);
+            end = from + k;
+            j = k;
+        }
+        positions.clear();
+    }
+}
+
+/// Sets the value of the first field of `def` among `fields` (the layer's, before any
+/// insertion); false if absent.
+fn update_in_place(fields: &mut [Field], def: &'static FieldDef, value: Value) -> bool {
+    match fields.iter_mut().find(|x| std::ptr::eq(x.def, def)) {
         Some(field) => {
             field.value = value;
             true
@@ -92,42 +328,31 @@ fn update_in_place(d: &mut Dissection, li: usize, def: &'static FieldDef, value:
     }
 }
 
-/// Index of the first field of `def` in layer `li`.
-fn find(d: &Dissection, li: usize, def: &'static FieldDef) -> Option<u32> {
-    let layer = d.layers.get(li)?;
-    let range = layer.fields.start as usize..layer.fields.end as usize;
-    let pos = d.fields.get(range)?.iter().position(|x| std::ptr::eq(x.def, def))?;
-    Some(layer.fields.start + pos as u32)
-}
-
 /// Where a generated TCP number goes: before or after a header field, as Wireshark's tree
 /// shows it (relative sequence number first, then the raw one).
 enum Place {
-    Before(&'static FieldDef),
-    After(&'static FieldDef),
+    Before(Anchor),
+    After(Anchor),
 }
 
 /// The stream index, relative numbers and calculated window, each beside the header field
-/// it explains (at the layer's end when that field is absent).
-fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp as h;
-    let relative = crate::dissect::prefs::tcp_relative();
+/// it explains (at the layer's end when that field is absent). `range`: the layer's fields
+/// as the dissector left them.
+fn tcp_top_fields(d: &mut Dissection, plan: &mut Plan<'_>, range: std::ops::Range<usize>, t: &TcpVerdict, relative: bool) {
+    use Anchor as A;
     if !relative && !t.in_error {
-        absolute_numbers(d, li, t);
-    }
-    if relative && !t.in_error && t.tcp_flags & super::tcp::ACK != 0 {
-        relative_sack(d, li, t);
+        absolute_numbers(d, plan, t);
     }
     let top: [(&'static FieldDef, Option<Value>, [Place; 2]); 7] = [
-        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
-        (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(&h::TCP_LEN), Place::Before(&h::TCP_SEQ_RAW)]),
-        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
-        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(&h::TCP_SEQ_RAW), Place::Before(&h::TCP_ACK_RAW)]),
-        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(&h::TCP_ACK_RAW), Place::Before(&h::TCP_HDR_LEN)]),
-        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64)), [Place::After(&h::TCP_WINDOW_SIZE_VALUE), Place::Before(&h::TCP_CHECKSUM)]),
-        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64)), [Place::After(&f::TCP_WINDOW_SIZE), Place::After(&h::TCP_WINDOW_SIZE_VALUE)]),
+        (&f::TCP_STREAM, Some(Value::UInt(t.stream as u64)), [Place::Before(A::Len), Place::Before(A::SeqRaw)]),
+        (&f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64)), [Place::Before(A::Len), Place::Before(A::SeqRaw)]),
+        (&f::TCP_SEQ, Some(Value::UInt(t.seq as u64)), [Place::Before(A::SeqRaw), Place::Before(A::AckRaw)]),
+        (&f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64)), [Place::After(A::SeqRaw), Place::Before(A::AckRaw)]),
+        (&f::TCP_ACK, Some(Value::UInt(t.ack as u64)), [Place::Before(A::AckRaw), Place::Before(A::HdrLen)]),
+        (&f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64)), [Place::After(A::WindowValue), Place::Before(A::Checksum)]),
+        (&f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64)), [Place::After(A::WindowSize), Place::After(A::WindowValue)]),
     ];
-    let Some(layer) = d.layers.get(li).map(At::of) else { return };
+    let Some(layer) = d.layers.get(plan.li).map(At::of) else { return };
     for (def, value, places) in top {
         let Some(value) = value else { continue };
         // Absolute numbers: the header's own items became `tcp.seq` and `tcp.ack` above.
@@ -135,38 +360,21 @@ fn tcp_top_fields(d: &mut Dissection, li: usize, t: &TcpVerdict) {
             continue;
         }
         // Only a header quoted in an ICMP error carries one of these already (`tcp.seq`).
-        if t.in_error && update_in_place(d, li, def, value.clone()) {
+        // None of them is among the planned fields: each is planned once, after this check.
+        if t.in_error && d.fields.get_mut(range.clone()).is_some_and(|fs| update_in_place(fs, def, value.clone())) {
             continue;
         }
         let at = places
             .iter()
-            .find_map(|p| match p {
-                Place::Before(anchor) => find(d, li, anchor),
-                Place::After(anchor) => find(d, li, anchor).map(|i| i + 1),
+            .find_map(|p| match *p {
+                Place::Before(anchor) => plan.pos(anchor),
+                Place::After(anchor) => plan.pos(anchor).map(|i| i + 1),
             })
-            .or_else(|| d.layers.get(li).map(|l| l.fields.end));
-        if let Some(at) = at {
-            let mut field = generated(&layer, def, 0, value);
-            // tshark shows the relative numbers as the header's own items.
-            field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
-            insert_field(d, li, at, field);
-        }
-    }
-}
-
-/// SACK block edges relative to the peer's first sequence number (the base of `tcp.ack`), as
-/// tshark shows them with relative numbers on.
-fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp_options as o;
-    let Some(l) = d.layers.get(li) else { return };
-    let base = t.ack_raw.wrapping_sub(t.ack);
-    for fld in &mut d.fields[l.fields.start as usize..l.fields.end as usize] {
-        let edge = [&o::TCP_OPTIONS_SACK_LE, &o::TCP_OPTIONS_SACK_RE, &o::TCP_OPTIONS_SACK_DSACK_LE, &o::TCP_OPTIONS_SACK_DSACK_RE].iter().any(|d| std::ptr::eq(fld.def, *d));
-        if edge
-            && let Value::UInt(raw) = fld.value
-        {
-            fld.value = Value::UInt((raw as u32).wrapping_sub(base) as u64);
-        }
+            .unwrap_or_else(|| d.layers[plan.li].fields.end);
+        let mut field = generated(&layer, def, 0, value);
+        // tshark shows the relative numbers as the header's own items.
+        field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
+        plan.insert(d, at, field);
     }
 }
 
@@ -174,34 +382,31 @@ fn relative_sack(d: &mut Dissection, li: usize, t: &TcpVerdict) {
 /// header's raw number, with `tcp.seq_raw` hidden after it, then the absolute next sequence
 /// number; on a segment with ACK set `tcp.ack` is the raw number, `tcp.ack_raw` hidden
 /// (without ACK, tshark keeps `tcp.ack` 0 beside a visible `tcp.ack_raw`).
-fn absolute_numbers(d: &mut Dissection, li: usize, t: &TcpVerdict) {
-    use crate::dissect::tcp as h;
-    if let Some(i) = find(d, li, &h::TCP_SEQ_RAW) {
-        let raw = d.fields[i as usize].clone();
-        d.fields[i as usize].hidden = true;
+fn absolute_numbers(d: &mut Dissection, plan: &mut Plan<'_>, t: &TcpVerdict) {
+    if let (Some(o), Some(i)) = (plan.orig(Anchor::SeqRaw), plan.pos(Anchor::SeqRaw)) {
+        let raw = d.fields[o].clone();
+        d.fields[o].hidden = true;
         let mut seq = Field { def: &f::TCP_SEQ, ..raw };
         seq.generated = false;
-        let mut new = vec![seq];
+        // `tcp.seq` before the hidden raw number, the next sequence number after it.
+        plan.insert(d, i, seq);
         if let Some(n) = t.nxtseq {
             let next = t.seq_raw.wrapping_add(n.wrapping_sub(t.seq));
-            new.push(generated(&At::of(&d.layers[li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64)));
+            let field = generated(&At::of(&d.layers[plan.li]), &f::TCP_NXTSEQ, 0, Value::UInt(next as u64));
+            plan.insert(d, i + 2, field);
         }
-        // `tcp.seq` before the hidden raw number, the next sequence number after it.
-        let nxt = new.split_off(1);
-        insert_fields(d, li, i, new);
-        insert_fields(d, li, i + 2, nxt);
     }
     if t.tcp_flags & super::tcp::ACK != 0
-        && let Some(i) = find(d, li, &h::TCP_ACK_RAW)
+        && let (Some(o), Some(i)) = (plan.orig(Anchor::AckRaw), plan.pos(Anchor::AckRaw))
     {
-        let raw = d.fields[i as usize].clone();
-        d.fields[i as usize].hidden = true;
-        insert_fields(d, li, i, vec![Field { def: &f::TCP_ACK, ..raw }]);
+        let raw = d.fields[o].clone();
+        d.fields[o].hidden = true;
+        plan.insert(d, i, Field { def: &f::TCP_ACK, ..raw });
     }
 }
 
-fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
-    let Some(layer) = d.layers.get(li).map(At::of) else { return };
+fn tcp_fields(layer: &At, t: &TcpVerdict, new: &mut Vec<Field>, experts: &mut Vec<(u32, Expert)>) {
+    let layer = *layer;
     if crate::dissect::prefs::TCP_CALCULATE_TIMESTAMPS.get() {
         new.push(generated(&layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
         new.push(generated(&layer, &f::TCP_TIME_RELATIVE, 1, Value::Duration(t.time_relative)));
@@ -265,28 +470,10 @@ fn tcp_fields(d: &mut Dissection, li: usize, t: &TcpVerdict, new: &mut Vec<Field
     }
 }
 
-/// Inserts `new` at field index `at` (the end of layer `li`), growing that layer's range and
-/// shifting every later range and expert reference.
-fn insert_fields(d: &mut Dissection, li: usize, at: u32, new: Vec<Field>) {
-    let n = new.len() as u32;
-    if n == 0 {
-        return;
-    }
-    let at_usize = (at as usize).min(d.fields.len());
-    d.fields.splice(at_usize..at_usize, new);
-    shift_after_insert(d, li, at, n);
-}
-
-/// [`insert_fields`] of one field (no temporary vector).
-fn insert_field(d: &mut Dissection, li: usize, at: u32, field: Field) {
-    let at_usize = (at as usize).min(d.fields.len());
-    d.fields.insert(at_usize, field);
-    shift_after_insert(d, li, at, 1);
-}
-
 /// Grows layer `li`'s range by the `n` fields inserted at `at`, and shifts every later range
 /// and expert reference.
-fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (i, l) in d.layers.iter_mut().enumerate() {
+fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {
+    for (i, l) in d.layers.iter_mut().enumerate() {
         if i == li {
             l.fields.end += n;
         } else if l.fields.start >= at && i > li {
@@ -299,18 +486,20 @@ fn shift_after_insert(d: &mut Dissection, li: usize, at: u32, n: u32) {    for (
     }
     for e in &mut d.experts {
         if let Some(fi) = e.field.as_mut()
-            && *fi >= at {
-                *fi += n;
-            }
+            && *fi >= at
+        {
+            *fi += n;
+        }
     }
 }
 
 /// Where `key` first occurs in `hay` at or after `start` (a short key: its first byte is
 /// looked for, then the rest compared).
+#[cfg(test)]
 fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
     let (&first, rest) = key.split_first()?;
     let mut i = start;
-    while let Some(p) = hay.get(i..)?.iter().position(|&b| b == first) {
+    while let Some(p) = find_byte(hay.get(i..)?, first) {
         let at = i + p;
         if hay.get(at + 1..at + key.len()) == Some(rest) {
             return Some(at);
@@ -320,84 +509,172 @@ fn find_from(hay: &[u8], key: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-/// Replaces `key` + `from` (a whole number) by `key` + `to` in `s`. Allocation-free: it runs
-/// for every TCP frame, so it scans for `key` and compares the digits after it in place.
-fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
-    let mut start = 0;
-    while let Some(pos) = find_from(s.as_bytes(), key.as_bytes(), start) {
-        let digits_at = pos + key.len();
-        let bytes = s.as_bytes();
-        let n_digits = bytes.get(digits_at..).map(|b| b.iter().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);
-        let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
-        let number = bytes.get(digits_at..digits_at + n_digits).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| d.parse::<u64>().ok());
-        // The same whole number, written without leading zeros (as `format!` would write it).
-        let canonical = n_digits == 1 || bytes.get(digits_at) != Some(&b'0');
-        if boundary_before && n_digits > 0 && canonical && number == Some(from) {
-            let mut buf = [0u8; 20];
-            let mut i = buf.len();
-            let mut n = to;
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
+/// Where `b` first occurs in `hay`, eight bytes at a time.
+fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte where `b` is; the lowest flagged byte is the first zero (a borrow only
+        // flags bytes above a zero one).
+        let x = u64::from_le_bytes(word) ^ (ONES * b as u64);
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(base + (zero.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == b).map(|p| base + p)
+}
+
+/// A number to rewrite after a key (`Seq=`): `Some((from, to))`, or `None` to leave it.
+type Renumber = (&'static [u8], Option<(u64, u64)>);
+
+/// For each `(key, Some((from, to)))` of `subs`, replaces the first `key` followed by `from`
+/// in `s` (a whole number as `format!` writes it, the key not preceded by a letter or digit)
+/// by `key` followed by `to`, as replacing them one after the other would: the keys (three
+/// letters, then the same separator, found nowhere else in them) have no digits, so no
+/// replacement makes, unmakes or moves into another key's match. One pass finds them all,
+/// by their separator; the text is then written once into `buf` (an empty scratch string),
+/// which takes the place of `s`.
+fn replace_numbers<const N: usize>(s: &mut String, buf: &mut String, subs: [Renumber; N]) {
+    // Replacing a number by itself leaves the text as it is.
+    let mut left = subs.iter().filter(|(_, n)| n.is_some_and(|(from, to)| from != to)).count();
+    if left == 0 {
+        return;
+    }
+    let bytes = s.as_bytes();
+    let sep = subs[0].0[3];
+    // The digits of each key's number, where found.
+    let mut found: [Option<(usize, usize)>; N] = [None; N];
+    let mut i = 3;
+    while left > 0
+        && let Some(p) = bytes.get(i..).and_then(|b| find_byte(b, sep))
+    {
+        let pos = i + p - 3;
+        i += p + 1;
+        for (k, (key, n)) in subs.iter().enumerate() {
+            let Some((from, to)) = *n else { continue };
+            if from == to || found[k].is_some() || bytes.get(pos..pos + key.len()) != Some(*key) {
+                continue;
             }
-            s.replace_range(digits_at..digits_at + n_digits, std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+            let digits_at = pos + key.len();
+            let rest = &bytes[digits_at..];
+            let n_digits = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
+            if boundary_before && writes(&rest[..n_digits], from) {
+                found[k] = Some((digits_at, digits_at + n_digits));
+                left -= 1;
+            }
+        }
+    }
+    buf.clear();
+    let mut copied = 0;
+    // In text order (at most three: picked one by one).
+    while let Some(k) = (0..N).filter(|&k| found[k].is_some_and(|(at, _)| at >= copied)).min_by_key(|&k| found[k].map(|(at, _)| at)) {
+        let (Some((at, end)), Some((_, to))) = (found[k], subs[k].1) else { break };
+        buf.push_str(&s[copied..at]);
+        buf.push_str(itoa::Buffer::new().format(to));
+        copied = end;
+    }
+    if copied == 0 {
+        return;
+    }
+    buf.push_str(&s[copied..]);
+    std::mem::swap(s, buf);
+    buf.clear();
+}
+
+/// [`replace_numbers`] of one key: the reference it is tested against.
+#[cfg(test)]
+fn replace_number(s: &mut String, key: &str, from: u64, to: u64) {
+    if from == to {
+        // Replacing the number by itself leaves the text as it is.
+        return;
+    }
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    while let Some(pos) = find_from(bytes, key.as_bytes(), start) {
+        let digits_at = pos + key.len();
+        let rest = bytes.get(digits_at..).unwrap_or_default();
+        let n_digits = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let boundary_before = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
+        if boundary_before && writes(&rest[..n_digits], from) {
+            s.replace_range(digits_at..digits_at + n_digits, itoa::Buffer::new().format(to));
             return;
         }
         start = digits_at.max(pos + 1);
     }
 }
 
+/// Whether `digits` (ASCII digits only) are `n` as `format!` writes it: not empty, no
+/// leading zero (`007` is not 7), not more than a `u64` holds.
+fn writes(digits: &[u8], n: u64) -> bool {
+    if digits.is_empty() || (digits[0] == b'0' && digits.len() > 1) {
+        return false;
+    }
+    let mut value: u64 = 0;
+    for &c in digits {
+        match value.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)) {
+            Some(v) => value = v,
+            None => return false,
+        }
+    }
+    value == n
+}
+
 /// The Info-column prefix for the verdicts, in tshark's order (each marker is prepended, so
 /// the last one added comes first).
 pub fn info_markers(t: &TcpVerdict) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for info in t.flags.iter() {
-        match info.marker {
-            Some(m) => parts.push(m.to_owned()),
-            None => parts.push(format!("[TCP Dup ACK {}#{}] ", t.dupack_frame, t.dupack_num)),
-        }
-    }
-    parts.reverse();
-    parts.concat()
+    let mut out = String::new();
+    push_info_markers(t, &mut out);
+    out
 }
 
-fn rewrite_texts(d: &mut Dissection, li: usize, t: &TcpVerdict) {
+/// [`info_markers`], appended to `out`.
+fn push_info_markers(t: &TcpVerdict, out: &mut String) {
+    // `Flags::iter` in reverse.
+    for info in FLAG_INFO.iter().rev().filter(|i| t.flags.has(i.bit)) {
+        match info.marker {
+            Some(m) => out.push_str(m),
+            None => {
+                out.push_str("[TCP Dup ACK ");
+                out.push_str(itoa::Buffer::new().format(t.dupack_frame));
+                out.push('#');
+                out.push_str(itoa::Buffer::new().format(t.dupack_num));
+                out.push_str("] ");
+            }
+        }
+    }
+}
+
+/// Rewrites the Info column and the layer summary: relative Seq/Ack, the scaled window and
+/// the verdicts' markers. `buf`: an empty scratch string.
+fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict, buf: &mut String) {
     // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
     }
-    let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && crate::dissect::prefs::tcp_relative();
-    if crate::dissect::prefs::tcp_relative() {
-        replace_number(&mut d.info, "Seq=", t.seq_raw as u64, t.seq as u64);
+    let relative = crate::dissect::prefs::tcp_relative();
+    let ack_bit = t.tcp_flags & super::tcp::ACK != 0 && relative;
+    // (key, raw number, number shown); `None` where not rewritten.
+    let seq = relative.then_some((t.seq_raw as u64, t.seq as u64));
+    let ack = ack_bit.then_some((t.ack_raw as u64, t.ack as u64));
+    // The dissector printed the raw window; tshark prints the scaled one. (The analysis adds
+    // no `tcp.window_size_value`: the layer's first is the dissector's.)
+    let win = (t.window != 0)
+        .then(|| plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some((n, t.window as u64)) } else { None }))
+        .flatten();
+    replace_numbers(&mut d.info, buf, [(b"Seq=", seq), (b"Ack=", ack), (b"Win=", win)]);
+    if let Some(layer) = d.layers.get_mut(li) {
+        replace_numbers(&mut layer.summary, buf, [(b"Seq: ", seq), (b"Ack: ", ack)]);
     }
-    if ack_bit {
-        replace_number(&mut d.info, "Ack=", t.ack_raw as u64, t.ack as u64);
-    }
-    if crate::dissect::prefs::tcp_relative()
-        && let Some(layer) = d.layers.get_mut(li)
-    {
-        replace_number(&mut layer.summary, "Seq: ", t.seq_raw as u64, t.seq as u64);
-        if ack_bit {
-            replace_number(&mut layer.summary, "Ack: ", t.ack_raw as u64, t.ack as u64);
-        }
-    }
-    if t.window != 0 {
-        // The dissector printed the raw window; tshark prints the scaled one.
-        if let Some(raw) = d.layers.get(li).and_then(|l| {
-            d.fields[l.fields.start as usize..l.fields.end as usize]
-                .iter()
-                .find(|x| std::ptr::eq(x.def, &crate::dissect::tcp::TCP_WINDOW_SIZE_VALUE))
-                .and_then(|x| if let Value::UInt(n) = x.value { Some(n) } else { None })
-        }) {
-            replace_number(&mut d.info, "Win=", raw, t.window as u64);
-        }
-    }
-    let markers = if crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() { info_markers(t) } else { String::new() };
-    if !markers.is_empty() {
+    if !t.flags.is_empty() && crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {
+        let mut markers = String::new();
+        push_info_markers(t, &mut markers);
         d.info.insert_str(0, &markers);
     }
 }
@@ -408,10 +685,103 @@ mod tests {
     use crate::dissect::model::Osi;
 
     #[test]
+    fn replaces_only_the_number_as_written() {
+        let mut s = "Seq=007 XSeq=7 Seq=70 Seq=18446744073709551616 Seq=7".to_owned();
+        replace_number(&mut s, "Seq=", 7, 1234);
+        assert_eq!(s, "Seq=007 XSeq=7 Seq=70 Seq=18446744073709551616 Seq=1234");
+        let mut s = "Seq=0 Ack=18446744073709551615".to_owned();
+        replace_number(&mut s, "Seq=", 0, 9);
+        replace_number(&mut s, "Ack=", u64::MAX, 1);
+        assert_eq!(s, "Seq=9 Ack=1");
+    }
+
+    /// One pass gives what one replacement after the other gives.
+    #[test]
+    fn replaces_numbers_as_one_after_the_other() {
+        let texts = [
+            "80 → 1234 [ACK] Seq=4000000000 Ack=77 Win=512 Len=0",
+            "Seq=5Ack=6Win=7",
+            "Win=7 Ack=6 Seq=5 Seq=5 Ack=6",
+            "XSeq=5 Seq=05 Seq=5 Ack=66 Ack=6 Win=7x Win=7",
+            "Seq= Ack=6= Win==7 Seq=5",
+            "→Seq=5 →Ack=6 Win=7→",
+            "Seq=5",
+            "",
+        ];
+        let subs = [(5, 50), (6, 6), (7, 123456)];
+        for text in texts {
+            for mask in 0..8 {
+                let pick = |k: usize| (mask & (1 << k) != 0).then_some(subs[k]);
+                let mut one_by_one = text.to_owned();
+                for (k, key) in ["Seq=", "Ack=", "Win="].into_iter().enumerate() {
+                    if let Some((from, to)) = pick(k) {
+                        replace_number(&mut one_by_one, key, from, to);
+                    }
+                }
+                let mut at_once = text.to_owned();
+                replace_numbers(&mut at_once, &mut String::new(), [(b"Seq=", pick(0)), (b"Ack=", pick(1)), (b"Win=", pick(2))]);
+                assert_eq!(at_once, one_by_one, "{text:?} {mask}");
+            }
+        }
+    }
+
+    #[test]
+    fn finds_each_byte_where_a_plain_search_does() {
+        let hay = "80 → 1234 [ACK] Seq=12 Ack=123 Win=5 Len=0 TSval=1 TSecr=2".as_bytes();
+        for start in 0..hay.len() {
+            for b in [b'S', b'A', b'W', b'=', b'0', 0xe2, b'z', b'2'] {
+                assert_eq!(find_byte(&hay[start..], b), hay[start..].iter().position(|&c| c == b), "{b} from {start}");
+            }
+        }
+    }
+
+    /// A planned insertion gives the fields, layer ranges and expert references that
+    /// inserting right away (`Vec::splice` and [`shift_after_insert`] per insertion) gives,
+    /// with layers before, after, inside and around the one that grows.
+    #[test]
+    fn plan_matches_inserting_one_insertion_at_a_time() {
+        static X: FieldDef = FieldDef::new("x", "X", crate::dissect::model::FieldType::U8, crate::dissect::model::Base::Dec);
+        let field = |tag: u32| Field { def: &X, offset: tag, len: 1, depth: 0, source: 0, generated: false, hidden: false, value: Value::None };
+        let layer = |start, end| Layer { proto: "x", title: "x", osi: Osi::Transport, offset: 0, len: 0, source: 0, fields: start..end, summary: String::new() };
+        let expert = |i| Expert { severity: Severity::Note, key: "x", message: String::new(), field: i };
+        let li = 2;
+        let fresh = || Dissection {
+            layers: vec![layer(0, 20), layer(2, 8), layer(8, 14), layer(14, 14), layer(14, 20), layer(10, 14), layer(8, 14)],
+            fields: (0..20).map(field).collect(),
+            experts: [Some(0), Some(8), Some(13), Some(14), Some(19), None, Some(10)].into_iter().map(expert).collect(),
+            ..Default::default()
+        };
+        // (index now or the layer's end, how many), in order.
+        let ops: &[(Option<u32>, u32)] = &[(Some(9), 1), (Some(9), 1), (Some(12), 1), (None, 1), (Some(13), 3), (Some(8), 1), (None, 2), (Some(10), 1)];
+        let mut reference = fresh();
+        let mut planned = Vec::new();
+        let mut d = fresh();
+        let mut plan = Plan { li, orig: [NONE; ANCHORS], at: [NONE; ANCHORS], planned: &mut planned };
+        let mut tag = 100;
+        for &(at, n) in ops {
+            let at = at.unwrap_or(reference.layers[li].fields.end);
+            let new: Vec<Field> = (tag..tag + n).map(field).collect();
+            tag += n;
+            reference.fields.splice(at as usize..at as usize, new.clone());
+            shift_after_insert(&mut reference, li, at, n);
+            if n == 1 {
+                plan.insert(&mut d, at, new.into_iter().next().unwrap());
+            } else {
+                plan.insert_all(&mut d, at, &mut new.clone());
+            }
+        }
+        plan.apply(&mut d, &mut Vec::new());
+        let tags = |d: &Dissection| d.fields.iter().map(|x| x.offset).collect::<Vec<_>>();
+        assert_eq!(tags(&d), tags(&reference));
+        assert_eq!(d.layers.iter().map(|l| l.fields.clone()).collect::<Vec<_>>(), reference.layers.iter().map(|l| l.fields.clone()).collect::<Vec<_>>());
+        assert_eq!(d.experts.iter().map(|e| e.field).collect::<Vec<_>>(), reference.experts.iter().map(|e| e.field).collect::<Vec<_>>());
+        assert_eq!(d.fields.len(), 20 + tag as usize - 100);
+    }
+
+    #[test]
     fn replaces_only_whole_numbers() {
         let mut s = "80 → 1234 [ACK] Seq=12 Ack=123 Win=5 Len=0".to_owned();
-        replace_number(&mut s, "Seq=", 12, 1);
-        replace_number(&mut s, "Ack=", 12, 99);
+        replace_numbers(&mut s, &mut String::new(), [(b"Seq=", Some((12, 1))), (b"Ack=", Some((12, 99)))]);
         assert_eq!(s, "80 → 1234 [ACK] Seq=1 Ack=123 Win=5 Len=0");
     }
 
