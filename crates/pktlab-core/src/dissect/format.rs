@@ -76,17 +76,7 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
             } else {
                 super::push_dec(out, t.secs as u64);
                 out.push('.');
-                let frac = t.nanos as u64;
-                let mut digits = 1;
-                let mut v = frac;
-                while v >= 10 {
-                    v /= 10;
-                    digits += 1;
-                }
-                for _ in digits..9 {
-                    out.push('0');
-                }
-                super::push_dec(out, frac);
+                push_nine(out, t.nanos as u64);
             }
         }
         Value::Duration(ns) => {
@@ -353,10 +343,11 @@ pub fn local_offset(secs: i64) -> i64 {
 /// `Jan  7, 2010 19:38:34.341715000 UTC` (`… KST` under `TZ=Asia/Seoul`).
 pub fn push_abs_time(out: &mut String, t: Timestamp) {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    // The zone's offset and abbreviation at this second, remembered for the next frames
-    // (most share their second with the frame before).
+    // The text up to the second (`Jan  7, 2010 19:38:34.`) and the zone's abbreviation for
+    // the last second seen, kept for the next frames (most share their second with the
+    // frame before).
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(i64, i64, String)>> = const { std::cell::RefCell::new(None) };
+        static LAST: std::cell::RefCell<Option<(i64, String, String)>> = const { std::cell::RefCell::new(None) };
     }
     LAST.with_borrow_mut(|last| {
         if last.as_ref().is_none_or(|(s, _, _)| *s != t.secs) {
@@ -367,32 +358,34 @@ pub fn push_abs_time(out: &mut String, t: Timestamp) {
                 }
                 Err(_) => (0, "UTC".to_owned()),
             };
-            *last = Some((t.secs, offset, abbrev));
-        }
-        let Some((_, offset, abbrev)) = last.as_ref() else { return };
-        let secs = t.secs.saturating_add(*offset);
-        let rem = secs.rem_euclid(86_400);
-        let (year, month, day) = civil(secs);
-        out.push_str(MONTHS[(month as usize).clamp(1, 12) - 1]);
-        out.push(' ');
-        if day < 10 {
-            out.push(' ');
-        }
-        let mut b = itoa::Buffer::new();
-        out.push_str(b.format(day));
-        out.push_str(", ");
-        out.push_str(b.format(year));
-        out.push(' ');
-        for (k, v) in [rem / 3600, rem % 3600 / 60, rem % 60].into_iter().enumerate() {
-            if k > 0 {
-                out.push(':');
+            let secs = t.secs.saturating_add(offset);
+            let rem = secs.rem_euclid(86_400);
+            let (year, month, day) = civil(secs);
+            let mut head = String::with_capacity(32);
+            head.push_str(MONTHS[(month as usize).clamp(1, 12) - 1]);
+            head.push(' ');
+            if day < 10 {
+                head.push(' ');
             }
-            if v < 10 {
-                out.push('0');
+            let mut b = itoa::Buffer::new();
+            head.push_str(b.format(day));
+            head.push_str(", ");
+            head.push_str(b.format(year));
+            head.push(' ');
+            for (k, v) in [rem / 3600, rem % 3600 / 60, rem % 60].into_iter().enumerate() {
+                if k > 0 {
+                    head.push(':');
+                }
+                if v < 10 {
+                    head.push('0');
+                }
+                head.push_str(b.format(v));
             }
-            out.push_str(b.format(v));
+            head.push('.');
+            *last = Some((t.secs, head, abbrev));
         }
-        out.push('.');
+        let Some((_, head, abbrev)) = last.as_ref() else { return };
+        out.push_str(head);
         push_nine(out, t.nanos as u64);
         out.push(' ');
         out.push_str(abbrev);
@@ -402,9 +395,9 @@ pub fn push_abs_time(out: &mut String, t: Timestamp) {
 /// `n` (below 10^9) as nine digits with leading zeros; larger values whole, as `{:09}`.
 fn push_nine(out: &mut String, n: u64) {
     let mut b = itoa::Buffer::new();
-    let digits = b.format(n);
-    for _ in digits.len()..9 {
-        out.push('0');
+    match n.checked_add(1_000_000_000) {
+        // Below 10^9: a 1 in front keeps the leading zeros, then it is cut off.
+        Some(m) if n < 1_000_000_000 => out.push_str(b.format(m).get(1..).unwrap_or("000000000")),
+        _ => out.push_str(b.format(n)),
     }
-    out.push_str(digits);
 }
