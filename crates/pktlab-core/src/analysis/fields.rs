@@ -15,7 +15,7 @@ macro_rules! defs {
 }
 
 /// `tcp.completeness`: what the connection has shown so far, named as tshark does.
-pub static TCP_COMPLETENESS: FieldDef = FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8, Base::Dec).custom(completeness_label);
+pub static TCP_COMPLETENESS: FieldDef = FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8, Base::Dec).custom(completeness_label).pure();
 /// `tcp.ack`, relative to the peer's initial sequence number.
 pub static TCP_ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32, Base::Dec).custom(ack_label);
 
@@ -23,7 +23,7 @@ pub static TCP_ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number",
 pub static TCP_DUPLICATE_ACK: FieldDef = FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None, Base::None).custom(|_, out| out.push_str("This is a TCP duplicate ack"));
 
 /// `tcp.window_size_scalefactor`: -1 and -2 say why there is no factor.
-pub static TCP_WINDOW_SCALEFACTOR: FieldDef = FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32, Base::Dec).custom(scalefactor_label);
+pub static TCP_WINDOW_SCALEFACTOR: FieldDef = FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32, Base::Dec).custom(scalefactor_label).pure();
 
 /// `Window size scaling factor: 1024`, `-1 (unknown)`, `-2 (no window scaling used)`.
 fn scalefactor_label(cx: &LabelCx<'_>, out: &mut String) {

@@ -18,7 +18,7 @@ fn interface_id_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     });
     let _ = std::fmt::Write::write_fmt(out, format_args!("Interface id: {} ({})", cx.uint(), name.unwrap_or("unknown")));
 }
-pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec).custom(encap_label);
+pub static FRAME_ENCAP_TYPE: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec).custom(encap_label).pure();
 pub static FRAME_OFFSET_SHIFT: FieldDef = FieldDef::new("frame.offset_shift", "Time shift for this packet", FieldType::RelTime, Base::None);
 pub static FRAME_TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime, Base::None);
 pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::RelTime, Base::None);
@@ -27,8 +27,8 @@ pub static FRAME_TIME_DELTA_DISPLAYED: FieldDef =
     FieldDef::new("frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime, Base::None);
 pub static FRAME_TIME_RELATIVE: FieldDef = FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
 pub static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
-pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec).custom(len_label);
-pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec).custom(len_label);
+pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec).custom(len_label).pure();
+pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec).custom(len_label).pure();
 
 /// `Encapsulation type: Ethernet (1)`.
 fn encap_label(cx: &super::label::LabelCx<'_>, out: &mut String) {

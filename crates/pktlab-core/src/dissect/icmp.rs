@@ -81,7 +81,7 @@ fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
         None => {}
     }
 }
-pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
+pub static ICMP_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
 pub static ICMP_IDENT: FieldDef = FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16, Base::DecHex);
 pub static ICMP_IDENT_LE: FieldDef = FieldDef::new("icmp.ident_le", "Identifier (LE)", FieldType::U16, Base::DecHex);
 pub static ICMP_SEQ: FieldDef = FieldDef::new("icmp.seq", "Sequence Number (BE)", FieldType::U16, Base::DecHex);

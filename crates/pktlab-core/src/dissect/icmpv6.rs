@@ -11,7 +11,7 @@ use std::fmt::Write;
 pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
 pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec);
 pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
-pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status);
+pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
 pub static ICMPV6_RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes, Base::None);
 pub static ICMPV6_DATA: FieldDef = FieldDef::new("icmpv6.data", "Data", FieldType::Bytes, Base::None);
 pub static ICMPV6_MTU: FieldDef = FieldDef::new("icmpv6.mtu", "MTU", FieldType::U32, Base::Dec);

@@ -9,7 +9,7 @@ use super::reassembly::Key;
 use super::{Addr, Ctx, rd};
 
 pub static IPV6_VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8, Base::Dec).mask(0xf0);
-pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000).custom(ip::ds_label);
+pub static IPV6_TCLASS: FieldDef = FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32, Base::Hex).mask(0xff00000).custom(ip::ds_label).pure();
 pub static IPV6_TCLASS_DSCP: FieldDef = FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32, Base::Dec).mask(0xfc00000).vals(ip::dscp_name);
 pub static IPV6_TCLASS_ECN: FieldDef = FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32, Base::Dec).mask(0x300000).vals(ecn_name);
 pub static IPV6_FLOW: FieldDef = FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24, Base::Hex).mask(0xfffff);

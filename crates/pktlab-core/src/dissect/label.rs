@@ -123,7 +123,8 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
 /// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
-/// included) of an integer, boolean, IPv4 or MAC address value. A capture repeats most of
+/// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4 or
+/// MAC address value. A capture repeats most of
 /// these frame after frame (flag bits, versions, ports, lengths, addresses), and copying a
 /// remembered label costs less than writing it again. The labels are the same as
 /// [`tree_label`]'s; a slot holds the last label of its key's hash.
@@ -188,7 +189,11 @@ impl LabelCache {
 /// The key of a field whose label [`tree_label`] writes from the field alone, or `None`.
 fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
     let def = f.def;
-    if !matches!(def.display, TreeText::Plain | TreeText::Tfs(..) | TreeText::Unit(_)) || def.name.is_empty() {
+    let pure = match def.display {
+        TreeText::Plain | TreeText::Tfs(..) | TreeText::Unit(_) => !def.name.is_empty(),
+        TreeText::Custom(_) | TreeText::Whole(_) => def.pure_label,
+    };
+    if !pure {
         return None;
     }
     let (kind, value): (u8, u64) = match f.value {
@@ -533,8 +538,12 @@ mod tests {
                 field(&ipv4::IP_PROTO, 5, 1, Value::UInt(6), false),
                 field(&ipv4::IP_PROTO, 5, 1, Value::UInt(17), false),
                 field(&eth::ETH_ADDR, 6, 6, Value::Ether([0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a]), false),
-                // Not pure (a custom label): written every time.
+                // Label functions marked pure: a custom one after a bit pattern, a whole one.
                 field(&tcp::TCP_HDR_LEN, 0, 1, Value::UInt(0), false),
+                field(&tcp::TCP_FLAGS, 0, 2, Value::UInt(0x12), false),
+                field(&tcp::TCP_FLAGS, 2, 2, Value::UInt(0x10), false),
+                // Not pure (reads the fields after it): written every time.
+                field(&ipv4::IP_CHECKSUM, 0, 2, Value::UInt(0x12), false),
             ],
             ..Dissection::default()
         };

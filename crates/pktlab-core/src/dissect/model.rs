@@ -124,6 +124,9 @@ pub struct FieldDef {
     /// How the protocol tree writes the field's label (tshark's `-V` line), beyond the
     /// generic `Name: value`.
     pub display: TreeText,
+    /// The [`TreeText::Custom`] or [`TreeText::Whole`] label depends on nothing but the field's
+    /// definition and value (see [`FieldDef::pure`]).
+    pub pure_label: bool,
 }
 
 /// How a field's tree label is written, for the fields whose Wireshark label is not the
@@ -157,7 +160,7 @@ impl fmt::Debug for TreeText {
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -195,6 +198,15 @@ impl FieldDef {
     /// The tree label is written by `f` (after any bit pattern, inside any brackets).
     pub const fn custom(mut self, f: fn(&super::label::LabelCx<'_>, &mut String)) -> Self {
         self.display = TreeText::Custom(f);
+        self
+    }
+
+    /// Marks a [`FieldDef::custom`] or [`FieldDef::whole`] label function as reading nothing
+    /// but the field's definition and value (`cx.field.def`, `cx.field.value`, `cx.uint()`;
+    /// not its bytes, other fields or the frame): the tree may then reuse a label it wrote
+    /// for the same value ([`super::label::LabelCache`]).
+    pub const fn pure(mut self) -> Self {
+        self.pure_label = true;
         self
     }
 
