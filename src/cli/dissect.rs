@@ -754,45 +754,38 @@ fn expert_lines(e: &pktlab::dissect::Expert, indent: usize, line: &mut String) {
 fn data_dump(bytes: &[u8], line: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     line.push('\n');
+    line.reserve(bytes.len().div_ceil(16) * 76);
     // One line at a time in a byte buffer: `oooo  hh hh … hh  ascii…\n` (offsets of more
-    // than four digits grow the line).
+    // than four digits grow the line). The hex part of a full line is 48 bytes from `at`.
     let mut buf = [b' '; 96];
     for (i, chunk) in bytes.chunks(16).enumerate() {
         let off = i * 16;
         let digits = if off > 0xffff { (64 - (off as u64).leading_zeros() as usize).div_ceil(4) } else { 4 };
-        let mut k = 0;
-        for d in (0..digits).rev() {
+        for (k, d) in (0..digits).rev().enumerate() {
             buf[k] = HEX[(off >> (d * 4)) & 15];
-            k += 1;
         }
+        let at = digits + 2;
+        buf[digits] = b' ';
+        buf[digits + 1] = b' ';
+        let hex = &mut buf[at..at + 48];
+        for (cell, b) in hex.chunks_exact_mut(3).zip(chunk) {
+            cell[0] = HEX[(b >> 4) as usize];
+            cell[1] = HEX[(b & 15) as usize];
+            cell[2] = b' ';
+        }
+        // (A short last line: spaces for the missing bytes.)
+        hex[chunk.len() * 3..].fill(b' ');
+        // The last byte's separator, then two more spaces, then the ASCII.
+        let mut k = at + 48;
         buf[k] = b' ';
         buf[k + 1] = b' ';
         k += 2;
-        for j in 0..16 {
-            match chunk.get(j) {
-                Some(b) => {
-                    buf[k] = HEX[(b >> 4) as usize];
-                    buf[k + 1] = HEX[(b & 15) as usize];
-                }
-                None => {
-                    buf[k] = b' ';
-                    buf[k + 1] = b' ';
-                }
-            }
-            buf[k + 2] = b' ';
-            k += 3;
+        for (c, b) in buf[k..k + chunk.len()].iter_mut().zip(chunk) {
+            *c = if b.is_ascii_graphic() || *b == b' ' { *b } else { b'.' };
         }
-        // (The last byte's separator, then two more spaces.)
-        buf[k] = b' ';
-        buf[k + 1] = b' ';
-        k += 2;
-        for b in chunk {
-            buf[k] = if b.is_ascii_graphic() || *b == b' ' { *b } else { b'.' };
-            k += 1;
-        }
+        k += chunk.len();
         buf[k] = b'\n';
-        k += 1;
-        line.push_str(std::str::from_utf8(&buf[..k]).unwrap_or(""));
+        line.push_str(std::str::from_utf8(&buf[..=k]).unwrap_or(""));
     }
 }
 
