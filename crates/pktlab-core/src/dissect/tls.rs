@@ -373,13 +373,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
 /// What tshark's TLS dissector shows of bytes read from a segment TCP will not reassemble
 /// (`st.alone`) when they are no whole record; true if that was all (nothing else to show):
 /// bytes that do not start with a record's content type (the middle of a record an earlier
-/// segment began) are an `Ignored Unknown Record` (TLS 1.0 to 1.2); a record the segment's
-/// end cuts shows nothing (the layer alone if it is the segment's first).
+/// segment began) are an `Ignored Unknown Record` (TLS 1.0 to 1.2), or data when they begin
+/// with text; a record the segment's end cuts shows nothing (the layer alone if it is the
+/// segment's first).
 fn alone_unread(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool, same_tree: bool) -> bool {
     let valid_type = rd::u8(data, a).is_some_and(|t| (20..=24).contains(&t));
     let cut = b - a < 5 || rd::u16(data, a + 3).is_none_or(|len| 5 + len as usize > b - a);
     if valid_type && !cut {
         return false;
+    }
+    // tshark's TLS dissector refuses a segment that begins with four printable characters
+    // (the middle of a certificate's names, say): its bytes are data.
+    if first && !valid_type && data.get(a..a + 4).is_some_and(|p| p.iter().all(|c| (0x20..0x7f).contains(c))) {
+        super::data::dissect(cx, data, a, b);
+        return true;
     }
     let outer = cx.in_error == 0;
     let li = if same_tree { cx.reopen_last() } else { cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a) };
