@@ -141,6 +141,9 @@ pub(crate) struct PduState {
     pub total: u32,
     /// TLS: the ServerHello's ALPN chose HTTP/2 (application data is HTTP/2's).
     pub h2: bool,
+    /// TLS: the version the ServerHello chose (0: not seen), for the protocol column of
+    /// bytes that hold no record header.
+    pub tls_version: u16,
     /// TLS: a ChangeCipherSpec from the server of a resumed session (tshark's expert item
     /// `tls.resumed` on it).
     pub resumed: bool,
@@ -170,6 +173,8 @@ pub(crate) struct ConnState {
     pub tls13: bool,
     /// TLS: the ServerHello's ALPN chose HTTP/2.
     pub h2: bool,
+    /// TLS: the version the ServerHello chose (0: not seen).
+    pub tls_version: u16,
     /// TLS: the direction the ServerHello went (the server's), once seen.
     pub tls_server: Option<usize>,
     /// TLS: the last hello had a session ID, the ClientHello a session ticket (or a

@@ -157,7 +157,7 @@ pub(crate) fn pdu_len(buf: &[u8]) -> Need {
 /// went that way, TLS 1.3 once the ServerHello chose it.
 pub(crate) fn pdu_state(conn: &ConnState, dir: usize, rec: &[u8]) -> PduState {
     let resumed = rec.first() == Some(&20) && resumes(conn, dir);
-    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, h2: conn.h2, resumed, ..PduState::default() }
+    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, h2: conn.h2, resumed, tls_version: conn.tls_version, ..PduState::default() }
 }
 
 /// Whether a ChangeCipherSpec going direction `dir` is the server's in a resumed session, as
@@ -224,6 +224,9 @@ pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<
     }
     if rec.first() == Some(&20) && resumes(conn, dir) {
         conn.tls_resumed = true;
+    }
+    if let Some(v) = server_hello_version(rec) {
+        conn.tls_version = v;
     }
     if server_hello_version(rec) == Some(0x0304) {
         conn.tls13 = true;
@@ -299,13 +302,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         return;
     };
     if outer {
-        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { match ver {
-            0x0300 => "SSLv3",
-            0x0301 => "TLSv1",
-            0x0302 => "TLSv1.1",
-            0x0304 => "TLSv1.3",
-            _ => "TLSv1.2",
-        } });
+        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { protocol_name(ver) });
     }
     let end = (a + 5 + len as usize).min(b);
     cx.add(&TLS_RECORD, a, end - a, Value::None);
@@ -370,6 +367,17 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     }
 }
 
+/// The protocol column's name of a version (TLS 1.2's for an unknown one).
+fn protocol_name(ver: u16) -> &'static str {
+    match ver {
+        0x0300 => "SSLv3",
+        0x0301 => "TLSv1",
+        0x0302 => "TLSv1.1",
+        0x0304 => "TLSv1.3",
+        _ => "TLSv1.2",
+    }
+}
+
 /// What tshark's TLS dissector shows of bytes read from a segment TCP will not reassemble
 /// (`st.alone`) when they are no whole record; true if that was all (nothing else to show):
 /// bytes that do not start with a record's content type (the middle of a record an earlier
@@ -391,7 +399,7 @@ fn alone_unread(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, fir
     let outer = cx.in_error == 0;
     let li = if same_tree { cx.reopen_last() } else { cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a) };
     if !same_tree && outer {
-        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { "TLSv1.2" });
+        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { protocol_name(st.tls_version) });
     }
     let mut info = None;
     if !valid_type && !st.tls13 {
