@@ -12,6 +12,7 @@ empty object is one leaf with the value `{}`, so neither passes for tshark's for
 Both sides run with TZ=UTC and the same -o ip/tcp/udp.check_checksum:TRUE (pktlab, like tshark, then
 leaves a segment whose TCP checksum is wrong unreassembled).
 Environment: TSHARK_CACHE=DIR keeps tshark's output between runs; FORMAT=jsonraw compares `-T jsonraw`; NORESOLVE=1 passes -n to both;
+EXTRA_PREFS="name:value ..." adds those -o settings to both sides (e.g. tcp.desegment_tcp_streams:FALSE);
 TOP=N sets how many missing/extra leaf paths to list (default 30); VALUES=1 lists them with
 their values. Prints per-capture recall (tshark's leaves pktlab has) and precision (pktlab's
 leaves tshark has), then the totals; exits 1 if a run fails.
@@ -26,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PK = os.environ.get("PKTLAB_BIN", os.path.join(HERE, "..", "target", "release", "pktlab"))
 FORMAT = os.environ.get("FORMAT", "json")
 PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+EXTRA_PREFS = os.environ.get("EXTRA_PREFS", "").split()
+PREFS += [a for p in EXTRA_PREFS for a in ("-o", p)]
 NORESOLVE = ["-n"] if os.environ.get("NORESOLVE") else []
 TOP = int(os.environ.get("TOP", "30"))
 VALUES = bool(os.environ.get("VALUES"))
@@ -97,7 +100,7 @@ def main(caps):
     extra = collections.Counter()
     failed = False
     for cap in caps:
-        t = run(["tshark", "-r", cap, "-T", FORMAT] + NORESOLVE + PREFS, (cap, FORMAT + ("n" if NORESOLVE else "")))
+        t = run(["tshark", "-r", cap, "-T", FORMAT] + NORESOLVE + PREFS, (cap, FORMAT + ("n" if NORESOLVE else "") + "".join("-" + p for p in EXTRA_PREFS)))
         p = run([PK, "dissect", "-T", FORMAT] + NORESOLVE + [cap] + PREFS)
         if t is None or p is None:
             failed = True

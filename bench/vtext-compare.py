@@ -2,10 +2,12 @@
 """Compare tshark -V with pktlab dissect -V --no-osi-tags, per frame, line multisets.
 
 Both get the same checksum preferences (-o ip/tcp/udp.check_checksum:TRUE) and TZ=UTC;
-NORESOLVE=1 adds -n to both (no MAC vendor names). PKTLAB_BIN picks the pktlab binary."""
+NORESOLVE=1 adds -n to both (no MAC vendor names); EXTRA_PREFS="name:value ..." adds those -o
+settings to both (e.g. tcp.desegment_tcp_streams:FALSE). PKTLAB_BIN picks the pktlab binary."""
 import subprocess, sys, collections, os
 PK = os.environ.get("PKTLAB_BIN", "/work/main/target/release/pktlab")
 PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+PREFS += [a for p in os.environ.get("EXTRA_PREFS", "").split() for a in ("-o", p)]
 def frames(text):
     out, cur = [], None
     for line in text.split("\n"):

@@ -198,7 +198,7 @@ pub fn expert_group(key: &str) -> &'static str {
         "Malformed"
     } else if key.contains("checksum") {
         "Checksum"
-    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" || key == "tcp.options.sack.dsack" {
+    } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" || key == "tcp.options.sack.dsack" || key == "tls.resumed" {
         "Sequence"
     } else if key.ends_with(".undecoded") {
         "Undecoded"

@@ -616,7 +616,7 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         if !complete {
             // A segment read on its own ends inside a chunk: tshark stops there.
             cx.close(li);
-            super::tcp_pdu::unreassembled(cx, "HTTP");
+            super::tcp_pdu::unreassembled(cx, "HTTP", st.alone_reason);
         } else {
             cx.in_reassembled(body, |cx, b| {
                 if !b.is_empty() {

@@ -64,8 +64,22 @@ pub static TCP_ANALYZE_SEQUENCE_NUMBERS: Pref = Pref::new("tcp.analyze_sequence_
 /// frame (`tcp.time_relative`, `tcp.time_delta`, under `[Timestamps]`).
 pub static TCP_CALCULATE_TIMESTAMPS: Pref = Pref::new("tcp.calculate_timestamps", "Calculate conversation timestamps", true);
 
+/// `tcp.desegment_tcp_streams`: let the protocols over TCP join segments into their PDUs
+/// (off: each segment is read on its own, from its first byte; a PDU it cuts shows
+/// `[BoundError Unreassembled Packet: PROTO]`, and HTTP's and TLS's own reassembly, which
+/// needs TCP's, is off too).
+pub static TCP_DESEGMENT_TCP_STREAMS: Pref = Pref::new("tcp.desegment_tcp_streams", "Allow subdissector to reassemble TCP streams", true);
+
 /// Every preference `-o` accepts.
-pub static ALL: &[&Pref] = &[&IP_CHECK_CHECKSUM, &TCP_CHECK_CHECKSUM, &UDP_CHECK_CHECKSUM, &TCP_RELATIVE_SEQUENCE_NUMBERS, &TCP_ANALYZE_SEQUENCE_NUMBERS, &TCP_CALCULATE_TIMESTAMPS];
+pub static ALL: &[&Pref] = &[
+    &IP_CHECK_CHECKSUM,
+    &TCP_CHECK_CHECKSUM,
+    &UDP_CHECK_CHECKSUM,
+    &TCP_RELATIVE_SEQUENCE_NUMBERS,
+    &TCP_ANALYZE_SEQUENCE_NUMBERS,
+    &TCP_CALCULATE_TIMESTAMPS,
+    &TCP_DESEGMENT_TCP_STREAMS,
+];
 
 /// Whether `tcp.seq`/`tcp.ack`/`tcp.nxtseq` are relative: both preferences on, as tshark
 /// needs the analysis to know a connection's first numbers.

@@ -86,6 +86,8 @@ pub static TCP_SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", F
 pub static TCP_SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32, Base::Dec);
 pub static TCP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32, Base::Dec);
 pub static TCP_REASSEMBLED_DATA: FieldDef = FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes, Base::None);
+/// Without reassembly, a segment inside a PDU begun in frame N (see [`super::tcp_pdu`]).
+pub static TCP_CONTINUATION_TO: FieldDef = FieldDef::new("tcp.continuation_to", "This is a continuation to the PDU in frame", FieldType::FrameNum, Base::None);
 
 /// `Frame: 14, payload: 0-32767 (32768 bytes)`: the segment's frame and where its bytes sit
 /// in the reassembled PDU (the field's range in the reassembled buffer).
@@ -96,7 +98,7 @@ fn segment_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     out.push(')');
 }
 
-pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA];
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA, &TCP_CONTINUATION_TO];
 
 /// The ports (see [`super::Part::TcpPorts`]).
 pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];

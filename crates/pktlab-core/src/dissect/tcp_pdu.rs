@@ -141,10 +141,19 @@ pub(crate) struct PduState {
     pub total: u32,
     /// TLS: the ServerHello's ALPN chose HTTP/2 (application data is HTTP/2's).
     pub h2: bool,
+    /// TLS: the version the ServerHello chose (0: not seen), for the protocol column of
+    /// bytes that hold no record header.
+    pub tls_version: u16,
+    /// TLS: a ChangeCipherSpec from the server of a resumed session (tshark's expert item
+    /// `tls.resumed` on it).
+    pub resumed: bool,
     /// The PDU was read from one segment that may not join others (a bad checksum with
     /// `-o tcp.check_checksum:TRUE`): it may be cut by the segment's end, or not start a PDU
     /// at all, and the dissector shows what tshark shows of such bytes.
     pub alone: bool,
+    /// Why it may not join others (tshark's `pinfo->noreassembly_reason`: " [incorrect TCP
+    /// checksum]", or nothing when `-o tcp.desegment_tcp_streams:FALSE` turned reassembly off).
+    pub alone_reason: &'static str,
     /// HTTP: the frame of the request this response answers (0: none), and its time.
     pub req_frame: u64,
     pub req_ts: Option<Timestamp>,
@@ -164,6 +173,17 @@ pub(crate) struct ConnState {
     pub tls13: bool,
     /// TLS: the ServerHello's ALPN chose HTTP/2.
     pub h2: bool,
+    /// TLS: the version the ServerHello chose (0: not seen).
+    pub tls_version: u16,
+    /// TLS: the direction the ServerHello went (the server's), once seen.
+    pub tls_server: Option<usize>,
+    /// TLS: the last hello had a session ID, the ClientHello a session ticket (or a
+    /// NewSessionTicket came), a ServerHelloDone was seen, and the server's ChangeCipherSpec
+    /// came without one (tshark's `is_session_resumed`).
+    pub tls_session_id: bool,
+    pub tls_ticket: bool,
+    pub tls_hello_done: bool,
+    pub tls_resumed: bool,
     /// HTTP: for each request not yet answered, whether it was a HEAD (no body comes back).
     pub heads: VecDeque<bool>,
     /// HTTP: requests seen so far.
@@ -204,14 +224,32 @@ struct Outcome {
     units: Vec<Unit>,
     /// The segment's last bytes start (or continue) a PDU that ends in a later frame.
     continues: bool,
+    /// Without reassembly, the segment lies inside a PDU begun in this frame (tshark's
+    /// `[Continuation to #N]`): it is not dissected.
+    continuation_to: Option<u64>,
     /// The ranges of the segment's payload that are part of a reassembled PDU, that one
     /// completing here and one going on in later frames (tshark's `TCP segment data`).
     seg_data: Vec<(usize, usize)>,
 }
 
+/// A PDU read from a segment that could not hold it, without reassembly (tshark's
+/// `tcp_multisegment_pdu` from `pdu_store_sequencenumber_of_next_pdu`): the segment's first
+/// sequence number, where the next PDU starts, and the segment's frame.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    seq: u32,
+    next_pdu: u32,
+    frame: u64,
+}
+
+/// Cut PDUs remembered per direction (the latest ones matter: later segments look back).
+const MAX_CUT: usize = 64;
+
 #[derive(Default)]
 struct Dir {
     next: Option<u32>,
+    /// PDUs cut by their segment's end, with `-o tcp.desegment_tcp_streams:FALSE`.
+    cut: Vec<Cut>,
     pending: Vec<u8>,
     pending_state: PduState,
     /// Each segment's part of `pending`: (frame, bytes).
@@ -391,7 +429,7 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
     }
     let buf = std::mem::take(&mut d.pending);
     let parts: Arc<[(u64, u32)]> = std::mem::take(&mut d.pending_parts).into();
-    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new() };
+    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new(), continuation_to: None };
     cx.out.stateful = true;
     cx.streams.done.insert(frame, o.clone());
     show(cx, &[], 0, &o);
@@ -416,16 +454,45 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
         conv.app = Some(app);
     }
     let mut app = conv.app?;
-    if !seg.reassemble {
-        let d = &mut conv.dirs[dir];
-        d.pending.clear();
-        d.pending_parts.clear();
-        advance(d, seq.wrapping_add(payload.len() as u32));
-        return Some(alone(conv, apps, dir, app, payload));
-    }
+    let mode = if !seg.reassemble {
+        Mode::Alone(CHECKSUM_REASON)
+    } else if !super::prefs::TCP_DESEGMENT_TCP_STREAMS.get() {
+        Mode::Alone("")
+    } else {
+        Mode::Reassemble
+    };
     let fin = flags & 0x01 != 0;
     let frame = at.0;
     let whole = payload.len();
+    if let Mode::Alone(_) = mode {
+        let d = &mut conv.dirs[dir];
+        d.pending.clear();
+        d.pending_parts.clear();
+        let end = seq.wrapping_add(whole as u32);
+        let mut k = 0;
+        if !super::prefs::TCP_DESEGMENT_TCP_STREAMS.get() && super::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {
+            // tshark's `scan_for_next_pdu`: a segment inside a PDU an earlier segment began
+            // (and could not hold) is only that PDU's continuation; one that ends it is read
+            // from the next PDU on.
+            if let Some(m) = d.cut.iter().filter(|m| lt(m.seq, seq)).max_by(|a, b| if lt(a.seq, b.seq) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater }).copied() {
+                if !lt(m.next_pdu, end) {
+                    advance(d, end);
+                    return Some(Outcome { continuation_to: Some(m.frame), ..Outcome::default() });
+                }
+                if lt(seq, m.next_pdu) {
+                    k = m.next_pdu.wrapping_sub(seq) as usize;
+                }
+            }
+            // A segment whose bytes were sent before (tshark's retransmission or
+            // out-of-order segment): its payload is not dissected.
+            if d.next.is_some_and(|n| lt(seq, n)) {
+                return Some(retransmitted());
+            }
+        }
+        advance(d, end);
+        let read = Read { frame, fin, seq, skip: 0, whole, mode };
+        return Some(pdus(conv, apps, dir, app, payload, k, read, Outcome::default()));
+    }
     let mut payload = payload;
     {
         let d = &mut conv.dirs[dir];
@@ -492,49 +559,60 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
             }
         }
     }
-    while k < payload.len() {
-        let rest = &payload[k..];
-        let st = state_for(conv, dir, app, rest);
-        match (app.pdu_len)(rest, st) {
-            Need::Done(n) => {
-                let n = n.max(1);
-                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest));
-                out.units.push(Unit { app, bytes: Bytes::Frame(k, k + n), state: st });
-                k += n;
-                app = conv.app.unwrap_or(app);
-            }
-            Need::More => {
-                if fin && st.until_fin {
-                    out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
-                    return Some(out);
-                }
-                let d = &mut conv.dirs[dir];
-                d.pending = rest.to_vec();
-                d.pending_parts = vec![(frame, rest.len() as u32)];
-                d.pending_state = st;
-                out.continues = true;
-                out.seg_data.push((skip + k, whole));
-                break;
-            }
-            Need::NotMine => break,
-        }
-    }
+    let out = pdus(conv, apps, dir, app, payload, k, Read { frame, fin, seq, skip, whole, mode }, out);
     if out.units.is_empty() && !out.continues {
         return None;
     }
     Some(out)
 }
 
-/// A segment read on its own, as tshark reads one it will not reassemble: the PDUs it holds
-/// from its first byte, the last one possibly cut by the segment's end, and bytes that
-/// start no PDU handed to the protocol as they are (HTTP shows them as a continuation).
-/// The connection still learns from what it reads (HTTP's requests, its upgrade).
-fn alone(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static TcpApp, payload: &[u8]) -> Outcome {
-    let mut out = Outcome::default();
-    let mut k = 0usize;
+/// Why tshark will not reassemble a segment whose checksum is wrong (with
+/// `-o tcp.check_checksum:TRUE`): its `pinfo->noreassembly_reason`.
+const CHECKSUM_REASON: &str = " [incorrect TCP checksum]";
+
+/// How a segment's PDUs are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// A PDU the segment does not finish waits for the next segments.
+    Reassemble,
+    /// The segment is read on its own, as tshark reads one it will not reassemble
+    /// (`pinfo->can_desegment` 0: a bad checksum with `-o tcp.check_checksum:TRUE`, or
+    /// `-o tcp.desegment_tcp_streams:FALSE`): the PDUs it holds from its first byte, the last
+    /// one possibly cut by the segment's end, and bytes that start no PDU handed to the
+    /// protocol as they are (HTTP shows them as a continuation). The connection still learns
+    /// from what it reads (HTTP's requests, its upgrade). With tshark's reason for not
+    /// reassembling (`pinfo->noreassembly_reason`), shown where a PDU is cut.
+    Alone(&'static str),
+}
+
+/// The segment [`pdus`] reads: its frame, whether it has FIN, the sequence number of its
+/// first byte, where the bytes it is given start in its payload and the payload's length,
+/// and how it is read.
+#[derive(Clone, Copy)]
+struct Read {
+    frame: u64,
+    fin: bool,
+    seq: u32,
+    skip: usize,
+    whole: usize,
+    mode: Mode,
+}
+
+/// Reads the PDUs that start at `payload[k..]` into `out`: whole ones, then one the segment
+/// does not finish, which waits for the next segments or, read alone, is cut here.
+#[allow(clippy::too_many_arguments)]
+fn pdus(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static TcpApp, payload: &[u8], mut k: usize, read: Read, mut out: Outcome) -> Outcome {
+    let alone = match read.mode {
+        Mode::Reassemble => None,
+        Mode::Alone(reason) => Some(reason),
+    };
     while k < payload.len() {
         let rest = &payload[k..];
-        let st = PduState { alone: true, ..state_for(conv, dir, app, rest) };
+        let mut st = state_for(conv, dir, app, rest);
+        if let Some(reason) = alone {
+            st.alone = true;
+            st.alone_reason = reason;
+        }
         match (app.pdu_len)(rest, st) {
             Need::Done(n) => {
                 let n = n.max(1);
@@ -543,13 +621,41 @@ fn alone(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static
                 k += n;
                 app = conv.app.unwrap_or(app);
             }
-            Need::More => {
+            Need::More if alone.is_some() => {
                 after_pdu(conv, apps, dir, app, rest);
+                if let Some(size) = app.pdu_size.and_then(|announced| announced(rest))
+                    && !super::prefs::TCP_DESEGMENT_TCP_STREAMS.get()
+                    && super::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get()
+                {
+                    // tshark's `tcp_dissect_pdus` tells TCP where the next PDU starts
+                    // (`want_pdu_tracking`), for the segments that follow.
+                    let d = &mut conv.dirs[dir];
+                    if d.cut.len() >= MAX_CUT {
+                        d.cut.remove(0);
+                    }
+                    let next_pdu = read.seq.wrapping_add(k as u32).wrapping_add(size as u32);
+                    d.cut.push(Cut { seq: read.seq, next_pdu, frame: read.frame });
+                }
                 out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
                 break;
             }
+            Need::More => {
+                if read.fin && st.until_fin {
+                    out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                    break;
+                }
+                let d = &mut conv.dirs[dir];
+                d.pending = rest.to_vec();
+                d.pending_parts = vec![(read.frame, rest.len() as u32)];
+                d.pending_state = st;
+                out.continues = true;
+                out.seg_data.push((read.skip + k, read.whole));
+                break;
+            }
             Need::NotMine => {
-                out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                if alone.is_some() {
+                    out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
+                }
                 break;
             }
         }
@@ -581,6 +687,10 @@ fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp,
 
 /// Adds the layers of an outcome (or marks the segment as part of a later PDU).
 fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
+    if let Some(first) = o.continuation_to {
+        continuation(cx, first);
+        return;
+    }
     pdu_sizes(cx, data, pstart, o);
     segment_data(cx, data, pstart, o);
     let mut first = true;
@@ -602,6 +712,24 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
     }
     if o.units.is_empty() && o.continues && cx.text && cx.in_error == 0 {
         cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
+    }
+}
+
+/// `[This is a continuation to the PDU in frame: N]` at the end of the TCP tree (the TCP
+/// layer is the last one open), and `[Continuation to #N] ` before the Info column's text.
+fn continuation(cx: &mut Ctx, first: u64) {
+    if cx.text && cx.in_error == 0 {
+        let mut info = String::with_capacity(cx.out.info.len() + 24);
+        info.push_str("[Continuation to #");
+        info.push_str(&first.to_string());
+        info.push_str("] ");
+        info.push_str(&cx.out.info);
+        cx.out.info = info;
+    }
+    let Some(tcp) = cx.out.layers.len().checked_sub(1).filter(|&l| cx.out.layers[l].proto == "tcp") else { return };
+    if cx.wants(&super::tcp::TCP_CONTINUATION_TO) {
+        cx.add_gen(&super::tcp::TCP_CONTINUATION_TO, 0, 0, Value::UInt(first));
+        cx.close(tcp);
     }
 }
 
@@ -628,13 +756,13 @@ fn pdu_sizes(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
 
 /// What tshark shows when a PDU read from a segment it would not reassemble runs past the
 /// segment's end: a `[BoundError Unreassembled Packet [incorrect TCP checksum]: PROTO]` item
+/// (`reason`, the PDU's `alone_reason`, is the bracketed part; none when reassembly is off)
 /// after the protocol's layer (not a protocol of the frame), with its expert item, and the
 /// same mark in the Info column.
-pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str) {
+pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str, reason: &str) {
     const TITLE: &str = "[BoundError Unreassembled Packet";
-    const REASON: &str = " [incorrect TCP checksum]";
     let n = cx.out.fields.len() as u32;
-    let summary = if cx.text { format!("{TITLE}{REASON}: {proto}]") } else { String::new() };
+    let summary = if cx.text { format!("{TITLE}{reason}: {proto}]") } else { String::new() };
     cx.out.layers.push(super::model::Layer {
         proto: "_ws.unreassembled",
         title: TITLE,
@@ -648,7 +776,7 @@ pub(crate) fn unreassembled(cx: &mut Ctx, proto: &str) {
     cx.expert(super::model::Severity::Note, "_ws.unreassembled", "Unreassembled fragment (change preferences to enable reassembly)", None);
     if cx.text && cx.in_error == 0 {
         cx.out.info.push_str("[BoundErrorUnreassembled Packet");
-        cx.out.info.push_str(REASON);
+        cx.out.info.push_str(reason);
         cx.out.info.push(']');
     }
 }

@@ -155,12 +155,79 @@ pub(crate) fn pdu_len(buf: &[u8]) -> Need {
 
 /// The facts a record going direction `dir` starts with: encrypted after a ChangeCipherSpec
 /// went that way, TLS 1.3 once the ServerHello chose it.
-pub(crate) fn pdu_state(conn: &ConnState, dir: usize, _rec: &[u8]) -> PduState {
-    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, h2: conn.h2, ..PduState::default() }
+pub(crate) fn pdu_state(conn: &ConnState, dir: usize, rec: &[u8]) -> PduState {
+    let resumed = rec.first() == Some(&20) && resumes(conn, dir);
+    PduState { encrypted: conn.ccs[dir], tls13: conn.tls13, h2: conn.h2, resumed, tls_version: conn.tls_version, ..PduState::default() }
+}
+
+/// Whether a ChangeCipherSpec going direction `dir` is the server's in a resumed session, as
+/// tshark decides: the server changes cipher before its ServerHelloDone, with a session ID
+/// or ticket to resume (or the session was found resumed before). Not under TLS 1.3, whose
+/// ChangeCipherSpec is only for middleboxes.
+fn resumes(conn: &ConnState, dir: usize) -> bool {
+    !conn.tls13 && conn.tls_server == Some(dir) && (conn.tls_resumed || (!conn.tls_hello_done && (conn.tls_ticket || conn.tls_session_id)))
+}
+
+/// Learns from the handshake messages of a plaintext handshake record what session
+/// resumption depends on: the hellos' session IDs, the ClientHello's session ticket, the
+/// server's direction, its ServerHelloDone, a NewSessionTicket.
+fn learn_handshakes(conn: &mut ConnState, dir: usize, rec: &[u8]) {
+    let mut off = 5;
+    while let (Some(t), Some(hl)) = (rd::u8(rec, off), rd::u24(rec, off + 1)) {
+        let b = off + 4;
+        let end = (b + hl as usize).min(rec.len());
+        match t {
+            1 | 2 => {
+                let sid = rd::u8(rec, b + 34).unwrap_or(0);
+                conn.tls_session_id = sid > 0;
+                if t == 2 {
+                    conn.tls_server = Some(dir);
+                } else if let Some(ticket) = client_hello_ext(rec.get(..end).unwrap_or(rec), b, 35) {
+                    conn.tls_ticket = !ticket.is_empty();
+                }
+            }
+            4 => conn.tls_ticket = true,
+            14 => conn.tls_hello_done = true,
+            _ => {}
+        }
+        off = b + hl as usize;
+    }
+}
+
+/// The body of extension `want` of the ClientHello whose body starts at `b` of `rec`.
+fn client_hello_ext(rec: &[u8], b: usize, want: u16) -> Option<&[u8]> {
+    let mut p = b + 34;
+    p += 1 + *rec.get(p)? as usize;
+    p += 2 + rd::u16(rec, p)? as usize;
+    p += 1 + *rec.get(p)? as usize;
+    let el = rd::u16(rec, p)? as usize;
+    p += 2;
+    let end = (p + el).min(rec.len());
+    while p + 4 <= end {
+        let (t, l) = (rd::u16(rec, p)?, rd::u16(rec, p + 2)? as usize);
+        if t == want {
+            return rec.get(p + 4..(p + 4 + l).min(end));
+        }
+        p += 4 + l;
+    }
+    None
 }
 
 /// Notes a whole record: a ServerHello choosing TLS 1.3, a ChangeCipherSpec.
 pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<&'static str> {
+    // A record a segment read on its own cuts is not dissected: nothing to learn.
+    if rd::u16(rec, 3).is_none_or(|len| rec.len() < 5 + len as usize) {
+        return None;
+    }
+    if rec.first() == Some(&22) && !conn.ccs[dir] {
+        learn_handshakes(conn, dir, rec);
+    }
+    if rec.first() == Some(&20) && resumes(conn, dir) {
+        conn.tls_resumed = true;
+    }
+    if let Some(v) = server_hello_version(rec) {
+        conn.tls_version = v;
+    }
     if server_hello_version(rec) == Some(0x0304) {
         conn.tls13 = true;
     }
@@ -217,6 +284,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         && cx.out.layers.last().is_some_and(|l| {
             l.proto == "tls" && l.source == cx.source && (l.offset + l.len) as usize == a && l.fields.end as usize == cx.out.fields.len()
         });
+    if st.alone && alone_unread(cx, data, a, b, st, first, same_tree) {
+        return;
+    }
     let li = if same_tree {
         let li = cx.reopen_last();
         let start = cx.out.layers[li].offset as usize;
@@ -232,13 +302,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         return;
     };
     if outer {
-        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { match ver {
-            0x0300 => "SSLv3",
-            0x0301 => "TLSv1",
-            0x0302 => "TLSv1.1",
-            0x0304 => "TLSv1.3",
-            _ => "TLSv1.2",
-        } });
+        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { protocol_name(ver) });
     }
     let end = (a + 5 + len as usize).min(b);
     cx.add(&TLS_RECORD, a, end - a, Value::None);
@@ -252,7 +316,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         let body = a + 5;
         match ct {
             20 => {
-                cx.add(&TLS_CHANGE_CIPHER_SPEC, body, end - body, Value::None);
+                let at = cx.add(&TLS_CHANGE_CIPHER_SPEC, body, end - body, Value::None);
+                if st.resumed {
+                    cx.expert(Severity::Note, "tls.resumed", "This session reuses previously negotiated keys (Session resumption)", Some(at));
+                }
                 info.push("Change Cipher Spec");
             }
             21 => {
@@ -298,6 +365,63 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         }
         cx.out.info.push_str(&info.join(", "));
     }
+}
+
+/// The protocol column's name of a version (TLS 1.2's for an unknown one).
+fn protocol_name(ver: u16) -> &'static str {
+    match ver {
+        0x0300 => "SSLv3",
+        0x0301 => "TLSv1",
+        0x0302 => "TLSv1.1",
+        0x0304 => "TLSv1.3",
+        _ => "TLSv1.2",
+    }
+}
+
+/// What tshark's TLS dissector shows of bytes read from a segment TCP will not reassemble
+/// (`st.alone`) when they are no whole record; true if that was all (nothing else to show):
+/// bytes that do not start with a record's content type (the middle of a record an earlier
+/// segment began) are an `Ignored Unknown Record` (TLS 1.0 to 1.2), or data when they begin
+/// with text; a record the segment's end cuts shows nothing (the layer alone if it is the
+/// segment's first).
+fn alone_unread(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool, same_tree: bool) -> bool {
+    let valid_type = rd::u8(data, a).is_some_and(|t| (20..=24).contains(&t));
+    let cut = b - a < 5 || rd::u16(data, a + 3).is_none_or(|len| 5 + len as usize > b - a);
+    if valid_type && !cut {
+        return false;
+    }
+    // tshark's TLS dissector refuses a segment that begins with four printable characters
+    // (the middle of a certificate's names, say): its bytes are data.
+    if first && !valid_type && data.get(a..a + 4).is_some_and(|p| p.iter().all(|c| (0x20..0x7f).contains(c))) {
+        super::data::dissect(cx, data, a, b);
+        return true;
+    }
+    let outer = cx.in_error == 0;
+    let li = if same_tree { cx.reopen_last() } else { cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b - a) };
+    if !same_tree && outer {
+        cx.set_protocol(if st.tls13 { "TLSv1.3" } else { protocol_name(st.tls_version) });
+    }
+    let mut info = None;
+    if !valid_type && !st.tls13 {
+        let at = cx.add(&super::data::WS_TEXT, a, b - a, Value::Str("Ignored Unknown Record".into()));
+        cx.expert(Severity::Warn, "tls.ignored_unknown_record", "Ignored Unknown Record", Some(at));
+        info = Some("Ignored Unknown Record");
+    } else if !valid_type {
+        info = Some("Continuation Data");
+    }
+    cx.close(li);
+    if outer && cx.text {
+        if first {
+            cx.out.info.clear();
+        }
+        if let Some(text) = info {
+            if !first {
+                cx.out.info.push_str(", ");
+            }
+            cx.out.info.push_str(text);
+        }
+    }
+    true
 }
 
 /// Handshake messages outside records, in `off..end`: a `tls` layer of their own (QUIC's

@@ -173,7 +173,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         }
     }
     if cut {
-        super::tcp_pdu::unreassembled(cx, "WebSocket");
+        super::tcp_pdu::unreassembled(cx, "WebSocket", st.alone_reason);
     }
 }
 
