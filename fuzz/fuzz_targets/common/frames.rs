@@ -24,16 +24,24 @@ fn frame(proto: u8, sport: u16, dport: u16, seq: u32, flags: u8, payload: &[u8])
 
 /// Dissects `frames` in order with one dissector, full and then again with text (as the
 /// packet list does), so reassembly and its replay both run.
+///
+/// Then once more with `-o tcp.desegment_tcp_streams:FALSE`, every segment read on its own
+/// (PDUs cut at segment ends, continuations).
 fn run(frames: &[Vec<u8>]) {
-    let mut dissector = Dissector::new();
-    let mut d = Dissection::default();
-    for (i, f) in frames.iter().enumerate() {
-        let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: f.len() as u32, interface_id: None, link_type: Some(1), ..FrameMeta::default() };
-        dissector.set_text(false);
-        dissector.dissect(&meta, f, &mut d);
-        dissector.set_text(true);
-        dissector.dissect(&meta, f, &mut d);
+    use pktlab::dissect::prefs::TCP_DESEGMENT_TCP_STREAMS;
+    for desegment in [true, false] {
+        TCP_DESEGMENT_TCP_STREAMS.set(desegment);
+        let mut dissector = Dissector::new();
+        let mut d = Dissection::default();
+        for (i, f) in frames.iter().enumerate() {
+            let meta = FrameMeta { number: i as u64 + 1, ts: None, orig_len: f.len() as u32, interface_id: None, link_type: Some(1), ..FrameMeta::default() };
+            dissector.set_text(false);
+            dissector.dissect(&meta, f, &mut d);
+            dissector.set_text(true);
+            dissector.dissect(&meta, f, &mut d);
+        }
     }
+    TCP_DESEGMENT_TCP_STREAMS.set(true);
 }
 
 /// `prefix` (already split into segments) then `data` split into TCP segments at the cut
