@@ -124,10 +124,10 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
 /// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
 /// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4 or
-/// MAC address value. A capture repeats most of
-/// these frame after frame (flag bits, versions, ports, lengths, addresses), and copying a
-/// remembered label costs less than writing it again. The labels are the same as
-/// [`tree_label`]'s; a slot holds the last label of its key's hash.
+/// MAC address value. A capture repeats most of these frame after frame (flag bits,
+/// versions, ports, lengths, addresses), and copying a remembered label costs less than
+/// writing it again. The labels are the same as [`tree_label`]'s; a slot holds the last
+/// label of its key's hash.
 pub struct LabelCache {
     /// Each slot's key, apart from its text: the keys are what every lookup reads, so they
     /// are kept close together.
