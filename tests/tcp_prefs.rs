@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pktlab");
-const CHECKSUMS: [&str; 4] = ["-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE"];
+const CHECKSUMS: [&str; 2] = ["tcp.check_checksum:TRUE", "ip.check_checksum:TRUE"];
 const FIELDS: &[&str] = &[
     "frame.number",
     "tcp.seq",
@@ -36,21 +36,10 @@ fn tshark_40() -> bool {
     Command::new("tshark").arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(" 4.0."))
 }
 
+/// pktlab or tshark on `capture` with TCP and IP checksum verification, then `prefs`.
 fn run(program: &str, capture: &str, prefs: &[&str], args: &[&str]) -> String {
-    let mut c = Command::new(program);
-    if program == "tshark" {
-        c.args(["-n", "-r", capture]).env("WIRESHARK_CONFIG_DIR", std::env::temp_dir().join("pktlab-tcp-prefs-no-prefs"));
-    } else {
-        c.args(["dissect", "-n", capture]);
-    }
-    c.args(CHECKSUMS).env("TZ", "UTC");
-    for p in prefs {
-        c.args(["-o", p]);
-    }
-    c.args(args);
-    let out = c.output().unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(out.status.success(), "{program} -o {prefs:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let all: Vec<&str> = CHECKSUMS.iter().copied().chain(prefs.iter().copied()).collect();
+    run_bare(program, capture, &all, args)
 }
 
 fn fields(program: &str, capture: &str, prefs: &[&str]) -> String {
@@ -139,7 +128,7 @@ fn each_preference_changes_what_it_names() {
 }
 
 fn app_cap(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/app").join(name).to_string_lossy().into_owned()
+    cap(&format!("app/{name}"))
 }
 
 /// pktlab or tshark on `capture` with `prefs` only (no checksum preferences unless given).

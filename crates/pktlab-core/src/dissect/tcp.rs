@@ -31,21 +31,11 @@ pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::
 
 /// `Flags: 0x012 (SYN, ACK)`: the flag names set, with no bit pattern.
 fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
     let n = cx.uint();
     out.push_str("Flags: ");
     super::push_hex_w(out, n, 3);
     out.push_str(" (");
-    let mut first = true;
-    for (i, name) in NAMES.iter().enumerate() {
-        if n & (1 << i) != 0 {
-            if !first {
-                out.push_str(", ");
-            }
-            first = false;
-            out.push_str(name);
-        }
-    }
+    push_set_flag_names(out, n);
     out.push(')');
 }
 pub static TCP_FLAGS_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool, Base::None).mask(0xe00);
@@ -166,19 +156,25 @@ fn build_flags_str(flags: u16) -> Box<str> {
     LETTERS.iter().enumerate().map(|(i, c)| if flags & (1 << (11 - i)) != 0 { *c as char } else { '·' }).collect::<String>().into_boxed_str()
 }
 
-/// The `[SYN, ACK]` part of the Info column.
-pub fn push_flag_names(s: &mut String, flags: u16) {
-    s.push('[');
-    let mut first = true;
+/// The names of the flags set in `flags` (`SYN, ACK`); whether there was one.
+fn push_set_flag_names(s: &mut String, flags: u64) -> bool {
+    let mut any = false;
     for (i, n) in FLAG_NAMES.iter().enumerate() {
         if flags & (1 << i) != 0 {
-            if !first {
+            if any {
                 s.push_str(", ");
             }
             s.push_str(n);
-            first = false;
+            any = true;
         }
     }
+    any
+}
+
+/// The `[SYN, ACK]` part of the Info column.
+pub fn push_flag_names(s: &mut String, flags: u16) {
+    s.push('[');
+    let mut first = !push_set_flag_names(s, u64::from(flags));
     if flags & flag::RESERVED != 0 {
         if !first {
             s.push_str(", ");

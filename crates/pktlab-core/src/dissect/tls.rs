@@ -200,6 +200,11 @@ fn client_hello_ext(rec: &[u8], b: usize, want: u16) -> Option<&[u8]> {
     p += 1 + *rec.get(p)? as usize;
     p += 2 + rd::u16(rec, p)? as usize;
     p += 1 + *rec.get(p)? as usize;
+    hello_ext_body(rec, p, want)
+}
+
+/// The body of extension `want` in the hello extensions whose two-byte length is at `p`.
+fn hello_ext_body(rec: &[u8], mut p: usize, want: u16) -> Option<&[u8]> {
     let el = rd::u16(rec, p)? as usize;
     p += 2;
     let end = (p + el).min(rec.len());
@@ -227,9 +232,9 @@ pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<
     }
     if let Some(v) = server_hello_version(rec) {
         conn.tls_version = v;
-    }
-    if server_hello_version(rec) == Some(0x0304) {
-        conn.tls13 = true;
+        if v == 0x0304 {
+            conn.tls13 = true;
+        }
     }
     if let Some(alpn) = server_hello_ext(rec, 16) {
         conn.h2 = alpn.get(3..) == Some(b"h2");
@@ -263,17 +268,7 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
     let mut p = hello + 34;
     p += 1 + *rec.get(p)? as usize;
     p += 3;
-    let el = rd::u16(rec, p)? as usize;
-    p += 2;
-    let end = (p + el).min(rec.len());
-    while p + 4 <= end {
-        let (t, l) = (rd::u16(rec, p)?, rd::u16(rec, p + 2)? as usize);
-        if t == want {
-            return rec.get(p + 4..(p + 4 + l).min(end));
-        }
-        p += 4 + l;
-    }
-    None
+    hello_ext_body(rec, p, want)
 }
 
 /// Dissects the record in `a..b` of `data`.
