@@ -432,3 +432,20 @@ fn verbose_and_json_on_several_threads_print_what_the_sequential_loop_prints() {
     assert!(compared >= files.len() * forms.len() * 3);
     println!("-V and -T json on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
 }
+
+#[test]
+fn json_nests_what_icmp_quotes_inside_icmp() {
+    // As tshark: the offending packet's headers an ICMP error quotes (and their data) are
+    // members of the ICMP object, not layers beside it.
+    let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/udp-frag.pcap");
+    let out = pktlab(&["dissect", "-T", "json", &cap.to_string_lossy()]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let frames = v.as_array().expect("array of frames");
+    let icmp: Vec<&serde_json::Value> = frames.iter().filter_map(|f| f["_source"]["layers"].get("icmp")).collect();
+    assert_eq!(icmp.len(), 1, "one ICMP error in the capture");
+    let icmp = icmp[0];
+    assert!(icmp.get("icmp.type").is_some(), "{icmp}");
+    assert!(icmp["ip"].get("ip.src").is_some(), "the quoted IPv4 header inside icmp: {icmp}");
+    assert!(icmp["udp"].get("udp.srcport").is_some(), "the quoted UDP header inside icmp: {icmp}");
+}

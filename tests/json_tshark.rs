@@ -15,9 +15,10 @@ use std::process::Command;
 
 /// The target for both counts.
 const TARGET: f64 = 99.0;
-/// What pktlab reaches on the public captures today (recall, precision, in %): the test
-/// fails below these, so nothing slips back; it reports the distance to [`TARGET`].
-const FLOOR: (f64, f64) = (95.0, 97.5);
+/// What pktlab reaches on the public captures today (recall, precision, in %; 99.06% and
+/// 99.49% on 2026-12-03): the test fails below these, so nothing slips back; it reports the
+/// distance to [`TARGET`].
+const FLOOR: (f64, f64) = (99.0, 99.4);
 
 /// The leaves under one JSON value, each as (key path, value).
 struct Leaves<'a> {
@@ -173,7 +174,6 @@ fn leaves_count_duplicate_keys_and_mark_arrays() {
 }
 
 #[test]
-#[ignore = "needs tshark 4.0; a few minutes"]
 fn json_leaves_agree_with_tshark() {
     if let Err(why) = tshark() {
         println!("{why}");

@@ -45,6 +45,9 @@ pub fn frame(f: &Frame, out: &mut String) {
         }
     }
     let mut idxs: Vec<usize> = Vec::new();
+    // As tshark: what ICMP quotes (the offending packet's headers) and its data go inside the
+    // ICMP object (as `-V` draws them one level deeper).
+    let mut in_icmp = false;
     for (li, layer) in d.layers.iter().enumerate() {
         idxs.clear();
         idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li));
@@ -62,6 +65,13 @@ pub fn frame(f: &Frame, out: &mut String) {
         for e in loose {
             tree.expert(&mut w, e);
         }
+        if !in_icmp && matches!(layer.proto, "icmp" | "icmpv6") && li + 1 < d.layers.len() {
+            in_icmp = true;
+            continue;
+        }
+        w.close();
+    }
+    if in_icmp {
         w.close();
     }
     // A dissector that ran out of bytes: tshark's `_ws.malformed` pseudo-protocol after the
@@ -174,6 +184,10 @@ impl<'a> Tree<'a> {
         match (&f.value, f.def.ftype) {
             // Text (a name, a decoded string) may hold characters JSON escapes: it is written
             // aside first, then escaped into the output.
+            // A protocol item inside another's tree (IPv6's extension headers) holds the text
+            // `-T fields` prints for it; tshark's JSON gives it no value, only its children
+            // under its name.
+            (Value::Str(_), _) if ipv6_extension(f.def.abbrev) => return false,
             (Value::Str(_), _) => VALUE.with_borrow_mut(|s| {
                 s.clear();
                 render::cell(self.d, self.data, f, s);
@@ -229,7 +243,12 @@ impl<'a> Tree<'a> {
 /// value is their bytes); its other label items (`tls.record`, `dns.opt`…) are `FT_NONE`
 /// and have none.
 fn valued_label(abbrev: &str) -> bool {
-    abbrev.starts_with("tcp.options.") || abbrev.starts_with("ip.options.") || matches!(abbrev, "ipv6.hopopts" | "ipv6.dstopts" | "ipv6.routing" | "ipv6.fraghdr")
+    abbrev.starts_with("tcp.options.") || abbrev.starts_with("ip.options.") || ipv6_extension(abbrev)
+}
+
+/// IPv6's extension headers: protocols of their own in Wireshark, items of IPv6's tree.
+fn ipv6_extension(abbrev: &str) -> bool {
+    matches!(abbrev, "ipv6.hopopts" | "ipv6.dstopts" | "ipv6.routing" | "ipv6.fraghdr")
 }
 
 /// The name of Wireshark's expert field for an expert key, where it differs from the key.

@@ -148,23 +148,25 @@ fn unreach_code(c: u8) -> &'static str {
 
 /// tshark's heuristic: the first 8 data bytes of an echo are read as a timestamp (seconds,
 /// microseconds; big- then little-endian) if it lies within a day of the capture time.
-fn data_time(cx: &mut Ctx, data: &[u8], o: usize, end: usize) {
-    let Some(now) = cx.ts else { return };
+/// Returns whether they were (the data then starts after them).
+fn data_time(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> bool {
+    let Some(now) = cx.ts else { return false };
     if end.saturating_sub(o) <= 8 {
-        return;
+        return false;
     }
     let (Some(bs), Some(bu), Some(ls), Some(lu)) = (rd::u32(data, o), rd::u32(data, o + 4), rd::u32le(data, o), rd::u32le(data, o + 4)) else {
-        return;
+        return false;
     };
     let near = |s: u32, us: u32| (s as i64 - now.secs).unsigned_abs() < 86_400 && us < 1_000_000;
     let (s, us) = if near(bs, bu) { (bs, bu) } else { (ls, lu) };
     if !near(s, us) {
-        return;
+        return false;
     }
     let t = Timestamp { secs: s as i64, nanos: us * 1000 };
     cx.add(&ICMP_DATA_TIME, o, 8, Value::Time(t));
     let rel = now.as_nanos() - t.as_nanos();
     cx.add_gen(&ICMP_DATA_TIME_RELATIVE, o, 8, Value::Duration(rel.clamp(i64::MIN as i128, i64::MAX as i128) as i64));
+    true
 }
 
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
@@ -238,7 +240,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                     }
                 }
             }
-            data_time(cx, data, b + 4, end);
+            let timed = data_time(cx, data, b + 4, end);
             cx.close(li);
             if outer {
                 let _ = write!(cx.out.info, " id=0x{id:04x}, seq={seq}/{}, ttl={}", seq.swap_bytes(), cx.hop_limit);
@@ -246,7 +248,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                     let _ = write!(cx.out.info, " (request in {req})");
                 }
             }
-            dispatch::data(cx, data, b + 4, end);
+            // (As tshark: the data after the timestamp.)
+            dispatch::data(cx, data, if timed { b + 12 } else { b + 4 }, end);
         }
         3 | 4 | 5 | 11 | 12 => {
             let mut rfc4884 = None;
