@@ -281,6 +281,7 @@ pub fn group_code(key: &str) -> u32 {
         "Undecoded" => 0x0500_0000,
         "Reassemble" => 0x0600_0000,
         "Malformed" => 0x0700_0000,
+        "Deprecated" => 0x0e00_0000,
         _ => 0x0900_0000,
     }
 }

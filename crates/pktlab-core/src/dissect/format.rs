@@ -204,6 +204,8 @@ pub fn expert_group(key: &str) -> &'static str {
         "Undecoded"
     } else if key == "_ws.unreassembled" {
         "Reassemble"
+    } else if key.ends_with(".deprecated") {
+        "Deprecated"
     } else {
         "Protocol"
     }

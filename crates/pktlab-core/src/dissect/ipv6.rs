@@ -22,41 +22,41 @@ pub static IPV6_SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host
 pub static IPV6_HOST: FieldDef = FieldDef::new("ipv6.host", "Source or Destination Host", FieldType::Ipv6, Base::None);
 pub static IPV6_DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6, Base::None);
 pub static IPV6_DST_HOST: FieldDef = FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::Ipv6, Base::None);
-pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None);
+pub static IPV6_HOPOPTS: FieldDef = FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::None, Base::None).whole(ext_label);
 pub static IPV6_HOPOPTS_NXT: FieldDef = FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8, Base::Dec);
-pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec);
-pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None);
+pub static IPV6_HOPOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16, Base::Dec).unit(" bytes");
+pub static IPV6_DSTOPTS: FieldDef = FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::None, Base::None).whole(ext_label);
 pub static IPV6_DSTOPTS_NXT: FieldDef = FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8, Base::Dec);
-pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec);
-pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None);
+pub static IPV6_DSTOPTS_LEN_OCT: FieldDef = FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16, Base::Dec).unit(" bytes");
+pub static IPV6_OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None, Base::None).whole(opt_label);
 pub static IPV6_OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8, Base::Hex).vals(opt_type_name);
-pub static IPV6_OPT_TYPE_ACTION: FieldDef = FieldDef::new("ipv6.opt.type.action", "Action", FieldType::U8, Base::Dec).mask(0xc0);
-pub static IPV6_OPT_TYPE_CHANGE: FieldDef = FieldDef::new("ipv6.opt.type.change", "May Change", FieldType::Bool, Base::None).mask(0x20);
+pub static IPV6_OPT_TYPE_ACTION: FieldDef = FieldDef::new("ipv6.opt.type.action", "Action", FieldType::U8, Base::Dec).mask(0xc0).vals(opt_action_name);
+pub static IPV6_OPT_TYPE_CHANGE: FieldDef = FieldDef::new("ipv6.opt.type.change", "May Change", FieldType::Bool, Base::None).mask(0x20).tfs("Yes", "No");
 pub static IPV6_OPT_TYPE_REST: FieldDef = FieldDef::new("ipv6.opt.type.rest", "Low-Order Bits", FieldType::U8, Base::Hex).mask(0x1f);
 pub static IPV6_OPT_LENGTH: FieldDef = FieldDef::new("ipv6.opt.length", "Length", FieldType::U8, Base::Dec);
 pub static IPV6_OPT_PAD1: FieldDef = FieldDef::new("ipv6.opt.pad1", "Pad1", FieldType::None, Base::None);
 pub static IPV6_OPT_PADN: FieldDef = FieldDef::new("ipv6.opt.padn", "PadN", FieldType::Bytes, Base::None);
-pub static IPV6_OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16, Base::Dec);
+pub static IPV6_OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16, Base::Dec).vals(router_alert_name);
 pub static IPV6_OPT_JUMBO: FieldDef = FieldDef::new("ipv6.opt.jumbo", "Payload Length", FieldType::U32, Base::Dec);
 pub static IPV6_OPT_TEL: FieldDef = FieldDef::new("ipv6.opt.tel", "Tunnel Encapsulation Limit", FieldType::U8, Base::Dec);
 pub static IPV6_OPT_UNKNOWN: FieldDef = FieldDef::new("ipv6.opt.unknown", "Unknown Option Payload", FieldType::Bytes, Base::None);
-pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None);
+pub static IPV6_ROUTING: FieldDef = FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::None, Base::None).whole(ext_label);
 pub static IPV6_ROUTING_NXT: FieldDef = FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8, Base::Dec);
-pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec);
-pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec);
+pub static IPV6_ROUTING_LEN_OCT: FieldDef = FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16, Base::Dec).unit(" bytes");
+pub static IPV6_ROUTING_TYPE: FieldDef = FieldDef::new("ipv6.routing.type", "Type", FieldType::U8, Base::Dec).vals(routing_type_name);
 pub static IPV6_ROUTING_SEGLEFT: FieldDef = FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8, Base::Dec);
 pub static IPV6_ROUTING_UNKNOWN_DATA: FieldDef = FieldDef::new("ipv6.routing.unknown_data", "Type-Specific Data", FieldType::Bytes, Base::None);
 pub static IPV6_ROUTING_SRC_RESERVED: FieldDef = FieldDef::new("ipv6.routing.src.reserved", "Reserved", FieldType::Bytes, Base::None);
-pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None);
-pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None);
+pub static IPV6_ROUTING_SRC_ADDR: FieldDef = FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6, Base::None).whole(vector_address_label);
+pub static IPV6_FRAGHDR: FieldDef = FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::None, Base::None).whole(ext_label);
 pub static IPV6_FRAGHDR_NXT: FieldDef = FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8, Base::Dec).vals(proto_name);
 pub static IPV6_FRAGHDR_RESERVED_OCTET: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8, Base::Hex);
-pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8);
+pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16, Base::Dec).mask(0xfff8).custom(frag_offset_label).pure();
 pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
-pub static IPV6_FRAGHDR_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool, Base::None).mask(0x1);
+pub static IPV6_FRAGHDR_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool, Base::None).mask(0x1).tfs("Yes", "No");
 pub static IPV6_FRAGHDR_IDENT: FieldDef = FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32, Base::Hex);
 pub static IPV6_FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum, Base::None);
 pub static IPV6_FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None, Base::None);
@@ -71,6 +71,22 @@ pub static IPV6_SRC_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.src_embed_ipv4", 
 pub static IPV6_DST_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.dst_embed_ipv4", "Destination Embedded IPv4", FieldType::Ipv4, Base::None);
 pub static IPV6_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.embed_ipv4", "Embedded IPv4", FieldType::Ipv4, Base::None);
 
+pub static IPV6_SRC_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.src_slaac_mac", "Source SLAAC MAC", FieldType::Ether, Base::None);
+pub static IPV6_DST_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.dst_slaac_mac", "Destination SLAAC MAC", FieldType::Ether, Base::None);
+pub static IPV6_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.slaac_mac", "SLAAC MAC", FieldType::Ether, Base::None);
+
+/// An address whose interface identifier is a modified EUI-64 (the universal/local bit set,
+/// `ff:fe` in its middle; RFC 4291 appendix A) shows the MAC address it was made from, as
+/// tshark does: the side's, then the two-sided one (hidden).
+fn slaac(cx: &mut Ctx, at: usize, a: [u8; 16], side: &'static FieldDef) {
+    if a[8] & 0x02 == 0 || a[11] != 0xff || a[12] != 0xfe {
+        return;
+    }
+    let mac = [a[8] & !0x02, a[9], a[10], a[13], a[14], a[15]];
+    cx.add_gen(side, at + 8, 8, Value::Ether(mac));
+    cx.add_hidden(&IPV6_SLAAC_MAC, at + 8, 8, Value::Ether(mac));
+}
+
 /// An address of the NAT64 well-known prefix 64:ff9b::/96 (RFC 6052) shows the IPv4 address
 /// it embeds, as tshark does: the prefix, the side's embedded address and the two-sided one.
 fn nat64(cx: &mut Ctx, at: usize, a: [u8; 16], side: &'static FieldDef) {
@@ -84,7 +100,90 @@ fn nat64(cx: &mut Ctx, at: usize, a: [u8; 16], side: &'static FieldDef) {
     cx.add_gen(&IPV6_EMBED_IPV4, at + 12, 4, Value::Ipv4(v4));
 }
 
-pub static FIELDS: &[&FieldDef] = &[&IPV6_EMBED_IPV4_PREFIX, &IPV6_SRC_EMBED_IPV4, &IPV6_DST_EMBED_IPV4, &IPV6_EMBED_IPV4, &IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
+pub static FIELDS: &[&FieldDef] = &[&IPV6_SRC_SLAAC_MAC, &IPV6_DST_SLAAC_MAC, &IPV6_SLAAC_MAC, &IPV6_EMBED_IPV4_PREFIX, &IPV6_SRC_EMBED_IPV4, &IPV6_DST_EMBED_IPV4, &IPV6_EMBED_IPV4, &IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
+
+/// An extension header's line: its title (a routing header's names its type). The field's
+/// text value is what `-T fields` prints for it (its filter name, or the routing header's
+/// title).
+fn ext_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    match &cx.field.value {
+        Value::Str(s) if **s != *cx.field.def.abbrev => out.push_str(s),
+        _ => out.push_str(cx.field.def.name),
+    }
+}
+
+/// `Offset: 185 (1480 bytes)`: the fragment offset counts 8-byte units.
+fn frag_offset_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let n = cx.uint();
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push_str(" (");
+    out.push_str(itoa::Buffer::new().format(n * 8));
+    out.push_str(" bytes)");
+}
+
+/// An option's line: its type's name (`Router Alert`, `PadN`), as tshark titles it.
+fn opt_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    match cx.bytes().first() {
+        Some(&t) => match opt_type_name(u64::from(t)) {
+            Some(name) => out.push_str(name),
+            None => {
+                out.push_str("Unknown IPv6 Option (");
+                out.push_str(itoa::Buffer::new().format(t));
+                out.push(')');
+            }
+        },
+        None => out.push_str(cx.field.def.name),
+    }
+}
+
+/// What a node must do with an option it does not know (the type's top two bits).
+fn opt_action_name(a: u64) -> Option<&'static str> {
+    Some(match a {
+        0 => "Skip and continue",
+        1 => "Discard",
+        2 => "Discard and send ICMP Parameter Problem",
+        3 => "Discard and send ICMP if not multicast",
+        _ => return None,
+    })
+}
+
+fn router_alert_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "MLD",
+        1 => "RSVP",
+        2 => "Active Network",
+        _ => return None,
+    })
+}
+
+pub fn routing_type_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        0 => "Source Route",
+        1 => "Nimrod",
+        2 => "Type 2 Routing",
+        3 => "RPL Source Route",
+        4 => "Segment Routing",
+        5 => "Compact Routing Header 16",
+        6 => "Compact Routing Header 32",
+        253 => "Experiment 1",
+        254 => "Experiment 2",
+        _ => return None,
+    })
+}
+
+/// A source route's address with its place in the list: `Address[1]: 2001:db8::1`.
+fn vector_address_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let f = cx.field;
+    // Its place: one more than the addresses before it under the same header.
+    let before = cx.d.fields.get(..cx.idx).unwrap_or(&[]).iter().rev().take_while(|x| x.depth >= f.depth).filter(|x| x.depth == f.depth && std::ptr::eq(x.def, f.def)).count();
+    out.push_str(f.def.name);
+    out.push('[');
+    out.push_str(itoa::Buffer::new().format(before + 1));
+    out.push_str("]: ");
+    cx.value(out);
+}
 
 fn opt_name(t: u8) -> &'static str {
     match t {
@@ -206,6 +305,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.add_hidden(&IPV6_DST_HOST, off + 24, 16, Value::Ipv6(dst));
     cx.add_hidden(&IPV6_HOST, off + 24, 16, Value::Ipv6(dst));
     // (tshark adds what the addresses embed after both of them.)
+    slaac(cx, off + 8, src, &IPV6_SRC_SLAAC_MAC);
+    slaac(cx, off + 24, dst, &IPV6_DST_SLAAC_MAC);
     nat64(cx, off + 8, src, &IPV6_SRC_EMBED_IPV4);
     nat64(cx, off + 24, dst, &IPV6_DST_EMBED_IPV4);
     if outer {
@@ -273,7 +374,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                     cx.add(&IPV6_ROUTING_LEN, o + 1, 1, Value::UInt(l as u64));
                     cx.add_gen(&IPV6_ROUTING_LEN_OCT, o + 1, 1, Value::UInt(hl as u64));
                     let (Some(t), Some(segleft)) = (rd::u8(data, o + 2), rd::u8(data, o + 3)) else { return Err((o + 2, 2)) };
-                    cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
+                    let type_at = cx.add(&IPV6_ROUTING_TYPE, o + 2, 1, Value::UInt(t as u64));
                     cx.add(&IPV6_ROUTING_SEGLEFT, o + 3, 1, Value::UInt(segleft as u64));
                     if data.len() < o + hl {
                         return Err((o + 4, hl - 4));
@@ -289,6 +390,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                             }
                             a += 16;
                         }
+                        // RFC 5095 deprecates type 0 (tshark notes it on the type, after the
+                        // addresses).
+                        cx.expert(Severity::Note, "ipv6.routing.deprecated", "Routing header type is deprecated", Some(type_at));
                         // The transport checksum covers the final destination, the route's last hop.
                         if segleft > 0
                             && let Some(final_dst) = last

@@ -279,8 +279,13 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
         Value::Str(s) => out.push_str(s),
         Value::Bytes if def.ftype == FieldType::Str => out.push_str(&String::from_utf8_lossy(d.field_bytes(frame, f))),
         Value::Bytes if def.ftype == FieldType::Bytes => {
-            // Wireshark shows at most 36 bytes of a byte field, then an ellipsis.
+            // Wireshark shows at most 36 bytes of a byte field, then an ellipsis; none as
+            // `<none>`.
             let b = d.field_bytes(frame, f);
+            if b.is_empty() {
+                out.push_str("<none>");
+                return;
+            }
             super::format::push_hex(out, b.get(..36).unwrap_or(b));
             if b.len() > 36 {
                 out.push('…');
