@@ -6,7 +6,9 @@
 //! - a node with a value is written `"key": "value"` (values as `-T fields` prints them, byte
 //!   fields with `:` between the bytes);
 //! - its children follow as one object under `"key_tree"`, or under `"key"` itself when the
-//!   node has no value (protocols, text items);
+//!   node has no value (protocols, text items, IPv6's extension headers);
+//! - the layers after an ICMP or ICMPv6 layer (what an error quotes, an echo's data) are
+//!   members of its object;
 //! - a node with neither value nor children is `"key": ""` (a protocol: its title);
 //! - an expert item is a `_ws.expert` child of the field it concerns (after its own
 //!   children), holding the expert's own name, `_ws.expert.message`, `.severity` and
