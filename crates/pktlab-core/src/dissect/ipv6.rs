@@ -185,17 +185,6 @@ fn vector_address_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     cx.value(out);
 }
 
-fn opt_name(t: u8) -> &'static str {
-    match t {
-        0 => "Pad1",
-        1 => "PadN",
-        4 => "Tunnel Encapsulation Limit",
-        5 => "Router Alert",
-        0xc2 => "Jumbo Payload",
-        _ => "Unknown",
-    }
-}
-
 /// The options of a hop-by-hop or destination options header (`o..end`), each at the
 /// current depth with its parts below it.
 fn opts(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
@@ -251,7 +240,6 @@ fn opt(cx: &mut Ctx, data: &[u8], o: usize, end: usize) -> Option<usize> {
                 }
             }
         }
-        let _ = opt_name(t);
         Some(o + 2 + len)
     })
 }

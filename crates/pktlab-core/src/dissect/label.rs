@@ -279,16 +279,15 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
         Value::Str(s) => out.push_str(s),
         Value::Bytes if def.ftype == FieldType::Str => out.push_str(&String::from_utf8_lossy(d.field_bytes(frame, f))),
         Value::Bytes if def.ftype == FieldType::Bytes => {
-            // Wireshark shows at most 36 bytes of a byte field, then an ellipsis; none as
-            // `<none>`.
+            // Wireshark shows at most 36 bytes of a byte field, then an ellipsis (fewer as
+            // the cell writes them, none as `<none>`).
             let b = d.field_bytes(frame, f);
-            if b.is_empty() {
-                out.push_str("<none>");
-                return;
-            }
-            super::format::push_hex(out, b.get(..36).unwrap_or(b));
-            if b.len() > 36 {
-                out.push('…');
+            match b.get(..36).filter(|_| b.len() > 36) {
+                Some(head) => {
+                    super::format::push_hex(out, head);
+                    out.push('…');
+                }
+                None => super::format::write_cell(out, d, frame, f),
             }
         }
         _ => {
