@@ -18,7 +18,7 @@ use super::analyzer::{FrameAnalysis, TransportVerdict};
 use super::fields as f;
 use super::flags::{FLAG_INFO, Flags};
 use super::tcp::{FinClose, TcpVerdict};
-use crate::dissect::model::{Dissection, Expert, Field, FieldDef, Layer, Severity, Value};
+use crate::dissect::model::{AddedAt, Additions, Dissection, Expert, Field, FieldDef, Layer, Severity, Slot, Value};
 use crate::dissect::tcp as h;
 
 /// Adds the analysis of `fa` to `d`. Calling it twice adds the fields twice; call it once per
@@ -38,6 +38,8 @@ struct Scratch {
     positions: Vec<u32>,
     /// The Info column or a summary being rewritten.
     text: String,
+    /// Expert items on new fields, by index.
+    experts: Vec<(u32, Expert)>,
 }
 
 thread_local! {
@@ -62,13 +64,7 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
         let at = match verdict {
             TransportVerdict::Udp(u) => {
                 plan.scan(d, range, None);
-                // The dissector never adds `udp.stream`: always a new field.
-                s.batch.push(generated(&at_layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
-                if u.timed {
-                    s.batch.push(generated(&at_layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
-                    s.batch.push(generated(&at_layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
-                    s.batch.push(generated(&at_layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
-                }
+                udp_fields(&at_layer, u, &mut s.batch);
                 plan.analysis_at(d)
             }
             TransportVerdict::Tcp(t) => {
@@ -81,7 +77,8 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
                 tcp_fields(&at_layer, t, &mut s.batch, &mut experts);
                 if outermost_tcp == Some(&li) && first_tcp {
                     first_tcp = false;
-                    rewrite_texts(d, &plan, li, t, &mut s.text);
+                    let window_value = plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some(n) } else { None });
+                    rewrite_texts(d, window_value, li, t, &mut s.text);
                 }
                 plan.analysis_at(d)
             }
@@ -93,10 +90,7 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
             && let Some(close) = t.fin_close
         {
             // As tshark: on the TCP Flags string, after the dissector's "Connection finish".
-            let (key, message) = match close {
-                FinClose::Active => ("tcp.connection.fin_active", "This frame initiates the connection closing"),
-                FinClose::Passive => ("tcp.connection.fin_passive", "This frame undergoes the connection closing"),
-            };
+            let (key, message) = fin_close(close);
             let field = plan.pos(Anchor::FlagsStr);
             d.experts.push(Expert { severity: Severity::Note, key, message: message.to_owned(), field });
         }
@@ -105,6 +99,103 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
             d.experts.push(e);
         }
         plan.apply(d, &mut s.positions);
+    }
+}
+
+/// What [`annotate`] would insert for `fa`, made before the frame is dissected so that the
+/// transport dissector puts it in place as it goes ([`Dissector::dissect_adding`]), which
+/// costs far less than inserting into the finished dissection: the same fields at the same
+/// places, the same expert items in the same order. False (and `adds` empty) where the frame
+/// needs [`annotate`] after all: more than one TCP/UDP layer, a header quoted in an ICMP
+/// error, or TCP's absolute sequence numbers. After the dissection, [`finish_placed`] does
+/// the rest.
+///
+/// [`Dissector::dissect_adding`]: crate::dissect::Dissector::dissect_adding
+pub fn additions(fa: &FrameAnalysis, adds: &mut Additions) -> bool {
+    adds.clear();
+    let [(li, verdict)] = fa.layers.as_slice() else { return false };
+    adds.layer = *li;
+    let here = At { offset: 0, source: 0 };
+    match verdict {
+        TransportVerdict::Udp(u) => {
+            if u.in_error {
+                return false;
+            }
+            // (The last slot: its fields go straight to the end.)
+            udp_fields(&here, u, &mut adds.fields);
+            adds.ends[Slot::BeforePayload as usize] = adds.fields.len() as u32;
+        }
+        TransportVerdict::Tcp(t) => {
+            if t.in_error || !crate::dissect::prefs::tcp_relative() {
+                return false;
+            }
+            adds.sack_base = (t.tcp_flags & super::tcp::ACK != 0).then(|| t.ack_raw.wrapping_sub(t.ack));
+            // The summary's Seq and Ack, as `rewrite_texts` makes them (Ack only with the ACK
+            // bit; without it the dissector writes none).
+            adds.numbers = Some((t.seq, t.ack));
+            for (slot, def, value) in [
+                (Slot::BeforeLen, &f::TCP_STREAM, Some(Value::UInt(t.stream as u64))),
+                (Slot::BeforeLen, &f::TCP_COMPLETENESS, t.completeness.map(|c| Value::UInt(c as u64))),
+                (Slot::BeforeSeqRaw, &f::TCP_SEQ, Some(Value::UInt(t.seq as u64))),
+                (Slot::AfterSeqRaw, &f::TCP_NXTSEQ, t.nxtseq.map(|n| Value::UInt(n as u64))),
+                (Slot::BeforeAckRaw, &f::TCP_ACK, Some(Value::UInt(t.ack as u64))),
+                (Slot::AfterWindowValue, &f::TCP_WINDOW_SIZE, Some(Value::UInt(t.window as u64))),
+                (Slot::AfterWindowValue, &f::TCP_WINDOW_SCALEFACTOR, t.scalefactor.map(|s| Value::Int(s as i64))),
+            ] {
+                let Some(value) = value else { continue };
+                let mut field = generated(&here, def, 0, value);
+                // tshark shows the relative numbers as the header's own items.
+                field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
+                adds.push(slot, field);
+            }
+            if let Some(close) = t.fin_close {
+                let (key, message) = fin_close(close);
+                adds.experts.push((AddedAt::FlagsStr, Expert { severity: Severity::Note, key, message: message.to_owned(), field: None }));
+            }
+            // (The last slot: its fields go straight to the end; the expert items' indices
+            // are then among all the additions, made relative to the slot below.)
+            let base = adds.fields.len() as u32;
+            SCRATCH.with_borrow_mut(|s| {
+                s.experts.clear();
+                tcp_fields(&here, t, &mut adds.fields, &mut s.experts);
+                adds.experts.extend(s.experts.drain(..).map(|(i, e)| (AddedAt::Slot(Slot::BeforePayload, i - base), e)));
+            });
+            adds.ends[Slot::BeforePayload as usize] = adds.fields.len() as u32;
+        }
+    }
+    true
+}
+
+/// After [`Dissector::dissect_adding`] put the [`additions`] of `fa` in place: rewrites the
+/// Info column and the layer summary as [`annotate`] does. False when the dissector put none
+/// (then [`annotate`] is what the dissection needs).
+///
+/// [`Dissector::dissect_adding`]: crate::dissect::Dissector::dissect_adding
+pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
+    let Some(placed) = d.placed else { return false };
+    if let [(li, TransportVerdict::Tcp(t))] = fa.layers.as_slice() {
+        let window_value = placed.window_value.and_then(|i| if let Some(Field { value: Value::UInt(n), .. }) = d.fields.get(i as usize) { Some(*n) } else { None });
+        SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, &mut s.text));
+    }
+    true
+}
+
+/// The expert item of a FIN's side of the close.
+fn fin_close(close: FinClose) -> (&'static str, &'static str) {
+    match close {
+        FinClose::Active => ("tcp.connection.fin_active", "This frame initiates the connection closing"),
+        FinClose::Passive => ("tcp.connection.fin_passive", "This frame undergoes the connection closing"),
+    }
+}
+
+/// UDP's generated fields: the stream index, then the times when shown.
+fn udp_fields(layer: &At, u: &super::udp::UdpVerdict, new: &mut Vec<Field>) {
+    // The dissector never adds `udp.stream`: always a new field.
+    new.push(generated(layer, &f::UDP_STREAM, 0, Value::UInt(u.stream as u64)));
+    if u.timed {
+        new.push(generated(layer, &crate::dissect::data::WS_TEXT, 0, Value::Str("Timestamps".into())));
+        new.push(generated(layer, &f::UDP_TIME_RELATIVE, 1, Value::Duration(u.time_relative)));
+        new.push(generated(layer, &f::UDP_TIME_DELTA, 1, Value::Duration(u.time_delta)));
     }
 }
 
@@ -652,8 +743,9 @@ fn push_info_markers(t: &TcpVerdict, out: &mut String) {
 }
 
 /// Rewrites the Info column and the layer summary: relative Seq/Ack, the scaled window and
-/// the verdicts' markers. `buf`: an empty scratch string.
-fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict, buf: &mut String) {
+/// the verdicts' markers. `window_value`: the layer's `tcp.window_size_value` (the window
+/// as sent); `buf`: an empty scratch string.
+fn rewrite_texts(d: &mut Dissection, window_value: Option<u64>, li: usize, t: &TcpVerdict, buf: &mut String) {
     // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
@@ -665,11 +757,10 @@ fn rewrite_texts(d: &mut Dissection, plan: &Plan<'_>, li: usize, t: &TcpVerdict,
     let ack = ack_bit.then_some((t.ack_raw as u64, t.ack as u64));
     // The dissector printed the raw window; tshark prints the scaled one. (The analysis adds
     // no `tcp.window_size_value`: the layer's first is the dissector's.)
-    let win = (t.window != 0)
-        .then(|| plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some((n, t.window as u64)) } else { None }))
-        .flatten();
+    let win = window_value.filter(|_| t.window != 0).map(|n| (n, t.window as u64));
     replace_numbers(&mut d.info, buf, [(b"Seq=", seq), (b"Ack=", ack), (b"Win=", win)]);
-    if let Some(layer) = d.layers.get_mut(li) {
+    // (A dissector that put the analysis in place wrote the summary's numbers itself.)
+    if let Some(layer) = d.layers.get_mut(li).filter(|_| d.placed.is_none()) {
         replace_numbers(&mut layer.summary, buf, [(b"Seq: ", seq), (b"Ack: ", ack)]);
     }
     if !t.flags.is_empty() && crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() {

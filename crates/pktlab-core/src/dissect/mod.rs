@@ -189,6 +189,15 @@ impl Dissector {
 
     /// Dissects one frame into `out` (which is cleared first). Never panics, whatever the bytes.
     pub fn dissect(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection) {
+        self.dissect_adding(meta, data, out, None);
+    }
+
+    /// [`Dissector::dissect`], with fields made for one transport layer beforehand put in
+    /// place by its dissector (see [`Additions`]; it takes their values). Where it put them
+    /// is in [`Dissection::placed`]; `None` there means it put none (the layer is not that
+    /// protocol's outermost header, or its header was not all captured), and `adds` is left
+    /// for [`crate::analysis::annotate`] to insert.
+    pub fn dissect_adding(&mut self, meta: &FrameMeta, data: &[u8], out: &mut Dissection, mut adds: Option<&mut Additions>) {
         for l in out.layers.iter_mut() {
             if l.summary.capacity() > 0 && self.pool.len() < 64 {
                 let mut s = std::mem::take(&mut l.summary);
@@ -225,9 +234,21 @@ impl Dissector {
             decode_as: &self.decode_as,
             tcp_apps: self.tcp_apps,
             tcp_app_ports: self.tcp_app_ports,
+            adds: adds.as_deref_mut(),
         };
         frame::dissect(&mut cx, meta, data);
         self.protos = std::mem::take(&mut cx.protos);
+        // The additions' expert items come after every other, as an insertion afterwards
+        // would add them.
+        if let (Some(placed), Some(adds)) = (out.placed, adds) {
+            for (at, mut e) in adds.experts.drain(..) {
+                e.field = match at {
+                    AddedAt::FlagsStr => placed.flags_str,
+                    AddedAt::Slot(slot, n) => Some(placed.starts[slot as usize] + n),
+                };
+                out.experts.push(e);
+            }
+        }
     }
 }
 
@@ -387,6 +408,8 @@ pub(crate) struct Ctx<'a> {
     pub demand: Option<&'a Demand>,
     /// Hidden fields are added (see [`Dissector::set_hidden`]).
     pub hidden: bool,
+    /// Fields made beforehand for one transport layer (see [`Additions`]).
+    pub adds: Option<&'a mut Additions>,
 }
 
 /// An address for the Source/Destination columns.
@@ -411,6 +434,41 @@ impl Addr {
 }
 
 impl Ctx<'_> {
+    /// Whether the [`Additions`] are for layer `li`: its dissector then puts them in place
+    /// (all of them, or none) and records where ([`Dissection::placed`]).
+    pub fn adds_for(&self, li: usize) -> bool {
+        self.adds.as_ref().is_some_and(|a| a.layer == li)
+    }
+
+    /// Starts putting the additions in place in layer `li` (see [`Ctx::adds_for`]).
+    pub fn start_placing(&mut self, li: usize) {
+        self.out.placed = Some(Placed { layer: li as u32, ..Placed::default() });
+    }
+
+    /// Puts the additions of `slot` in place at the end of the fields, with the offset and
+    /// source of the layer at `offset` (once each slot, in order, after
+    /// [`Ctx::start_placing`]).
+    pub fn place(&mut self, slot: Slot, offset: usize) {
+        let (Some(adds), Some(placed)) = (self.adds.as_deref_mut(), self.out.placed.as_mut()) else { return };
+        let i = slot as usize;
+        placed.starts[i] = self.out.fields.len() as u32;
+        let start = if i == 0 { 0 } else { adds.ends[i - 1] as usize };
+        let end = adds.ends[i] as usize;
+        for f in adds.fields.get_mut(start..end).unwrap_or_default() {
+            let value = std::mem::replace(&mut f.value, Value::None);
+            self.out.fields.push(Field { offset: offset as u32, source: self.source, value, ..*f });
+        }
+    }
+
+    /// A SACK edge as the tree shows it: relative to the additions' base while they are
+    /// being put in place (see [`Additions::sack_base`]), else as sent.
+    pub fn sack_edge(&self, raw: u32) -> u64 {
+        match (&self.adds, self.out.placed) {
+            (Some(adds), Some(_)) => raw.wrapping_sub(adds.sack_base.unwrap_or(0)) as u64,
+            _ => raw as u64,
+        }
+    }
+
     /// Adds a field at the current depth; returns its index (with a [`Demand`] that does
     /// not want it, nothing is added and the index is where it would have gone).
     #[inline(always)]

@@ -429,6 +429,89 @@ pub struct Dissection {
     /// echo requests for a reply's `resp_to`): dissecting the frame on its own, without the
     /// frames before it, may give a different result.
     pub stateful: bool,
+    /// Where the dissector put the [`Additions`] it was given (None: it put none).
+    pub placed: Option<Placed>,
+}
+
+/// Where a transport dissector puts [`Additions`]: beside the header field each slot names
+/// (TCP's), or before the payload (TCP's and UDP's; at the layer's end without one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// Before `tcp.len`.
+    BeforeLen,
+    /// Before `tcp.seq_raw`.
+    BeforeSeqRaw,
+    /// After `tcp.seq_raw`.
+    AfterSeqRaw,
+    /// Before `tcp.ack_raw`.
+    BeforeAckRaw,
+    /// After `tcp.window_size_value`.
+    AfterWindowValue,
+    /// Before `tcp.payload` / `udp.payload`, or at the layer's end.
+    BeforePayload,
+}
+
+/// The number of [`Slot`]s.
+pub const SLOTS: usize = 6;
+
+/// What an expert item of [`Additions`] is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddedAt {
+    /// The layer's `tcp.flags.str`.
+    FlagsStr,
+    /// The `n`th field of a slot.
+    Slot(Slot, u32),
+}
+
+/// Fields made for one transport layer before the frame is dissected (the conversation
+/// analysis's generated fields), which its dissector puts in place as it adds the header's
+/// own, instead of their being inserted afterwards ([`crate::analysis::annotate`] makes
+/// them; [`super::Dissector::dissect_adding`] takes them). A dissector that cannot put them
+/// all in place puts none ([`Dissection::placed`] stays `None`).
+#[derive(Debug, Default)]
+pub struct Additions {
+    /// The layer (its index in [`Dissection::layers`]).
+    pub layer: usize,
+    /// The fields of every slot, slot after slot; their offset and source are the layer's.
+    pub fields: Vec<Field>,
+    /// Where each slot's fields end in `fields`.
+    pub ends: [u32; SLOTS],
+    /// Expert items added after the whole frame is dissected, in order.
+    pub experts: Vec<(AddedAt, Expert)>,
+    /// SACK edges are shown relative to this number.
+    pub sack_base: Option<u32>,
+    /// The sequence and acknowledgment numbers TCP's summary line shows (relative).
+    pub numbers: Option<(u32, u32)>,
+}
+
+impl Additions {
+    pub fn clear(&mut self) {
+        self.fields.clear();
+        self.ends = [0; SLOTS];
+        self.experts.clear();
+        self.sack_base = None;
+        self.numbers = None;
+    }
+
+    /// Adds `field` to `slot` (the slots are filled in order).
+    pub fn push(&mut self, slot: Slot, field: Field) {
+        self.fields.push(field);
+        for end in &mut self.ends[slot as usize..] {
+            *end = self.fields.len() as u32;
+        }
+    }
+}
+
+/// Where a dissector put [`Additions`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Placed {
+    pub layer: u32,
+    /// The index of each slot's first field.
+    pub starts: [u32; SLOTS],
+    /// `tcp.flags.str`'s index, if added.
+    pub flags_str: Option<u32>,
+    /// `tcp.window_size_value`'s index, if added.
+    pub window_value: Option<u32>,
 }
 
 /// The fields a reader of dissections needs (a display filter, the columns of `-T fields`):
@@ -539,6 +622,7 @@ impl Dissection {
         self.dst.clear();
         self.transports.clear();
         self.stateful = false;
+        self.placed = None;
     }
 
     /// The bytes of `source` (0 = `frame`).

@@ -201,6 +201,21 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     // Blocks of fields no wanted field is in are skipped (see `Part`); the facts, expert
     // items and Info are kept.
     let (ports, hdr, bits) = (cx.part(Part::TcpPorts), cx.part(Part::TcpHeader), cx.part(Part::TcpFlagBits));
+    // The analysis's fields made beforehand go in place as the header's are added: in the
+    // outermost header, with every field, when the whole header was captured (so every
+    // field they go beside is there).
+    let placing = cx.adds_for(li)
+        && outer
+        && ports
+        && hdr
+        && bits
+        && data.get(off + 12).is_some_and(|b| {
+            let hlen = (b >> 4) as usize * 4;
+            hlen >= 20 && data.len() >= off + hlen
+        });
+    if placing {
+        cx.start_placing(li);
+    }
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
     if ports {
         cx.add(&TCP_SRCPORT, off, 2, Value::UInt(sport as u64));
@@ -234,8 +249,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     let hl_at = if hdr {
         if outer {
+            if placing {
+                cx.place(Slot::BeforeLen, off);
+            }
             cx.add_gen(&TCP_LEN, off, 0, Value::UInt(seglen as u64));
+            if placing {
+                cx.place(Slot::BeforeSeqRaw, off);
+            }
             cx.add(&TCP_SEQ_RAW, off + 4, 4, Value::UInt(seq as u64));
+            if placing {
+                cx.place(Slot::AfterSeqRaw, off);
+                cx.place(Slot::BeforeAckRaw, off);
+            }
         } else {
             cx.add(&TCP_SEQ, off + 4, 4, Value::UInt(seq as u64));
         }
@@ -251,8 +276,20 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if bits || flag_experts {
         flag_bits(cx, off, flags, outer, sport, dport);
     }
+    if placing
+        && let Some(placed) = cx.out.placed.as_mut()
+    {
+        let last = cx.out.fields.len().checked_sub(1);
+        placed.flags_str = last.filter(|&i| std::ptr::eq(cx.out.fields[i].def, &TCP_FLAGS_STR)).map(|i| i as u32);
+    }
     if hdr {
-        cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+        let at = cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+        if placing {
+            if let Some(placed) = cx.out.placed.as_mut() {
+                placed.window_value = Some(at);
+            }
+            cx.place(Slot::AfterWindowValue, off);
+        }
     }
     if info {
         let info = &mut cx.out.info;
@@ -319,16 +356,18 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         cx.out.info.push_str(" Len=");
         push_dec(&mut cx.out.info, seglen as u64);
     }
+    // (With the analysis put in place, its relative numbers.)
+    let (seq_shown, ack_shown) = cx.adds.as_deref().and_then(|a| a.numbers).filter(|_| placing).unwrap_or((seq, ack));
     if let Some(s) = cx.summary(li) {
         s.push_str("Src Port: ");
         push_dec(s, sport as u64);
         s.push_str(", Dst Port: ");
         push_dec(s, dport as u64);
         s.push_str(", Seq: ");
-        push_dec(s, seq as u64);
+        push_dec(s, seq_shown as u64);
         if flags & flag::ACK != 0 {
             s.push_str(", Ack: ");
-            push_dec(s, ack as u64);
+            push_dec(s, ack_shown as u64);
         }
         s.push_str(", Len: ");
         push_dec(s, seglen as u64);
@@ -341,6 +380,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     let pstart = off + hlen;
     let pend = end.min(data.len());
+    if placing {
+        cx.place(Slot::BeforePayload, off);
+    }
     // tshark adds the payload item only when the bytes the header announces were captured.
     if hdr && pend > pstart && (end <= data.len() || !outer) {
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);

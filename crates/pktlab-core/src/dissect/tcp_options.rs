@@ -261,8 +261,8 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) 
                     let le = rd::u32(data, b).unwrap_or(0);
                     let re = rd::u32(data, b + 4).unwrap_or(0);
                     if f {
-                        cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(le as u64));
-                        cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(re as u64));
+                        cx.add(&TCP_OPTIONS_SACK_LE, b, 4, Value::UInt(cx.sack_edge(le)));
+                        cx.add(&TCP_OPTIONS_SACK_RE, b + 4, 4, Value::UInt(cx.sack_edge(re)));
                     }
                     let facts = cx.facts();
                     if let Some(slot) = facts.sack.get_mut(facts.sack_len as usize) {
@@ -286,8 +286,8 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) 
                     let inside_next = block(1).is_some_and(|(l2, r2)| (le.wrapping_sub(l2) as i32) >= 0 && (r2.wrapping_sub(re) as i32) >= 0);
                     if below_ack || inside_next {
                         if f {
-                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_LE, v, 4, Value::UInt(le as u64));
-                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_RE, v + 4, 4, Value::UInt(re as u64));
+                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_LE, v, 4, Value::UInt(cx.sack_edge(le)));
+                            cx.add_gen(&TCP_OPTIONS_SACK_DSACK_RE, v + 4, 4, Value::UInt(cx.sack_edge(re)));
                         }
                         let at = cx.add(&TCP_OPTIONS_SACK_DSACK, v, 8, Value::None);
                         cx.expert(Severity::Warn, "tcp.options.sack.dsack", "D-SACK Sequence", Some(at));

@@ -104,6 +104,21 @@ impl<'a> Frame<'a> {
         }
     }
 
+    /// [`Frame::annotate`] of a frame dissected with the analysis's [`Additions`]: what its
+    /// dissector put in place is finished ([`finish_placed`]), else the analysis is inserted.
+    ///
+    /// [`Additions`]: crate::dissect::Additions
+    /// [`finish_placed`]: crate::analysis::annotate::finish_placed
+    fn annotate_placed(&mut self) {
+        if !self.annotated
+            && let Some(fa) = self.fa
+            && crate::analysis::annotate::finish_placed(fa, self.d)
+        {
+            self.annotated = true;
+        }
+        self.annotate();
+    }
+
     /// Writes the analysis into the dissection (once), if the loop runs the analysis.
     pub fn annotate(&mut self) {
         if !self.annotated

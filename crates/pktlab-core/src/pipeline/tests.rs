@@ -124,3 +124,54 @@ fn a_callback_error_comes_back_and_a_closed_pipe_does_not() {
     .unwrap();
     assert_eq!((seen, ok.frames), (1, 1));
 }
+
+/// A frame dissected with the analysis's additions put in place by its dissector
+/// ([`crate::dissect::Dissector::dissect_adding`], then `finish_placed`) is the frame
+/// dissected and then annotated: the same fields and values in the same order, the same
+/// layer ranges, expert items (in order, on the same fields), Info and summaries. On every
+/// capture of the project and the public ones when at hand, with everything on and with
+/// `-V`'s reader (no hidden fields, no columns).
+#[test]
+fn additions_put_in_place_give_what_annotate_inserts() {
+    use crate::analysis::annotate::{additions, annotate, finish_placed};
+    use crate::dissect::{Additions, Dissection, Dissector};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut paths = Vec::new();
+    for dir in [root.join("captures"), root.join("captures/app"), root.join("../shared/captures/public")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("{}: absent, skipped", dir.display());
+            continue;
+        };
+        paths.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng")));
+    }
+    paths.sort();
+    let (mut placed, mut inserted) = (0u64, 0u64);
+    for path in &paths {
+        let Ok(file) = CaptureFile::open(path) else { continue };
+        for (hidden, columns) in [(true, true), (false, false)] {
+            let mut second = Dissector::new();
+            second.set_hidden(hidden);
+            second.set_columns(columns);
+            let (mut adds, mut d) = (Additions::default(), Dissection::default());
+            let opts = LoopOpts { analysis: true, annotate: true, text: true, hidden, columns };
+            let _ = for_each(&file, opts, |f| {
+                let Some(fa) = f.fa else { return Ok(ControlFlow::Continue(())) };
+                let adding = additions(fa, &mut adds);
+                second.dissect_adding(f.meta, f.data, &mut d, adding.then_some(&mut adds));
+                if finish_placed(fa, &mut d) {
+                    placed += 1;
+                } else {
+                    annotate(fa, &mut d);
+                    inserted += 1;
+                }
+                d.placed = None;
+                assert_eq!(format!("{d:?}"), format!("{:?}", f.d()), "{} frame {}", path.display(), f.meta.number);
+                Ok(ControlFlow::Continue(()))
+            });
+        }
+    }
+    // Most frames have their analysis put in place; the rest (no TCP/UDP, quoted headers,
+    // cut headers, tunnels) have it inserted.
+    eprintln!("{placed} frames with the analysis put in place, {inserted} inserted");
+    assert!(placed > 2000 && inserted > 100, "{placed} placed, {inserted} inserted");
+}

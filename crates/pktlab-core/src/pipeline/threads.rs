@@ -6,7 +6,7 @@ use super::{Clock, Frame, LoopOpts, Outcome, OutputError, RELEASE_EVERY, dissect
 use crate::analysis::analyzer::{Transport, extract, ts_nanos};
 use crate::analysis::{Analyzer, FrameAnalysis};
 use crate::capture::{CaptureError, CaptureFile, Records};
-use crate::dissect::{Demand, Dissection, Dissector, FrameMeta, FrameTimes};
+use crate::dissect::{Additions, Demand, Dissection, Dissector, FrameMeta, FrameTimes};
 use crate::filter::Filter;
 use std::io::{self, Write};
 use std::ops::ControlFlow;
@@ -529,6 +529,7 @@ where
         let mut format = make();
         let mut found = Vec::new();
         let mut d = Dissection::default();
+        let mut adds = Additions::default();
         move |b: &mut Framed<'_>, second: bool| {
             if !second {
                 b.stateful.clear();
@@ -555,12 +556,14 @@ where
                         kd
                     }
                     _ => {
-                        full.dissect(&rec.meta, rec.data, &mut d);
+                        // The analysis's fields go in place as the frame is dissected.
+                        let adding = fa.is_some_and(|fa| crate::analysis::annotate::additions(fa, &mut adds));
+                        full.dissect_adding(&rec.meta, rec.data, &mut d, adding.then_some(&mut adds));
                         &mut d
                     }
                 };
                 let mut frame = Frame::new(&rec.meta, rec.data, d, &mut full, false, fa, times);
-                frame.annotate();
+                frame.annotate_placed();
                 format(&mut frame, &mut b.text);
             }
         }
