@@ -12,7 +12,7 @@ pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Se
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc).vals(ip::dscp_name);
 pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3).vals(ecn_name);
 pub static IP_LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16, Base::Dec);
-pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec);
+pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec).volatile();
 pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0).custom(flags_label).pure();
 
 /// `Flags: 0x2, Don't fragment`: the value, then the names of the flags set.
@@ -40,7 +40,7 @@ fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     super::label::checksum(cx, out, &IP_CHECKSUM_STATUS, &IP_CHECKSUM_CALCULATED, "(may be caused by \"IP checksum offload\"?)", " [validation disabled]");
 }
 pub static IP_CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
-pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
+pub static IP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("ip.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex).volatile();
 pub static IP_SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4, Base::None);
 pub static IP_ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4, Base::None);
 pub static IP_SRC_HOST: FieldDef = FieldDef::new("ip.src_host", "Source Host", FieldType::Ipv4, Base::None);

@@ -189,6 +189,9 @@ impl LabelCache {
 /// The key of a field whose label [`tree_label`] writes from the field alone, or `None`.
 fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
     let def = f.def;
+    if def.volatile {
+        return None;
+    }
     let pure = match def.display {
         TreeText::Plain | TreeText::Tfs(..) | TreeText::Unit(_) => !def.name.is_empty(),
         TreeText::Custom(_) | TreeText::Whole(_) => def.pure_label,
@@ -203,6 +206,9 @@ fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
         Value::Int(n) => (3, n as u64),
         Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
         Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
+        Value::Duration(n) => (6, n as u64),
+        // A protocol item's label is its name (TCP's NOP option).
+        Value::Bytes if def.ftype == FieldType::None && matches!(def.display, TreeText::Plain) => (7, 0),
         _ => return None,
     };
     let bits = if def.bitmask != 0 {

@@ -127,6 +127,9 @@ pub struct FieldDef {
     /// The [`TreeText::Custom`] or [`TreeText::Whole`] label depends on nothing but the field's
     /// definition and value (see [`FieldDef::pure`]).
     pub pure_label: bool,
+    /// The value changes from frame to frame: the tree does not keep its label (see
+    /// [`FieldDef::volatile`]).
+    pub volatile: bool,
 }
 
 /// How a field's tree label is written, for the fields whose Wireshark label is not the
@@ -160,7 +163,7 @@ impl fmt::Debug for TreeText {
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -207,6 +210,15 @@ impl FieldDef {
     /// for the same value ([`super::label::LabelCache`]).
     pub const fn pure(mut self) -> Self {
         self.pure_label = true;
+        self
+    }
+
+    /// Marks a field whose value is seldom the same in two frames (a frame number, an IP
+    /// identification, a raw sequence number, a calculated checksum): the tree writes its
+    /// label every time rather than keep labels it will not find again, which would push
+    /// out those it would ([`super::label::LabelCache`]).
+    pub const fn volatile(mut self) -> Self {
+        self.volatile = true;
         self
     }
 

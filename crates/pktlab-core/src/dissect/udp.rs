@@ -19,7 +19,7 @@ fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     super::label::checksum(cx, out, &UDP_CHECKSUM_STATUS, &UDP_CHECKSUM_CALCULATED, " (maybe caused by \"UDP checksum offload\"?)", " [unverified]");
 }
 pub static UDP_CHECKSUM_STATUS: FieldDef = FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
-pub static UDP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("udp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex);
+pub static UDP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("udp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex).volatile();
 pub static UDP_PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes, Base::None).custom(udp_payload_label);
 
 /// `UDP payload (183 bytes)`.
