@@ -129,10 +129,9 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 /// writing it again. The labels are the same as [`tree_label`]'s; a slot holds the last
 /// label of its key's hash.
 pub struct LabelCache {
-    /// Each slot's key, apart from its text: the keys are what every lookup reads, so they
-    /// are kept close together.
-    keys: Vec<LabelKey>,
-    texts: Vec<String>,
+    /// Each slot's key and text (side by side: a lookup that finds its key reads the text's
+    /// place from the same line).
+    slots: Vec<(LabelKey, String)>,
 }
 
 /// What a pure label depends on: the definition, the value (with its kind), the masked bits
@@ -162,7 +161,7 @@ impl LabelCache {
     /// A cache of `n` slots (a power of two).
     fn with_slots(n: usize) -> Self {
         debug_assert!(n.is_power_of_two());
-        LabelCache { keys: vec![LabelKey::default(); n], texts: vec![String::new(); n] }
+        LabelCache { slots: vec![(LabelKey::default(), String::new()); n] }
     }
 
     /// [`tree_label`] of field `idx`, from the cache when it holds the label.
@@ -172,8 +171,8 @@ impl LabelCache {
         };
         let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // (The number of slots is a power of two.)
-        let i = (h >> 32) as usize & (self.keys.len() - 1);
-        let (Some(k), Some(text)) = (self.keys.get_mut(i), self.texts.get_mut(i)) else { return tree_label(d, frame, idx, out) };
+        let i = (h >> 32) as usize & (self.slots.len() - 1);
+        let Some((k, text)) = self.slots.get_mut(i) else { return tree_label(d, frame, idx, out) };
         if *k == key {
             out.push_str(text);
             return;
