@@ -44,7 +44,14 @@ pub fn pseudo_v6(src: [u8; 16], dst: [u8; 16], next: u8, len: u32) -> u32 {
 /// The value the checksum field should hold: the complement of the sum of everything except
 /// the field itself at `field_at` (2 bytes).
 pub fn expected(pseudo: u32, data: &[u8], field_at: usize) -> u16 {
+    verify(pseudo, data, field_at).1
+}
+
+/// Whether `data` (with the checksum field at `field_at`) sums to a good checksum, and the
+/// value the field should hold ([`expected`]): one pass over the bytes for both.
+pub fn verify(pseudo: u32, data: &[u8], field_at: usize) -> (bool, u16) {
     let total = sum(data, pseudo);
+    let good = finish(total) == 0;
     let stored = data.get(field_at..field_at + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).unwrap_or(0);
     // Remove the stored value from the one's-complement sum: add its complement.
     let without = total as u64 + (!stored) as u64;
@@ -52,7 +59,7 @@ pub fn expected(pseudo: u32, data: &[u8], field_at: usize) -> u16 {
     while s > 0xffff {
         s = (s & 0xffff) + (s >> 16);
     }
-    !(s as u16)
+    (good, !(s as u16))
 }
 
 /// Checksum verdicts, numbered as tshark's `*.checksum.status`.

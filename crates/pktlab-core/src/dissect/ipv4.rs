@@ -392,8 +392,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let verify = cx.checksums() && super::prefs::IP_CHECK_CHECKSUM.get();
     match data.get(off..off + hlen).filter(|_| verify) {
         Some(header) => {
-            let good = checksum::finish(checksum::sum(header, 0)) == 0;
-            let calc = checksum::expected(0, header, 10);
+            let (good, calc) = checksum::verify(0, header, 10);
             if hdr {
                 cx.add_gen(&IP_CHECKSUM_STATUS, off + 10, 0, Value::UInt(if good { 1 } else { 0 }));
                 cx.add_gen(&IP_CHECKSUM_CALCULATED, off + 10, 2, Value::UInt(calc as u64));

@@ -126,8 +126,10 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 /// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4 or
 /// MAC address value. A capture repeats most of these frame after frame (flag bits,
 /// versions, ports, lengths, addresses), and copying a remembered label costs less than
-/// writing it again. The labels are the same as [`tree_label`]'s; a slot holds the last
-/// label of its key's hash.
+/// writing it again. The labels are the same as [`tree_label`]'s. A key's hash picks a set
+/// of two slots, which hold the last two labels of keys with that hash: with one slot per
+/// hash, two labels of the same frame that met in a slot pushed each other out in every
+/// frame, and which ones met changed with where the definitions sit in memory.
 pub struct LabelCache {
     /// Each slot's key and text (side by side: a lookup that finds its key reads the text's
     /// place from the same line).
@@ -170,18 +172,28 @@ impl LabelCache {
             return tree_label(d, frame, idx, out);
         };
         let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        // (The number of slots is a power of two.)
-        let i = (h >> 32) as usize & (self.slots.len() - 1);
-        let Some((k, text)) = self.slots.get_mut(i) else { return tree_label(d, frame, idx, out) };
-        if *k == key {
-            out.push_str(text);
+        // Two slots per set, side by side (the number of slots is a power of two): the set's
+        // newest label first.
+        let set = ((h >> 32) as usize & (self.slots.len() / 2 - 1)) * 2;
+        let Some([(k0, t0), (k1, t1)]) = self.slots.get_mut(set..set + 2).and_then(|s| <&mut [_; 2]>::try_from(s).ok()) else {
+            return tree_label(d, frame, idx, out);
+        };
+        if *k0 == key {
+            out.push_str(t0);
             return;
         }
+        if *k1 == key {
+            out.push_str(t1);
+            return;
+        }
+        // The older one goes; the one before it becomes the older.
+        std::mem::swap(k0, k1);
+        std::mem::swap(t0, t1);
         let start = out.len();
         tree_label(d, frame, idx, out);
-        *k = key;
-        text.clear();
-        text.push_str(&out[start..]);
+        *k0 = key;
+        t0.clear();
+        t0.push_str(&out[start..]);
     }
 }
 

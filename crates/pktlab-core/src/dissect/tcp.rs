@@ -331,8 +331,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         match seg.filter(|_| verify) {
             Some(seg) if outer || !seg.is_empty() => {
                 let ps = pseudo.sum(proto::TCP, seg.len());
-                let good = checksum::finish(checksum::sum(seg, ps)) == 0;
-                let calc = checksum::expected(ps, seg, 16);
+                let (good, calc) = checksum::verify(ps, seg, 16);
                 cx.add_gen(&TCP_CHECKSUM_STATUS, off + 16, 0, Value::UInt(good as u64));
                 cx.add_gen(&TCP_CHECKSUM_CALCULATED, off + 16, 2, Value::UInt(calc as u64));
                 if !good {

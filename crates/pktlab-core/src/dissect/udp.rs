@@ -101,8 +101,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             match data.get(off..dend).filter(|_| verify) {
                 Some(seg) if ulen <= avail || !outer => {
                     let ps = pseudo.sum(proto::UDP, seg.len());
-                    let calc = checksum::expected(ps, seg, 6);
-                    let good = stored != 0 && checksum::finish(checksum::sum(seg, ps)) == 0;
+                    let (good, calc) = checksum::verify(ps, seg, 6);
+                    let good = stored != 0 && good;
                     cx.child(|cx| cx.add_gen(&UDP_CHECKSUM_CALCULATED, off + 6, 2, Value::UInt(calc as u64)));
                     cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
                     if !good {
