@@ -7,8 +7,8 @@ use crate::dissect::model::{Base, FieldDef, FieldType, Value};
 pub use crate::dissect::tcp::TCP_SEQ;
 
 macro_rules! defs {
-    ($($id:ident $(= $abbrev:literal, $name:literal, $ty:ident, $base:ident)?;)*) => {
-        $($(pub static $id: FieldDef = FieldDef::new($abbrev, $name, FieldType::$ty, Base::$base);)?)*
+    ($($id:ident $(= $abbrev:literal, $name:literal, $ty:ident, $base:ident $(, $modifier:ident)?)?;)*) => {
+        $($(pub static $id: FieldDef = FieldDef::new($abbrev, $name, FieldType::$ty, Base::$base)$(.$modifier())?;)?)*
         /// Every analysis field, in registration order.
         pub static ALL: &[&FieldDef] = &[$(&$id),*];
     };
@@ -91,12 +91,12 @@ defs! {
     TCP_ACK;
     TCP_WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32, Dec;
     TCP_WINDOW_SCALEFACTOR;
-    TCP_TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, None;
+    TCP_TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, None, volatile;
     TCP_TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, None;
     TCP_ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None, None;
     TCP_ANALYSIS_FLAGS = "tcp.analysis.flags", "TCP Analysis Flags", None, None;
-    TCP_ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum, None;
-    TCP_ACK_RTT = "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", RelTime, None;
+    TCP_ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum, None, volatile;
+    TCP_ACK_RTT = "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", RelTime, None, volatile;
     TCP_INITIAL_RTT = "tcp.analysis.initial_rtt", "iRTT", RelTime, None;
     TCP_BYTES_IN_FLIGHT = "tcp.analysis.bytes_in_flight", "Bytes in flight", U32, Dec;
     TCP_PUSH_BYTES_SENT = "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", U32, Dec;
@@ -120,6 +120,6 @@ defs! {
     TCP_RTO = "tcp.analysis.rto", "The RTO for this segment was", RelTime, None;
     TCP_RTO_FRAME = "tcp.analysis.rto_frame", "RTO based on delta from frame", FrameNum, None;
     UDP_STREAM = "udp.stream", "Stream index", U32, Dec;
-    UDP_TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime, None;
-    UDP_TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime, None;
+    UDP_TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime, None, volatile;
+    UDP_TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime, None, volatile;
 }

@@ -25,7 +25,7 @@ pub static FRAME_TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch
 pub static FRAME_TIME_DELTA: FieldDef = FieldDef::new("frame.time_delta", "Time delta from previous captured frame", FieldType::RelTime, Base::None);
 pub static FRAME_TIME_DELTA_DISPLAYED: FieldDef =
     FieldDef::new("frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime, Base::None);
-pub static FRAME_TIME_RELATIVE: FieldDef = FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
+pub static FRAME_TIME_RELATIVE: FieldDef = FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None).volatile();
 pub static FRAME_NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec).volatile();
 pub static FRAME_LEN: FieldDef = FieldDef::new("frame.len", "Frame length on the wire", FieldType::U32, Base::Dec).custom(len_label).pure();
 pub static FRAME_CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Frame length stored into the capture file", FieldType::U32, Base::Dec).custom(len_label).pure();
