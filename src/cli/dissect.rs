@@ -681,9 +681,8 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
             }
             let indent = nest + 4 * (fl.depth as usize + 1);
             if owner[i] & EXPERT == 0 {
-                indent_to(indent, line);
-                labels.tree_label(d, f.data, i, line);
-                line.push('\n');
+                // The whole line, indent and line feed included, from the cache.
+                labels.tree_line(d, f.data, i, indent, true, line);
                 // The data protocol inside another's tree: its bytes dumped under its line.
                 if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
                     data_dump(d.field_bytes(f.data, fl), line);

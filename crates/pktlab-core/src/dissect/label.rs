@@ -168,9 +168,29 @@ impl LabelCache {
 
     /// [`tree_label`] of field `idx`, from the cache when it holds the label.
     pub fn tree_label(&mut self, d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
-        let Some(key) = d.fields.get(idx).and_then(|f| pure_key(d, frame, f)) else {
-            return tree_label(d, frame, idx, out);
+        self.tree_line(d, frame, idx, 0, false, out);
+    }
+
+    /// The tree's whole line of field `idx`: `indent` spaces, its [`tree_label`] and, with
+    /// `newline`, a line feed; kept whole in the cache (indents up to 255).
+    pub fn tree_line(&mut self, d: &Dissection, frame: &[u8], idx: usize, indent: usize, newline: bool, out: &mut String) {
+        let line = |out: &mut String| {
+            for _ in 0..indent / 4 {
+                out.push_str("    ");
+            }
+            for _ in 0..indent % 4 {
+                out.push(' ');
+            }
+            tree_label(d, frame, idx, out);
+            if newline {
+                out.push('\n');
+            }
         };
+        let Some(mut key) = d.fields.get(idx).and_then(|f| pure_key(d, frame, f)).filter(|_| indent < 256) else {
+            return line(out);
+        };
+        // (Above the bits `pure_key` uses.)
+        key.meta |= (indent as u64) << 48 | u64::from(newline) << 56;
         let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // Two slots per set, side by side (the number of slots is a power of two): the set's
         // newest label first.
@@ -190,7 +210,7 @@ impl LabelCache {
         std::mem::swap(k0, k1);
         std::mem::swap(t0, t1);
         let start = out.len();
-        tree_label(d, frame, idx, out);
+        line(out);
         *k0 = key;
         t0.clear();
         t0.push_str(&out[start..]);
@@ -579,6 +599,12 @@ mod tests {
                     let mut got = String::from("x");
                     c.tree_label(&d, &frame, i, &mut got);
                     assert_eq!(&got[1..], want, "field {i}, round {round}");
+                    // Whole lines, at two depths: the same label, indented, with a line feed.
+                    for indent in [4, 8] {
+                        let mut got = String::from("x");
+                        c.tree_line(&d, &frame, i, indent, true, &mut got);
+                        assert_eq!(got, format!("x{}{want}\n", " ".repeat(indent)), "field {i}, indent {indent}, round {round}");
+                    }
                 }
             }
         }
