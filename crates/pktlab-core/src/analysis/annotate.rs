@@ -11,6 +11,12 @@
 //! references as a real insertion would); then they are all made at once, by one rotation
 //! per run of new fields, instead of moving the vector's tail once per new field. The Info
 //! column and the summary are rewritten in one pass each.
+//!
+//! Where the analysis is known before the frame is dissected (`-V` and `-T json`, which run
+//! it first), [`additions`] makes the same fields beforehand and the TCP or UDP dissector
+//! puts them in place as it adds the header's own ([`crate::dissect::Additions`]), which
+//! costs far less than inserting; [`finish_placed`] then does what is left. A test checks
+//! that both give the same dissection on every capture at hand.
 
 use std::cell::RefCell;
 

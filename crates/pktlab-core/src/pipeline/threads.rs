@@ -501,8 +501,10 @@ struct Framed<'a> {
 /// lean (only what the analysis reads) and extract their transport headers; the calling
 /// thread runs the analysis over the batch in file order (dissecting a frame whose
 /// dissection depends on earlier frames, [`Dissection::stateful`], with a dissector that
-/// sees every such frame in order); a worker then dissects each frame in full, annotates and
-/// formats it, and the calling thread writes the batches in order.
+/// sees every such frame in order); a worker then dissects each frame in full, its
+/// dissector putting the analysis's fields in place ([`crate::dissect::Additions`]; the
+/// frames where it cannot are annotated afterwards), formats it, and the calling thread
+/// writes the batches in order.
 pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut impl Write) -> Result<Outcome, OutputError>
 where
     F: FnMut(&mut Frame, &mut String),
