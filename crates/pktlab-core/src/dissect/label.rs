@@ -196,7 +196,7 @@ impl LabelCache {
         // newest label first.
         let set = ((h >> 32) as usize & (self.slots.len() / 2 - 1)) * 2;
         let Some([(k0, t0), (k1, t1)]) = self.slots.get_mut(set..set + 2).and_then(|s| <&mut [_; 2]>::try_from(s).ok()) else {
-            return tree_label(d, frame, idx, out);
+            return line(out);
         };
         if *k0 == key {
             out.push_str(t0);
