@@ -123,8 +123,9 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
 
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
 /// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
-/// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4 or
-/// MAC address value. A capture repeats most of these frame after frame (flag bits,
+/// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4,
+/// MAC address or duration value, and protocol items whose label is their name (but not
+/// fields marked [`FieldDef::volatile`]). A capture repeats most of these frame after frame (flag bits,
 /// versions, ports, lengths, addresses), and copying a remembered label costs less than
 /// writing it again. The labels are the same as [`tree_label`]'s. A key's hash picks a set
 /// of two slots, which hold the last two labels of keys with that hash: with one slot per
@@ -160,9 +161,9 @@ impl LabelCache {
         Self::default()
     }
 
-    /// A cache of `n` slots (a power of two).
+    /// A cache of `n` slots (a power of two, at least one set of two).
     fn with_slots(n: usize) -> Self {
-        debug_assert!(n.is_power_of_two());
+        debug_assert!(n.is_power_of_two() && n >= 2);
         LabelCache { slots: vec![(LabelKey::default(), String::new()); n] }
     }
 
