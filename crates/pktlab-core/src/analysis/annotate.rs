@@ -180,7 +180,12 @@ pub fn additions(fa: &FrameAnalysis, adds: &mut Additions) -> bool {
 pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
     let Some(placed) = d.placed else { return false };
     if let [(li, TransportVerdict::Tcp(t))] = fa.layers.as_slice() {
-        let window_value = placed.window_value.and_then(|i| if let Some(Field { value: Value::UInt(n), .. }) = d.fields.get(i as usize) { Some(*n) } else { None });
+        // `tcp.window_size_value` is the field just before the slot after it.
+        let at = placed.starts[Slot::AfterWindowValue as usize].checked_sub(1);
+        let window_value = at.and_then(|i| d.fields.get(i as usize)).and_then(|x| match x.value {
+            Value::UInt(n) if std::ptr::eq(x.def, &h::TCP_WINDOW_SIZE_VALUE) => Some(n),
+            _ => None,
+        });
         SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, &mut s.text));
     }
     true

@@ -345,10 +345,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         match data.get(off..end) {
             Some(msg) if outer => {
                 let ps = pseudo.sum(proto::ICMPV6, msg.len());
-                let good = checksum::finish(checksum::sum(msg, ps)) == 0;
+                let (good, calc) = checksum::verify(ps, msg, 2);
                 cx.add_gen(&ICMPV6_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
                 if !good {
-                    let calc = checksum::expected(ps, msg, 2);
                     cx.expert(Severity::Error, "icmpv6.checksum_bad", checksum::bad_message(calc), Some(ck_at));
                 }
             }

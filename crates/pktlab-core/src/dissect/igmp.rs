@@ -114,10 +114,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
     {
         match data.get(off..end) {
             Some(msg) => {
-                let good = checksum::finish(checksum::sum(msg, 0)) == 0;
+                let (good, calc) = checksum::verify(0, msg, 2);
                 cx.add_gen(&IGMP_CHECKSUM_STATUS, off + 2, 0, Value::UInt(good as u64));
                 if !good {
-                    let calc = checksum::expected(0, msg, 2);
                     cx.expert(Severity::Error, "igmp.bad_checksum", checksum::bad_message(calc), Some(ck_at));
                 }
             }

@@ -440,9 +440,9 @@ impl Ctx<'_> {
         self.adds.as_ref().is_some_and(|a| a.layer == li)
     }
 
-    /// Starts putting the additions in place in layer `li` (see [`Ctx::adds_for`]).
-    pub fn start_placing(&mut self, li: usize) {
-        self.out.placed = Some(Placed { layer: li as u32, ..Placed::default() });
+    /// Starts putting the additions in place (in the layer [`Ctx::adds_for`] said).
+    pub fn start_placing(&mut self) {
+        self.out.placed = Some(Placed::default());
     }
 
     /// Puts the additions of `slot` in place at the end of the fields, with the offset and

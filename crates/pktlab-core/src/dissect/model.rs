@@ -517,13 +517,10 @@ impl Additions {
 /// Where a dissector put [`Additions`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Placed {
-    pub layer: u32,
     /// The index of each slot's first field.
     pub starts: [u32; SLOTS],
     /// `tcp.flags.str`'s index, if added.
     pub flags_str: Option<u32>,
-    /// `tcp.window_size_value`'s index, if added.
-    pub window_value: Option<u32>,
 }
 
 /// The fields a reader of dissections needs (a display filter, the columns of `-T fields`):

@@ -214,7 +214,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             hlen >= 20 && data.len() >= off + hlen
         });
     if placing {
-        cx.start_placing(li);
+        cx.start_placing();
     }
     let Some(sport) = rd::u16(data, off) else { return stop(cx, li, data, off, 2) };
     if ports {
@@ -283,11 +283,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         placed.flags_str = last.filter(|&i| std::ptr::eq(cx.out.fields[i].def, &TCP_FLAGS_STR)).map(|i| i as u32);
     }
     if hdr {
-        let at = cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
+        cx.add(&TCP_WINDOW_SIZE_VALUE, off + 14, 2, Value::UInt(win as u64));
         if placing {
-            if let Some(placed) = cx.out.placed.as_mut() {
-                placed.window_value = Some(at);
-            }
             cx.place(Slot::AfterWindowValue, off);
         }
     }

@@ -119,7 +119,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     let pend = dend.min(data.len());
     // The analysis's fields made beforehand (see `Additions`), in the outermost header.
     if outer && f && cx.adds_for(li) {
-        cx.start_placing(li);
+        cx.start_placing();
         cx.place(Slot::BeforePayload, off);
     }
     if f && pend > pstart {
