@@ -680,6 +680,8 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
                 continue;
             }
             let indent = nest + 4 * (fl.depth as usize + 1);
+            // Most fields have no expert item: their own short path (joined with the one
+            // below, `-V` on game traffic took 2% more instructions).
             if owner[i] & EXPERT == 0 {
                 // The whole line, indent and line feed included, from the cache.
                 labels.tree_line(d, f.data, i, indent, true, line);
@@ -696,9 +698,7 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
                 }
                 continue;
             }
-            indent_to(indent, line);
-            labels.tree_label(d, f.data, i, line);
-            line.push('\n');
+            labels.tree_line(d, f.data, i, indent, true, line);
             // The data protocol inside another's tree: its bytes dumped under its line.
             if std::ptr::eq(fl.def, &pktlab::dissect::data::DATA_PROTO) {
                 data_dump(d.field_bytes(f.data, fl), line);
