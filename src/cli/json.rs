@@ -18,6 +18,7 @@
 
 use super::frames::Frame;
 use super::render;
+use pktlab::dissect::label::TextCache;
 use pktlab::dissect::{Dissection, Expert, Field, FieldType, Severity, Value};
 
 /// One frame's object (without the separator between frames), indented as tshark's
@@ -27,7 +28,18 @@ pub fn frame(f: &Frame, out: &mut String) {
     let mut w = Writer { out, level: 1, first: true };
     w.open_anon();
     w.name("_index");
-    w.string(&super::dissect::index_name(f));
+    // (The day's name is the same frame after frame: kept with its day.)
+    thread_local! {
+        static INDEX: std::cell::RefCell<(Option<i64>, String)> = const { std::cell::RefCell::new((None, String::new())) };
+    }
+    INDEX.with_borrow_mut(|(day, name)| {
+        let today = f.meta.ts.map(|t| t.secs).unwrap_or(0).div_euclid(86_400);
+        if *day != Some(today) {
+            *name = super::dissect::index_name(f);
+            *day = Some(today);
+        }
+        w.string(name);
+    });
     w.name("_type");
     w.string("doc");
     w.name("_score");
@@ -38,15 +50,20 @@ pub fn frame(f: &Frame, out: &mut String) {
     w.open_anon();
     let mut tree = Tree { d, data: f.data, experts: Vec::new() };
     let placed = tree.place_experts();
+    // (Memory kept from frame to frame.)
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<usize>, Vec<usize>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    }
+    let (mut owner, mut idxs) = SCRATCH.take();
     // Which layer shows each field: the last whose range holds it (a field inside a later,
     // nested layer's range belongs to that layer).
-    let mut owner = vec![usize::MAX; d.fields.len()];
+    owner.clear();
+    owner.resize(d.fields.len(), usize::MAX);
     for (li, l) in d.layers.iter().enumerate() {
         for o in owner.get_mut(l.fields.start as usize..(l.fields.end as usize).min(d.fields.len())).unwrap_or(&mut []) {
             *o = li;
         }
     }
-    let mut idxs: Vec<usize> = Vec::new();
     // As tshark: what ICMP quotes (the offending packet's headers) and its data go inside the
     // ICMP object (as `-V` draws them one level deeper).
     let mut in_icmp = false;
@@ -89,11 +106,38 @@ pub fn frame(f: &Frame, out: &mut String) {
     w.close();
     w.close();
     w.close();
+    SCRATCH.set((owner, idxs));
 }
 
 thread_local! {
     /// A field's value text, written here first to be escaped into the output.
     static VALUE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// The members of leaves that follow from the field alone ([`leaf_key`]), remembered
+    /// from frame to frame.
+    static LEAVES: std::cell::RefCell<TextCache> = std::cell::RefCell::new(TextCache::new());
+}
+
+/// The key of a leaf's member (`"name": "value"` on its own line at `level`, without the
+/// comma before it) where it follows from the field's definition and value alone: values
+/// written in digits, hex, dots and colons by [`render::cell`] (integers, booleans, IPv4 and
+/// MAC addresses, durations, or none), of fields not marked volatile (their value changes
+/// in almost every frame).
+fn leaf_key(f: &Field, level: usize) -> Option<[u64; 4]> {
+    let def = f.def;
+    if def.volatile {
+        return None;
+    }
+    let (kind, value): (u64, u64) = match f.value {
+        Value::None if def.ftype != FieldType::None => (0, 0),
+        Value::Bool(b) => (1, u64::from(b)),
+        Value::UInt(n) => (2, n),
+        Value::Int(n) => (3, n as u64),
+        Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
+        Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
+        Value::Duration(n) => (6, n as u64),
+        _ => return None,
+    };
+    Some([def as *const pktlab::dissect::FieldDef as u64, value, kind | (level as u64) << 8, 0])
 }
 
 struct Tree<'a> {
@@ -154,6 +198,24 @@ impl<'a> Tree<'a> {
             return;
         }
         let text_item = f.def.abbrev == "_ws.text";
+        // Most fields are leaves whose member follows from the field alone: kept whole.
+        if children.is_empty()
+            && first_expert.is_none()
+            && !text_item
+            && let Some(key) = leaf_key(f, w.level)
+        {
+            if !w.first {
+                w.out.push(',');
+            }
+            LEAVES.with_borrow_mut(|c| {
+                c.put(key, w.out, |out| {
+                    let mut w = Writer { out, level: w.level, first: true };
+                    self.value(&mut w, Key::Name(f.def.abbrev), f);
+                })
+            });
+            w.first = false;
+            return;
+        }
         let mut label = String::new();
         let key = if text_item {
             render::cell(self.d, self.data, f, &mut label);

@@ -112,9 +112,14 @@ fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() * 2);
-    for b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
+    // 32 bytes at a time through a buffer (one push each, not two per byte).
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX[(b >> 4) as usize];
+            pair[1] = HEX[(b & 15) as usize];
+        }
+        out.push_str(std::str::from_utf8(&buf[..chunk.len() * 2]).unwrap_or(""));
     }
 }
 
@@ -140,12 +145,26 @@ pub fn push_hex_width(out: &mut String, n: u64, width: usize) {
 pub fn push_colon_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
+    // A few bytes one at a time; more, 32 at a time through a buffer, each as `:hh` (the
+    // first without its colon).
+    if bytes.len() <= 4 {
+        for (i, b) in bytes.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
         }
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
+        return;
+    }
+    let mut buf = [b':'; 96];
+    for (k, chunk) in bytes.chunks(32).enumerate() {
+        for (cell, b) in buf.chunks_exact_mut(3).zip(chunk) {
+            cell[1] = HEX[(b >> 4) as usize];
+            cell[2] = HEX[(b & 15) as usize];
+        }
+        let from = usize::from(k == 0);
+        out.push_str(std::str::from_utf8(&buf[from..chunk.len() * 3]).unwrap_or(""));
     }
 }
 
@@ -401,5 +420,26 @@ fn push_nine(out: &mut String, n: u64) {
         // Below 10^9: a 1 in front keeps the leading zeros, then it is cut off.
         Some(m) if n < 1_000_000_000 => out.push_str(b.format(m).get(1..).unwrap_or("000000000")),
         _ => out.push_str(b.format(n)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_through_the_buffer_equals_byte_by_byte() {
+        let bytes: Vec<u8> = (0..100u8).map(|b| b.wrapping_mul(37)).collect();
+        for n in [0, 1, 2, 31, 32, 33, 63, 64, 65, 100] {
+            let b = &bytes[..n];
+            let plain: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            let colon = b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":");
+            let mut got = String::from("x");
+            push_hex(&mut got, b);
+            assert_eq!(got, format!("x{plain}"), "{n} bytes");
+            let mut got = String::from("x");
+            push_colon_hex(&mut got, b);
+            assert_eq!(got, format!("x{colon}"), "{n} bytes, colons");
+        }
     }
 }

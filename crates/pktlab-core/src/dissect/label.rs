@@ -121,20 +121,77 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
     }
 }
 
+/// Remembers texts by a key of four words: the caller says what its text depends on, and a
+/// text asked for again is copied rather than written again. A key's hash picks a set of two
+/// slots, which hold the last two texts of keys with that hash: with one slot per hash, two
+/// texts of the same frame that met in a slot pushed each other out in every frame, and which
+/// ones met changed with where the definitions sit in memory. The tree's labels
+/// ([`LabelCache`]) and `-T json`'s members keep theirs here.
+pub struct TextCache {
+    /// Each slot's key and text (side by side: a lookup that finds its key reads the text's
+    /// place from the same line).
+    slots: Vec<([u64; 4], String)>,
+}
+
+impl Default for TextCache {
+    fn default() -> Self {
+        TextCache::with_slots(TextCache::SLOTS)
+    }
+}
+
+impl TextCache {
+    const SLOTS: usize = 1024;
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A cache of `n` slots (a power of two, at least one set of two).
+    fn with_slots(n: usize) -> Self {
+        debug_assert!(n.is_power_of_two() && n >= 2);
+        TextCache { slots: vec![([0; 4], String::new()); n] }
+    }
+
+    /// Appends the text of `key` to `out`: the one kept, or the one `write` appends (then
+    /// kept). Every text written for a key must be the same; no key is all zeros.
+    #[inline]
+    pub fn put(&mut self, key: [u64; 4], out: &mut String, write: impl FnOnce(&mut String)) {
+        let h = (key[0] ^ key[1].rotate_left(17) ^ key[2].rotate_left(41) ^ key[3]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // Two slots per set, side by side (the number of slots is a power of two): the set's
+        // newest text first.
+        let set = ((h >> 32) as usize & (self.slots.len() / 2 - 1)) * 2;
+        let Some([(k0, t0), (k1, t1)]) = self.slots.get_mut(set..set + 2).and_then(|s| <&mut [_; 2]>::try_from(s).ok()) else {
+            return write(out);
+        };
+        if *k0 == key {
+            out.push_str(t0);
+            return;
+        }
+        if *k1 == key {
+            out.push_str(t1);
+            return;
+        }
+        // The older one goes; the one before it becomes the older.
+        std::mem::swap(k0, k1);
+        std::mem::swap(t0, t1);
+        let start = out.len();
+        write(out);
+        *k0 = key;
+        t0.clear();
+        t0.push_str(&out[start..]);
+    }
+}
+
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
 /// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
 /// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4,
 /// MAC address or duration value, and protocol items whose label is their name (but not
 /// fields marked [`FieldDef::volatile`]). A capture repeats most of these frame after frame (flag bits,
 /// versions, ports, lengths, addresses), and copying a remembered label costs less than
-/// writing it again. The labels are the same as [`tree_label`]'s. A key's hash picks a set
-/// of two slots, which hold the last two labels of keys with that hash: with one slot per
-/// hash, two labels of the same frame that met in a slot pushed each other out in every
-/// frame, and which ones met changed with where the definitions sit in memory.
+/// writing it again. The labels are the same as [`tree_label`]'s.
+#[derive(Default)]
 pub struct LabelCache {
-    /// Each slot's key and text (side by side: a lookup that finds its key reads the text's
-    /// place from the same line).
-    slots: Vec<(LabelKey, String)>,
+    texts: TextCache,
 }
 
 /// What a pure label depends on: the definition, the value (with its kind), the masked bits
@@ -148,23 +205,15 @@ struct LabelKey {
     meta: u64,
 }
 
-impl Default for LabelCache {
-    fn default() -> Self {
-        LabelCache::with_slots(LabelCache::SLOTS)
-    }
-}
-
 impl LabelCache {
-    const SLOTS: usize = 1024;
-
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A cache of `n` slots (a power of two, at least one set of two).
+    #[cfg(test)]
     fn with_slots(n: usize) -> Self {
-        debug_assert!(n.is_power_of_two() && n >= 2);
-        LabelCache { slots: vec![(LabelKey::default(), String::new()); n] }
+        LabelCache { texts: TextCache::with_slots(n) }
     }
 
     /// [`tree_label`] of field `idx`, from the cache when it holds the label.
@@ -192,29 +241,7 @@ impl LabelCache {
         };
         // (Above the bits `pure_key` uses.)
         key.meta |= (indent as u64) << 48 | u64::from(newline) << 56;
-        let h = (key.def as u64 ^ key.value.rotate_left(17) ^ key.bits.rotate_left(41) ^ key.meta).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        // Two slots per set, side by side (the number of slots is a power of two): the set's
-        // newest label first.
-        let set = ((h >> 32) as usize & (self.slots.len() / 2 - 1)) * 2;
-        let Some([(k0, t0), (k1, t1)]) = self.slots.get_mut(set..set + 2).and_then(|s| <&mut [_; 2]>::try_from(s).ok()) else {
-            return line(out);
-        };
-        if *k0 == key {
-            out.push_str(t0);
-            return;
-        }
-        if *k1 == key {
-            out.push_str(t1);
-            return;
-        }
-        // The older one goes; the one before it becomes the older.
-        std::mem::swap(k0, k1);
-        std::mem::swap(t0, t1);
-        let start = out.len();
-        line(out);
-        *k0 = key;
-        t0.clear();
-        t0.push_str(&out[start..]);
+        self.texts.put([key.def as u64, key.value, key.bits, key.meta], out, line);
     }
 }
 
