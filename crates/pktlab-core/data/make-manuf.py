@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates manuf.bin.gz, the MAC vendor table pktlab embeds (crates/pktlab-core/src/dissect/oui.rs).
+"""Regenerates manuf.bin, the MAC vendor table pktlab embeds (crates/pktlab-core/src/dissect/oui.rs).
 
     crates/pktlab-core/data/make-manuf.py [MANUF [WKA]]
 
@@ -12,7 +12,7 @@ bytes (MAXNAMELEN). Three bytes without a mask are a vendor (OUI) entry, six byt
 mask an exact address, anything else a masked range; `manuf` is read before `wka`, and a
 later entry for the same key replaces the earlier one.
 
-Output (gzip, fixed mtime so the file is reproducible), all integers little-endian:
+Output (uncompressed, so that reading it costs no time at start-up), all integers little-endian:
     b"PKOUI1\\0\\0"
     u32 n_strings, then each string: u8 length, UTF-8 bytes
     u32 n_vendors, then each: 3 bytes OUI, u32 short name index, u32 long name index
@@ -23,7 +23,6 @@ Wireshark 4.0 keeps every range in one table keyed by the masked address, and re
 tries masks from 47 bits down, so the first mask at which the address's prefix equals any
 key decides (see oui.rs).
 """
-import gzip
 import os
 import re
 import struct
@@ -124,9 +123,9 @@ def main():
     out += struct.pack("<I", len(rng))
     for m, a, s in rng:
         out += struct.pack("<B", m) + a + struct.pack("<I", s)
-    dest = os.path.join(HERE, "manuf.bin.gz")
+    dest = os.path.join(HERE, "manuf.bin")
     with open(dest, "wb") as f:
-        f.write(gzip.compress(bytes(out), compresslevel=9, mtime=0))
+        f.write(bytes(out))
     print(f"{dest}: {len(vend)} vendors, {len(rng)} ranges, {len(strings)} names, {os.path.getsize(dest)} bytes")
 
 
