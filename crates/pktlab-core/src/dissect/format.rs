@@ -112,14 +112,9 @@ fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() * 2);
-    // 32 bytes at a time through a buffer (one push each, not two per byte).
-    let mut buf = [0u8; 64];
-    for chunk in bytes.chunks(32) {
-        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
-            pair[0] = HEX[(b >> 4) as usize];
-            pair[1] = HEX[(b & 15) as usize];
-        }
-        out.push_str(std::str::from_utf8(&buf[..chunk.len() * 2]).unwrap_or(""));
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
     }
 }
 

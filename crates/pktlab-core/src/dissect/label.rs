@@ -156,6 +156,8 @@ impl TextCache {
     /// kept). Every text written for a key must be the same; no key is all zeros.
     #[inline]
     pub fn put(&mut self, key: [u64; 4], out: &mut String, write: impl FnOnce(&mut String)) {
+        // (An empty slot's key is all zeros.)
+        debug_assert!(key != [0; 4]);
         let h = (key[0] ^ key[1].rotate_left(17) ^ key[2].rotate_left(41) ^ key[3]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // Two slots per set, side by side (the number of slots is a power of two): the set's
         // newest text first.
