@@ -127,17 +127,12 @@ fn leaf_key(f: &Field, level: usize) -> Option<[u64; 4]> {
     if def.volatile {
         return None;
     }
-    let (kind, value): (u64, u64) = match f.value {
-        Value::None if def.ftype != FieldType::None => (0, 0),
-        Value::Bool(b) => (1, u64::from(b)),
-        Value::UInt(n) => (2, n),
-        Value::Int(n) => (3, n as u64),
-        Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
-        Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
-        Value::Duration(n) => (6, n as u64),
-        _ => return None,
-    };
-    Some([def as *const pktlab::dissect::FieldDef as u64, value, kind | (level as u64) << 8, 0])
+    // (A label item's empty value is written elsewhere: [`Tree::value`].)
+    if matches!(f.value, Value::None) && def.ftype == FieldType::None {
+        return None;
+    }
+    let (kind, value) = f.value.scalar()?;
+    Some([def as *const pktlab::dissect::FieldDef as u64, value, u64::from(kind) | (level as u64) << 8, 0])
 }
 
 struct Tree<'a> {

@@ -261,16 +261,9 @@ fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
         return None;
     }
     let (kind, value): (u8, u64) = match f.value {
-        Value::None => (0, 0),
-        Value::Bool(b) => (1, u64::from(b)),
-        Value::UInt(n) => (2, n),
-        Value::Int(n) => (3, n as u64),
-        Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
-        Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
-        Value::Duration(n) => (6, n as u64),
         // A protocol item's label is its name (TCP's NOP option).
         Value::Bytes if def.ftype == FieldType::None && matches!(def.display, TreeText::Plain) => (7, 0),
-        _ => return None,
+        ref v => v.scalar()?,
     };
     let bits = if def.bitmask != 0 {
         let bytes = d.field_bytes(frame, f);

@@ -287,6 +287,25 @@ pub enum Value {
     Duration(i64),
 }
 
+impl Value {
+    /// A value that fits a word, as (kind, word): none, booleans, integers, IPv4 and MAC
+    /// addresses and durations, for keys of texts that follow from the value alone (the
+    /// tree's labels, `-T json`'s members). `None` for the others.
+    #[inline]
+    pub fn scalar(&self) -> Option<(u8, u64)> {
+        Some(match *self {
+            Value::None => (0, 0),
+            Value::Bool(b) => (1, u64::from(b)),
+            Value::UInt(n) => (2, n),
+            Value::Int(n) => (3, n as u64),
+            Value::Ipv4(a) => (4, u64::from(u32::from_be_bytes(a))),
+            Value::Ether(m) => (5, m.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b))),
+            Value::Duration(n) => (6, n as u64),
+            _ => return None,
+        })
+    }
+}
+
 /// Where a field's bytes live: the captured frame, or a buffer the dissector built
 /// (reassembled fragments). Index into [`Dissection::sources`] minus one; 0 is the frame.
 pub type SourceId = u8;
