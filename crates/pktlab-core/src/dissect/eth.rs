@@ -4,10 +4,10 @@ use super::dispatch::{self, ethertype};
 use super::model::*;
 use super::{Addr, Ctx, Part, rd};
 
-pub static ETH_DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether, Base::None);
+pub static ETH_DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether, Base::None).block();
 pub static ETH_DST_LG: FieldDef = FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
 pub static ETH_DST_IG: FieldDef = FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
-pub static ETH_SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether, Base::None);
+pub static ETH_SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether, Base::None).block();
 pub static ETH_SRC_LG: FieldDef = FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool, Base::None).mask(0x20000).tfs("Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)");
 pub static ETH_SRC_IG: FieldDef = FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool, Base::None).mask(0x10000).tfs("Group address (multicast/broadcast)", "Individual address (unicast)");
 pub static ETH_ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether, Base::None);

@@ -8,12 +8,12 @@ use super::reassembly::Key;
 use super::{Addr, Ctx, Part, rd};
 
 pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0x0f).custom(ip::hdr_len_label).pure();
-pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex).custom(ip::ds_label).pure();
+pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex).custom(ip::ds_label).pure().block();
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc).vals(ip::dscp_name);
 pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3).vals(ecn_name);
 pub static IP_LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16, Base::Dec);
 pub static IP_ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16, Base::HexDec).volatile();
-pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0).custom(flags_label).pure();
+pub static IP_FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8, Base::Hex).mask(0xe0).custom(flags_label).pure().block();
 
 /// `Flags: 0x2, Don't fragment`: the value, then the names of the flags set.
 fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {

@@ -165,11 +165,11 @@ impl TextCache {
         let Some([(k0, t0), (k1, t1)]) = self.slots.get_mut(set..set + 2).and_then(|s| <&mut [_; 2]>::try_from(s).ok()) else {
             return write(out);
         };
-        if *k0 == key {
+        if same(k0, &key) {
             out.push_str(t0);
             return;
         }
-        if *k1 == key {
+        if same(k1, &key) {
             out.push_str(t1);
             return;
         }
@@ -182,6 +182,14 @@ impl TextCache {
         t0.clear();
         t0.push_str(&out[start..]);
     }
+}
+
+/// Whether two keys are equal, compared a word at a time: a key is built a word at a time
+/// just before, and comparing it as two 16-byte halves read each half back before the words
+/// written into it were through (a stall that cost a third of a cache lookup).
+#[inline(always)]
+fn same(a: &[u64; 4], b: &[u64; 4]) -> bool {
+    ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
 }
 
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
@@ -282,6 +290,25 @@ fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
     };
     let meta = u64::from(f.len) | u64::from(kind) << 32 | u64::from(f.generated) << 40 | u64::from(mac_resolution()) << 41;
     Some(LabelKey { def: def as *const FieldDef as usize, value, bits, meta })
+}
+
+/// The key of the subtree of field `idx` (a [`FieldDef::block`] field) whose lines run to
+/// field `end` (exclusive), `indent` spaces in: the definition, the field's bytes, how many
+/// fields the subtree holds and whether MAC names are resolved. `None` when the field has
+/// more than 16 bytes or none, or a field under it lies outside its bytes.
+pub fn block_key(d: &Dissection, frame: &[u8], idx: usize, end: usize, indent: usize) -> Option<[u64; 4]> {
+    let f = d.fields.get(idx)?;
+    let inside = d.fields.get(idx + 1..end)?.iter().all(|c| c.source == f.source && (c.len == 0 || (c.offset >= f.offset && c.offset + c.len <= f.offset + f.len)));
+    let bytes = d.field_bytes(frame, f);
+    if !f.def.block || !inside || bytes.is_empty() || bytes.len() > 16 || bytes.len() != f.len as usize || indent > 0xffff {
+        return None;
+    }
+    let mut words = [0u8; 16];
+    words[..bytes.len()].copy_from_slice(bytes);
+    let (a, b) = words.split_at(8);
+    let word = |w: &[u8]| w.iter().fold(0u64, |x, y| (x << 8) | u64::from(*y));
+    let meta = bytes.len() as u64 | (indent as u64) << 8 | ((end - idx) as u64) << 24 | u64::from(mac_resolution()) << 56;
+    Some([f.def as *const FieldDef as u64, word(a), word(b), meta])
 }
 
 /// The longest label Wireshark's buffer holds (ITEM_LABEL_LENGTH less its NUL).

@@ -130,6 +130,8 @@ pub struct FieldDef {
     /// The value changes from frame to frame: the tree does not keep its label (see
     /// [`FieldDef::volatile`]).
     pub volatile: bool,
+    /// The field's whole subtree follows from its bytes (see [`FieldDef::block`]).
+    pub block: bool,
 }
 
 /// How a field's tree label is written, for the fields whose Wireshark label is not the
@@ -163,7 +165,7 @@ impl fmt::Debug for TreeText {
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false, block: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -219,6 +221,17 @@ impl FieldDef {
     /// out those it would ([`super::label::LabelCache`]).
     pub const fn volatile(mut self) -> Self {
         self.volatile = true;
+        self
+    }
+
+    /// Marks a field whose subtree in the tree (its own line and every line under it) follows
+    /// from nothing but the field's bytes (at most 16 of them), the run's preferences and
+    /// whether MAC names are resolved: its children are bits and parts of those bytes, and no
+    /// generated child reads anything else (a TCP flags word, an Ethernet address, a NOP
+    /// option). The tree may then copy the lines it wrote for the same bytes, when no expert
+    /// item concerns any of them ([`super::label::block_key`]).
+    pub const fn block(mut self) -> Self {
+        self.block = true;
         self
     }
 

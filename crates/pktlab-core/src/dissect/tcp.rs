@@ -27,7 +27,7 @@ fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 pub static TCP_SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32, Base::Dec).volatile();
 pub static TCP_ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32, Base::Dec);
 pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0xf0).custom(super::ip::hdr_len_label).pure();
-pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff).whole(flags_label).pure();
+pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff).whole(flags_label).pure().block();
 
 /// `Flags: 0x012 (SYN, ACK)`: the flag names set, with no bit pattern.
 fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
