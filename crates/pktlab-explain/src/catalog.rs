@@ -50,6 +50,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("tcp_state.txt", include_str!("text/tcp_state.txt")),
 ];
 
+/// The files of [`FILES`] that hold every `ui` entry (see `ui_catalog` in the crate root).
+pub const UI_FILES: &[&str] = &["ui.txt", "tcp_state.txt"];
+
 /// What an entry explains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -542,6 +545,23 @@ mod tests {
         assert_eq!(c.message(Kind::Ui, "a", Lang::En).as_deref(), Some("A"));
         assert_eq!(c.message(Kind::Ui, "b", Lang::Ko).as_deref(), Some("나"));
         assert_eq!(c.message(Kind::Ui, "b", Lang::En).as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn the_ui_files_hold_every_ui_entry() {
+        let all = Catalog::shipped();
+        let mut ui = Catalog::default();
+        for (name, text) in FILES.iter().filter(|(name, _)| UI_FILES.contains(name)) {
+            ui.add_file(name, text);
+        }
+        let keys = all.keys(Kind::Ui);
+        assert!(keys.len() > 200);
+        for k in keys {
+            for lang in [Lang::Ko, Lang::En] {
+                assert_eq!(ui.message(Kind::Ui, k, lang), all.message(Kind::Ui, k, lang), "{k}");
+            }
+        }
+        assert!(ui.errors.is_empty());
     }
 
     #[test]
