@@ -694,15 +694,33 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
                 // expert item concerns one, is copied whole from the last time the same
                 // bytes were seen.
                 if fl.def.block {
-                    let n = fields[k..].iter().position(|c| c.depth <= fl.depth).unwrap_or(fields.len() - k);
-                    let own = owners[k..k + n].iter().zip(&fields[k..k + n]).all(|(&o, c)| o == me && !std::ptr::eq(c.def, &pktlab::dissect::data::DATA_PROTO));
-                    if let Some(key) = own.then(|| pktlab::dissect::label::block_key(d, f.data, i, i + 1 + n, indent)).flatten() {
+                    // The fields under `c` (at `at` in the layer) while they are this layer's
+                    // and no data protocol.
+                    let under = |at: usize, c: &pktlab::dissect::Field| {
+                        let n = fields[at + 1..].iter().position(|x| x.depth <= c.depth).unwrap_or(fields.len() - at - 1);
+                        owners[at + 1..at + 1 + n].iter().zip(&fields[at + 1..at + 1 + n]).all(|(&o, x)| o == me && !std::ptr::eq(x.def, &pktlab::dissect::data::DATA_PROTO)).then_some(n)
+                    };
+                    // The run: this field's subtree and the block fields that follow at its
+                    // depth with theirs, within 16 bytes of its start.
+                    let mut end = under(k - 1, fl).map(|n| k + n);
+                    while let Some((e, s, so)) = end.and_then(|e| Some((e, fields.get(e)?, *owners.get(e)?))) {
+                        if s.depth != fl.depth || !s.def.block || s.hidden || so != me || s.source != fl.source || s.offset < fl.offset || s.offset + s.len > fl.offset + 16 {
+                            break;
+                        }
+                        match under(e, s) {
+                            Some(n) => end = Some(e + 1 + n),
+                            None => break,
+                        }
+                    }
+                    if let Some(end) = end
+                        && let Some(key) = pktlab::dissect::label::block_key(d, f.data, i, lo + end, indent)
+                    {
                         blocks.put(key, line, |line| {
-                            for (j, c) in fields[k - 1..k + n].iter().enumerate().filter(|(_, c)| !c.hidden) {
+                            for (j, c) in fields[k - 1..end].iter().enumerate().filter(|(_, c)| !c.hidden) {
                                 labels.tree_line(d, f.data, i + j, nest + 4 * (c.depth as usize + 1), true, line);
                             }
                         });
-                        k += n;
+                        k = end;
                         continue;
                     }
                 }

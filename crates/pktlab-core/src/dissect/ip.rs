@@ -28,7 +28,7 @@ pub mod proto {
     pub const SCTP: u8 = 132;
 }
 
-pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec).mask(0xf0);
+pub static IP_VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8, Base::Dec).mask(0xf0).block();
 
 /// DSCP names (`ip.dsfield.dscp`, `ipv6.tclass.dscp`), Wireshark's `dscp_vals`.
 pub fn dscp_name(v: u64) -> Option<&'static str> {

@@ -7,7 +7,7 @@ use super::{checksum, dispatch};
 use super::reassembly::Key;
 use super::{Addr, Ctx, Part, rd};
 
-pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0x0f).custom(ip::hdr_len_label).pure();
+pub static IP_HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0x0f).custom(ip::hdr_len_label).pure().block();
 pub static IP_DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8, Base::Hex).custom(ip::ds_label).pure().block();
 pub static IP_DSFIELD_DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8, Base::Dec).mask(0xfc).vals(ip::dscp_name);
 pub static IP_DSFIELD_ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8, Base::Dec).mask(0x3).vals(ecn_name);
@@ -29,9 +29,9 @@ fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 pub static IP_FLAGS_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool, Base::None).mask(0x80);
 pub static IP_FLAGS_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool, Base::None).mask(0x40);
 pub static IP_FLAGS_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool, Base::None).mask(0x20);
-pub static IP_FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16, Base::Dec).mask(0x1fff);
-pub static IP_TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8, Base::Dec);
-pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec).vals(proto_name);
+pub static IP_FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16, Base::Dec).mask(0x1fff).block();
+pub static IP_TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8, Base::Dec).block();
+pub static IP_PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8, Base::Dec).vals(proto_name).block();
 pub static IP_CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
 
 /// `Header Checksum: 0x04fb [correct]`, `… incorrect, should be 0xacbd(may be caused by "IP

@@ -292,15 +292,27 @@ fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
     Some(LabelKey { def: def as *const FieldDef as usize, value, bits, meta })
 }
 
-/// The key of the subtree of field `idx` (a [`FieldDef::block`] field) whose lines run to
-/// field `end` (exclusive), `indent` spaces in: the definition, the field's bytes, how many
-/// fields the subtree holds and whether MAC names are resolved. `None` when the field has
-/// more than 16 bytes or none, or a field under it lies outside its bytes.
+/// The key of the lines of fields `idx..end`, `indent` spaces in: a [`FieldDef::block`]
+/// field's subtree, and the block fields that follow it at its depth with theirs (a run of
+/// header fields: an Ethernet header's addresses and type, IPv4's version, header length and
+/// DS field). The key holds the first field's definition, the bytes from its start to the
+/// end of the last byte any of them covers, how many fields the run holds and whether MAC
+/// names are resolved. `None` when those bytes are more than 16 or none, a field lies before
+/// the first one's start or in other bytes, or the frame is cut short of them.
 pub fn block_key(d: &Dissection, frame: &[u8], idx: usize, end: usize, indent: usize) -> Option<[u64; 4]> {
     let f = d.fields.get(idx)?;
-    let inside = d.fields.get(idx + 1..end)?.iter().all(|c| c.source == f.source && (c.len == 0 || (c.offset >= f.offset && c.offset + c.len <= f.offset + f.len)));
-    let bytes = d.field_bytes(frame, f);
-    if !f.def.block || !inside || bytes.is_empty() || bytes.len() > 16 || bytes.len() != f.len as usize || indent > 0xffff {
+    let mut span = f.len;
+    for c in d.fields.get(idx..end)? {
+        if c.source != f.source || (c.len > 0 && c.offset < f.offset) {
+            return None;
+        }
+        if c.len > 0 {
+            span = span.max(c.offset - f.offset + c.len);
+        }
+    }
+    let start = f.offset as usize;
+    let bytes = d.source_bytes(frame, f.source).get(start..start + span as usize)?;
+    if !f.def.block || bytes.is_empty() || bytes.len() > 16 || indent > 0xffff || end - idx > 0xffff {
         return None;
     }
     let mut words = [0u8; 16];

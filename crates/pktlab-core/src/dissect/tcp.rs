@@ -10,8 +10,8 @@ use super::tcp_pdu::Segment;
 use super::{Ctx, Part, push_dec, rd};
 use std::fmt::Write;
 
-pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec);
-pub static TCP_DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16, Base::Dec);
+pub static TCP_SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16, Base::Dec).block();
+pub static TCP_DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16, Base::Dec).block();
 pub static TCP_PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
 pub static TCP_SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32, Base::Dec).custom(seq_label);
 
@@ -26,7 +26,7 @@ fn seq_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 }
 pub static TCP_SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32, Base::Dec).volatile();
 pub static TCP_ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32, Base::Dec);
-pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0xf0).custom(super::ip::hdr_len_label).pure();
+pub static TCP_HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8, Base::Dec).mask(0xf0).custom(super::ip::hdr_len_label).pure().block();
 pub static TCP_FLAGS: FieldDef = FieldDef::new("tcp.flags", "Flags", FieldType::U16, Base::Hex).mask(0xfff).whole(flags_label).pure().block();
 
 /// `Flags: 0x012 (SYN, ACK)`: the flag names set, with no bit pattern.

@@ -7,8 +7,8 @@ use super::ip::{Pseudo, proto};
 use super::model::*;
 use super::{Ctx, Part, rd};
 
-pub static UDP_SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16, Base::Dec);
-pub static UDP_DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16, Base::Dec);
+pub static UDP_SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16, Base::Dec).block();
+pub static UDP_DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16, Base::Dec).block();
 pub static UDP_PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16, Base::Dec);
 pub static UDP_LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16, Base::Dec);
 pub static UDP_CHECKSUM: FieldDef = FieldDef::new("udp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
