@@ -650,8 +650,9 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
     owner.clear();
     owner.resize(d.fields.len(), u32::MAX);
     for (li, l) in d.layers.iter().enumerate() {
-        for i in l.fields.start as usize..(l.fields.end as usize).min(owner.len()) {
-            owner[i] = li as u32;
+        let end = (l.fields.end as usize).min(owner.len());
+        if let Some(range) = owner.get_mut((l.fields.start as usize).min(end)..end) {
+            range.fill(li as u32);
         }
     }
     // The top bit marks a field an expert item concerns.
