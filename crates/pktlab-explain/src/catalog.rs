@@ -140,8 +140,17 @@ struct Pending {
 impl Catalog {
     /// Parses every shipped file.
     pub fn shipped() -> Catalog {
+        Self::shipped_of(|_| true)
+    }
+
+    /// Parses the shipped files that hold the `ui` entries ([`UI_FILES`]) and no others.
+    pub fn shipped_ui() -> Catalog {
+        Self::shipped_of(|name| UI_FILES.contains(&name))
+    }
+
+    fn shipped_of(wanted: impl Fn(&str) -> bool) -> Catalog {
         let mut c = Catalog::default();
-        for (name, text) in FILES {
+        for (name, text) in FILES.iter().filter(|(name, _)| wanted(name)) {
             c.add_file(name, text);
         }
         c
@@ -550,10 +559,7 @@ mod tests {
     #[test]
     fn the_ui_files_hold_every_ui_entry() {
         let all = Catalog::shipped();
-        let mut ui = Catalog::default();
-        for (name, text) in FILES.iter().filter(|(name, _)| UI_FILES.contains(name)) {
-            ui.add_file(name, text);
-        }
+        let ui = Catalog::shipped_ui();
         let keys = all.keys(Kind::Ui);
         assert!(keys.len() > 200);
         for k in keys {

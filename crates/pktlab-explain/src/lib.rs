@@ -33,24 +33,20 @@ pub struct Doc {
     pub body: String,
 }
 
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
 /// The shipped catalogue, parsed on first use.
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(Catalog::shipped)
 }
 
-/// The shipped files that hold `ui` entries, parsed on first use without the rest: a
+/// Where `ui` entries are read: the whole catalogue once something has parsed it (the TUI),
+/// else the files that hold them parsed without the rest ([`Catalog::shipped_ui`]): a
 /// program that needs a few labels (`dissect -V`'s OSI tags) does not parse the whole
-/// catalogue (a tenth of the time). A test keeps it equal to the catalogue's `ui` entries.
+/// catalogue (a tenth of the time). A test keeps both equal.
 fn ui_catalog() -> &'static Catalog {
     static UI: OnceLock<Catalog> = OnceLock::new();
-    UI.get_or_init(|| {
-        let mut c = Catalog::default();
-        for (name, text) in catalog::FILES.iter().filter(|(name, _)| catalog::UI_FILES.contains(name)) {
-            c.add_file(name, text);
-        }
-        c
-    })
+    CATALOG.get().unwrap_or_else(|| UI.get_or_init(Catalog::shipped_ui))
 }
 
 fn doc(e: &Entry, lang: Lang) -> Doc {
