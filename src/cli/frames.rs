@@ -68,7 +68,7 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
 
 /// [`pipeline::write_lines`] on the capture at `path`; standard input is read in order on
 /// this thread, and what was written is flushed whenever the stream pauses.
-pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
+pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> anyhow::Result<Outcome>
 where
     F: FnMut(&Dissection, &[u8], &mut String),
 {
@@ -93,7 +93,7 @@ where
 
 /// [`pipeline::write_frames`] on the capture at `path` (not standard input: it is read in
 /// order by [`for_each_flushing`]).
-pub fn write_frames<F>(path: &Path, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
+pub fn write_frames<F>(path: &Path, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> anyhow::Result<Outcome>
 where
     F: FnMut(&mut Frame, &mut String),
 {
@@ -101,8 +101,8 @@ where
 }
 
 /// Stdout, locked and buffered.
-pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
+pub fn stdout() -> io::BufWriter<io::Stdout> {
+    io::BufWriter::with_capacity(1 << 16, io::stdout())
 }
 
 /// Flushes `out`, treating a closed pipe (`| head`) as success.

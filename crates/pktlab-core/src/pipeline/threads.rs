@@ -9,7 +9,9 @@ use crate::capture::{CaptureError, CaptureFile, Records};
 use crate::dissect::{Additions, Demand, Dissection, Dissector, FrameMeta, FrameTimes};
 use crate::filter::Filter;
 use std::io::{self, Write};
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::ControlFlow;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Frames per batch handed to a dissecting thread, and the most captured bytes one may hold
 /// (the batches in flight keep their pages of the file resident).
@@ -353,39 +355,99 @@ where
 }
 
 
-/// A worker's way back to the calling thread, which hears of the worker's panic (None) so it
-/// does not wait for a batch that will never come.
-struct Panicked<B>(std::sync::mpsc::Sender<Option<(usize, bool, B)>>);
+/// What the threads of [`in_order_twice`] share: the batches between its steps and which
+/// of the one-at-a-time steps is under way.
+struct Flow<B> {
+    /// Filled, waiting for the first pass; through it, waiting for `middle` (by number);
+    /// through that, waiting for the second pass; through it, waiting to be taken.
+    first: VecDeque<(usize, B)>,
+    firsted: BTreeMap<usize, B>,
+    second: VecDeque<(usize, B)>,
+    seconded: BTreeMap<usize, B>,
+    /// Batches taken, kept for filling again.
+    spare: Vec<B>,
+    /// How many batches were filled, went through `middle` and were taken; whether `fill`
+    /// said there is no more.
+    filled: usize,
+    middled: usize,
+    taken: usize,
+    ended: bool,
+    /// Whether a thread is filling, in `middle` or taking now (each is one thread's at a
+    /// time, in order).
+    filling: bool,
+    middling: bool,
+    taking: bool,
+    /// Threads waiting for something to do.
+    waiting: usize,
+    /// Set when every thread is to stop: whether `take` stopped early, or the error.
+    end: Option<Result<bool, OutputError>>,
+}
 
-impl<B> Drop for Panicked<B> {
+impl<B> Default for Flow<B> {
+    fn default() -> Self {
+        Flow {
+            first: VecDeque::new(),
+            firsted: BTreeMap::new(),
+            second: VecDeque::new(),
+            seconded: BTreeMap::new(),
+            spare: Vec::new(),
+            filled: 0,
+            middled: 0,
+            taken: 0,
+            ended: false,
+            filling: false,
+            middling: false,
+            taking: false,
+            waiting: 0,
+            end: None,
+        }
+    }
+}
+
+/// A lock whose holder may have panicked: the others go on (a panic ends the loop anyway,
+/// through [`StopOnPanic`], and the scope passes it on).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Ends [`in_order_twice`]'s loop on every thread when the thread holding it panics, so none
+/// waits for a batch that will never come.
+struct StopOnPanic<'a, B>(&'a Mutex<Flow<B>>, &'a Condvar);
+
+impl<B> Drop for StopOnPanic<'_, B> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let _ = self.0.send(None);
+            lock(self.0).end.get_or_insert(Ok(false));
+            self.1.notify_all();
         }
     }
 }
 
 /// Runs batches through `threads` threads twice, with an in-order step between: `fill`
-/// fills a batch (false when there is nothing more); a worker runs `work(batch, false)`; the
-/// calling thread runs `middle` on the batches in the order they were filled; a worker runs
-/// `work(batch, true)`; the calling thread runs `take` on them in order (false stops early).
-/// Any worker takes any job, so one slow batch does not hold a thread's queue. The calling
-/// thread is one of the `threads`: it starts `threads - 1` workers and, when no batch has
-/// come back, takes a waiting job itself (with a worker per core besides it, the three
-/// threads of two cores took turns: `-V` took 4–5% longer). `threads + 1` batches are in
-/// flight (more kept more text out of the caches, fewer left a thread waiting). With one
-/// thread the calling thread does everything. Returns whether `take` stopped early.
+/// fills a batch (false when there is nothing more); a thread runs `work(batch, false)`;
+/// `middle` sees the batches in the order they were filled; a thread runs `work(batch,
+/// true)`; `take` consumes them in that order (false stops early). Every thread does
+/// whatever is to be done next — take the batches whose turn it is, put the next through
+/// `middle`, fill one, a first pass, a second pass, in that order of preference — the
+/// one-at-a-time steps on one thread at a time; a thread waits only when there is nothing
+/// to do. (With the in-order steps on the calling thread alone, the other threads waited
+/// for it to finish its pass whenever the next batch needed `middle` or room to be filled.)
+/// At most `in_flight` batches are between `fill` and `take`. The calling thread is one of
+/// the `threads`; with one, it does everything in turn. Returns whether `take` stopped
+/// early.
 fn in_order_twice<B, W>(
     threads: usize,
-    mut fill: impl FnMut(&mut B) -> bool,
+    in_flight: usize,
+    fill: impl FnMut(&mut B) -> bool + Send,
     worker: impl Fn() -> W + Sync,
-    mut middle: impl FnMut(&mut B) -> Result<(), OutputError>,
-    mut take: impl FnMut(&mut B) -> Result<bool, OutputError>,
+    middle: impl FnMut(&mut B) -> Result<(), OutputError> + Send,
+    take: impl FnMut(&mut B) -> Result<bool, OutputError> + Send,
 ) -> Result<bool, OutputError>
 where
     B: Default + Send,
     W: FnMut(&mut B, bool),
 {
+    let (mut fill, mut middle, mut take) = (fill, middle, take);
     if threads <= 1 {
         let mut work = worker();
         let mut b = B::default();
@@ -399,99 +461,145 @@ where
         }
         return Ok(false);
     }
-    use std::collections::BTreeMap;
-    use std::sync::{Mutex, mpsc};
-    // Jobs: (batch number, second pass, batch); results come back the same way.
-    // (None: a worker panicked; the scope then passes its panic on.)
-    let (job_tx, job_rx) = mpsc::channel::<(usize, bool, B)>();
-    let (done_tx, done_rx) = mpsc::channel::<Option<(usize, bool, B)>>();
-    let job_rx = Mutex::new(job_rx);
-    std::thread::scope(|scope| {
-        let (worker, job_rx) = (&worker, &job_rx);
-        // The calling thread's own worker, made when it first takes a job.
-        let mut own: Option<W> = None;
-        for _ in 1..threads {
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                let guard = Panicked(done_tx);
-                let mut work = worker();
-                loop {
-                    // (The lock is held only while waiting for the next job.)
-                    let job = match job_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok((n, second, mut b)) = job else { break };
-                    work(&mut b, second);
-                    if guard.0.send(Some((n, second, b))).is_err() {
-                        break;
+    let flow = Mutex::new(Flow::<B>::default());
+    let ready = Condvar::new();
+    let (fill, middle, take) = (Mutex::new(fill), Mutex::new(middle), Mutex::new(take));
+    let in_flight = in_flight.max(1);
+    let run = || {
+        let _stop = StopOnPanic(&flow, &ready);
+        let mut work = worker();
+        let mut f = lock(&flow);
+        // Something changed that another thread may act on.
+        let wake = |f: &Flow<B>| {
+            if f.waiting > 0 {
+                ready.notify_all();
+            }
+        };
+        let mut batches: Vec<B> = Vec::new();
+        while f.end.is_none() {
+            // Every batch whose turn it is, taken in order.
+            if !f.taking && f.seconded.contains_key(&f.taken) {
+                f.taking = true;
+                let at = f.taken;
+                while let Some(b) = f.seconded.remove(&(at + batches.len())) {
+                    batches.push(b);
+                }
+                drop(f);
+                let mut result = Ok(true);
+                {
+                    let mut take = lock(&take);
+                    for b in &mut batches {
+                        result = take(b);
+                        if !matches!(result, Ok(true)) {
+                            break;
+                        }
                     }
                 }
-            });
-        }
-        drop(done_tx);
-        // Whatever happens below, the workers end once the job queue is closed.
-        let job_tx = job_tx;
-        let (mut filled, mut middled, mut taken) = (0usize, 0usize, 0usize);
-        let mut ended = false;
-        let mut first: BTreeMap<usize, B> = BTreeMap::new();
-        let mut second: BTreeMap<usize, B> = BTreeMap::new();
-        let mut spare: Vec<B> = Vec::new();
-        loop {
-            // Keep a batch per thread and one more in flight.
-            while !ended && filled - taken < threads + 1 {
-                let mut b = spare.pop().unwrap_or_default();
-                if !fill(&mut b) {
-                    ended = true;
-                    break;
+                f = lock(&flow);
+                f.taking = false;
+                f.taken += batches.len();
+                f.spare.append(&mut batches);
+                match result {
+                    Ok(true) => {}
+                    Ok(false) => f.end = Some(Ok(true)),
+                    Err(e) => f.end = Some(Err(e)),
                 }
-                let _ = job_tx.send((filled, false, b));
-                filled += 1;
+                wake(&f);
+                continue;
             }
-            if taken == filled {
-                return Ok(false);
-            }
-            // A batch that came back; else a job the calling thread does itself, if one
-            // waits (a worker waiting for one holds the queue: then none does); else wait.
-            let back = match done_rx.try_recv() {
-                Ok(m) => m,
-                Err(mpsc::TryRecvError::Disconnected) => return Ok(false),
-                Err(mpsc::TryRecvError::Empty) => match job_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok()) {
-                    Some((n, second, mut b)) => {
-                        own.get_or_insert_with(worker)(&mut b, second);
-                        Some((n, second, b))
+            // The next batches through `middle`, in order.
+            if !f.middling && f.firsted.contains_key(&f.middled) {
+                f.middling = true;
+                let at = f.middled;
+                while let Some(b) = f.firsted.remove(&(at + batches.len())) {
+                    batches.push(b);
+                }
+                drop(f);
+                let mut result = Ok(());
+                {
+                    let mut middle = lock(&middle);
+                    for b in &mut batches {
+                        result = middle(b);
+                        if result.is_err() {
+                            break;
+                        }
                     }
-                    None => match done_rx.recv() {
-                        Ok(m) => m,
-                        Err(_) => return Ok(false),
-                    },
-                },
+                }
+                f = lock(&flow);
+                f.middling = false;
+                if let Err(e) = result {
+                    f.end = Some(Err(e));
+                } else {
+                    let (n, k) = (f.middled, batches.len());
+                    f.second.extend(batches.drain(..).enumerate().map(|(i, b)| (n + i, b)));
+                    f.middled = n + k;
+                }
+                batches.clear();
+                wake(&f);
+                continue;
+            }
+            // Another batch, while there is room.
+            if !f.filling && !f.ended && f.filled - f.taken < in_flight {
+                f.filling = true;
+                let mut b = f.spare.pop().unwrap_or_default();
+                drop(f);
+                let filled = lock(&fill)(&mut b);
+                f = lock(&flow);
+                f.filling = false;
+                if filled {
+                    let n = f.filled;
+                    f.first.push_back((n, b));
+                    f.filled = n + 1;
+                } else {
+                    f.ended = true;
+                    f.spare.push(b);
+                }
+                wake(&f);
+                continue;
+            }
+            // A pass: the older batches' first.
+            let job = match f.first.pop_front() {
+                Some((n, b)) => Some((n, false, b)),
+                None => f.second.pop_front().map(|(n, b)| (n, true, b)),
             };
-            let Some((n, pass2, b)) = back else { return Ok(false) };
-            if pass2 {
-                second.insert(n, b);
-            } else {
-                first.insert(n, b);
-            }
-            while let Some(mut b) = first.remove(&middled) {
-                middle(&mut b)?;
-                let _ = job_tx.send((middled, true, b));
-                middled += 1;
-            }
-            while let Some(mut b) = second.remove(&taken) {
-                if !take(&mut b)? {
-                    return Ok(true);
+            if let Some((n, second, mut b)) = job {
+                drop(f);
+                work(&mut b, second);
+                f = lock(&flow);
+                if second {
+                    f.seconded.insert(n, b);
+                } else {
+                    f.firsted.insert(n, b);
                 }
-                taken += 1;
-                spare.push(b);
+                wake(&f);
+                continue;
             }
+            if f.ended && !f.filling && f.taken == f.filled {
+                f.end = Some(Ok(false));
+                ready.notify_all();
+                break;
+            }
+            f.waiting += 1;
+            f = ready.wait(f).unwrap_or_else(PoisonError::into_inner);
+            f.waiting -= 1;
         }
-    })
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(run);
+        }
+        run();
+    });
+    let end = lock(&flow).end.take();
+    end.unwrap_or(Ok(false))
 }
 
-/// Frames per batch of [`write_frames`], and the most captured bytes one may hold.
-const FRAME_BATCH: usize = 512;
+/// Frames per batch of [`write_frames`], and the most captured bytes one may hold; batches
+/// in flight per thread. (A batch's text, some 600 KB of `-V`, stays in a core's cache: with
+/// 512 frames, 2.3 MB did not, and the copies into it cost 5% more.)
+const FRAME_BATCH: usize = 128;
 const FRAME_BATCH_BYTES: usize = 1 << 20;
+const IN_FLIGHT: usize = 4;
 
 /// A batch of [`write_frames`]: the records, then each frame's analysis, then the text.
 #[derive(Default)]
@@ -518,15 +626,15 @@ struct Framed<'a> {
 /// `opts.analysis`, analysed and annotated as [`for_each`](super::for_each) hands them over:
 /// the path of `-V` and `-T json`, where every frame is shown.
 ///
-/// Dissection and formatting run on every core: worker threads dissect a batch of frames
-/// lean (only what the analysis reads) and extract their transport headers; the calling
-/// thread runs the analysis over the batch in file order (dissecting a frame whose
-/// dissection depends on earlier frames, [`Dissection::stateful`], with a dissector that
-/// sees every such frame in order); a worker then dissects each frame in full, its
-/// dissector putting the analysis's fields in place ([`crate::dissect::Additions`]; the
-/// frames where it cannot are annotated afterwards), formats it, and the calling thread
-/// writes the batches in order.
-pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut impl Write) -> Result<Outcome, OutputError>
+/// Dissection and formatting run on every core ([`in_order_twice`]): a thread dissects a
+/// batch of frames lean (only what the analysis reads) and extracts their transport
+/// headers; the analysis runs over the batches in file order, one thread at a time
+/// (dissecting a frame whose dissection depends on earlier frames,
+/// [`Dissection::stateful`], with a dissector that sees every such frame in order); a
+/// thread then dissects each frame in full, its dissector putting the analysis's fields in
+/// place ([`crate::dissect::Additions`]; the frames where it cannot are annotated
+/// afterwards), formats it, and the batches are written in order.
+pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> Result<Outcome, OutputError>
 where
     F: FnMut(&mut Frame, &mut String),
 {
@@ -595,6 +703,7 @@ where
     // borrow from.)
     let stopped = in_order_twice::<Framed<'_>, _>(
         threads,
+        threads * IN_FLIGHT,
         |b| reader.fill_up_to(&mut b.recs, FRAME_BATCH, FRAME_BATCH_BYTES),
         worker,
         |b| {
@@ -649,4 +758,120 @@ where
         },
     )?;
     Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A batch of numbers: the first pass squares them, `middle` adds the running total of
+    /// everything before (so it must see the batches in order), the second pass adds one.
+    #[derive(Default)]
+    struct Nums {
+        xs: Vec<u64>,
+    }
+
+    /// Batches of up to 7 of 0..n through `in_order_twice` on `threads` threads; what `take`
+    /// saw, in the order it saw it, and what it returned.
+    fn run(threads: usize, n: u64, stop_after: Option<usize>, fail_middle_at: Option<usize>) -> (Vec<u64>, Result<bool, OutputError>) {
+        let mut next = 0u64;
+        let mut total = 0u64;
+        let mut middled = 0usize;
+        let mut seen = Vec::new();
+        let mut batches = 0usize;
+        let result = in_order_twice::<Nums, _>(
+            threads,
+            threads * 2,
+            |b| {
+                b.xs.clear();
+                while next < n && b.xs.len() < 7 {
+                    b.xs.push(next);
+                    next += 1;
+                }
+                !b.xs.is_empty()
+            },
+            || {
+                |b: &mut Nums, second: bool| {
+                    for x in &mut b.xs {
+                        *x = if second { *x + 1 } else { *x * *x };
+                    }
+                }
+            },
+            |b| {
+                if fail_middle_at == Some(middled) {
+                    return Err(OutputError(io::Error::other("middle failed")));
+                }
+                middled += 1;
+                for x in &mut b.xs {
+                    let square = *x;
+                    *x += total;
+                    total += square;
+                }
+                Ok(())
+            },
+            |b| {
+                seen.extend_from_slice(&b.xs);
+                batches += 1;
+                Ok(stop_after != Some(batches))
+            },
+        );
+        (seen, result)
+    }
+
+    /// What `run` gives with everything done in order on one thread, worked out by hand.
+    fn expected(n: u64) -> Vec<u64> {
+        let mut total = 0;
+        (0..n)
+            .map(|i| {
+                let v = i * i + total + 1;
+                total += i * i;
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_thread_count_takes_every_batch_in_order() {
+        for threads in 1..=5 {
+            for n in [0, 1, 7, 8, 1000] {
+                let (seen, result) = run(threads, n, None, None);
+                assert_eq!(seen, expected(n), "{threads} threads, {n} numbers");
+                assert!(!result.unwrap(), "{threads} threads, {n} numbers");
+            }
+        }
+    }
+
+    #[test]
+    fn take_stops_early_and_middle_errors_end_every_thread() {
+        for threads in 1..=4 {
+            let (seen, result) = run(threads, 1000, Some(3), None);
+            assert_eq!(seen, expected(21), "{threads} threads");
+            assert!(result.unwrap());
+            let (seen, result) = run(threads, 1000, None, Some(5));
+            assert!(seen.len() <= 5 * 7 && expected(1000).starts_with(&seen), "{threads} threads");
+            assert_eq!(result.unwrap_err().to_string(), "writing output: middle failed");
+        }
+    }
+
+    #[test]
+    fn a_panicking_pass_ends_every_thread_and_passes_the_panic_on() {
+        for threads in 2..=4 {
+            let caught = std::panic::catch_unwind(|| {
+                let mut left = 50;
+                in_order_twice::<Nums, _>(
+                    threads,
+                    threads * 2,
+                    |b| {
+                        b.xs = vec![left];
+                        left -= 1;
+                        left > 0
+                    },
+                    || |b: &mut Nums, second: bool| assert!(!(second && b.xs == [20]), "pass failed"),
+                    |_| Ok(()),
+                    |_| Ok(true),
+                )
+            });
+            assert!(caught.is_err(), "{threads} threads");
+        }
+    }
 }
