@@ -347,7 +347,17 @@ pub fn civil(secs: i64) -> (i64, i64, i64) {
 /// the system's (read once).
 pub fn local_zone() -> &'static jiff::tz::TimeZone {
     static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
-    TZ.get_or_init(jiff::tz::TimeZone::system)
+    TZ.get_or_init(|| {
+        // Without `TZ`, the system's zone file itself: jiff's own lookup starts by listing
+        // the whole zone database (some 1,200 files, a millisecond at every start).
+        if std::env::var_os("TZ").is_none()
+            && let Ok(data) = std::fs::read("/etc/localtime")
+            && let Ok(zone) = jiff::tz::TimeZone::tzif("localtime", &data)
+        {
+            return zone;
+        }
+        jiff::tz::TimeZone::system()
+    })
 }
 
 /// Seconds east of UTC of the local zone ([`local_zone`]) at `secs` since the epoch.

@@ -145,15 +145,19 @@ const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", 
 
 /// tshark's `tcp.flags.str`: 12 characters, a letter for each bit set, `·` otherwise.
 pub fn flags_str(flags: u16) -> Box<str> {
-    // Every frame has one: built once for all 4096 flag combinations, then copied.
-    static TABLE: std::sync::OnceLock<Vec<Box<str>>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| (0..4096u16).map(build_flags_str).collect());
-    table.get((flags & flag::ALL) as usize).cloned().unwrap_or_else(|| build_flags_str(flags))
-}
-
-fn build_flags_str(flags: u16) -> Box<str> {
     const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
-    LETTERS.iter().enumerate().map(|(i, c)| if flags & (1 << (11 - i)) != 0 { *c as char } else { '·' }).collect::<String>().into_boxed_str()
+    // (A letter is one byte, `·` two: the exact length, so the box is the string's own
+    // memory.)
+    let set = (flags & flag::ALL).count_ones() as usize;
+    let mut s = String::with_capacity(set + 2 * (12 - set));
+    for (i, c) in LETTERS.iter().enumerate() {
+        if flags & (1 << (11 - i)) != 0 {
+            s.push(char::from(*c));
+        } else {
+            s.push('·');
+        }
+    }
+    s.into_boxed_str()
 }
 
 /// The names of the flags set in `flags` (`SYN, ACK`); whether there was one.
