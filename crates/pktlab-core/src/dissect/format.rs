@@ -108,58 +108,82 @@ fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
     }
 }
 
+/// Every byte's two lower-case hex digits, `000102…feff`: digits are pushed as slices of it
+/// (two known bytes: a store, with no UTF-8 check of a buffer and no call to copy it).
+pub const HEX_PAIRS: &str = {
+    const BYTES: [u8; 512] = {
+        let digits = b"0123456789abcdef";
+        let mut b = [0u8; 512];
+        let mut i = 0;
+        while i < 256 {
+            b[2 * i] = digits[i >> 4];
+            b[2 * i + 1] = digits[i & 15];
+            i += 1;
+        }
+        b
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("hex digits are ASCII"),
+    }
+};
+
+/// The two hex digits of `b`.
+#[inline(always)]
+pub fn hex_pair(b: u8) -> &'static str {
+    let i = usize::from(b) * 2;
+    HEX_PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
+/// The low hex digit of `n`.
+#[inline(always)]
+pub fn hex_digit(n: u64) -> &'static str {
+    let i = (n & 15) as usize * 2 + 1;
+    HEX_PAIRS.get(i..i + 1).unwrap_or("0")
+}
+
+/// The low `digits` hex digits of `n` (at most 16), leading zeros included.
+#[inline]
+pub fn push_hex_digits(out: &mut String, n: u64, digits: usize) {
+    let mut k = digits.min(16);
+    out.reserve(k);
+    if k % 2 == 1 {
+        k -= 1;
+        out.push_str(hex_digit(n >> (4 * k)));
+    }
+    while k > 0 {
+        k -= 2;
+        out.push_str(hex_pair((n >> (4 * k)) as u8));
+    }
+}
+
 /// Lower-case hex without separators.
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() * 2);
     for b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
+        out.push_str(hex_pair(*b));
     }
 }
 
 /// `0x` and `width` lower-case hex digits (more if the value needs them).
 pub fn push_hex_width(out: &mut String, n: u64, width: usize) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let need = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(width).max(1);
     out.push_str("0x");
     // Digits beyond the value's sixteen are zeros.
-    let mut left = need;
-    while left > 16 {
+    for _ in 16..need {
         out.push('0');
-        left -= 1;
     }
-    let mut buf = [b'0'; 16];
-    for (k, i) in (0..left).rev().enumerate() {
-        buf[k] = HEX[((n >> (i * 4)) & 15) as usize];
-    }
-    out.push_str(std::str::from_utf8(&buf[..left]).unwrap_or(""));
+    push_hex_digits(out, n, need);
 }
 
 /// Lower-case hex with a colon between bytes (`02:04:05:b4`, a MAC address).
 pub fn push_colon_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() * 3);
-    // A few bytes one at a time; more, 32 at a time through a buffer, each as `:hh` (the
-    // first without its colon).
-    if bytes.len() <= 4 {
-        for (i, b) in bytes.iter().enumerate() {
-            if i > 0 {
-                out.push(':');
-            }
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
         }
-        return;
-    }
-    let mut buf = [b':'; 96];
-    for (k, chunk) in bytes.chunks(32).enumerate() {
-        for (cell, b) in buf.chunks_exact_mut(3).zip(chunk) {
-            cell[1] = HEX[(b >> 4) as usize];
-            cell[2] = HEX[(b & 15) as usize];
-        }
-        let from = usize::from(k == 0);
-        out.push_str(std::str::from_utf8(&buf[from..chunk.len() * 3]).unwrap_or(""));
+        out.push_str(hex_pair(*b));
     }
 }
 

@@ -773,23 +773,12 @@ pub(crate) fn push_dec(s: &mut String, n: u64) {
 /// Appends `0x` and `n` in lower-case hex, zero-padded to `width` digits.
 #[inline]
 pub(crate) fn push_hex_w(s: &mut String, n: u64, width: usize) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = [0u8; 16];
-    let mut i = buf.len();
-    let mut v = n;
-    loop {
-        i -= 1;
-        buf[i] = HEX[(v & 15) as usize];
-        v >>= 4;
-        if v == 0 {
-            break;
-        }
-    }
+    let digits = (64 - n.leading_zeros() as usize).div_ceil(4).max(1);
     s.push_str("0x");
-    for _ in (buf.len() - i)..width {
+    for _ in digits..width {
         s.push('0');
     }
-    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+    format::push_hex_digits(s, n, digits);
 }
 
 /// Writes an IPv6 address in RFC 5952 form into `s`.
