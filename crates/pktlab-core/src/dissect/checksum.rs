@@ -1,20 +1,27 @@
 //! The Internet checksum (RFC 1071) and the IPv4/IPv6 pseudo-headers of TCP, UDP and ICMPv6.
 
 /// One's-complement sum of `data` (odd length padded with a zero byte), folded to 32 bits.
-pub fn sum(data: &[u8], mut acc: u32) -> u32 {
-    let mut chunks = data.chunks_exact(2);
+/// Eight bytes at a time, as two 32-bit words: 2^16 is 1 modulo 0xffff, so the sum of the
+/// 32-bit words folds to what the 16-bit words sum to (and a sum of anything but zeros folds
+/// to 1..=0xffff either way, the same value).
+pub fn sum(data: &[u8], acc: u32) -> u32 {
     let mut wide: u64 = acc as u64;
+    let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
+        let w = <[u8; 8]>::try_from(c).map_or(0, u64::from_be_bytes);
+        wide += (w >> 32) + (w & 0xffff_ffff);
+    }
+    let mut pairs = chunks.remainder().chunks_exact(2);
+    for c in &mut pairs {
         wide += u16::from_be_bytes([c[0], c[1]]) as u64;
     }
-    if let [b] = chunks.remainder() {
+    if let [b] = pairs.remainder() {
         wide += (*b as u64) << 8;
     }
     while wide > 0xffff_ffff {
         wide = (wide & 0xffff_ffff) + (wide >> 32);
     }
-    acc = wide as u32;
-    acc
+    wide as u32
 }
 
 /// Folds a 32-bit sum to 16 bits and complements it: the checksum to put in a header
@@ -95,5 +102,37 @@ mod tests {
         d[10..12].copy_from_slice(&c.to_be_bytes());
         assert_eq!(finish(sum(&d, 0)), 0);
         assert_eq!(verify(0, &d, 10), (true, c));
+    }
+
+    /// The sum eight bytes at a time gives what the sum two bytes at a time (RFC 1071's
+    /// loop) gives: the checksum and the verdict, for every length up to 80 and bytes of
+    /// all kinds (zeros, all ones, pseudo-random), with and without a pseudo-header sum.
+    #[test]
+    fn the_wide_sum_is_the_sum_of_16_bit_words() {
+        fn reference(data: &[u8], acc: u32) -> u16 {
+            let mut s = acc as u64;
+            for (i, b) in data.iter().enumerate() {
+                s += if i % 2 == 0 { (*b as u64) << 8 } else { *b as u64 };
+            }
+            while s > 0xffff {
+                s = (s & 0xffff) + (s >> 16);
+            }
+            !(s as u16)
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        };
+        for len in 0..80 {
+            for kind in 0..4 {
+                let data: Vec<u8> = (0..len).map(|_| match kind { 0 => 0, 1 => 0xff, _ => next() }).collect();
+                for acc in [0u32, 1, 0xffff, 0x1_fffe, 0xdead_beef] {
+                    assert_eq!(finish(sum(&data, acc)), reference(&data, acc), "{len} bytes, kind {kind}, acc {acc:#x}");
+                }
+            }
+        }
     }
 }
