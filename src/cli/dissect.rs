@@ -778,15 +778,11 @@ fn indent_to(n: usize, line: &mut String) {
 /// An expert item as tshark's tree shows it: the item, then its message, severity and group.
 fn expert_lines(e: &pktlab::dissect::Expert, indent: usize, line: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};
-    // (render::expert's text, with the group found once for both lines that name it.)
+    // (The group found once for both lines that name it.)
     let (severity, group) = (severity_name(e.severity), expert_group(e.key));
     indent_to(indent, line);
-    line.push_str("[Expert Info (");
-    line.push_str(severity);
-    line.push('/');
-    line.push_str(group);
-    line.push_str("): ");
-    line.push_str(&e.message);
+    line.push('[');
+    render::expert_with(e, severity, group, line);
     line.push_str("]\n");
     for (before, text) in [("[", e.message.as_str()), ("[Severity level: ", severity), ("[Group: ", group)] {
         indent_to(indent + 4, line);

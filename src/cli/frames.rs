@@ -68,7 +68,7 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
 
 /// [`pipeline::write_lines`] on the capture at `path`; standard input is read in order on
 /// this thread, and what was written is flushed whenever the stream pauses.
-pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> anyhow::Result<Outcome>
+pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>
 where
     F: FnMut(&Dissection, &[u8], &mut String),
 {

@@ -42,10 +42,15 @@ pub fn push_u64(out: &mut String, n: u64) {
 /// `_ws.expert`'s text for one expert item.
 pub fn expert(e: &Expert, out: &mut String) {
     use pktlab::dissect::format::{expert_group, severity_name};
+    expert_with(e, severity_name(e.severity), expert_group(e.key), out);
+}
+
+/// [`expert`] with its severity's and group's names already found.
+pub fn expert_with(e: &Expert, severity: &str, group: &str, out: &mut String) {
     out.push_str("Expert Info (");
-    out.push_str(severity_name(e.severity));
+    out.push_str(severity);
     out.push('/');
-    out.push_str(expert_group(e.key));
+    out.push_str(group);
     out.push_str("): ");
     out.push_str(&e.message);
 }

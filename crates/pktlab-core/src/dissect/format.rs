@@ -110,7 +110,7 @@ fn write_uint(out: &mut String, def: &FieldDef, n: u64) {
 
 /// Every byte's two lower-case hex digits, `000102…feff`: digits are pushed as slices of it
 /// (two known bytes: a store, with no UTF-8 check of a buffer and no call to copy it).
-pub const HEX_PAIRS: &str = {
+const HEX_PAIRS: &str = {
     const BYTES: [u8; 512] = {
         let digits = b"0123456789abcdef";
         let mut b = [0u8; 512];
@@ -130,21 +130,21 @@ pub const HEX_PAIRS: &str = {
 
 /// The two hex digits of `b`.
 #[inline(always)]
-pub fn hex_pair(b: u8) -> &'static str {
+fn hex_pair(b: u8) -> &'static str {
     let i = usize::from(b) * 2;
     HEX_PAIRS.get(i..i + 2).unwrap_or("00")
 }
 
 /// The low hex digit of `n`.
 #[inline(always)]
-pub fn hex_digit(n: u64) -> &'static str {
+fn hex_digit(n: u64) -> &'static str {
     let i = (n & 15) as usize * 2 + 1;
     HEX_PAIRS.get(i..i + 1).unwrap_or("0")
 }
 
 /// The low `digits` hex digits of `n` (at most 16), leading zeros included.
 #[inline]
-pub fn push_hex_digits(out: &mut String, n: u64, digits: usize) {
+fn push_hex_digits(out: &mut String, n: u64, digits: usize) {
     let mut k = digits.min(16);
     out.reserve(k);
     if k % 2 == 1 {

@@ -773,12 +773,7 @@ pub(crate) fn push_dec(s: &mut String, n: u64) {
 /// Appends `0x` and `n` in lower-case hex, zero-padded to `width` digits.
 #[inline]
 pub(crate) fn push_hex_w(s: &mut String, n: u64, width: usize) {
-    let digits = (64 - n.leading_zeros() as usize).div_ceil(4).max(1);
-    s.push_str("0x");
-    for _ in digits..width {
-        s.push('0');
-    }
-    format::push_hex_digits(s, n, digits);
+    format::push_hex_width(s, n, width);
 }
 
 /// Writes an IPv6 address in RFC 5952 form into `s`.

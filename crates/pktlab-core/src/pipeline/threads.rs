@@ -357,6 +357,7 @@ where
 
 /// What the threads of [`in_order_twice`] share: the batches between its steps and which
 /// of the one-at-a-time steps is under way.
+#[derive(Default)]
 struct Flow<B> {
     /// Filled, waiting for the first pass; through it, waiting for `middle` (by number);
     /// through that, waiting for the second pass; through it, waiting to be taken.
@@ -381,27 +382,6 @@ struct Flow<B> {
     waiting: usize,
     /// Set when every thread is to stop: whether `take` stopped early, or the error.
     end: Option<Result<bool, OutputError>>,
-}
-
-impl<B> Default for Flow<B> {
-    fn default() -> Self {
-        Flow {
-            first: VecDeque::new(),
-            firsted: BTreeMap::new(),
-            second: VecDeque::new(),
-            seconded: BTreeMap::new(),
-            spare: Vec::new(),
-            filled: 0,
-            middled: 0,
-            taken: 0,
-            ended: false,
-            filling: false,
-            middling: false,
-            taking: false,
-            waiting: 0,
-            end: None,
-        }
-    }
 }
 
 /// A lock whose holder may have panicked: the others go on (a panic ends the loop anyway,
@@ -557,7 +537,7 @@ where
                 wake(&f);
                 continue;
             }
-            // A pass: the older batches' first.
+            // A pass: a first pass before a second (it lets `middle` go on).
             let job = match f.first.pop_front() {
                 Some((n, b)) => Some((n, false, b)),
                 None => f.second.pop_front().map(|(n, b)| (n, true, b)),
