@@ -449,3 +449,22 @@ fn json_nests_what_icmp_quotes_inside_icmp() {
     assert!(icmp["ip"].get("ip.src").is_some(), "the quoted IPv4 header inside icmp: {icmp}");
     assert!(icmp["udp"].get("udp.srcport").is_some(), "the quoted UDP header inside icmp: {icmp}");
 }
+
+/// A full disk: every output path (`-V` and `-T json` on every core, `-T fields`, summary
+/// lines) stops with one line naming the failure once, exit status 2. (`/dev/full`, where
+/// the system has one.)
+#[test]
+fn a_full_disk_is_reported_once() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED: no /dev/full here");
+        return;
+    };
+    let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/bulk-loss.pcap");
+    let cap = cap.to_string_lossy();
+    for args in [&["dissect", "-V", &cap][..], &["dissect", "-T", "json", &cap], &["dissect", "-T", "fields", "-e", "frame.number", &cap], &["dissect", &cap]] {
+        let out = Command::new(bin()).args(args).stdout(full.try_clone().expect("clone /dev/full")).output().expect("run pktlab");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().collect::<Vec<_>>(), ["pktlab: writing output: No space left on device (os error 28)"], "{args:?}");
+    }
+}

@@ -149,11 +149,10 @@ impl fmt::Display for OutputError {
     }
 }
 
-impl std::error::Error for OutputError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}
+// (The I/O error's text is in the message already: as the source too, a report of the
+// chain said it twice — `writing output: No space left on device …: No space left on
+// device …`.)
+impl std::error::Error for OutputError {}
 
 /// How many bytes of a file are read between releases of the pages behind.
 const RELEASE_EVERY: u64 = 8 << 20;
