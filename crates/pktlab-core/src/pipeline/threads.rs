@@ -390,6 +390,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Moves the batches numbered `at`, `at + 1`, … out of `waiting` into `batches`, while
+/// they are there (the run whose turn it is).
+fn run_from<B>(waiting: &mut BTreeMap<usize, B>, at: usize, batches: &mut Vec<B>) {
+    while let Some(b) = waiting.remove(&(at + batches.len())) {
+        batches.push(b);
+    }
+}
+
+/// Runs the one-at-a-time `step` on each of `batches` in order, until it stops (false) or
+/// fails; what it said last.
+fn each<B>(step: &Mutex<impl FnMut(&mut B) -> Result<bool, OutputError>>, batches: &mut [B]) -> Result<bool, OutputError> {
+    let mut step = lock(step);
+    for b in batches {
+        if !step(b)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Ends [`in_order_twice`]'s loop on every thread when the thread holding it panics, so none
 /// waits for a batch that will never come.
 struct StopOnPanic<'a, B>(&'a Mutex<Flow<B>>, &'a Condvar);
@@ -443,6 +463,8 @@ where
     }
     let flow = Mutex::new(Flow::<B>::default());
     let ready = Condvar::new();
+    // (`middle` as a step that always goes on, the shape `take` has: one loop runs both.)
+    let middle = move |b: &mut B| middle(b).map(|()| true);
     let (fill, middle, take) = (Mutex::new(fill), Mutex::new(middle), Mutex::new(take));
     let in_flight = in_flight.max(1);
     let run = || {
@@ -461,20 +483,9 @@ where
             if !f.taking && f.seconded.contains_key(&f.taken) {
                 f.taking = true;
                 let at = f.taken;
-                while let Some(b) = f.seconded.remove(&(at + batches.len())) {
-                    batches.push(b);
-                }
+                run_from(&mut f.seconded, at, &mut batches);
                 drop(f);
-                let mut result = Ok(true);
-                {
-                    let mut take = lock(&take);
-                    for b in &mut batches {
-                        result = take(b);
-                        if !matches!(result, Ok(true)) {
-                            break;
-                        }
-                    }
-                }
+                let result = each(&take, &mut batches);
                 f = lock(&flow);
                 f.taking = false;
                 f.taken += batches.len();
@@ -491,20 +502,9 @@ where
             if !f.middling && f.firsted.contains_key(&f.middled) {
                 f.middling = true;
                 let at = f.middled;
-                while let Some(b) = f.firsted.remove(&(at + batches.len())) {
-                    batches.push(b);
-                }
+                run_from(&mut f.firsted, at, &mut batches);
                 drop(f);
-                let mut result = Ok(());
-                {
-                    let mut middle = lock(&middle);
-                    for b in &mut batches {
-                        result = middle(b);
-                        if result.is_err() {
-                            break;
-                        }
-                    }
-                }
+                let result = each(&middle, &mut batches);
                 f = lock(&flow);
                 f.middling = false;
                 if let Err(e) = result {
