@@ -49,19 +49,18 @@ pub fn pseudo_v6(src: [u8; 16], dst: [u8; 16], next: u8, len: u32) -> u32 {
 }
 
 /// Whether `data` (with the checksum field at `field_at`, 2 bytes) sums to a good checksum,
-/// and the value the field should hold: the complement of the sum of everything except the
-/// field itself. One pass over the bytes for both.
+/// and the value the field should hold, as Wireshark's `in_cksum_shouldbe` gives it: the
+/// stored value plus the checksum of the whole (the complement of the sum of everything but
+/// the field), added with end-around carry. One's complement has two zeros, and which one
+/// this gives matters: where the sum of the rest is zero it says 0xffff, never 0x0000 (tshark:
+/// `should be 0xffff`). One pass over the bytes for both.
 pub fn verify(pseudo: u32, data: &[u8], field_at: usize) -> (bool, u16) {
-    let total = sum(data, pseudo);
-    let good = finish(total) == 0;
+    let computed = finish(sum(data, pseudo));
     let stored = data.get(field_at..field_at + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).unwrap_or(0);
-    // Remove the stored value from the one's-complement sum: add its complement.
-    let without = total as u64 + (!stored) as u64;
-    let mut s = without;
-    while s > 0xffff {
-        s = (s & 0xffff) + (s >> 16);
-    }
-    (good, !(s as u16))
+    let mut s = u32::from(stored) + u32::from(computed);
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    (computed == 0, s as u16)
 }
 
 /// Checksum verdicts, numbered as tshark's `*.checksum.status`.
@@ -102,6 +101,44 @@ mod tests {
         d[10..12].copy_from_slice(&c.to_be_bytes());
         assert_eq!(finish(sum(&d, 0)), 0);
         assert_eq!(verify(0, &d, 10), (true, c));
+    }
+
+    /// The value a wrong checksum should have is Wireshark's `in_cksum_shouldbe`, zero
+    /// written as 0xffff: a UDP datagram whose other bytes sum to 0xffff (its checksum field
+    /// should hold 0xffff, never 0x0000, which would mean "no checksum") and, for any
+    /// bytes, the value that makes the whole sum good.
+    #[test]
+    fn should_be_is_wiresharks_in_cksum_shouldbe() {
+        // Source port 0xfff0, destination 0x000f (together 0xffff), length and checksum
+        // zero: the rest sums to 0xffff, so the field should hold its complement's other
+        // zero, 0xffff; a stored 0x1234 is wrong.
+        let d = [0xff, 0xf0, 0x00, 0x0f, 0x00, 0x00, 0x12, 0x34];
+        assert_eq!(verify(0, &d, 6), (false, 0xffff));
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for len in [8usize, 20, 33, 64] {
+            for _ in 0..200 {
+                let mut d: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x as u8
+                    })
+                    .collect();
+                let (good, calc) = verify(7, &d, 2);
+                // Wireshark's formula, written out: stored + computed with end-around carry.
+                let stored = u32::from(u16::from_be_bytes([d[2], d[3]]));
+                let computed = u32::from(finish(sum(&d, 7)));
+                let mut w = stored + computed;
+                w = (w & 0xffff) + (w >> 16);
+                w = (w & 0xffff) + (w >> 16);
+                assert_eq!((good, calc), (computed == 0, w as u16));
+                if !good {
+                    d[2..4].copy_from_slice(&calc.to_be_bytes());
+                    assert_eq!(finish(sum(&d, 7)), 0, "the value it should be makes the sum good");
+                }
+            }
+        }
     }
 
     /// The sum eight bytes at a time gives what the sum two bytes at a time (RFC 1071's
