@@ -83,6 +83,11 @@ read -r t_w t_c t_m < <(run "tshark -T fields (16 fields)" tshark -n -r "$cap" -
 read -r tf_w tf_c _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
 read -r tv_w tv_c tv_m < <(run "tshark -n -V ($(basename "$vcap"))" tshark -n -V -r "$vcap")
 read -r tj_w tj_c tj_m < <(run "tshark -n -T json ($(basename "$vcap"))" tshark -n -T json -r "$vcap")
+# tshark with the checksums verified, as pktlab's default: the same output as pktlab's default
+# (byte for byte on the game captures), the same work on both sides.
+ck=(-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE)
+read -r tvc_w tvc_c _ < <(run "tshark -n -V, checksums verified (as pktlab)" tshark -n -V "${ck[@]}" -r "$vcap")
+read -r tjc_w tjc_c _ < <(run "tshark -n -T json, checksums verified" tshark -n -T json "${ck[@]}" -r "$vcap")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / (b > 0 ? b : 0.001)}'; }
 mib() { awk -v k="$1" 'BEGIN{printf "%d", k/1024}'; }
 echo
@@ -93,3 +98,10 @@ echo "summary lines:     $(ratio "$d_w" "$s_w")x tcpdump -n -r (cpu $(ratio "$d_
 echo "dissect -V:        $(ratio "$tv_w" "$v_w")x faster than tshark -V (cpu $(ratio "$tv_c" "$v_c")x; target >= 20x); peak $(mib "$v_m") MiB (tshark $(mib "$tv_m") MiB); on one thread $(ratio "$tv_w" "$v1_w")x"
 echo "dissect -T json:   $(ratio "$tj_w" "$j_w")x faster than tshark -T json (cpu $(ratio "$tj_c" "$j_c")x; target >= 20x); peak $(mib "$j_m") MiB (tshark $(mib "$tj_m") MiB)"
 echo "same output as tshark's default (checksums unverified): -V $(ratio "$tv_w" "$vs_w")x (cpu $(ratio "$tv_c" "$vs_c")x), -T json $(ratio "$tj_w" "$js_w")x (cpu $(ratio "$tj_c" "$js_c")x)"
+echo "same output as pktlab's default (checksums verified on both sides): -V $(ratio "$tvc_w" "$v_w")x (cpu $(ratio "$tvc_c" "$v_c")x), -T json $(ratio "$tjc_w" "$j_w")x (cpu $(ratio "$tjc_c" "$j_c")x)"
+# The same-output claims, checked: each pair's output compared byte for byte (not timed).
+same() { if cmp -s <("$@" 2>/dev/null) <(eval "$PEER" 2>/dev/null); then echo identical; else echo DIFFERENT; fi; }
+PEER="tshark -n -V ${ck[*]} -r '$vcap'" v_same=$(same $bin dissect -V -n --no-osi-tags "$vcap")
+PEER="tshark -n -T json ${ck[*]} -r '$vcap'" j_same=$(same $bin dissect -T json -n "$vcap")
+PEER="tshark -n -V -r '$vcap'" vs_same=$(same $bin dissect -V -n --no-osi-tags "${nock[@]}" "$vcap")
+echo "outputs compared byte for byte: -V checksums verified $v_same, -T json checksums verified $j_same, -V checksums unverified $vs_same"
