@@ -1,5 +1,6 @@
-//! `pktlab dissect -T json` against `tshark -T json` (and MAC vendor names against tshark's),
-//! over the public captures. Needs tshark 4.0 at test time; skipped with a message without it.
+//! `pktlab dissect -T json` against `tshark -T json`, `pktlab dissect -V` against `tshark -V`
+//! (and MAC vendor names against tshark's), over the public captures. Needs tshark 4.0 at
+//! test time; skipped with a message without it.
 //!
 //! The JSON comparison is the one bench/json-compare.py makes: per frame, the multiset of
 //! leaves (the key path from the protocol layer down, duplicate keys kept, and the value
@@ -197,6 +198,77 @@ fn json_leaves_agree_with_tshark() {
     println!("recall {recall:.2}% ({hit}/{nt}), precision {precision:.2}% ({hit}/{np}); the target is {TARGET}% both ways");
     assert!(recall >= FLOOR.0 && precision >= FLOOR.1, "recall {recall:.2}% / precision {precision:.2}% fell below {FLOOR:?}");
 }
+
+/// The `-V` lines of each frame (a blank line ends a frame; the lines before the first
+/// frame, none).
+fn tree_frames(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut out: Vec<Vec<(String, String)>> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("Frame ") {
+            out.push(Vec::new());
+        }
+        if let Some(f) = out.last_mut()
+            && !line.is_empty()
+        {
+            f.push((line.to_owned(), String::new()));
+        }
+    }
+    out
+}
+
+/// Captures whose every `-V` line is tshark's, in the same order (one per protocol fixed to
+/// tshark's words: ICMPv6 neighbour-discovery options, VXLAN, 802.1Q, null/loopback...).
+const TREES_EQUAL: &[&str] = &[
+    "chrissanders-tcp_handshake.pcapng",
+    "tcpdump-icmpv6.pcap",
+    "tcpdump-vxlan.pcap",
+    "tcpdump-dns_udp.pcap",
+    "tcpdump-ipv6-routing-header.pcap",
+    "zeek-chksums-localhost-bad-chksum.pcap",
+    "zeek-pcapng-multi-interface.pcapng",
+    "zeek-udp-packet.pcap",
+];
+
+/// Over every public capture, tshark's `-V` lines that `pktlab dissect -V --no-osi-tags`
+/// prints identically in the same frame (recall), and the other way (precision), with the
+/// checksum preferences and TZ of both alike; the captures of [`TREES_EQUAL`] byte for byte.
+/// (The rest are protocols pktlab does not dissect: FIX, SMTP, SMB, 802.11...)
+#[test]
+fn tree_lines_agree_with_tshark() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let Some(caps) = public_captures() else {
+        println!("../shared/captures/public is absent: skipped");
+        return;
+    };
+    let (mut hit, mut nt, mut np) = (0u64, 0u64, 0u64);
+    let mut equal = 0;
+    for cap in &caps {
+        let t = run(Command::new("tshark").arg("-r").arg(cap).arg("-V").args(PREFS));
+        // (The same preferences given to both: given, a wrong checksum stops reassembly in
+        // both; pktlab's default verifies checksums but reassembles, as tshark's default.)
+        let p = run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-V", "--no-osi-tags"]).arg(cap).args(PREFS));
+        let name = cap.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if TREES_EQUAL.contains(&name) {
+            assert!(t == p, "{name}: -V differs from tshark's");
+            equal += 1;
+        }
+        let (h, a, b) = agreement(&tree_frames(&t), &tree_frames(&p));
+        println!("{:6.2}% {:6.2}% {}", h as f64 * 100.0 / a.max(1) as f64, h as f64 * 100.0 / b.max(1) as f64, cap.display());
+        (hit, nt, np) = (hit + h, nt + a, np + b);
+    }
+    assert_eq!(equal, TREES_EQUAL.len(), "a capture of TREES_EQUAL is missing");
+    let recall = hit as f64 * 100.0 / nt.max(1) as f64;
+    let precision = hit as f64 * 100.0 / np.max(1) as f64;
+    println!("-V lines: recall {recall:.2}% ({hit}/{nt}), precision {precision:.2}% ({hit}/{np}); {equal} captures byte for byte");
+    assert!(recall >= TREE_FLOOR.0 && precision >= TREE_FLOOR.1, "recall {recall:.2}% / precision {precision:.2}% fell below {TREE_FLOOR:?}");
+}
+
+/// What the `-V` agreement may not fall below: its value when the test was written (the
+/// remaining lines are mostly protocols pktlab does not dissect).
+const TREE_FLOOR: (f64, f64) = (98.8, 96.4);
 
 #[test]
 fn mac_names_equal_tsharks() {

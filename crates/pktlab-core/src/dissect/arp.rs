@@ -25,12 +25,35 @@ pub static ARP_ISPROBE: FieldDef = FieldDef::new("arp.isprobe", "Is probe", Fiel
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[&ARP_HW_TYPE, &ARP_PROTO_TYPE, &ARP_HW_SIZE, &ARP_PROTO_SIZE, &ARP_OPCODE, &ARP_ISGRATUITOUS, &ARP_ISANNOUNCEMENT, &ARP_ISPROBE, &ARP_SRC_HW_MAC, &ARP_SRC_PROTO_IPV4, &ARP_DST_HW_MAC, &ARP_DST_PROTO_IPV4, &ARP_SRC_HW, &ARP_SRC_PROTO, &ARP_DST_HW, &ARP_DST_PROTO];
 
+/// ARP operations (`arp.opcode`), as Wireshark's `op_vals`.
 pub fn opcode_name(op: u64) -> Option<&'static str> {
     Some(match op {
         1 => "request",
         2 => "reply",
         3 => "reverse request",
         4 => "reverse reply",
+        5 => "drarp request",
+        6 => "drarp reply",
+        7 => "drarp error",
+        8 => "inverse request",
+        9 => "inverse reply",
+        10 => "arp nak",
+        11 => "mars request",
+        12 => "mars multi",
+        13 => "mars mserv",
+        14 => "mars join",
+        15 => "mars leave",
+        16 => "mars nak",
+        17 => "mars unserv",
+        18 => "mars sjoin",
+        19 => "mars sleave",
+        20 => "mars grouplist request",
+        21 => "mars grouplist reply",
+        22 => "mars redirect map",
+        23 => "mapos unarp",
+        24 => "experimental 1",
+        25 => "experimental 2",
+        0 | 65535 => "reserved",
         _ => return None,
     })
 }
@@ -64,22 +87,36 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     let spa = sha + hl;
     let tha = spa + pl;
     let tpa = tha + hl;
+    // What the title names instead of the operation (tshark's words).
+    let mut kind: Option<&'static str> = None;
     if eth_ip {
         let (Some(s_mac), Some(s_ip), Some(t_mac), Some(t_ip)) = (rd::arr::<6>(data, sha), rd::arr::<4>(data, spa), rd::arr::<6>(data, tha), rd::arr::<4>(data, tpa)) else {
             cx.close(li);
             return off + total;
         };
-        let grat = s_ip == t_ip;
+        // As tshark: a request or reply whose sender and target addresses are the same is
+        // gratuitous (a request of it to no MAC address announces the address); a request
+        // of no one's address from sender 0.0.0.0 to no MAC address probes for it.
+        let grat = matches!(op, 1 | 2) && s_ip == t_ip;
         let announce = grat && op == 1 && t_mac == [0; 6];
-        let probe = op == 1 && s_ip == [0; 4] && t_mac == [0; 6];
+        let probe = !grat && op == 1 && s_ip == [0; 4] && t_mac == [0; 6];
+        kind = if announce {
+            Some("ARP Announcement")
+        } else if probe {
+            Some("ARP Probe")
+        } else if grat {
+            Some(if op == 1 { "request/gratuitous ARP" } else { "reply/gratuitous ARP" })
+        } else {
+            None
+        };
         if grat {
             cx.add_gen(&ARP_ISGRATUITOUS, off, 0, Value::Bool(true));
         }
-        if announce {
-            cx.add_gen(&ARP_ISANNOUNCEMENT, off, 0, Value::Bool(true));
-        }
         if probe {
             cx.add_gen(&ARP_ISPROBE, off, 0, Value::Bool(true));
+        }
+        if announce {
+            cx.add_gen(&ARP_ISANNOUNCEMENT, off, 0, Value::Bool(true));
         }
         cx.add(&ARP_SRC_HW_MAC, sha, 6, Value::Ether(s_mac));
         cx.add(&ARP_SRC_PROTO_IPV4, spa, 4, Value::Ipv4(s_ip));
@@ -140,13 +177,17 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
         }
     }
     if let Some(s) = cx.summary(li) {
-        // `Address Resolution Protocol (request)`: tshark puts the operation in parentheses
-        // right after the title.
-        s.push_str(match op {
-            1 => "Address Resolution Protocol (request)",
-            2 => "Address Resolution Protocol (reply)",
-            _ => "",
-        });
+        // `Address Resolution Protocol (request)`: tshark puts the operation (or what kind
+        // of request or reply it is) in parentheses right after the title, an unknown one
+        // as its number.
+        s.push_str("Address Resolution Protocol (");
+        match kind.or(opcode_name(op as u64)) {
+            Some(name) => s.push_str(name),
+            None => {
+                let _ = write!(s, "opcode 0x{op:04x}");
+            }
+        }
+        s.push(')');
     }
     cx.close(li);
     off + total

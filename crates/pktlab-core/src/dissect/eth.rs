@@ -196,11 +196,14 @@ pub(crate) fn trailer(cx: &mut Ctx, li: usize, data: &[u8], eth_off: usize, payl
     let pkt_len = data.len() - eth_off.min(data.len());
     let mut pos = payload_end;
     let mut end = data.len();
-    if pkt_len >= 60 && pos < eth_off + 60 {
+    let maybe_padded = pkt_len >= 60 && pos < eth_off + 60;
+    let mut padded = false;
+    if maybe_padded {
         let pad_end = (eth_off + 60).min(end);
         if data.get(pos..pad_end).is_some_and(|b| b.iter().all(|&x| x == 0)) {
             append_to_layer(cx, li, &ETH_PADDING, pos, pad_end - pos);
             pos = pad_end;
+            padded = true;
         }
     }
     let fcs = pkt_len >= 64 && end - pos >= 4;
@@ -208,7 +211,11 @@ pub(crate) fn trailer(cx: &mut Ctx, li: usize, data: &[u8], eth_off: usize, payl
         end -= 4;
     }
     if pos < end {
-        append_to_layer(cx, li, &ETH_TRAILER, pos, end - pos);
+        let at = append_to_layer(cx, li, &ETH_TRAILER, pos, end - pos);
+        // Where padding could be but is not zeros, tshark says so on the trailer.
+        if maybe_padded && !padded {
+            cx.expert(Severity::Note, "eth.padding_bad", "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Some(at));
+        }
     }
     if fcs {
         let v = rd::u32(data, end).unwrap_or(0);
@@ -227,8 +234,9 @@ pub(crate) fn trailer(cx: &mut Ctx, li: usize, data: &[u8], eth_off: usize, payl
 
 /// Adds a field to a layer that was already closed (the Ethernet layer, after its payload):
 /// the field is appended at the end of the field list and the layer's range is extended
-/// only if nothing came after it; otherwise it goes into the last layer's range.
-fn append_to_layer(cx: &mut Ctx, li: usize, def: &'static FieldDef, off: usize, len: usize) {
+/// only if nothing came after it; otherwise it goes into the last layer's range. Returns
+/// the field's index.
+fn append_to_layer(cx: &mut Ctx, li: usize, def: &'static FieldDef, off: usize, len: usize) -> u32 {
     let at = cx.out.layers.get(li).map(|l| l.fields.end as usize).unwrap_or(cx.out.fields.len());
     let field = Field { def, offset: off as u32, len: len as u32, depth: 0, source: cx.source, generated: false, hidden: false, value: Value::Bytes };
     let at = at.min(cx.out.fields.len());
@@ -249,4 +257,5 @@ fn append_to_layer(cx: &mut Ctx, li: usize, def: &'static FieldDef, off: usize, 
             *fi += 1;
         }
     }
+    at
 }

@@ -104,7 +104,7 @@ pub static ICMP_DATA_TIME_RELATIVE: FieldDef = FieldDef::new("icmp.data_time_rel
 /// Every field this module defines.
 pub static ICMP_RESP_IN: FieldDef = FieldDef::new("icmp.resp_in", "Response frame", FieldType::FrameNum, Base::None);
 pub static ICMP_RESP_TO: FieldDef = FieldDef::new("icmp.resp_to", "Request frame", FieldType::FrameNum, Base::None);
-pub static ICMP_RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Float, Base::None);
+pub static ICMP_RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Float, Base::None).unit(" ms");
 
 /// Every field this module defines. `icmp.resp_in` (on a request, the reply's frame) needs a
 /// look ahead that one pass over the capture does not have; like tshark reading a file in

@@ -43,15 +43,25 @@ pub static ICMPV6_OPT_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.linkaddr", 
 pub static ICMPV6_OPT_SRC_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.src_linkaddr", "Source Link-layer address", FieldType::Bytes, Base::None);
 pub static ICMPV6_OPT_TARGET_LINKADDR: FieldDef = FieldDef::new("icmpv6.opt.target_linkaddr", "Target Link-layer address", FieldType::Bytes, Base::None);
 pub static ICMPV6_OPT_PREFIX_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.prefix.length", "Prefix Length", FieldType::U8, Base::Dec);
-pub static ICMPV6_OPT_PREFIX_FLAG: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag", "Flag", FieldType::U8, Base::Hex);
+pub static ICMPV6_OPT_PREFIX_FLAG: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag", "Flag", FieldType::U8, Base::Hex).custom(prefix_flag_label).pure();
 pub static ICMPV6_OPT_PREFIX_FLAG_L: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.l", "On-link flag(L)", FieldType::Bool, Base::None).mask(0x80);
 pub static ICMPV6_OPT_PREFIX_FLAG_A: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", FieldType::Bool, Base::None).mask(0x40);
 pub static ICMPV6_OPT_PREFIX_FLAG_R: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.r", "Router address flag(R)", FieldType::Bool, Base::None).mask(0x20);
-pub static ICMPV6_OPT_PREFIX_VALID_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32, Base::Dec);
-pub static ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32, Base::Dec);
+pub static ICMPV6_OPT_PREFIX_FLAG_RESERVED: FieldDef = FieldDef::new("icmpv6.opt.prefix.flag.reserved", "Reserved", FieldType::U8, Base::Dec).mask(0x1f);
+pub static ICMPV6_OPT_PREFIX_VALID_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32, Base::Dec).custom(lifetime_label).pure();
+pub static ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32, Base::Dec).custom(lifetime_label).pure();
 pub static ICMPV6_OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6, Base::None);
 pub static ICMPV6_OPT_RESERVED: FieldDef = FieldDef::new("icmpv6.opt.reserved", "Reserved", FieldType::None, Base::None);
 pub static ICMPV6_OPT_MTU: FieldDef = FieldDef::new("icmpv6.opt.mtu", "MTU", FieldType::U32, Base::Dec);
+pub static ICMPV6_OPT_PADDING: FieldDef = FieldDef::new("icmpv6.opt.padding", "Padding", FieldType::None, Base::None);
+pub static ICMPV6_OPT_ADVERTISEMENT_INTERVAL: FieldDef = FieldDef::new("icmpv6.opt.advertisement_interval", "Advertisement Interval", FieldType::U32, Base::Dec);
+// (tshark 4.0 names the lifetime "Home Agent Preference" too.)
+pub static ICMPV6_OPT_HOME_AGENT_PREFERENCE: FieldDef = FieldDef::new("icmpv6.opt.home_agent_preference", "Home Agent Preference", FieldType::U16, Base::Dec);
+pub static ICMPV6_OPT_HOME_AGENT_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.home_agent_lifetime", "Home Agent Preference", FieldType::U16, Base::Dec);
+pub static ICMPV6_OPT_RDNSS_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.rdnss.lifetime", "Lifetime", FieldType::U32, Base::Dec).custom(lifetime_label).pure();
+pub static ICMPV6_OPT_RDNSS: FieldDef = FieldDef::new("icmpv6.opt.rdnss", "Recursive DNS Servers", FieldType::Ipv6, Base::None);
+pub static ICMPV6_OPT_DNSSL_LIFETIME: FieldDef = FieldDef::new("icmpv6.opt.dnssl.lifetime", "Lifetime", FieldType::U32, Base::Dec).custom(lifetime_label).pure();
+pub static ICMPV6_OPT_DNSSL: FieldDef = FieldDef::new("icmpv6.opt.dnssl", "Domain Names", FieldType::Str, Base::None);
 pub static ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", FieldType::U16, Base::Dec);
 pub static ICMPV6_MLD_MULTICAST_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6, Base::None);
 pub static ICMPV6_MLDR_NB_MCAST_RECORDS: FieldDef = FieldDef::new("icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", FieldType::U16, Base::Dec);
@@ -64,7 +74,7 @@ pub static ICMPV6_MLDR_MAR_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mldr
 
 pub static ICMPV6_MLD_MAXIMUM_RESPONSE_CODE: FieldDef = FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16, Base::Dec);
 pub static ICMPV6_MLD_FLAG: FieldDef = FieldDef::new("icmpv6.mld.flag", "Flags", FieldType::U8, Base::Hex);
-pub static ICMPV6_MLD_FLAG_S: FieldDef = FieldDef::new("icmpv6.mld.flag.s", "Suppress Router-Side Processing", FieldType::Bool, Base::None).mask(0x8);
+pub static ICMPV6_MLD_FLAG_S: FieldDef = FieldDef::new("icmpv6.mld.flag.s", "Suppress Router-Side Processing", FieldType::Bool, Base::None).mask(0x8).tfs("True", "False");
 pub static ICMPV6_MLD_FLAG_QRV: FieldDef = FieldDef::new("icmpv6.mld.flag.qrv", "QRV (Querier's Robustness Variable)", FieldType::U8, Base::Dec).mask(0x7);
 pub static ICMPV6_MLD_FLAG_RESERVED: FieldDef = FieldDef::new("icmpv6.mld.flag.reserved", "Reserved", FieldType::U8, Base::Dec).mask(0xf0);
 pub static ICMPV6_MLD_QQI: FieldDef = FieldDef::new("icmpv6.mld.qqi", "QQIC (Querier's Query Interval Code)", FieldType::U8, Base::Dec);
@@ -72,7 +82,7 @@ pub static ICMPV6_MLD_NB_SOURCES: FieldDef = FieldDef::new("icmpv6.mld.nb_source
 pub static ICMPV6_MLD_SOURCE_ADDRESS: FieldDef = FieldDef::new("icmpv6.mld.source_address", "Source Address", FieldType::Ipv6, Base::None);
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_OPT_RESERVED, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
+pub static FIELDS: &[&FieldDef] = &[&ICMPV6_TYPE, &ICMPV6_CODE, &ICMPV6_CHECKSUM, &ICMPV6_CHECKSUM_STATUS, &ICMPV6_RESERVED, &ICMPV6_DATA, &ICMPV6_MTU, &ICMPV6_POINTER, &ICMPV6_ECHO_IDENTIFIER, &ICMPV6_ECHO_SEQUENCE_NUMBER, &ICMPV6_ND_RA_CUR_HOP_LIMIT, &ICMPV6_ND_RA_FLAG, &ICMPV6_ND_RA_FLAG_M, &ICMPV6_ND_RA_FLAG_O, &ICMPV6_ND_RA_FLAG_H, &ICMPV6_ND_RA_FLAG_PRF, &ICMPV6_ND_RA_FLAG_P, &ICMPV6_ND_RA_FLAG_RSV, &ICMPV6_ND_RA_ROUTER_LIFETIME, &ICMPV6_ND_RA_REACHABLE_TIME, &ICMPV6_ND_RA_RETRANS_TIMER, &ICMPV6_ND_NS_TARGET_ADDRESS, &ICMPV6_ND_NA_FLAG, &ICMPV6_ND_NA_FLAG_R, &ICMPV6_ND_NA_FLAG_S, &ICMPV6_ND_NA_FLAG_O, &ICMPV6_ND_NA_FLAG_RSV, &ICMPV6_ND_NA_TARGET_ADDRESS, &ICMPV6_OPT, &ICMPV6_OPT_TYPE, &ICMPV6_OPT_LENGTH, &ICMPV6_OPT_LINKADDR, &ICMPV6_OPT_SRC_LINKADDR, &ICMPV6_OPT_TARGET_LINKADDR, &ICMPV6_OPT_PREFIX_LENGTH, &ICMPV6_OPT_PREFIX_FLAG, &ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R, &ICMPV6_OPT_PREFIX_FLAG_RESERVED, &ICMPV6_OPT_PREFIX_VALID_LIFETIME, &ICMPV6_OPT_PREFIX_PREFERRED_LIFETIME, &ICMPV6_OPT_PREFIX, &ICMPV6_OPT_MTU, &ICMPV6_OPT_RESERVED, &ICMPV6_OPT_PADDING, &ICMPV6_OPT_ADVERTISEMENT_INTERVAL, &ICMPV6_OPT_HOME_AGENT_PREFERENCE, &ICMPV6_OPT_HOME_AGENT_LIFETIME, &ICMPV6_OPT_RDNSS_LIFETIME, &ICMPV6_OPT_RDNSS, &ICMPV6_OPT_DNSSL_LIFETIME, &ICMPV6_OPT_DNSSL, &ICMPV6_MLD_MAXIMUM_RESPONSE_DELAY, &ICMPV6_MLD_MULTICAST_ADDRESS, &ICMPV6_MLDR_NB_MCAST_RECORDS, &ICMPV6_MLDR_MAR, &ICMPV6_MLDR_MAR_RECORD_TYPE, &ICMPV6_MLDR_MAR_AUX_DATA_LEN, &ICMPV6_MLDR_MAR_NB_SOURCES, &ICMPV6_MLDR_MAR_MULTICAST_ADDRESS, &ICMPV6_MLDR_MAR_SOURCE_ADDRESS, &ICMPV6_MLD_MAXIMUM_RESPONSE_CODE, &ICMPV6_MLD_FLAG, &ICMPV6_MLD_FLAG_S, &ICMPV6_MLD_FLAG_QRV, &ICMPV6_MLD_FLAG_RESERVED, &ICMPV6_MLD_QQI, &ICMPV6_MLD_NB_SOURCES, &ICMPV6_MLD_SOURCE_ADDRESS];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -129,6 +139,42 @@ fn ra_flags_label(cx: &LabelCx<'_>, out: &mut String) {
     }
 }
 
+/// `Flag: 0xc0, On-link flag(L), Autonomous address-configuration flag(A)`: the value, then
+/// the name of each flag set.
+fn prefix_flag_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    out.push_str("Flag: ");
+    super::format::push_hex_width(out, v, 2);
+    for def in [&ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R] {
+        if v & def.bitmask != 0 {
+            out.push_str(", ");
+            out.push_str(def.name);
+        }
+    }
+}
+
+/// A lifetime in seconds and, as tshark adds, what an all-ones value (forever) or, for
+/// DNS servers and search lists, zero (no longer to be used) means: `Lifetime: 0 (RDNSS
+/// address MUST no longer be used)`.
+fn lifetime_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    super::push_dec(out, v);
+    let def = cx.field.def;
+    let note = match v {
+        0xffff_ffff => Some("Infinity"),
+        0 if std::ptr::eq(def, &ICMPV6_OPT_RDNSS_LIFETIME) => Some("RDNSS address MUST no longer be used"),
+        0 if std::ptr::eq(def, &ICMPV6_OPT_DNSSL_LIFETIME) => Some("DNSSL domain name MUST no longer be used"),
+        _ => None,
+    };
+    if let Some(n) = note {
+        out.push_str(" (");
+        out.push_str(n);
+        out.push(')');
+    }
+}
+
 /// Default router preferences (RFC 4191).
 fn prf_name(v: u64) -> Option<&'static str> {
     ["Medium", "High", "Reserved", "Low"].get(v as usize).copied()
@@ -168,6 +214,27 @@ fn opt_label(cx: &LabelCx<'_>, out: &mut String) {
         5 => {
             if let Some(m) = child_of(cx, &ICMPV6_OPT_MTU) {
                 let _ = write!(out, " : {}", uint_of(m));
+            }
+        }
+        7 => {
+            if let Some(m) = child_of(cx, &ICMPV6_OPT_ADVERTISEMENT_INTERVAL) {
+                let _ = write!(out, " : {}", uint_of(m));
+            }
+        }
+        // Each server address and each domain name, after a space.
+        25 | 31 => {
+            for f in cx.children() {
+                match &f.value {
+                    Value::Ipv6(a) if std::ptr::eq(f.def, &ICMPV6_OPT_RDNSS) => {
+                        out.push(' ');
+                        super::push_ipv6(out, *a);
+                    }
+                    Value::Str(n) if std::ptr::eq(f.def, &ICMPV6_OPT_DNSSL) => {
+                        out.push(' ');
+                        out.push_str(n);
+                    }
+                    _ => {}
+                }
             }
         }
         _ => {}
@@ -265,6 +332,27 @@ fn lla(data: &[u8], mut o: usize, end: usize, kind: u8) -> Option<[u8; 6]> {
     None
 }
 
+/// A domain name in DNS form (labels, each after its length, ending with a zero) at the
+/// start of `b`, with the dots between its labels, and how many bytes it takes; `None` when
+/// a label runs past `b` or the name does not end in it.
+fn search_name(b: &[u8]) -> Option<(String, usize)> {
+    let mut name = String::new();
+    let mut i = 0;
+    loop {
+        let n = *b.get(i)? as usize;
+        i += 1;
+        if n == 0 {
+            return Some((name, i));
+        }
+        let label = b.get(i..i + n)?;
+        if !name.is_empty() {
+            name.push('.');
+        }
+        name.push_str(&String::from_utf8_lossy(label));
+        i += n;
+    }
+}
+
 /// Neighbour-discovery options from `o` to `end`.
 fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
     while o + 2 <= end {
@@ -306,6 +394,7 @@ fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
                         cx.add(&ICMPV6_OPT_PREFIX_FLAG_L, v + 1, 1, Value::Bool(fl & 0x80 != 0));
                         cx.add(&ICMPV6_OPT_PREFIX_FLAG_A, v + 1, 1, Value::Bool(fl & 0x40 != 0));
                         cx.add(&ICMPV6_OPT_PREFIX_FLAG_R, v + 1, 1, Value::Bool(fl & 0x20 != 0));
+                        cx.add(&ICMPV6_OPT_PREFIX_FLAG_RESERVED, v + 1, 1, Value::UInt((fl & 0x1f) as u64));
                     });
                     let vl = rd::u32(data, v + 2).unwrap_or(0);
                     let pl = rd::u32(data, v + 6).unwrap_or(0);
@@ -319,6 +408,50 @@ fn nd_options(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize) {
                     cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
                     let m = rd::u32(data, v + 2).unwrap_or(0);
                     cx.add(&ICMPV6_OPT_MTU, v + 2, 4, Value::UInt(m as u64));
+                }
+                // Advertisement interval (RFC 6275): reserved, then milliseconds.
+                7 if len == 8 => {
+                    cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
+                    let i = rd::u32(data, v + 2).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_ADVERTISEMENT_INTERVAL, v + 2, 4, Value::UInt(i as u64));
+                }
+                // Home agent information (RFC 6275): reserved, preference, lifetime.
+                8 if len == 8 => {
+                    cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
+                    let p = rd::u16(data, v + 2).unwrap_or(0);
+                    let l = rd::u16(data, v + 4).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_HOME_AGENT_PREFERENCE, v + 2, 2, Value::UInt(p as u64));
+                    cx.add(&ICMPV6_OPT_HOME_AGENT_LIFETIME, v + 4, 2, Value::UInt(l as u64));
+                }
+                // Recursive DNS servers (RFC 8106): reserved, lifetime, then addresses.
+                25 if len >= 8 => {
+                    cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
+                    let l = rd::u32(data, v + 2).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_RDNSS_LIFETIME, v + 2, 4, Value::UInt(l as u64));
+                    let mut a = v + 6;
+                    while a + 16 <= o + len {
+                        let addr = rd::arr::<16>(data, a).unwrap_or_default();
+                        cx.add(&ICMPV6_OPT_RDNSS, a, 16, Value::Ipv6(addr));
+                        a += 16;
+                    }
+                }
+                // DNS search list (RFC 8106): reserved, lifetime, then names in DNS form up
+                // to zero padding.
+                31 if len >= 8 => {
+                    cx.add(&ICMPV6_OPT_RESERVED, v, 2, Value::None);
+                    let l = rd::u32(data, v + 2).unwrap_or(0);
+                    cx.add(&ICMPV6_OPT_DNSSL_LIFETIME, v + 2, 4, Value::UInt(l as u64));
+                    let end = o + len;
+                    let mut n = v + 6;
+                    while n < end {
+                        if data.get(n) == Some(&0) {
+                            cx.add(&ICMPV6_OPT_PADDING, n, end - n, Value::None);
+                            break;
+                        }
+                        let Some((name, used)) = search_name(data.get(n..end).unwrap_or(&[])) else { break };
+                        cx.add(&ICMPV6_OPT_DNSSL, n, used, Value::Str(name.into()));
+                        n += used;
+                    }
                 }
                 _ => {}
             }

@@ -129,7 +129,7 @@ pub fn proto_name(p: u64) -> Option<&'static str> {
         proto::ESP => "ESP",
         proto::AH => "AH",
         proto::ICMPV6 => "ICMPv6",
-        proto::NONXT => "IPv6 No Next Header",
+        proto::NONXT => "No Next Header for IPv6",
         proto::DSTOPTS => "Destination Options for IPv6",
         proto::SCTP => "SCTP",
         _ => return None,

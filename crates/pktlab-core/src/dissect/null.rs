@@ -25,11 +25,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], big_endian: bool) {
         family = family.swap_bytes();
     }
     cx.add(&NULL_FAMILY, 0, 4, Value::UInt(family as u64));
+    // (Its tree item is the title alone, as tshark's: the family is the line under it.)
     cx.close(li);
-    if let Some(s) = cx.summary(li) {
-        use std::fmt::Write;
-        let _ = write!(s, "Family: {family}");
-    }
     dispatch::bsd_family(cx, data, 4, family);
 }
 

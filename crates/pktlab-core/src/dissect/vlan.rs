@@ -4,8 +4,24 @@ use super::dispatch::{self, ethertype};
 use super::model::*;
 use super::{Ctx, rd};
 
-pub static VLAN_PRIORITY: FieldDef = FieldDef::new("vlan.priority", "Priority", FieldType::U16, Base::Dec).mask(0xe000);
-pub static VLAN_DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool, Base::None).mask(0x1000);
+pub static VLAN_PRIORITY: FieldDef = FieldDef::new("vlan.priority", "Priority", FieldType::U16, Base::Dec).mask(0xe000).vals(priority_name);
+pub static VLAN_DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool, Base::None).mask(0x1000).tfs("Eligible", "Ineligible");
+
+/// The priorities' names (`vlan.priority`), as tshark's default (IEEE 802.1Q-2014, eight
+/// priorities, none drop eligible).
+pub fn priority_name(p: u64) -> Option<&'static str> {
+    Some(match p {
+        0 => "Best Effort (default)",
+        1 => "Background",
+        2 => "Excellent Effort",
+        3 => "Critical Applications",
+        4 => "Video, < 100ms latency and jitter",
+        5 => "Voice, < 10ms latency and jitter",
+        6 => "Internetwork Control",
+        7 => "Network Control",
+        _ => return None,
+    })
+}
 pub static VLAN_ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16, Base::Dec).mask(0xfff);
 pub static VLAN_ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16, Base::Hex).vals(ethertype::name);
 pub static VLAN_LEN: FieldDef = FieldDef::new("vlan.len", "Length", FieldType::U16, Base::Dec);
