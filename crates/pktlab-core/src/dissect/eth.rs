@@ -27,8 +27,14 @@ pub static ETH_LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16
 pub static ETH_PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes, Base::None);
 pub static ETH_TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes, Base::None);
 
-pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32, Base::Hex);
-pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec);
+pub static ETH_FCS: FieldDef = FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32, Base::Hex).custom(fcs_label);
+pub static ETH_FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
+
+/// `Frame check sequence: 0x00000000 [unverified]`: as a checksum's line (tshark does not
+/// check the FCS by default, nor does pktlab).
+fn fcs_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    super::label::checksum(cx, out, &ETH_FCS_STATUS, &ETH_FCS_STATUS, "", " [unverified]");
+}
 
 /// The fields this module defines besides those of [`ADDRESS_FIELDS`] (the registry lists
 /// both, addresses first).
