@@ -35,7 +35,10 @@ fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     out.push_str("Flags: ");
     super::push_hex_w(out, n, 3);
     out.push_str(" (");
-    push_set_flag_names(out, n);
+    // (tshark's word for none.)
+    if !push_set_flag_names(out, n) {
+        out.push_str("<None>");
+    }
     out.push(')');
 }
 pub static TCP_FLAGS_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool, Base::None).mask(0xe00);
@@ -376,7 +379,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         if data.len() < off + hlen {
             return stop(cx, li, data, off + 20, hlen - 20);
         }
-        super::tcp_options::dissect(cx, data, off + 20, off + hlen, info);
+        super::tcp_options::dissect(cx, data, off + 20, off + hlen, info, flags & flag::SYN != 0);
     }
     let pstart = off + hlen;
     let pend = end.min(data.len());

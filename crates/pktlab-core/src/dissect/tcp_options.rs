@@ -46,6 +46,8 @@ pub static TCP_OPTIONS_SACK_DSACK: FieldDef = FieldDef::new("tcp.options.sack.ds
 pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
 pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
 pub static TCP_OPTIONS_TIMESTAMP_TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
+pub static TCP_NOP_EXPERT: FieldDef = FieldDef::new("tcp.nop", "4 NOP in a row - a router may have removed some options", FieldType::None, Base::None);
+pub static TCP_OPTIONS_MSS_ABSENT: FieldDef = FieldDef::new("tcp.options.mss.absent", "The SYN packet does not contain a MSS option", FieldType::None, Base::None);
 pub static TCP_OPTIONS_NOP: FieldDef = FieldDef::new("tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::None, Base::None).block();
 pub static TCP_OPTIONS_EOL: FieldDef = FieldDef::new("tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::None, Base::None).block();
 pub static TCP_OPTIONS_UNKNOWN: FieldDef = FieldDef::new("tcp.options.unknown", "TCP Option - Unknown", FieldType::None, Base::None);
@@ -62,7 +64,8 @@ fn options_label(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str(itoa::Buffer::new().format(cx.field.len));
     out.push_str(" bytes)");
     let depth = cx.field.depth + 1;
-    for f in cx.children().filter(|f| f.depth == depth) {
+    // (Not the expert items' fields among them.)
+    for f in cx.children().filter(|f| f.depth == depth && !f.generated) {
         out.push_str(", ");
         out.push_str(f.def.name.strip_prefix("TCP Option - ").unwrap_or(f.def.name));
     }
@@ -122,7 +125,7 @@ fn sack_label(cx: &LabelCx<'_>, out: &mut String) {
 }
 
 /// Every field this module defines.
-pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_SACK_DSACK_LE, &TCP_OPTIONS_SACK_DSACK_RE, &TCP_OPTIONS_SACK_DSACK, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL];
+pub static FIELDS: &[&FieldDef] = &[&TCP_OPTIONS, &TCP_OPTION_KIND, &TCP_OPTION_LEN, &TCP_OPTIONS_MSS, &TCP_OPTIONS_MSS_VAL, &TCP_OPTIONS_WSCALE, &TCP_OPTIONS_WSCALE_SHIFT, &TCP_OPTIONS_WSCALE_MULTIPLIER, &TCP_OPTIONS_SACK_PERM, &TCP_OPTIONS_SACK, &TCP_OPTIONS_SACK_LE, &TCP_OPTIONS_SACK_RE, &TCP_OPTIONS_SACK_COUNT, &TCP_OPTIONS_SACK_DSACK_LE, &TCP_OPTIONS_SACK_DSACK_RE, &TCP_OPTIONS_SACK_DSACK, &TCP_OPTIONS_TIMESTAMP, &TCP_OPTIONS_TIMESTAMP_TSVAL, &TCP_OPTIONS_TIMESTAMP_TSECR, &TCP_OPTIONS_NOP, &TCP_OPTIONS_EOL, &TCP_OPTIONS_UNKNOWN, &TCP_OPTIONS_UNKNOWN_PAYLOAD, &TCP_OPTIONS_TFO, &TCP_OPTIONS_USER_TO, &TCP_OPTIONS_USER_TO_GRANULARITY, &TCP_OPTIONS_USER_TO_VAL, &TCP_NOP_EXPERT, &TCP_OPTIONS_MSS_ABSENT];
 
 /// The name tshark gives an option kind.
 pub fn kind_name(kind: u64) -> Option<&'static str> {
@@ -148,19 +151,46 @@ pub fn kind_name(kind: u64) -> Option<&'static str> {
 ///
 /// Without [`Part::TcpOptions`] the options are still read for what the analysis keeps
 /// (window scale, SACK blocks), expert items and Info, but add no field.
-pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool) {
+/// The options of a segment from `o` to `end`; `syn`: the segment's SYN flag is set.
+pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool, syn: bool) {
     let f = cx.part(Part::TcpOptions);
     if f {
         cx.add(&TCP_OPTIONS, o, end - o, Value::Bytes);
     }
     cx.child(|cx| {
+        // As tshark: the fourth NOP in a row is noted before it, and a SYN without an MSS
+        // option after the options, each under the options' item.
+        let (mut nops, mut mss) = (0, false);
         while o < end {
+            match data.get(o) {
+                Some(1) => {
+                    nops += 1;
+                    if nops == 4 {
+                        note(cx, f, &TCP_NOP_EXPERT, Severity::Warn, o);
+                    }
+                }
+                Some(k) => {
+                    nops = 0;
+                    mss |= *k == 2;
+                }
+                None => {}
+            }
             match option(cx, data, o, end, info, f) {
                 Some(next) => o = next,
-                None => return,
+                None => break,
             }
         }
+        if syn && !mss {
+            note(cx, f, &TCP_OPTIONS_MSS_ABSENT, Severity::Note, end);
+        }
     });
+}
+
+/// An expert item of the options, shown by tshark as the item alone where it is raised:
+/// kept as a generated field of its name (for filters) that carries the item.
+fn note(cx: &mut Ctx, f: bool, def: &'static FieldDef, severity: Severity, at: usize) {
+    let field = f.then(|| cx.add_gen(def, at, 0, Value::None));
+    cx.expert(severity, def.abbrev, def.name, field);
 }
 
 /// One option at `o`; returns where the next one starts, or None to stop.
