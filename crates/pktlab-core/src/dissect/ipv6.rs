@@ -71,9 +71,40 @@ pub static IPV6_SRC_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.src_embed_ipv4", 
 pub static IPV6_DST_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.dst_embed_ipv4", "Destination Embedded IPv4", FieldType::Ipv4, Base::None);
 pub static IPV6_EMBED_IPV4: FieldDef = FieldDef::new("ipv6.embed_ipv4", "Embedded IPv4", FieldType::Ipv4, Base::None);
 
+pub static IPV6_SRC_TS_IPV4: FieldDef = FieldDef::new("ipv6.src_ts_ipv4", "Source Teredo Server IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_SRC_TC_PORT: FieldDef = FieldDef::new("ipv6.src_tc_port", "Source Teredo Port", FieldType::U16, Base::Dec);
+pub static IPV6_SRC_TC_IPV4: FieldDef = FieldDef::new("ipv6.src_tc_ipv4", "Source Teredo Client IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_DST_TS_IPV4: FieldDef = FieldDef::new("ipv6.dst_ts_ipv4", "Destination Teredo Server IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_DST_TC_PORT: FieldDef = FieldDef::new("ipv6.dst_tc_port", "Destination Teredo Port", FieldType::U16, Base::Dec);
+pub static IPV6_DST_TC_IPV4: FieldDef = FieldDef::new("ipv6.dst_tc_ipv4", "Destination Teredo Client IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_TS_IPV4: FieldDef = FieldDef::new("ipv6.ts_ipv4", "Teredo Server IPv4", FieldType::Ipv4, Base::None);
+pub static IPV6_TC_PORT: FieldDef = FieldDef::new("ipv6.tc_port", "Teredo Port", FieldType::U16, Base::Dec);
+pub static IPV6_TC_IPV4: FieldDef = FieldDef::new("ipv6.tc_ipv4", "Teredo Client IPv4", FieldType::Ipv4, Base::None);
 pub static IPV6_SRC_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.src_slaac_mac", "Source SLAAC MAC", FieldType::Ether, Base::None);
 pub static IPV6_DST_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.dst_slaac_mac", "Destination SLAAC MAC", FieldType::Ether, Base::None);
 pub static IPV6_SLAAC_MAC: FieldDef = FieldDef::new("ipv6.slaac_mac", "SLAAC MAC", FieldType::Ether, Base::None);
+
+/// A Teredo address (2001:0::/32, RFC 4380) shows what it carries, as tshark does: the
+/// server's IPv4 address, and the client's port and IPv4 address (both stored inverted), on
+/// the side's fields, then on the two-sided ones (hidden).
+fn teredo(cx: &mut Ctx, at: usize, a: [u8; 16], side: [&'static FieldDef; 3]) {
+    if a[..4] != [0x20, 0x01, 0, 0] {
+        return;
+    }
+    let server = [a[4], a[5], a[6], a[7]];
+    let port = !u16::from_be_bytes([a[10], a[11]]);
+    let client = [!a[12], !a[13], !a[14], !a[15]];
+    for (defs, hidden) in [(side, false), ([&IPV6_TS_IPV4, &IPV6_TC_PORT, &IPV6_TC_IPV4], true)] {
+        let [s, p, c] = defs;
+        for (def, off, len, value) in [(s, 4, 4, Value::Ipv4(server)), (p, 10, 2, Value::UInt(port as u64)), (c, 12, 4, Value::Ipv4(client))] {
+            if hidden {
+                cx.add_hidden(def, at + off, len, value);
+            } else {
+                cx.add_gen(def, at + off, len, value);
+            }
+        }
+    }
+}
 
 /// An address whose interface identifier is a modified EUI-64 (the universal/local bit set,
 /// `ff:fe` in its middle; RFC 4291 appendix A) shows the MAC address it was made from, as
@@ -100,7 +131,7 @@ fn nat64(cx: &mut Ctx, at: usize, a: [u8; 16], side: &'static FieldDef) {
     cx.add_gen(&IPV6_EMBED_IPV4, at + 12, 4, Value::Ipv4(v4));
 }
 
-pub static FIELDS: &[&FieldDef] = &[&IPV6_SRC_SLAAC_MAC, &IPV6_DST_SLAAC_MAC, &IPV6_SLAAC_MAC, &IPV6_EMBED_IPV4_PREFIX, &IPV6_SRC_EMBED_IPV4, &IPV6_DST_EMBED_IPV4, &IPV6_EMBED_IPV4, &IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
+pub static FIELDS: &[&FieldDef] = &[&IPV6_SRC_TS_IPV4, &IPV6_SRC_TC_PORT, &IPV6_SRC_TC_IPV4, &IPV6_DST_TS_IPV4, &IPV6_DST_TC_PORT, &IPV6_DST_TC_IPV4, &IPV6_TS_IPV4, &IPV6_TC_PORT, &IPV6_TC_IPV4, &IPV6_SRC_SLAAC_MAC, &IPV6_DST_SLAAC_MAC, &IPV6_SLAAC_MAC, &IPV6_EMBED_IPV4_PREFIX, &IPV6_SRC_EMBED_IPV4, &IPV6_DST_EMBED_IPV4, &IPV6_EMBED_IPV4, &IPV6_VERSION, &IPV6_TCLASS, &IPV6_TCLASS_DSCP, &IPV6_TCLASS_ECN, &IPV6_FLOW, &IPV6_PLEN, &IPV6_NXT, &IPV6_HLIM, &IPV6_SRC, &IPV6_ADDR, &IPV6_SRC_HOST, &IPV6_HOST, &IPV6_DST, &IPV6_DST_HOST, &IPV6_HOPOPTS, &IPV6_HOPOPTS_NXT, &IPV6_HOPOPTS_LEN, &IPV6_HOPOPTS_LEN_OCT, &IPV6_DSTOPTS, &IPV6_DSTOPTS_NXT, &IPV6_DSTOPTS_LEN, &IPV6_DSTOPTS_LEN_OCT, &IPV6_OPT, &IPV6_OPT_TYPE, &IPV6_OPT_TYPE_ACTION, &IPV6_OPT_TYPE_CHANGE, &IPV6_OPT_TYPE_REST, &IPV6_OPT_LENGTH, &IPV6_OPT_PAD1, &IPV6_OPT_PADN, &IPV6_OPT_ROUTER_ALERT, &IPV6_OPT_JUMBO, &IPV6_OPT_TEL, &IPV6_OPT_UNKNOWN, &IPV6_ROUTING, &IPV6_ROUTING_NXT, &IPV6_ROUTING_LEN, &IPV6_ROUTING_LEN_OCT, &IPV6_ROUTING_TYPE, &IPV6_ROUTING_SEGLEFT, &IPV6_ROUTING_UNKNOWN_DATA, &IPV6_ROUTING_SRC_RESERVED, &IPV6_ROUTING_SRC_ADDR, &IPV6_FRAGHDR, &IPV6_FRAGHDR_NXT, &IPV6_FRAGHDR_RESERVED_OCTET, &IPV6_FRAGHDR_OFFSET, &IPV6_FRAGHDR_RESERVED_BITS, &IPV6_FRAGHDR_MORE, &IPV6_FRAGHDR_IDENT, &IPV6_FRAGMENT, &IPV6_FRAGMENTS, &IPV6_FRAGMENT_COUNT, &IPV6_REASSEMBLED_IN, &IPV6_REASSEMBLED_LENGTH, &IPV6_REASSEMBLED_DATA];
 
 /// An extension header's line: its title (a routing header's names its type). The field's
 /// text value is what `-T fields` prints for it (its filter name, or the routing header's
@@ -293,6 +324,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
     cx.add_hidden(&IPV6_DST_HOST, off + 24, 16, Value::Ipv6(dst));
     cx.add_hidden(&IPV6_HOST, off + 24, 16, Value::Ipv6(dst));
     // (tshark adds what the addresses embed after both of them.)
+    teredo(cx, off + 8, src, [&IPV6_SRC_TS_IPV4, &IPV6_SRC_TC_PORT, &IPV6_SRC_TC_IPV4]);
+    teredo(cx, off + 24, dst, [&IPV6_DST_TS_IPV4, &IPV6_DST_TC_PORT, &IPV6_DST_TC_IPV4]);
     slaac(cx, off + 8, src, &IPV6_SRC_SLAAC_MAC);
     slaac(cx, off + 24, dst, &IPV6_DST_SLAAC_MAC);
     nat64(cx, off + 8, src, &IPV6_SRC_EMBED_IPV4);
