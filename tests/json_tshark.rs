@@ -154,6 +154,24 @@ fn public_captures() -> Option<Vec<PathBuf>> {
     Some(caps)
 }
 
+/// The public captures, when tshark 4.0 and they are both here; else `None`, why printed.
+fn tshark_and_captures() -> Option<Vec<PathBuf>> {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return None;
+    }
+    let caps = public_captures();
+    if caps.is_none() {
+        println!("../shared/captures/public is absent: skipped");
+    }
+    caps
+}
+
+/// `hit` out of `of`, in percent.
+fn pct(hit: u64, of: u64) -> f64 {
+    hit as f64 * 100.0 / of.max(1) as f64
+}
+
 fn run(cmd: &mut Command) -> String {
     cmd.env("TZ", "UTC").env("WIRESHARK_CONFIG_DIR", std::env::temp_dir().join("pktlab-empty-wireshark-config"));
     let out = cmd.output().expect("run");
@@ -176,25 +194,17 @@ fn leaves_count_duplicate_keys_and_mark_arrays() {
 
 #[test]
 fn json_leaves_agree_with_tshark() {
-    if let Err(why) = tshark() {
-        println!("{why}");
-        return;
-    }
-    let Some(caps) = public_captures() else {
-        println!("../shared/captures/public is absent: skipped");
-        return;
-    };
+    let Some(caps) = tshark_and_captures() else { return };
     let (mut hit, mut nt, mut np) = (0u64, 0u64, 0u64);
     for cap in &caps {
         let t = frames(&run(Command::new("tshark").arg("-r").arg(cap).args(["-T", "json"]).args(PREFS)));
         let p = frames(&run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-T", "json"]).arg(cap)));
         assert_eq!(t.len(), p.len(), "{}: frame count", cap.display());
         let (h, a, b) = agreement(&t, &p);
-        println!("{:6.2}% {:6.2}% {}", h as f64 * 100.0 / a.max(1) as f64, h as f64 * 100.0 / b.max(1) as f64, cap.display());
+        println!("{:6.2}% {:6.2}% {}", pct(h, a), pct(h, b), cap.display());
         (hit, nt, np) = (hit + h, nt + a, np + b);
     }
-    let recall = hit as f64 * 100.0 / nt.max(1) as f64;
-    let precision = hit as f64 * 100.0 / np.max(1) as f64;
+    let (recall, precision) = (pct(hit, nt), pct(hit, np));
     println!("recall {recall:.2}% ({hit}/{nt}), precision {precision:.2}% ({hit}/{np}); the target is {TARGET}% both ways");
     assert!(recall >= FLOOR.0 && precision >= FLOOR.1, "recall {recall:.2}% / precision {precision:.2}% fell below {FLOOR:?}");
 }
@@ -235,14 +245,7 @@ const TREES_EQUAL: &[&str] = &[
 /// (The rest are protocols pktlab does not dissect: FIX, SMTP, SMB, 802.11...)
 #[test]
 fn tree_lines_agree_with_tshark() {
-    if let Err(why) = tshark() {
-        println!("{why}");
-        return;
-    }
-    let Some(caps) = public_captures() else {
-        println!("../shared/captures/public is absent: skipped");
-        return;
-    };
+    let Some(caps) = tshark_and_captures() else { return };
     let (mut hit, mut nt, mut np) = (0u64, 0u64, 0u64);
     let mut equal = 0;
     for cap in &caps {
@@ -256,12 +259,11 @@ fn tree_lines_agree_with_tshark() {
             equal += 1;
         }
         let (h, a, b) = agreement(&tree_frames(&t), &tree_frames(&p));
-        println!("{:6.2}% {:6.2}% {}", h as f64 * 100.0 / a.max(1) as f64, h as f64 * 100.0 / b.max(1) as f64, cap.display());
+        println!("{:6.2}% {:6.2}% {}", pct(h, a), pct(h, b), cap.display());
         (hit, nt, np) = (hit + h, nt + a, np + b);
     }
     assert_eq!(equal, TREES_EQUAL.len(), "a capture of TREES_EQUAL is missing");
-    let recall = hit as f64 * 100.0 / nt.max(1) as f64;
-    let precision = hit as f64 * 100.0 / np.max(1) as f64;
+    let (recall, precision) = (pct(hit, nt), pct(hit, np));
     println!("-V lines: recall {recall:.2}% ({hit}/{nt}), precision {precision:.2}% ({hit}/{np}); {equal} captures byte for byte");
     assert!(recall >= TREE_FLOOR.0 && precision >= TREE_FLOOR.1, "recall {recall:.2}% / precision {precision:.2}% fell below {TREE_FLOOR:?}");
 }

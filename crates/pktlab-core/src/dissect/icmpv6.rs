@@ -142,15 +142,7 @@ fn ra_flags_label(cx: &LabelCx<'_>, out: &mut String) {
 /// `Flag: 0xc0, On-link flag(L), Autonomous address-configuration flag(A)`: the value, then
 /// the name of each flag set.
 fn prefix_flag_label(cx: &LabelCx<'_>, out: &mut String) {
-    let v = cx.uint();
-    out.push_str("Flag: ");
-    super::format::push_hex_width(out, v, 2);
-    for def in [&ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R] {
-        if v & def.bitmask != 0 {
-            out.push_str(", ");
-            out.push_str(def.name);
-        }
-    }
+    super::label::named_flags(cx, out, 2, &[&ICMPV6_OPT_PREFIX_FLAG_L, &ICMPV6_OPT_PREFIX_FLAG_A, &ICMPV6_OPT_PREFIX_FLAG_R]);
 }
 
 /// A lifetime in seconds and, as tshark adds, what an all-ones value (forever) or, for

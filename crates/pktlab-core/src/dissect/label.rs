@@ -449,6 +449,21 @@ pub fn checksum_status(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str(["Bad", "Good", "Unverified", "Not present", "Illegal"].get(n as usize).copied().unwrap_or("Unknown"));
 }
 
+/// A flags field as tshark's bitmask items write it: `Name: 0x0800, VXLAN Network ID (VNI)`,
+/// the value in `width` hex digits, then the name of each of `flags` whose bit is set.
+pub fn named_flags(cx: &LabelCx<'_>, out: &mut String, width: usize, flags: &[&FieldDef]) {
+    let v = cx.uint();
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    super::format::push_hex_width(out, v, width);
+    for def in flags {
+        if v & def.bitmask != 0 {
+            out.push_str(", ");
+            out.push_str(def.name);
+        }
+    }
+}
+
 /// How many bits a masked field's pattern shows: tshark shows TCP's 12 flag bits, otherwise
 /// the width of the field's type (or of its bytes).
 fn mask_bits(f: &Field) -> u32 {

@@ -147,11 +147,11 @@ pub fn kind_name(kind: u64) -> Option<&'static str> {
 }
 
 /// The options area `o..end` (fully captured): the Options item, each option under it and
-/// each option's parts under the option. `info`: append to the Info column.
+/// each option's parts under the option. `info`: append to the Info column; `syn`: the
+/// segment's SYN flag is set (a SYN without an MSS option is noted).
 ///
 /// Without [`Part::TcpOptions`] the options are still read for what the analysis keeps
 /// (window scale, SACK blocks), expert items and Info, but add no field.
-/// The options of a segment from `o` to `end`; `syn`: the segment's SYN flag is set.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], mut o: usize, end: usize, info: bool, syn: bool) {
     let f = cx.part(Part::TcpOptions);
     if f {

@@ -17,15 +17,7 @@ pub static VXLAN_RESERVED8: FieldDef = FieldDef::new("vxlan.reserved8", "Reserve
 /// `Flags: 0x0800, VXLAN Network ID (VNI)`: the value, then the name of each flag set (as
 /// tshark's bitmask item).
 fn flags_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    let v = cx.uint();
-    out.push_str("Flags: ");
-    super::format::push_hex_width(out, v, 4);
-    for def in [&VXLAN_FLAG_G, &VXLAN_FLAG_I, &VXLAN_FLAG_D, &VXLAN_FLAG_A] {
-        if v & def.bitmask != 0 {
-            out.push_str(", ");
-            out.push_str(def.name);
-        }
-    }
+    super::label::named_flags(cx, out, 4, &[&VXLAN_FLAG_G, &VXLAN_FLAG_I, &VXLAN_FLAG_D, &VXLAN_FLAG_A]);
 }
 
 /// Every field this module defines.
