@@ -93,6 +93,13 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
         // (and UDP's stream and times before its payload).
         plan.insert_all(d, at, &mut s.batch);
         if let TransportVerdict::Tcp(t) = verdict
+            && ack_nonzero(t)
+        {
+            // On `tcp.ack`, inserted just before `tcp.ack_raw`.
+            let field = plan.pos(Anchor::AckRaw).and_then(|i| i.checked_sub(1));
+            d.experts.push(ack_nonzero_expert(field));
+        }
+        if let TransportVerdict::Tcp(t) = verdict
             && let Some(close) = t.fin_close
         {
             // As tshark: on the TCP Flags string, after the dissector's "Connection finish".
@@ -154,6 +161,10 @@ pub fn additions(fa: &FrameAnalysis, adds: &mut Additions) -> bool {
                 field.generated = !(std::ptr::eq(def, &f::TCP_SEQ) || std::ptr::eq(def, &f::TCP_ACK));
                 adds.push(slot, field);
             }
+            if ack_nonzero(t) {
+                // (`tcp.ack` is the only field of its slot.)
+                adds.experts.push((AddedAt::Slot(Slot::BeforeAckRaw, 0), ack_nonzero_expert(None)));
+            }
             if let Some(close) = t.fin_close {
                 let (key, message) = fin_close(close);
                 adds.experts.push((AddedAt::FlagsStr, Expert { severity: Severity::Note, key, message: message.to_owned(), field: None }));
@@ -189,6 +200,16 @@ pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
         SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, &mut s.text));
     }
     true
+}
+
+/// Whether the segment's acknowledgment number field is not zero though its ACK flag is
+/// clear (tshark notes it on `tcp.ack`).
+fn ack_nonzero(t: &TcpVerdict) -> bool {
+    !t.in_error && t.tcp_flags & super::tcp::ACK == 0 && t.ack_raw != 0
+}
+
+fn ack_nonzero_expert(field: Option<u32>) -> Expert {
+    Expert { severity: Severity::Note, key: "tcp.ack.nonzero", message: "The acknowledgment number field is nonzero while the ACK flag is not set".to_owned(), field }
 }
 
 /// The expert item of a FIN's side of the close.
