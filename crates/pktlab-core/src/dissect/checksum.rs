@@ -109,9 +109,9 @@ mod tests {
     /// bytes, the value that makes the whole sum good.
     #[test]
     fn should_be_is_wiresharks_in_cksum_shouldbe() {
-        // Source port 0xfff0, destination 0x000f (together 0xffff), length and checksum
-        // zero: the rest sums to 0xffff, so the field should hold its complement's other
-        // zero, 0xffff; a stored 0x1234 is wrong.
+        // Source port 0xfff0, destination 0x000f (together 0xffff), length zero, checksum
+        // field 0x1234 (wrong): the rest sums to 0xffff, whose complement is zero, written
+        // 0xffff (0x0000 would mean "no checksum").
         let d = [0xff, 0xf0, 0x00, 0x0f, 0x00, 0x00, 0x12, 0x34];
         assert_eq!(verify(0, &d, 6), (false, 0xffff));
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
