@@ -57,9 +57,13 @@ run() {
 cat "$cap" > /dev/null
 echo "capture: $cap ($(stat -L -c %s "$cap") bytes, $(cat "$cap.count" 2>/dev/null || echo '?') packets); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 read -r p_w p_c p_m < <(run "pktlab dissect -T fields (16 fields)" $bin dissect -T fields "${fields[@]}" "$cap")
-# (The analysis runs in frame order on one thread; its reference runs on one thread too.)
-read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
+# The analysis pass against plain dissection of the same fields, both on every core and both
+# on one thread (the analysis itself runs in frame order on one thread at a time; the
+# dissection around it on every core).
+read -r n_w n_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis" $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
 read -r a_w a_c a_m < <(run "pktlab dissect -T fields +analysis fields" $bin dissect -T fields "${afields[@]}" "$cap")
+read -r n1_w n1_c _ < <(run "pktlab dissect -T fields +analysis --no-analysis (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" --no-analysis "$cap")
+read -r a1_w a1_c _ < <(run "pktlab dissect -T fields +analysis fields (1 thread)" env PKTLAB_THREADS=1 $bin dissect -T fields "${afields[@]}" "$cap")
 read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
 read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
 read -r f1_w f1_c _ < <(run "pktlab dissect -Y (one thread: PKTLAB_THREADS=1)" env PKTLAB_THREADS=1 $bin dissect -Y "$filter" "$cap")
@@ -93,7 +97,7 @@ mib() { awk -v k="$1" 'BEGIN{printf "%d", k/1024}'; }
 echo
 echo "dissect -T fields: $(ratio "$t_w" "$p_w")x faster than tshark (cpu $(ratio "$t_c" "$p_c")x; target >= 30x), $(ratio "$d_w" "$p_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$p_c")x; target > 1x); peak $(mib "$p_m") MiB (target < 100; tshark $(mib "$t_m") MiB, tcpdump $(mib "$d_m") MiB)"
 echo "dissect -Y filter: $(ratio "$tf_w" "$f_w")x faster than tshark -Y (cpu $(ratio "$tf_c" "$f_c")x; target >= 30x); peak $(mib "$f_m") MiB; on one thread $(ratio "$tf_w" "$f1_w")x"
-echo "analysis pass:     $(ratio "$a_w" "$n_w")x plain dissection of the same fields (cpu $(ratio "$a_c" "$n_c")x; target <= 2x); peak $(mib "$a_m") MiB"
+echo "analysis pass:     $(ratio "$a_w" "$n_w")x plain dissection of the same fields (cpu $(ratio "$a_c" "$n_c")x; target <= 2x), on one thread $(ratio "$a1_w" "$n1_w")x (cpu $(ratio "$a1_c" "$n1_c")x); peak $(mib "$a_m") MiB"
 echo "summary lines:     $(ratio "$d_w" "$s_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$s_c")x); peak $(mib "$s_m") MiB"
 echo "dissect -V:        $(ratio "$tv_w" "$v_w")x faster than tshark -V (cpu $(ratio "$tv_c" "$v_c")x; target >= 20x); peak $(mib "$v_m") MiB (tshark $(mib "$tv_m") MiB); on one thread $(ratio "$tv_w" "$v1_w")x"
 echo "dissect -T json:   $(ratio "$tj_w" "$j_w")x faster than tshark -T json (cpu $(ratio "$tj_c" "$j_c")x; target >= 20x); peak $(mib "$j_m") MiB (tshark $(mib "$tj_m") MiB)"

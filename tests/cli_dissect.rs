@@ -365,14 +365,42 @@ fn filtering_on_several_threads_prints_what_one_thread_prints() {
     println!("-Y and -T fields on 1 and 2 threads: {compared} runs over {} captures ({printed} bytes printed by each), identical", files.len());
 }
 
-/// `-V` and `-T json` of a file are dissected, annotated and formatted on every core
-/// (`pipeline::write_frames`); the same capture read from standard input goes through the
-/// one-thread loop in frame order. Both must print the same bytes, on 1, 2 and 3 threads,
+/// `-T fields` without the analysis reads a file on every core, each frame dissected for
+/// the named fields only; `_ws.expert` and `_ws.malformed` need every expert item (a bad
+/// checksum's, a trailer's, a malformed header's), which such a dissection once left out.
+/// Standard input goes through the full dissection: both must print the same.
+#[test]
+fn expert_columns_without_the_analysis_print_every_expert_item() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "app/http.pcap"].iter().map(|n| root.join(n)).collect();
+    if let Some(dir) = public() {
+        files.extend(oracles(&dir).into_iter().map(|(c, _)| c));
+    }
+    let form = ["dissect", "--no-analysis", "-T", "fields", "-e", "frame.number", "-e", "_ws.expert", "-e", "_ws.malformed", "-e", "ip.src"];
+    let (mut compared, mut experts) = (0, 0);
+    for file in &files {
+        let name = file.to_str().expect("utf-8 path");
+        let from_file = pktlab(&[&form[..], &[name]].concat());
+        let piped = Command::new(bin()).args([&form[..], &["-"]].concat()).stdin(Stdio::from(std::fs::File::open(file).expect("capture"))).output().expect("run pktlab");
+        assert_eq!(from_file.status.code(), piped.status.code(), "{name}: exit status");
+        assert!(from_file.stdout == piped.stdout, "{name}: expert columns differ between the file and standard input");
+        experts += String::from_utf8_lossy(&from_file.stdout).matches("Expert Info (").count();
+        compared += 1;
+    }
+    // (A bad checksum in every frame of game.pcap, a trailer in bulk-loss.pcap's.)
+    assert!(experts > 100, "only {experts} expert items printed over {compared} captures");
+    println!("_ws.expert without the analysis: {compared} captures, {experts} expert items, file = standard input");
+}
+
+/// `-V`, `-T json` and `-T fields` with fields of the analysis, of a file, are dissected,
+/// annotated and formatted on every core (`pipeline::write_frames`; for fields, only those
+/// named, with the analysis's put in place); the same capture read from standard input goes
+/// through the one-thread loop in frame order. Both must print the same bytes, on 1, 2 and 3 threads,
 /// with `-c`, without the analysis, on captures whose dissection depends on earlier frames
 /// (IP fragments, ICMP echo, TCP reassembly under HTTP, WebSocket and TLS) and on a damaged
 /// file (every good frame, then the same message).
 #[test]
-fn verbose_and_json_on_several_threads_print_what_the_sequential_loop_prints() {
+fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential_loop_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap"]
         .iter()
@@ -396,7 +424,25 @@ fn verbose_and_json_on_several_threads_print_what_the_sequential_loop_prints() {
     let whole = std::fs::read(root.join("app/http.pcap")).expect("read http.pcap");
     std::fs::write(&cut, &whole[..whole.len() * 2 / 3]).expect("write cut capture");
     files.push(cut.clone());
-    let forms: &[&[&str]] = &[&["-V"], &["-T", "json"], &["-V", "-n", "-c", "7"], &["-T", "json", "-c", "2"], &["-V", "--no-analysis"], &["-V", "-o", "tcp.check_checksum:TRUE"]];
+    // Analysis fields beside header ones (relative numbers, SACK edges, flags, times, expert
+    // items); then with protocols' labels, which need display text.
+    let analysis: &[&str] = &[
+        "-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.nxtseq", "-e", "tcp.options.sack_le", "-e", "tcp.analysis.flags",
+        "-e", "tcp.analysis.ack_rtt", "-e", "tcp.time_delta", "-e", "tcp.window_size", "-e", "udp.stream", "-e", "udp.time_relative", "-e", "_ws.expert", "-e", "ip.src",
+    ];
+    let with_text = [analysis, &["-e", "ip", "-e", "tcp", "-E", "occurrence=a"]].concat();
+    let counted = [analysis, &["-c", "5"]].concat();
+    let forms: &[&[&str]] = &[
+        &["-V"],
+        &["-T", "json"],
+        &["-V", "-n", "-c", "7"],
+        &["-T", "json", "-c", "2"],
+        &["-V", "--no-analysis"],
+        &["-V", "-o", "tcp.check_checksum:TRUE"],
+        analysis,
+        &with_text,
+        &counted,
+    ];
     let run = |args: &[&str], threads: &str, stdin: Option<&Path>| {
         let mut c = Command::new(bin());
         c.args(args).env("PKTLAB_THREADS", threads).env("TZ", "UTC");
@@ -430,7 +476,7 @@ fn verbose_and_json_on_several_threads_print_what_the_sequential_loop_prints() {
     }
     let _ = std::fs::remove_file(&cut);
     assert!(compared >= files.len() * forms.len() * 3);
-    println!("-V and -T json on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
+    println!("-V, -T json and analysis fields on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
 }
 
 #[test]

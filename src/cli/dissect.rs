@@ -234,12 +234,28 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             move |d: &Dissection, data: &[u8], line: &mut String| fields_line(d, data, cols, &mut slots, fopts, line, &mut scratch)
         };
         let mut demand = filter.as_ref().map(Filter::demand).unwrap_or_default();
-        for c in &cols {
-            if let Col::Field(def) = c {
-                demand.add(def);
-            }
-        }
+        add_columns(&mut demand, &cols);
         let outcome = frames::write_lines(&args.file, filter.as_ref(), &demand, text_out, make, &mut out);
+        return finish(outcome, &mut out);
+    }
+    // Fields that need the analysis, of every frame of a file: dissected (only the fields
+    // named) and formatted on every core, the analysis in frame order between, its fields
+    // put in place as each frame is dissected.
+    if mode == OutFormat::Fields && analysis && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+        let mut demand = pktlab::dissect::Demand::default();
+        add_columns(&mut demand, &cols);
+        let make = || {
+            let mut slots = ColumnSlots::new(&cols);
+            let mut scratch = String::with_capacity(128);
+            let (cols, fopts) = (&cols, &fopts);
+            move |f: &mut Frame, line: &mut String| {
+                if text_out {
+                    f.with_text();
+                }
+                fields_line(f.d(), f.data, cols, &mut slots, fopts, line, &mut scratch);
+            }
+        };
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: text_out, hidden: true, columns: true }, limit, Some(&demand), make, &mut out);
         return finish(outcome, &mut out);
     }
     // -V and JSON of every frame of a file: dissected, annotated and formatted on every
@@ -261,7 +277,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         };
-        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true, hidden: !verbose, columns: false }, limit, make, &mut out);
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true, hidden: !verbose, columns: false }, limit, None, make, &mut out);
         if mode == OutFormat::Json
             && let Ok(o) = &outcome
         {
@@ -330,6 +346,21 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
 
 /// Flushes the output, then reports the damage that ended reading early, if any (after every
 /// good frame was printed).
+/// Adds what the columns print to `demand`: their fields, and expert items (with the
+/// checksums verified, whose items they are among) for `_ws.expert` and `_ws.malformed`.
+fn add_columns(demand: &mut pktlab::dissect::Demand, cols: &[Col]) {
+    for c in cols {
+        match c {
+            Col::Field(def) => demand.add(def),
+            Col::Expert | Col::Malformed => {
+                demand.experts = true;
+                demand.checksums = true;
+            }
+            Col::Proto(_) => {}
+        }
+    }
+}
+
 fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let outcome = match outcome {
         Ok(o) => o,

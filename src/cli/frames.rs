@@ -93,11 +93,11 @@ where
 
 /// [`pipeline::write_frames`] on the capture at `path` (not standard input: it is read in
 /// order by [`for_each_flushing`]).
-pub fn write_frames<F>(path: &Path, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> anyhow::Result<Outcome>
+pub fn write_frames<F>(path: &Path, opts: LoopOpts, limit: u64, demand: Option<&Demand>, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> anyhow::Result<Outcome>
 where
     F: FnMut(&mut Frame, &mut String),
 {
-    Ok(pipeline::write_frames(&open(path)?, opts, limit, make, out)?)
+    Ok(pipeline::write_frames(&open(path)?, opts, limit, demand, make, out)?)
 }
 
 /// Stdout, locked and buffered.

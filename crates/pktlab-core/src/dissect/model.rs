@@ -598,6 +598,17 @@ impl Demand {
         }
     }
 
+    /// Runs the blocks of fields the analysis's fields are put in place beside (TCP's ports,
+    /// header and flag bits; UDP's fields) without adding those fields: a dissector given
+    /// [`Additions`] then puts them in place as it goes instead of leaving them to be
+    /// inserted into the finished dissection, which costs far more.
+    pub fn place_additions(&mut self) {
+        use super::Part;
+        for part in [Part::TcpPorts, Part::TcpHeader, Part::TcpFlagBits, Part::Udp] {
+            self.parts |= 1 << part as u32;
+        }
+    }
+
     /// Definitions are statics a few words apart: their address bits above the alignment
     /// spread them over the 64 bits.
     #[inline]

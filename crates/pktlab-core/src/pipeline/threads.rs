@@ -614,8 +614,10 @@ struct Framed<'a> {
 /// [`Dissection::stateful`], with a dissector that sees every such frame in order); a
 /// thread then dissects each frame in full, its dissector putting the analysis's fields in
 /// place ([`crate::dissect::Additions`]; the frames where it cannot are annotated
-/// afterwards), formats it, and the batches are written in order.
-pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> Result<Outcome, OutputError>
+/// afterwards), formats it, and the batches are written in order. With `demand` (`-T
+/// fields`) that full dissection adds only the fields it names (see [`Demand`]); with
+/// `opts.text` false it writes no display text ([`Frame::with_text`] adds it).
+pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, demand: Option<&Demand>, make: impl Fn() -> F + Sync, out: &mut (impl Write + Send)) -> Result<Outcome, OutputError>
 where
     F: FnMut(&mut Frame, &mut String),
 {
@@ -624,20 +626,28 @@ where
     let mut reader = Reader::new(file);
     reader.limit = limit;
     let mut master = Dissector::new();
-    master.set_text(true);
+    master.set_text(opts.text);
     master.set_hidden(opts.hidden);
     master.set_columns(opts.columns);
     let mut analyzer = Analyzer::new();
     let mut inputs: Vec<(usize, Transport)> = Vec::new();
     let mut handled = Handled::new(file);
+    let demand = demand.map(|d| {
+        let mut d = d.clone();
+        if opts.analysis {
+            d.place_additions();
+        }
+        d
+    });
     let worker = || {
         let mut lean = Dissector::new();
         lean.set_text(false);
         lean.set_demand(Some(Demand::default()));
         let mut full = Dissector::new();
-        full.set_text(true);
+        full.set_text(opts.text);
         full.set_hidden(opts.hidden);
         full.set_columns(opts.columns);
+        full.set_demand(demand.clone());
         let mut format = make();
         let mut found = Vec::new();
         let mut d = Dissection::default();
@@ -674,7 +684,7 @@ where
                         &mut d
                     }
                 };
-                let mut frame = Frame::new(&rec.meta, rec.data, d, &mut full, false, fa, times);
+                let mut frame = Frame::new(&rec.meta, rec.data, d, &mut full, !opts.text, fa, times);
                 frame.annotate_placed();
                 format(&mut frame, &mut b.text);
             }
