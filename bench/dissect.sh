@@ -67,6 +67,9 @@ read -r a1_w a1_c _ < <(run "pktlab dissect -T fields +analysis fields (1 thread
 read -r s_w s_c s_m < <(run "pktlab dissect (summary lines)" $bin dissect "$cap")
 read -r f_w f_c f_m < <(run "pktlab dissect -Y '$filter'" $bin dissect -Y "$filter" "$cap")
 read -r f1_w f1_c _ < <(run "pktlab dissect -Y (one thread: PKTLAB_THREADS=1)" env PKTLAB_THREADS=1 $bin dissect -Y "$filter" "$cap")
+# A filter on fields of the analysis (retransmissions, dup ACKs, window problems...).
+afilter='tcp.analysis.flags || tcp.analysis.bytes_in_flight > 100000'
+read -r fa_w fa_c fa_m < <(run "pktlab dissect -Y '$afilter'" $bin dissect -Y "$afilter" "$cap")
 # -V and -T json (issue 19) on the 100,000-frame capture (tshark takes a minute and more per
 # million frames there); VCAP=path picks another. Output to /dev/null, as every run here.
 vcap=${VCAP:-target/bench/game-100k.pcap}
@@ -85,6 +88,7 @@ read -r js_w js_c _ < <(run "pktlab dissect -T json -n, checksums unverified" $b
 read -r d_w d_c d_m < <(run "tcpdump -n -r" tcpdump -n -r "$cap")
 read -r t_w t_c t_m < <(run "tshark -T fields (16 fields)" tshark -n -r "$cap" -T fields "${fields[@]}")
 read -r tf_w tf_c _ < <(run "tshark -Y '$filter'" tshark -n -r "$cap" -Y "$filter")
+read -r tfa_w tfa_c _ < <(run "tshark -Y '$afilter'" tshark -n -r "$cap" -Y "$afilter")
 read -r tv_w tv_c tv_m < <(run "tshark -n -V ($(basename "$vcap"))" tshark -n -V -r "$vcap")
 read -r tj_w tj_c tj_m < <(run "tshark -n -T json ($(basename "$vcap"))" tshark -n -T json -r "$vcap")
 # tshark with the checksums verified, as pktlab's default: the same output as pktlab's default
@@ -97,6 +101,7 @@ mib() { awk -v k="$1" 'BEGIN{printf "%d", k/1024}'; }
 echo
 echo "dissect -T fields: $(ratio "$t_w" "$p_w")x faster than tshark (cpu $(ratio "$t_c" "$p_c")x; target >= 30x), $(ratio "$d_w" "$p_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$p_c")x; target > 1x); peak $(mib "$p_m") MiB (target < 100; tshark $(mib "$t_m") MiB, tcpdump $(mib "$d_m") MiB)"
 echo "dissect -Y filter: $(ratio "$tf_w" "$f_w")x faster than tshark -Y (cpu $(ratio "$tf_c" "$f_c")x; target >= 30x); peak $(mib "$f_m") MiB; on one thread $(ratio "$tf_w" "$f1_w")x"
+echo "analysis filter:   $(ratio "$tfa_w" "$fa_w")x faster than tshark -Y (cpu $(ratio "$tfa_c" "$fa_c")x); peak $(mib "$fa_m") MiB"
 echo "analysis pass:     $(ratio "$a_w" "$n_w")x plain dissection of the same fields (cpu $(ratio "$a_c" "$n_c")x; target <= 2x), on one thread $(ratio "$a1_w" "$n1_w")x (cpu $(ratio "$a1_c" "$n1_c")x); peak $(mib "$a_m") MiB"
 echo "summary lines:     $(ratio "$d_w" "$s_w")x tcpdump -n -r (cpu $(ratio "$d_c" "$s_c")x); peak $(mib "$s_m") MiB"
 echo "dissect -V:        $(ratio "$tv_w" "$v_w")x faster than tshark -V (cpu $(ratio "$tv_c" "$v_c")x; target >= 20x); peak $(mib "$v_m") MiB (tshark $(mib "$tv_m") MiB); on one thread $(ratio "$tv_w" "$v1_w")x"

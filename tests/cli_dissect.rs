@@ -394,7 +394,8 @@ fn expert_columns_without_the_analysis_print_every_expert_item() {
 
 /// `-V`, `-T json` and `-T fields` with fields of the analysis, of a file, are dissected,
 /// annotated and formatted on every core (`pipeline::write_frames`; for fields, only those
-/// named, with the analysis's put in place); the same capture read from standard input goes
+/// named, with the analysis's put in place), and so are filters on fields of the analysis
+/// (`pipeline::for_each_matching_analysed`); the same capture read from standard input goes
 /// through the one-thread loop in frame order. Both must print the same bytes, on 1, 2 and 3 threads,
 /// with `-c`, without the analysis, on captures whose dissection depends on earlier frames
 /// (IP fragments, ICMP echo, TCP reassembly under HTTP, WebSocket and TLS) and on a damaged
@@ -442,6 +443,13 @@ fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential
         analysis,
         &with_text,
         &counted,
+        // Filters on fields of the analysis: sieved on every core after the analysis, the
+        // frames kept dissected again in order.
+        // (Each also keeps a few first frames, so that every capture prints something.)
+        &["-Y", "tcp.analysis.flags || udp.stream == 0 || tcp.time_delta > 0.01 || frame.number < 3"],
+        &["-Y", "(tcp.stream == 0 && tcp.len > 0) || udp.stream == 1 || frame.number <= 2", "-V"],
+        &["-Y", "tcp.analysis.flags || frame.number < 3", "-T", "json"],
+        &["-Y", "tcp.seq > 1000 || frame.number < 4", "-T", "fields", "-e", "frame.number", "-e", "frame.time_delta_displayed", "-e", "tcp.seq", "-e", "tcp.analysis.flags"],
     ];
     let run = |args: &[&str], threads: &str, stdin: Option<&Path>| {
         let mut c = Command::new(bin());
@@ -476,7 +484,7 @@ fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential
     }
     let _ = std::fs::remove_file(&cut);
     assert!(compared >= files.len() * forms.len() * 3);
-    println!("-V, -T json and analysis fields on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
+    println!("-V, -T json, analysis fields and filters on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
 }
 
 #[test]

@@ -294,6 +294,8 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // A filter that names no analysis field looks at the frames on every core; -c, which
     // counts frames read, keeps to the plain loop.
     let parallel = filter.as_ref().filter(|_| !filter_needs && args.count.is_none());
+    // A filter that names analysis fields runs on every core after the analysis, in a file.
+    let analysed = filter.as_ref().filter(|_| filter_needs && analysis && args.count.is_none() && !frames::is_stdin(&args.file));
     // The printing closure and the flush when a piped stream pauses share the output.
     let shared_out = std::cell::RefCell::new(&mut out);
     let mut print = |f: &mut Frame| -> std::io::Result<ControlFlow<()>> {
@@ -301,6 +303,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             return Ok(ControlFlow::Break(()));
         }
         if parallel.is_none()
+            && analysed.is_none()
             && let Some(flt) = &filter
             && !flt.matches(f.d(), f.data)
         {
@@ -329,9 +332,10 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         shared_out.borrow_mut().write_all(line.as_bytes())?;
         Ok(if f.meta.number >= limit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     };
-    let outcome = match parallel {
-        Some(flt) => frames::for_each_matching(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
-        None => frames::for_each_flushing(&args.file, opts, &mut print, || shared_out.borrow_mut().flush()),
+    let outcome = match (parallel, analysed) {
+        (Some(flt), _) => frames::for_each_matching(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
+        (None, Some(flt)) => frames::for_each_matching_analysed(&args.file, LoopOpts { text: text_out, ..opts }, flt, &mut print),
+        (None, None) => frames::for_each_flushing(&args.file, opts, &mut print, || shared_out.borrow_mut().flush()),
     };
     if outcome.is_ok() && mode == OutFormat::Json {
         let end: &[u8] = if json_first { b"]\n" } else { b"\n]\n" };

@@ -66,6 +66,12 @@ pub fn for_each_matching(path: &Path, opts: LoopOpts, filter: &Filter, mut f: im
     for_each(path, opts, keep)
 }
 
+/// [`pipeline::for_each_matching_analysed`] on the capture file at `path` (not standard
+/// input, which [`for_each_flushing`] reads in order).
+pub fn for_each_matching_analysed(path: &Path, opts: LoopOpts, filter: &Filter, f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> anyhow::Result<Outcome> {
+    Ok(pipeline::for_each_matching_analysed(&open(path)?, opts, filter, f)?)
+}
+
 /// [`pipeline::write_lines`] on the capture at `path`; standard input is read in order on
 /// this thread, and what was written is flushed whenever the stream pauses.
 pub fn write_lines<F>(path: &Path, filter: Option<&Filter>, demand: &Demand, text: bool, make: impl Fn() -> F + Sync, out: &mut impl Write) -> anyhow::Result<Outcome>

@@ -20,7 +20,7 @@
 
 mod threads;
 
-pub use threads::{for_each_matching, write_frames, write_lines};
+pub use threads::{for_each_matching, for_each_matching_analysed, write_frames, write_lines};
 
 use crate::analysis::{Analyzer, FrameAnalysis, annotate};
 use crate::capture::follow::{End, Event, Follower, Step};

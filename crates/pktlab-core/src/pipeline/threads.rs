@@ -621,6 +621,109 @@ pub fn write_frames<F>(file: &CaptureFile, opts: LoopOpts, limit: u64, demand: O
 where
     F: FnMut(&mut Frame, &mut String),
 {
+    analysed_twice(file, opts, limit, demand, make, |b, handled| {
+        match out.write_all(b.text.as_bytes()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
+            Err(e) => return Err(OutputError(e)),
+        }
+        for rec in &b.recs {
+            handled.frame(rec);
+        }
+        Ok(true)
+    })
+}
+
+/// Runs `f` on the frames of `file` that `filter` matches, in order, until it breaks or the
+/// file ends, for a filter that reads fields of the analysis (`tcp.analysis.retransmission`,
+/// `tcp.stream == 3`): [`write_frames`]'s passes on every core, the second adding only the
+/// fields the filter reads (the analysis's put in place) and running the filter. The frames
+/// that match come to the calling thread in order, which dissects each again, in full, for
+/// `f`, with its analysis (written in by `f` with [`Frame::annotate`], or before `f` sees the
+/// frame with `opts.annotate`), while the passes go on. So do the frames whose dissection
+/// depends on earlier ones ([`Dissection::stateful`]: reassembly, fragments), matched or
+/// not, so that its dissector sees every one of them in order.
+pub fn for_each_matching_analysed(file: &CaptureFile, opts: LoopOpts, filter: &Filter, mut f: impl FnMut(&mut Frame) -> io::Result<ControlFlow<()>>) -> Result<Outcome, OutputError> {
+    // A few batches' worth of frames may wait for the calling thread: (meta, bytes, analysis,
+    // times, matched).
+    type Sieved<'a> = (FrameMeta, &'a [u8], FrameAnalysis, (u8, i128), bool);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Sieved<'_>>(1024);
+    let demand = filter.demand();
+    std::thread::scope(|s| {
+        let passes = s.spawn(move || {
+            // The second pass's formatter writes whether the filter matched, a byte per frame.
+            let make = || {
+                move |fr: &mut Frame, matched: &mut String| {
+                    matched.push(if filter.matches(fr.d(), fr.data) { '1' } else { '0' });
+                }
+            };
+            let sieve = LoopOpts { analysis: true, annotate: false, text: false, hidden: true, columns: false };
+            analysed_twice(file, sieve, u64::MAX, Some(&demand), make, |b, handled| {
+                for (i, rec) in b.recs.iter().enumerate() {
+                    handled.frame(rec);
+                    let matched = b.text.as_bytes().get(i) == Some(&b'1');
+                    if matched || b.stateful.get(i).copied().unwrap_or(false) {
+                        let fa = b.fas.get(i).cloned().unwrap_or_default();
+                        let times = b.times.get(i).copied().unwrap_or((6, 0));
+                        // (The calling thread has stopped taking them.)
+                        if tx.send((rec.meta.clone(), rec.data, fa, times, matched)).is_err() {
+                            return Ok(false);
+                        }
+                    }
+                }
+                Ok(true)
+            })
+        });
+        let mut printer = Dissector::new();
+        printer.set_hidden(opts.hidden);
+        printer.set_columns(opts.columns);
+        printer.set_text(opts.text);
+        let mut d = Dissection::default();
+        let mut shown: Option<crate::dissect::Timestamp> = None;
+        let mut handed = Ok(());
+        for (mut meta, data, fa, times, matched) in rx.iter() {
+            if !matched {
+                printer.dissect(&meta, data, &mut d);
+                continue;
+            }
+            meta.times.prev_displayed = shown;
+            shown = Some(meta.ts.unwrap_or_default());
+            printer.dissect(&meta, data, &mut d);
+            let mut frame = Frame::new(&meta, data, &mut d, &mut printer, !opts.text, Some(&fa), times);
+            match hand(&mut f, &mut frame, opts.annotate) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    handed = Err(e);
+                    break;
+                }
+            }
+        }
+        // (The passes stop at their next match.)
+        drop(rx);
+        let outcome = match passes.join() {
+            Ok(outcome) => outcome,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        handed?;
+        outcome
+    })
+}
+
+/// The passes of [`write_frames`]: each frame analysed and formatted by `make`'s formatters
+/// into its batch's text; `take` consumes the batches in file order (noting each frame it is
+/// done with in the [`Handled`]; false stops early).
+fn analysed_twice<'f, F>(
+    file: &'f CaptureFile,
+    opts: LoopOpts,
+    limit: u64,
+    demand: Option<&Demand>,
+    make: impl Fn() -> F + Sync,
+    mut take: impl FnMut(&mut Framed<'f>, &mut Handled<'f>) -> Result<bool, OutputError> + Send,
+) -> Result<Outcome, OutputError>
+where
+    F: FnMut(&mut Frame, &mut String),
+{
     let threads = dissect_threads();
     let mut clock = Clock::new(file);
     let mut reader = Reader::new(file);
@@ -736,17 +839,7 @@ where
             }
             Ok(())
         },
-        |b| {
-            match out.write_all(b.text.as_bytes()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
-                Err(e) => return Err(OutputError(e)),
-            }
-            for rec in &b.recs {
-                handled.frame(rec);
-            }
-            Ok(true)
-        },
+        |b| take(b, &mut handled),
     )?;
     Ok(Outcome { frames: handled.last, error: if stopped { None } else { reader.error } })
 }
