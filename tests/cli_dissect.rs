@@ -392,7 +392,7 @@ fn expert_columns_without_the_analysis_print_every_expert_item() {
     println!("_ws.expert without the analysis: {compared} captures, {experts} expert items, file = standard input");
 }
 
-/// `-V`, `-T json` and `-T fields` with fields of the analysis, of a file, are dissected,
+/// Summary lines, `-V`, `-T json` and `-T fields` with fields of the analysis, of a file, are dissected,
 /// annotated and formatted on every core (`pipeline::write_frames`; for fields, only those
 /// named, with the analysis's put in place), and so are filters on fields of the analysis
 /// (`pipeline::for_each_matching_analysed`); the same capture read from standard input goes
@@ -401,7 +401,7 @@ fn expert_columns_without_the_analysis_print_every_expert_item() {
 /// (IP fragments, ICMP echo, TCP reassembly under HTTP, WebSocket and TLS) and on a damaged
 /// file (every good frame, then the same message).
 #[test]
-fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential_loop_prints() {
+fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap"]
         .iter()
@@ -434,6 +434,9 @@ fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential
     let with_text = [analysis, &["-e", "ip", "-e", "tcp", "-E", "occurrence=a"]].concat();
     let counted = [analysis, &["-c", "5"]].concat();
     let forms: &[&[&str]] = &[
+        // Summary lines, the default output.
+        &[],
+        &["-n", "-c", "3", "--no-analysis"],
         &["-V"],
         &["-T", "json"],
         &["-V", "-n", "-c", "7"],
@@ -484,7 +487,7 @@ fn verbose_json_and_analysis_fields_on_several_threads_print_what_the_sequential
     }
     let _ = std::fs::remove_file(&cut);
     assert!(compared >= files.len() * forms.len() * 3);
-    println!("-V, -T json, analysis fields and filters on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
+    println!("summary lines, -V, -T json, analysis fields and filters on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
 }
 
 #[test]

@@ -258,15 +258,17 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: text_out, hidden: true, columns: true }, limit, Some(&demand), make, &mut out);
         return finish(outcome, &mut out);
     }
-    // -V and JSON of every frame of a file: dissected, annotated and formatted on every
-    // core, the analysis in frame order between. (`-c 0` reads one frame and prints none:
-    // the plain loop.)
-    if matches!(mode, OutFormat::Json | OutFormat::Text) && (args.verbose || mode == OutFormat::Json) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
-        let verbose = mode == OutFormat::Text;
+    // -V, JSON and summary lines (the default output) of every frame of a file: dissected,
+    // annotated and formatted on every core, the analysis in frame order between. (`-c 0`
+    // reads one frame and prints none: the plain loop.)
+    if matches!(mode, OutFormat::Json | OutFormat::Text) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+        let (verbose, lines) = (mode == OutFormat::Text && args.verbose, mode == OutFormat::Text && !args.verbose);
         let make = || {
             move |f: &mut Frame, text: &mut String| {
                 if verbose {
                     tree(f, tags, text);
+                } else if lines {
+                    summary(f, text);
                 } else {
                     // Frames are numbered from 1 and every one is printed.
                     if f.meta.number > 1 {
@@ -277,7 +279,9 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         };
-        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: true, hidden: !verbose, columns: false }, limit, None, make, &mut out);
+        // Hidden fields for JSON; the Info and address columns for summary lines.
+        let opts = LoopOpts { analysis, annotate: false, text: true, hidden: mode == OutFormat::Json, columns: lines };
+        let outcome = frames::write_frames(&args.file, opts, limit, None, make, &mut out);
         if mode == OutFormat::Json
             && let Ok(o) = &outcome
         {
