@@ -365,6 +365,64 @@ fn filtering_on_several_threads_prints_what_one_thread_prints() {
     println!("-Y and -T fields on 1 and 2 threads: {compared} runs over {} captures ({printed} bytes printed by each), identical", files.len());
 }
 
+/// `-T fields -e _ws.col.<title>`: tshark's default columns (No., Time, Source, Destination,
+/// Protocol, Length, Info) as pktlab's summary line shows them, alone or beside fields, with
+/// a filter, `-c` or without the analysis. Where tshark is installed, the number, time
+/// (with the digits the file's or interface's timestamps have), addresses (vendor names
+/// too) and length equal tshark's on every public capture of a link pktlab dissects.
+#[test]
+fn ws_columns_are_the_summary_line_columns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let cols = ["-e", "_ws.col.No.", "-e", "_ws.col.Time", "-e", "_ws.col.Source", "-e", "_ws.col.Destination", "-e", "_ws.col.Protocol", "-e", "_ws.col.Length", "-e", "_ws.col.Info"];
+    let mut lines = 0;
+    for name in ["bulk-loss.pcap", "udp-frag.pcap", "game.pcap", "app/http.pcap", "app/tls.pcap"] {
+        let cap = root.join(name);
+        if !cap.exists() {
+            continue;
+        }
+        let cap = cap.to_str().expect("utf-8 path");
+        for extra in [&[][..], &["-c", "4"][..], &["--no-analysis"][..], &["-Y", "tcp.len > 0 || udp"][..], &["-Y", "tcp.analysis.flags || frame.number < 3"][..]] {
+            let summary = pktlab(&[&["dissect"][..], extra, &[cap][..]].concat());
+            let fields = pktlab(&[&["dissect", "-T", "fields"][..], &cols[..], extra, &[cap][..]].concat());
+            assert!(summary.status.success() && fields.status.success(), "{name} {extra:?}");
+            let (summary, fields) = (String::from_utf8_lossy(&summary.stdout), String::from_utf8_lossy(&fields.stdout));
+            assert_eq!(summary.lines().count(), fields.lines().count(), "{name} {extra:?}: frames");
+            for (s, f) in summary.lines().zip(fields.lines()) {
+                let c: Vec<&str> = f.split('\t').collect();
+                assert_eq!(c.len(), 7, "{name} {extra:?}: {f}");
+                let line = format!("{:>5} {:>10} {:>12} → {:<12} {} {} {}", c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+                assert_eq!(line, s, "{name} {extra:?}");
+                lines += 1;
+            }
+        }
+    }
+    assert!(lines > 100, "{lines} lines compared");
+    // Unknown column titles are refused like unknown fields, with the closest name.
+    let bad = pktlab(&["dissect", "-T", "fields", "-e", "_ws.col.info", &root.join("game.pcap").to_string_lossy()]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("_ws.col.Info"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let (Some(dir), true) = (public(), has_tshark()) else {
+        println!("_ws.col: {lines} lines equal the summary lines; tshark comparison skipped (no ../shared or no tshark)");
+        return;
+    };
+    let five = ["-e", "_ws.col.No.", "-e", "_ws.col.Time", "-e", "_ws.col.Source", "-e", "_ws.col.Destination", "-e", "_ws.col.Length"];
+    let (mut same, mut total) = (0, 0);
+    for (cap, _) in oracles(&dir) {
+        let name = cap.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+        // (802.11: its addresses come from a layer pktlab does not dissect.)
+        if name.contains("bad_rsn_parsing") {
+            continue;
+        }
+        let c = cap.to_str().expect("utf-8 path");
+        let ours = pktlab(&[&["dissect", "-T", "fields"][..], &five[..], &[c][..]].concat());
+        let theirs = Command::new("tshark").args([&["-r", c, "-T", "fields"][..], &five[..]].concat()).env("TZ", "UTC").output().expect("run tshark");
+        total += 1;
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout), "{name}: _ws.col columns differ from tshark's");
+        same += 1;
+    }
+    assert!(total > 30);
+    println!("_ws.col: {lines} lines equal the summary lines; No./Time/Source/Destination/Length equal tshark's on {same}/{total} public captures");
+}
+
 /// `-T fields` without the analysis reads a file on every core, each frame dissected for
 /// the named fields only; `_ws.expert` and `_ws.malformed` need every expert item (a bad
 /// checksum's, a trailer's, a malformed header's), which such a dissection once left out.

@@ -82,6 +82,63 @@ enum Col {
     Expert,
     /// `_ws.malformed`.
     Malformed,
+    /// `_ws.col.<title>`: one of tshark's default columns, as its summary line shows it.
+    Column(WsCol),
+}
+
+/// tshark's default columns, by their `_ws.col.` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WsCol {
+    No,
+    Time,
+    Source,
+    Destination,
+    Protocol,
+    Length,
+    Info,
+}
+
+const WS_COLS: [(&str, WsCol); 7] = [
+    ("_ws.col.No.", WsCol::No),
+    ("_ws.col.Time", WsCol::Time),
+    ("_ws.col.Source", WsCol::Source),
+    ("_ws.col.Destination", WsCol::Destination),
+    ("_ws.col.Protocol", WsCol::Protocol),
+    ("_ws.col.Length", WsCol::Length),
+    ("_ws.col.Info", WsCol::Info),
+];
+
+/// What the columns read of a frame besides its dissection: its number, length and time
+/// since the first frame with the digits the file's timestamps have.
+#[derive(Clone, Copy)]
+struct ColCx {
+    number: u64,
+    orig_len: u32,
+    since_first: Option<i128>,
+    digits: u8,
+}
+
+impl ColCx {
+    fn of(f: &Frame) -> Self {
+        ColCx { number: f.meta.number, orig_len: f.meta.orig_len, since_first: f.meta.ts.map(|t| t.as_nanos() - f.first_ts), digits: f.ts_digits }
+    }
+
+    /// Column `c`'s text for the frame dissected as `d`.
+    fn write(&self, c: WsCol, d: &Dissection, out: &mut String) {
+        match c {
+            WsCol::No => render::push_u64(out, self.number),
+            WsCol::Time => {
+                if let Some(ns) = self.since_first {
+                    out.push_str(&frames::secs(ns, self.digits));
+                }
+            }
+            WsCol::Source => out.push_str(&d.src),
+            WsCol::Destination => out.push_str(&d.dst),
+            WsCol::Protocol => out.push_str(d.protocol),
+            WsCol::Length => render::push_u64(out, u64::from(self.orig_len)),
+            WsCol::Info => out.push_str(&d.info),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +203,7 @@ fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
         let col = match name.as_str() {
             "_ws.expert" => Col::Expert,
             "_ws.malformed" => Col::Malformed,
+            n if n.starts_with("_ws.col.") && WS_COLS.iter().any(|(name, _)| *name == n) => Col::Column(WS_COLS.iter().find(|(name, _)| *name == n).map(|(_, c)| *c).unwrap_or(WsCol::Info)),
             n => match pktlab::fields::by_name(n) {
                 Some(def) if !n.contains('.') && def.ftype == FieldType::None => Col::Proto(n.to_owned()),
                 Some(def) => Col::Field(def),
@@ -163,7 +221,7 @@ fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
         let mut msg = String::from("some fields aren't valid:");
         for b in &bad {
             msg.push_str(&format!("\n\t{b}"));
-            let names = all.iter().map(|d| d.abbrev).chain(protos.iter().copied()).chain(["_ws.expert", "_ws.malformed"]);
+            let names = all.iter().map(|d| d.abbrev).chain(protos.iter().copied()).chain(["_ws.expert", "_ws.malformed"]).chain(WS_COLS.iter().map(|(n, _)| *n));
             if let Some(s) = frames::suggest(b, names) {
                 msg.push_str(&format!(" (did you mean \"{s}\"?)"));
             }
@@ -223,15 +281,17 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // Display text (Info, layer summaries, columns) is needed by every output but fields, and
     // by a protocol column (its tree label). A filter looks at frames without it first; the
     // frames it keeps get their text then.
-    let text_out = !matches!(mode, OutFormat::Fields | OutFormat::Ek) || cols.iter().any(|c| matches!(c, Col::Proto(_)));
+    let text_out = !matches!(mode, OutFormat::Fields | OutFormat::Ek) || cols.iter().any(|c| matches!(c, Col::Proto(_) | Col::Column(_)));
+    // Columns read the frame's number and time, which a dissection alone does not hold.
+    let ws_cols = cols.iter().any(|c| matches!(c, Col::Column(_)));
     let opts = LoopOpts { analysis, annotate: analysis && filter_needs, text: text_out && filter.is_none(), hidden: true, columns: true };
     // Fields that need no analysis are dissected and formatted on every core.
-    if mode == OutFormat::Fields && !analysis && args.count.is_none() {
+    if mode == OutFormat::Fields && !analysis && !ws_cols && args.count.is_none() {
         let make = || {
             let mut slots = ColumnSlots::new(&cols);
             let mut scratch = String::with_capacity(128);
             let (cols, fopts) = (&cols, &fopts);
-            move |d: &Dissection, data: &[u8], line: &mut String| fields_line(d, data, cols, &mut slots, fopts, line, &mut scratch)
+            move |d: &Dissection, data: &[u8], line: &mut String| fields_line(d, data, None, cols, &mut slots, fopts, line, &mut scratch)
         };
         let mut demand = filter.as_ref().map(Filter::demand).unwrap_or_default();
         add_columns(&mut demand, &cols);
@@ -241,7 +301,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // Fields that need the analysis, of every frame of a file: dissected (only the fields
     // named) and formatted on every core, the analysis in frame order between, its fields
     // put in place as each frame is dissected.
-    if mode == OutFormat::Fields && analysis && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+    if mode == OutFormat::Fields && (analysis || ws_cols) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
         let mut demand = pktlab::dissect::Demand::default();
         add_columns(&mut demand, &cols);
         let make = || {
@@ -252,10 +312,13 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
                 if text_out {
                     f.with_text();
                 }
-                fields_line(f.d(), f.data, cols, &mut slots, fopts, line, &mut scratch);
+                fields_line(f.d(), f.data, Some(ColCx::of(f)), cols, &mut slots, fopts, line, &mut scratch);
             }
         };
-        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: text_out, hidden: true, columns: true }, limit, Some(&demand), make, &mut out);
+        // (Display text — Info, a protocol's label — follows from every field, checksums
+        // verified and expert items: with it, frames are dissected in full.)
+        let demand = (!text_out).then_some(demand);
+        let outcome = frames::write_frames(&args.file, LoopOpts { analysis, annotate: false, text: text_out, hidden: true, columns: true }, limit, demand.as_ref(), make, &mut out);
         return finish(outcome, &mut out);
     }
     // -V, JSON and summary lines (the default output) of every frame of a file: dissected,
@@ -320,7 +383,7 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         f.annotate();
         line.clear();
         match mode {
-            OutFormat::Fields => fields_line(f.d(), f.data, &cols, &mut slots, &fopts, &mut line, &mut scratch),
+            OutFormat::Fields => fields_line(f.d(), f.data, Some(ColCx::of(f)), &cols, &mut slots, &fopts, &mut line, &mut scratch),
             OutFormat::Ek => ek_lines(f, &cols, &args.fields, &mut line),
             OutFormat::Text if args.verbose => tree(f, tags, &mut line),
             OutFormat::Text => summary(f, &mut line),
@@ -364,7 +427,7 @@ fn add_columns(demand: &mut pktlab::dissect::Demand, cols: &[Col]) {
                 demand.experts = true;
                 demand.checksums = true;
             }
-            Col::Proto(_) => {}
+            Col::Proto(_) | Col::Column(_) => {}
         }
     }
 }
@@ -402,7 +465,8 @@ fn output_needs_analysis(mode: OutFormat, cols: &[Col]) -> bool {
         || cols.iter().any(|c| match c {
             Col::Field(def) => is_analysis_field(def.abbrev),
             Col::Proto(p) => p == "tcp" || p == "udp",
-            Col::Expert | Col::Malformed => true,
+            // (The Info column shows the analysis: relative numbers, `[TCP Retransmission]`.)
+            Col::Expert | Col::Malformed | Col::Column(_) => true,
         })
 }
 
@@ -502,7 +566,10 @@ impl ColumnSlots {
     }
 }
 
-fn fields_line(d: &Dissection, data: &[u8], cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
+/// One `-T fields` line; `cx` is the frame's, for `_ws.col.` columns (which a caller without
+/// it never has).
+#[allow(clippy::too_many_arguments)]
+fn fields_line(d: &Dissection, data: &[u8], cx: Option<ColCx>, cols: &[Col], slots: &mut ColumnSlots, o: &FieldOpts, line: &mut String, scratch: &mut String) {
     slots.fill(d);
     // The usual case, a field printed unquoted (every occurrence, or the first), goes
     // straight to its cells.
@@ -573,6 +640,11 @@ fn fields_line(d: &Dissection, data: &[u8], cols: &[Col], slots: &mut ColumnSlot
                     put(line, &|s: &mut String| render::malformed(d, e, s));
                 }
             }
+            Col::Column(c) => {
+                if let Some(cx) = cx {
+                    put(line, &|s: &mut String| cx.write(*c, d, s));
+                }
+            }
         }
         if o.occurrence == Occurrence::Last && n > 0 {
             line.push_str(scratch);
@@ -591,6 +663,7 @@ fn ek_lines(f: &mut Frame, cols: &[Col], names: &[String], line: &mut String) {
     let (y, m, d) = pktlab::dissect::format::civil(secs);
     let _ = writeln!(line, "{{\"index\":{{\"_index\":\"packets-{y:04}-{m:02}-{d:02}\",\"_type\":\"doc\"}}}}");
     let _ = write!(line, "{{\"timestamp\":\"{secs}{millis:03}\",\"layers\":{{");
+    let cx = ColCx::of(f);
     let (d, data) = (f.d(), f.data);
     let mut first = true;
     let mut cells: Vec<String> = Vec::new();
@@ -622,6 +695,7 @@ fn ek_lines(f: &mut Frame, cols: &[Col], names: &[String], line: &mut String) {
                     cell(&|s: &mut String| render::malformed(d, e, s));
                 }
             }
+            Col::Column(c) => cell(&|s: &mut String| cx.write(*c, d, s)),
         }
         if cells.is_empty() {
             continue;

@@ -125,6 +125,10 @@ pub fn secs(nanos: i128, digits: u8) -> String {
     let neg = nanos < 0;
     let n = nanos.unsigned_abs();
     let (s, frac) = (n / 1_000_000_000, n % 1_000_000_000);
+    if digits == 0 {
+        // (Whole seconds: no point, as Wireshark writes them.)
+        return format!("{}{}", if neg { "-" } else { "" }, s);
+    }
     let frac = if digits >= 9 { frac } else { frac / 10u128.pow(9 - digits as u32) };
     format!("{}{}.{:0w$}", if neg { "-" } else { "" }, s, frac, w = digits as usize)
 }

@@ -337,6 +337,16 @@ enum TsResol {
 }
 
 impl TsResol {
+    /// The digits after the second a time in these units has, as Wireshark counts them
+    /// (from its units per second: 10^9 or more, nine; 10^6 or more, six; ...), at most nine.
+    fn digits(self) -> u8 {
+        match self {
+            TsResol::Dec(n) => n.min(9),
+            // 2^n units per second: the number of decimal digits of 2^n, less one.
+            TsResol::Bin(n) => ((f64::from(n.min(63)) * std::f64::consts::LOG10_2).floor() as u8).min(9),
+        }
+    }
+
     fn to_timestamp(self, units: u64, offset_secs: i64) -> Timestamp {
         let (secs, nanos) = match self {
             TsResol::Dec(n) => {
@@ -575,6 +585,7 @@ impl<'a> Records<'a> {
                 _ => {}
             }
         }
+        info.ts_digits = Some(iface.resol.digits());
         iface.info = Arc::new(info);
         Ok(iface)
     }
@@ -736,3 +747,22 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::TsResol;
+
+    /// The digits after the second of `if_tsresol` units, as Wireshark's time column shows
+    /// them: from the units per second (2^10 = 1024 of them: milliseconds), at most nine.
+    #[test]
+    fn timestamp_digits_follow_the_units_per_second() {
+        for (resol, digits) in [(TsResol::Dec(6), 6), (TsResol::Dec(9), 9), (TsResol::Dec(3), 3), (TsResol::Dec(0), 0), (TsResol::Dec(12), 9)] {
+            assert_eq!(resol.digits(), digits, "{resol:?}");
+        }
+        for (n, digits) in [(0, 0), (3, 0), (4, 1), (10, 3), (19, 5), (20, 6), (29, 8), (30, 9), (63, 9), (127, 9)] {
+            assert_eq!(TsResol::Bin(n).digits(), digits, "2^-{n}");
+            // (As many digits as 2^n has, less one.)
+            assert_eq!(u32::from(TsResol::Bin(n).digits()), (2f64.powi(i32::from(n)).log10().floor() as u32).min(9), "2^-{n}");
+        }
+    }
+}

@@ -426,6 +426,8 @@ impl Addr {
     pub fn write(self, s: &mut String) {
         match self {
             Addr::None => {}
+            // As tshark's columns: the vendor's name unless name resolution is off (`-n`).
+            Addr::Ether(a) if label::mac_resolution() => oui::push_resolved(s, a),
             Addr::Ether(a) => push_ether(s, a),
             Addr::V4(a) => push_ipv4(s, a),
             Addr::V6(a) => push_ipv6(s, a),

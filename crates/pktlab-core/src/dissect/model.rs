@@ -412,12 +412,14 @@ pub struct FrameMeta {
 }
 
 /// A pcapng interface as the frame tree names it: the section it is in (1-based), its
-/// `if_name` and `if_description`.
+/// `if_name` and `if_description`; and the digits its timestamps have after the second
+/// (from `if_tsresol`, as Wireshark's time column shows them).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InterfaceInfo {
     pub section: u32,
     pub name: Option<String>,
     pub description: Option<String>,
+    pub ts_digits: Option<u8>,
 }
 
 /// Timestamps of earlier frames, for `frame.time_relative`, `frame.time_delta` and

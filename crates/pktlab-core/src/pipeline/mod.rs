@@ -289,10 +289,8 @@ impl Clock {
         let digits = match (self.nanos_pcap, meta.ts) {
             (Some(true), _) => 9,
             (Some(false), _) => 6,
-            // pcapng: the record does not say its interface's resolution; a timestamp with
-            // sub-microsecond digits comes from a nanosecond interface.
-            (None, Some(t)) if t.nanos % 1000 != 0 => 9,
-            (None, _) => 6,
+            // pcapng: its interface's resolution (`if_tsresol`, microseconds by default).
+            (None, _) => meta.interface.as_ref().and_then(|i| i.ts_digits).unwrap_or(6),
         };
         (digits, first)
     }
