@@ -365,6 +365,41 @@ fn filtering_on_several_threads_prints_what_one_thread_prints() {
     println!("-Y and -T fields on 1 and 2 threads: {compared} runs over {} captures ({printed} bytes printed by each), identical", files.len());
 }
 
+/// The summary lines (pktlab dissect's default output) against tshark's default output on
+/// every public capture, line for line (TZ=UTC): the HTTP and WebSocket Info as tshark
+/// writes it (the trailing space, the body's media type), SACK edges relative, MAC vendor
+/// names in the address columns. What is left is mostly protocols pktlab does not dissect
+/// (FIX, SMTP, NetBIOS) and TLS segments tshark names `[TCP segment of a reassembled PDU]`.
+#[test]
+fn summary_lines_agree_with_tsharks() {
+    let (Some(dir), true) = (public(), has_tshark()) else {
+        println!("SKIPPED: needs ../shared and tshark");
+        return;
+    };
+    let (mut same, mut total) = (0usize, 0usize);
+    for (cap, _) in oracles(&dir) {
+        let c = cap.to_str().expect("utf-8 path");
+        let ours = Command::new(bin()).args(["dissect", c]).env("TZ", "UTC").output().expect("run pktlab");
+        let theirs = Command::new("tshark").args(["-r", c]).env("TZ", "UTC").output().expect("run tshark");
+        let ours = String::from_utf8_lossy(&ours.stdout);
+        let theirs = String::from_utf8_lossy(&theirs.stdout);
+        let mut left: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for l in ours.lines() {
+            *left.entry(l).or_default() += 1;
+        }
+        for l in theirs.lines() {
+            total += 1;
+            if let Some(n) = left.get_mut(l).filter(|n| **n > 0) {
+                *n -= 1;
+                same += 1;
+            }
+        }
+    }
+    let pct = same as f64 * 100.0 / total.max(1) as f64;
+    println!("summary lines equal to tshark's: {same}/{total} ({pct:.2}%)");
+    assert!(pct >= 92.5, "summary lines equal to tshark's: {pct:.2}%");
+}
+
 /// `-T fields -e _ws.col.<title>`: tshark's default columns (No., Time, Source, Destination,
 /// Protocol, Length, Info) as pktlab's summary line shows them, alone or beside fields, with
 /// a filter, `-c` or without the analysis. Where tshark is installed, the number, time

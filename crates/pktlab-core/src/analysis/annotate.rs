@@ -84,7 +84,7 @@ fn annotate_with(fa: &FrameAnalysis, d: &mut Dissection, s: &mut Scratch) {
                 if outermost_tcp == Some(&li) && first_tcp {
                     first_tcp = false;
                     let window_value = plan.orig(Anchor::WindowValue).and_then(|i| if let Value::UInt(n) = d.fields[i].value { Some(n) } else { None });
-                    rewrite_texts(d, window_value, li, t, &mut s.text);
+                    rewrite_texts(d, window_value, li, t, sack_base, &mut s.text);
                 }
                 plan.analysis_at(d)
             }
@@ -197,7 +197,8 @@ pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
             Value::UInt(n) if std::ptr::eq(x.def, &h::TCP_WINDOW_SIZE_VALUE) => Some(n),
             _ => None,
         });
-        SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, &mut s.text));
+        // (The dissector wrote the SACK edges relative as it put the fields in place.)
+        SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, None, &mut s.text));
     }
     true
 }
@@ -777,7 +778,8 @@ fn push_info_markers(t: &TcpVerdict, out: &mut String) {
 /// Rewrites the Info column and the layer summary: relative Seq/Ack, the scaled window and
 /// the verdicts' markers. `window_value`: the layer's `tcp.window_size_value` (the window
 /// as sent); `buf`: an empty scratch string.
-fn rewrite_texts(d: &mut Dissection, window_value: Option<u64>, li: usize, t: &TcpVerdict, buf: &mut String) {
+/// With `sack_base`, the Info's SACK edges (`SLE=`, `SRE=`) are made relative to it too.
+fn rewrite_texts(d: &mut Dissection, window_value: Option<u64>, li: usize, t: &TcpVerdict, sack_base: Option<u32>, buf: &mut String) {
     // A dissection without display text (`Dissector::set_text(false)`) has nothing to rewrite.
     if d.info.is_empty() && d.layers.get(li).is_none_or(|l| l.summary.is_empty()) {
         return;
@@ -791,6 +793,9 @@ fn rewrite_texts(d: &mut Dissection, window_value: Option<u64>, li: usize, t: &T
     // no `tcp.window_size_value`: the layer's first is the dissector's.)
     let win = window_value.filter(|_| t.window != 0).map(|n| (n, t.window as u64));
     replace_numbers(&mut d.info, buf, [(b"Seq=", seq), (b"Ack=", ack), (b"Win=", win)]);
+    if let Some(base) = sack_base {
+        relative_sack_edges(&mut d.info, base, buf);
+    }
     // (A dissector that put the analysis in place wrote the summary's numbers itself.)
     if let Some(layer) = d.layers.get_mut(li).filter(|_| d.placed.is_none()) {
         replace_numbers(&mut layer.summary, buf, [(b"Seq: ", seq), (b"Ack: ", ack)]);
@@ -802,10 +807,42 @@ fn rewrite_texts(d: &mut Dissection, window_value: Option<u64>, li: usize, t: &T
     }
 }
 
+/// Every ` SLE=N` and ` SRE=N` of an Info text with N relative to `base` (as a 32-bit
+/// sequence number), as tshark writes SACK edges with relative sequence numbers.
+fn relative_sack_edges(info: &mut String, base: u32, buf: &mut String) {
+    if !info.contains(" SLE=") {
+        return;
+    }
+    buf.clear();
+    let mut rest = info.as_str();
+    while let Some(at) = [" SLE=", " SRE="].iter().filter_map(|k| rest.find(k)).min() {
+        let (head, tail) = rest.split_at(at + 5);
+        buf.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        match tail[..digits].parse::<u32>() {
+            Ok(n) => buf.push_str(itoa::Buffer::new().format(n.wrapping_sub(base))),
+            Err(_) => buf.push_str(&tail[..digits]),
+        }
+        rest = &tail[digits..];
+    }
+    buf.push_str(rest);
+    std::mem::swap(info, buf);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dissect::model::Osi;
+
+    #[test]
+    fn sack_edges_in_the_info_become_relative() {
+        let mut s = "9000 → 37024 [ACK] Seq=1 Ack=8689 Win=80896 Len=0 SLE=1887411801 SRE=1887413249 SLE=5 SRE=x".to_owned();
+        relative_sack_edges(&mut s, 1887401664, &mut String::new());
+        assert_eq!(s, "9000 → 37024 [ACK] Seq=1 Ack=8689 Win=80896 Len=0 SLE=10137 SRE=11585 SLE=2407565637 SRE=x");
+        let mut s = "SLE=1 no edges".to_owned();
+        relative_sack_edges(&mut s, 1, &mut String::new());
+        assert_eq!(s, "SLE=1 no edges");
+    }
 
     #[test]
     fn replaces_only_the_number_as_written() {

@@ -611,6 +611,8 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     // The body: a chunked one's chunks, then the file data (de-chunked), handed to the
     // dissector of its media type after HTTP's layer.
     let media = ctype.as_deref().map(media_type);
+    // The media type the Info names (a body read as lines, or a form).
+    let mut lines_of = None;
     if hend < msg.len() && chunked(msg, hend) {
         let (body, complete) = chunks(cx, msg, a, hend, st.alone);
         if !complete {
@@ -623,13 +625,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
                     cx.add(&HTTP_FILE_DATA, 0, b.len(), body_text(b));
                 }
                 cx.close(li);
-                body_media(cx, b, 0, b.len(), media.as_deref());
+                lines_of = body_media(cx, b, 0, b.len(), media.as_deref());
             });
         }
     } else if hend < msg.len() {
         cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, body_text(&msg[hend..]));
         cx.close(li);
-        body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
+        lines_of = body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
     } else {
         // tshark's title is the bare protocol name.
         cx.close(li);
@@ -641,10 +643,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         } else {
             info.push_str(" , ");
         }
+        // As tshark: the first line and a space, then (from the dissector of the body's
+        // media type) that type.
         info.push_str(&String::from_utf8_lossy(line));
-        if response && let Some(t) = &ctype {
-            info.push_str("  (");
-            info.push_str(t);
+        info.push(' ');
+        if let Some(m) = lines_of {
+            info.push_str(" (");
+            info.push_str(m);
             info.push(')');
         }
     }
@@ -669,10 +674,17 @@ const TEXT_LINES: &[&str] = &[
 
 /// A body handed on by its media type: line-based text for the types tshark reads as lines
 /// (`Line-based text data: text/html (12 lines)`); other types are left to HTTP's file data.
-fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) {
-    if let Some(m) = media.filter(|m| TEXT_LINES.contains(m)) {
-        super::data::text_lines(cx, data, a, b, Some(m));
+/// Returns the media type the Info names for a body of at least one byte: a type read as
+/// lines, or a form's (`application/x-www-form-urlencoded`, whose tshark dissector names it
+/// too; pktlab leaves its body as file data).
+fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) -> Option<&'static str> {
+    const FORM: &str = "application/x-www-form-urlencoded";
+    if media == Some(FORM) {
+        return (b > a).then_some(FORM);
     }
+    let m = TEXT_LINES.iter().copied().find(|t| media == Some(*t))?;
+    super::data::text_lines(cx, data, a, b, Some(m));
+    (b > a).then_some(m)
 }
 
 /// `Chunk size: 512 octets`.

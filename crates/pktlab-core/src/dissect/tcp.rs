@@ -57,6 +57,10 @@ pub static TCP_CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", Fi
 
 /// `Checksum: 0x6107 [correct]`, `… incorrect, should be 0x1c60(maybe caused by "TCP checksum
 /// offload"?)`, or `[unverified]`.
+/// What tshark's Info says of a segment whose checksum is wrong, with the check on (after
+/// the window, before the length).
+const INCORRECT: &str = " [TCP CHECKSUM INCORRECT]";
+
 fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     super::label::checksum(cx, out, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, "(maybe caused by \"TCP checksum offload\"?)", " [unverified]");
 }
@@ -326,6 +330,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
         && let Some(seg) = data.get(off..end)
     {
         reassemble = checksum::finish(checksum::sum(seg, pseudo.sum(proto::TCP, seg.len()))) == 0;
+        if info && !reassemble {
+            cx.out.info.push_str(INCORRECT);
+        }
     }
     if hdr || verify {
         // Verified when the whole segment was captured; a quoted header is checked over the
@@ -341,6 +348,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                 if !good {
                     cx.expert(Severity::Error, "tcp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
                     reassemble = !(outer && super::prefs::TCP_CHECK_CHECKSUM.explicitly_on());
+                    // As tshark's Info with the check asked for (pktlab's own default
+                    // check leaves the Info as tshark's default shows it).
+                    if info && !reassemble {
+                        cx.out.info.push_str(INCORRECT);
+                    }
                 }
             }
             _ => {

@@ -300,6 +300,8 @@ fn option(cx: &mut Ctx, data: &[u8], o: usize, end: usize, info: bool, f: bool) 
                         facts.sack_len += 1;
                     }
                     if info {
+                        // (Relative, as the tree's, while the analysis is put in place.)
+                        let (le, re) = (cx.sack_edge(le), cx.sack_edge(re));
                         let _ = write!(cx.out.info, " SLE={le} SRE={re}");
                     }
                     count += 1;

@@ -107,6 +107,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
                     cx.add_gen(&UDP_CHECKSUM_STATUS, off + 6, 0, Value::UInt(good as u64));
                     if !good {
                         cx.expert(Severity::Error, "udp.checksum_bad", checksum::bad_message(calc), Some(ck_at));
+                        // As tshark's Info with the check asked for (not with pktlab's own
+                        // default check, as tshark's default does not check).
+                        if outer && cx.columns && super::prefs::UDP_CHECK_CHECKSUM.explicitly_on() {
+                            cx.out.info.push_str(" [UDP CHECKSUM INCORRECT]");
+                        }
                     }
                 }
                 _ => {

@@ -154,23 +154,19 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     if pend <= p || cut {
         cx.close(li);
     }
-    // tshark's title is the bare protocol name.
-    let name = opcode_name(opcode as u64).unwrap_or("Unknown");
     if outer && cx.text {
         if first {
             cx.out.info.clear();
         } else {
             cx.out.info.push_str(", ");
         }
+        // As tshark writes it: `WebSocket Text [FIN] ` (a space where `[MASKED]` is not),
+        // `WebSocket Text[FRAGMENT]  [MASKED]`.
         let info = &mut cx.out.info;
         info.push_str("WebSocket ");
-        info.push_str(name);
-        if fin {
-            info.push_str(" [FIN]");
-        }
-        if masked {
-            info.push_str(" [MASKED]");
-        }
+        info.push_str(opcode_name(opcode as u64).unwrap_or("Unknown Opcode"));
+        info.push_str(if fin { " [FIN]" } else { "[FRAGMENT] " });
+        info.push_str(if masked { " [MASKED]" } else { " " });
     }
     if cut {
         super::tcp_pdu::unreassembled(cx, "WebSocket", st.alone_reason);
