@@ -200,10 +200,13 @@ fn resolve(names: &[String]) -> anyhow::Result<Vec<Col>> {
     let mut cols = Vec::new();
     let mut bad = Vec::new();
     for name in names {
+        if let Some(&(_, c)) = WS_COLS.iter().find(|(n, _)| n == name) {
+            cols.push(Col::Column(c));
+            continue;
+        }
         let col = match name.as_str() {
             "_ws.expert" => Col::Expert,
             "_ws.malformed" => Col::Malformed,
-            n if n.starts_with("_ws.col.") && WS_COLS.iter().any(|(name, _)| *name == n) => Col::Column(WS_COLS.iter().find(|(name, _)| *name == n).map(|(_, c)| *c).unwrap_or(WsCol::Info)),
             n => match pktlab::fields::by_name(n) {
                 Some(def) if !n.contains('.') && def.ftype == FieldType::None => Col::Proto(n.to_owned()),
                 Some(def) => Col::Field(def),
@@ -308,12 +311,8 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
             let mut slots = ColumnSlots::new(&cols);
             let mut scratch = String::with_capacity(128);
             let (cols, fopts) = (&cols, &fopts);
-            move |f: &mut Frame, line: &mut String| {
-                if text_out {
-                    f.with_text();
-                }
-                fields_line(f.d(), f.data, Some(ColCx::of(f)), cols, &mut slots, fopts, line, &mut scratch);
-            }
+            // (Frames come with display text when the columns need it: `text` below.)
+            move |f: &mut Frame, line: &mut String| fields_line(f.d(), f.data, Some(ColCx::of(f)), cols, &mut slots, fopts, line, &mut scratch)
         };
         // (Display text — Info, a protocol's label — follows from every field, checksums
         // verified and expert items: with it, frames are dissected in full.)
