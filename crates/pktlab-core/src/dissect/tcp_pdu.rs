@@ -230,6 +230,9 @@ struct Outcome {
     /// The ranges of the segment's payload that are part of a reassembled PDU, that one
     /// completing here and one going on in later frames (tshark's `TCP segment data`).
     seg_data: Vec<(usize, usize)>,
+    /// The protocol of a PDU begun in this segment (at this offset of its payload) that
+    /// ends in a later one: tshark called its dissector here, which asked for more bytes.
+    started: Option<(&'static TcpApp, usize)>,
 }
 
 /// A PDU read from a segment that could not hold it, without reassembly (tshark's
@@ -429,7 +432,7 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
     }
     let buf = std::mem::take(&mut d.pending);
     let parts: Arc<[(u64, u32)]> = std::mem::take(&mut d.pending_parts).into();
-    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new(), continuation_to: None };
+    let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new(), continuation_to: None, started: None };
     cx.out.stateful = true;
     cx.streams.done.insert(frame, o.clone());
     show(cx, &[], 0, &o);
@@ -650,6 +653,7 @@ fn pdus(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static 
                 d.pending_state = st;
                 out.continues = true;
                 out.seg_data.push((read.skip + k, read.whole));
+                out.started = Some((app, read.skip + k));
                 break;
             }
             Need::NotMine => {
@@ -710,8 +714,21 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         }
         first = false;
     }
-    if o.units.is_empty() && o.continues && cx.text && cx.in_error == 0 {
-        cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
+    if o.units.is_empty() && o.continues && cx.in_error == 0 {
+        // TLS handed the start of a record it cannot finish: as tshark's, its dissector has
+        // cleared the Info and added its (empty) tree before asking TCP for more bytes.
+        let tls = o.started.filter(|(app, _)| app.name == "tls");
+        if let Some((_, at)) = tls {
+            super::tls::record_awaited(cx, pstart + at, data.len());
+        }
+        if cx.text {
+            if tls.is_some() {
+                cx.out.info.clear();
+                cx.out.info.push_str("[TCP segment of a reassembled PDU]");
+            } else {
+                cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
+            }
+        }
     }
 }
 

@@ -272,6 +272,13 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
 }
 
 /// Dissects the record in `a..b` of `data`.
+/// TLS's tree for a segment whose bytes from `a` start a record a later segment finishes:
+/// the protocol item alone, as tshark's dissector leaves it when it asks TCP for more.
+pub(crate) fn record_awaited(cx: &mut Ctx, a: usize, b: usize) {
+    let li = cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b.saturating_sub(a));
+    cx.close(li);
+}
+
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
     // The records of one segment (or of one reassembled buffer) share a tree, as tshark's
     // TLS dissector loops over the records of the bytes TCP hands it.
