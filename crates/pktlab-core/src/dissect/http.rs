@@ -445,7 +445,7 @@ fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
         if first {
             cx.out.info.clear();
         } else {
-            cx.out.info.push_str(" , ");
+            separate(&mut cx.out.info);
         }
         cx.out.info.push_str("Continuation");
     }
@@ -641,7 +641,7 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         if first {
             info.clear();
         } else {
-            info.push_str(" , ");
+            separate(info);
         }
         // As tshark: the first line and a space, then (from the dissector of the body's
         // media type) that type.
@@ -653,6 +653,12 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             info.push(')');
         }
     }
+}
+
+/// The separator before a second message's Info in one frame: ` , ` (the space a message's
+/// first line leaves after it, then `, `).
+fn separate(info: &mut String) {
+    info.push_str(if info.ends_with(' ') { ", " } else { " , " });
 }
 
 /// A body as `http.file_data`'s value: ASCII as it is, each other byte the replacement

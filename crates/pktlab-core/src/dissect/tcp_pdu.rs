@@ -719,7 +719,9 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         // cleared the Info and added its (empty) tree before asking TCP for more bytes.
         let tls = o.started.filter(|(app, _)| app.name == "tls");
         if let Some((_, at)) = tls {
-            super::tls::record_awaited(cx, pstart + at, data.len());
+            // (To the payload's end: the range the PDU's bytes in this segment take.)
+            let end = o.seg_data.last().map_or(data.len(), |&(_, b)| (pstart + b).min(data.len()));
+            super::tls::record_awaited(cx, pstart + at, end);
         }
         if cx.text {
             if tls.is_some() {
