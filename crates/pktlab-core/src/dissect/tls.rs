@@ -271,7 +271,6 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
     hello_ext_body(rec, p, want)
 }
 
-/// Dissects the record in `a..b` of `data`.
 /// TLS's tree for a segment whose bytes from `a` start a record a later segment finishes:
 /// the protocol item alone, as tshark's dissector leaves it when it asks TCP for more.
 pub(crate) fn record_awaited(cx: &mut Ctx, a: usize, b: usize) {
@@ -279,6 +278,7 @@ pub(crate) fn record_awaited(cx: &mut Ctx, a: usize, b: usize) {
     cx.close(li);
 }
 
+/// Dissects the record in `a..b` of `data`.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
     // The records of one segment (or of one reassembled buffer) share a tree, as tshark's
     // TLS dissector loops over the records of the bytes TCP hands it.
