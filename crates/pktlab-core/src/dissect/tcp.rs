@@ -55,12 +55,12 @@ pub static TCP_FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags",
 pub static TCP_WINDOW_SIZE_VALUE: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16, Base::Dec);
 pub static TCP_CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
 
-/// `Checksum: 0x6107 [correct]`, `… incorrect, should be 0x1c60(maybe caused by "TCP checksum
-/// offload"?)`, or `[unverified]`.
 /// What tshark's Info says of a segment whose checksum is wrong, with the check on (after
 /// the window, before the length).
 const INCORRECT: &str = " [TCP CHECKSUM INCORRECT]";
 
+/// `Checksum: 0x6107 [correct]`, `… incorrect, should be 0x1c60(maybe caused by "TCP checksum
+/// offload"?)`, or `[unverified]`.
 fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     super::label::checksum(cx, out, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, "(maybe caused by \"TCP checksum offload\"?)", " [unverified]");
 }

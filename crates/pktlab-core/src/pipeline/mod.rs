@@ -286,11 +286,11 @@ impl Clock {
     /// (digits after the decimal point, first frame's time) for a frame.
     fn frame(&mut self, meta: &FrameMeta) -> (u8, i128) {
         let first = *self.first_ts.get_or_insert_with(|| meta.ts.map(|t| t.as_nanos()).unwrap_or(0));
-        let digits = match (self.nanos_pcap, meta.ts) {
-            (Some(true), _) => 9,
-            (Some(false), _) => 6,
+        let digits = match self.nanos_pcap {
+            Some(true) => 9,
+            Some(false) => 6,
             // pcapng: its interface's resolution (`if_tsresol`, microseconds by default).
-            (None, _) => meta.interface.as_ref().and_then(|i| i.ts_digits).unwrap_or(6),
+            None => meta.interface.as_ref().and_then(|i| i.ts_digits).unwrap_or(6),
         };
         (digits, first)
     }
