@@ -123,15 +123,16 @@ impl ColCx {
         ColCx { number: f.meta.number, orig_len: f.meta.orig_len, since_first: f.meta.ts.map(|t| t.as_nanos() - f.first_ts), digits: f.ts_digits }
     }
 
+    /// The Time column: seconds since the first frame (empty for a frame without a time).
+    fn time(&self) -> String {
+        self.since_first.map(|ns| frames::secs(ns, self.digits)).unwrap_or_default()
+    }
+
     /// Column `c`'s text for the frame dissected as `d`.
     fn write(&self, c: WsCol, d: &Dissection, out: &mut String) {
         match c {
             WsCol::No => render::push_u64(out, self.number),
-            WsCol::Time => {
-                if let Some(ns) = self.since_first {
-                    out.push_str(&frames::secs(ns, self.digits));
-                }
-            }
+            WsCol::Time => out.push_str(&self.time()),
             WsCol::Source => out.push_str(&d.src),
             WsCol::Destination => out.push_str(&d.dst),
             WsCol::Protocol => out.push_str(d.protocol),
@@ -304,7 +305,10 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
     // Fields that need the analysis, of every frame of a file: dissected (only the fields
     // named) and formatted on every core, the analysis in frame order between, its fields
     // put in place as each frame is dissected.
-    if mode == OutFormat::Fields && (analysis || ws_cols) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+    // Every frame of a file, none left out by a filter: the two passes on every core. (`-c
+    // 0` reads one frame and prints none: the plain loop.)
+    let every_frame = filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0);
+    if mode == OutFormat::Fields && (analysis || ws_cols) && every_frame {
         let mut demand = pktlab::dissect::Demand::default();
         add_columns(&mut demand, &cols);
         let make = || {
@@ -321,9 +325,8 @@ pub fn run(args: DissectArgs) -> anyhow::Result<ExitCode> {
         return finish(outcome, &mut out);
     }
     // -V, JSON and summary lines (the default output) of every frame of a file: dissected,
-    // annotated and formatted on every core, the analysis in frame order between. (`-c 0`
-    // reads one frame and prints none: the plain loop.)
-    if matches!(mode, OutFormat::Json | OutFormat::Text) && filter.is_none() && !frames::is_stdin(&args.file) && args.count != Some(0) {
+    // annotated and formatted on every core, the analysis in frame order between.
+    if matches!(mode, OutFormat::Json | OutFormat::Text) && every_frame {
         let (verbose, lines) = (mode == OutFormat::Text && args.verbose, mode == OutFormat::Text && !args.verbose);
         let make = || {
             move |f: &mut Frame, text: &mut String| {
@@ -711,15 +714,11 @@ fn ek_lines(f: &mut Frame, cols: &[Col], names: &[String], line: &mut String) {
 /// `Protocol`, `Length`, `Info`.
 fn summary(f: &Frame, line: &mut String) {
     use std::fmt::Write as _;
-    let time = match f.meta.ts {
-        Some(t) => frames::secs(t.as_nanos() - f.first_ts, f.ts_digits),
-        None => String::new(),
-    };
     let _ = write!(
         line,
         "{:>5} {:>10} {:>12} → {:<12} {} {} {}",
         f.meta.number,
-        time,
+        ColCx::of(f).time(),
         f.d().src,
         f.d().dst,
         f.d().protocol,

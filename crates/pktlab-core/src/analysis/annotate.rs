@@ -827,6 +827,7 @@ fn relative_sack_edges(info: &mut String, base: u32, buf: &mut String) {
     }
     buf.push_str(rest);
     std::mem::swap(info, buf);
+    buf.clear();
 }
 
 #[cfg(test)]

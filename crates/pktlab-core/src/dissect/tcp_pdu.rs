@@ -46,6 +46,11 @@ pub(crate) struct TcpApp {
     /// `[PDU Size: N]` (`tcp.pdu.size`) in the TCP tree: the length a PDU's first bytes
     /// announce (None: its header is not all there).
     pub pdu_size: Option<SizeFn>,
+    /// What its dissector leaves in a frame whose segment starts a PDU a later segment
+    /// finishes: tshark called it there, and it asked TCP for more bytes (TLS: its empty
+    /// tree, the Info cleared) — (context, first byte of the PDU, end of the segment's
+    /// payload). None: nothing.
+    pub awaited: Option<fn(&mut Ctx, usize, usize)>,
 }
 
 /// A [`TcpApp`]'s `pdu_size`: the length a PDU's first bytes announce.
@@ -715,21 +720,20 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         first = false;
     }
     if o.units.is_empty() && o.continues && cx.in_error == 0 {
-        // TLS handed the start of a record it cannot finish: as tshark's, its dissector has
-        // cleared the Info and added its (empty) tree before asking TCP for more bytes.
-        let tls = o.started.filter(|(app, _)| app.name == "tls");
-        if let Some((_, at)) = tls {
+        if let Some((app, at)) = o.started
+            && let Some(awaited) = app.awaited
+        {
             // (To the payload's end: the range the PDU's bytes in this segment take.)
             let end = o.seg_data.last().map_or(data.len(), |&(_, b)| (pstart + b).min(data.len()));
-            super::tls::record_awaited(cx, pstart + at, end);
+            awaited(cx, pstart + at, end);
         }
         if cx.text {
-            if tls.is_some() {
-                cx.out.info.clear();
-                cx.out.info.push_str("[TCP segment of a reassembled PDU]");
-            } else {
-                cx.out.info.push_str(" [TCP segment of a reassembled PDU]");
+            // (After a space, as tshark appends it, unless the column was left empty.)
+            let info = &mut cx.out.info;
+            if !info.is_empty() {
+                info.push(' ');
             }
+            info.push_str("[TCP segment of a reassembled PDU]");
         }
     }
 }

@@ -271,11 +271,15 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
     hello_ext_body(rec, p, want)
 }
 
-/// TLS's tree for a segment whose bytes from `a` start a record a later segment finishes:
-/// the protocol item alone, as tshark's dissector leaves it when it asks TCP for more.
+/// TLS in a segment whose bytes from `a` start a record a later segment finishes: the
+/// protocol item alone and the Info cleared, as tshark's dissector leaves them when it asks
+/// TCP for more (its `TcpApp::awaited`).
 pub(crate) fn record_awaited(cx: &mut Ctx, a: usize, b: usize) {
     let li = cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b.saturating_sub(a));
     cx.close(li);
+    if cx.text {
+        cx.out.info.clear();
+    }
 }
 
 /// Dissects the record in `a..b` of `data`.
