@@ -195,8 +195,9 @@ fn same(a: &[u64; 4], b: &[u64; 4]) -> bool {
 /// Remembers the labels of fields whose label depends on nothing but the field itself: a
 /// `Name: value` label (plain, true/false texts or a unit; value names and bit patterns
 /// included), or a label function marked [`FieldDef::pure`], of an integer, boolean, IPv4,
-/// MAC address or duration value, and protocol items whose label is their name (but not
-/// fields marked [`FieldDef::volatile`]). A capture repeats most of these frame after frame (flag bits,
+/// MAC address or duration value (or of bytes, by their number: `TCP payload (12 bytes)`),
+/// and protocol items whose label is their name (but not fields marked
+/// [`FieldDef::volatile`]). A capture repeats most of these frame after frame (flag bits,
 /// versions, ports, lengths, addresses), and copying a remembered label costs less than
 /// writing it again. The labels are the same as [`tree_label`]'s.
 #[derive(Default)]
@@ -271,6 +272,9 @@ fn pure_key(d: &Dissection, frame: &[u8], f: &Field) -> Option<LabelKey> {
     let (kind, value): (u8, u64) = match f.value {
         // A protocol item's label is its name (TCP's NOP option).
         Value::Bytes if def.ftype == FieldType::None && matches!(def.display, TreeText::Plain) => (7, 0),
+        // A pure label of bytes reads only their length (`TCP payload (12 bytes)`), which the
+        // key holds.
+        Value::Bytes if def.pure_label => (8, 0),
         ref v => v.scalar()?,
     };
     let bits = if def.bitmask != 0 {

@@ -208,8 +208,9 @@ impl FieldDef {
 
     /// Marks a [`FieldDef::custom`] or [`FieldDef::whole`] label function as reading nothing
     /// but the field's definition and value (`cx.field.def`, `cx.field.value`, `cx.uint()`;
-    /// not its bytes, other fields or the frame): the tree may then reuse a label it wrote
-    /// for the same value ([`super::label::LabelCache`]).
+    /// not its bytes, other fields or the frame; of a field whose value is its bytes, only
+    /// their number, `cx.field.len`): the tree may then reuse a label it wrote for the same
+    /// value ([`super::label::LabelCache`]).
     pub const fn pure(mut self) -> Self {
         self.pure_label = true;
         self

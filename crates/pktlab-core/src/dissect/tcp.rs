@@ -68,7 +68,7 @@ pub static TCP_CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", 
 pub static TCP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("tcp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex).volatile();
 pub static TCP_URGENT_POINTER: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16, Base::Dec);
 pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32, Base::Dec);
-pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload);
+pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload).pure();
 
 /// Every field this module defines.
 /// `[PDU Size: 40]`: the length of a PDU read by tshark's `tcp_dissect_pdus` (WebSocket's
@@ -77,7 +77,7 @@ pub static TCP_PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", Fi
 
 /// `TCP segment data (1448 bytes)`: the part of the segment that belongs to a PDU
 /// reassembled from several segments (see [`super::tcp_pdu`]).
-pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(super::label::payload);
+pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(super::label::payload).pure();
 /// Under `[N Reassembled TCP Segments …]`: `[Frame: 14, payload: 0-32767 (32768 bytes)]`.
 pub static TCP_SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum, Base::None).whole(segment_label);
 pub static TCP_SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32, Base::Dec);

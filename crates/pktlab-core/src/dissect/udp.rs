@@ -20,7 +20,7 @@ fn checksum_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 }
 pub static UDP_CHECKSUM_STATUS: FieldDef = FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
 pub static UDP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("udp.checksum_calculated", "Calculated Checksum", FieldType::U16, Base::Hex).volatile();
-pub static UDP_PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes, Base::None).custom(udp_payload_label);
+pub static UDP_PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes, Base::None).custom(udp_payload_label).pure();
 
 /// `UDP payload (183 bytes)`.
 fn udp_payload_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
