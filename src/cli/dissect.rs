@@ -773,7 +773,8 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
             *o |= EXPERT;
         }
     }
-    // tshark draws what ICMP quotes (and its data) inside ICMP's tree: one level deeper.
+    // tshark draws what ICMP quotes (and its data) inside ICMP's tree: one level deeper (but
+    // what a quoted UDP header carries at the top).
     let mut nest = 0;
     for (li, layer) in d.layers.iter().enumerate() {
         indent_to(nest, line);
@@ -862,6 +863,9 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
         }
         if matches!(layer.proto, "icmp" | "icmpv6") {
             nest = 4;
+        } else if layer.proto == "udp" {
+            // (A quoted UDP header's payload goes to the top of tshark's tree.)
+            nest = 0;
         }
         if li + 1 == d.layers.len() {
             for e in d.experts.iter().filter(|e| e.field.is_none_or(|x| x as usize >= d.fields.len())) {

@@ -65,11 +65,13 @@ pub fn frame(f: &Frame, out: &mut String) {
         }
     }
     // As tshark: what ICMP quotes (the offending packet's headers) and its data go inside the
-    // ICMP object (as `-V` draws them one level deeper).
+    // ICMP object (as `-V` draws them one level deeper), except what a quoted UDP header
+    // carries, which UDP hands to the top of the tree.
     let mut in_icmp = false;
     for (li, layer) in d.layers.iter().enumerate() {
         idxs.clear();
-        idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li));
+        // (Without the tree's own lines, which tshark's JSON does not have.)
+        idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li && !d.fields[i].def.tree_only));
         let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
         if idxs.is_empty() && loose.peek().is_none() {
             w.name(layer.proto);
@@ -89,6 +91,10 @@ pub fn frame(f: &Frame, out: &mut String) {
             continue;
         }
         w.close();
+        if in_icmp && layer.proto == "udp" {
+            in_icmp = false;
+            w.close();
+        }
     }
     if in_icmp {
         w.close();
@@ -213,7 +219,9 @@ impl<'a> Tree<'a> {
         }
         let mut label = String::new();
         let key = if text_item {
+            // (Its label, as tshark's key: cut as the tree cuts it.)
             render::cell(self.d, self.data, f, &mut label);
+            pktlab::dissect::label::cut_text_label(&mut label, 0);
             Key::Text(&label)
         } else {
             Key::Name(f.def.abbrev)

@@ -115,7 +115,7 @@ pub(crate) static TCP_PORTS: &[(&[u16], PortDissector)] = &[(&[port::DNS], |cx, 
 /// it; WebSocket only follows HTTP's `101 Switching Protocols`.
 pub(crate) static TCP_APPS: &[TcpApp] = &[
     TcpApp { name: "tls", ports: tls::PORTS, on_port: tls::looks_like, owns_ports: false, heuristic: Some(tls::looks_like_hello), pdu_len: |b, _| tls::pdu_len(b), pdu_state: Some(tls::pdu_state), after_pdu: Some(tls::after_pdu), dissect: tls::dissect, pdu_size: None, awaited: Some(tls::record_awaited) },
-    TcpApp { name: "http", ports: http::PORTS, on_port: http::looks_like, owns_ports: true, heuristic: Some(http::looks_like), pdu_len: http::pdu_len, pdu_state: Some(http::pdu_state), after_pdu: Some(http::after_pdu), dissect: http::dissect, pdu_size: None, awaited: None },
+    TcpApp { name: "http", ports: http::PORTS, on_port: http::looks_like, owns_ports: true, heuristic: Some(http::looks_like), pdu_len: http::pdu_len, pdu_state: Some(http::pdu_state), after_pdu: Some(http::after_pdu), dissect: http::dissect, pdu_size: None, awaited: Some(http::message_awaited) },
     TcpApp { name: "websocket", ports: &[], on_port: |_| false, owns_ports: false, heuristic: None, pdu_len: |b, _| websocket::pdu_len(b), pdu_state: None, after_pdu: None, dissect: websocket::dissect, pdu_size: Some(websocket::pdu_size), awaited: None },
 ];
 
@@ -225,7 +225,8 @@ pub(crate) fn ip_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, ip_p
 }
 
 /// A UDP payload (`off..end`, not empty) by its ports, then QUIC by its header (any port:
-/// a long header with a known version, or a connection seen before).
+/// a long header with a known version, or a connection seen before), then DNS by its
+/// header ([`dns::looks_like_udp`]).
 pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) {
     if !cx.decode_as.is_empty()
         && let Some(rule) = cx.decode_as.iter().find(|r| !r.tcp && r.covers(sport, dport))
@@ -239,6 +240,10 @@ pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, spo
         return;
     }
     if cx.app_wanted() && cx.in_error == 0 && quic::dissect(cx, data, off, end, sport, dport) {
+        return;
+    }
+    // tshark's heuristic DNS over UDP, tried after QUIC's (registered later, tried sooner).
+    if dns::looks_like_udp(data.get(off..end).unwrap_or(&[])) && dns::dissect(cx, data, off, end, false) {
         return;
     }
     raw_data::dissect(cx, data, off, end);

@@ -44,6 +44,7 @@ pub static DNS_NS: FieldDef = FieldDef::new("dns.ns", "Name Server", FieldType::
 pub static DNS_MX_PREFERENCE: FieldDef = FieldDef::new("dns.mx.preference", "Preference", FieldType::U16, Base::Dec);
 pub static DNS_MX_MAIL_EXCHANGE: FieldDef = FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", FieldType::Str, Base::None);
 pub static DNS_TXT: FieldDef = FieldDef::new("dns.txt", "TXT", FieldType::Str, Base::None);
+pub static DNS_TXT_LENGTH: FieldDef = FieldDef::new("dns.txt.length", "TXT Length", FieldType::U8, Base::Dec);
 pub static DNS_DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Bytes, Base::None);
 
 pub static DNS_SOA_MNAME: FieldDef = FieldDef::new("dns.soa.mname", "Primary name server", FieldType::Str, Base::None);
@@ -209,7 +210,7 @@ fn interval_label(cx: &LabelCx<'_>, out: &mut String) {
     secs_words(v, out);
 }
 
-pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA, &DNS_OPT_COOKIE_CLIENT, &DNS_OPT_COOKIE_SERVER, &DNS_RESPONSE_IN, &DNS_RESPONSE_TO, &DNS_TIME, &DNS_UNSOLICITED, &DNS_RETRANSMIT_REQUEST_IN, &DNS_RETRANSMIT_RESPONSE_IN, &DNS_RETRANSMISSION];
+pub static FIELDS: &[&FieldDef] = &[&DNS_LENGTH, &DNS_ID, &DNS_FLAGS, &DNS_FLAGS_RESPONSE, &DNS_FLAGS_OPCODE, &DNS_FLAGS_AUTHORITATIVE, &DNS_FLAGS_TRUNCATED, &DNS_FLAGS_RECDESIRED, &DNS_FLAGS_RECAVAIL, &DNS_FLAGS_Z, &DNS_FLAGS_AUTHENTICATED, &DNS_FLAGS_CHECKDISABLE, &DNS_FLAGS_RCODE, &DNS_COUNT_QUERIES, &DNS_COUNT_ANSWERS, &DNS_COUNT_AUTH_RR, &DNS_COUNT_ADD_RR, &DNS_QRY_NAME, &DNS_QRY_NAME_LEN, &DNS_COUNT_LABELS, &DNS_QRY_TYPE, &DNS_QRY_CLASS, &DNS_QRY_QU, &DNS_RESP_NAME, &DNS_RESP_TYPE, &DNS_RESP_CLASS, &DNS_RESP_CACHE_FLUSH, &DNS_RESP_TTL, &DNS_RESP_LEN, &DNS_A, &DNS_AAAA, &DNS_CNAME, &DNS_PTR_DOMAIN_NAME, &DNS_NS, &DNS_MX_PREFERENCE, &DNS_MX_MAIL_EXCHANGE, &DNS_TXT, &DNS_TXT_LENGTH, &DNS_DATA, &DNS_SOA_MNAME, &DNS_SOA_RNAME, &DNS_SOA_SERIAL_NUMBER, &DNS_SOA_REFRESH_INTERVAL, &DNS_SOA_RETRY_INTERVAL, &DNS_SOA_EXPIRE_LIMIT, &DNS_SOA_MINIMUM_TTL, &DNS_SRV_PRIORITY, &DNS_SRV_WEIGHT, &DNS_SRV_PORT, &DNS_SRV_TARGET, &DNS_RR_UDP_PAYLOAD_SIZE, &DNS_RESP_EXT_RCODE, &DNS_RESP_EDNS0_VERSION, &DNS_RESP_Z, &DNS_RESP_Z_DO, &DNS_RESP_Z_RESERVED, &DNS_OPT, &DNS_OPT_CODE, &DNS_OPT_LEN, &DNS_OPT_DATA, &DNS_OPT_COOKIE_CLIENT, &DNS_OPT_COOKIE_SERVER, &DNS_RESPONSE_IN, &DNS_RESPONSE_TO, &DNS_TIME, &DNS_UNSOLICITED, &DNS_RETRANSMIT_REQUEST_IN, &DNS_RETRANSMIT_RESPONSE_IN, &DNS_RETRANSMISSION];
 
 pub fn type_name(t: u64) -> Option<&'static str> {
     Some(match t {
@@ -285,6 +286,24 @@ fn name(msg: &[u8], mut o: usize) -> Option<(String, usize, u32)> {
 
 /// Dissects a DNS message in `off..end`. `tcp`: preceded by a 2-byte length. Returns false
 /// (adding nothing) if the bytes cannot be a DNS header.
+/// Whether a UDP payload on a port no dissector claims looks like a DNS message, as
+/// tshark's heuristic (`dns_udp`, on by default) judges it: more than a header, a standard
+/// query's opcode, a query with one question and no answer or authority records or a
+/// response with at most one question, 100 answers and 10 authority records, and at most 10
+/// additional records.
+pub(crate) fn looks_like_udp(msg: &[u8]) -> bool {
+    let field = |at: usize| rd::u16(msg, at).unwrap_or(0);
+    if msg.len() <= 12 {
+        return false;
+    }
+    let (flags, quest, ans, auth, add) = (field(2), field(4), field(6), field(8), field(10));
+    if flags & 0x7800 != 0 {
+        return false;
+    }
+    let counts_fit = if flags & 0x8000 == 0 { quest == 1 && ans == 0 && auth == 0 } else { quest <= 1 && ans <= 100 && auth <= 10 };
+    counts_fit && add <= 10
+}
+
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bool) -> bool {
     let end = end.min(data.len());
     let (mut o, len_field) = if tcp {
@@ -530,6 +549,17 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bo
                         }
                     }
                     (6, _) => soa(cx, msg, base, rdo, rdlen, outer),
+                    (16, _) => {
+                        // Each string: its length, then its text.
+                        let mut q = rdo;
+                        while q < rdo + rdlen {
+                            let Some(n) = rd::u8(msg, q) else { break };
+                            cx.add(&DNS_TXT_LENGTH, base + q, 1, Value::UInt(n as u64));
+                            let Some(text) = msg.get(q + 1..q + 1 + n as usize) else { break };
+                            cx.add(&DNS_TXT, base + q + 1, n as usize, Value::Str(String::from_utf8_lossy(text).into()));
+                            q += 1 + n as usize;
+                        }
+                    }
                     (41, _) => {
                         // Each option beside the record's other fields, its parts under it.
                         {

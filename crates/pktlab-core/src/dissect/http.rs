@@ -80,7 +80,11 @@ pub static HTTP_CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", 
 /// A header line of a notification (GENA's `NOTIFY`) Wireshark names no field for; its
 /// value is the line as the tree shows it (`NT: upnp:rootdevice\r\n`).
 pub static HTTP_UNKNOWN_HEADER: FieldDef = FieldDef::new("http.unknown_header", "Unknown header", FieldType::Str, Base::None).whole(line_label);
+pub static URLENCODED_FORM_KEY: FieldDef = FieldDef::new("urlencoded-form.key", "Key", FieldType::Str, Base::None);
+pub static URLENCODED_FORM_VALUE: FieldDef = FieldDef::new("urlencoded-form.value", "Value", FieldType::Str, Base::None);
 pub static HTTP_REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32, Base::Dec);
+/// `[HTTP request 1/2]`: the tree's line for the (hidden) request or response number.
+pub static HTTP_EXCHANGE_TEXT: FieldDef = FieldDef::new("_ws.text", "", FieldType::Str, Base::None).tree_only();
 pub static HTTP_RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32, Base::Dec);
 pub static HTTP_TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime, Base::None);
 pub static HTTP_REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum, Base::None);
@@ -98,7 +102,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
     &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
     &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER, &HTTP_CHUNK_DATA, &HTTP_CHUNK_BOUNDARY,
-    &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
+    &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &URLENCODED_FORM_KEY, &URLENCODED_FORM_VALUE, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
 ];
 
 /// TCP ports tshark hands to HTTP by default (others are found by the request line).
@@ -418,6 +422,28 @@ fn ssdp_state(cx: &mut Ctx, msg: &[u8]) -> PduState {
     st
 }
 
+/// HTTP in a segment whose bytes from `a` start a message a later segment finishes (its
+/// `TcpApp::awaited`): tshark puts the request or status line in the Info (and a space)
+/// before it asks TCP for more, once the line is whole; nothing in the tree.
+pub(crate) fn message_awaited(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
+    let Some(mut seg) = data.get(a..b.min(data.len())) else { return };
+    // (An empty line before a message is skipped, as tshark's reader does.)
+    if seg.len() > 3 && seg.starts_with(b"\r\n") {
+        seg = &seg[2..];
+    }
+    let Some(eol) = seg.iter().position(|&c| c == b'\r' || c == b'\n') else { return };
+    // (A CR at the end may have its LF in the next segment: tshark waits for it.)
+    if seg[eol] == b'\r' && eol + 1 == seg.len() {
+        return;
+    }
+    if !cx.text || cx.in_error != 0 || !looks_like(seg) {
+        return;
+    }
+    cx.out.info.clear();
+    cx.out.info.push_str(&String::from_utf8_lossy(&seg[..eol]));
+    cx.out.info.push(' ');
+}
+
 /// Dissects the message in `a..b` of `data`; `first` says it is the frame's first PDU.
 /// Bytes that start no message (a segment read on its own, in the middle of a body) are a
 /// continuation.
@@ -425,22 +451,24 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
     if looks_like(data.get(a..b).unwrap_or(&[])) {
         message(cx, data, a, b, first, false, st);
     } else {
-        continuation(cx, data, a, b, first);
+        continuation(cx, data, a, b, first, st);
     }
 }
 
-/// A segment's bytes in the middle of a message, as tshark shows them: HTTP holding the
-/// bytes as its file data, handed to the data dissector; Info `Continuation`.
-fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
+/// A segment's bytes in the middle of a message (read on its own: not reassembled), as
+/// tshark 4.0 shows them, Info `Continuation`: bytes that start with a character that is
+/// not printable are data under HTTP; otherwise tshark reads lines as headers while each
+/// has a colon (a body line like `{"hp":90}` becomes an unknown header whose name has
+/// illegal characters), up to a blank line or a line without one, and the rest is the file
+/// data, handed to the data dissector.
+fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, st: PduState) {
     let b = b.min(data.len());
     let li = cx.open("http", "Hypertext Transfer Protocol", Osi::Application, a, b - a);
     let outer = cx.in_error == 0;
     if outer {
         cx.set_protocol("HTTP");
     }
-    cx.add(&HTTP_FILE_DATA, a, b - a, body_text(&data[a..b]));
-    super::data::nested(cx, data, a, b);
-    cx.close(li);
+    // (The Info first: what stops the reading is appended to it.)
     if outer && cx.text {
         if first {
             cx.out.info.clear();
@@ -448,6 +476,82 @@ fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool) {
             separate(&mut cx.out.info);
         }
         cx.out.info.push_str("Continuation");
+    }
+    let seg = &data[a..b];
+    if seg.first().is_some_and(|&c| !(b' '..=b'~').contains(&c)) {
+        super::data::nested(cx, data, a, b);
+    } else {
+        let mut off = 0;
+        while off < seg.len() {
+            let (len, next) = line_end(seg, off);
+            let line = &seg[off..off + len];
+            if len == 0 {
+                let mut t = String::new();
+                escape_line(&seg[off..next], &mut t);
+                cx.add(&WS_TEXT, a + off, next - off, Value::Str(t.into_boxed_str()));
+                off = next;
+                break;
+            }
+            let Some(colon) = line.iter().position(|&c| c == b':') else {
+                // After a header, a line without a colon that runs to the segment's end may
+                // be a header cut short: tshark reads past the end there, which stops a
+                // segment read on its own.
+                if off > 0 && next == seg.len() && !matches!(seg.last(), Some(b'\r' | b'\n')) && st.alone {
+                    cx.close(li);
+                    super::tcp_pdu::unreassembled(cx, "HTTP", st.alone_reason);
+                    return;
+                }
+                break;
+            };
+            continued_header(cx, a + off, &seg[off..next], line, colon);
+            off = next;
+        }
+        if off < seg.len() {
+            cx.add(&HTTP_FILE_DATA, a + off, b - a - off, body_text(&seg[off..]));
+            super::data::nested(cx, data, a + off, b);
+        }
+    }
+    cx.close(li);
+}
+
+/// Where the line at `at` of `b` ends, as tshark's `tvb_find_line_end` finds it: (its
+/// length without the line end, where the next line starts); CR, LF or CR LF end a line,
+/// and the bytes' end one without.
+fn line_end(b: &[u8], at: usize) -> (usize, usize) {
+    match b[at..].iter().position(|&c| c == b'\r' || c == b'\n') {
+        None => (b.len() - at, b.len()),
+        Some(n) => {
+            let eol = at + n;
+            let next = if b[eol] == b'\r' && b.get(eol + 1) == Some(&b'\n') { eol + 2 } else { eol + 1 };
+            (n, next)
+        }
+    }
+}
+
+/// A line with a colon in a continuation (`whole` with its line end, at `at`): a header of
+/// neither a request nor a response, as tshark's `process_header` adds it. A name with a
+/// character that is not a token character (RFC 7230's, as Wireshark lists them) makes the
+/// line an unknown header with an expert item.
+fn continued_header(cx: &mut Ctx, at: usize, whole: &[u8], line: &[u8], colon: usize) {
+    let name = &line[..colon];
+    let valid = !name.is_empty() && name.iter().all(|&c| c.is_ascii_alphanumeric() || b"!#$%&\\:*+-.^_`|~".contains(&c));
+    let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
+    match HEADERS.iter().find(|(n, _)| *n == lower).filter(|_| valid) {
+        Some((_, def)) => {
+            let value = line[colon + 1..].trim_ascii_start();
+            cx.add(def, at, whole.len(), Value::Str(text(value)));
+        }
+        // (tshark's value: the line as text where the name is bad, written with its
+        // escapes where it is only unknown.)
+        None if !valid => {
+            let idx = cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(text(whole)));
+            cx.expert(Severity::Warn, "http.bad_header_name", "Illegal characters found in header name", Some(idx));
+        }
+        None => {
+            let mut t = String::new();
+            escape_line(whole, &mut t);
+            cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(t.into_boxed_str()));
+        }
     }
 }
 
@@ -483,7 +587,6 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     let mut host: Option<Box<str>> = None;
     let mut ctype: Option<Box<str>> = None;
     if response {
-        cx.add_hidden(&HTTP_RESPONSE, a, 0, Value::Bool(true));
         first_line_item(cx, msg, a);
         cx.child(|cx| {
             cx.add(&HTTP_RESPONSE_VERSION, o1, p1.len(), Value::Str(text(p1)));
@@ -497,9 +600,6 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.add(&HTTP_RESPONSE_PHRASE, o3, phrase.len(), Value::Str(text(phrase)));
         });
     } else {
-        // GENA's NOTIFY is a notification, not a request, to Wireshark.
-        let kind = if p1 == b"NOTIFY" { &HTTP_NOTIFICATION } else { &HTTP_REQUEST };
-        cx.add_hidden(kind, a, 0, Value::Bool(true));
         first_line_item(cx, msg, a);
         cx.child(|cx| {
             cx.add(&HTTP_REQUEST_METHOD, o1, p1.len(), Value::Str(text(p1)));
@@ -582,12 +682,22 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         }
         cx.add_gen(&HTTP_REQUEST_FULL_URI, a, 0, Value::Str(full));
     }
+    // Whether it is a request, a response or (GENA's NOTIFY) a notification: a hidden flag
+    // after the headers, where tshark adds it.
+    let kind = if response {
+        &HTTP_RESPONSE
+    } else if notification {
+        &HTTP_NOTIFICATION
+    } else {
+        &HTTP_REQUEST
+    };
+    cx.add_hidden(kind, a, 0, Value::Bool(true));
     // Which request of the connection this is, or which one it answers (only what came
     // before is known: tshark's single pass counts the requests so far), and the frames of
     // the exchanges before; a response's time since its request and the request's URI.
     if st.number > 0 && st.number <= st.total {
         let kind = if response { "response" } else { "request" };
-        cx.add_gen(&WS_TEXT, a, 0, Value::Str(format!("HTTP {kind} {}/{}", st.number, st.total).into_boxed_str()));
+        cx.add_gen(&HTTP_EXCHANGE_TEXT, a, 0, Value::Str(format!("HTTP {kind} {}/{}", st.number, st.total).into_boxed_str()));
         cx.add_hidden(if response { &HTTP_RESPONSE_NUMBER } else { &HTTP_REQUEST_NUMBER }, a, 0, Value::UInt(u64::from(st.number)));
         if response
             && let (Some(now), Some(then)) = (cx.ts, st.req_ts)
@@ -648,6 +758,9 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         info.push_str(&String::from_utf8_lossy(line));
         info.push(' ');
         if let Some(m) = lines_of {
+            if super::json::MEDIA_TYPES.contains(&m) {
+                info.push_str(", JavaScript Object Notation");
+            }
             info.push_str(" (");
             info.push_str(m);
             info.push(')');
@@ -679,18 +792,104 @@ const TEXT_LINES: &[&str] = &[
 ];
 
 /// A body handed on by its media type: line-based text for the types tshark reads as lines
-/// (`Line-based text data: text/html (12 lines)`); other types are left to HTTP's file data.
-/// Returns the media type the Info names for a body of at least one byte: a type read as
-/// lines, or a form's (`application/x-www-form-urlencoded`, whose tshark dissector names it
-/// too; pktlab leaves its body as file data).
+/// (`Line-based text data: text/html (12 lines)`), a form's items
+/// (`application/x-www-form-urlencoded`); other types are left to HTTP's file data. Returns
+/// the media type the Info names for a body of at least one byte (a type read as lines, or
+/// a form's).
 fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) -> Option<&'static str> {
     const FORM: &str = "application/x-www-form-urlencoded";
     if media == Some(FORM) {
-        return (b > a).then_some(FORM);
+        let b = b.min(data.len());
+        if b <= a {
+            return None;
+        }
+        form(cx, data, a, b, FORM);
+        return Some(FORM);
+    }
+    if let Some(m) = super::json::MEDIA_TYPES.iter().copied().find(|t| media == Some(*t)) {
+        // (JSON's own Info words come first; the media type only if it read the body whole,
+        // else line-based text names it.)
+        let b = b.min(data.len());
+        if b <= a {
+            return None;
+        }
+        super::json::dissect(cx, data, a, b, m);
+        return Some(m);
     }
     let m = TEXT_LINES.iter().copied().find(|t| media == Some(*t))?;
     super::data::text_lines(cx, data, a, b, Some(m));
     (b > a).then_some(m)
+}
+
+/// A form's key or value from `at` to the first `stop` byte (or the end), decoded (`%41`
+/// is `A`, `+` a space), and where it stopped; `None` where tshark's reader gives up (a NUL
+/// byte, a `%` without two hex digits after it).
+fn form_part(b: &[u8], at: usize, stop: u8) -> Option<(String, usize)> {
+    let mut out = Vec::new();
+    let mut p = at;
+    while let Some(&c) = b.get(p) {
+        match c {
+            0 => return None,
+            _ if c == stop => break,
+            b'%' => {
+                let hex = |i: usize| b.get(i).and_then(|&h| (h as char).to_digit(16));
+                let (Some(hi), Some(lo)) = (hex(p + 1), hex(p + 2)) else { return None };
+                out.push((hi << 4 | lo) as u8);
+                p += 3;
+                continue;
+            }
+            b'+' => out.push(b' '),
+            _ => out.push(c),
+        }
+        p += 1;
+    }
+    Some((String::from_utf8_lossy(&out).into_owned(), p))
+}
+
+/// `HTML Form URL Encoded: application/x-www-form-urlencoded`, a body of `key=value` pairs
+/// joined by `&` (in `data[a..b]`): each a `Form item: "key" = "value"` with its key and
+/// value under it, decoded, as tshark's `urlencoded-form` dissector shows them.
+fn form(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: &str) {
+    let body = &data[a..b];
+    let li = cx.open("urlencoded-form", "HTML Form URL Encoded", Osi::Application, a, b - a);
+    if let Some(s) = cx.summary(li) {
+        s.push_str("HTML Form URL Encoded: ");
+        s.push_str(media);
+    }
+    let mut at = 0;
+    while at < body.len() {
+        let start = at;
+        let key = form_part(body, at, b'=');
+        let value = key.as_ref().and_then(|(_, k_end)| form_part(body, k_end + 1, b'&'));
+        let mut label = String::from("Form item");
+        if let Some((k, _)) = &key {
+            label.push_str(": \"");
+            label.push_str(k);
+            label.push('"');
+        }
+        if let Some((v, _)) = &value {
+            label.push_str(" = \"");
+            label.push_str(v);
+            label.push('"');
+        }
+        // The item covers its pair and the `&` after it; cut short, nothing.
+        let end = value.as_ref().map_or(start, |(_, v_end)| (v_end + 1).min(body.len()));
+        cx.add(&WS_TEXT, a + start, end - start, Value::Str(label.into_boxed_str()));
+        cx.child(|cx| {
+            if let Some((k, k_end)) = &key {
+                cx.add(&URLENCODED_FORM_KEY, a + start, k_end - start, Value::Str(k.as_str().into()));
+                if let Some((v, v_end)) = &value {
+                    let v_start = (k_end + 1).min(body.len());
+                    cx.add(&URLENCODED_FORM_VALUE, a + v_start, v_end.saturating_sub(v_start), Value::Str(v.as_str().into()));
+                }
+            }
+        });
+        match value {
+            Some((_, v_end)) => at = v_end + 1,
+            None => break,
+        }
+    }
+    cx.close(li);
 }
 
 /// `Chunk size: 512 octets`.

@@ -9,7 +9,63 @@ use super::{Ctx, rd};
 use std::fmt::Write;
 
 pub static ICMPV6_TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8, Base::Dec).vals(type_name);
-pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec);
+pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8, Base::Dec).custom(code_label);
+
+/// `Code: 4 (Port unreachable)` for the types whose codes Wireshark names, else `Code: 0`.
+fn code_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let c = cx.uint();
+    let t = cx.in_layer(&ICMPV6_TYPE).map_or(u64::MAX, |f| match f.value {
+        Value::UInt(n) => n,
+        _ => u64::MAX,
+    });
+    let _ = write!(out, "Code: {c}");
+    if push_code_name(t, c, &mut String::new()) {
+        out.push_str(" (");
+        push_code_name(t, c, out);
+        out.push(')');
+    }
+}
+
+/// The name Wireshark gives code `c` of type `t` (`Port unreachable`; `Unknown (9)` for a
+/// code it does not know of a type whose codes it names), appended to `out`; false (and
+/// nothing appended) for a type whose codes have no names.
+fn push_code_name(t: u64, c: u64, out: &mut String) -> bool {
+    const UNREACH: [&str; 8] = [
+        "no route to destination",
+        "Administratively prohibited",
+        "Beyond scope of source address",
+        "Address unreachable",
+        "Port unreachable",
+        "Source address failed ingress/egress policy",
+        "Reject route to destination",
+        "Error in Source Routing Header",
+    ];
+    const EXCEED: [&str; 2] = ["hop limit exceeded in transit", "fragment reassembly time exceeded"];
+    const PARAM: [&str; 4] = ["erroneous header field encountered", "unrecognized Next Header type encountered", "unrecognized IPv6 option encountered", "IPv6 First Fragment has incomplete IPv6 Header Chain"];
+    const RENUMBER: [(u64, &str); 3] = [(0, "Command"), (1, "Result"), (255, "Sequence number reset")];
+    const NI_QUERY: [&str; 3] = ["Query subject = IPv6 addresses", "Query subject = DNS name or empty", "Query subject = IPv4 addresses"];
+    const NI_REPLY: [&str; 3] = ["Successful", "Refused", "Unknown query type"];
+    const EXT_REPLY: [&str; 5] = ["No error", "Malformed Query", "No Such Interface", "No Such Table Entry", "Multiple Interfaces Satisfy Query"];
+    let name = match t {
+        // (Destination Unreachable's unknown codes are plain `Unknown`.)
+        1 => Some(UNREACH.get(c as usize).copied().unwrap_or("Unknown")),
+        3 => EXCEED.get(c as usize).copied(),
+        4 => PARAM.get(c as usize).copied(),
+        138 => RENUMBER.iter().find(|(k, _)| *k == c).map(|(_, n)| *n),
+        139 => NI_QUERY.get(c as usize).copied(),
+        140 => NI_REPLY.get(c as usize).copied(),
+        160 => (c == 0).then_some("No error"),
+        161 => EXT_REPLY.get(c as usize).copied(),
+        _ => return false,
+    };
+    match name {
+        Some(n) => out.push_str(n),
+        None => {
+            let _ = write!(out, "Unknown ({c})");
+        }
+    }
+    true
+}
 pub static ICMPV6_CHECKSUM: FieldDef = FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16, Base::Hex).custom(checksum_label);
 pub static ICMPV6_CHECKSUM_STATUS: FieldDef = FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8, Base::Dec).custom(super::label::checksum_status).pure();
 pub static ICMPV6_RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes, Base::None);
@@ -488,6 +544,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
             None => {
                 let _ = write!(cx.out.info, "Unknown ICMPv6 type {t}");
             }
+        }
+        let at = cx.out.info.len();
+        cx.out.info.push_str(" (");
+        if push_code_name(t as u64, code as u64, &mut cx.out.info) {
+            cx.out.info.push(')');
+        } else {
+            cx.out.info.truncate(at);
         }
     }
     let b = off + 4;

@@ -77,7 +77,10 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
         out.push('[');
     }
     if let TreeText::Whole(write) = def.display {
+        // (A whole label is Wireshark's text set on the item: marked at its start when cut.)
+        let start = out.len();
         write(&LabelCx { d, frame, idx, field: f }, out);
+        cut_text_label(out, start);
         if f.generated {
             out.push(']');
         }
@@ -103,8 +106,10 @@ pub fn tree_label(d: &Dissection, frame: &[u8], idx: usize, out: &mut String) {
     if let TreeText::Custom(write) = def.display {
         write(&LabelCx { d, frame, idx, field: f }, out);
     } else if def.name.is_empty() {
-        // A text-only item: its value is the whole label.
+        // A text-only item: its value is the whole label (marked at its start when cut).
+        let start = out.len();
         super::format::write_cell(out, d, frame, f);
+        cut_text_label(out, start);
     } else {
         let start = out.len();
         out.push_str(def.name);
@@ -330,9 +335,19 @@ pub fn block_key(d: &Dissection, frame: &[u8], idx: usize, end: usize, indent: u
 /// The longest label Wireshark's buffer holds (ITEM_LABEL_LENGTH less its NUL).
 const LABEL_MAX: usize = 239;
 
+/// A text label written from `start` of `out` (Wireshark's text set on an item, a text-only
+/// item), cut and marked as Wireshark does when it is longer than its buffer holds
+/// (` [truncated]` before the text).
+pub fn cut_text_label(out: &mut String, start: usize) {
+    if out.len() - start > LABEL_MAX {
+        mark_truncated(out, start, 0);
+    }
+}
+
 /// A `Name: value` label too long for Wireshark's buffer, as its `label_mark_truncated`
-/// leaves it: ` [truncated]` after the name, the whole cut to 238 bytes at a character
-/// boundary (`Protocols in frame [truncated]: eth:…`).
+/// leaves it: ` [truncated]` after the name (before a nameless label's text), the whole cut
+/// to 238 bytes at a character boundary (`Protocols in frame [truncated]: eth:…`,
+/// ` [truncated]xxxx…`).
 fn mark_truncated(out: &mut String, start: usize, name_len: usize) {
     out.insert_str(start + name_len, " [truncated]");
     let mut end = start + LABEL_MAX - 1;
@@ -379,7 +394,7 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
         }
         Value::Time(t) if def.ftype == FieldType::AbsTime => super::format::push_abs_time(out, *t),
         Value::Ether(m) => ether(*m, out),
-        Value::Str(s) => out.push_str(s),
+        Value::Str(s) => push_shown(s, out),
         Value::Bytes if def.ftype == FieldType::Str => out.push_str(&String::from_utf8_lossy(d.field_bytes(frame, f))),
         Value::Bytes if def.ftype == FieldType::Bytes => {
             // Wireshark shows at most 36 bytes of a byte field, then an ellipsis (fewer as
@@ -398,6 +413,31 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
             if let TreeText::Unit(u) = def.display {
                 out.push_str(u);
             }
+        }
+    }
+}
+
+/// A text value as Wireshark's labels show it (its `format_text`): the C escapes for
+/// `\a \b \f \n \r \t \v`, `\xhh` for the other control characters.
+pub fn push_shown(s: &str, out: &mut String) {
+    if !s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\x7f' => {
+                use std::fmt::Write;
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
         }
     }
 }

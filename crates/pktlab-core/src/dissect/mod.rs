@@ -35,6 +35,7 @@ pub mod igmp;
 pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
+pub mod json;
 pub mod oui;
 pub mod null;
 pub mod quic;
@@ -276,6 +277,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         dns::FIELDS,
         dhcp::FIELDS,
         http::FIELDS,
+        json::FIELDS,
         tls::FIELDS,
         x509::FIELDS,
         websocket::FIELDS,

@@ -132,6 +132,8 @@ pub struct FieldDef {
     pub volatile: bool,
     /// The field's whole subtree follows from its bytes (see [`FieldDef::block`]).
     pub block: bool,
+    /// A line of the tree that is no field of tshark's JSON (see [`FieldDef::tree_only`]).
+    pub tree_only: bool,
 }
 
 /// How a field's tree label is written, for the fields whose Wireshark label is not the
@@ -165,7 +167,7 @@ impl fmt::Debug for TreeText {
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false, block: false }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false, block: false, tree_only: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -233,6 +235,15 @@ impl FieldDef {
     /// item concerns any of them ([`super::label::block_key`]).
     pub const fn block(mut self) -> Self {
         self.block = true;
+        self
+    }
+
+    /// Marks a text line pktlab adds to the tree where Wireshark's tree shows the label of a
+    /// field pktlab keeps hidden beside it (`[HTTP request 1/2]`, the label of
+    /// `http.request_number`, whose value alone cannot say the total): `-T json` leaves it
+    /// out, as tshark's JSON has only the field.
+    pub const fn tree_only(mut self) -> Self {
+        self.tree_only = true;
         self
     }
 

@@ -48,13 +48,16 @@ pub(crate) struct TcpApp {
     pub pdu_size: Option<SizeFn>,
     /// What its dissector leaves in a frame whose segment starts a PDU a later segment
     /// finishes: tshark called it there, and it asked TCP for more bytes (TLS: its empty
-    /// tree, the Info cleared) — (context, first byte of the PDU, end of the segment's
-    /// payload). None: nothing.
-    pub awaited: Option<fn(&mut Ctx, usize, usize)>,
+    /// tree, the Info cleared; HTTP: its first line in the Info) — (context, bytes, first
+    /// byte of the PDU, end of the segment's payload). None: nothing.
+    pub awaited: Option<AwaitedFn>,
 }
 
 /// A [`TcpApp`]'s `pdu_size`: the length a PDU's first bytes announce.
 pub(crate) type SizeFn = fn(&[u8]) -> Option<u64>;
+
+/// A [`TcpApp`]'s `awaited`: (context, bytes, first byte of the PDU, end of the payload).
+pub(crate) type AwaitedFn = fn(&mut Ctx, &[u8], usize, usize);
 
 /// Two endpoints (addresses, ports), the lower first.
 type ConvKey = ([u8; 16], u16, [u8; 16], u16);
@@ -725,7 +728,7 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         {
             // (To the payload's end: the range the PDU's bytes in this segment take.)
             let end = o.seg_data.last().map_or(data.len(), |&(_, b)| (pstart + b).min(data.len()));
-            awaited(cx, pstart + at, end);
+            awaited(cx, data, pstart + at, end);
         }
         if cx.text {
             // (After a space, as tshark appends it, unless the column was left empty.)

@@ -353,9 +353,10 @@ fn every_field_name_is_unique_and_wireshark_shaped() {
         assert!(d.abbrev.contains('.') || (NESTED_PROTOCOLS.contains(&d.abbrev) && d.ftype == FieldType::None), "{}", d.abbrev);
         // Names from ASN.1 modules keep their element names' capitals
         // (`x509af.signedCertificate_element`); the protocol part is lower case.
-        let proto = d.abbrev.split('.').next().unwrap_or("");
-        assert!(proto.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{}", d.abbrev);
-        assert!(d.abbrev.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'), "{}", d.abbrev);
+        // (Some protocol names have a hyphen: `urlencoded-form`.)
+        let (proto, rest) = d.abbrev.split_once('.').unwrap_or((d.abbrev, ""));
+        assert!(proto.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'), "{}", d.abbrev);
+        assert!(rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'), "{}", d.abbrev);
     }
     assert!(seen.contains("tcp.options.mss_val") && seen.contains("tcp.seq_raw") && seen.contains("udp.checksum.status"));
 }
@@ -368,7 +369,8 @@ fn every_emitted_field_is_registered() {
     }
     let registered: std::collections::HashSet<*const FieldDef> = fields().map(|d| d as *const FieldDef).chain(crate::analysis::fields().map(|d| d as *const FieldDef)).collect();
     for (_, d) in &frames {
-        for f in &d.fields {
+        // (A line only the tree has is no field: FieldDef::tree_only.)
+        for f in d.fields.iter().filter(|f| !f.def.tree_only) {
             assert!(registered.contains(&(f.def as *const FieldDef)), "{} is emitted but not in fields()", f.def.abbrev);
         }
         // Layer ranges are in order and cover the fields.

@@ -100,7 +100,16 @@ pub static TLS_OCSP_RESPONSE_LEN: FieldDef = FieldDef::new("tls.handshake.ocsp_r
 pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
-pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None);
+pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None).whole(alert_message_label);
+
+/// `Alert Message`, or `Alert Message: Encrypted Alert` for an alert whose level and
+/// description are not readable (the item then has no parts under it).
+fn alert_message_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    out.push_str(cx.field.def.name);
+    if cx.children().next().is_none() {
+        out.push_str(": Encrypted Alert");
+    }
+}
 pub static TLS_ALERT_LEVEL: FieldDef = FieldDef::new("tls.alert_message.level", "Level", FieldType::U8, Base::Dec).vals(alert_level_name);
 pub static TLS_ALERT_DESC: FieldDef = FieldDef::new("tls.alert_message.desc", "Description", FieldType::U8, Base::Dec).vals(alert_desc_name);
 
@@ -259,6 +268,15 @@ fn server_hello_version(rec: &[u8]) -> Option<u16> {
     }
 }
 
+/// Whether the ServerHello whose body starts at `b` chooses TLS 1.3 (or one of its drafts)
+/// in its supported_versions extension, as tshark's scan of the hello finds before it
+/// dissects the Random.
+fn chooses_tls13(data: &[u8], b: usize) -> bool {
+    let Some(sl) = rd::u8(data, b + 34) else { return false };
+    let exts = b + 34 + 1 + sl as usize + 3;
+    hello_ext_body(data, exts, 43).and_then(|v| rd::u16(v, 0)).is_some_and(|v| v == 0x0304 || v >> 8 == 0x7f)
+}
+
 /// The body of extension `want` in a record holding a ServerHello.
 fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
     if rec.first() != Some(&22) || rec.get(5) != Some(&2) {
@@ -274,7 +292,7 @@ fn server_hello_ext(rec: &[u8], want: u16) -> Option<&[u8]> {
 /// TLS in a segment whose bytes from `a` start a record a later segment finishes: the
 /// protocol item alone and the Info cleared, as tshark's dissector leaves them when it asks
 /// TCP for more (its `TcpApp::awaited`).
-pub(crate) fn record_awaited(cx: &mut Ctx, a: usize, b: usize) {
+pub(crate) fn record_awaited(cx: &mut Ctx, _data: &[u8], a: usize, b: usize) {
     let li = cx.open("tls", "Transport Layer Security", Osi::Presentation, a, b.saturating_sub(a));
     cx.close(li);
     if cx.text {
@@ -330,6 +348,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
             }
             21 => {
                 if st.encrypted || len != 2 {
+                    // The whole body, as tshark's item for an alert it cannot read.
+                    cx.add(&TLS_ALERT_MESSAGE, body, end - body, Value::None);
                     info.push("Encrypted Alert");
                 } else {
                     cx.add(&TLS_ALERT_MESSAGE, body, 2, Value::None);
@@ -471,8 +491,9 @@ fn hello(cx: &mut Ctx, data: &[u8], b: usize, end: usize, client: bool, quic: bo
     }
     cx.add(&TLS_HANDSHAKE_RANDOM, b + 2, 32, Value::Bytes);
     // Wireshark splits the Random into its time and bytes for TLS over TCP, not for the
-    // hellos QUIC carries.
-    if !quic {
+    // hellos QUIC carries, nor for a ServerHello choosing TLS 1.3 (which took the time out
+    // of the Random).
+    if !quic && (client || !chooses_tls13(data, b)) {
         cx.child(|cx| random_parts(cx, data, b + 2));
     }
     let mut p = b + 34;
