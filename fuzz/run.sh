@@ -17,6 +17,22 @@ for t in $TARGETS; do
       cp seeds/*.pcap* "corpus/$t/" 2>/dev/null || true
       [ -d $PUB ] && for f in $PUB/*.pcap $PUB/*.pcapng; do cp "$f" "corpus/$t/"; done
       [ -d ../captures ] && cp ../captures/*.pcap* "corpus/$t/" 2>/dev/null || true ;;
+    json)
+      # Each JSON and form body the app captures carry, one seed each (tshark reads them out),
+      # after a byte that picks the media type.
+      if command -v tshark >/dev/null; then
+        for f in ../captures/app/more.pcap ../captures/app/http.pcap ../captures/decode-as.pcap; do
+          [ -f "$f" ] || continue
+          tshark -n -r "$f" -Y 'json || urlencoded-form' -T fields -e http.file_data 2>/dev/null \
+            | python3 -c 'import sys
+n = 0
+for l in sys.stdin:
+    l = l.rstrip("\n")
+    if l:
+        n += 1
+        open("%s/%s.%d" % (sys.argv[1], sys.argv[2], n), "wb").write(bytes([n % 4]) + l.encode())' "corpus/$t" "$(basename "$f")"
+        done
+      fi; true ;;
     http|websocket)
       python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/http.pcap ../captures/app/websocket.pcap ../captures/lb.pcap ;;
     tls)

@@ -81,3 +81,18 @@ pub fn udp_datagrams(sport: u16, dport: u16, data: &[u8]) {
     let frames: Vec<Vec<u8>> = data.split(|b| *b == 0xff).enumerate().map(|(k, d)| if k % 2 == 0 { frame(17, sport, dport, 0, 0, d) } else { frame(17, dport, sport, 0, 0, d) }).collect();
     run(&frames);
 }
+
+/// A client's `request` on one segment, then the server's `response` cut into `cut % 7 + 1`
+/// segments (all from the server), between ports `sport` and `dport`.
+#[allow(dead_code)]
+pub fn tcp_exchange(sport: u16, dport: u16, request: &[u8], response: &[u8], cut: u8) {
+    let mut frames = vec![frame(6, sport, dport, 999, 0x02, &[]), frame(6, dport, sport, 4999, 0x12, &[]), frame(6, sport, dport, 1000, 0x18, request)];
+    let mut sseq = 5000u32;
+    let size = response.len() / (cut as usize % 7 + 1) + 1;
+    for chunk in response.chunks(size) {
+        frames.push(frame(6, dport, sport, sseq, 0x18, chunk));
+        sseq = sseq.wrapping_add(chunk.len() as u32);
+    }
+    frames.push(frame(6, dport, sport, sseq, 0x11, &[]));
+    run(&frames);
+}
