@@ -71,8 +71,9 @@ struct Reader<'a> {
     b: &'a [u8],
     parts: Vec<Part>,
     depth: u32,
-    /// Past the depth limit once: tshark's count never comes back down, so every part after
-    /// fails too.
+    /// Past the depth limit once. A part that goes past it fails, and so does every part
+    /// around it (JSON's syntax leaves no other way to read those bytes), up to the
+    /// top-level value, after which tshark reads nothing more: everything fails from here.
     spent: bool,
 }
 
@@ -326,14 +327,21 @@ impl Reader<'_> {
             }
             pos = r.skip(pos);
             // int: a one-of of "0" and a sequence (entered when the first is not "0").
-            let n = r.deeper(|r| match r.b.get(pos) {
-                Some(b'0') => Some(1),
+            // (The sequence skips whitespace after its first digit too: `1 23` is one int.)
+            let int_end = r.deeper(|r| match r.b.get(pos) {
+                Some(b'0') => Some(pos + 1),
                 _ => r.deeper(|r| match r.b.get(pos) {
-                    Some(b'1'..=b'9') => r.deeper(|_| Some(())).map(|()| 1 + r.digits(pos + 1)),
+                    Some(b'1'..=b'9') => r.deeper(|_| Some(())).map(|()| {
+                        let p = r.skip(pos + 1);
+                        match r.digits(p) {
+                            0 => pos + 1,
+                            d => p + d,
+                        }
+                    }),
                     _ => None,
                 }),
             })?;
-            pos += n;
+            pos = int_end;
             let mut end = pos;
             pos = r.skip(pos);
             // [ frac ]
@@ -649,6 +657,10 @@ mod tests {
         let vals: Vec<Kind> = parts.iter().filter_map(|p| if let Part::Value { kind, .. } = p { Some(*kind) } else { None }).collect();
         assert_eq!(vals, [Kind::Number, Kind::Number, Kind::NaN, Kind::Null, Kind::False, Kind::String]);
         assert_eq!(unescape(b"x\\u00e9\\n"), "x\u{e9}\n");
+        // The grammar skips whitespace between a number's parts: tshark reads `1 23` as one
+        // number (and `0 1` as none: nothing follows a leading zero).
+        assert_eq!(kinds("[1 23]").0[1], Part::Value { kind: Kind::Number, start: 1, end: 5 });
+        assert!(kinds("[0 1]").0.is_empty());
         assert_eq!(unescape(b"\\ud83d\\ude00"), "\u{1f600}");
     }
 
