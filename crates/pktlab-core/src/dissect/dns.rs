@@ -284,8 +284,6 @@ fn name(msg: &[u8], mut o: usize) -> Option<(String, usize, u32)> {
     None
 }
 
-/// Dissects a DNS message in `off..end`. `tcp`: preceded by a 2-byte length. Returns false
-/// (adding nothing) if the bytes cannot be a DNS header.
 /// Whether a UDP payload on a port no dissector claims looks like a DNS message, as
 /// tshark's heuristic (`dns_udp`, on by default) judges it: more than a header, a standard
 /// query's opcode, a query with one question and no answer or authority records or a
@@ -304,6 +302,8 @@ pub(crate) fn looks_like_udp(msg: &[u8]) -> bool {
     counts_fit && add <= 10
 }
 
+/// Dissects a DNS message in `off..end`. `tcp`: preceded by a 2-byte length. Returns false
+/// (adding nothing) if the bytes cannot be a DNS header.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, tcp: bool) -> bool {
     let end = end.min(data.len());
     let (mut o, len_field) = if tcp {

@@ -101,6 +101,8 @@ pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "A
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
 pub static TLS_ALERT_MESSAGE: FieldDef = FieldDef::new("tls.alert_message", "Alert Message", FieldType::None, Base::None).whole(alert_message_label);
+pub static TLS_ALERT_LEVEL: FieldDef = FieldDef::new("tls.alert_message.level", "Level", FieldType::U8, Base::Dec).vals(alert_level_name);
+pub static TLS_ALERT_DESC: FieldDef = FieldDef::new("tls.alert_message.desc", "Description", FieldType::U8, Base::Dec).vals(alert_desc_name);
 
 /// `Alert Message`, or `Alert Message: Encrypted Alert` for an alert whose level and
 /// description are not readable (the item then has no parts under it).
@@ -110,8 +112,6 @@ fn alert_message_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
         out.push_str(": Encrypted Alert");
     }
 }
-pub static TLS_ALERT_LEVEL: FieldDef = FieldDef::new("tls.alert_message.level", "Level", FieldType::U8, Base::Dec).vals(alert_level_name);
-pub static TLS_ALERT_DESC: FieldDef = FieldDef::new("tls.alert_message.desc", "Description", FieldType::U8, Base::Dec).vals(alert_desc_name);
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
