@@ -18,14 +18,25 @@ fn type_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
 
 /// `Code: 3 (Port unreachable)` for the types whose codes have names, else `Code: 0`.
 fn code_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    named_code(cx, &ICMP_TYPE, out, |t, c, out| code_name(t, c).map(|n| out.push_str(n)).is_some());
+}
+
+/// `Code: N (NAME)` of an ICMP or ICMPv6 code field, the name `name` appends for (type,
+/// code) read from the layer's `type_def` field (returning false, and appending nothing,
+/// where codes of that type have no names).
+pub(crate) fn named_code(cx: &super::label::LabelCx<'_>, type_def: &'static FieldDef, out: &mut String, name: impl Fn(u64, u64, &mut String) -> bool) {
     let c = cx.uint();
-    let t = cx.in_layer(&ICMP_TYPE).map_or(u64::MAX, |f| match f.value {
+    let t = cx.in_layer(type_def).map_or(u64::MAX, |f| match f.value {
         Value::UInt(n) => n,
         _ => u64::MAX,
     });
     let _ = write!(out, "Code: {c}");
-    if let Some(name) = code_name(t, c) {
-        let _ = write!(out, " ({name})");
+    let at = out.len();
+    out.push_str(" (");
+    if name(t, c, out) {
+        out.push(')');
+    } else {
+        out.truncate(at);
     }
 }
 

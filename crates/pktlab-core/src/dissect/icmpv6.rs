@@ -13,17 +13,7 @@ pub static ICMPV6_CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldTyp
 
 /// `Code: 4 (Port unreachable)` for the types whose codes Wireshark names, else `Code: 0`.
 fn code_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
-    let c = cx.uint();
-    let t = cx.in_layer(&ICMPV6_TYPE).map_or(u64::MAX, |f| match f.value {
-        Value::UInt(n) => n,
-        _ => u64::MAX,
-    });
-    let _ = write!(out, "Code: {c}");
-    if push_code_name(t, c, &mut String::new()) {
-        out.push_str(" (");
-        push_code_name(t, c, out);
-        out.push(')');
-    }
+    super::icmp::named_code(cx, &ICMPV6_TYPE, out, push_code_name);
 }
 
 /// The name Wireshark gives code `c` of type `t` (`Port unreachable`; `Unknown (9)` for a

@@ -270,31 +270,31 @@ impl Reader<'_> {
 
     /// `object = "{" [ members ] "}"`.
     fn object(&mut self, at: usize) -> Option<(usize, (usize, usize))> {
-        let mark = self.parts.len();
-        self.parts.push(Part::Object { start: at, end: at });
-        let Some((pos, (s, e))) = self.seq(at, &[Item::Char(b'{'), Item::Members, Item::Char(b'}')]) else {
-            self.parts.truncate(mark);
-            return None;
-        };
-        if let Some(Part::Object { start, end }) = self.parts.get_mut(mark) {
-            (*start, *end) = (s, e);
-        }
-        self.parts.push(Part::ObjectEnd);
-        Some((pos, (s, e)))
+        self.bracketed(at, false)
     }
 
     /// `array = "[" [ values ] "]"`.
     fn array(&mut self, at: usize) -> Option<(usize, (usize, usize))> {
+        self.bracketed(at, true)
+    }
+
+    /// An object or an array: its bracket, its members or values, its closing bracket.
+    fn bracketed(&mut self, at: usize, array: bool) -> Option<(usize, (usize, usize))> {
         let mark = self.parts.len();
-        self.parts.push(Part::Array { start: at, end: at });
-        let Some((pos, (s, e))) = self.seq(at, &[Item::Char(b'['), Item::Values, Item::Char(b']')]) else {
+        let (part, items, end_part) = if array {
+            (Part::Array { start: at, end: at }, [Item::Char(b'['), Item::Values, Item::Char(b']')], Part::ArrayEnd)
+        } else {
+            (Part::Object { start: at, end: at }, [Item::Char(b'{'), Item::Members, Item::Char(b'}')], Part::ObjectEnd)
+        };
+        self.parts.push(part);
+        let Some((pos, (s, e))) = self.seq(at, &items) else {
             self.parts.truncate(mark);
             return None;
         };
-        if let Some(Part::Array { start, end }) = self.parts.get_mut(mark) {
+        if let Some(Part::Object { start, end } | Part::Array { start, end }) = self.parts.get_mut(mark) {
             (*start, *end) = (s, e);
         }
-        self.parts.push(Part::ArrayEnd);
+        self.parts.push(end_part);
         Some((pos, (s, e)))
     }
 
