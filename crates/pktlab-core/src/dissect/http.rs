@@ -733,6 +733,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.in_reassembled(body, |cx, b| {
                 if !b.is_empty() {
                     cx.add(&HTTP_FILE_DATA, 0, b.len(), body_text(b));
+                    // (A body of no stated type is data, under HTTP's own tree.)
+                    if media.is_none() {
+                        super::data::nested(cx, b, 0, b.len());
+                    }
                 }
                 cx.close(li);
                 lines_of = body_media(cx, b, 0, b.len(), media.as_deref());
@@ -740,6 +744,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         }
     } else if hend < msg.len() {
         cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, body_text(&msg[hend..]));
+        // (A body of no stated type is data, under HTTP's own tree.)
+        if media.is_none() {
+            super::data::nested(cx, data, a + hend, a + msg.len());
+        }
         cx.close(li);
         lines_of = body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
     } else {
