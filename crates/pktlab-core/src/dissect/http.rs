@@ -431,16 +431,17 @@ pub(crate) fn message_awaited(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
     if seg.len() > 3 && seg.starts_with(b"\r\n") {
         seg = &seg[2..];
     }
-    let Some(eol) = seg.iter().position(|&c| c == b'\r' || c == b'\n') else { return };
-    // (A CR at the end may have its LF in the next segment: tshark waits for it.)
-    if seg[eol] == b'\r' && eol + 1 == seg.len() {
+    let (len, next) = line_end(seg, 0);
+    // No whole line yet (no line end, or a CR whose LF may be in the next segment): tshark
+    // waits for it.
+    if len == seg.len() || (next == seg.len() && seg[len] == b'\r') {
         return;
     }
     if !cx.text || cx.in_error != 0 || !looks_like(seg) {
         return;
     }
     cx.out.info.clear();
-    cx.out.info.push_str(&String::from_utf8_lossy(&seg[..eol]));
+    cx.out.info.push_str(&String::from_utf8_lossy(&seg[..len]));
     cx.out.info.push(' ');
 }
 

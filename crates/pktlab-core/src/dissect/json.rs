@@ -308,6 +308,12 @@ impl Reader<'_> {
         got
     }
 
+    /// An optional sequence (`[ frac ]`): tshark's repetition of at most one around it, a
+    /// level each; `Some(None)` when it is not there, `None` past the depth limit.
+    fn optional<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        self.deeper(|r| Some(r.deeper(f)))
+    }
+
     /// The digits from `p`.
     fn digits(&self, p: usize) -> usize {
         self.b.get(p..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
@@ -345,34 +351,31 @@ impl Reader<'_> {
             let mut end = pos;
             pos = r.skip(pos);
             // [ frac ]
-            let frac = r.deeper(|r| {
-                Some(r.deeper(|r| {
-                    if r.b.get(pos) != Some(&b'.') {
-                        return None;
-                    }
-                    let p = r.skip(pos + 1);
-                    let d = r.digits(p);
-                    (d > 0).then_some(p + d)
-                }))
+            let frac = r.optional(|r| {
+                if r.b.get(pos) != Some(&b'.') {
+                    return None;
+                }
+                let p = r.skip(pos + 1);
+                let d = r.digits(p);
+                (d > 0).then_some(p + d)
             })?;
             if let Some(e) = frac {
                 end = e;
                 pos = r.skip(e);
             }
             // [ exp ]
-            let exp = r.deeper(|r| {
-                Some(r.deeper(|r| {
-                    if !matches!(r.b.get(pos), Some(b'e' | b'E')) {
-                        return None;
-                    }
-                    let mut p = r.skip(pos + 1);
-                    r.deeper(|_| Some(()))?;
-                    if matches!(r.b.get(p), Some(b'-' | b'+')) {
-                        p = r.skip(p + 1);
-                    }
-                    let d = r.digits(p);
-                    (d > 0).then_some(p + d)
-                }))
+            let exp = r.optional(|r| {
+                if !matches!(r.b.get(pos), Some(b'e' | b'E')) {
+                    return None;
+                }
+                let mut p = r.skip(pos + 1);
+                // [ "-" / "+" ] (a repetition of at most one: its own level)
+                r.deeper(|_| Some(()))?;
+                if matches!(r.b.get(p), Some(b'-' | b'+')) {
+                    p = r.skip(p + 1);
+                }
+                let d = r.digits(p);
+                (d > 0).then_some(p + d)
             })?;
             if let Some(e) = exp {
                 end = e;
