@@ -492,11 +492,14 @@ fn expert_columns_without_the_analysis_print_every_expert_item() {
 /// through the one-thread loop in frame order. Both must print the same bytes, on 1, 2 and 3 threads,
 /// with `-c`, without the analysis, on captures whose dissection depends on earlier frames
 /// (IP fragments, ICMP echo, TCP reassembly under HTTP, WebSocket and TLS) and on a damaged
-/// file (every good frame, then the same message).
+/// file (every good frame, then the same message); and with batches of one and three frames
+/// (`PKTLAB_BATCH`), whose boundaries fall inside connections: a worker that did not see
+/// what showed a connection's protocol (WebSocket's upgrade and QUIC's long headers, on ports
+/// found by their look) must not take its later segments for plain data.
 #[test]
 fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap"]
+    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap", "app/more.pcap"]
         .iter()
         .map(|n| root.join(n))
         .collect();
@@ -539,6 +542,11 @@ fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
         analysis,
         &with_text,
         &counted,
+        // Fields of the protocols over TCP and UDP beside the analysis's; then without it
+        // (a loop of its own).
+        &["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "http.request.method", "-e", "http.file_data", "-e", "websocket.opcode", "-e", "tls.record.content_type", "-e", "quic.packet_number", "-e", "_ws.col.Info"],
+        &["--no-analysis", "-T", "fields", "-e", "frame.number", "-e", "frame.protocols", "-e", "_ws.col.Info"],
+        &["-Y", "http || websocket || quic || tls || frame.number < 3"],
         // Filters on fields of the analysis: sieved on every core after the analysis, the
         // frames kept dissected again in order.
         // (Each also keeps a few first frames, so that every capture prints something.)
@@ -547,9 +555,12 @@ fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
         &["-Y", "tcp.analysis.flags || frame.number < 3", "-T", "json"],
         &["-Y", "tcp.seq > 1000 || frame.number < 4", "-T", "fields", "-e", "frame.number", "-e", "frame.time_delta_displayed", "-e", "tcp.seq", "-e", "tcp.analysis.flags"],
     ];
-    let run = |args: &[&str], threads: &str, stdin: Option<&Path>| {
+    let run = |args: &[&str], (threads, batch): (&str, Option<&str>), stdin: Option<&Path>| {
         let mut c = Command::new(bin());
         c.args(args).env("PKTLAB_THREADS", threads).env("TZ", "UTC");
+        if let Some(n) = batch {
+            c.env("PKTLAB_BATCH", n);
+        }
         match stdin {
             Some(p) => c.stdin(Stdio::from(std::fs::File::open(p).expect("capture"))),
             None => c.stdin(Stdio::null()),
@@ -563,11 +574,11 @@ fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
             fn args<'a>(form: &[&'a str], f: &'a str) -> Vec<&'a str> {
                 [&["dissect"][..], form, &[f][..]].concat()
             }
-            let sequential = run(&args(form, "-"), "1", Some(file));
+            let sequential = run(&args(form, "-"), ("1", None), Some(file));
             assert!(!sequential.stdout.is_empty(), "{name} {form:?}: nothing printed");
-            for threads in ["1", "2", "3"] {
-                let parallel = run(&args(form, name), threads, None);
-                let what = format!("{name} {form:?} on {threads} threads");
+            for (threads, batch) in [("1", None), ("2", None), ("3", None), ("2", Some("3")), ("3", Some("1"))] {
+                let parallel = run(&args(form, name), (threads, batch), None);
+                let what = format!("{name} {form:?} on {threads} threads, batches of {}", batch.unwrap_or("default"));
                 assert_eq!(parallel.status.code(), sequential.status.code(), "{what}: exit status");
                 assert!(parallel.stdout == sequential.stdout, "{what}: output differs from the sequential loop's");
                 // (The sequential loop names standard input; the file's own name is the
@@ -579,8 +590,8 @@ fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
         }
     }
     let _ = std::fs::remove_file(&cut);
-    assert!(compared >= files.len() * forms.len() * 3);
-    println!("summary lines, -V, -T json, analysis fields and filters on 1-3 threads = the sequential loop: {compared} runs over {} captures", files.len());
+    assert!(compared >= files.len() * forms.len() * 5);
+    println!("summary lines, -V, -T json, analysis fields and filters on 1-3 threads, batches of 1, 3 and the default = the sequential loop: {compared} runs over {} captures", files.len());
 }
 
 #[test]

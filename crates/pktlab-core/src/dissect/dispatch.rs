@@ -26,7 +26,7 @@
 
 use super::ip::{Pseudo, proto};
 use super::tcp_pdu::{self, Segment, TcpApp};
-use super::{Ctx, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, teredo, tls, udp, vlan, vxlan, websocket};
+use super::{Ctx, Flow, arp, data as raw_data, dhcp, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, null, quic, sll, tcp, teredo, tls, udp, vlan, vxlan, websocket};
 
 /// LINKTYPE_* values of pcap and pcapng link-layer headers: the capture reader's names.
 pub use crate::capture::linktype as link;
@@ -239,8 +239,15 @@ pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, spo
     if by_port(UDP_PORTS, cx, data, off, end, sport, dport) {
         return;
     }
-    if cx.app_wanted() && cx.in_error == 0 && quic::dissect(cx, data, off, end, sport, dport) {
-        return;
+    if cx.app_wanted() && cx.in_error == 0 {
+        if cx.flows
+            && let Some((s, d)) = cx.net
+        {
+            cx.out.flow = Some(Flow { src: (s, sport), dst: (d, dport), tcp: false });
+        }
+        if quic::dissect(cx, data, off, end, sport, dport) {
+            return;
+        }
     }
     // tshark's heuristic DNS over UDP, tried after QUIC's (registered later, tried sooner).
     if dns::looks_like_udp(data.get(off..end).unwrap_or(&[])) && dns::dissect(cx, data, off, end, false) {
@@ -257,6 +264,10 @@ pub(crate) fn udp_payload(cx: &mut Ctx, data: &[u8], off: usize, end: usize, spo
 pub(crate) fn tcp_segment(cx: &mut Ctx, data: &[u8], off: usize, end: usize, seglen: usize, seg: Segment) {
     if seg.flags & tcp::flag::SYN != 0 {
         tcp_pdu::syn(cx, seg);
+    }
+    if cx.flows && (seglen > 0 || seg.flags & tcp::flag::FIN != 0) {
+        let (s, d) = tcp_pdu::addrs(seg.pseudo);
+        cx.out.flow = Some(Flow { src: (s, seg.sport), dst: (d, seg.dport), tcp: true });
     }
     if seglen == 0 {
         if seg.flags & tcp::flag::FIN != 0 {

@@ -79,6 +79,8 @@ pub struct Dissector {
     no_columns: bool,
     /// "Decode as" rules; see [`Dissector::set_decode_as`].
     decode_as: Vec<dispatch::DecodeAs>,
+    /// Note each frame's flow; see [`Dissector::set_flows`].
+    flows: bool,
     /// The byte-stream protocols over TCP, with the rules' rows first, and their ports.
     tcp_apps: &'static [tcp_pdu::TcpApp],
     tcp_app_ports: &'static tcp_pdu::AppPorts,
@@ -99,6 +101,7 @@ impl Default for Dissector {
             no_hidden: false,
             no_columns: false,
             decode_as: Vec::new(),
+            flows: false,
             tcp_apps: dispatch::TCP_APPS,
             tcp_app_ports: tcp_pdu::AppPorts::of(dispatch::TCP_APPS),
         };
@@ -134,6 +137,14 @@ impl Dissector {
         Self::default()
     }
 
+    /// Whether the frames this dissector has read found that `flow` speaks a protocol whose
+    /// dissection depends on earlier frames (an application over TCP, QUIC): a frame of it
+    /// that another dissector, which saw only some of the frames, found nothing in
+    /// ([`Dissection::flow`]) must be dissected by this one.
+    pub fn follows(&self, flow: &Flow) -> bool {
+        if flow.tcp { self.streams.speaks(flow) } else { self.quic.knows(flow) }
+    }
+
     /// Forgets the fragment reassembly state (call when a new capture starts).
     pub fn reset(&mut self) {
         self.reasm = reassembly::Reassembler::default();
@@ -166,6 +177,13 @@ impl Dissector {
     /// summaries and every field stay the same.
     pub fn set_columns(&mut self, on: bool) {
         self.no_columns = !on;
+    }
+
+    /// Whether to note the flow of each frame's payload ([`Dissection::flow`]; off by
+    /// default): for a dissector that reads only some of a file's frames, whose results
+    /// another, reading them in order, checks with [`Dissector::follows`].
+    pub fn set_flows(&mut self, on: bool) {
+        self.flows = on;
     }
 
     /// Adds only the fields `demand` asks for (plus what the conversation analysis reads), or
@@ -229,6 +247,7 @@ impl Dissector {
             col_src: Addr::None,
             col_dst: Addr::None,
             text: !self.lean,
+            flows: self.flows,
             columns: !self.lean && !self.no_columns,
             demand: self.demand.as_ref(),
             hidden: !self.no_hidden,
@@ -404,6 +423,8 @@ pub(crate) struct Ctx<'a> {
     pub tcp_app_ports: &'static tcp_pdu::AppPorts,
     /// Write display text (Info, layer summaries, columns); off in lean dissection.
     pub text: bool,
+    /// Note the frame's flow ([`Dissector::set_flows`]).
+    pub flows: bool,
     /// Write the Info and address columns (with `text`; see [`Dissector::set_columns`]).
     pub columns: bool,
     /// Only the fields wanted (None: all).

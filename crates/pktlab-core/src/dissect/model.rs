@@ -465,6 +465,23 @@ impl FrameTimes {
     }
 }
 
+/// A TCP connection or UDP conversation, by one of its packets: source and destination
+/// (address in 16 bytes, IPv4 in the first 4; port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Flow {
+    pub(crate) src: ([u8; 16], u16),
+    pub(crate) dst: ([u8; 16], u16),
+    pub(crate) tcp: bool,
+}
+
+impl Flow {
+    /// Its endpoints, the lower first (the key of the tables that track connections).
+    pub(crate) fn key(&self) -> ([u8; 16], u16, [u8; 16], u16) {
+        let (a, b) = if self.src <= self.dst { (self.src, self.dst) } else { (self.dst, self.src) };
+        (a.0, a.1, b.0, b.1)
+    }
+}
+
 /// The dissection of one frame.
 #[derive(Clone, Debug, Default)]
 pub struct Dissection {
@@ -487,6 +504,13 @@ pub struct Dissection {
     /// echo requests for a reply's `resp_to`): dissecting the frame on its own, without the
     /// frames before it, may give a different result.
     pub stateful: bool,
+    /// The outermost TCP connection or UDP conversation whose payload the frame carries. A
+    /// dissector that has read the frames before in order may know that it speaks a
+    /// protocol whose dissection depends on earlier frames where one that saw only some of
+    /// them does not ([`super::Dissector::follows`]): a worker thread that did not see an
+    /// HTTP connection found by its look, or a QUIC connection's long headers, takes its
+    /// later segments for plain data.
+    pub flow: Option<Flow>,
     /// Where the dissector put the [`Additions`] it was given (None: it put none).
     pub placed: Option<Placed>,
 }
@@ -688,6 +712,7 @@ impl Dissection {
         self.dst.clear();
         self.transports.clear();
         self.stateful = false;
+        self.flow = None;
         self.placed = None;
     }
 

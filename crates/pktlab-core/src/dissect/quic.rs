@@ -63,6 +63,13 @@ struct Conn {
     dcid_len: [Option<usize>; 2],
 }
 
+impl Conns {
+    /// Whether a connection between the flow's endpoints was seen.
+    pub(crate) fn knows(&self, flow: &super::Flow) -> bool {
+        !self.map.is_empty() && self.map.contains_key(&flow.key())
+    }
+}
+
 /// QUIC connections by their UDP endpoints (lower endpoint first).
 #[derive(Default)]
 pub struct Conns {

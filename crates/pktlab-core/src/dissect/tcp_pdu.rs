@@ -276,6 +276,13 @@ struct Conv {
     syn: Option<u32>,
 }
 
+impl Streams {
+    /// Whether the connection was found to speak one of the protocols.
+    pub(crate) fn speaks(&self, flow: &super::Flow) -> bool {
+        self.any_app && self.convs.get(&flow.key()).is_some_and(|c| c.app.is_some())
+    }
+}
+
 /// Connections by their two endpoints (lower endpoint first); outcomes by frame number.
 #[derive(Default)]
 pub struct Streams {
@@ -283,6 +290,9 @@ pub struct Streams {
     done: foldhash::HashMap<u64, Outcome>,
     /// The highest frame number whose segment was read.
     last: u64,
+    /// Some connection of `convs` was found to speak one of the protocols (a lookup in
+    /// [`Streams::speaks`] is needless until one is).
+    any_app: bool,
     /// HTTP: each request's full URI by (frame, request number), for the response's
     /// `[Request URI]`.
     pub(crate) http_uris: foldhash::HashMap<(u64, u32), Box<str>>,
@@ -300,7 +310,8 @@ const MAX_OUTCOMES: usize = 1 << 20;
 /// An unfinished PDU is given up past this size.
 const MAX_PDU: usize = 16 << 20;
 
-fn addrs(p: Pseudo) -> ([u8; 16], [u8; 16]) {
+/// A segment's addresses, in 16 bytes each (IPv4 in the first 4).
+pub(crate) fn addrs(p: Pseudo) -> ([u8; 16], [u8; 16]) {
     match p {
         Pseudo::V4(s, d) => {
             let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
@@ -375,7 +386,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg
     true
 }
 
-fn key_of(seg: Segment) -> (([u8; 16], u16, [u8; 16], u16), usize) {
+fn key_of(seg: Segment) -> (ConvKey, usize) {
     let (src, dst) = addrs(seg.pseudo);
     let (sport, dport) = (seg.sport, seg.dport);
     if (src, sport) <= (dst, dport) { ((src, sport, dst, dport), 0) } else { ((dst, dport, src, sport), 1) }
@@ -463,6 +474,7 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
             return None;
         };
         conv.app = Some(app);
+        streams.any_app = true;
     }
     let mut app = conv.app?;
     let mode = if !seg.reassemble {

@@ -6,7 +6,7 @@ use super::{Clock, Frame, LoopOpts, Outcome, OutputError, RELEASE_EVERY, dissect
 use crate::analysis::analyzer::{Transport, extract, ts_nanos};
 use crate::analysis::{Analyzer, FrameAnalysis};
 use crate::capture::{CaptureError, CaptureFile, Records};
-use crate::dissect::{Additions, Demand, Dissection, Dissector, FrameMeta, FrameTimes};
+use crate::dissect::{Additions, Demand, Dissection, Dissector, Flow, FrameMeta, FrameTimes};
 use crate::filter::Filter;
 use std::io::{self, Write};
 use std::collections::{BTreeMap, VecDeque};
@@ -17,6 +17,14 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 /// (the batches in flight keep their pages of the file resident).
 const BATCH: usize = 8192;
 const BATCH_BYTES: usize = 2 << 20;
+
+/// Frames per batch in every loop, when `PKTLAB_BATCH=N` says (for tests: batch boundaries
+/// every few frames fall inside connections and reassembled messages, where workers see
+/// part of what came before).
+fn batch_override() -> Option<usize> {
+    static N: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    *N.get_or_init(|| std::env::var("PKTLAB_BATCH").ok().and_then(|v| v.parse::<usize>().ok()).filter(|&n| n > 0))
+}
 
 /// One record read, with its frame facts.
 struct Rec<'a> {
@@ -49,8 +57,10 @@ impl<'f> Reader<'f> {
         self.fill_up_to(recs, BATCH, BATCH_BYTES)
     }
 
-    /// [`Reader::fill`] with at most `frames` records or `max_bytes` captured bytes.
+    /// [`Reader::fill`] with at most `frames` records (or [`batch_override`]'s) or
+    /// `max_bytes` captured bytes.
     fn fill_up_to(&mut self, recs: &mut Vec<Rec<'f>>, frames: usize, max_bytes: usize) -> bool {
+        let frames = batch_override().unwrap_or(frames);
         recs.clear();
         let mut bytes = 0usize;
         while recs.len() < frames && bytes < max_bytes && self.error.is_none() && self.number < self.limit {
@@ -91,6 +101,22 @@ impl<'f> Handled<'f> {
             self.released = rec.file_offset;
         }
     }
+}
+
+/// Whether the calling thread's in-order dissector, `master`, dissects a frame again: the
+/// worker found the frame's dissection depends on earlier frames (`stateful`), or `master`
+/// knows the frame's connection (`flow`, of a frame the worker found nothing in) speaks a
+/// protocol whose does — a worker that did not see the frame that showed it (an HTTP
+/// connection's first request on a port not HTTP's, a QUIC connection's long header) took
+/// the connection's later segments for plain data.
+fn in_order_again(stateful: bool, flow: Option<&Flow>, master: &Dissector) -> bool {
+    stateful || flow.is_some_and(|f| master.follows(f))
+}
+
+/// What a worker keeps of a frame's dissection for [`in_order_again`]: whether it depended
+/// on earlier frames, and if not, its flow.
+fn keep_flow(d: &Dissection) -> Option<Flow> {
+    if d.stateful { None } else { d.flow }
 }
 
 /// Runs batches through `threads` worker threads and takes them back in the order they were
@@ -165,9 +191,11 @@ where
 #[derive(Default)]
 struct Batch<'a> {
     recs: Vec<Rec<'a>>,
-    /// Per frame: the filter matched; the dissection depended on earlier frames.
+    /// Per frame: the filter matched; the dissection depended on earlier frames; its flow
+    /// ([`keep_flow`]).
     matched: Vec<bool>,
     stateful: Vec<bool>,
+    flows: Vec<Option<Flow>>,
     /// The transport headers of every frame, in order, with the frame's index in the batch.
     inputs: Vec<(u32, usize, Transport)>,
 }
@@ -203,16 +231,19 @@ pub fn for_each_matching(file: &CaptureFile, opts: LoopOpts, filter: &Filter, mu
         let mut dissector = Dissector::new();
         dissector.set_text(false);
         dissector.set_demand(Some(demand.clone()));
+        dissector.set_flows(true);
         let mut d = Dissection::default();
         let mut found = Vec::new();
         move |b: &mut Batch<'_>| {
             b.matched.clear();
             b.stateful.clear();
+            b.flows.clear();
             b.inputs.clear();
             for (i, rec) in b.recs.iter().enumerate() {
                 dissector.dissect(&rec.meta, rec.data, &mut d);
                 b.matched.push(filter.matches(&d, rec.data));
                 b.stateful.push(d.stateful);
+                b.flows.push(keep_flow(&d));
                 found.clear();
                 extract(&d, &mut found);
                 b.inputs.extend(found.iter().map(|(l, t)| (i as u32, *l, *t)));
@@ -236,7 +267,7 @@ pub fn for_each_matching(file: &CaptureFile, opts: LoopOpts, filter: &Filter, mu
                 }
                 let mut matched = b.matched.get(i).copied().unwrap_or(false);
                 inputs.clear();
-                if b.stateful.get(i).copied().unwrap_or(false) {
+                if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
                     master.dissect(&rec.meta, rec.data, &mut d);
                     matched = filter.matches(&d, rec.data);
                     extract(&d, &mut inputs);
@@ -277,6 +308,7 @@ struct Lines<'a> {
     /// Per frame: where its line ends in `text` (empty for a frame the filter drops).
     ends: Vec<usize>,
     stateful: Vec<bool>,
+    flows: Vec<Option<Flow>>,
 }
 
 /// Writes one line of text per frame of `file` (per frame `filter` matches), made by the
@@ -304,12 +336,14 @@ where
         let mut dissector = Dissector::new();
         dissector.set_text(text);
         dissector.set_demand(Some(demand.clone()));
+        dissector.set_flows(true);
         let mut format = make();
         let mut d = Dissection::default();
         move |b: &mut Lines<'_>| {
             b.text.clear();
             b.ends.clear();
             b.stateful.clear();
+            b.flows.clear();
             for rec in &b.recs {
                 dissector.dissect(&rec.meta, rec.data, &mut d);
                 if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
@@ -317,6 +351,7 @@ where
                 }
                 b.ends.push(b.text.len());
                 b.stateful.push(d.stateful);
+                b.flows.push(keep_flow(&d));
             }
         }
     };
@@ -331,7 +366,7 @@ where
             for (i, rec) in b.recs.iter().enumerate() {
                 handled.frame(rec);
                 let end = b.ends.get(i).copied().unwrap_or(start);
-                let written = if b.stateful.get(i).copied().unwrap_or(false) {
+                let written = if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
                     master.dissect(&rec.meta, rec.data, &mut d);
                     line.clear();
                     if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
@@ -358,7 +393,7 @@ where
 /// What the threads of [`in_order_twice`] share: the batches between its steps and which
 /// of the one-at-a-time steps is under way.
 #[derive(Default)]
-struct Flow<B> {
+struct Stages<B> {
     /// Filled, waiting for the first pass; through it, waiting for `middle` (by number);
     /// through that, waiting for the second pass; through it, waiting to be taken.
     first: VecDeque<(usize, B)>,
@@ -412,7 +447,7 @@ fn each<B>(step: &Mutex<impl FnMut(&mut B) -> Result<bool, OutputError>>, batche
 
 /// Ends [`in_order_twice`]'s loop on every thread when the thread holding it panics, so none
 /// waits for a batch that will never come.
-struct StopOnPanic<'a, B>(&'a Mutex<Flow<B>>, &'a Condvar);
+struct StopOnPanic<'a, B>(&'a Mutex<Stages<B>>, &'a Condvar);
 
 impl<B> Drop for StopOnPanic<'_, B> {
     fn drop(&mut self) {
@@ -461,7 +496,7 @@ where
         }
         return Ok(false);
     }
-    let flow = Mutex::new(Flow::<B>::default());
+    let flow = Mutex::new(Stages::<B>::default());
     let ready = Condvar::new();
     // (`middle` as a step that always goes on, the shape `take` has: one loop runs both.)
     let middle = move |b: &mut B| middle(b).map(|()| true);
@@ -472,7 +507,7 @@ where
         let mut work = worker();
         let mut f = lock(&flow);
         // Something changed that another thread may act on.
-        let wake = |f: &Flow<B>| {
+        let wake = |f: &Stages<B>| {
             if f.waiting > 0 {
                 ready.notify_all();
             }
@@ -587,8 +622,10 @@ const IN_FLIGHT: usize = 2;
 struct Framed<'a> {
     recs: Vec<Rec<'a>>,
     /// Per frame: the dissection depended on earlier frames (done again on the calling
-    /// thread).
+    /// thread: set there, too, for the frames [`in_order_again`] adds); its flow
+    /// ([`keep_flow`]).
     stateful: Vec<bool>,
+    flows: Vec<Option<Flow>>,
     /// The transport headers of every frame, in order, with the frame's index in the batch.
     inputs: Vec<(u32, usize, Transport)>,
     /// Per frame: its analysis, and its (digits, first frame's time) of [`Clock::frame`].
@@ -746,6 +783,7 @@ where
         let mut lean = Dissector::new();
         lean.set_text(false);
         lean.set_demand(Some(Demand::default()));
+        lean.set_flows(true);
         let mut full = Dissector::new();
         full.set_text(opts.text);
         full.set_hidden(opts.hidden);
@@ -758,10 +796,12 @@ where
         move |b: &mut Framed<'_>, second: bool| {
             if !second {
                 b.stateful.clear();
+                b.flows.clear();
                 b.inputs.clear();
                 for (i, rec) in b.recs.iter().enumerate() {
                     lean.dissect(&rec.meta, rec.data, &mut d);
                     b.stateful.push(d.stateful);
+                    b.flows.push(keep_flow(&d));
                     if opts.analysis && !d.stateful {
                         found.clear();
                         extract(&d, &mut found);
@@ -815,7 +855,10 @@ where
                     next_input += 1;
                 }
                 inputs.clear();
-                if b.stateful.get(i).copied().unwrap_or(false) {
+                if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
+                    if let Some(s) = b.stateful.get_mut(i) {
+                        *s = true;
+                    }
                     if b.done.len() == b.kept {
                         b.done.push((0, Dissection::default()));
                     }
