@@ -33,6 +33,24 @@ for l in sys.stdin:
         open("%s/%s.%d" % (sys.argv[1], sys.argv[2], n), "wb").write(bytes([n % 4]) + l.encode())' "corpus/$t" "$(basename "$f")"
         done
       fi; true ;;
+    http_encoded)
+      # Each coded body of the encoded capture as it went on the wire, and decoded (to be
+      # compressed again), after the bytes that pick the coding and the way it is sent.
+      if command -v tshark >/dev/null && [ -f ../captures/app/encoded.pcap ]; then
+        python3 - "corpus/$t" ../captures/app/encoded.pcap <<'PY'
+import subprocess, sys
+out, cap = sys.argv[1], sys.argv[2]
+codings = ["gzip", "deflate", "x-gzip", "br", "compress", "GZIP"]
+rows = subprocess.run(["tshark", "-n", "-r", cap, "-Y", "http.content_encoding", "-T", "fields", "-e", "http.content_encoding", "-e", "tcp.reassembled.data", "-e", "http.file_data"], capture_output=True, text=True).stdout
+for n, row in enumerate(rows.splitlines()):
+    coding, whole, decoded = (row.split("\t") + ["", "", ""])[:3]
+    pick = bytes([codings.index(coding) if coding in codings else 4])
+    raw = bytes.fromhex(whole.replace(":", "")) if whole else b""
+    body = raw.split(b"\r\n\r\n", 1)[-1]
+    open("%s/coded.%d" % (out, n), "wb").write(pick + bytes([0]) + body)
+    open("%s/plain.%d" % (out, n), "wb").write(pick + bytes([1 | 4 * (n % 4)]) + decoded.encode())
+PY
+      fi; true ;;
     http|websocket)
       python3 seeds/app_seeds.py "corpus/$t" tcp ../captures/app/http.pcap ../captures/app/websocket.pcap ../captures/lb.pcap ;;
     tls)

@@ -307,7 +307,9 @@ fn mac_names_equal_tsharks() {
 /// Captures recorded on this machine after the tree and JSON were fitted to the public ones
 /// (`captures/app/more.pcap`: HTTP with JSON bodies and a form, DNS on a port found by its
 /// header, ICMP errors quoting UDP payloads, TLS 1.3 and 1.2, WebSocket; `decode-as.pcap`:
-/// DNS and HTTP on ports their dissectors do not know): `-V`, the summary lines and `-T
+/// DNS and HTTP on ports their dissectors do not know; `captures/app/encoded.pcap`: HTTP
+/// bodies in gzip, deflate, brotli, chunked gzip, broken, cut short and undecodable
+/// codings): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -319,7 +321,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -333,5 +335,5 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 2 captures byte for byte tshark's");
+    println!("{outputs} outputs of 3 captures byte for byte tshark's");
 }

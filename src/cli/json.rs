@@ -442,14 +442,16 @@ fn escape(s: &str, out: &mut String) {
     // Runs of characters that need no escape are copied whole (every escaped one is ASCII,
     // so the cuts fall between characters).
     let bytes = s.as_bytes();
-    // Eight bytes at a time while none needs an escape (a control character, `"` or `\\`).
+    // Eight bytes at a time while none needs an escape (a control character, `"` or `\\`)
+    // or may start one (`<`: Wireshark writes `</` as `<\/`, so that `</script>` in a value
+    // cannot end a web page's script).
     let mut clean = 0;
     while let Some(chunk) = bytes.get(clean..clean + 8) {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
         let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) != 0 {
+        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) | zero(x ^ (ONES * b'<' as u64)) != 0 {
             break;
         }
         clean += 8;
@@ -459,6 +461,7 @@ fn escape(s: &str, out: &mut String) {
         let rep = match c {
             b'"' => "\\\"",
             b'\\' => "\\\\",
+            b'/' if i > 0 && bytes[i - 1] == b'<' => "\\/",
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",

@@ -238,7 +238,7 @@ pub fn expert_group(key: &str) -> &'static str {
         "Checksum"
     } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" || key == "tcp.options.sack.dsack" || key == "tls.resumed" {
         "Sequence"
-    } else if key.ends_with(".undecoded") {
+    } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") {
         "Undecoded"
     } else if key == "_ws.unreassembled" {
         "Reassemble"

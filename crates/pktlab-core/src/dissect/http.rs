@@ -724,6 +724,8 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     let media = ctype.as_deref().map(media_type);
     // The media type the Info names (a body read as lines, or a form).
     let mut lines_of = None;
+    // A content coding other than identity (tshark's `headers.content_encoding`).
+    let coding = header(msg, hend, "content-encoding").map(|v| String::from_utf8_lossy(v).into_owned()).filter(|c| !c.eq_ignore_ascii_case("identity"));
     if hend < msg.len() && chunked(msg, hend) {
         let (body, complete) = chunks(cx, msg, a, hend, st.alone);
         if !complete {
@@ -731,26 +733,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.close(li);
             super::tcp_pdu::unreassembled(cx, "HTTP", st.alone_reason);
         } else {
-            cx.in_reassembled(body, |cx, b| {
-                if !b.is_empty() {
-                    cx.add(&HTTP_FILE_DATA, 0, b.len(), body_text(b));
-                    // (A body of no stated type is data, under HTTP's own tree.)
-                    if media.is_none() {
-                        super::data::nested(cx, b, 0, b.len());
-                    }
-                }
-                cx.close(li);
-                lines_of = body_media(cx, b, 0, b.len(), media.as_deref());
-            });
+            cx.in_reassembled(body, |cx, b| lines_of = entity(cx, b, 0, b.len(), li, media.as_deref(), coding.as_deref()));
         }
     } else if hend < msg.len() {
-        cx.add(&HTTP_FILE_DATA, a + hend, msg.len() - hend, body_text(&msg[hend..]));
-        // (A body of no stated type is data, under HTTP's own tree.)
-        if media.is_none() {
-            super::data::nested(cx, data, a + hend, a + msg.len());
-        }
-        cx.close(li);
-        lines_of = body_media(cx, data, a + hend, a + msg.len(), media.as_deref());
+        lines_of = entity(cx, data, a + hend, a + msg.len(), li, media.as_deref(), coding.as_deref());
     } else {
         // tshark's title is the bare protocol name.
         cx.close(li);
@@ -777,6 +763,61 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     }
 }
 
+/// A message's (de-chunked) body at `data[s..e]`, the rest of HTTP's layer `li` and what
+/// follows it, as tshark: a body in a content coding (`coding`) first shows
+/// `Content-encoded entity body (gzip): N bytes`, decompressed where it is gzip, deflate or
+/// brotli (` -> M bytes`, the rest read from the decompressed bytes), else with an expert
+/// item and the bytes as data under that line, and nothing more; then the file data, data
+/// under HTTP's tree for a body of no stated type, HTTP's layer closed, and the body read by
+/// its media type. Returns the media type the Info names ([`body_media`]).
+fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>, coding: Option<&str>) -> Option<&'static str> {
+    let e = e.min(data.len());
+    if s >= e {
+        cx.close(li);
+        return None;
+    }
+    if let Some(coding) = coding {
+        let body = &data[s..e];
+        let decompress = super::prefs::HTTP_DECOMPRESS_BODY.get();
+        let out = match coding.to_ascii_lowercase().as_str() {
+            "gzip" | "deflate" | "x-gzip" | "x-deflate" if decompress => super::uncompress::zlib(body),
+            "br" if decompress => super::uncompress::brotli(body),
+            _ => None,
+        };
+        let mut label = format!("Content-encoded entity body ({coding}): {} bytes", body.len());
+        let Some(out) = out else {
+            let idx = cx.add(&WS_TEXT, s, e - s, Value::Str(label.into_boxed_str()));
+            if decompress {
+                cx.expert(Severity::Warn, "http.decompression_failed", "Decompression failed", Some(idx));
+            } else {
+                cx.expert(Severity::Chat, "http.decompression_disabled", "Decompression disabled", Some(idx));
+            }
+            cx.child(|cx| super::data::nested(cx, data, s, e));
+            cx.close(li);
+            return None;
+        };
+        label.push_str(&format!(" -> {} bytes", out.len()));
+        cx.add(&WS_TEXT, s, e - s, Value::Str(label.into_boxed_str()));
+        let mut named = None;
+        cx.in_reassembled(out, |cx, b| named = plain_entity(cx, b, 0, b.len(), li, media));
+        return named;
+    }
+    plain_entity(cx, data, s, e, li, media)
+}
+
+/// A body in no content coding at `data[s..e]` (see [`entity`]; empty only when that is what
+/// decompression gave).
+fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>) -> Option<&'static str> {
+    let e = e.min(data.len()).max(s);
+    cx.add(&HTTP_FILE_DATA, s, e - s, body_text(data.get(s..e).unwrap_or(&[])));
+    // (A body of no stated type is data, under HTTP's own tree.)
+    if media.is_none() {
+        super::data::nested(cx, data, s, e);
+    }
+    cx.close(li);
+    body_media(cx, data, s, e, media)
+}
+
 /// The separator before a second message's Info in one frame: ` , ` (the space a message's
 /// first line leaves after it, then `, `).
 fn separate(info: &mut String) {
@@ -784,8 +825,10 @@ fn separate(info: &mut String) {
 }
 
 /// A body as `http.file_data`'s value: ASCII as it is, each other byte the replacement
-/// character (Wireshark's ASCII string encoding).
+/// character (Wireshark's ASCII string encoding), up to the first NUL byte (Wireshark's
+/// strings end there: JSON, `-T fields` and filters see no more).
 fn body_text(b: &[u8]) -> Value {
+    let b = b.iter().position(|&c| c == 0).map_or(b, |n| &b[..n]);
     Value::Str(b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str())
 }
 

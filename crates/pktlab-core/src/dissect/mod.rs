@@ -48,6 +48,7 @@ pub mod teredo;
 pub mod tls;
 pub mod tls_names;
 pub mod udp;
+pub(crate) mod uncompress;
 pub mod vlan;
 pub mod vxlan;
 pub mod websocket;

@@ -70,6 +70,11 @@ pub static TCP_CALCULATE_TIMESTAMPS: Pref = Pref::new("tcp.calculate_timestamps"
 /// needs TCP's, is off too).
 pub static TCP_DESEGMENT_TCP_STREAMS: Pref = Pref::new("tcp.desegment_tcp_streams", "Allow subdissector to reassemble TCP streams", true);
 
+/// `http.decompress_body`: decompress bodies in a content coding (gzip, deflate, brotli) and
+/// read what comes out by its media type (off: `Content-encoded entity body` with the bytes
+/// as data and an expert item saying decompression is disabled).
+pub static HTTP_DECOMPRESS_BODY: Pref = Pref::new("http.decompress_body", "Uncompress entity bodies", true);
+
 /// Every preference `-o` accepts.
 pub static ALL: &[&Pref] = &[
     &IP_CHECK_CHECKSUM,
@@ -79,6 +84,7 @@ pub static ALL: &[&Pref] = &[
     &TCP_ANALYZE_SEQUENCE_NUMBERS,
     &TCP_CALCULATE_TIMESTAMPS,
     &TCP_DESEGMENT_TCP_STREAMS,
+    &HTTP_DECOMPRESS_BODY,
 ];
 
 /// Whether `tcp.seq`/`tcp.ack`/`tcp.nxtseq` are relative: both preferences on, as tshark

@@ -1,0 +1,24 @@
+#!/bin/bash
+# captures/app/encoded.pcap: HTTP bodies in content codings on loopback (127.0.0.1:8080),
+# for tests/json_tshark.rs, which prints it with -V and -T json beside tshark 4.0: gzip
+# (JSON and text), deflate with and without its zlib header, brotli, chunked gzip, 110 KB
+# of text from 1 KB of gzip, an empty gzip body, a body that is not gzip, a gzip body cut
+# short, `identity`, and `compress` (which nobody decodes). One connection; headers and
+# body go in separate segments (app_encoded_peer.py, python's http.server).
+# Needs root, tcpdump, python3 with `brotli` (installed with pip).
+source "$(dirname "$0")/lib.sh"
+APP="$OUT/app"
+mkdir -p "$APP"
+python3 -c 'import brotli' 2>/dev/null || pip install -q brotli
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+PEER="$HERE/app_encoded_peer.py"
+
+capture_start - lo "$APP/encoded.pcap" tcp port 8080
+python3 "$PEER" server 127.0.0.1 8080 &
+PIDS+=($!)
+sleep 1
+python3 "$PEER" client 127.0.0.1 8080
+sleep 0.5
+capture_stop "$APP/encoded.pcap"

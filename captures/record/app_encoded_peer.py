@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Peers for captures/record/app-encoded.sh: an HTTP server on loopback whose responses come
+in content codings (gzip, deflate with and without its zlib header, brotli, chunked gzip, a
+body that is not the coding it says, one cut short, one of a coding nobody decodes), and the
+client that asks for each over one connection.
+
+  app_encoded_peer.py server HOST PORT
+  app_encoded_peer.py client HOST PORT
+"""
+import gzip, http.client, http.server, json, sys, zlib
+
+import brotli
+
+PATHS = ["json", "text", "deflate", "raw", "br", "chunked", "big", "empty", "bad", "cut", "identity", "compress"]
+
+
+def raw_deflate(b):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(b) + c.flush()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        p = self.path.strip("/")
+        ctype, chunked = "text/plain", False
+        text = b"".join(b"line %d of the lobby log\n" % i for i in range(20))
+        if p == "json":
+            body = json.dumps({"players": [{"id": i, "name": "p%d" % i, "hp": 100 - i} for i in range(5)]}).encode()
+            ctype, coding, data = "application/json", "gzip", gzip.compress(body, mtime=0)
+        elif p == "text":
+            coding, data = "gzip", gzip.compress(text, mtime=0)
+        elif p == "deflate":
+            coding, data = "deflate", zlib.compress(text)
+        elif p == "raw":
+            coding, data = "deflate", raw_deflate(text)
+        elif p == "br":
+            ctype, coding, data = "text/html", "br", brotli.compress(b"<html><body><p>brotli lobby</p></body></html>\n" * 3)
+        elif p == "chunked":
+            coding, data, chunked = "gzip", gzip.compress(text, mtime=0), True
+        elif p == "big":
+            coding, data = "gzip", gzip.compress(b"".join(b"tick %06d pos 1.5 -2.0 0.0\n" % i for i in range(4000)), mtime=0)
+        elif p == "empty":
+            coding, data = "gzip", gzip.compress(b"", mtime=0)
+        elif p == "bad":
+            coding, data = "gzip", b"not really gzip"
+        elif p == "cut":
+            coding, data = "gzip", gzip.compress(b"".join(b"entry %d\n" % i for i in range(3000)), mtime=0)[:400]
+        elif p == "identity":
+            coding, data = "identity", text
+        else:
+            coding, data = "compress", b"\x1f\x9d\x90lobby"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", coding)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(0, len(data), 40):
+                part = data[i:i + 40]
+                self.wfile.write(b"%x\r\n" % len(part) + part + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    def log_message(self, *a):
+        pass
+
+
+def main():
+    role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if role == "server":
+        http.server.HTTPServer((host, port), Handler).serve_forever()
+    conn = http.client.HTTPConnection(host, port)
+    for p in PATHS:
+        conn.request("GET", "/" + p, headers={"Accept-Encoding": "gzip, deflate, br"})
+        conn.getresponse().read()
+    conn.close()
+
+
+main()
