@@ -3,8 +3,10 @@
 # for tests/json_tshark.rs, which prints it with -V and -T json beside tshark 4.0: gzip
 # (JSON and text), deflate with and without its zlib header, brotli, chunked gzip, 110 KB
 # of text from 1 KB of gzip, an empty gzip body, a body that is not gzip, a gzip body cut
-# short, `identity`, and `compress` (which nobody decodes). One connection; headers and
-# body go in separate segments (app_encoded_peer.py, python's http.server).
+# short, `identity`, and `compress` (which nobody decodes); bodies of media types tshark has
+# no dissector for and octet-stream; cookies and Basic credentials; headers and body go in
+# separate segments (app_encoded_peer.py, python's http.server). Then a protobuf POST with
+# `Expect: 100-continue` on a second connection.
 # Needs root, tcpdump, python3 with `brotli` (installed with pip).
 source "$(dirname "$0")/lib.sh"
 APP="$OUT/app"

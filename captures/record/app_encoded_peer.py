@@ -11,7 +11,8 @@ import gzip, http.client, http.server, json, sys, zlib
 
 import brotli
 
-PATHS = ["json", "text", "deflate", "raw", "br", "chunked", "big", "empty", "bad", "cut", "identity", "compress"]
+PATHS = ["json", "text", "deflate", "raw", "br", "chunked", "big", "empty", "bad", "cut", "identity", "compress",
+         "protobuf", "octets", "python", "one"]
 
 
 def raw_deflate(b):
@@ -49,11 +50,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             coding, data = "gzip", gzip.compress(b"".join(b"entry %d\n" % i for i in range(3000)), mtime=0)[:400]
         elif p == "identity":
             coding, data = "identity", text
+        elif p in ("protobuf", "octets", "python", "one"):
+            # Bodies of media types tshark has no dissector for, and bytes.
+            ctype = {"protobuf": "application/x-protobuf; proto=lobby.Join", "octets": "application/octet-stream",
+                     "python": "Text/X-Python ;charset=utf-8", "one": "application/vnd.lobby"}[p]
+            coding, data = None, b"\x08\x96\x01\x12\x03kim" if p != "one" else b"x"
         else:
             coding, data = "compress", b"\x1f\x9d\x90lobby"
         self.send_response(200)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Encoding", coding)
+        if coding:
+            self.send_header("Content-Encoding", coding)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
@@ -65,6 +72,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(n)
+        self.send_response(204)
+        self.end_headers()
 
     def log_message(self, *a):
         pass
@@ -78,7 +91,19 @@ def main():
     for p in PATHS:
         conn.request("GET", "/" + p, headers={"Accept-Encoding": "gzip, deflate, br"})
         conn.getresponse().read()
+    # Cookies, Basic credentials, a body the server waits for (Expect: 100-continue: the
+    # interim response comes before the request is whole) and one of a type nobody reads.
+    conn.request("GET", "/identity", headers={"Cookie": "session=abc123; region=kr;lang=ko ", "Authorization": "Basic a2ltOnNlY3JldA=="})
+    conn.getresponse().read()
     conn.close()
+    import socket, time
+    s = socket.create_connection((host, port))
+    s.sendall(b"POST /score HTTP/1.1\r\nHost: %s:%d\r\nExpect: 100-continue\r\nContent-Type: application/x-protobuf\r\nContent-Length: 5\r\n\r\n" % (host.encode(), port))
+    s.recv(100)
+    time.sleep(0.05)
+    s.sendall(b"\x08\x01\x10\x02\x18")
+    s.recv(1000)
+    s.close()
 
 
 main()

@@ -4,7 +4,7 @@
 //! segments arrive here reassembled (see [`super::tcp_pdu`]).
 
 use super::model::*;
-use super::tcp_pdu::{ConnState, Need, PduState};
+use super::tcp_pdu::{ConnState, Exchange, Need, PduState};
 use super::Ctx;
 use super::data::WS_TEXT;
 use super::label::LabelCx;
@@ -27,8 +27,10 @@ fn escape_line(bytes: &[u8], out: &mut String) {
 
 /// `File Data: 200 bytes`.
 fn file_data_label(cx: &LabelCx<'_>, out: &mut String) {
+    // (tshark's "%u bytes": `1 bytes` too.)
     out.push_str("File Data: ");
-    super::label::bytes_plural(u64::from(cx.field.len), out);
+    super::push_dec(out, u64::from(cx.field.len));
+    out.push_str(" bytes");
 }
 
 pub static HTTP_REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool, Base::None);
@@ -57,6 +59,8 @@ pub static HTTP_REFERER: FieldDef = FieldDef::new("http.referer", "Referer", Fie
 pub static HTTP_COOKIE: FieldDef = FieldDef::new("http.cookie", "Cookie", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_SET_COOKIE: FieldDef = FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_AUTHORIZATION: FieldDef = FieldDef::new("http.authorization", "Authorization", FieldType::Str, Base::None).whole(line_label);
+pub static HTTP_COOKIE_PAIR: FieldDef = FieldDef::new("http.cookie_pair", "Cookie pair", FieldType::Str, Base::None);
+pub static HTTP_AUTHBASIC: FieldDef = FieldDef::new("http.authbasic", "Credentials", FieldType::Str, Base::None);
 pub static HTTP_CONTENT_TYPE: FieldDef = FieldDef::new("http.content_type", "Content-Type", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_CONTENT_LENGTH_HEADER: FieldDef = FieldDef::new("http.content_length_header", "Content-Length", FieldType::Str, Base::None).whole(line_label);
 pub static HTTP_CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64, Base::Dec);
@@ -94,14 +98,17 @@ pub static HTTP_RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.ur
 /// The body, as Wireshark 4.0's string field: its bytes as ASCII text (see [`body_text`]).
 pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::Str, Base::None).whole(file_data_label);
 
+/// The `media` dissector's one field: the body's bytes, labelled with their type.
+pub static MEDIA_TYPE: FieldDef = FieldDef::new("media.type", "Media type", FieldType::Bytes, Base::None).custom(media_type_label);
+
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
     &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_URI_PATH, &HTTP_REQUEST_URI_QUERY, &HTTP_REQUEST_URI_QUERY_PARAMETER, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
     &HTTP_RESPONSE_CODE, &HTTP_RESPONSE_CODE_DESC, &HTTP_RESPONSE_PHRASE, &HTTP_REQUEST_FULL_URI, &HTTP_HOST, &HTTP_USER_AGENT, &HTTP_ACCEPT, &HTTP_ACCEPT_LANGUAGE,
-    &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
+    &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_COOKIE_PAIR, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_AUTHBASIC, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
     &HTTP_LAST_MODIFIED, &HTTP_X_FORWARDED_FOR, &HTTP_SEC_WEBSOCKET_KEY, &HTTP_SEC_WEBSOCKET_ACCEPT, &HTTP_SEC_WEBSOCKET_VERSION, &HTTP_SEC_WEBSOCKET_PROTOCOL,
-    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER, &HTTP_CHUNK_DATA, &HTTP_CHUNK_BOUNDARY,
+    &HTTP_SEC_WEBSOCKET_EXTENSIONS, &MEDIA_TYPE, &HTTP_CHUNK_SIZE, &HTTP_FILE_DATA, &HTTP_UNKNOWN_HEADER, &HTTP_CHUNK_DATA, &HTTP_CHUNK_BOUNDARY,
     &HTTP_REQUEST_NUMBER, &HTTP_RESPONSE_NUMBER, &URLENCODED_FORM_KEY, &URLENCODED_FORM_VALUE, &HTTP_TIME, &HTTP_REQUEST_IN, &HTTP_PREV_REQUEST_IN, &HTTP_PREV_RESPONSE_IN, &HTTP_RESPONSE_FOR_URI,
 ];
 
@@ -199,7 +206,8 @@ fn headers_end(buf: &[u8]) -> Option<usize> {
     None
 }
 
-/// Header lines (name, value, line start, line end including its line end) up to `end`.
+/// Header lines (name, value from its first non-blank byte to the line end, line start, line
+/// end including its line end) up to `end`.
 fn headers(buf: &[u8], end: usize) -> impl Iterator<Item = (&[u8], &[u8], usize, usize)> {
     let start = buf.iter().position(|&c| c == b'\n').map_or(end, |p| p + 1);
     let mut i = start;
@@ -216,8 +224,9 @@ fn headers(buf: &[u8], end: usize) -> impl Iterator<Item = (&[u8], &[u8], usize,
         let at = i;
         i = nl + 1;
         let colon = line.iter().position(|&c| c == b':').unwrap_or(line.len());
+        // (As tshark's: white space before the value skipped, after it kept.)
         let value = line.get(colon + 1..).unwrap_or(&[]);
-        let value = value.trim_ascii();
+        let value = value.trim_ascii_start();
         Some((&line[..colon], value, at, nl + 1))
     })
 }
@@ -300,31 +309,51 @@ pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
     if is_response(buf) {
         st.head = conn.heads.front().copied().unwrap_or(false);
         st.until_fin = body_until_fin(buf, st);
-        st.number = conn.http_responses + 1;
-        st.total = conn.http_requests;
-        if let Some(&(frame, ts)) = conn.http_pending.front() {
-            (st.req_frame, st.req_ts) = (frame, ts);
-        }
-        (st.prev_req, st.prev_resp) = conn.http_answered;
-    } else if !buf.starts_with(b"NOTIFY ") {
-        st.number = conn.http_requests + 1;
-        st.total = st.number;
-        st.prev_req = conn.http_last_req;
     }
+    // (Numbered again when whole, by `after_pdu`; a body that runs until the connection
+    // closes keeps these.)
+    number(conn, buf, &mut st);
     st
 }
 
-/// Notes a whole message: a request's method, the request a response answers (a `1xx`
-/// other than `101` is interim); returns `websocket` when a `101` switches to it.
-pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option<&'static str> {
+/// A message's number and the frames around it, as tshark's `push_req`/`push_res` would
+/// give them now: a request starts a new exchange; a response joins the last one if that
+/// has no response yet (a pipelined request's, a `100 Continue`'s request), else starts its
+/// own; the exchange before it gives the previous request's and response's frames; a
+/// response shows the last full request URI. Notifications are not counted.
+fn number(conn: &ConnState, msg: &[u8], st: &mut PduState) {
+    if msg.starts_with(b"NOTIFY ") && !is_response(msg) {
+        return;
+    }
+    let (curr, before) = match conn.http_last {
+        Some(last) if is_response(msg) && last.res_frame == 0 => (last, conn.http_before),
+        last => (Exchange { number: conn.http_exchanges + 1, ..Exchange::default() }, last),
+    };
+    st.number = curr.number;
+    st.total = curr.number.max(conn.http_exchanges);
+    (st.req_frame, st.req_ts) = (curr.req_frame, curr.req_ts);
+    (st.prev_req, st.prev_resp) = before.map_or((0, 0), |b| (b.req_frame, b.res_frame));
+    st.uri = conn.http_uri;
+}
+
+/// Notes a whole message (numbering it first, as tshark does then): a request's exchange and
+/// method, the exchange a response joins (a `1xx` other than `101` leaves the request
+/// waiting for its final response, for HEAD's bodiless answer); returns `websocket` when a
+/// `101` switches to it.
+pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8], st: &mut PduState) -> Option<&'static str> {
+    number(conn, msg, st);
     if is_response(msg) {
+        match &mut conn.http_last {
+            Some(last) if last.res_frame == 0 => last.res_frame = conn.frame,
+            last => {
+                conn.http_before = *last;
+                conn.http_exchanges += 1;
+                *last = Some(Exchange { number: conn.http_exchanges, res_frame: conn.frame, ..Exchange::default() });
+            }
+        }
         let code = status_code(msg);
         if !(100..200).contains(&code) || code == 101 {
             conn.heads.pop_front();
-            conn.http_responses += 1;
-            if let Some((req, _)) = conn.http_pending.pop_front() {
-                conn.http_answered = (req, conn.frame);
-            }
         }
         if code == 101 && upgrades_to_websocket(msg) {
             return Some("websocket");
@@ -332,12 +361,15 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8]) -> Option
     } else if !msg.starts_with(b"NOTIFY ") {
         if conn.heads.len() >= 64 {
             conn.heads.pop_front();
-            conn.http_pending.pop_front();
         }
         conn.heads.push_back(msg.starts_with(b"HEAD "));
-        conn.http_pending.push_back((conn.frame, conn.ts));
-        conn.http_requests += 1;
-        conn.http_last_req = conn.frame;
+        conn.http_before = conn.http_last;
+        conn.http_exchanges += 1;
+        conn.http_last = Some(Exchange { number: conn.http_exchanges, req_frame: conn.frame, req_ts: conn.ts, res_frame: 0 });
+        // (The request's full URI needs a Host header: see `message`.)
+        if headers_end(msg).is_some_and(|end| header(msg, end, "host").is_some()) {
+            conn.http_uri = (conn.frame, conn.http_exchanges);
+        }
     }
     None
 }
@@ -375,6 +407,59 @@ pub(crate) fn pdu_len(buf: &[u8], st: PduState) -> Need {
 
 fn text(b: &[u8]) -> Box<str> {
     String::from_utf8_lossy(b).into_owned().into_boxed_str()
+}
+
+/// A Cookie header's `name=value` pairs (value at `at`), as tshark splits them: at each `;`,
+/// spaces and `;` between them skipped.
+fn cookie_pairs(cx: &mut Ctx, value: &[u8], at: usize) {
+    let mut i = 0;
+    while i < value.len() {
+        while value.get(i).is_some_and(|&c| c == b';' || c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        if i >= value.len() {
+            break;
+        }
+        let n = value[i..].iter().position(|&c| c == b';').unwrap_or(value.len() - i);
+        cx.add(&HTTP_COOKIE_PAIR, at + i, n, Value::Str(text(&value[i..i + n])));
+        i += n;
+    }
+}
+
+/// Base64 decoded as glib's `g_base64_decode` (Basic credentials): characters outside the
+/// alphabet are skipped, `=` counts as a zero that drops the bytes it pads, and a last
+/// group of fewer than four characters gives nothing.
+fn base64_glib(b: &[u8]) -> Vec<u8> {
+    fn rank(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => 0,
+            _ => return None,
+        } as u32)
+    }
+    let mut out = Vec::with_capacity(b.len() / 4 * 3);
+    let (mut v, mut n, mut last) = (0u32, 0, [0u8; 2]);
+    for &c in b {
+        let Some(r) = rank(c) else { continue };
+        last = [c, last[0]];
+        v = (v << 6) | r;
+        n += 1;
+        if n == 4 {
+            out.push((v >> 16) as u8);
+            if last[1] != b'=' {
+                out.push((v >> 8) as u8);
+            }
+            if last[0] != b'=' {
+                out.push(v as u8);
+            }
+            (v, n) = (0, 0);
+        }
+    }
+    out
 }
 
 /// Dissects an SSDP message (HTTP over UDP port 1900) in `a..b`; false if it is not one.
@@ -639,6 +724,20 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
                 {
                     cx.child(|cx| cx.add_gen(&HTTP_CONTENT_LENGTH, a + ls, le - ls, Value::UInt(n)));
                 }
+                // (Where the value starts in the message: it is a part of it.)
+                let at = a + (value.as_ptr() as usize).saturating_sub(msg.as_ptr() as usize);
+                if lower == "cookie" {
+                    cx.child(|cx| cookie_pairs(cx, value, at));
+                }
+                if lower == "authorization"
+                    && let Some(b64) = value.strip_prefix(b"Basic ")
+                {
+                    // (tshark decodes a value of two characters or more; the decoded text ends
+                    // at a NUL byte.)
+                    let shown = if b64.len() > 1 { base64_glib(b64) } else { b64.to_vec() };
+                    let shown = shown.iter().position(|&c| c == 0).map_or(&shown[..], |n| &shown[..n]);
+                    cx.child(|cx| cx.add(&HTTP_AUTHBASIC, a, 0, Value::Str(text(shown))));
+                }
                 if !notification {
                     cx.add_hidden(line_def, a + ls, le - ls, Value::Str(text(whole)));
                 }
@@ -714,9 +813,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         }
         if response && st.req_frame > 0 {
             cx.add_gen(&HTTP_REQUEST_IN, a, 0, Value::UInt(st.req_frame));
-            if let Some(uri) = cx.streams.http_uris.get(&(st.req_frame, st.number)).cloned() {
-                cx.add_gen(&HTTP_RESPONSE_FOR_URI, a, 0, Value::Str(uri));
-            }
+        }
+        // (The connection's last full request URI, whichever request this answers.)
+        if response && let Some(uri) = cx.streams.http_uris.get(&st.uri).cloned() {
+            cx.add_gen(&HTTP_RESPONSE_FOR_URI, a, 0, Value::Str(uri));
         }
     }
     // The body: a chunked one's chunks, then the file data (de-chunked), handed to the
@@ -753,11 +853,11 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         info.push_str(&String::from_utf8_lossy(line));
         info.push(' ');
         if let Some(m) = lines_of {
-            if super::json::MEDIA_TYPES.contains(&m) {
+            if super::json::MEDIA_TYPES.contains(&m.as_str()) {
                 info.push_str(", JavaScript Object Notation");
             }
             info.push_str(" (");
-            info.push_str(m);
+            info.push_str(&m);
             info.push(')');
         }
     }
@@ -770,7 +870,7 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
 /// item and the bytes as data under that line, and nothing more; then the file data, data
 /// under HTTP's tree for a body of no stated type, HTTP's layer closed, and the body read by
 /// its media type. Returns the media type the Info names ([`body_media`]).
-fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>, coding: Option<&str>) -> Option<&'static str> {
+fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>, coding: Option<&str>) -> Option<String> {
     let e = e.min(data.len());
     if s >= e {
         cx.close(li);
@@ -807,7 +907,7 @@ fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Optio
 
 /// A body in no content coding at `data[s..e]` (see [`entity`]; empty only when that is what
 /// decompression gave).
-fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>) -> Option<&'static str> {
+fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>) -> Option<String> {
     let e = e.min(data.len()).max(s);
     cx.add(&HTTP_FILE_DATA, s, e - s, body_text(data.get(s..e).unwrap_or(&[])));
     // (A body of no stated type is data, under HTTP's own tree.)
@@ -832,9 +932,38 @@ fn body_text(b: &[u8]) -> Value {
     Value::Str(b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str())
 }
 
-/// A Content-Type's media type as Wireshark matches it: lower case, without parameters.
+/// A Content-Type's media type as Wireshark matches it: up to the first `;` or white space,
+/// lower case.
 fn media_type(ctype: &str) -> String {
-    ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    let ctype = ctype.trim_start();
+    ctype[..ctype.find(|c: char| c == ';' || c.is_ascii_whitespace()).unwrap_or(ctype.len())].to_ascii_lowercase()
+}
+
+/// A Content-Type's parameters as Wireshark keeps them: after the media type, the `;` and
+/// white space skipped (None: none).
+fn media_parameters(ctype: &str) -> Option<&str> {
+    let ctype = ctype.trim_start();
+    let at = ctype.find(|c: char| c == ';' || c.is_ascii_whitespace())?;
+    let rest = ctype[at..].trim_start_matches(|c: char| c == ';' || c.is_ascii_whitespace());
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// `media.type`'s label: `Media type: application/x-protobuf; proto=lobby.Join (12 bytes)`,
+/// the type and parameters of the message's Content-Type (the HTTP field before it).
+fn media_type_label(cx: &LabelCx<'_>, out: &mut String) {
+    let ctype = cx.d.fields.get(..cx.idx).and_then(|before| before.iter().rev().find(|f| std::ptr::eq(f.def, &HTTP_CONTENT_TYPE)));
+    let ctype = match ctype.map(|f| &f.value) {
+        Some(Value::Str(s)) => s.as_ref(),
+        _ => "",
+    };
+    out.push_str("Media type: ");
+    out.push_str(&media_type(ctype));
+    if let Some(p) = media_parameters(ctype) {
+        out.push_str("; ");
+        out.push_str(p);
+    }
+    let n = cx.field.len;
+    out.push_str(&format!(" ({n} byte{})", if n == 1 { "" } else { "s" }));
 }
 
 /// The media types tshark's `data-text-lines` dissector registers for.
@@ -845,10 +974,11 @@ const TEXT_LINES: &[&str] = &[
 
 /// A body handed on by its media type: line-based text for the types tshark reads as lines
 /// (`Line-based text data: text/html (12 lines)`), a form's items
-/// (`application/x-www-form-urlencoded`); other types are left to HTTP's file data. Returns
-/// the media type the Info names for a body of at least one byte (a type read as lines, or
-/// a form's).
-fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) -> Option<&'static str> {
+/// (`application/x-www-form-urlencoded`), JSON; bytes (`application/octet-stream`) as a data
+/// layer; a type no dissector of tshark's takes as a `Media Type` layer; other types are
+/// left to HTTP's file data. Returns the media type the Info names for a body of at least
+/// one byte (a type read as lines, a form's, JSON's, one named by `Media Type`).
+fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) -> Option<String> {
     const FORM: &str = "application/x-www-form-urlencoded";
     if media == Some(FORM) {
         let b = b.min(data.len());
@@ -856,7 +986,7 @@ fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>
             return None;
         }
         form(cx, data, a, b, FORM);
-        return Some(FORM);
+        return Some(FORM.to_owned());
     }
     if let Some(m) = super::json::MEDIA_TYPES.iter().copied().find(|t| media == Some(*t)) {
         // (JSON's own Info words come first; the media type only if it read the body whole,
@@ -866,11 +996,30 @@ fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>
             return None;
         }
         super::json::dissect(cx, data, a, b, m);
-        return Some(m);
+        return Some(m.to_owned());
     }
-    let m = TEXT_LINES.iter().copied().find(|t| media == Some(*t))?;
-    super::data::text_lines(cx, data, a, b, Some(m));
-    (b > a).then_some(m)
+    if let Some(m) = TEXT_LINES.iter().copied().find(|t| media == Some(*t)) {
+        super::data::text_lines(cx, data, a, b, Some(m));
+        return (b > a).then(|| m.to_owned());
+    }
+    let m = media?;
+    let b = b.min(data.len());
+    if b <= a {
+        return None;
+    }
+    // (Bytes, by their type: tshark's data dissector, a layer of its own.)
+    if m == "application/octet-stream" {
+        super::dispatch::data(cx, data, a, b);
+        return None;
+    }
+    // A type no dissector of tshark's takes: its `media` dissector names it (and the Info).
+    if super::media_types::registered(m) {
+        return None;
+    }
+    let li = cx.open("media", "Media Type", Osi::Application, a, b - a);
+    cx.add(&MEDIA_TYPE, a, b - a, Value::Bytes);
+    cx.close(li);
+    Some(m.to_owned())
 }
 
 /// A form's key or value from `at` to the first `stop` byte (or the end), decoded (`%41`

@@ -25,6 +25,7 @@ pub mod dns;
 pub mod eth;
 pub mod format;
 pub mod label;
+pub(crate) mod media_types;
 pub mod prefs;
 pub mod frame;
 pub mod icmp;

@@ -36,8 +36,10 @@ pub(crate) struct TcpApp {
     /// The facts a PDU that starts with the bytes and goes direction 0 or 1 begins with, by
     /// the connection's state (None: no facts).
     pub pdu_state: Option<StateFn>,
-    /// Learns from a whole PDU that went direction 0 or 1; returns the name of the protocol
-    /// the connection goes on in, if it switches (None: nothing to learn).
+    /// Learns from a whole PDU that went direction 0 or 1, and brings the facts it began
+    /// with up to date (HTTP numbers a message when it is whole, as tshark); returns the
+    /// name of the protocol the connection goes on in, if it switches (None: nothing to
+    /// learn).
     pub after_pdu: Option<LearnFn>,
     /// Dissects the PDU in `a..b` of the bytes: (context, bytes, a, b, facts, whether it is
     /// the frame's first PDU).
@@ -65,9 +67,10 @@ type ConvKey = ([u8; 16], u16, [u8; 16], u16);
 /// A [`TcpApp`]'s `pdu_state`: (connection state, direction, the PDU's first bytes) → facts.
 pub(crate) type StateFn = fn(&ConnState, usize, &[u8]) -> PduState;
 
-/// A [`TcpApp`]'s `after_pdu`: (connection state, direction, the whole PDU) → the name of the
-/// protocol the connection switches to, if it does.
-pub(crate) type LearnFn = fn(&mut ConnState, usize, &[u8]) -> Option<&'static str>;
+/// A [`TcpApp`]'s `after_pdu`: (connection state, direction, the whole PDU, the facts it
+/// began with, which it may bring up to date) → the name of the protocol the connection
+/// switches to, if it does.
+pub(crate) type LearnFn = fn(&mut ConnState, usize, &[u8], &mut PduState) -> Option<&'static str>;
 
 impl std::fmt::Debug for TcpApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,10 +168,23 @@ pub(crate) struct PduState {
     /// HTTP: the frame of the request this response answers (0: none), and its time.
     pub req_frame: u64,
     pub req_ts: Option<Timestamp>,
-    /// HTTP: the frames of the previous request (a request's, or the one before the request
-    /// a response answers) and of the previous response (0: none).
+    /// HTTP: the frames of the request and response of the exchange before this message's
+    /// (0: none).
     pub prev_req: u64,
     pub prev_resp: u64,
+    /// HTTP: the last request with a full URI on the connection so far (frame, number; 0:
+    /// none), whose URI a response shows.
+    pub uri: (u64, u32),
+}
+
+/// An HTTP request and response as tshark pairs them (`http_req_res_t`): its number on the
+/// connection, the request's frame and time, the response's frame (0: not seen).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Exchange {
+    pub number: u32,
+    pub req_frame: u64,
+    pub req_ts: Option<Timestamp>,
+    pub res_frame: u64,
 }
 
 /// What a connection's PDUs so far tell about the next ones (a [`TcpApp`]'s `pdu_state` and
@@ -194,16 +210,14 @@ pub(crate) struct ConnState {
     pub tls_resumed: bool,
     /// HTTP: for each request not yet answered, whether it was a HEAD (no body comes back).
     pub heads: VecDeque<bool>,
-    /// HTTP: requests seen so far.
-    pub http_requests: u32,
-    /// HTTP: final responses seen so far.
-    pub http_responses: u32,
-    /// HTTP: for each request not yet answered (as `heads`), its frame and time.
-    pub http_pending: VecDeque<(u64, Option<Timestamp>)>,
-    /// HTTP: the frame of the last request, and the request and response frames of the last
-    /// exchange answered.
-    pub http_last_req: u64,
-    pub http_answered: (u64, u64),
+    /// HTTP: the exchanges so far (tshark's `req_res_num`), the last one and the one before
+    /// it (a request starts an exchange; a response joins the last one if it has none yet,
+    /// else starts one of its own).
+    pub http_exchanges: u32,
+    pub http_last: Option<Exchange>,
+    pub http_before: Option<Exchange>,
+    /// HTTP: the last request with a full URI (frame, number).
+    pub http_uri: (u64, u32),
     /// The frame whose segment is being read and its time (for `pdu_state` and `after_pdu`).
     pub frame: u64,
     pub ts: Option<Timestamp>,
@@ -548,7 +562,7 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
         let old = d.pending.len();
         d.pending.extend_from_slice(payload);
         d.pending_parts.push((frame, payload.len() as u32));
-        let st = d.pending_state;
+        let mut st = d.pending_state;
         match (app.pdu_len)(&d.pending, st) {
             Need::Done(n) if n > old => {
                 let mut buf = std::mem::take(&mut d.pending);
@@ -558,7 +572,7 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
                     last.1 = (n - old) as u32;
                 }
                 let buf = Arc::new(buf);
-                after_pdu(conv, apps, dir, app, &buf);
+                after_pdu(conv, apps, dir, app, &buf, &mut st);
                 out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
                 k = n - old;
                 out.seg_data.push((skip, skip + k));
@@ -639,13 +653,13 @@ fn pdus(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static 
         match (app.pdu_len)(rest, st) {
             Need::Done(n) => {
                 let n = n.max(1);
-                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest));
+                after_pdu(conv, apps, dir, app, rest.get(..n).unwrap_or(rest), &mut st);
                 out.units.push(Unit { app, bytes: Bytes::Frame(k, k + n), state: st });
                 k += n;
                 app = conv.app.unwrap_or(app);
             }
             Need::More if alone.is_some() => {
-                after_pdu(conv, apps, dir, app, rest);
+                after_pdu(conv, apps, dir, app, rest, &mut st);
                 if let Some(size) = app.pdu_size.and_then(|announced| announced(rest))
                     && !super::prefs::TCP_DESEGMENT_TCP_STREAMS.get()
                     && super::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get()
@@ -698,11 +712,12 @@ fn state_for(conv: &Conv, dir: usize, app: &TcpApp, rest: &[u8]) -> PduState {
     app.pdu_state.map_or_else(PduState::default, |state| state(&conv.state, dir, rest))
 }
 
-/// Updates the connection after a whole PDU (TLS cipher changes, HTTP request methods), and
-/// switches it to the protocol the PDU hands it to (WebSocket after HTTP's upgrade).
-fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp, pdu: &[u8]) {
+/// Updates the connection after a whole PDU (TLS cipher changes, HTTP request methods) and
+/// the PDU's facts (`st`), and switches the connection to the protocol the PDU hands it to
+/// (WebSocket after HTTP's upgrade).
+fn after_pdu(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, app: &TcpApp, pdu: &[u8], st: &mut PduState) {
     let Some(learn) = app.after_pdu else { return };
-    if let Some(name) = learn(&mut conv.state, dir, pdu)
+    if let Some(name) = learn(&mut conv.state, dir, pdu, st)
         && let Some(next) = apps.iter().find(|a| a.name == name)
     {
         conv.app = Some(next);

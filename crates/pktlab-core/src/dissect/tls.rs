@@ -228,7 +228,7 @@ fn hello_ext_body(rec: &[u8], mut p: usize, want: u16) -> Option<&[u8]> {
 }
 
 /// Notes a whole record: a ServerHello choosing TLS 1.3, a ChangeCipherSpec.
-pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8]) -> Option<&'static str> {
+pub(crate) fn after_pdu(conn: &mut ConnState, dir: usize, rec: &[u8], _: &mut PduState) -> Option<&'static str> {
     // A record a segment read on its own cuts is not dissected: nothing to learn.
     if rd::u16(rec, 3).is_none_or(|len| rec.len() < 5 + len as usize) {
         return None;
