@@ -301,9 +301,9 @@ fn chunked_len(buf: &[u8], at: usize) -> Need {
     }
 }
 
-/// The facts a message at the start of `buf` starts with: a response answers the oldest
-/// request not yet answered (HEAD: no body), and a body without a length runs until the
-/// connection closes.
+/// The facts a message at the start of `buf` starts with: a response to a HEAD request (the
+/// oldest one not yet answered) has no body, a body without a length runs until the
+/// connection closes, and the message's number ([`number`]).
 pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
     let mut st = PduState::default();
     if is_response(buf) {
