@@ -33,6 +33,21 @@ for l in sys.stdin:
         open("%s/%s.%d" % (sys.argv[1], sys.argv[2], n), "wb").write(bytes([n % 4]) + l.encode())' "corpus/$t" "$(basename "$f")"
         done
       fi; true ;;
+    multipart)
+      # Each multipart body of the encoded capture, after a byte that picks its Content-Type
+      # (boundary XyZ: the bodies with another get it in the first pick's place).
+      if command -v tshark >/dev/null && [ -f ../captures/app/encoded.pcap ]; then
+        python3 - "corpus/$t" ../captures/app/encoded.pcap <<'PY'
+import subprocess, sys
+out, cap = sys.argv[1], sys.argv[2]
+rows = subprocess.run(["tshark", "-n", "-r", cap, "-Y", "mime_multipart", "-T", "fields", "-e", "tcp.reassembled.data"], capture_output=True, text=True).stdout
+for n, row in enumerate(rows.splitlines()):
+    raw = bytes.fromhex(row.split(",")[0].replace(":", "")) if row else b""
+    body = raw.split(b"\r\n\r\n", 1)[-1].replace(b"------lobbyBoundary7MA4YWxk", b"XyZ")
+    for pick in range(5):
+        open("%s/encoded.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body)
+PY
+      fi; true ;;
     http_encoded)
       # Each coded body of the encoded capture as it went on the wire, and decoded (to be
       # compressed again), after the bytes that pick the coding and the way it is sent.

@@ -4,7 +4,8 @@
 # (JSON and text), deflate with and without its zlib header, brotli, chunked gzip, 110 KB
 # of text from 1 KB of gzip, an empty gzip body, a body that is not gzip, a gzip body cut
 # short, `identity`, and `compress` (which nobody decodes); bodies of media types tshark has
-# no dissector for and octet-stream; cookies and Basic credentials; headers and body go in
+# no dissector for and octet-stream; cookies and Basic credentials; multipart form-data and
+# mixed bodies; headers and body go in
 # separate segments (app_encoded_peer.py, python's http.server). Then a protobuf POST with
 # `Expect: 100-continue` on a second connection.
 # Needs root, tcpdump, python3 with `brotli` (installed with pip).

@@ -95,6 +95,19 @@ def main():
     # interim response comes before the request is whole) and one of a type nobody reads.
     conn.request("GET", "/identity", headers={"Cookie": "session=abc123; region=kr;lang=ko ", "Authorization": "Basic a2ltOnNlY3JldA=="})
     conn.getresponse().read()
+    # Multipart bodies: an upload (a replay file as bytes, a form field, a protobuf part),
+    # and a multipart/mixed one with a preamble, an unknown part header and an epilogue.
+    b = b"------lobbyBoundary7MA4YWxk"
+    upload = b"".join([
+        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"replay\"; filename=\"match.rep\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes(range(40)) + b"\r\n",
+        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"player\"\r\n\r\nkim\r\n",
+        b"--" + b + b"\r\nContent-Disposition: form-data;\r\n  name=\"state\"\r\nContent-Type: application/x-protobuf; proto=lobby.State\r\n\r\n\x08\x01\x12\x03kim\r\n",
+        b"--" + b + b"--\r\n"])
+    conn.request("POST", "/upload", body=upload, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
+    conn.getresponse().read()
+    mixed = b"this is the preamble\r\n--XyZ\r\nContent-Type: text/x-foo\r\nX-Custom: 1\r\n\r\nbody one\r\n--XyZ\r\n\r\nno headers\r\n--XyZ--\r\nepilogue"
+    conn.request("POST", "/mixed", body=mixed, headers={"Content-Type": "multipart/mixed; boundary=\"XyZ\""})
+    conn.getresponse().read()
     conn.close()
     import socket, time
     s = socket.create_connection((host, port))

@@ -603,7 +603,7 @@ fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, st: 
 /// Where the line at `at` of `b` ends, as tshark's `tvb_find_line_end` finds it: (its
 /// length without the line end, where the next line starts); CR, LF or CR LF end a line,
 /// and the bytes' end one without.
-fn line_end(b: &[u8], at: usize) -> (usize, usize) {
+pub(crate) fn line_end(b: &[u8], at: usize) -> (usize, usize) {
     match b[at..].iter().position(|&c| c == b'\r' || c == b'\n') {
         None => (b.len() - at, b.len()),
         Some(n) => {
@@ -821,9 +821,8 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     }
     // The body: a chunked one's chunks, then the file data (de-chunked), handed to the
     // dissector of its media type after HTTP's layer.
-    let media = ctype.as_deref().map(media_type);
-    // The media type the Info names (a body read as lines, or a form).
-    let mut lines_of = None;
+    // What the body's dissectors add to the Info (` (text/plain)`).
+    let mut lines_of = String::new();
     // A content coding other than identity (tshark's `headers.content_encoding`).
     let coding = header(msg, hend, "content-encoding").map(|v| String::from_utf8_lossy(v).into_owned()).filter(|c| !c.eq_ignore_ascii_case("identity"));
     if hend < msg.len() && chunked(msg, hend) {
@@ -833,10 +832,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
             cx.close(li);
             super::tcp_pdu::unreassembled(cx, "HTTP", st.alone_reason);
         } else {
-            cx.in_reassembled(body, |cx, b| lines_of = entity(cx, b, 0, b.len(), li, media.as_deref(), coding.as_deref()));
+            cx.in_reassembled(body, |cx, b| lines_of = entity(cx, b, 0, b.len(), li, ctype.as_deref(), coding.as_deref()));
         }
     } else if hend < msg.len() {
-        lines_of = entity(cx, data, a + hend, a + msg.len(), li, media.as_deref(), coding.as_deref());
+        lines_of = entity(cx, data, a + hend, a + msg.len(), li, ctype.as_deref(), coding.as_deref());
     } else {
         // tshark's title is the bare protocol name.
         cx.close(li);
@@ -852,14 +851,7 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         // media type) that type.
         info.push_str(&String::from_utf8_lossy(line));
         info.push(' ');
-        if let Some(m) = lines_of {
-            if super::json::MEDIA_TYPES.contains(&m.as_str()) {
-                info.push_str(", JavaScript Object Notation");
-            }
-            info.push_str(" (");
-            info.push_str(&m);
-            info.push(')');
-        }
+        info.push_str(&lines_of);
     }
 }
 
@@ -869,12 +861,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
 /// brotli (` -> M bytes`, the rest read from the decompressed bytes), else with an expert
 /// item and the bytes as data under that line, and nothing more; then the file data, data
 /// under HTTP's tree for a body of no stated type, HTTP's layer closed, and the body read by
-/// its media type. Returns the media type the Info names ([`body_media`]).
-fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>, coding: Option<&str>) -> Option<String> {
+/// its media type (`ctype`: the Content-Type). Returns what goes in the Info
+/// ([`body_media`]).
+fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, ctype: Option<&str>, coding: Option<&str>) -> String {
     let e = e.min(data.len());
     if s >= e {
         cx.close(li);
-        return None;
+        return String::new();
     }
     if let Some(coding) = coding {
         let body = &data[s..e];
@@ -894,28 +887,28 @@ fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Optio
             }
             cx.child(|cx| super::data::nested(cx, data, s, e));
             cx.close(li);
-            return None;
+            return String::new();
         };
         label.push_str(&format!(" -> {} bytes", out.len()));
         cx.add(&WS_TEXT, s, e - s, Value::Str(label.into_boxed_str()));
-        let mut named = None;
-        cx.in_reassembled(out, |cx, b| named = plain_entity(cx, b, 0, b.len(), li, media));
+        let mut named = String::new();
+        cx.in_reassembled(out, |cx, b| named = plain_entity(cx, b, 0, b.len(), li, ctype));
         return named;
     }
-    plain_entity(cx, data, s, e, li, media)
+    plain_entity(cx, data, s, e, li, ctype)
 }
 
 /// A body in no content coding at `data[s..e]` (see [`entity`]; empty only when that is what
 /// decompression gave).
-fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, media: Option<&str>) -> Option<String> {
+fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, ctype: Option<&str>) -> String {
     let e = e.min(data.len()).max(s);
     cx.add(&HTTP_FILE_DATA, s, e - s, body_text(data.get(s..e).unwrap_or(&[])));
     // (A body of no stated type is data, under HTTP's own tree.)
-    if media.is_none() {
+    if ctype.is_none() {
         super::data::nested(cx, data, s, e);
     }
     cx.close(li);
-    body_media(cx, data, s, e, media)
+    body_media(cx, data, s, e, ctype)
 }
 
 /// The separator before a second message's Info in one frame: ` , ` (the space a message's
@@ -951,14 +944,17 @@ fn media_parameters(ctype: &str) -> Option<&str> {
 /// `media.type`'s label: `Media type: application/x-protobuf; proto=lobby.Join (12 bytes)`,
 /// the type and parameters of the message's Content-Type (the HTTP field before it).
 fn media_type_label(cx: &LabelCx<'_>, out: &mut String) {
-    let ctype = cx.d.fields.get(..cx.idx).and_then(|before| before.iter().rev().find(|f| std::ptr::eq(f.def, &HTTP_CONTENT_TYPE)));
-    let ctype = match ctype.map(|f| &f.value) {
-        Some(Value::Str(s)) => s.as_ref(),
-        _ => "",
+    use super::multipart::MIME_MULTIPART_HEADER_CONTENT_TYPE as PART_TYPE;
+    let ctype = cx.d.fields.get(..cx.idx).and_then(|before| before.iter().rev().find(|f| std::ptr::eq(f.def, &HTTP_CONTENT_TYPE) || std::ptr::eq(f.def, &PART_TYPE)));
+    let (t, p) = match ctype.map(|f| (f.def, &f.value)) {
+        // (A multipart part's type is split at its first `;`.)
+        Some((def, Value::Str(s))) if std::ptr::eq(def, &PART_TYPE) => super::multipart::part_type(s),
+        Some((_, Value::Str(s))) => (media_type(s), media_parameters(s)),
+        _ => (String::new(), None),
     };
     out.push_str("Media type: ");
-    out.push_str(&media_type(ctype));
-    if let Some(p) = media_parameters(ctype) {
+    out.push_str(&t);
+    if let Some(p) = p {
         out.push_str("; ");
         out.push_str(p);
     }
@@ -978,48 +974,47 @@ const TEXT_LINES: &[&str] = &[
 /// layer; a type no dissector of tshark's takes as a `Media Type` layer; other types are
 /// left to HTTP's file data. Returns the media type the Info names for a body of at least
 /// one byte (a type read as lines, a form's, JSON's, one named by `Media Type`).
-fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, media: Option<&str>) -> Option<String> {
+fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>) -> String {
     const FORM: &str = "application/x-www-form-urlencoded";
-    if media == Some(FORM) {
-        let b = b.min(data.len());
-        if b <= a {
-            return None;
-        }
-        form(cx, data, a, b, FORM);
-        return Some(FORM.to_owned());
-    }
-    if let Some(m) = super::json::MEDIA_TYPES.iter().copied().find(|t| media == Some(*t)) {
-        // (JSON's own Info words come first; the media type only if it read the body whole,
-        // else line-based text names it.)
-        let b = b.min(data.len());
-        if b <= a {
-            return None;
-        }
-        super::json::dissect(cx, data, a, b, m);
-        return Some(m.to_owned());
-    }
-    if let Some(m) = TEXT_LINES.iter().copied().find(|t| media == Some(*t)) {
-        super::data::text_lines(cx, data, a, b, Some(m));
-        return (b > a).then(|| m.to_owned());
-    }
-    let m = media?;
+    let named = |m: &str| format!(" ({m})");
+    let Some(ctype) = ctype else { return String::new() };
+    let m = media_type(ctype);
     let b = b.min(data.len());
     if b <= a {
-        return None;
+        return String::new();
+    }
+    if m == FORM {
+        form(cx, data, a, b, FORM);
+        return named(FORM);
+    }
+    if let Some(t) = super::json::MEDIA_TYPES.iter().copied().find(|t| m == *t) {
+        // (JSON's own Info words come first; the media type only if it read the body whole,
+        // else line-based text names it.)
+        super::json::dissect(cx, data, a, b, t);
+        return format!(", JavaScript Object Notation{}", named(t));
+    }
+    if let Some(t) = TEXT_LINES.iter().copied().find(|t| m == *t) {
+        super::data::text_lines(cx, data, a, b, Some(t));
+        return named(t);
     }
     // (Bytes, by their type: tshark's data dissector, a layer of its own.)
     if m == "application/octet-stream" {
         super::dispatch::data(cx, data, a, b);
-        return None;
+        return String::new();
+    }
+    // Parts between boundaries (any multipart type: tshark tries its multipart dissector for
+    // the ones it does not list).
+    if m.starts_with("multipart/") {
+        return super::multipart::dissect(cx, data, a, b, &m, media_parameters(ctype));
     }
     // A type no dissector of tshark's takes: its `media` dissector names it (and the Info).
-    if super::media_types::registered(m) {
-        return None;
+    if super::media_types::registered(&m) {
+        return String::new();
     }
     let li = cx.open("media", "Media Type", Osi::Application, a, b - a);
     cx.add(&MEDIA_TYPE, a, b - a, Value::Bytes);
     cx.close(li);
-    Some(m.to_owned())
+    named(&m)
 }
 
 /// A form's key or value from `at` to the first `stop` byte (or the end), decoded (`%41`

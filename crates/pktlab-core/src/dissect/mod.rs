@@ -37,6 +37,7 @@ pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod json;
+pub mod multipart;
 pub mod oui;
 pub mod null;
 pub mod quic;
@@ -299,6 +300,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         dhcp::FIELDS,
         http::FIELDS,
         json::FIELDS,
+        multipart::FIELDS,
         tls::FIELDS,
         x509::FIELDS,
         websocket::FIELDS,
