@@ -23,7 +23,7 @@ use crate::analysis;
 use crate::pipeline::Sequence;
 use crate::capture::follow::{End, Event, Follower, Step};
 use crate::capture::{CaptureFile, Record};
-use crate::dissect::{Dissection, Dissector, FrameMeta, FrameTimes, Timestamp};
+use crate::dissect::{Demand, Dissection, Dissector, FrameMeta, FrameTimes, Timestamp};
 use crate::filter::Filter;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -107,7 +107,9 @@ enum LoadMsg {
 }
 
 enum AnalysisMsg {
-    Batch(Verdicts),
+    /// Verdicts, the frames among them whose dissection depended on earlier frames, and how
+    /// many frames have been read.
+    Batch(Verdicts, Vec<u64>, u64),
     Done,
 }
 
@@ -175,6 +177,13 @@ pub struct Store {
     analysis_rx: Option<Receiver<AnalysisMsg>>,
     cancel: Arc<AtomicBool>,
     dissector: Dissector,
+    /// The last frame `dissector` has read with every frame before it (see
+    /// [`Store::dissect_into`]).
+    in_order: u64,
+    /// The frames whose dissection depended on earlier frames (the analysis pass's finding,
+    /// in order), and up to which frame it has looked.
+    stateful: Vec<u64>,
+    stateful_upto: u64,
     scratch: Dissection,
     rows: HashMap<u64, RowSummary>,
     detail: Option<Detail>,
@@ -192,6 +201,13 @@ pub struct Store {
 const FIRST_BATCH: usize = 256;
 const BATCH: usize = 65_536;
 const ROW_CACHE_MAX: usize = 4096;
+
+/// The most frames read ahead of one the user asks for (see [`Store::dissect_into`]); past
+/// it, the frames nearest it.
+const REPLAY_MAX: u64 = 2 << 20;
+/// The frames read ahead of one asked for before the analysis pass has reached it (about
+/// a millisecond).
+const REPLAY_EARLY: u64 = 4096;
 /// How long a live capture's new frames may wait in a pass before being handed on.
 const LIVE_LATENCY: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -248,6 +264,9 @@ impl Store {
             analysis_rx: None,
             cancel,
             dissector: Dissector::new(),
+            in_order: 0,
+            stateful: Vec::new(),
+            stateful_upto: 0,
             scratch: Dissection::default(),
             rows: HashMap::new(),
             detail: None,
@@ -387,16 +406,22 @@ impl Store {
         if let Some(rx) = &self.analysis_rx {
             loop {
                 match rx.try_recv() {
-                    Ok(AnalysisMsg::Batch(v)) => {
+                    Ok(AnalysisMsg::Batch(v, stateful, upto)) => {
                         self.analysis.bytes = v.frames() as u64;
                         self.verdicts.append(v);
+                        self.stateful.extend(stateful);
+                        self.stateful_upto = upto;
                         changed = true;
                     }
                     Ok(AnalysisMsg::Done) | Err(TryRecvError::Disconnected) => {
                         self.analysis.done = true;
-                        // Rows and the detail drawn before now may lack analysis markers.
+                        // Rows and the detail drawn before now may lack analysis markers, and
+                        // frames asked for out of order before the analysis pass knew which
+                        // frames to read first may lack what came before them.
                         self.rows.clear();
                         self.detail = None;
+                        self.dissector.reset();
+                        self.in_order = 0;
                         changed = true;
                         break;
                     }
@@ -500,9 +525,40 @@ impl Store {
         !self.load.done || !self.analysis.done || self.filter.as_ref().is_some_and(|f| !f.progress.done) || self.stats.as_ref().is_some_and(|s| !s.progress.done)
     }
 
+    /// Dissects frame `number` into the scratch dissection (with its analysis, `annotate`).
+    /// What a frame shows may depend on the frames before it (a message TCP reassembles, a
+    /// fragment, an echo reply, DNS's transactions), and the user asks for frames in any
+    /// order (a filter's matches, a jump to the end): the frames between the last one read
+    /// in order and this one that the analysis pass found depending on earlier frames are
+    /// read first, lean (as the loops on several cores do; at most [`REPLAY_MAX`], the
+    /// nearest), so this one shows what reading the file from its start shows. Before the
+    /// pass has looked that far, only the [`REPLAY_EARLY`] frames before it are read (when it
+    /// is done, the dissector starts again and every row is made again). A frame read before
+    /// shows again what it showed then.
     fn dissect_into(&mut self, number: u64, annotate: bool) -> Option<bool> {
         let meta = self.meta(number)?;
         let e = *self.entry(number)?;
+        if number > self.in_order + 1 {
+            self.dissector.set_text(false);
+            self.dissector.set_demand(Some(Demand::default()));
+            let from = (self.in_order + 1).max(number.saturating_sub(REPLAY_MAX));
+            let gap: Vec<u64> = if self.stateful_upto + 1 >= number {
+                let at = self.stateful.partition_point(|&n| n < from);
+                self.stateful[at..].iter().copied().take_while(|&n| n < number).collect()
+            } else {
+                (from.max(number.saturating_sub(REPLAY_EARLY))..number).collect()
+            };
+            for n in gap {
+                if let (Some(m), Some(&x)) = (self.meta(n), self.entry(n)) {
+                    let start = x.data_offset as usize;
+                    let data = self.file.bytes().get(start..start.saturating_add(x.cap_len as usize)).unwrap_or(&[]);
+                    self.dissector.dissect(&m, data, &mut self.scratch);
+                }
+            }
+            self.dissector.set_demand(None);
+            self.dissector.set_text(true);
+        }
+        self.in_order = self.in_order.max(number);
         let start = e.data_offset as usize;
         let data = self.file.bytes().get(start..start.saturating_add(e.cap_len as usize)).unwrap_or(&[]);
         self.dissector.dissect(&meta, data, &mut self.scratch);
@@ -656,6 +712,7 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
     let mut seq = Sequence::new(true);
     seq.dissector_mut().set_text(false);
     let mut batch = Verdicts::default();
+    let mut stateful = Vec::new();
     let mut sent_at = Instant::now();
     let mut released = 0u64;
     let end = follower.walk(cancel, |ev| {
@@ -663,6 +720,9 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
             Event::Record(map, r, pos) => {
                 release_behind(map, pos, &mut released);
                 seq.push(r);
+                if seq.dissection().stateful {
+                    stateful.push(seq.frames());
+                }
                 if let Some(fa) = seq.analysis() {
                     batch.push(fa);
                 }
@@ -674,12 +734,12 @@ fn analysis_thread(mut follower: Follower, cancel: &AtomicBool, tx: &Sender<Anal
             Event::Idle(..) => return Step::Continue,
         }
         sent_at = Instant::now();
-        if tx.send(AnalysisMsg::Batch(std::mem::take(&mut batch))).is_err() { Step::Stop } else { Step::Continue }
+        if tx.send(AnalysisMsg::Batch(std::mem::take(&mut batch), std::mem::take(&mut stateful), seq.frames())).is_err() { Step::Stop } else { Step::Continue }
     });
     if matches!(end, End::Stopped) {
         return;
     }
-    let _ = tx.send(AnalysisMsg::Batch(batch));
+    let _ = tx.send(AnalysisMsg::Batch(batch, stateful, seq.frames()));
     let _ = tx.send(AnalysisMsg::Done);
 }
 
