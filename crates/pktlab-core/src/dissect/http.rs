@@ -922,7 +922,13 @@ fn separate(info: &mut String) {
 /// strings end there: JSON, `-T fields` and filters see no more).
 fn body_text(b: &[u8]) -> Value {
     let b = b.iter().position(|&c| c == 0).map_or(b, |n| &b[..n]);
-    Value::Str(b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str())
+    Value::Str(ascii_text(b))
+}
+
+/// Bytes as Wireshark's ASCII string encoding reads them: ASCII as it is, each other byte
+/// the replacement character.
+pub(crate) fn ascii_text(b: &[u8]) -> Box<str> {
+    b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str()
 }
 
 /// A Content-Type's media type as Wireshark matches it: up to the first `;` or white space,

@@ -477,8 +477,13 @@ pub struct Flow {
 impl Flow {
     /// Its endpoints, the lower first (the key of the tables that track connections).
     pub(crate) fn key(&self) -> ([u8; 16], u16, [u8; 16], u16) {
-        let (a, b) = if self.src <= self.dst { (self.src, self.dst) } else { (self.dst, self.src) };
-        (a.0, a.1, b.0, b.1)
+        self.key_dir().0
+    }
+
+    /// [`Flow::key`], and the packet's direction: 0 from the lower endpoint, 1 from the other.
+    pub(crate) fn key_dir(&self) -> (([u8; 16], u16, [u8; 16], u16), usize) {
+        let (a, b, dir) = if self.src <= self.dst { (self.src, self.dst, 0) } else { (self.dst, self.src, 1) };
+        ((a.0, a.1, b.0, b.1), dir)
     }
 }
 

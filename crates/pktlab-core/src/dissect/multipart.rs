@@ -6,6 +6,7 @@
 //! (text lines, JSON, images) shows only its headers here.
 
 use super::Ctx;
+use super::http::ascii_text as text;
 use super::model::*;
 
 fn raw_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
@@ -349,11 +350,6 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
     }
     cx.close(li);
     info
-}
-
-/// Text as Wireshark's ASCII strings hold it (each byte past ASCII a replacement character).
-fn text(b: &[u8]) -> Box<str> {
-    b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str()
 }
 
 /// One part from `start` of the body (at `a` in `data`): its item, headers and body, then the

@@ -105,7 +105,7 @@ fn looks_long(data: &[u8], off: usize) -> bool {
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: u16, dport: u16) -> bool {
     let end = end.min(data.len());
     let Some((s, d)) = cx.net else { return false };
-    let (key, dir) = if (s, sport) <= (d, dport) { ((s, sport, d, dport), 0) } else { ((d, dport, s, sport), 1) };
+    let (key, dir) = super::Flow { src: (s, sport), dst: (d, dport), tcp: false }.key_dir();
     let long = looks_long(data, off);
     let known = cx.quic.map.contains_key(&key);
     if !long && !known {

@@ -402,8 +402,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], pstart: usize, pend: usize, seg
 
 fn key_of(seg: Segment) -> (ConvKey, usize) {
     let (src, dst) = addrs(seg.pseudo);
-    let (sport, dport) = (seg.sport, seg.dport);
-    if (src, sport) <= (dst, dport) { ((src, sport, dst, dport), 0) } else { ((dst, dport, src, sport), 1) }
+    super::Flow { src: (src, seg.sport), dst: (dst, seg.dport), tcp: true }.key_dir()
 }
 
 /// A SYN: the sequence space of its direction starts here (data at or before it is old, as

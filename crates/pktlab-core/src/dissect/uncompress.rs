@@ -130,9 +130,6 @@ pub(crate) fn brotli(input: &[u8]) -> Option<Vec<u8>> {
         if out.len() >= MAX_OUT {
             break;
         }
-        if !more_out && !finished && avail_in == 0 {
-            break;
-        }
     }
     (!out.is_empty() || finished).then_some(out)
 }

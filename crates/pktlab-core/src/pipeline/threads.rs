@@ -103,14 +103,14 @@ impl<'f> Handled<'f> {
     }
 }
 
-/// Whether the calling thread's in-order dissector, `master`, dissects a frame again: the
-/// worker found the frame's dissection depends on earlier frames (`stateful`), or `master`
-/// knows the frame's connection (`flow`, of a frame the worker found nothing in) speaks a
+/// Whether the calling thread's in-order dissector, `master`, dissects frame `i` of a batch
+/// again: the worker found its dissection depends on earlier frames (`stateful`), or `master`
+/// knows its connection (`flows`, of a frame the worker found nothing in) speaks a
 /// protocol whose does — a worker that did not see the frame that showed it (an HTTP
 /// connection's first request on a port not HTTP's, a QUIC connection's long header) took
 /// the connection's later segments for plain data.
-fn in_order_again(stateful: bool, flow: Option<&Flow>, master: &Dissector) -> bool {
-    stateful || flow.is_some_and(|f| master.follows(f))
+fn in_order_again(stateful: &[bool], flows: &[Option<Flow>], i: usize, master: &Dissector) -> bool {
+    stateful.get(i).copied().unwrap_or(false) || flows.get(i).and_then(Option::as_ref).is_some_and(|f| master.follows(f))
 }
 
 /// What a worker keeps of a frame's dissection for [`in_order_again`]: whether it depended
@@ -267,7 +267,7 @@ pub fn for_each_matching(file: &CaptureFile, opts: LoopOpts, filter: &Filter, mu
                 }
                 let mut matched = b.matched.get(i).copied().unwrap_or(false);
                 inputs.clear();
-                if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
+                if in_order_again(&b.stateful, &b.flows, i, &master) {
                     master.dissect(&rec.meta, rec.data, &mut d);
                     matched = filter.matches(&d, rec.data);
                     extract(&d, &mut inputs);
@@ -366,7 +366,7 @@ where
             for (i, rec) in b.recs.iter().enumerate() {
                 handled.frame(rec);
                 let end = b.ends.get(i).copied().unwrap_or(start);
-                let written = if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
+                let written = if in_order_again(&b.stateful, &b.flows, i, &master) {
                     master.dissect(&rec.meta, rec.data, &mut d);
                     line.clear();
                     if filter.is_none_or(|flt| flt.matches(&d, rec.data)) {
@@ -855,7 +855,7 @@ where
                     next_input += 1;
                 }
                 inputs.clear();
-                if in_order_again(b.stateful.get(i).copied().unwrap_or(false), b.flows.get(i).and_then(Option::as_ref), &master) {
+                if in_order_again(&b.stateful, &b.flows, i, &master) {
                     if let Some(s) = b.stateful.get_mut(i) {
                         *s = true;
                     }
