@@ -947,7 +947,7 @@ fn media_parameters(ctype: &str) -> Option<&str> {
     (!rest.is_empty()).then_some(rest)
 }
 
-/// `media.type`'s label: `Media type: application/x-protobuf; proto=lobby.Join (12 bytes)`,
+/// `media.type`'s label: `Media type: application/x-protobuf; proto=lobby.Join (8 bytes)`,
 /// the type and parameters of the message's Content-Type (the HTTP field before it).
 fn media_type_label(cx: &LabelCx<'_>, out: &mut String) {
     use super::multipart::MIME_MULTIPART_HEADER_CONTENT_TYPE as PART_TYPE;
