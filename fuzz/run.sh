@@ -48,6 +48,23 @@ for n, row in enumerate(rows.splitlines()):
         open("%s/encoded.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body)
 PY
       fi; true ;;
+    png)
+      # Each image the images capture carries (tshark exports the HTTP bodies), without its
+      # signature, after a byte that picks how it is sent.
+      if command -v tshark >/dev/null && [ -f ../captures/app/images.pcap ]; then
+        objs=$(mktemp -d)
+        tshark -n -r ../captures/app/images.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
+        python3 - "corpus/$t" "$objs" <<'PY'
+import os, sys
+out, objs = sys.argv[1], sys.argv[2]
+for n, name in enumerate(sorted(os.listdir(objs))):
+    body = open(os.path.join(objs, name), "rb").read()
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        for pick in range(5):
+            open("%s/images.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body[8:])
+PY
+        rm -rf "$objs"
+      fi; true ;;
     http_encoded)
       # Each coded body of the encoded capture as it went on the wire, and decoded (to be
       # compressed again), after the bytes that pick the coding and the way it is sent.

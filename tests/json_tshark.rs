@@ -309,7 +309,8 @@ fn mac_names_equal_tsharks() {
 /// header, ICMP errors quoting UDP payloads, TLS 1.3 and 1.2, WebSocket; `decode-as.pcap`:
 /// DNS and HTTP on ports their dissectors do not know; `captures/app/encoded.pcap`: HTTP
 /// bodies in gzip, deflate, brotli, chunked gzip, broken, cut short and undecodable
-/// codings): `-V`, the summary lines and `-T
+/// codings; `captures/app/images.pcap`: PNG images whole, cut short, refused and found by
+/// their look, in uploads): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -321,7 +322,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -335,5 +336,5 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 3 captures byte for byte tshark's");
+    println!("{outputs} outputs of 4 captures byte for byte tshark's");
 }

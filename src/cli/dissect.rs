@@ -869,6 +869,12 @@ fn tree_with(f: &Frame, d: &Dissection, tags: bool, owner: &mut Vec<u32>, labels
         }
         if li + 1 == d.layers.len() {
             for e in d.experts.iter().filter(|e| e.field.is_none_or(|x| x as usize >= d.fields.len())) {
+                // The malformed frame's item heads its expert item at the top of the tree
+                // (`[Malformed Packet: PNG]`).
+                if e.key.starts_with("malformed") {
+                    render::malformed(d, e, line);
+                    line.push('\n');
+                }
                 expert_lines(e, 4, line);
             }
         }

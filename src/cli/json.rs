@@ -302,6 +302,12 @@ impl<'a> Tree<'a> {
         w.name("_ws.expert.group");
         w.string(itoa::Buffer::new().format(group_code(e.key)));
         w.close();
+        // Wireshark adds a hidden `_ws.malformed` item beside every expert item of its
+        // Malformed group (the frame's own one has its item around it).
+        if e.key != "malformed" && pktlab::dissect::format::expert_group(e.key) == "Malformed" {
+            w.name("_ws.malformed");
+            w.string("Malformed Packet");
+        }
     }
 }
 

@@ -57,7 +57,7 @@ pub fn expert_with(e: &Expert, severity: &str, group: &str, out: &mut String) {
 
 /// `_ws.malformed`'s text: `[Malformed Packet: ICMP]`.
 pub fn malformed(d: &Dissection, e: &Expert, out: &mut String) {
-    let proto = e.field.and_then(|i| d.layer_of(i)).or(d.layers.last()).map(|l| l.proto).unwrap_or("");
+    let proto = Some(d.malformed_in).filter(|p| !p.is_empty()).or_else(|| e.field.and_then(|i| d.layer_of(i)).or(d.layers.last()).map(|l| l.proto)).unwrap_or("");
     let _ = write!(out, "[Malformed Packet: {}]", proto.to_uppercase());
 }
 

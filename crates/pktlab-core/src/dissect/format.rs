@@ -54,9 +54,7 @@ pub fn write_cell(out: &mut String, d: &Dissection, frame: &[u8], field: &Field)
                 let _ = write!(out, "{n}");
             }
         },
-        Value::Float(f) => {
-            let _ = write!(out, "{f}");
-        }
+        Value::Float(f) => push_float(out, *f),
         Value::Ipv4(a) => super::push_ipv4(out, *a),
         Value::Ipv6(a) => super::push_ipv6(out, *a),
         Value::Ether(a) => super::push_ether(out, *a),
@@ -238,6 +236,9 @@ pub fn expert_group(key: &str) -> &'static str {
         "Checksum"
     } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" || key == "tcp.options.sack.dsack" || key == "tls.resumed" {
         "Sequence"
+    } else if key == "http.subdissector_failed" {
+        // (Wireshark's PI_MALFORMED group, though the frame is not malformed.)
+        "Malformed"
     } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") {
         "Undecoded"
     } else if key == "_ws.unreassembled" {
@@ -450,6 +451,29 @@ fn push_nine(out: &mut String, n: u64) {
         Some(m) if n < 1_000_000_000 => out.push_str(b.format(m).get(1..).unwrap_or("000000000")),
         _ => out.push_str(b.format(n)),
     }
+}
+
+/// A floating-point value as Wireshark prints one (C's `%g`): digits as they are, but under
+/// 0.0001 the exponent form with two digits at least (`5e-05`).
+pub fn push_float(out: &mut String, f: f64) {
+    if f != 0.0 && f.is_finite() && f.abs() < 1e-4 {
+        let s = format!("{f:e}");
+        if let Some((mantissa, exp)) = s.split_once('e') {
+            out.push_str(mantissa);
+            out.push('e');
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            out.push(sign);
+            if digits.len() < 2 {
+                out.push('0');
+            }
+            out.push_str(digits);
+            return;
+        }
+    }
+    let _ = write!(out, "{f}");
 }
 
 #[cfg(test)]

@@ -102,8 +102,13 @@ pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data
 pub static MEDIA_TYPE: FieldDef = FieldDef::new("media.type", "Media type", FieldType::Bytes, Base::None).custom(media_type_label);
 
 /// Every field this module defines.
+/// The expert item tshark adds to HTTP's tree when the dissector of the body's media type
+/// refuses it (an `image/png` body that is no PNG): kept as a field for filters, shown as
+/// its expert item alone (as the analysis flags are).
+pub static HTTP_SUBDISSECTOR_FAILED: FieldDef = FieldDef::new("http.subdissector_failed", "HTTP body subdissector failed, trying heuristic subdissector", FieldType::None, Base::None);
+
 pub static FIELDS: &[&FieldDef] = &[
-    &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_URI_PATH, &HTTP_REQUEST_URI_QUERY, &HTTP_REQUEST_URI_QUERY_PARAMETER, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
+    &HTTP_SUBDISSECTOR_FAILED, &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_URI_PATH, &HTTP_REQUEST_URI_QUERY, &HTTP_REQUEST_URI_QUERY_PARAMETER, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
     &HTTP_RESPONSE_CODE, &HTTP_RESPONSE_CODE_DESC, &HTTP_RESPONSE_PHRASE, &HTTP_REQUEST_FULL_URI, &HTTP_HOST, &HTTP_USER_AGENT, &HTTP_ACCEPT, &HTTP_ACCEPT_LANGUAGE,
     &HTTP_ACCEPT_ENCODING, &HTTP_CONNECTION, &HTTP_REFERER, &HTTP_COOKIE, &HTTP_COOKIE_PAIR, &HTTP_SET_COOKIE, &HTTP_AUTHORIZATION, &HTTP_AUTHBASIC, &HTTP_CONTENT_TYPE, &HTTP_CONTENT_LENGTH_HEADER,
     &HTTP_CONTENT_LENGTH, &HTTP_CONTENT_ENCODING, &HTTP_TRANSFER_ENCODING, &HTTP_UPGRADE, &HTTP_DATE, &HTTP_SERVER, &HTTP_LOCATION, &HTTP_CACHE_CONTROL,
@@ -823,6 +828,9 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
     // dissector of its media type after HTTP's layer.
     // What the body's dissectors add to the Info (` (text/plain)`).
     let mut lines_of = String::new();
+    // Whether the body's dissector failed past its end (a PNG cut short): the Info's mark
+    // then follows the message's text, as in tshark.
+    let malformed_before = cx.out.is_malformed();
     // A content coding other than identity (tshark's `headers.content_encoding`).
     let coding = header(msg, hend, "content-encoding").map(|v| String::from_utf8_lossy(v).into_owned()).filter(|c| !c.eq_ignore_ascii_case("identity"));
     if hend < msg.len() && chunked(msg, hend) {
@@ -841,7 +849,11 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         cx.close(li);
     }
     if outer && cx.text {
+        let thrown = !malformed_before && cx.out.is_malformed();
         let info = &mut cx.out.info;
+        if thrown && let Some(n) = info.strip_suffix(MALFORMED_MARK).map(str::len) {
+            info.truncate(n);
+        }
         if first {
             info.clear();
         } else {
@@ -852,6 +864,9 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         info.push_str(&String::from_utf8_lossy(line));
         info.push(' ');
         info.push_str(&lines_of);
+        if thrown {
+            info.push_str(MALFORMED_MARK);
+        }
     }
 }
 
@@ -902,10 +917,18 @@ fn entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, ctype: Optio
 /// decompression gave).
 fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, ctype: Option<&str>) -> String {
     let e = e.min(data.len()).max(s);
-    cx.add(&HTTP_FILE_DATA, s, e - s, body_text(data.get(s..e).unwrap_or(&[])));
-    // (A body of no stated type is data, under HTTP's own tree.)
-    if ctype.is_none() {
+    let body = data.get(s..e).unwrap_or(&[]);
+    cx.add(&HTTP_FILE_DATA, s, e - s, body_text(body));
+    // A body of no stated type is data, under HTTP's own tree, unless a heuristic dissector
+    // of tshark's takes it (a PNG image).
+    if ctype.is_none() && !super::png::is_png(body) {
         super::data::nested(cx, data, s, e);
+    }
+    // The dissector of the body's type refused it: tshark notes it in HTTP's tree (then
+    // tries its heuristics, and names the type with `media`).
+    if !body.is_empty() && ctype.is_some_and(|t| media_type(t) == "image/png") && !super::png::is_png(body) {
+        let at = cx.add_gen(&HTTP_SUBDISSECTOR_FAILED, s, 0, Value::None);
+        cx.expert(Severity::Note, "http.subdissector_failed", "HTTP body subdissector failed, trying heuristic subdissector", Some(at));
     }
     cx.close(li);
     body_media(cx, data, s, e, ctype)
@@ -968,6 +991,9 @@ fn media_type_label(cx: &LabelCx<'_>, out: &mut String) {
     out.push_str(&format!(" ({n} byte{})", if n == 1 { "" } else { "s" }));
 }
 
+/// The Info's mark of a malformed frame ([`Ctx::malformed`]).
+const MALFORMED_MARK: &str = "[Malformed Packet]";
+
 /// The media types tshark's `data-text-lines` dissector registers for.
 const TEXT_LINES: &[&str] = &[
     "text/plain", "text/richtext", "text/enriched", "text/parameters", "text/html", "text/xml-external-parsed-entity", "text/css",
@@ -983,11 +1009,18 @@ const TEXT_LINES: &[&str] = &[
 fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>) -> String {
     const FORM: &str = "application/x-www-form-urlencoded";
     let named = |m: &str| format!(" ({m})");
-    let Some(ctype) = ctype else { return String::new() };
+    // (tshark's heuristic dissectors for a body no dissector of its type took: a PNG.)
+    let png = |cx: &mut Ctx| super::png::dissect(cx, data, a, b, false).then(|| " (PNG)".to_owned());
+    let Some(ctype) = ctype else { return png(cx).unwrap_or_default() };
     let m = media_type(ctype);
     let b = b.min(data.len());
     if b <= a {
         return String::new();
+    }
+    if m == "image/png"
+        && let Some(named) = png(cx)
+    {
+        return named;
     }
     if m == FORM {
         form(cx, data, a, b, FORM);
@@ -1013,9 +1046,15 @@ fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>
     if m.starts_with("multipart/") {
         return super::multipart::dissect(cx, data, a, b, &m, media_parameters(ctype));
     }
-    // A type no dissector of tshark's takes: its `media` dissector names it (and the Info).
-    if super::media_types::registered(&m) {
+    // A type no dissector of tshark's takes: the heuristics, then its `media` dissector
+    // names it (and the Info); so does the PNG dissector's refusal of an `image/png` body.
+    if m != "image/png" && super::media_types::registered(&m) {
         return String::new();
+    }
+    if m != "image/png"
+        && let Some(named) = png(cx)
+    {
+        return named;
     }
     let li = cx.open("media", "Media Type", Osi::Application, a, b - a);
     cx.add(&MEDIA_TYPE, a, b - a, Value::Bytes);

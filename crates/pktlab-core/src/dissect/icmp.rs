@@ -325,6 +325,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
                 && ext + 4 > end
             {
                 cx.malformed();
+                // (ICMP's exception, after the quoted datagram's layers.)
+                cx.out.malformed_in = "icmp";
             }
         }
         13 | 14 => {

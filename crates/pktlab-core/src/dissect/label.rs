@@ -745,13 +745,13 @@ mod tests {
         let keys: Vec<[u64; 4]> = (0..40u64).map(|i| [0x5636_f688_9520, (0x8c89_9900 + i) << 32, 0, 0x200_0404]).collect();
         let mut out = String::new();
         for k in &keys {
-            cache.put(*k, &mut out, |o| o.push_str("x"));
+            cache.put(*k, &mut out, |o| o.push('x'));
         }
         let mut written = 0;
         for k in &keys {
             cache.put(*k, &mut out, |o| {
                 written += 1;
-                o.push_str("x")
+                o.push('x')
             });
         }
         assert_eq!(written, 0, "of 40 texts kept in 1024 slots, {written} were written again");

@@ -38,6 +38,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod json;
 pub mod multipart;
+pub mod png;
 pub mod oui;
 pub mod null;
 pub mod quic;
@@ -301,6 +302,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         http::FIELDS,
         json::FIELDS,
         multipart::FIELDS,
+        png::FIELDS,
         tls::FIELDS,
         x509::FIELDS,
         websocket::FIELDS,
@@ -725,6 +727,7 @@ impl Ctx<'_> {
     /// Marks the frame malformed (tshark's `[Malformed Packet]`), once.
     pub fn malformed(&mut self) {
         if !self.out.is_malformed() {
+            self.out.malformed_in = self.out.layers.last().map_or("", |l| l.proto);
             self.expert(Severity::Error, "malformed", "Malformed Packet (Exception occurred)", None);
             self.out.info.push_str("[Malformed Packet]");
         }

@@ -497,6 +497,8 @@ pub struct Dissection {
     pub sources: Vec<Vec<u8>>,
     /// Protocol column (`TCP`, `UDP`, `DNS`, `ARP`…).
     pub protocol: &'static str,
+    /// The protocol whose dissector marked the frame malformed (the last layer then).
+    pub malformed_in: &'static str,
     /// Info column, as tshark's default output words it.
     pub info: String,
     /// Source and destination columns (addresses of the innermost network layer, or MACs).
@@ -712,6 +714,7 @@ impl Dissection {
         self.experts.clear();
         self.sources.clear();
         self.protocol = "";
+        self.malformed_in = "";
         self.info.clear();
         self.src.clear();
         self.dst.clear();
@@ -758,5 +761,41 @@ impl Dissection {
     /// Whether any expert item marks the frame malformed (`_ws.malformed`).
     pub fn is_malformed(&self) -> bool {
         self.experts.iter().any(|e| e.key.starts_with("malformed"))
+    }
+
+    /// How many `_ws.malformed` items tshark's tree has: the malformed frame's own, and one
+    /// beside each expert item of the Malformed group (the frame's included: a frame whose
+    /// body's dissector refused it has one, though it is not malformed).
+    pub fn malformed_items(&self) -> usize {
+        usize::from(self.is_malformed()) + self.experts.iter().filter(|e| super::format::expert_group(e.key) == "Malformed").count()
+    }
+
+    /// Takes out the fields at `range` (and `layer`, emptied by it, if given): the items a
+    /// dissector adds after the one it called returns, which an exception in that one
+    /// leaves out (TCP's reassembly items). Every index into the fields after them moves
+    /// down; an expert item on a field taken out stays, on no field.
+    pub fn remove_fields(&mut self, range: std::ops::Range<usize>, layer: Option<usize>) {
+        let range = range.start.min(self.fields.len())..range.end.min(self.fields.len());
+        let (s, e) = (range.start as u32, range.end as u32);
+        if let Some(li) = layer.filter(|&li| self.layers.get(li).is_some_and(|l| l.fields.start >= s && l.fields.end <= e)) {
+            self.layers.remove(li);
+        }
+        if s >= e {
+            return;
+        }
+        self.fields.drain(range);
+        let fix = |i: u32| if i >= e { i - (e - s) } else { i.min(s) };
+        for l in &mut self.layers {
+            l.fields = fix(l.fields.start)..fix(l.fields.end);
+        }
+        for x in &mut self.experts {
+            x.field = x.field.and_then(|f| (f < s || f >= e).then(|| fix(f)));
+        }
+        if let Some(p) = &mut self.placed {
+            for st in &mut p.starts {
+                *st = fix(*st);
+            }
+            p.flags_str = p.flags_str.filter(|&f| f < s || f >= e).map(fix);
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! MIME multipart bodies (`multipart/form-data` uploads, `multipart/mixed`) as tshark 4.0's
 //! `packet-multipart.c` reads them: the boundary from the Content-Type's parameters, an
 //! optional preamble, each part with its MIME headers and its body, the boundaries, and a
-//! trailer. A part's body of no type (or `application/octet-stream`) is data; one of a type
-//! no tshark dissector takes is `Media Type`; one of a type tshark has a dissector for
-//! (text lines, JSON, images) shows only its headers here.
+//! trailer. A part's body of no type (or `application/octet-stream`) is data; a PNG image
+//! (`image/png`) its tree; one of a type no tshark dissector takes is `Media Type`; one of a
+//! type tshark has another dissector for (text lines, JSON, other images) shows only its
+//! headers here.
 
 use super::Ctx;
 use super::http::ascii_text as text;
@@ -336,8 +337,15 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
             return info;
         }
     };
+    let malformed_before = cx.out.is_malformed();
     while !last {
         match part(cx, data, a, body, next, &boundary, &mut info) {
+            // (A part's dissector that read past its end ends the body there, as
+            // Wireshark's exception does.)
+            Some(_) if !malformed_before && cx.out.is_malformed() => {
+                cx.close(li);
+                return info;
+            }
             Some((n, l)) => (next, last) = (n, l),
             None => {
                 cx.close(li);
@@ -357,6 +365,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
 /// None: no boundary follows, or its headers cannot be read.
 fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary: &[u8], info: &mut String) -> Option<(usize, bool)> {
     let item = cx.add(&MIME_MULTIPART_PART, a + start, 0, Value::Str("".into()));
+    let malformed_before = cx.out.is_malformed();
     let (bstart, blen, last) = next_boundary(body, start, boundary).filter(|&(s, ..)| s > 0)?;
     let mut ctype: Option<(String, Option<String>)> = None;
     let mut encoding: Option<String> = None;
@@ -419,9 +428,15 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
         Some((t, _)) => {
             let part_body = &body[body_start..bstart];
             let gz = encoding.as_deref().is_some_and(|e| ["gzip", "deflate", "x-gzip", "x-deflate"].iter().any(|z| e.starts_with(z)));
-            let mut media = |cx: &mut Ctx, s: usize, e: usize| {
-                // (Only what no tshark dissector takes: `Media Type`.)
-                if !super::media_types::registered(t) && e > s {
+            let mut media = |cx: &mut Ctx, bytes: &[u8], s: usize, e: usize| {
+                // A PNG image by its type; what no tshark dissector takes (or PNG's refuses)
+                // is `Media Type`.
+                let png = t == "image/png";
+                if png && super::png::dissect(cx, bytes, s, e, true) {
+                    info.push_str(" (PNG)");
+                    return;
+                }
+                if (png || !super::media_types::registered(t)) && e > s {
                     cx.add_proto("media");
                     cx.add(&MEDIA_PROTO, s, e - s, Value::None);
                     cx.child(|cx| cx.add(&super::http::MEDIA_TYPE, s, e - s, Value::Bytes));
@@ -431,14 +446,18 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                 }
             };
             match gz.then(|| super::uncompress::zlib(part_body)).flatten() {
-                Some(out) => cx.in_reassembled(out, |cx, u| media(cx, 0, u.len())),
-                None => media(cx, a + body_start, a + bstart),
+                Some(out) => cx.in_reassembled(out, |cx, u| media(cx, u, 0, u.len())),
+                None => media(cx, data, a + body_start, a + bstart),
             }
         }
         None => super::data::nested(cx, data, a + body_start, a + bstart),
     });
     if let Some(f) = cx.out.fields.get_mut(item as usize) {
         f.len = (bstart - start) as u32;
+    }
+    // (A body whose dissector read past its end: nothing more is read.)
+    if !malformed_before && cx.out.is_malformed() {
+        return Some((bstart + blen, true));
     }
     let def = if last { &MIME_MULTIPART_LAST_BOUNDARY } else { &MIME_MULTIPART_BOUNDARY };
     cx.add(def, a + bstart, blen, Value::Str(text(&body[bstart..bstart + blen])));

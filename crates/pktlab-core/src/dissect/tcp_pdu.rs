@@ -730,9 +730,15 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
         return;
     }
     pdu_sizes(cx, data, pstart, o);
+    let malformed_before = cx.out.is_malformed();
+    let seg_start = cx.out.fields.len();
     segment_data(cx, data, pstart, o);
+    let seg_end = cx.out.fields.len();
     let mut first = true;
     for u in &o.units {
+        // (Where this PDU's `[N Reassembled TCP Segments …]` goes, if it has one.)
+        let (tree_layer, tree_start) = (cx.out.layers.len(), cx.out.fields.len());
+        let mut tree_end = tree_start;
         match &u.bytes {
             Bytes::Frame(a, b) => {
                 let (a, b) = (pstart + a, (pstart + b).min(data.len()));
@@ -742,11 +748,21 @@ fn show(cx: &mut Ctx, data: &[u8], pstart: usize, o: &Outcome) {
                 let buf: Vec<u8> = buf.as_ref().clone();
                 cx.in_reassembled(buf, |cx, b| {
                     segments(cx, b, parts);
+                    tree_end = cx.out.fields.len();
                     (u.app.dissect)(cx, b, 0, b.len(), u.state, first);
                 });
             }
         }
         first = false;
+        // A PDU whose dissector read past its end (tshark's exception, which TCP passes on):
+        // nothing after it is read, and the items tshark adds once the PDU's dissector
+        // returns (`TCP segment data`, this PDU's reassembly tree) are not there.
+        if !malformed_before && cx.out.is_malformed() {
+            let tree = (tree_end > tree_start).then_some(tree_layer);
+            cx.out.remove_fields(tree_start..tree_end, tree);
+            cx.out.remove_fields(seg_start..seg_end, None);
+            return;
+        }
     }
     if o.units.is_empty() && o.continues && cx.in_error == 0 {
         if let Some((app, at)) = o.started

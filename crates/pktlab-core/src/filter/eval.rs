@@ -33,7 +33,7 @@ pub(crate) fn eval(e: &Expr, d: &Dissection, frame: &[u8]) -> bool {
         Expr::Exists(Source::Field(def)) => d.fields.iter().any(|f| std::ptr::eq(f.def, *def)),
         Expr::Exists(Source::Proto(p)) => d.has_proto(p),
         Expr::Exists(Source::Frame) => true,
-        Expr::Exists(Source::Expert { malformed_only: true }) => d.is_malformed(),
+        Expr::Exists(Source::Expert { malformed_only: true }) => d.malformed_items() > 0,
         Expr::Exists(Source::Expert { malformed_only: false }) => !d.experts.is_empty(),
         Expr::Exists(Source::Reference) => false,
         Expr::Exists(Source::Computed(_)) => false,
@@ -160,7 +160,7 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
             Source::Field(def) => d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)).count(),
             Source::Proto(p) => d.layers.iter().filter(|l| l.proto == &**p).count(),
             Source::Frame => 1,
-            Source::Expert { malformed_only: true } => usize::from(d.is_malformed()),
+            Source::Expert { malformed_only: true } => d.malformed_items(),
             Source::Expert { malformed_only: false } => d.experts.len(),
             Source::Reference | Source::Computed(_) => 0,
         };

@@ -1,0 +1,25 @@
+#!/bin/bash
+# captures/app/images.pcap: PNG images over HTTP on loopback (127.0.0.1:8081), for
+# tests/json_tshark.rs, which prints it with -V and -T json beside tshark 4.0: pictures with
+# every chunk tshark reads (IHDR, gAMA, cHRM, sRGB, pHYs, tIME, tEXt, bKGD in its three
+# sizes, and the others as data: iTXt, zTXt, PLTE, tRNS, a private chunk), one of 30 KB in
+# many segments, pictures cut short (in a chunk's data, in its length, after the signature),
+# a chunk too long to read, bodies that say image/png but are not, a PNG sent as bytes,
+# as a type nobody reads, with no type and gzip-encoded, and an upload of images as a
+# multipart form (app_images_peer.py, python's http.server).
+# Needs root, tcpdump, python3.
+source "$(dirname "$0")/lib.sh"
+APP="$OUT/app"
+mkdir -p "$APP"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+PEER="$HERE/app_images_peer.py"
+
+capture_start - lo "$APP/images.pcap" tcp port 8081
+python3 "$PEER" server 127.0.0.1 8081 &
+PIDS+=($!)
+sleep 1
+python3 "$PEER" client 127.0.0.1 8081
+sleep 0.5
+capture_stop "$APP/images.pcap"
