@@ -34,18 +34,21 @@ for l in sys.stdin:
         done
       fi; true ;;
     multipart)
-      # Each multipart body of the encoded capture, after a byte that picks its Content-Type
-      # (boundary XyZ: the bodies with another get it in the first pick's place).
+      # Each multipart body of the encoded and images captures (parts of bytes, of unknown
+      # types, PNG, text and JSON), after a byte that picks its Content-Type (boundary XyZ:
+      # the bodies with another get it in the first pick's place).
       if command -v tshark >/dev/null && [ -f ../captures/app/encoded.pcap ]; then
-        python3 - "corpus/$t" ../captures/app/encoded.pcap <<'PY'
+        python3 - "corpus/$t" ../captures/app/encoded.pcap ../captures/app/images.pcap <<'PY'
 import subprocess, sys
-out, cap = sys.argv[1], sys.argv[2]
-rows = subprocess.run(["tshark", "-n", "-r", cap, "-Y", "mime_multipart", "-T", "fields", "-e", "tcp.reassembled.data"], capture_output=True, text=True).stdout
-for n, row in enumerate(rows.splitlines()):
-    raw = bytes.fromhex(row.split(",")[0].replace(":", "")) if row else b""
-    body = raw.split(b"\r\n\r\n", 1)[-1].replace(b"------lobbyBoundary7MA4YWxk", b"XyZ")
-    for pick in range(5):
-        open("%s/encoded.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body)
+out = sys.argv[1]
+for cap in sys.argv[2:]:
+    name = cap.rsplit("/", 1)[-1].split(".")[0]
+    rows = subprocess.run(["tshark", "-n", "-r", cap, "-Y", "mime_multipart", "-T", "fields", "-e", "tcp.reassembled.data"], capture_output=True, text=True).stdout
+    for n, row in enumerate(rows.splitlines()):
+        raw = bytes.fromhex(row.split(",")[0].replace(":", "")) if row else b""
+        body = raw.split(b"\r\n\r\n", 1)[-1].replace(b"------lobbyBoundary7MA4YWxk", b"XyZ").replace(b"----lobbyImages", b"XyZ")
+        for pick in range(5):
+            open("%s/%s.%d.%d" % (out, name, n, pick), "wb").write(bytes([pick]) + body)
 PY
       fi; true ;;
     png)

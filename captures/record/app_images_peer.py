@@ -148,6 +148,14 @@ def main():
         b"--" + b + b"--\r\n"])
     conn.request("POST", "/upload", body=upload, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
     conn.getresponse().read()
+    # A match report beside the pictures: a log as text, its summary as JSON, one cut JSON.
+    report = b"".join([
+        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"log\"; filename=\"match.log\"\r\nContent-Type: text/plain\r\n\r\nround 1 won\r\nround 2 lost\nround 3 won\r\n",
+        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"summary\"\r\nContent-Type: application/json\r\n\r\n{\"map\": \"lobby3\", \"rounds\": [1, 0, 1], \"mvp\": {\"name\": \"kim\", \"score\": 42.5}}\r\n",
+        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"cut\"\r\nContent-Type: application/json\r\n\r\n{\"half\": [1, 2\r\n",
+        b"--" + b + b"--\r\n"])
+    conn.request("POST", "/report", body=report, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
+    conn.getresponse().read()
     conn.close()
 
 

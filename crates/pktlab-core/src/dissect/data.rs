@@ -77,6 +77,57 @@ pub(crate) fn text_lines(cx: &mut Ctx, data: &[u8], off: usize, end: usize, medi
         return;
     }
     let li = cx.open("data-text-lines", "Line-based text data", Osi::Application, off, end - off);
+    let lines = lines_of(cx, data, off, end);
+    cx.close(li);
+    if let Some(s) = cx.summary(li) {
+        text_lines_title(media, lines, s);
+    }
+}
+
+/// The protocol's item of `data-text-lines` inside another's tree (a multipart part's):
+/// its title is its value (JSON gives it none, only its lines under its name).
+pub static TEXT_LINES_PROTO: FieldDef = FieldDef::new("data-text-lines", "Line-based text data", FieldType::None, Base::None).whole(protocol_item_label);
+
+/// A protocol's item inside another's tree whose title is its value (`Line-based text data:
+/// text/plain (2 lines)`).
+pub(crate) fn protocol_item_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    match &cx.field.value {
+        Value::Str(s) => out.push_str(s),
+        _ => out.push_str(cx.field.def.name),
+    }
+}
+
+/// [`text_lines`] where the caller is (a multipart part): the protocol's item, its lines
+/// under it.
+pub(crate) fn text_lines_nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: &str) {
+    let end = end.min(data.len());
+    if off >= end {
+        return;
+    }
+    cx.add_proto("data-text-lines");
+    let item = cx.add(&TEXT_LINES_PROTO, off, end - off, Value::None);
+    let lines = cx.child(|cx| lines_of(cx, data, off, end));
+    let mut title = String::new();
+    text_lines_title(Some(media), lines, &mut title);
+    if let Some(f) = cx.out.fields.get_mut(item as usize) {
+        f.value = Value::Str(title.into_boxed_str());
+    }
+}
+
+/// `Line-based text data: text/plain (2 lines)`.
+fn text_lines_title(media: Option<&str>, lines: usize, s: &mut String) {
+    use std::fmt::Write;
+    s.push_str("Line-based text data");
+    if let Some(m) = media {
+        s.push_str(": ");
+        s.push_str(m);
+    }
+    let _ = write!(s, " ({lines} lines)");
+}
+
+/// Each line of `data[off..end]` with its line end (written `\r\n`), as a text item;
+/// how many.
+fn lines_of(cx: &mut Ctx, data: &[u8], off: usize, end: usize) -> usize {
     let mut lines = 0usize;
     let mut at = off;
     while at < end {
@@ -93,14 +144,5 @@ pub(crate) fn text_lines(cx: &mut Ctx, data: &[u8], off: usize, end: usize, medi
         lines += 1;
         at = stop;
     }
-    cx.close(li);
-    if let Some(s) = cx.summary(li) {
-        use std::fmt::Write;
-        s.push_str("Line-based text data");
-        if let Some(m) = media {
-            s.push_str(": ");
-            s.push_str(m);
-        }
-        let _ = write!(s, " ({lines} lines)");
-    }
+    lines
 }

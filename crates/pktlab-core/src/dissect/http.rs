@@ -995,7 +995,7 @@ fn media_type_label(cx: &LabelCx<'_>, out: &mut String) {
 const MALFORMED_MARK: &str = "[Malformed Packet]";
 
 /// The media types tshark's `data-text-lines` dissector registers for.
-const TEXT_LINES: &[&str] = &[
+pub(crate) const TEXT_LINES: &[&str] = &[
     "text/plain", "text/richtext", "text/enriched", "text/parameters", "text/html", "text/xml-external-parsed-entity", "text/css",
     "application/xml-external-parsed-entity", "text/javascript", "application/x-javascript",
 ];

@@ -530,30 +530,59 @@ fn unescape(raw: &[u8]) -> String {
 /// protocol column becomes `HTTP/JSON`. The caller words the Info (tshark's `, JavaScript
 /// Object Notation (MEDIA)` either way). Returns whether it read the body to its end.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: &str) -> bool {
+    dissect_as(cx, data, off, end, media, false)
+}
+
+/// [`dissect`] where the caller is (a multipart part): the protocol's item
+/// (`JavaScript Object Notation: application/json`), the document under it.
+pub(crate) fn dissect_nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: &str) -> bool {
+    dissect_as(cx, data, off, end, media, true)
+}
+
+/// The protocol's item of `json` inside another's tree: its title is its value.
+pub static JSON_PROTO: FieldDef = FieldDef::new("json", "JavaScript Object Notation", FieldType::None, Base::None).whole(data::protocol_item_label);
+
+fn dissect_as(cx: &mut Ctx, data: &[u8], off: usize, end: usize, media: &str, nested: bool) -> bool {
     let end = end.min(data.len());
     let Some(body) = data.get(off..end) else { return false };
     let (parts, read_to) = read(body);
     if cx.in_error == 0 {
+        // (tshark appends `/JSON` for each document: two JSON parts of an upload make
+        // `HTTP/JSON/JSON`.)
         let proto = match cx.out.protocol {
             "HTTP" => "HTTP/JSON",
+            "HTTP/JSON" if nested => "HTTP/JSON/JSON",
             "" => "JSON",
             _ => cx.out.protocol,
         };
         cx.set_protocol(proto);
     }
-    let li = cx.open("json", "JavaScript Object Notation", Osi::Application, off, read_to);
-    if let Some(s) = cx.summary(li) {
-        s.push_str("JavaScript Object Notation: ");
-        s.push_str(media);
+    let title = || format!("JavaScript Object Notation: {media}");
+    let emit_all = |cx: &mut Ctx| {
+        let mut paths = vec![(String::new(), String::new())];
+        let mut i = 0;
+        while i < parts.len() {
+            i = emit(cx, body, off, &parts, i, &mut paths);
+        }
+    };
+    if nested {
+        cx.add_proto("json");
+        cx.add(&JSON_PROTO, off, read_to, Value::Str(title().into_boxed_str()));
+        cx.child(emit_all);
+    } else {
+        let li = cx.open("json", "JavaScript Object Notation", Osi::Application, off, read_to);
+        if let Some(s) = cx.summary(li) {
+            s.push_str(&title());
+        }
+        emit_all(cx);
+        cx.close(li);
     }
-    let mut paths = vec![(String::new(), String::new())];
-    let mut i = 0;
-    while i < parts.len() {
-        i = emit(cx, body, off, &parts, i, &mut paths);
-    }
-    cx.close(li);
     if read_to < body.len() {
-        data::text_lines(cx, data, off + read_to, end, Some(media));
+        if nested {
+            data::text_lines_nested(cx, data, off + read_to, end, media);
+        } else {
+            data::text_lines(cx, data, off + read_to, end, Some(media));
+        }
         return false;
     }
     true

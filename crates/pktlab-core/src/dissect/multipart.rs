@@ -436,6 +436,26 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                     info.push_str(" (PNG)");
                     return;
                 }
+                // Text read as lines, JSON: their trees in the part's, their words in the
+                // Info as at the top.
+                if let Some(m) = super::http::TEXT_LINES.iter().copied().find(|m| *m == t.as_str()) {
+                    if e > s {
+                        super::data::text_lines_nested(cx, bytes, s, e, m);
+                        info.push_str(" (");
+                        info.push_str(m);
+                        info.push(')');
+                    }
+                    return;
+                }
+                if let Some(m) = super::json::MEDIA_TYPES.iter().copied().find(|m| *m == t.as_str()) {
+                    if e > s {
+                        super::json::dissect_nested(cx, bytes, s, e, m);
+                        info.push_str(", JavaScript Object Notation (");
+                        info.push_str(m);
+                        info.push(')');
+                    }
+                    return;
+                }
                 if (png || !super::media_types::registered(t)) && e > s {
                     cx.add_proto("media");
                     cx.add(&MEDIA_PROTO, s, e - s, Value::None);
