@@ -156,6 +156,9 @@ def main():
         b"--" + b + b"--\r\n"])
     conn.request("POST", "/report", body=report, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
     conn.getresponse().read()
+    # The same upload with the boundary left out of its Content-Type: not split at all.
+    conn.request("POST", "/report", body=report, headers={"Content-Type": "multipart/form-data"})
+    conn.getresponse().read()
     conn.close()
 
 

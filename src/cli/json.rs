@@ -73,14 +73,17 @@ pub fn frame(f: &Frame, out: &mut String) {
         // (Without the tree's own lines, which tshark's JSON does not have.)
         idxs.extend((layer.fields.start as usize..(layer.fields.end as usize).min(d.fields.len())).filter(|&i| owner[i] == li && !d.fields[i].def.tree_only));
         let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
+        // (tshark's text item at the top of the tree for a multipart body it cannot split:
+        // its key is its title.)
+        let key = if layer.proto == "mime_multipart.no_required_parameter" { layer.title } else { layer.proto };
         if idxs.is_empty() && loose.peek().is_none() {
-            w.name(layer.proto);
+            w.name(key);
             let mut label = String::new();
             super::dissect::layer_label(d, li, &mut label);
             w.string(&label);
             continue;
         }
-        w.name(layer.proto);
+        w.name(key);
         w.open_anon();
         tree.nodes(&mut w, &idxs);
         for e in loose {

@@ -50,7 +50,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &MIME_MULTIPART_TYPE, &MIME_MULTIPART_PART, &MIME_MULTIPART_FIRST_BOUNDARY, &MIME_MULTIPART_BOUNDARY, &MIME_MULTIPART_LAST_BOUNDARY, &MIME_MULTIPART_PREAMBLE,
     &MIME_MULTIPART_TRAILER, &MIME_MULTIPART_HEADER_CONTENT_DESCRIPTION, &MIME_MULTIPART_HEADER_CONTENT_DISPOSITION, &MIME_MULTIPART_HEADER_CONTENT_ENCODING,
     &MIME_MULTIPART_HEADER_CONTENT_ID, &MIME_MULTIPART_HEADER_CONTENT_LANGUAGE, &MIME_MULTIPART_HEADER_CONTENT_LENGTH, &MIME_MULTIPART_HEADER_CONTENT_TRANSFER_ENCODING,
-    &MIME_MULTIPART_HEADER_CONTENT_TYPE, &MIME_MULTIPART_HEADER_ORIGINALCONTENT,
+    &MIME_MULTIPART_HEADER_CONTENT_TYPE, &MIME_MULTIPART_HEADER_ORIGINALCONTENT, &MIME_MULTIPART_NO_REQUIRED_PARAMETER,
 ];
 
 /// The part headers tshark knows, by name and compact name.
@@ -306,7 +306,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
     let Some(boundary) = boundary.filter(|_| protocol_ok) else {
         // (tshark's multipart dissector ran: it is in `frame.protocols`.)
         cx.add_proto("mime_multipart");
-        cx.expert(Severity::Error, "mime_multipart.no_required_parameter", "The multipart dissector could not find a required parameter.", None);
+        no_required_parameter(cx, a);
         super::dispatch::data(cx, data, a, b);
         return info;
     };
@@ -359,6 +359,33 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
     cx.close(li);
     info
 }
+
+/// tshark's item for a multipart body it cannot split: at the top of the tree, before the
+/// body's data, titled by the message of the expert item it holds (and named so in JSON).
+/// Its own protocol name here is the expert's key; not in `frame.protocols`.
+fn no_required_parameter(cx: &mut Ctx, a: usize) {
+    const KEY: &str = "mime_multipart.no_required_parameter";
+    const MESSAGE: &str = "The multipart dissector could not find a required parameter.";
+    let n = cx.out.fields.len() as u32;
+    cx.out.layers.push(Layer {
+        proto: KEY,
+        title: MESSAGE,
+        osi: Osi::Application,
+        offset: a as u32,
+        len: 0,
+        source: cx.source,
+        fields: n..n,
+        summary: if cx.text { MESSAGE.to_owned() } else { String::new() },
+    });
+    let li = cx.out.layers.len() - 1;
+    let at = cx.add_gen(&MIME_MULTIPART_NO_REQUIRED_PARAMETER, a, 0, Value::None);
+    cx.expert(Severity::Error, KEY, MESSAGE, Some(at));
+    cx.close(li);
+}
+
+/// The field under [`no_required_parameter`]'s item: shown as its expert item alone.
+pub static MIME_MULTIPART_NO_REQUIRED_PARAMETER: FieldDef =
+    FieldDef::new("mime_multipart.no_required_parameter", "The multipart dissector could not find a required parameter.", FieldType::None, Base::None);
 
 /// One part from `start` of the body (at `a` in `data`): its item, headers and body, then the
 /// boundary after it; (where the next part starts, whether that boundary was the last).
