@@ -101,12 +101,12 @@ pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data
 /// The `media` dissector's one field: the body's bytes, labelled with their type.
 pub static MEDIA_TYPE: FieldDef = FieldDef::new("media.type", "Media type", FieldType::Bytes, Base::None).custom(media_type_label);
 
-/// Every field this module defines.
 /// The expert item tshark adds to HTTP's tree when the dissector of the body's media type
 /// refuses it (an `image/png` body that is no PNG): kept as a field for filters, shown as
 /// its expert item alone (as the analysis flags are).
 pub static HTTP_SUBDISSECTOR_FAILED: FieldDef = FieldDef::new("http.subdissector_failed", "HTTP body subdissector failed, trying heuristic subdissector", FieldType::None, Base::None);
 
+/// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
     &HTTP_SUBDISSECTOR_FAILED, &HTTP_REQUEST, &HTTP_RESPONSE, &HTTP_NOTIFICATION, &HTTP_REQUEST_LINE, &HTTP_RESPONSE_LINE, &HTTP_REQUEST_METHOD, &HTTP_REQUEST_URI, &HTTP_REQUEST_URI_PATH, &HTTP_REQUEST_URI_QUERY, &HTTP_REQUEST_URI_QUERY_PARAMETER, &HTTP_REQUEST_VERSION, &HTTP_RESPONSE_VERSION,
     &HTTP_RESPONSE_CODE, &HTTP_RESPONSE_CODE_DESC, &HTTP_RESPONSE_PHRASE, &HTTP_REQUEST_FULL_URI, &HTTP_HOST, &HTTP_USER_AGENT, &HTTP_ACCEPT, &HTTP_ACCEPT_LANGUAGE,

@@ -2,9 +2,10 @@
 //! `packet-multipart.c` reads them: the boundary from the Content-Type's parameters, an
 //! optional preamble, each part with its MIME headers and its body, the boundaries, and a
 //! trailer. A part's body of no type (or `application/octet-stream`) is data; a PNG image
-//! (`image/png`) its tree; one of a type no tshark dissector takes is `Media Type`; one of a
-//! type tshark has another dissector for (text lines, JSON, other images) shows only its
-//! headers here.
+//! (`image/png`), text read as lines and JSON show their trees inside the part's; one of a
+//! type no tshark dissector takes is `Media Type`; one of a type tshark has another
+//! dissector for (other images) shows only its headers here. A body whose boundary the
+//! Content-Type leaves out is tshark's item at the top of the tree, then data.
 
 use super::Ctx;
 use super::http::ascii_text as text;
