@@ -466,23 +466,23 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                 }
                 // Text read as lines, JSON: their trees in the part's, their words in the
                 // Info as at the top.
-                if let Some(m) = super::http::TEXT_LINES.iter().copied().find(|m| *m == t.as_str()) {
-                    if e > s {
-                        super::data::text_lines_nested(cx, bytes, s, e, m);
-                        info.push_str(" (");
-                        info.push_str(m);
-                        info.push(')');
+                type Nested = fn(&mut Ctx, &[u8], usize, usize, &str);
+                let readers: [(&[&str], Nested, &str); 2] = [
+                    (super::http::TEXT_LINES, super::data::text_lines_nested, " ("),
+                    (super::json::MEDIA_TYPES, |cx, b, s, e, m| {
+                        super::json::dissect_nested(cx, b, s, e, m);
+                    }, ", JavaScript Object Notation ("),
+                ];
+                for (types, read, words) in readers {
+                    if let Some(m) = types.iter().copied().find(|m| *m == t.as_str()) {
+                        if e > s {
+                            read(cx, bytes, s, e, m);
+                            info.push_str(words);
+                            info.push_str(m);
+                            info.push(')');
+                        }
+                        return;
                     }
-                    return;
-                }
-                if let Some(m) = super::json::MEDIA_TYPES.iter().copied().find(|m| *m == t.as_str()) {
-                    if e > s {
-                        super::json::dissect_nested(cx, bytes, s, e, m);
-                        info.push_str(", JavaScript Object Notation (");
-                        info.push_str(m);
-                        info.push(')');
-                    }
-                    return;
                 }
                 if (png || !super::media_types::registered(t)) && e > s {
                     cx.add_proto("media");
