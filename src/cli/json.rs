@@ -75,7 +75,7 @@ pub fn frame(f: &Frame, out: &mut String) {
         let mut loose = placed.iter().filter(|(l, _)| *l == li).map(|(_, e)| *e).peekable();
         // (tshark's text item at the top of the tree for a multipart body it cannot split:
         // its key is its title.)
-        let key = if layer.proto == "mime_multipart.no_required_parameter" { layer.title } else { layer.proto };
+        let key = if layer.proto == "mime_multipart.no_required_parameter" { pktlab::dissect::multipart::NO_REQUIRED_PARAMETER } else { layer.proto };
         if idxs.is_empty() && loose.peek().is_none() {
             w.name(key);
             let mut label = String::new();

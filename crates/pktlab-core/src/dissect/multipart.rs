@@ -366,23 +366,25 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
 /// Its own protocol name here is the expert's key; not in `frame.protocols`.
 fn no_required_parameter(cx: &mut Ctx, a: usize) {
     const KEY: &str = "mime_multipart.no_required_parameter";
-    const MESSAGE: &str = "The multipart dissector could not find a required parameter.";
     let n = cx.out.fields.len() as u32;
     cx.out.layers.push(Layer {
         proto: KEY,
-        title: MESSAGE,
+        title: NO_REQUIRED_PARAMETER,
         osi: Osi::Application,
         offset: a as u32,
         len: 0,
         source: cx.source,
         fields: n..n,
-        summary: if cx.text { MESSAGE.to_owned() } else { String::new() },
+        summary: if cx.text { NO_REQUIRED_PARAMETER.to_owned() } else { String::new() },
     });
     let li = cx.out.layers.len() - 1;
     let at = cx.add_gen(&MIME_MULTIPART_NO_REQUIRED_PARAMETER, a, 0, Value::None);
-    cx.expert(Severity::Error, KEY, MESSAGE, Some(at));
+    cx.expert(Severity::Error, KEY, NO_REQUIRED_PARAMETER, Some(at));
     cx.close(li);
 }
+
+/// The text of [`no_required_parameter`]'s item and expert item (tshark's JSON key).
+pub const NO_REQUIRED_PARAMETER: &str = "The multipart dissector could not find a required parameter.";
 
 /// The field under [`no_required_parameter`]'s item: shown as its expert item alone.
 pub static MIME_MULTIPART_NO_REQUIRED_PARAMETER: FieldDef =
