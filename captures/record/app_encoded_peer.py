@@ -9,6 +9,8 @@ client that asks for each over one connection.
 """
 import gzip, http.client, http.server, json, sys, zlib
 
+from peers import QuietHTTP
+
 import brotli
 
 PATHS = ["json", "text", "deflate", "raw", "br", "chunked", "big", "empty", "bad", "cut", "identity", "compress",
@@ -20,9 +22,7 @@ def raw_deflate(b):
     return c.compress(b) + c.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Handler(QuietHTTP):
     def do_GET(self):
         p = self.path.strip("/")
         ctype, chunked = "text/plain", False
@@ -73,14 +73,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
 
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", 0))
-        self.rfile.read(n)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *a):
-        pass
 
 
 def main():

@@ -11,6 +11,8 @@ port DNS is not registered for, a WebSocket echo. Everything on loopback.
 """
 import asyncio, http.client, http.server, json, socket, sys
 
+from peers import QuietHTTP
+
 
 def nest(open_, close, n):
     return open_ * n + "1" + close * n
@@ -31,9 +33,7 @@ LOBBY = {
 }
 
 
-class Lobby(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Lobby(QuietHTTP):
     def reply(self, ctype, body):
         b = body.encode()
         self.send_response(200)
@@ -50,9 +50,6 @@ class Lobby(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         form = self.rfile.read(n).decode()
         self.reply("application/json", json.dumps({"got": form}))
-
-    def log_message(self, *a):
-        pass
 
 
 def http_server(host, port):

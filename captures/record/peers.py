@@ -5,6 +5,7 @@ Each mode is one side of a conversation; the scripts run the two sides in the ri
 network namespaces while tcpdump records. Nothing here writes packets by hand: every
 byte on the wire comes from the kernel's TCP/UDP stack.
 """
+import http.server
 import os
 import socket
 import ssl
@@ -223,6 +224,21 @@ def json_client(host, port, tls=False):
     c.sendall(b'{"user":"player07","password":"hunter2"}\n')
     c.recv(4096)
     c.close()
+
+
+class QuietHTTP(http.server.BaseHTTPRequestHandler):
+    """An HTTP/1.1 handler (connections kept open) that takes any POST with 204 No Content,
+    its body read and dropped, and logs nothing: the base of the app peers' servers."""
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(n)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
 
 
 if __name__ == "__main__":
