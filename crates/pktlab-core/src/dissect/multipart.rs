@@ -338,15 +338,8 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, mtype: &str
             return info;
         }
     };
-    let malformed_before = cx.out.is_malformed();
     while !last {
         match part(cx, data, a, body, next, &boundary, &mut info) {
-            // (A part's dissector that read past its end ends the body there, as
-            // Wireshark's exception does.)
-            Some(_) if !malformed_before && cx.out.is_malformed() => {
-                cx.close(li);
-                return info;
-            }
             Some((n, l)) => (next, last) = (n, l),
             None => {
                 cx.close(li);
@@ -392,7 +385,8 @@ pub static MIME_MULTIPART_NO_REQUIRED_PARAMETER: FieldDef =
 
 /// One part from `start` of the body (at `a` in `data`): its item, headers and body, then the
 /// boundary after it; (where the next part starts, whether that boundary was the last).
-/// None: no boundary follows, or its headers cannot be read.
+/// None: no boundary follows, its headers cannot be read, or its body's dissector read past
+/// its end (Wireshark's exception: nothing more of the body is read).
 fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary: &[u8], info: &mut String) -> Option<(usize, bool)> {
     let item = cx.add(&MIME_MULTIPART_PART, a + start, 0, Value::Str("".into()));
     let malformed_before = cx.out.is_malformed();
@@ -505,9 +499,8 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
     if let Some(f) = cx.out.fields.get_mut(item as usize) {
         f.len = (bstart - start) as u32;
     }
-    // (A body whose dissector read past its end: nothing more is read.)
     if !malformed_before && cx.out.is_malformed() {
-        return Some((bstart + blen, true));
+        return None;
     }
     let def = if last { &MIME_MULTIPART_LAST_BOUNDARY } else { &MIME_MULTIPART_BOUNDARY };
     cx.add(def, a + bstart, blen, Value::Str(text(&body[bstart..bstart + blen])));
