@@ -231,7 +231,7 @@ impl<'a> Tree<'a> {
         };
         // A protocol's item in another's tree (text lines, JSON in a multipart part) holds its
         // title: tshark's JSON shows it only when nothing is under the item.
-        let nested_protocol = matches!(f.def.abbrev, "data-text-lines" | "json") && !children.is_empty();
+        let nested_protocol = (std::ptr::eq(f.def, &pktlab::dissect::data::TEXT_LINES_PROTO) || std::ptr::eq(f.def, &pktlab::dissect::json::JSON_PROTO)) && !children.is_empty();
         let has_value = !text_item && !nested_protocol && self.value(w, key, f);
         let has_children = !children.is_empty() || first_expert.is_some();
         if has_children {
