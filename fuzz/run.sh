@@ -68,6 +68,22 @@ for n, name in enumerate(sorted(os.listdir(objs))):
 PY
         rm -rf "$objs"
       fi; true ;;
+    xml)
+      # Each XML body the xml capture carries (tshark exports the HTTP bodies), after a byte
+      # that picks the media type and the segments.
+      if command -v tshark >/dev/null && [ -f ../captures/app/xml.pcap ]; then
+        objs=$(mktemp -d)
+        tshark -n -r ../captures/app/xml.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
+        python3 - "corpus/$t" "$objs" <<'PY'
+import os, sys
+out, objs = sys.argv[1], sys.argv[2]
+for n, name in enumerate(sorted(os.listdir(objs))):
+    body = open(os.path.join(objs, name), "rb").read()
+    for pick in range(4):
+        open("%s/xml.%d.%d" % (out, n, pick), "wb").write(bytes([pick + 4 * n]) + body)
+PY
+        rm -rf "$objs"
+      fi; true ;;
     http_encoded)
       # Each coded body of the encoded capture as it went on the wire, and decoded (to be
       # compressed again), after the bytes that pick the coding and the way it is sent.

@@ -104,10 +104,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Expert keys written in the source: `expert(Severity::X, "key"` and `key: "…"` literals.
+/// Expert keys written in the source: `expert(Severity::X, "key"` and `key: "…"` literals,
+/// and (key, message) constants (`const CLOSING_UNOPENED_TAG: (&str, &str) = ("xml.…", …)`).
 fn source_expert_keys() -> BTreeSet<String> {
     let re = regex::Regex::new(r#"(?s)expert\(\s*Severity::\w+,\s*"([a-z0-9_.]+)""#).expect("regex");
     let re2 = regex::Regex::new(r#"Expert \{[^}]*key: "([a-z0-9_.]+)""#).expect("regex");
+    let re3 = regex::Regex::new(r#"const \w+: \(&str, &str\) = \("([a-z0-9_.]+)""#).expect("regex");
     let mut files = Vec::new();
     rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("crates"), &mut files);
@@ -119,7 +121,7 @@ fn source_expert_keys() -> BTreeSet<String> {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         // Unit tests inside the file use made-up keys.
         let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for c in re.captures_iter(text).chain(re2.captures_iter(text)) {
+        for c in re.captures_iter(text).chain(re2.captures_iter(text)).chain(re3.captures_iter(text)) {
             keys.insert(c[1].to_string());
         }
     }

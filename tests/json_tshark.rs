@@ -310,7 +310,8 @@ fn mac_names_equal_tsharks() {
 /// DNS and HTTP on ports their dissectors do not know; `captures/app/encoded.pcap`: HTTP
 /// bodies in gzip, deflate, brotli, chunked gzip, broken, cut short and undecodable
 /// codings; `captures/app/images.pcap`: PNG images whole, cut short, refused and found by
-/// their look, in uploads): `-V`, the summary lines and `-T
+/// their look, in uploads; `captures/app/xml.pcap`: XML documents of every token kind and
+/// written wrong): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -322,7 +323,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -336,5 +337,46 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 4 captures byte for byte tshark's");
+    println!("{outputs} outputs of 5 captures byte for byte tshark's");
+}
+
+/// The XML items cover the bytes tshark's do, as its PDML gives them (the hex view lights
+/// them): a tag up to its closing tag, the declaration's version only its value, a document
+/// type its name, the layer up to a closing tag found with nothing open.
+#[test]
+fn xml_items_cover_the_bytes_tsharks_do() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/app/xml.pcap");
+    let pdml = run(Command::new("tshark").arg("-r").arg(&cap).args(["-T", "pdml"]));
+    let item = regex::Regex::new(r#"<(?:field|proto) name="(xml[a-z.]*)"[^>]*? size="(\d+)" pos="(\d+)""#).expect("regex");
+    let packet = regex::Regex::new(r"<packet>").expect("regex");
+    let tshark: Vec<Vec<(String, usize, usize)>> = packet
+        .split(&pdml)
+        .skip(1)
+        .map(|p| item.captures_iter(p).map(|c| (c[1].to_owned(), c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0))).collect())
+        .collect();
+    let file = pktlab::capture::CaptureFile::open(&cap).expect("open");
+    let mut dis = pktlab::dissect::Dissector::new();
+    let mut items = 0;
+    for (i, rec) in file.records().enumerate() {
+        let rec = rec.expect("record");
+        let mut d = pktlab::dissect::Dissection::default();
+        dis.dissect(&rec.meta(i as u64 + 1), rec.data, &mut d);
+        let mut ours = Vec::new();
+        for l in d.layers.iter().filter(|l| l.proto == "xml") {
+            ours.push(("xml".to_owned(), l.offset as usize, l.len as usize));
+        }
+        // (A part's document: the protocol's item, then its fields; the layer's own first.)
+        ours.extend(d.fields.iter().filter(|f| f.def.abbrev.starts_with("xml")).map(|f| (f.def.abbrev.to_owned(), f.offset as usize, f.len as usize)));
+        let mut theirs = tshark.get(i).cloned().unwrap_or_default();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(ours, theirs, "frame {}", i + 1);
+        items += ours.len();
+    }
+    assert!(items > 500, "{items} XML items");
+    println!("{items} XML items cover tshark's bytes");
 }

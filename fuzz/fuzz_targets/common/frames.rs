@@ -23,7 +23,8 @@ fn frame(proto: u8, sport: u16, dport: u16, seq: u32, flags: u8, payload: &[u8])
 }
 
 /// Dissects `frames` in order with one dissector, full and then again with text (as the
-/// packet list does), so reassembly and its replay both run.
+/// packet list does), so reassembly and its replay both run; every field's tree label is
+/// written too (the labels that read the bytes around a field run).
 ///
 /// Then once more with `-o tcp.desegment_tcp_streams:FALSE`, every segment read on its own
 /// (PDUs cut at segment ends, continuations).
@@ -39,6 +40,11 @@ fn run(frames: &[Vec<u8>]) {
             dissector.dissect(&meta, f, &mut d);
             dissector.set_text(true);
             dissector.dissect(&meta, f, &mut d);
+            let mut label = String::new();
+            for idx in 0..d.fields.len() {
+                label.clear();
+                pktlab::dissect::label::tree_label(&d, f, idx, &mut label);
+            }
         }
     }
     TCP_DESEGMENT_TCP_STREAMS.set(true);

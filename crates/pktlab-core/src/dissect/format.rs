@@ -236,7 +236,7 @@ pub fn expert_group(key: &str) -> &'static str {
         "Checksum"
     } else if key.starts_with("tcp.analysis") || key.starts_with("tcp.connection") || key.starts_with("ip.ttl") || key == "http.chat" || key == "tcp.options.sack.dsack" || key == "tls.resumed" {
         "Sequence"
-    } else if key == "http.subdissector_failed" {
+    } else if key == "http.subdissector_failed" || key.starts_with("xml.closing_unopened") {
         // (Wireshark's PI_MALFORMED group, though the frame is not malformed.)
         "Malformed"
     } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") {
@@ -262,6 +262,7 @@ pub fn expert_protocol(key: &str, frame_protocol: &'static str) -> &'static str 
         "icmp" => "ICMP",
         "icmpv6" => "ICMPv6",
         "igmp" => "IGMP",
+        "xml" => "XML",
         _ if !frame_protocol.is_empty() => frame_protocol,
         _ => "Unknown",
     }

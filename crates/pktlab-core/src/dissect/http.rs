@@ -1036,6 +1036,11 @@ fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>
         super::data::text_lines(cx, data, a, b, Some(t));
         return named(t);
     }
+    // (XML adds no words to the Info.)
+    if super::xml::takes(&m) {
+        super::xml::dissect(cx, data, a, b);
+        return String::new();
+    }
     // (Bytes, by their type: tshark's data dissector, a layer of its own.)
     if m == "application/octet-stream" {
         super::dispatch::data(cx, data, a, b);

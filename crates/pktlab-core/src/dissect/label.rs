@@ -347,6 +347,18 @@ pub fn cut_text_label(out: &mut String, start: usize) {
     }
 }
 
+/// Text appended to a label written from `start` of `out` (Wireshark's
+/// `proto_item_append_text`): as much of `text` as the label's buffer still holds (a label
+/// cut to its limit keeps room for one byte).
+pub fn append_text_label(out: &mut String, start: usize, text: &str) {
+    let room = LABEL_MAX.saturating_sub(out.len() - start);
+    let mut n = text.len().min(room);
+    while !text.is_char_boundary(n) {
+        n -= 1;
+    }
+    out.push_str(&text[..n]);
+}
+
 /// A `Name: value` label too long for Wireshark's buffer, as its `label_mark_truncated`
 /// leaves it: ` [truncated]` after the name (before a nameless label's text), the whole cut
 /// to 238 bytes at a character boundary (`Protocols in frame [truncated]: eth:…`,

@@ -39,6 +39,7 @@ pub mod ipv6;
 pub mod json;
 pub mod multipart;
 pub mod png;
+pub mod xml;
 pub mod oui;
 pub mod null;
 pub mod quic;
@@ -303,6 +304,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         json::FIELDS,
         multipart::FIELDS,
         png::FIELDS,
+        xml::FIELDS,
         tls::FIELDS,
         x509::FIELDS,
         websocket::FIELDS,

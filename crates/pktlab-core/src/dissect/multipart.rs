@@ -460,6 +460,13 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                     info.push_str(" (PNG)");
                     return;
                 }
+                // XML: its tree in the part's (no words in the Info).
+                if super::xml::takes(t) {
+                    if e > s {
+                        super::xml::dissect_nested(cx, bytes, s, e);
+                    }
+                    return;
+                }
                 // Text read as lines, JSON: their trees in the part's, their words in the
                 // Info as at the top.
                 type Nested = fn(&mut Ctx, &[u8], usize, usize, &str);
