@@ -36,16 +36,21 @@ pub fn finish(acc: u32) -> u16 {
 
 /// The sum of an IPv4 pseudo-header.
 pub fn pseudo_v4(src: [u8; 4], dst: [u8; 4], proto: u8, len: u32) -> u32 {
-    let mut acc = sum(&src, 0);
-    acc = sum(&dst, acc);
-    acc + proto as u32 + (len & 0xffff) + (len >> 16)
+    pseudo(&src, &dst, proto, len)
 }
 
 /// The sum of an IPv6 pseudo-header.
 pub fn pseudo_v6(src: [u8; 16], dst: [u8; 16], next: u8, len: u32) -> u32 {
-    let mut acc = sum(&src, 0);
-    acc = sum(&dst, acc);
-    acc + next as u32 + (len & 0xffff) + (len >> 16)
+    pseudo(&src, &dst, next, len)
+}
+
+/// The addresses, the protocol (the low byte of a word) and the length's two words, summed
+/// with their carries (the addresses alone can sum to near 2^32: added to a plain `u32`,
+/// the rest overflowed).
+fn pseudo(src: &[u8], dst: &[u8], proto: u8, len: u32) -> u32 {
+    let acc = sum(dst, sum(src, 0));
+    let [a, b, c, d] = len.to_be_bytes();
+    sum(&[0, proto, a, b, c, d], acc)
 }
 
 /// Whether `data` (with the checksum field at `field_at`, 2 bytes) sums to a good checksum,
@@ -84,6 +89,17 @@ pub(crate) fn bad_message(calc: u16) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pseudo_headers_of_addresses_summing_near_the_top_carry() {
+        // Addresses of all ones sum to 0xffff per word: the pseudo-header's sum must fold
+        // (it overflowed a u32 before), and equal the sum of its bytes laid out.
+        let ones = [0xff; 16];
+        let by_bytes = super::sum(&[&ones[..], &ones[..], &[0, 0, 0, 0x28, 0, 0, 0, 6]].concat(), 0);
+        assert_eq!(super::finish(super::pseudo_v6(ones, ones, 6, 0x28)), super::finish(by_bytes));
+        let v4 = super::sum(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 17, 0, 8], 0);
+        assert_eq!(super::finish(super::pseudo_v4([0xff; 4], [0xff; 4], 17, 8)), super::finish(v4));
+    }
+
     use super::*;
 
     #[test]
