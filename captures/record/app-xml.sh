@@ -4,7 +4,8 @@
 # with its three attributes, comments, CDATA sections, attributes quoted both ways and
 # unquoted, prefixed names (spaced too), a document type with declarations and one with a
 # public identifier, a style sheet instruction, SVG, Korean text, a log of 120 events (7 KB), a SOAP request, a bug report upload with two XML parts, text and an
-# attribute longer than a tree line holds, and a document written wrong (a closing tag nothing
+# attribute longer than a tree line holds, documents in UTF-16 (both byte orders, one with a
+# NUL in its text), and a document written wrong (a closing tag nothing
 # opened, `<` in text, an escaped quote) (app_xml_peer.py, python's http.server).
 # Needs root, tcpdump, python3.
 source "$(dirname "$0")/lib.sh"

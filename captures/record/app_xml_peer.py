@@ -73,6 +73,12 @@ DOCS["/match-log.xml"] = ("text/xml", LOG)
 
 MOTD = "Season 4 is live. " * 16
 LATER = {"/motd": ("application/xml", f'<motd banner="{MOTD.strip()}">\n{MOTD}</motd>\n')}
+# Documents in UTF-16 with a byte-order mark (tshark decodes them first): big-endian with
+# Korean text and an emoji, little-endian with a NUL in its text (tshark stops there).
+UTF16 = {
+    "/utf16be": ("application/xml", "\ufeff<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<chat from=\"kim\">gg \U0001F600 잘했어요</chat>\n".encode("utf-16-be")),
+    "/utf16le": ("text/xml", "\ufeff<log><line>boot</line><line>x\u0000y</line></log>\n".encode("utf-16-le")),
+}
 
 SOAP = """<?xml version="1.0"?>
 <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">
@@ -83,8 +89,8 @@ SOAP = """<?xml version="1.0"?>
 
 class Handler(QuietHTTP):
     def do_GET(self):
-        ctype, body = {**DOCS, **LATER}[self.path]
-        data = body.encode()
+        ctype, body = {**DOCS, **LATER, **UTF16}[self.path]
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -112,6 +118,9 @@ def client(host, port):
     # Text and an attribute longer than a tree line holds (tshark cuts the labels).
     c.request("GET", "/motd")
     c.getresponse().read()
+    for path in UTF16:
+        c.request("GET", path)
+        c.getresponse().read()
     c.close()
 
 

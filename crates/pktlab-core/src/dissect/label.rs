@@ -432,29 +432,116 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
     }
 }
 
-/// A text value as Wireshark's labels show it (its `format_text`): the C escapes for
-/// `\a \b \f \n \r \t \v`, `\xhh` for the other control characters.
+/// A text value as Wireshark's labels show it (its `format_text`): see [`push_format_text`].
 pub fn push_shown(s: &str, out: &mut String) {
-    if !s.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        out.push_str(s);
+    push_format_text(s.as_bytes(), out);
+}
+
+/// Bytes as Wireshark 4.0's `format_text` writes them in a label: printable ASCII as it is,
+/// the C escapes for `\a \b \f \n \r \t \v`, other ASCII control characters in octal
+/// (`\001`, `\177`); UTF-8 read its way (a sequence cut short or not a character is U+FFFD),
+/// a character GLib calls printable as it is, any other as `\uXXXX` (`\uFEFF`, a byte-order
+/// mark) or `\UXXXXXXXX`.
+pub fn push_format_text(b: &[u8], out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    if b.iter().all(|c| (0x20..0x7f).contains(c)) {
+        // (All printable ASCII, so valid UTF-8.)
+        out.push_str(std::str::from_utf8(b).unwrap_or_default());
         return;
     }
-    for c in s.chars() {
-        match c {
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => {
-                use std::fmt::Write;
-                let _ = write!(out, "\\x{:02x}", c as u32);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        if (0x20..0x7f).contains(&c) {
+            out.push(char::from(c));
+            continue;
+        }
+        if c < 0x80 {
+            out.push('\\');
+            match c {
+                0x07 => out.push('a'),
+                0x08 => out.push('b'),
+                0x0c => out.push('f'),
+                b'\n' => out.push('n'),
+                b'\r' => out.push('r'),
+                b'\t' => out.push('t'),
+                0x0b => out.push('v'),
+                _ => {
+                    for shift in [6, 3, 0] {
+                        out.push(char::from(b'0' + ((c >> shift) & 7)));
+                    }
+                }
             }
-            c => out.push(c),
+            continue;
+        }
+        // The lead byte says how many continuation bytes follow (up to five, as Wireshark
+        // reads them); one missing leaves the character U+FFFD and the byte to be read next.
+        let (more, mask) = match c {
+            _ if c & 0xe0 == 0xc0 => (1, 0x1f),
+            _ if c & 0xf0 == 0xe0 => (2, 0x0f),
+            _ if c & 0xf8 == 0xf0 => (3, 0x07),
+            _ if c & 0xfc == 0xf8 => (4, 0x03),
+            _ if c & 0xfe == 0xfc => (5, 0x01),
+            _ => (0, 0),
+        };
+        let mut uc = if more == 0 { 0xfffd } else { u32::from(c & mask) };
+        for _ in 0..more {
+            match b.get(i) {
+                Some(&d) if d & 0xc0 == 0x80 => {
+                    i += 1;
+                    uc = (uc << 6) | u32::from(d & 0x3f);
+                }
+                _ => {
+                    uc = 0xfffd;
+                    break;
+                }
+            }
+        }
+        let ch = char::from_u32(uc).unwrap_or(char::REPLACEMENT_CHARACTER);
+        if printable(ch) {
+            out.push(ch);
+        } else {
+            let (tag, digits) = if u32::from(ch) <= 0xffff { ('u', 4) } else { ('U', 8) };
+            out.push('\\');
+            out.push(tag);
+            for k in (0..digits).rev() {
+                out.push(char::from(HEX[(u32::from(ch) >> (4 * k)) as usize & 15]));
+            }
         }
     }
+}
+
+/// GLib's `g_unichar_isprint` (Unicode 15, as Debian's GLib 2.74 for tshark 4.0): not a
+/// control character, not a format character, not a noncharacter. (Its other unassigned
+/// code points count as printable here.)
+fn printable(c: char) -> bool {
+    let u = u32::from(c);
+    let control = u < 0x20 || (0x7f..=0x9f).contains(&u);
+    let format = matches!(
+        u,
+        0xad | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x202a..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+    );
+    let nonchar = (0xfdd0..=0xfdef).contains(&u) || u & 0xfffe == 0xfffe;
+    !(control || format || nonchar)
 }
 
 /// A MAC address as the tree shows it: `name (aa:bb:cc:dd:ee:ff)` with name resolution on
@@ -767,6 +854,28 @@ mod tests {
             });
         }
         assert_eq!(written, 0, "of 40 texts kept in 1024 slots, {written} were written again");
+    }
+
+    #[test]
+    fn text_is_written_as_format_text_writes_it() {
+        let f = |b: &[u8]| {
+            let mut s = String::new();
+            push_format_text(b, &mut s);
+            s
+        };
+        assert_eq!(f(b"GET / HTTP/1.1\r\n"), "GET / HTTP/1.1\\r\\n");
+        // Other ASCII control characters in octal; DEL too.
+        assert_eq!(f(b"a\x01b\x1b\x7f"), "a\\001b\\033\\177");
+        // Printable characters as they are; format characters, C1 controls and
+        // noncharacters as \u / \U escapes.
+        assert_eq!(f("\u{feff}\u{ac00}\u{1f600}\u{e000}".as_bytes()), "\\uFEFF\u{ac00}\u{1f600}\u{e000}");
+        assert_eq!(f("\u{ad}\u{85}\u{fdd0}\u{e0001}".as_bytes()), "\\u00AD\\u0085\\uFDD0\\U000E0001");
+        // A sequence cut short: U+FFFD, then the byte that cut it read on its own; a lone
+        // continuation byte; a surrogate written in UTF-8 (one U+FFFD for the three bytes);
+        // an overlong NUL (read as U+0000, not printable).
+        assert_eq!(f(b"\xe2\x82A\x80"), "\u{fffd}A\u{fffd}");
+        assert_eq!(f(b"\xed\xa0\x80"), "\u{fffd}");
+        assert_eq!(f(b"\xc0\x80"), "\\u0000");
     }
 
     #[test]

@@ -15,11 +15,14 @@
 //! whitespace. Labels are the document's own text (C escapes for control characters); a
 //! tag's label ends at its name, its last attribute's takes the `>` or `/>` that closes it.
 //!
+//! A body that starts with a UTF-16 byte-order mark is read from a copy decoded to UTF-8 (up
+//! to its first NUL), a data source of its own, as tshark does.
+//!
 //! Not here: the element names of the document types tshark ships (`rss`, `presence`,
 //! `list`, `smil`, …: tshark gives their tags fields of their own, so its JSON keys differ
-//! there, though the tree's text is the same), and bodies in UTF-16.
+//! there, though the tree's text is the same).
 
-use super::label::{LabelCx, append_text_label, cut_text_label, push_shown};
+use super::label::{LabelCx, append_text_label, cut_text_label, push_format_text};
 use super::model::*;
 use super::{Ctx, data};
 
@@ -112,7 +115,7 @@ fn source<'a>(cx: &LabelCx<'a>) -> &'a [u8] {
 /// item.
 fn push_text(out: &mut String, text: &[u8]) {
     let start = out.len();
-    push_shown(&String::from_utf8_lossy(text), out);
+    push_format_text(text, out);
     cut_text_label(out, start);
 }
 
@@ -586,6 +589,57 @@ pub(crate) fn dissect_nested(cx: &mut Ctx, data: &[u8], off: usize, end: usize) 
 fn dissect_as(cx: &mut Ctx, data: &[u8], off: usize, end: usize, nested: bool) {
     let end = end.min(data.len());
     let Some(body) = data.get(off..end) else { return };
+    // A UTF-16 byte-order mark: tshark reads the document decoded to UTF-8 (up to its first
+    // NUL), a data source of its own (its `Decoded UTF-16BE text`).
+    let big_endian = match body {
+        [0xfe, 0xff, ..] => Some(true),
+        [0xff, 0xfe, ..] => Some(false),
+        _ => None,
+    };
+    if let Some(be) = big_endian {
+        let mut text = utf16(body, be);
+        text.truncate(text.find('\0').unwrap_or(text.len()));
+        cx.in_reassembled(text.into_bytes(), |cx, decoded| document(cx, decoded, 0, decoded.len(), nested));
+        return;
+    }
+    document(cx, data, off, end, nested);
+}
+
+/// UTF-16 as Wireshark's `get_utf_16_string` decodes it: a lead surrogate takes the unit
+/// after it whatever it is (one replacement character for the two when it is no trail
+/// surrogate), a lone trail surrogate or an odd last byte is a replacement character.
+fn utf16(b: &[u8], be: bool) -> String {
+    let unit = |i: usize| {
+        let pair = [b[i], b[i + 1]];
+        if be { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+    };
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i + 1 < b.len() {
+        let u = unit(i);
+        if (0xd800..0xdc00).contains(&u) {
+            i += 2;
+            if i + 1 >= b.len() {
+                out.push(char::REPLACEMENT_CHARACTER);
+                break;
+            }
+            let t = unit(i);
+            let c = (0xdc00..0xe000).contains(&t).then(|| 0x10000 + ((u32::from(u) - 0xd800) << 10) + (u32::from(t) - 0xdc00));
+            out.push(c.and_then(char::from_u32).unwrap_or(char::REPLACEMENT_CHARACTER));
+        } else {
+            out.push(char::from_u32(u32::from(u)).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        i += 2;
+    }
+    if i < b.len() {
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    out
+}
+
+/// The document in `data[off..end]` (UTF-8): its protocol column, its layer or item, its tree.
+fn document(cx: &mut Ctx, data: &[u8], off: usize, end: usize, nested: bool) {
+    let Some(body) = data.get(off..end) else { return };
     if cx.in_error == 0 {
         // (tshark appends `/XML` for each document: two XML parts of an upload make
         // `HTTP/XML/XML`.)
@@ -710,9 +764,8 @@ fn attribute_item(cx: &mut Ctx, off: usize, body: &[u8], a: &Attr, decl: bool) {
 /// A closing tag, `?>` or `]>`: its text in the innermost open item, which it ends; with
 /// none open, an expert item `problem` says so.
 fn close(cx: &mut Ctx, off: usize, body: &[u8], span: Span, stack: &mut Vec<Opened>, problem_of: (&'static str, &'static str)) {
-    let label = String::from_utf8_lossy(&body[span.at..span.end()]);
     let mut shown = String::new();
-    push_shown(&label, &mut shown);
+    push_format_text(&body[span.at..span.end()], &mut shown);
     cx.add(&data::WS_TEXT, off + span.at, span.len, Value::Str(shown.into_boxed_str()));
     if stack.len() > 1 {
         stack.pop();
@@ -733,6 +786,16 @@ mod tests {
 
     fn kinds(s: &str) -> Vec<(Token, &str)> {
         tokens(s.as_bytes()).into_iter().map(|(t, sp)| (t, &s[sp.at..sp.end()])).collect()
+    }
+
+    #[test]
+    fn utf16_decodes_as_wireshark_does() {
+        assert_eq!(utf16(b"\xfe\xff\x00<\x00a\xd8\x3d\xde\x00", true), "\u{feff}<a\u{1f600}");
+        assert_eq!(utf16(b"\xff\xfe<\x00", false), "\u{feff}<");
+        // A lead surrogate takes the next unit along; a lone trail one and an odd byte.
+        assert_eq!(utf16(b"\xd8\x00\x00a\xdc\x00\x00b\x01", true), "\u{fffd}\u{fffd}b\u{fffd}");
+        // A lead surrogate last (and an odd byte after it).
+        assert_eq!(utf16(b"\x00a\xd8\x00\x01", true), "a\u{fffd}\u{fffd}");
     }
 
     #[test]
