@@ -13,15 +13,4 @@ source "$(dirname "$0")/lib.sh"
 APP="$OUT/app"
 mkdir -p "$APP"
 python3 -c 'import brotli' 2>/dev/null || pip install -q brotli
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-PEER="$HERE/app_encoded_peer.py"
-
-capture_start - lo "$APP/encoded.pcap" tcp port 8080
-python3 "$PEER" server 127.0.0.1 8080 &
-PIDS+=($!)
-sleep 1
-python3 "$PEER" client 127.0.0.1 8080
-sleep 0.5
-capture_stop "$APP/encoded.pcap"
+http_peer_capture "$APP/encoded.pcap" 8080 "$HERE/app_encoded_peer.py"

@@ -12,15 +12,4 @@
 source "$(dirname "$0")/lib.sh"
 APP="$OUT/app"
 mkdir -p "$APP"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-PEER="$HERE/app_images_peer.py"
-
-capture_start - lo "$APP/images.pcap" tcp port 8081
-python3 "$PEER" server 127.0.0.1 8081 &
-PIDS+=($!)
-sleep 1
-python3 "$PEER" client 127.0.0.1 8081
-sleep 0.5
-capture_stop "$APP/images.pcap"
+http_peer_capture "$APP/images.pcap" 8081 "$HERE/app_images_peer.py"

@@ -11,15 +11,4 @@
 source "$(dirname "$0")/lib.sh"
 APP="$OUT/app"
 mkdir -p "$APP"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-PEER="$HERE/app_xml_peer.py"
-
-capture_start - lo "$APP/xml.pcap" tcp port 8082
-python3 "$PEER" server 127.0.0.1 8082 &
-PIDS+=($!)
-sleep 1
-python3 "$PEER" client 127.0.0.1 8082
-sleep 0.5
-capture_stop "$APP/xml.pcap"
+http_peer_capture "$APP/xml.pcap" 8082 "$HERE/app_xml_peer.py"

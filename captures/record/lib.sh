@@ -55,6 +55,21 @@ capture_stop() {
     echo "wrote $1 ($(stat -c %s "$1") bytes, $(tcpdump -r "$1" 2>/dev/null | wc -l) packets)"
 }
 
+# http_peer_capture FILE PORT PEER : records FILE on lo (TCP port PORT) while PEER's HTTP
+# server (`python3 PEER server 127.0.0.1 PORT`) answers its client (`… client …`), then stops
+# the server (also when the client fails).
+http_peer_capture() {
+    local file="$1" port="$2" peer="$3"
+    capture_start - lo "$file" tcp port "$port"
+    python3 "$peer" server 127.0.0.1 "$port" &
+    HTTP_PEER_PID=$!
+    trap 'kill "$HTTP_PEER_PID" 2>/dev/null || true' EXIT
+    sleep 1
+    python3 "$peer" client 127.0.0.1 "$port"
+    sleep 0.5
+    capture_stop "$file"
+}
+
 # need CMD PACKAGE ... : installs (apt-get) each missing tool, or stops with a clear message.
 need() {
     while [ $# -ge 2 ]; do

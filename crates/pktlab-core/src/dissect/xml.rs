@@ -20,7 +20,8 @@
 //!
 //! Not here: the element names of the document types tshark ships (`rss`, `presence`,
 //! `list`, `smil`, …: tshark gives their tags fields of their own, so its JSON keys differ
-//! there, though the tree's text is the same).
+//! there, though the tree's text is the same), and tags nested more than 254 deep (the tree
+//! stops going deeper there; tshark's at 500, with a dissector error).
 
 use super::label::{LabelCx, append_text_label, cut_text_label, push_format_text};
 use super::model::*;
@@ -310,6 +311,22 @@ impl<'a> Seq<'a> {
         Some(span)
     }
 
+    /// The byte `c` as a part.
+    fn byte(&mut self, c: u8) -> Option<Span> {
+        self.part(ch(self.b, self.at, c))
+    }
+
+    /// The bytes `s` as a part.
+    fn bytes(&mut self, s: &[u8]) -> Option<Span> {
+        self.part(string(self.b, self.at, s))
+    }
+
+    /// Everything up to and including the next `end` as a part (`until`).
+    fn through(&mut self, end: &[u8]) -> Option<Span> {
+        let b = self.b;
+        self.part(until(b, self.at, end.len(), |p| string(b, p, end)))
+    }
+
     /// A part whose reader also returns what it consumed beyond its own bytes (a nested
     /// sequence's trailing whitespace): (its span, bytes consumed).
     fn nested(&mut self, r: Option<(Span, usize)>) -> Option<Span> {
@@ -335,7 +352,7 @@ fn tag_name(b: &[u8], at: usize) -> Option<(Span, usize)> {
     let scoped = || {
         let mut s = Seq::new(b, at);
         s.part(run(b, at, name_byte))?;
-        s.part(ch(b, s.at, b':'))?;
+        s.byte(b':')?;
         s.part(run(b, s.at, name_byte))?;
         Some(s.done())
     };
@@ -358,18 +375,18 @@ fn quoted(b: &[u8], at: usize, q: u8) -> Option<(Span, usize)> {
     let esc = [b'\\', q];
     let full = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, q))?;
+        s.byte(q)?;
         // (The part between is a sequence of one: it skips the whitespace after it too.)
         let inner = string(b, s.at, &esc).or_else(|| run(b, s.at, |c| c != q))?;
         let inner_at = s.at;
         s.nested(Some((Span { at: inner_at, len: inner }, inner + ws(b, inner_at + inner))))?;
-        s.part(ch(b, s.at, q))?;
+        s.byte(q)?;
         Some(s.done())
     };
     let empty = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, q))?;
-        s.part(ch(b, s.at, q))?;
+        s.byte(q)?;
+        s.byte(q)?;
         Some(s.done())
     };
     full().or_else(empty)
@@ -379,7 +396,7 @@ fn quoted(b: &[u8], at: usize, q: u8) -> Option<(Span, usize)> {
 fn attribute(b: &[u8], at: usize) -> Option<(Attr, usize)> {
     let mut s = Seq::new(b, at);
     let name = s.part(run(b, at, attr_name_byte))?;
-    s.part(ch(b, s.at, b'='))?;
+    s.byte(b'=')?;
     let v = s.at;
     let value = if let Some((q, used)) = quoted(b, v, b'"').or_else(|| quoted(b, v, b'\'')) {
         s.nested(Some((q, used)))?;
@@ -443,19 +460,19 @@ fn token(b: &[u8], at: usize) -> Option<(Token, Span, usize)> {
     // `<!--` … `-->`.
     let comment = || {
         let mut s = Seq::new(b, at);
-        s.part(string(b, at, b"<!--"))?;
-        s.part(until(b, s.at, 3, |t| string(b, t, b"-->")))?;
+        s.bytes(b"<!--")?;
+        s.through(b"-->")?;
         done(Token::Comment, &s)
     };
     let cdata_section = || {
         let mut s = Seq::new(b, at);
-        s.part(string(b, at, b"<![CDATA["))?;
-        s.part(until(b, s.at, 3, |t| string(b, t, b"]]>")))?;
+        s.bytes(b"<![CDATA[")?;
+        s.through(b"]]>")?;
         done(Token::CDataSection, &s)
     };
     let pi = || {
         let mut s = Seq::new(b, at);
-        s.part(string(b, at, b"<?"))?;
+        s.bytes(b"<?")?;
         let name = s.part(run(b, s.at, name_byte))?;
         let (attrs, stop) = match string(b, s.at, b"?>") {
             Some(n) => (Vec::new(), s.part(Some(n))?),
@@ -471,30 +488,30 @@ fn token(b: &[u8], at: usize) -> Option<(Token, Span, usize)> {
     };
     let closing_tag = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, b'<'))?;
-        s.part(ch(b, s.at, b'/'))?;
+        s.byte(b'<')?;
+        s.byte(b'/')?;
         s.nested(tag_name(b, s.at))?;
-        s.part(ch(b, s.at, b'>'))?;
+        s.byte(b'>')?;
         done(Token::ClosingTag, &s)
     };
     let doctype = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, b'<'))?;
-        s.part(ch(b, s.at, b'!'))?;
+        s.byte(b'<')?;
+        s.byte(b'!')?;
         s.part(casestring(b, s.at, b"DOCTYPE"))?;
         let here = s.at;
         // `name [`, or `name PUBLIC|SYSTEM … >` (each a sequence of its own).
         let open = || {
             let mut t = Seq::new(b, here);
             let name = t.part(run(b, here, name_byte))?;
-            t.part(ch(b, t.at, b'['))?;
+            t.byte(b'[')?;
             Some((name, t.done(), false))
         };
         let closed = || {
             let mut t = Seq::new(b, here);
             let name = t.part(run(b, here, name_byte))?;
             t.part(casestring(b, t.at, b"PUBLIC").or_else(|| casestring(b, t.at, b"SYSTEM")))?;
-            t.part(until(b, t.at, 1, |p| ch(b, p, b'>')))?;
+            t.through(b">")?;
             Some((name, t.done(), true))
         };
         let (name, inner, closed) = open().or_else(closed)?;
@@ -503,20 +520,20 @@ fn token(b: &[u8], at: usize) -> Option<(Token, Span, usize)> {
     };
     let dtd_close = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, b']'))?;
-        s.part(ch(b, s.at, b'>'))?;
+        s.byte(b']')?;
+        s.byte(b'>')?;
         done(Token::DtdClose, &s)
     };
     let dtd_tag = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, b'<'))?;
-        s.part(ch(b, s.at, b'!'))?;
-        s.part(until(b, s.at, 1, |p| ch(b, p, b'>')))?;
+        s.byte(b'<')?;
+        s.byte(b'!')?;
+        s.through(b">")?;
         done(Token::DtdTag, &s)
     };
     let tag = || {
         let mut s = Seq::new(b, at);
-        s.part(ch(b, at, b'<'))?;
+        s.byte(b'<')?;
         s.nested(tag_name(b, s.at))?;
         let here = s.at;
         // Attributes then the end, or the end alone (each tried whole).
