@@ -434,6 +434,11 @@ pub fn value_text(d: &Dissection, frame: &[u8], f: &Field, out: &mut String) {
 
 /// A text value as Wireshark's labels show it (its `format_text`): see [`push_format_text`].
 pub fn push_shown(s: &str, out: &mut String) {
+    // (Most text is printable as it is, `[TCP Flags: ·······A··S·]` too: copied whole.)
+    if s.bytes().all(|c| (0x20..0x7f).contains(&c)) || s.chars().all(printable) {
+        out.push_str(s);
+        return;
+    }
     push_format_text(s.as_bytes(), out);
 }
 

@@ -607,9 +607,9 @@ pub struct Placed {
 /// items only when wanted. Everything it does add is exactly what a full dissection has.
 #[derive(Clone, Debug, Default)]
 pub struct Demand {
-    /// Definition addresses, and one bit per address (see [`Demand::wants`]).
+    /// Definition addresses, and one bit per address among 256 (see [`Demand::wants`]).
     defs: Vec<usize>,
-    bloom: u64,
+    bloom: [u64; 4],
     /// Expert items (`_ws.expert`, `_ws.malformed`) are wanted.
     pub experts: bool,
     /// Checksums are verified (a `*.checksum.status`/`*checksum_calculated` field or experts
@@ -635,7 +635,8 @@ impl Demand {
         let k = def as *const FieldDef as usize;
         if !self.defs.contains(&k) {
             self.defs.push(k);
-            self.bloom |= Self::bit(k);
+            let (w, bit) = Self::bit(k);
+            self.bloom[w] |= bit;
             self.parts |= super::Part::bits_of(def);
         }
         if def.abbrev.contains("checksum") {
@@ -654,18 +655,21 @@ impl Demand {
         }
     }
 
-    /// Definitions are statics a few words apart: their address bits above the alignment
-    /// spread them over the 64 bits.
-    #[inline]
-    fn bit(k: usize) -> u64 {
-        1 << ((k >> 3) & 63)
+    /// A definition's bit among the 256 (word, bit): definitions are statics a few words
+    /// apart, so their address bits above the alignment spread them over the bits.
+    #[inline(always)]
+    fn bit(k: usize) -> (usize, u64) {
+        ((k >> 9) & 3, 1 << ((k >> 3) & 63))
     }
 
-    /// Whether fields of `def` are wanted.
+    /// Whether fields of `def` are wanted: its bit, then the list. (With 64 bits the
+    /// twenty-odd fields of a `-T fields` run set a third of them, and which definitions
+    /// met theirs, to be looked up in the list, changed with every field added.)
     #[inline(always)]
     pub fn wants(&self, def: &FieldDef) -> bool {
         let k = def as *const FieldDef as usize;
-        self.bloom & Self::bit(k) != 0 && self.contains(k)
+        let (w, bit) = Self::bit(k);
+        self.bloom[w] & bit != 0 && self.contains(k)
     }
 
     /// Whether some wanted field belongs to `part`.
