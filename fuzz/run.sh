@@ -80,7 +80,7 @@ out, objs = sys.argv[1], sys.argv[2]
 for n, name in enumerate(sorted(os.listdir(objs))):
     body = open(os.path.join(objs, name), "rb").read()
     for pick in range(4):
-        open("%s/xml.%d.%d" % (out, n, pick), "wb").write(bytes([pick + 4 * n]) + body)
+        open("%s/xml.%d.%d" % (out, n, pick), "wb").write(bytes([(pick + 4 * n) % 256]) + body)
 PY
         rm -rf "$objs"
       fi; true ;;

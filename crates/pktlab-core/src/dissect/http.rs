@@ -1002,7 +1002,7 @@ pub(crate) const TEXT_LINES: &[&str] = &[
 
 /// A body handed on by its media type: line-based text for the types tshark reads as lines
 /// (`Line-based text data: text/html (12 lines)`), a form's items
-/// (`application/x-www-form-urlencoded`), JSON; bytes (`application/octet-stream`) as a data
+/// (`application/x-www-form-urlencoded`), JSON, XML; bytes (`application/octet-stream`) as a data
 /// layer; a type no dissector of tshark's takes as a `Media Type` layer; other types are
 /// left to HTTP's file data. Returns the media type the Info names for a body of at least
 /// one byte (a type read as lines, a form's, JSON's, one named by `Media Type`).
