@@ -7,9 +7,9 @@ client that asks for each over one connection.
   app_encoded_peer.py server HOST PORT
   app_encoded_peer.py client HOST PORT
 """
-import gzip, http.client, http.server, json, sys, zlib
+import gzip, http.client, json, zlib
 
-from peers import QuietHTTP
+from peers import QuietHTTP, http_peer_main
 
 import brotli
 
@@ -75,10 +75,7 @@ class Handler(QuietHTTP):
 
 
 
-def main():
-    role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if role == "server":
-        http.server.HTTPServer((host, port), Handler).serve_forever()
+def client(host, port):
     conn = http.client.HTTPConnection(host, port)
     for p in PATHS:
         conn.request("GET", "/" + p, headers={"Accept-Encoding": "gzip, deflate, br"})
@@ -111,4 +108,4 @@ def main():
     s.close()
 
 
-main()
+http_peer_main(Handler, client)

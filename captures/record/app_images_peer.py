@@ -6,9 +6,9 @@ each over one connection, then uploads two as a multipart form.
   app_images_peer.py server HOST PORT
   app_images_peer.py client HOST PORT
 """
-import gzip, http.client, http.server, struct, sys, zlib
+import gzip, http.client, struct, zlib
 
-from peers import QuietHTTP
+from peers import QuietHTTP, http_peer_main
 
 SIG = b"\x89PNG\r\n\x1a\n"
 
@@ -123,10 +123,7 @@ class Handler(QuietHTTP):
 
 
 
-def main():
-    role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if role == "server":
-        http.server.HTTPServer((host, port), Handler).serve_forever()
+def client(host, port):
     conn = http.client.HTTPConnection(host, port)
     for name in IMAGES:
         conn.request("GET", "/" + name, headers={"Accept-Encoding": "gzip"})
@@ -154,4 +151,4 @@ def main():
     conn.close()
 
 
-main()
+http_peer_main(Handler, client)

@@ -9,9 +9,9 @@ connection, then posts a SOAP request and a bug report with two XML parts.
   app_xml_peer.py server HOST PORT
   app_xml_peer.py client HOST PORT
 """
-import http.client, http.server, sys
+import http.client
 
-from peers import QuietHTTP
+from peers import QuietHTTP, http_peer_main
 
 DOCS = {
     "/config.xml": ("application/xml", """<?xml version="1.0" encoding="UTF-8"?>
@@ -124,9 +124,4 @@ def client(host, port):
     c.close()
 
 
-if __name__ == "__main__":
-    mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if mode == "server":
-        http.server.ThreadingHTTPServer((host, port), Handler).serve_forever()
-    else:
-        client(host, port)
+http_peer_main(Handler, client)

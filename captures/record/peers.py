@@ -226,6 +226,16 @@ def json_client(host, port, tls=False):
     c.close()
 
 
+def http_peer_main(handler, client):
+    """The command line of the app peers: `PEER server HOST PORT` serves `handler` on
+    HOST:PORT until killed; `PEER client HOST PORT` runs `client(host, port)`."""
+    role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if role == "server":
+        http.server.HTTPServer((host, port), handler).serve_forever()
+    else:
+        client(host, port)
+
+
 class QuietHTTP(http.server.BaseHTTPRequestHandler):
     """An HTTP/1.1 handler (connections kept open) that takes any POST with 204 No Content,
     its body read and dropped, and logs nothing: the base of the app peers' servers."""
