@@ -330,7 +330,7 @@ pub fn block_key(d: &Dissection, frame: &[u8], idx: usize, end: usize, indent: u
     let mut words = [0u8; 16];
     words[..bytes.len()].copy_from_slice(bytes);
     let (a, b) = words.split_at(8);
-    let word = |w: &[u8]| w.iter().fold(0u64, |x, y| (x << 8) | u64::from(*y));
+    let word = |w: &[u8]| u64::from_be_bytes(w.try_into().unwrap_or_default());
     let meta = bytes.len() as u64 | (indent as u64) << 8 | ((end - idx) as u64) << 24 | u64::from(mac_resolution()) << 56;
     Some([f.def as *const FieldDef as u64, word(a), word(b), meta])
 }
