@@ -68,6 +68,24 @@ for n, name in enumerate(sorted(os.listdir(objs))):
 PY
         rm -rf "$objs"
       fi; true ;;
+    gif)
+      # Each image the gif capture carries (tshark exports the HTTP bodies), without its
+      # version, after a byte that picks the version and how it is sent.
+      if command -v tshark >/dev/null && [ -f ../captures/app/gif.pcap ]; then
+        objs=$(mktemp -d)
+        tshark -n -r ../captures/app/gif.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
+        python3 - "corpus/$t" "$objs" <<'PY'
+import os, sys
+out, objs = sys.argv[1], sys.argv[2]
+for n, name in enumerate(sorted(os.listdir(objs))):
+    body = open(os.path.join(objs, name), "rb").read()
+    if body[:6] in (b"GIF87a", b"GIF89a"):
+        old = 0x80 if body[:6] == b"GIF87a" else 0
+        for pick in range(6):
+            open("%s/gif.%d.%d" % (out, n, pick), "wb").write(bytes([old | pick]) + body[6:])
+PY
+        rm -rf "$objs"
+      fi; true ;;
     xml)
       # Each XML body the xml capture carries (tshark exports the HTTP bodies), after a byte
       # that picks the media type and the segments.

@@ -499,7 +499,7 @@ fn expert_columns_without_the_analysis_print_every_expert_item() {
 #[test]
 fn every_output_on_several_threads_prints_what_the_sequential_loop_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap", "app/more.pcap", "app/encoded.pcap", "app/images.pcap", "app/xml.pcap"]
+    let mut files: Vec<PathBuf> = ["udp-frag.pcap", "game.pcap", "bulk-loss.pcap", "lb.pcap", "tls.pcap", "quic.pcap", "app/http.pcap", "app/websocket.pcap", "app/tls.pcap", "app/quic.pcap", "app/more.pcap", "app/encoded.pcap", "app/images.pcap", "app/xml.pcap", "app/gif.pcap"]
         .iter()
         .map(|n| root.join(n))
         .collect();

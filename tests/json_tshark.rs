@@ -311,7 +311,9 @@ fn mac_names_equal_tsharks() {
 /// bodies in gzip, deflate, brotli, chunked gzip, broken, cut short and undecodable
 /// codings; `captures/app/images.pcap`: PNG images whole, cut short, refused and found by
 /// their look, in uploads; `captures/app/xml.pcap`: XML documents of every token kind and
-/// written wrong): `-V`, the summary lines and `-T
+/// written wrong; `captures/app/gif.pcap`: GIF images of both versions with every block
+/// kind, stray bytes, cut short, refused and found by their look, in an upload, and as
+/// segments read on their own): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -323,7 +325,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap"), own.join("app/gif.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -337,7 +339,35 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 5 captures byte for byte tshark's");
+    println!("{outputs} outputs of 6 captures byte for byte tshark's");
+}
+
+/// A protocol whose item sits inside another protocol's tree (data under HTTP, an image,
+/// XML or JSON document, text or an unread type in a multipart part) is found by a filter
+/// naming the protocol, as tshark finds it: present, counted, its bytes and its length.
+#[test]
+fn filters_find_protocols_inside_other_trees_as_tshark_does() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/app");
+    let filters = [
+        "png", "image-gif", "xml", "json", "media", "data", "data-text-lines", "count(xml) > 1", "count(data) == 2", "count(media) >= 2",
+        "png[0:4] == 89:50:4e:47", "len(image-gif) == 59", "image-gif#1", "!image-gif && http.content_type contains \"gif\"",
+    ];
+    let mut checked = 0;
+    for cap in ["images.pcap", "xml.pcap", "gif.pcap", "more.pcap", "encoded.pcap"] {
+        let cap = own.join(cap);
+        for filter in filters {
+            let frames = |out: String| out.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_owned()).collect::<Vec<_>>();
+            let t = frames(run(Command::new("tshark").arg("-n").arg("-r").arg(&cap).args(["-Y", filter])));
+            let p = frames(run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-n"]).arg(&cap).args(["-Y", filter])));
+            assert_eq!(p, t, "{} -Y '{filter}'", cap.display());
+            checked += 1;
+        }
+    }
+    println!("{checked} filters on 5 captures select tshark's frames");
 }
 
 /// The XML items cover the bytes tshark's do, as its PDML gives them (the hex view lights

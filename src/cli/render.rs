@@ -58,7 +58,13 @@ pub fn expert_with(e: &Expert, severity: &str, group: &str, out: &mut String) {
 /// `_ws.malformed`'s text: `[Malformed Packet: ICMP]`.
 pub fn malformed(d: &Dissection, e: &Expert, out: &mut String) {
     let proto = Some(d.malformed_in).filter(|p| !p.is_empty()).or_else(|| e.field.and_then(|i| d.layer_of(i)).or(d.layers.last()).map(|l| l.proto)).unwrap_or("");
-    let _ = write!(out, "[Malformed Packet: {}]", proto.to_uppercase());
+    // (The protocol's short name: its filter name in capitals, but GIF's.)
+    match proto {
+        "image-gif" => out.push_str("[Malformed Packet: GIF image]"),
+        _ => {
+            let _ = write!(out, "[Malformed Packet: {}]", proto.to_uppercase());
+        }
+    }
 }
 
 #[cfg(test)]

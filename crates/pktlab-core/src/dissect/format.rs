@@ -239,7 +239,7 @@ pub fn expert_group(key: &str) -> &'static str {
     } else if key == "http.subdissector_failed" || key.starts_with("xml.closing_unopened") {
         // (Wireshark's PI_MALFORMED group, though the frame is not malformed.)
         "Malformed"
-    } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") {
+    } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") || key == "_ws.string.trailing_stray_characters" {
         "Undecoded"
     } else if key == "_ws.unreassembled" {
         "Reassemble"
@@ -263,6 +263,7 @@ pub fn expert_protocol(key: &str, frame_protocol: &'static str) -> &'static str 
         "icmpv6" => "ICMPv6",
         "igmp" => "IGMP",
         "xml" => "XML",
+        "gif" => "GIF image",
         _ if !frame_protocol.is_empty() => frame_protocol,
         _ => "Unknown",
     }

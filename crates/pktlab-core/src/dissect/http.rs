@@ -11,7 +11,8 @@ use super::label::LabelCx;
 
 /// A header line's label as tshark shows it: the line as sent, its line end written `\r\n`.
 fn line_label(cx: &LabelCx<'_>, out: &mut String) {
-    escape_line(cx.bytes(), out);
+    // (Wireshark's `format_text` of the line: `\r\n`, other control characters in octal.)
+    super::label::push_format_text(cx.bytes(), out);
 }
 
 /// `GET / HTTP/1.1\r\n`: a line with its CR and LF written as escapes.
@@ -599,10 +600,40 @@ fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, st: 
         }
         if off < seg.len() {
             cx.add(&HTTP_FILE_DATA, a + off, b - a - off, body_text(&seg[off..]));
+            // (tshark's heuristics first: a GIF is a layer of its own after HTTP's.)
+            if super::gif::version(&seg[off..]).is_some() {
+                cx.close(li);
+                continued_gif(cx, data, a + off, b, outer, st);
+                return;
+            }
             super::data::nested(cx, data, a + off, b);
         }
     }
     cx.close(li);
+}
+
+/// A GIF image that a continuation's bytes start with, as tshark's heuristic reads it: its
+/// version in the Info; a read past the segment's end, in a segment read on its own, is
+/// tshark's unreassembled packet (`[BoundError Unreassembled Packet …: GIF image]`), not a
+/// malformed frame.
+fn continued_gif(cx: &mut Ctx, data: &[u8], a: usize, b: usize, outer: bool, st: PduState) {
+    let malformed_before = cx.out.is_malformed();
+    let Some(v) = super::gif::dissect(cx, data, a, b, false) else { return };
+    // (The version first, then what the read past the end left in the Info.)
+    let thrown = !malformed_before && cx.out.is_malformed();
+    if thrown {
+        cx.unmark_malformed();
+    }
+    if outer && cx.text {
+        cx.out.info.push_str(" (");
+        cx.out.info.push_str(v);
+        cx.out.info.push(')');
+    }
+    if thrown && st.alone {
+        super::tcp_pdu::unreassembled(cx, "GIF image", st.alone_reason);
+    } else if thrown {
+        cx.malformed();
+    }
 }
 
 /// Where the line at `at` of `b` ends, as tshark's `tvb_find_line_end` finds it: (its
@@ -634,13 +665,20 @@ fn continued_header(cx: &mut Ctx, at: usize, whole: &[u8], line: &[u8], colon: u
         }
         // (tshark's value: the line as text where the name is bad, written with its
         // escapes where it is only unknown.)
+        // (Read as an ASCII string: up to a NUL, with Wireshark's expert item when more than
+        // NULs follow it.)
         None if !valid => {
-            let idx = cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(text(whole)));
+            let nul = whole.iter().position(|&c| c == 0).unwrap_or(whole.len());
+            let idx = cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(ascii_text(&whole[..nul])));
+            if stray_after_nul(whole) {
+                let (key, message) = TRAILING_STRAY;
+                cx.expert(Severity::Warn, key, message, Some(idx));
+            }
             cx.expert(Severity::Warn, "http.bad_header_name", "Illegal characters found in header name", Some(idx));
         }
         None => {
             let mut t = String::new();
-            escape_line(whole, &mut t);
+            super::label::push_format_text(whole, &mut t);
             cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(t.into_boxed_str()));
         }
     }
@@ -920,13 +958,19 @@ fn plain_entity(cx: &mut Ctx, data: &[u8], s: usize, e: usize, li: usize, ctype:
     let body = data.get(s..e).unwrap_or(&[]);
     cx.add(&HTTP_FILE_DATA, s, e - s, body_text(body));
     // A body of no stated type is data, under HTTP's own tree, unless a heuristic dissector
-    // of tshark's takes it (a PNG image).
-    if ctype.is_none() && !super::png::is_png(body) {
+    // of tshark's takes it (a GIF or PNG image).
+    let image = super::png::is_png(body) || super::gif::version(body).is_some();
+    if ctype.is_none() && !image {
         super::data::nested(cx, data, s, e);
     }
     // The dissector of the body's type refused it: tshark notes it in HTTP's tree (then
     // tries its heuristics, and names the type with `media`).
-    if !body.is_empty() && ctype.is_some_and(|t| media_type(t) == "image/png") && !super::png::is_png(body) {
+    let refused = |t: &str| match media_type(t).as_str() {
+        "image/png" => !super::png::is_png(body),
+        "image/gif" => super::gif::version(body).is_none(),
+        _ => false,
+    };
+    if !body.is_empty() && ctype.is_some_and(refused) {
         let at = cx.add_gen(&HTTP_SUBDISSECTOR_FAILED, s, 0, Value::None);
         cx.expert(Severity::Note, "http.subdissector_failed", "HTTP body subdissector failed, trying heuristic subdissector", Some(at));
     }
@@ -950,6 +994,19 @@ fn body_text(b: &[u8]) -> Value {
 
 /// Bytes as Wireshark's ASCII string encoding reads them: ASCII as it is, each other byte
 /// the replacement character.
+/// Wireshark's expert item of a string field with more than NULs after its first NUL.
+pub(crate) const TRAILING_STRAY: (&str, &str) = ("_ws.string.trailing_stray_characters", "Trailing stray characters");
+
+/// Whether Wireshark 4.0 finds stray characters after the NUL that ends the ASCII string of
+/// `b`: it looks at the decoded string (a byte past ASCII is three bytes of U+FFFD) from its
+/// first NUL to as many bytes as `b` has.
+fn stray_after_nul(b: &[u8]) -> bool {
+    let decoded = ascii_text(b);
+    let d = decoded.as_bytes();
+    let Some(nul) = d.iter().position(|&c| c == 0) else { return false };
+    d.get(nul..b.len().min(d.len())).is_some_and(|rest| rest.iter().any(|&c| c != 0))
+}
+
 pub(crate) fn ascii_text(b: &[u8]) -> Box<str> {
     b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str()
 }
@@ -1009,16 +1066,26 @@ pub(crate) const TEXT_LINES: &[&str] = &[
 fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>) -> String {
     const FORM: &str = "application/x-www-form-urlencoded";
     let named = |m: &str| format!(" ({m})");
-    // (tshark's heuristic dissectors for a body no dissector of its type took: a PNG.)
+    // (tshark's heuristic dissectors for a body no dissector of its type took: a GIF, a
+    // PNG.)
+    let gif = |cx: &mut Ctx| super::gif::dissect(cx, data, a, b, false).map(|v| format!(" ({v})"));
     let png = |cx: &mut Ctx| super::png::dissect(cx, data, a, b, false).then(|| " (PNG)".to_owned());
-    let Some(ctype) = ctype else { return png(cx).unwrap_or_default() };
+    let heuristics = |cx: &mut Ctx| gif(cx).or_else(|| png(cx));
+    let Some(ctype) = ctype else { return heuristics(cx).unwrap_or_default() };
     let m = media_type(ctype);
     let b = b.min(data.len());
     if b <= a {
         return String::new();
     }
+    // (The images' own types: a body their dissector refuses goes on to the heuristics.)
+    let image = m == "image/png" || m == "image/gif";
     if m == "image/png"
         && let Some(named) = png(cx)
+    {
+        return named;
+    }
+    if m == "image/gif"
+        && let Some(named) = gif(cx)
     {
         return named;
     }
@@ -1052,12 +1119,13 @@ fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>
         return super::multipart::dissect(cx, data, a, b, &m, media_parameters(ctype));
     }
     // A type no dissector of tshark's takes: the heuristics, then its `media` dissector
-    // names it (and the Info); so does the PNG dissector's refusal of an `image/png` body.
-    if m != "image/png" && super::media_types::registered(&m) {
+    // names it (and the Info); so does the image dissectors' refusal of a body of their
+    // type.
+    if !image && super::media_types::registered(&m) {
         return String::new();
     }
-    if m != "image/png"
-        && let Some(named) = png(cx)
+    if !image
+        && let Some(named) = heuristics(cx)
     {
         return named;
     }

@@ -37,6 +37,7 @@ pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod json;
+pub mod gif;
 pub mod multipart;
 pub mod png;
 pub mod xml;
@@ -277,6 +278,12 @@ impl Dissector {
     }
 }
 
+
+/// The protocols whose items a dissector puts inside another protocol's tree rather than as
+/// a layer of their own (data under HTTP, an image or XML document in a multipart part):
+/// tshark's protocol items, which its display filters find by the protocol's name.
+pub static NESTED_PROTOCOLS: &[&FieldDef] =
+    &[&data::DATA_PROTO, &data::TEXT_LINES_PROTO, &json::JSON_PROTO, &xml::XML_PROTO, &png::PNG_PROTO, &gif::GIF_PROTO, &multipart::MEDIA_PROTO];
 /// Every field definition the dissector can emit.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
     [
@@ -304,6 +311,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         json::FIELDS,
         multipart::FIELDS,
         png::FIELDS,
+        gif::FIELDS,
         xml::FIELDS,
         tls::FIELDS,
         x509::FIELDS,
@@ -718,6 +726,18 @@ impl Ctx<'_> {
         } else {
             self.malformed();
             Short::Malformed
+        }
+    }
+
+    /// Takes back [`Ctx::malformed`]'s marks (its expert item, its Info text), for a read
+    /// past the end that tshark shows otherwise (a segment read on its own).
+    pub fn unmark_malformed(&mut self) {
+        if let Some(i) = self.out.experts.iter().rposition(|e| e.key == "malformed") {
+            self.out.experts.remove(i);
+            self.out.malformed_in = "";
+            if let Some(n) = self.out.info.strip_suffix("[Malformed Packet]").map(str::len) {
+                self.out.info.truncate(n);
+            }
         }
     }
 

@@ -757,6 +757,20 @@ impl Dissection {
         self.layers.iter().any(|l| l.proto == proto)
     }
 
+    /// The items of protocol `proto` inside another protocol's tree (an image in a multipart
+    /// part, data under HTTP: [`super::NESTED_PROTOCOLS`]), which a display filter naming
+    /// the protocol finds as tshark does, beside its layers.
+    pub fn protocol_items<'s>(&'s self, proto: &'s str) -> impl Iterator<Item = &'s Field> + 's {
+        let nested = super::NESTED_PROTOCOLS.iter().any(|d| d.abbrev == proto);
+        self.fields.iter().filter(move |f| nested && f.def.ftype == FieldType::None && f.def.abbrev == proto && super::NESTED_PROTOCOLS.iter().any(|d| std::ptr::eq(*d, f.def)))
+    }
+
+    /// Whether protocol `proto` is in the frame: a layer of it, or an item of it inside
+    /// another protocol's tree.
+    pub fn has_protocol(&self, proto: &str) -> bool {
+        self.has_proto(proto) || self.protocol_items(proto).next().is_some()
+    }
+
     /// The layer that holds field index `i`.
     pub fn layer_of(&self, i: u32) -> Option<&Layer> {
         self.layers.iter().find(|l| l.fields.contains(&i))

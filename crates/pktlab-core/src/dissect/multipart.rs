@@ -460,6 +460,13 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                     info.push_str(" (PNG)");
                     return;
                 }
+                let gif = t == "image/gif";
+                if gif && let Some(v) = super::gif::dissect(cx, bytes, s, e, true) {
+                    info.push_str(" (");
+                    info.push_str(v);
+                    info.push(')');
+                    return;
+                }
                 // XML: its tree in the part's (no words in the Info).
                 if super::xml::takes(t) {
                     if e > s {
@@ -487,7 +494,7 @@ fn part(cx: &mut Ctx, data: &[u8], a: usize, body: &[u8], start: usize, boundary
                         return;
                     }
                 }
-                if (png || !super::media_types::registered(t)) && e > s {
+                if (png || gif || !super::media_types::registered(t)) && e > s {
                     cx.add_proto("media");
                     cx.add(&MEDIA_PROTO, s, e - s, Value::None);
                     cx.child(|cx| cx.add(&super::http::MEDIA_TYPE, s, e - s, Value::Bytes));

@@ -31,7 +31,7 @@ pub(crate) fn eval(e: &Expr, d: &Dissection, frame: &[u8]) -> bool {
         Expr::Or(a, b) => eval(a, d, frame) || eval(b, d, frame),
         Expr::Not(a) => !eval(a, d, frame),
         Expr::Exists(Source::Field(def)) => d.fields.iter().any(|f| std::ptr::eq(f.def, *def)),
-        Expr::Exists(Source::Proto(p)) => d.has_proto(p),
+        Expr::Exists(Source::Proto(p)) => d.has_protocol(p),
         Expr::Exists(Source::Frame) => true,
         Expr::Exists(Source::Expert { malformed_only: true }) => d.malformed_items() > 0,
         Expr::Exists(Source::Expert { malformed_only: false }) => !d.experts.is_empty(),
@@ -158,7 +158,7 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
         let n = match &op.source {
             Source::Field(def) if op.layers.is_some() => occurrences(op, def, d).count(),
             Source::Field(def) => d.fields.iter().filter(|x| std::ptr::eq(x.def, *def)).count(),
-            Source::Proto(p) => d.layers.iter().filter(|l| l.proto == &**p).count(),
+            Source::Proto(p) => d.layers.iter().filter(|l| l.proto == &**p).count() + d.protocol_items(p).count(),
             Source::Frame => 1,
             Source::Expert { malformed_only: true } => d.malformed_items(),
             Source::Expert { malformed_only: false } => d.experts.len(),
@@ -201,8 +201,12 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
             }
         }
         Source::Proto(p) => {
-            let total = d.layers.iter().filter(|l| l.proto == &**p).count() as i64;
-            for (n, layer) in d.layers.iter().filter(|l| l.proto == &**p).enumerate() {
+            // Its layers, then its items inside other protocols' trees: each (source, offset,
+            // length).
+            let layers = d.layers.iter().filter(|l| l.proto == &**p).map(|l| (l.source, l.offset, l.len));
+            let items = d.protocol_items(p).map(|f| (f.source, f.offset, f.len));
+            let total = (d.layers.iter().filter(|l| l.proto == &**p).count() + d.protocol_items(p).count()) as i64;
+            for (n, (source, offset, len)) in layers.chain(items).enumerate() {
                 if let Some(r) = &op.layers
                     && !layer_selected(r, n as i64 + 1, total)
                 {
@@ -211,14 +215,14 @@ fn visit(op: &Operand, d: &Dissection, frame: &[u8], f: &mut dyn FnMut(Val<'_>) 
                 // A protocol's length is its tree item's, even where the snaplen cut its bytes
                 // (tshark: `len(udp) == 8` holds for a UDP header cut after the ports).
                 if op.func == Func::Len && op.slice.is_none() && !op.to_end {
-                    if f(Val::Int(layer.len as i128)) {
+                    if f(Val::Int(len as i128)) {
                         return;
                     }
                     continue;
                 }
-                let src = d.source_bytes(frame, layer.source);
-                let start = layer.offset as usize;
-                let end = if op.to_end { src.len() } else { start.saturating_add(layer.len as usize) };
+                let src = d.source_bytes(frame, source);
+                let start = offset as usize;
+                let end = if op.to_end { src.len() } else { start.saturating_add(len as usize) };
                 let bytes = src.get(start..end).unwrap_or(&[]);
                 if let Some(v) = shape(op, Val::Bytes(Cow::Borrowed(bytes)))
                     && f(v)

@@ -143,7 +143,14 @@ impl Filter {
                     d.checksums = true;
                 }
                 ast::Source::Computed(c) => calc(c, d),
-                ast::Source::Proto(_) | ast::Source::Frame | ast::Source::Reference => {}
+                // (A protocol's layers are always there; its items inside other
+                // protocols' trees are fields.)
+                ast::Source::Proto(p) => {
+                    for def in crate::dissect::NESTED_PROTOCOLS.iter().filter(|def| def.abbrev == &**p) {
+                        d.add(def);
+                    }
+                }
+                ast::Source::Frame | ast::Source::Reference => {}
             }
         }
         let mut d = Demand::default();

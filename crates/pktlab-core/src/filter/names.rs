@@ -56,6 +56,7 @@ impl Names {
             return false;
         }
         LAYER_PROTOCOLS.contains(&word)
+            || crate::dissect::NESTED_PROTOCOLS.iter().any(|d| d.abbrev == word)
             || self.all.iter().any(|d| d.abbrev.strip_prefix(word).is_some_and(|rest| rest.starts_with('.')))
     }
 
