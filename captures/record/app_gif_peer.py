@@ -6,9 +6,9 @@ client that asks for each over one connection, then uploads one as a multipart f
   app_gif_peer.py server HOST PORT
   app_gif_peer.py client HOST PORT
 """
-import gzip, http.client, struct
+import http.client, struct
 
-from peers import QuietHTTP, http_peer_main
+from peers import files_handler, form_part, get_each, http_peer_main, post_form
 
 
 def lzw(pixels, min_size):
@@ -127,36 +127,17 @@ IMAGES = {
 }
 
 
-class Handler(QuietHTTP):
-    def do_GET(self):
-        name = self.path.strip("/")
-        ctype, data = IMAGES[name]
-        self.send_response(200)
-        if ctype:
-            self.send_header("Content-Type", ctype)
-        if name.endswith(".gz"):
-            self.send_header("Content-Encoding", "gzip")
-            data = gzip.compress(data, mtime=0)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
 def client(host, port):
     conn = http.client.HTTPConnection(host, port)
-    for name in IMAGES:
-        conn.request("GET", "/" + name, headers={"Accept-Encoding": "gzip"})
-        conn.getresponse().read()
+    get_each(conn, IMAGES)
     # An upload: a GIF part by its type, one of a type nobody reads, one that is no GIF.
     b = b"----lobbyGifs"
-    upload = b"".join([
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"emote\"; filename=\"wave.gif\"\r\nContent-Type: image/gif\r\n\r\n" + old() + b"\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"skin\"; filename=\"skin.bin\"\r\nContent-Type: application/x-lobby-asset\r\n\r\n" + old() + b"\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"bad\"; filename=\"bad.gif\"\r\nContent-Type: image/gif\r\n\r\nnot a gif\r\n",
-        b"--" + b + b"--\r\n"])
-    conn.request("POST", "/upload", body=upload, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
-    conn.getresponse().read()
+    post_form(conn, "/upload", b, [
+        form_part(b, "emote", "image/gif", old(), "wave.gif"),
+        form_part(b, "skin", "application/x-lobby-asset", old(), "skin.bin"),
+        form_part(b, "bad", "image/gif", b"not a gif", "bad.gif"),
+    ])
     conn.close()
 
 
-http_peer_main(Handler, client)
+http_peer_main(files_handler(IMAGES), client)

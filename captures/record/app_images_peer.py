@@ -6,9 +6,9 @@ each over one connection, then uploads two as a multipart form.
   app_images_peer.py server HOST PORT
   app_images_peer.py client HOST PORT
 """
-import gzip, http.client, struct, zlib
+import http.client, struct, zlib
 
-from peers import QuietHTTP, http_peer_main
+from peers import files_handler, form_part, get_each, http_peer_main, post_form
 
 SIG = b"\x89PNG\r\n\x1a\n"
 
@@ -107,48 +107,26 @@ IMAGES = {
 }
 
 
-class Handler(QuietHTTP):
-    def do_GET(self):
-        name = self.path.strip("/")
-        ctype, data = IMAGES[name]
-        self.send_response(200)
-        if ctype:
-            self.send_header("Content-Type", ctype)
-        if name.endswith(".gz"):
-            self.send_header("Content-Encoding", "gzip")
-            data = gzip.compress(data, mtime=0)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-
 def client(host, port):
     conn = http.client.HTTPConnection(host, port)
-    for name in IMAGES:
-        conn.request("GET", "/" + name, headers={"Accept-Encoding": "gzip"})
-        conn.getresponse().read()
+    get_each(conn, IMAGES)
     # An upload: a PNG part by its type, one of a type nobody reads, one that is no PNG.
     b = b"----lobbyImages"
-    upload = b"".join([
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n" + palette() + b"\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"skin\"; filename=\"skin.bin\"\r\nContent-Type: application/x-lobby-asset\r\n\r\n" + grey() + b"\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"bad\"; filename=\"bad.png\"\r\nContent-Type: image/png\r\n\r\nnot a png\r\n",
-        b"--" + b + b"--\r\n"])
-    conn.request("POST", "/upload", body=upload, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
-    conn.getresponse().read()
+    post_form(conn, "/upload", b, [
+        form_part(b, "avatar", "image/png", palette(), "me.png"),
+        form_part(b, "skin", "application/x-lobby-asset", grey(), "skin.bin"),
+        form_part(b, "bad", "image/png", b"not a png", "bad.png"),
+    ])
     # A match report beside the pictures: a log as text, its summary as JSON, one cut JSON.
-    report = b"".join([
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"log\"; filename=\"match.log\"\r\nContent-Type: text/plain\r\n\r\nround 1 won\r\nround 2 lost\nround 3 won\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"summary\"\r\nContent-Type: application/json\r\n\r\n{\"map\": \"lobby3\", \"rounds\": [1, 0, 1], \"mvp\": {\"name\": \"kim\", \"score\": 42.5}}\r\n",
-        b"--" + b + b"\r\nContent-Disposition: form-data; name=\"cut\"\r\nContent-Type: application/json\r\n\r\n{\"half\": [1, 2\r\n",
-        b"--" + b + b"--\r\n"])
-    conn.request("POST", "/report", body=report, headers={"Content-Type": "multipart/form-data; boundary=" + b.decode()})
-    conn.getresponse().read()
+    report = [
+        form_part(b, "log", "text/plain", b"round 1 won\r\nround 2 lost\nround 3 won", "match.log"),
+        form_part(b, "summary", "application/json", b"{\"map\": \"lobby3\", \"rounds\": [1, 0, 1], \"mvp\": {\"name\": \"kim\", \"score\": 42.5}}"),
+        form_part(b, "cut", "application/json", b"{\"half\": [1, 2"),
+    ]
+    post_form(conn, "/report", b, report)
     # The same upload with the boundary left out of its Content-Type: not split at all.
-    conn.request("POST", "/report", body=report, headers={"Content-Type": "multipart/form-data"})
-    conn.getresponse().read()
+    post_form(conn, "/report", b, report, with_boundary=False)
     conn.close()
 
 
-http_peer_main(Handler, client)
+http_peer_main(files_handler(IMAGES), client)

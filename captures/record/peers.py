@@ -5,7 +5,7 @@ Each mode is one side of a conversation; the scripts run the two sides in the ri
 network namespaces while tcpdump records. Nothing here writes packets by hand: every
 byte on the wire comes from the kernel's TCP/UDP stack.
 """
-import http.server
+import gzip, http.server
 import os
 import socket
 import ssl
@@ -234,6 +234,51 @@ def http_peer_main(handler, client):
         http.server.HTTPServer((host, port), handler).serve_forever()
     else:
         client(host, port)
+
+
+def files_handler(files):
+    """A QuietHTTP handler serving `files` (name -> (content type or None, bytes)) at
+    `/name`: with its Content-Type when it has one, gzip-encoded (Content-Encoding) when
+    the name ends in `.gz`, with its Content-Length."""
+    class Handler(QuietHTTP):
+        def do_GET(self):
+            name = self.path.strip("/")
+            ctype, data = files[name]
+            self.send_response(200)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            if name.endswith(".gz"):
+                self.send_header("Content-Encoding", "gzip")
+                data = gzip.compress(data, mtime=0)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+    return Handler
+
+
+def get_each(conn, names):
+    """GETs `/name` for each of `names` on one connection (saying gzip is welcome)."""
+    for name in names:
+        conn.request("GET", "/" + name, headers={"Accept-Encoding": "gzip"})
+        conn.getresponse().read()
+
+
+def form_part(boundary, name, ctype, data, filename=None):
+    """One part of a multipart/form-data body: its boundary line, Content-Disposition (with
+    the file's name if any), Content-Type, a blank line, the bytes and CR LF."""
+    fn = b'; filename="' + filename.encode() + b'"' if filename else b""
+    return (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name.encode() + b'"' + fn
+            + b"\r\nContent-Type: " + ctype.encode() + b"\r\n\r\n" + data + b"\r\n")
+
+
+def post_form(conn, path, boundary, parts, with_boundary=True):
+    """POSTs `parts` (from form_part) and the closing boundary as multipart/form-data (the
+    boundary left out of the Content-Type with `with_boundary` false); returns the body."""
+    body = b"".join(parts) + b"--" + boundary + b"--\r\n"
+    ctype = "multipart/form-data" + ("; boundary=" + boundary.decode() if with_boundary else "")
+    conn.request("POST", path, body=body, headers={"Content-Type": ctype})
+    conn.getresponse().read()
+    return body
 
 
 class QuietHTTP(http.server.BaseHTTPRequestHandler):
