@@ -103,8 +103,8 @@ pub static HTTP_FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data
 pub static MEDIA_TYPE: FieldDef = FieldDef::new("media.type", "Media type", FieldType::Bytes, Base::None).custom(media_type_label);
 
 /// The expert item tshark adds to HTTP's tree when the dissector of the body's media type
-/// refuses it (an `image/png` body that is no PNG): kept as a field for filters, shown as
-/// its expert item alone (as the analysis flags are).
+/// refuses it (an `image/png` body that is no PNG, an `image/gif` one that is no GIF): kept
+/// as a field for filters, shown as its expert item alone (as the analysis flags are).
 pub static HTTP_SUBDISSECTOR_FAILED: FieldDef = FieldDef::new("http.subdissector_failed", "HTTP body subdissector failed, trying heuristic subdissector", FieldType::None, Base::None);
 
 /// Every field this module defines.
@@ -1059,10 +1059,12 @@ pub(crate) const TEXT_LINES: &[&str] = &[
 
 /// A body handed on by its media type: line-based text for the types tshark reads as lines
 /// (`Line-based text data: text/html (12 lines)`), a form's items
-/// (`application/x-www-form-urlencoded`), JSON, XML; bytes (`application/octet-stream`) as a data
-/// layer; a type no dissector of tshark's takes as a `Media Type` layer; other types are
-/// left to HTTP's file data. Returns the media type the Info names for a body of at least
-/// one byte (a type read as lines, a form's, JSON's, one named by `Media Type`).
+/// (`application/x-www-form-urlencoded`), JSON, XML, PNG and GIF images; bytes
+/// (`application/octet-stream`) as a data layer; a body of no type or a type no dissector
+/// of tshark's takes to its heuristics (a GIF or PNG by its look), else as a `Media Type`
+/// layer; other types are left to HTTP's file data. Returns what the Info adds for a body
+/// of at least one byte (a type read as lines, a form's, JSON's, one named by `Media Type`,
+/// an image's ` (PNG)` or ` (GIF89a)`).
 fn body_media(cx: &mut Ctx, data: &[u8], a: usize, b: usize, ctype: Option<&str>) -> String {
     const FORM: &str = "application/x-www-form-urlencoded";
     let named = |m: &str| format!(" ({m})");

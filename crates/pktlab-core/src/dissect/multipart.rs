@@ -1,8 +1,9 @@
 //! MIME multipart bodies (`multipart/form-data` uploads, `multipart/mixed`) as tshark 4.0's
 //! `packet-multipart.c` reads them: the boundary from the Content-Type's parameters, an
 //! optional preamble, each part with its MIME headers and its body, the boundaries, and a
-//! trailer. A part's body of no type (or `application/octet-stream`) is data; a PNG image
-//! (`image/png`), text read as lines, JSON and XML show their trees inside the part's; one of a
+//! trailer. A part's body of no type (or `application/octet-stream`) is data; a PNG or GIF
+//! image (`image/png`, `image/gif`; ` (GIF89a)` in the Info), text read as lines, JSON and
+//! XML show their trees inside the part's; one of a
 //! type no tshark dissector takes is `Media Type`; one of a type tshark has another
 //! dissector for (other images) shows only its headers here. A body whose boundary the
 //! Content-Type leaves out is tshark's item at the top of the tree, then data.
