@@ -478,18 +478,9 @@ pub(crate) fn filter_needs_analysis(text: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')).any(is_analysis_field)
 }
 
+/// A layer's tree line (see [`pktlab::dissect::label::layer_label`]).
 pub(super) fn layer_label(d: &Dissection, li: usize, out: &mut String) {
-    let Some(l) = d.layers.get(li) else { return };
-    if l.summary.is_empty() {
-        out.push_str(l.title);
-    } else if l.summary.starts_with(l.title) || l.summary.starts_with('[') {
-        // (A bracketed summary is a generated item's whole text: `[3 Reassembled TCP …]`.)
-        out.push_str(&l.summary);
-    } else {
-        out.push_str(l.title);
-        out.push_str(", ");
-        out.push_str(&l.summary);
-    }
+    pktlab::dissect::label::layer_label(d, li, out);
 }
 
 /// Per column, the indices of the fields that fill it in this frame, found in one pass over

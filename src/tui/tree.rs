@@ -152,8 +152,8 @@ pub fn build_rows(d: &Dissection, frame: &[u8], toggled: &HashSet<NodeKey>, lang
                     .filter(|&fi| d.fields.get(fi).is_some_and(|f| !f.hidden))
                     .collect();
                 let lopen = is_expanded(key, toggled);
-                let label =
-                    if layer.summary.is_empty() { layer.title.to_string() } else { format!("{}, {}", layer.title, layer.summary) };
+                let mut label = String::new();
+                crate::dissect::label::layer_label(d, i, &mut label);
                 rows.push(TreeRow {
                     node: NodeRef::Layer(i),
                     key,
@@ -246,5 +246,39 @@ pub fn render(rows: &[TreeRow], top: usize, cursor: usize, focused: bool, theme:
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layers' lines are tshark's protocol items (`-V`'s), whose text a summary may hold
+    /// whole: not `Frame, Frame 8: …` or `Compuserve GIF, Compuserve GIF, …`.
+    #[test]
+    fn layer_rows_read_as_tsharks_protocol_items() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/app/gif.pcap");
+        let file = crate::capture::CaptureFile::open(&path).expect("gif.pcap");
+        let mut seq = crate::pipeline::Sequence::new(true);
+        for rec in file.records().take(8) {
+            seq.push(&rec.expect("record"));
+        }
+        let frame = file.records().nth(7).expect("frame 8").expect("record");
+        let rows = build_rows(seq.dissection(), frame.data, &HashSet::new(), Lang::En);
+        // (TCP's line is left out: its relative numbers come from the analysis, which the
+        // TUI puts in beside this.)
+        let layers: Vec<&str> =
+            rows.iter().filter(|r| matches!(r.node, NodeRef::Layer(_))).map(|r| r.label.as_str()).filter(|l| !l.starts_with("Transmission")).collect();
+        assert_eq!(
+            layers,
+            [
+                "Frame 8: 291 bytes on wire (2328 bits), 291 bytes captured (2328 bits)",
+                "Ethernet II, Src: 00:00:00_00:00:00 (00:00:00:00:00:00), Dst: 00:00:00_00:00:00 (00:00:00:00:00:00)",
+                "Internet Protocol Version 4, Src: 127.0.0.1, Dst: 127.0.0.1",
+                "[2 Reassembled TCP Segments (363 bytes): #6(138), #8(225)]",
+                "Hypertext Transfer Protocol",
+                "Compuserve GIF, Version: GIF89a",
+            ]
+        );
     }
 }

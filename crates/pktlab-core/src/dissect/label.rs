@@ -335,6 +335,24 @@ pub fn block_key(d: &Dissection, frame: &[u8], idx: usize, end: usize, indent: u
     Some([f.def as *const FieldDef as u64, word(a), word(b), meta])
 }
 
+/// Layer `li`'s line in the tree, as tshark writes a protocol's item: its title, then `, `
+/// and its summary (`Transmission Control Protocol, Src Port: …`); a summary that is the
+/// whole text (it starts with the title, `Compuserve GIF, Version: GIF89a`, or is a
+/// generated item's bracketed text, `[3 Reassembled TCP …]`) alone. The `-V` tree, JSON's
+/// protocol keys and the TUI all write it so.
+pub fn layer_label(d: &Dissection, li: usize, out: &mut String) {
+    let Some(l) = d.layers.get(li) else { return };
+    if l.summary.is_empty() {
+        out.push_str(l.title);
+    } else if l.summary.starts_with(l.title) || l.summary.starts_with('[') {
+        out.push_str(&l.summary);
+    } else {
+        out.push_str(l.title);
+        out.push_str(", ");
+        out.push_str(&l.summary);
+    }
+}
+
 /// The longest label Wireshark's buffer holds (ITEM_LABEL_LENGTH less its NUL).
 const LABEL_MAX: usize = 239;
 
