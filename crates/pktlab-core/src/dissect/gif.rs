@@ -114,7 +114,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, nested: boo
             s.push_str("Compuserve GIF, Version: ");
             s.push_str(v);
         }
-        blocks(cx, data, a, b, v);
+        let _ = blocks(cx, data, a, b, v);
         cx.close(li);
     }
     Some(v)
@@ -188,12 +188,9 @@ fn settings(cx: &mut Ctx, data: &[u8], at: usize, v: &str, global: bool) -> u32 
 }
 
 /// The version, the screen and the blocks of the image at `data[a..b]` (at least the 20
-/// bytes [`version`] asks for).
-fn blocks(cx: &mut Ctx, data: &[u8], a: usize, b: usize, v: &'static str) {
-    let _ = blocks_until_short(cx, data, a, b, v);
-}
-
-fn blocks_until_short(cx: &mut Ctx, data: &[u8], a: usize, b: usize, v: &'static str) -> Option<()> {
+/// bytes [`version`] asks for); `None` where a read past the end stopped it (the frame then
+/// malformed).
+fn blocks(cx: &mut Ctx, data: &[u8], a: usize, b: usize, v: &'static str) -> Option<()> {
     cx.add(&GIF_VERSION, a, 6, Value::Str(v.into()));
     let mut off = a + 6;
     u16_le(cx, &GIF_SCREEN_WIDTH, data, b, off)?;

@@ -663,10 +663,9 @@ fn continued_header(cx: &mut Ctx, at: usize, whole: &[u8], line: &[u8], colon: u
             let value = line[colon + 1..].trim_ascii_start();
             cx.add(def, at, whole.len(), Value::Str(text(value)));
         }
-        // (tshark's value: the line as text where the name is bad, written with its
-        // escapes where it is only unknown.)
-        // (Read as an ASCII string: up to a NUL, with Wireshark's expert item when more than
-        // NULs follow it.)
+        // (tshark's value: where the name is bad, the line read as an ASCII string, up to a
+        // NUL, with Wireshark's expert item when more than NULs follow it; where it is only
+        // unknown, the line written with its escapes.)
         None if !valid => {
             let nul = whole.iter().position(|&c| c == 0).unwrap_or(whole.len());
             let idx = cx.add(&HTTP_UNKNOWN_HEADER, at, whole.len(), Value::Str(ascii_text(&whole[..nul])));
@@ -992,8 +991,6 @@ fn body_text(b: &[u8]) -> Value {
     Value::Str(ascii_text(b))
 }
 
-/// Bytes as Wireshark's ASCII string encoding reads them: ASCII as it is, each other byte
-/// the replacement character.
 /// Wireshark's expert item of a string field with more than NULs after its first NUL.
 pub(crate) const TRAILING_STRAY: (&str, &str) = ("_ws.string.trailing_stray_characters", "Trailing stray characters");
 
@@ -1007,6 +1004,8 @@ fn stray_after_nul(b: &[u8]) -> bool {
     d.get(nul..b.len().min(d.len())).is_some_and(|rest| rest.iter().any(|&c| c != 0))
 }
 
+/// Bytes as Wireshark's ASCII string encoding reads them: ASCII as it is, each other byte
+/// the replacement character.
 pub(crate) fn ascii_text(b: &[u8]) -> Box<str> {
     b.iter().map(|&c| if c.is_ascii() { c as char } else { char::REPLACEMENT_CHARACTER }).collect::<String>().into_boxed_str()
 }

@@ -278,12 +278,12 @@ impl Dissector {
     }
 }
 
-
 /// The protocols whose items a dissector puts inside another protocol's tree rather than as
 /// a layer of their own (data under HTTP, an image or XML document in a multipart part):
 /// tshark's protocol items, which its display filters find by the protocol's name.
 pub static NESTED_PROTOCOLS: &[&FieldDef] =
     &[&data::DATA_PROTO, &data::TEXT_LINES_PROTO, &json::JSON_PROTO, &xml::XML_PROTO, &png::PNG_PROTO, &gif::GIF_PROTO, &multipart::MEDIA_PROTO];
+
 /// Every field definition the dissector can emit.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
     [
