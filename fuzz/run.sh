@@ -9,6 +9,23 @@ SECS=${1:-600}
 TARGETS=${TARGETS:-$(ls fuzz_targets | sed 's/\.rs$//' | tr '\n' ' ')}
 export RUSTC_BOOTSTRAP=1
 PUB=../../shared/captures/public
+# seed_bodies CAP CODE: each HTTP body CAP carries (tshark exports them), in the order of
+# their names, through python CODE, which sees `out` (the target's corpus), `n` (the body's
+# number) and `body`; nothing when tshark or CAP is missing.
+seed_bodies() {
+  command -v tshark >/dev/null && [ -f "$1" ] || return 0
+  local objs
+  objs=$(mktemp -d)
+  tshark -n -r "$1" --export-objects "http,$objs" >/dev/null 2>&1 || true
+  python3 - "corpus/$t" "$objs" <<PY
+import os, sys
+out, objs = sys.argv[1], sys.argv[2]
+for n, name in enumerate(sorted(os.listdir(objs))):
+    body = open(os.path.join(objs, name), "rb").read()
+$(sed 's/^/    /' <<<"$2")
+PY
+  rm -rf "$objs"
+}
 for t in $TARGETS; do
   [ -f "fuzz_targets/$t.rs" ] || { echo "$t: no such target, skipped"; continue; }
   mkdir -p "corpus/$t"
@@ -52,56 +69,26 @@ for cap in sys.argv[2:]:
 PY
       fi; true ;;
     png)
-      # Each image the images capture carries (tshark exports the HTTP bodies), without its
-      # signature, after a byte that picks how it is sent.
-      if command -v tshark >/dev/null && [ -f ../captures/app/images.pcap ]; then
-        objs=$(mktemp -d)
-        tshark -n -r ../captures/app/images.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
-        python3 - "corpus/$t" "$objs" <<'PY'
-import os, sys
-out, objs = sys.argv[1], sys.argv[2]
-for n, name in enumerate(sorted(os.listdir(objs))):
-    body = open(os.path.join(objs, name), "rb").read()
-    if body.startswith(b"\x89PNG\r\n\x1a\n"):
-        for pick in range(5):
-            open("%s/images.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body[8:])
-PY
-        rm -rf "$objs"
-      fi; true ;;
+      # Each image the images capture carries, without its signature, after a byte that
+      # picks how it is sent.
+      seed_bodies ../captures/app/images.pcap '
+if body.startswith(b"\x89PNG\r\n\x1a\n"):
+    for pick in range(5):
+        open("%s/images.%d.%d" % (out, n, pick), "wb").write(bytes([pick]) + body[8:])' ;;
     gif)
-      # Each image the gif capture carries (tshark exports the HTTP bodies), without its
-      # version, after a byte that picks the version and how it is sent.
-      if command -v tshark >/dev/null && [ -f ../captures/app/gif.pcap ]; then
-        objs=$(mktemp -d)
-        tshark -n -r ../captures/app/gif.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
-        python3 - "corpus/$t" "$objs" <<'PY'
-import os, sys
-out, objs = sys.argv[1], sys.argv[2]
-for n, name in enumerate(sorted(os.listdir(objs))):
-    body = open(os.path.join(objs, name), "rb").read()
-    if body[:6] in (b"GIF87a", b"GIF89a"):
-        old = 0x80 if body[:6] == b"GIF87a" else 0
-        for pick in range(6):
-            open("%s/gif.%d.%d" % (out, n, pick), "wb").write(bytes([old | pick]) + body[6:])
-PY
-        rm -rf "$objs"
-      fi; true ;;
+      # Each image the gif capture carries, without its version, after a byte that picks
+      # the version and how it is sent.
+      seed_bodies ../captures/app/gif.pcap '
+if body[:6] in (b"GIF87a", b"GIF89a"):
+    old = 0x80 if body[:6] == b"GIF87a" else 0
+    for pick in range(6):
+        open("%s/gif.%d.%d" % (out, n, pick), "wb").write(bytes([old | pick]) + body[6:])' ;;
     xml)
-      # Each XML body the xml capture carries (tshark exports the HTTP bodies), after a byte
-      # that picks the media type and the segments.
-      if command -v tshark >/dev/null && [ -f ../captures/app/xml.pcap ]; then
-        objs=$(mktemp -d)
-        tshark -n -r ../captures/app/xml.pcap --export-objects "http,$objs" >/dev/null 2>&1 || true
-        python3 - "corpus/$t" "$objs" <<'PY'
-import os, sys
-out, objs = sys.argv[1], sys.argv[2]
-for n, name in enumerate(sorted(os.listdir(objs))):
-    body = open(os.path.join(objs, name), "rb").read()
-    for pick in range(4):
-        open("%s/xml.%d.%d" % (out, n, pick), "wb").write(bytes([(pick + 4 * n) % 256]) + body)
-PY
-        rm -rf "$objs"
-      fi; true ;;
+      # Each XML body the xml capture carries, after a byte that picks the media type and the
+      # segments.
+      seed_bodies ../captures/app/xml.pcap '
+for pick in range(4):
+    open("%s/xml.%d.%d" % (out, n, pick), "wb").write(bytes([(pick + 4 * n) % 256]) + body)' ;;
     http_encoded)
       # Each coded body of the encoded capture as it went on the wire, and decoded (to be
       # compressed again), after the bytes that pick the coding and the way it is sent.
