@@ -92,7 +92,7 @@ defs! {
     TCP_WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32, Dec;
     TCP_WINDOW_SCALEFACTOR;
     TCP_TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime, None, volatile;
-    TCP_TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, None;
+    TCP_TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime, None, volatile;
     TCP_ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None, None;
     TCP_ANALYSIS_FLAGS = "tcp.analysis.flags", "TCP Analysis Flags", None, None;
     TCP_ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum, None, volatile;

@@ -44,7 +44,9 @@ pub static TCP_OPTIONS_SACK_DSACK_LE: FieldDef = FieldDef::new("tcp.options.sack
 pub static TCP_OPTIONS_SACK_DSACK_RE: FieldDef = FieldDef::new("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", FieldType::U32, Base::Dec).custom(edge_label);
 pub static TCP_OPTIONS_SACK_DSACK: FieldDef = FieldDef::new("tcp.options.sack.dsack", "D-SACK Sequence", FieldType::None, Base::None);
 pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
-pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec);
+/// (Volatile: a sender's clock, seldom the same in two of its segments; its echo, which
+/// repeats while the peer sends nothing, is kept.)
+pub static TCP_OPTIONS_TIMESTAMP_TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32, Base::Dec).volatile();
 pub static TCP_OPTIONS_TIMESTAMP_TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
 pub static TCP_NOP_EXPERT: FieldDef = FieldDef::new("tcp.nop", "4 NOP in a row - a router may have removed some options", FieldType::None, Base::None);
 pub static TCP_OPTIONS_MSS_ABSENT: FieldDef = FieldDef::new("tcp.options.mss.absent", "The SYN packet does not contain a MSS option", FieldType::None, Base::None);
