@@ -97,6 +97,9 @@ pub static TLS_PSK_KE_MODE: FieldDef = FieldDef::new("tls.extension.psk_ke_mode"
 pub static TLS_RENEG_INFO_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::U8, Base::Dec);
 pub static TLS_RENEG_INFO: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes, Base::None);
 pub static TLS_OCSP_RESPONSE_LEN: FieldDef = FieldDef::new("tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::U24, Base::Dec);
+pub static TLS_TICKET_LIFETIME_HINT: FieldDef = FieldDef::new("tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint", FieldType::U32, Base::Dec).custom(lifetime_hint_label).pure();
+pub static TLS_TICKET_LEN: FieldDef = FieldDef::new("tls.handshake.session_ticket_length", "Session Ticket Length", FieldType::U16, Base::Dec);
+pub static TLS_TICKET: FieldDef = FieldDef::new("tls.handshake.session_ticket", "Session Ticket", FieldType::Bytes, Base::None);
 pub static TLS_APP_DATA_PROTO: FieldDef = FieldDef::new("tls.app_data_proto", "Application Data Protocol", FieldType::Str, Base::None);
 pub static TLS_CHANGE_CIPHER_SPEC: FieldDef = FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static TLS_APP_DATA: FieldDef = FieldDef::new("tls.app_data", "Encrypted Application Data", FieldType::Bytes, Base::None);
@@ -127,6 +130,7 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_SIG_HASH_ALG_LEN, &TLS_SIG_HASH_ALGS, &TLS_STATUS_REQUEST_TYPE, &TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, &TLS_STATUS_REQUEST_EXTS_LEN, &TLS_PADDING_DATA,
     &TLS_COMPRESS_ALGS_LEN, &TLS_COMPRESS_ALG, &TLS_KEY_SHARE_CLIENT_LEN, &TLS_KEY_SHARE_GROUP, &TLS_KEY_SHARE_KE_LEN, &TLS_KEY_SHARE_KE, &TLS_KEY_SHARE_SELECTED_GROUP,
     &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO, &TLS_OCSP_RESPONSE_LEN,
+    &TLS_TICKET_LIFETIME_HINT, &TLS_TICKET_LEN, &TLS_TICKET,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
 
@@ -474,6 +478,7 @@ fn handshakes(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, version: u1
                 11 => certificates(cx, data, b, mend),
                 12 => server_key_exchange(cx, data, b, mend, version),
                 16 => client_key_exchange(cx, data, b, mend),
+                4 => new_session_ticket(cx, data, b, mend),
                 22 => certificate_status(cx, data, b, mend),
                 _ => {}
             }
@@ -1003,6 +1008,33 @@ fn client_key_exchange(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
     } else if rd::u16(data, b).is_some_and(|l| b + 2 + l as usize == end) {
         text(cx, b, end - b, "RSA Encrypted PreMaster Secret");
         cx.child(|cx| prefixed(cx, data, b, end, true, &TLS_EPMS_LEN, &TLS_EPMS));
+    }
+}
+
+/// A NewSessionTicket as TLS 1.2 and earlier send it (RFC 5077): the ticket's lifetime hint
+/// and the opaque ticket, under a `TLS Session Ticket` subtree over the whole body. TLS 1.3's
+/// (with its age add, nonce and extensions) only ever travels encrypted, so it is never read.
+fn new_session_ticket(cx: &mut Ctx, data: &[u8], b: usize, end: usize) {
+    let Some(hint) = rd::u32(data, b).filter(|_| b + 4 <= end) else { return };
+    text(cx, b, end - b, "TLS Session Ticket");
+    cx.child(|cx| {
+        cx.add(&TLS_TICKET_LIFETIME_HINT, b, 4, Value::UInt(hint as u64));
+        prefixed(cx, data, b + 4, end, true, &TLS_TICKET_LEN, &TLS_TICKET);
+    });
+}
+
+/// `Session Ticket Lifetime Hint: 7200 seconds (2 hours)`: the words only from a minute up,
+/// as `ssl_dissect_hnd_new_ses_ticket` appends them.
+fn lifetime_hint_label(cx: &LabelCx<'_>, out: &mut String) {
+    let v = cx.uint();
+    out.push_str(cx.field.def.name);
+    out.push_str(": ");
+    super::push_dec(out, v);
+    out.push_str(if v == 1 { " second" } else { " seconds" });
+    if v >= 60 {
+        out.push_str(" (");
+        super::label::duration_words(v, out);
+        out.push(')');
     }
 }
 
