@@ -656,11 +656,12 @@ fn classify_repeat(first_rtt: i64, f: &Flow, r: &Flow, seq: u32, seglen: u32, fl
     }
     if seq_not_advanced {
         ta.flag(Flags::RETRANSMISSION);
-        // The RTO: since the flow's latest new data at worst, better since the unacknowledged
-        // segment this one repeats.
+        // The RTO: since the flow's latest new data at worst, better since the eldest
+        // segment not yet acknowledged, as tshark takes it ("likely to be the one retransmitted
+        // here": not always the one whose bytes this repeats).
         ta.rto = ts - f.nextseqtime;
         ta.rto_frame = f.nextseqframe;
-        if let Some(u) = f.segments.iter().find(|u| le_seq(u.seq, seq) && lt_seq(seq, u.nextseq)) {
+        if let Some(u) = f.segments.first() {
             ta.rto = ts - u.ts;
             ta.rto_frame = u.frame;
         }
