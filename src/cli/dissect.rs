@@ -910,12 +910,14 @@ fn data_dump(bytes: &[u8], line: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     line.push('\n');
     line.reserve(bytes.len().div_ceil(16) * 76);
-    // One line at a time in a byte buffer: `oooo  hh hh … hh  ascii…\n` (offsets of more
-    // than four digits grow the line). The hex part of a full line is 48 bytes from `at`.
+    // One line at a time in a byte buffer: `oooo  hh hh … hh  ascii…\n`. Every offset has
+    // as many digits as the last byte's needs, four at least (`print_hex_data_buffer`). The
+    // hex part of a full line is 48 bytes from `at`.
     let mut buf = [b' '; 96];
+    let last = bytes.len().saturating_sub(1) as u64;
+    let digits = if last > 0xffff { (64 - last.leading_zeros() as usize).div_ceil(4) } else { 4 };
     for (i, chunk) in bytes.chunks(16).enumerate() {
         let off = i * 16;
-        let digits = if off > 0xffff { (64 - (off as u64).leading_zeros() as usize).div_ceil(4) } else { 4 };
         for (k, d) in (0..digits).rev().enumerate() {
             buf[k] = HEX[(off >> (d * 4)) & 15];
         }

@@ -194,6 +194,7 @@ impl<'a> Tree<'a> {
         // has the expert item alone.
         if let Some(e) = first_expert
             && f.def.ftype == FieldType::None
+            && !f.def.text_item
             && children.is_empty()
             && e.key == f.def.abbrev
             && experts.next().is_none()
@@ -201,7 +202,7 @@ impl<'a> Tree<'a> {
             self.expert(w, e);
             return;
         }
-        let text_item = f.def.abbrev == "_ws.text";
+        let text_item = f.def.abbrev == "_ws.text" || f.def.text_item;
         // Most fields are leaves whose member follows from the field alone: kept whole.
         if children.is_empty()
             && first_expert.is_none()
@@ -222,8 +223,13 @@ impl<'a> Tree<'a> {
         }
         let mut label = String::new();
         let key = if text_item {
-            // (Its label, as tshark's key: cut as the tree cuts it.)
-            render::cell(self.d, self.data, f, &mut label);
+            // (Its label, as tshark's key: cut as the tree cuts it; a named text item's is
+            // its name.)
+            if f.def.text_item {
+                label.push_str(f.def.name);
+            } else {
+                render::cell(self.d, self.data, f, &mut label);
+            }
             pktlab::dissect::label::cut_text_label(&mut label, 0);
             Key::Text(&label)
         } else {

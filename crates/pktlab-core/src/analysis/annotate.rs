@@ -264,9 +264,11 @@ enum Anchor {
     WindowSize,
     TcpPayload,
     UdpPayload,
+    /// `tcp.reset_cause`: a RST's text, after the analysis (with or without the payload item).
+    ResetCause,
 }
 
-const ANCHORS: usize = 10;
+const ANCHORS: usize = 11;
 
 static ANCHOR_DEFS: [&FieldDef; ANCHORS] = [
     &h::TCP_LEN,
@@ -279,6 +281,7 @@ static ANCHOR_DEFS: [&FieldDef; ANCHORS] = [
     &f::TCP_WINDOW_SIZE,
     &h::TCP_PAYLOAD,
     &crate::dissect::udp::UDP_PAYLOAD,
+    &h::TCP_RESET_CAUSE,
 ];
 
 /// The SACK block edges, made relative with relative sequence numbers.
@@ -355,9 +358,10 @@ impl Plan<'_> {
         (i != NONE).then_some(i as usize)
     }
 
-    /// Where the SEQ/ACK analysis goes: before the payload, else at the layer's end.
+    /// Where the SEQ/ACK analysis goes: before the payload (or a RST's text), else at the
+    /// layer's end.
     fn analysis_at(&self, d: &Dissection) -> u32 {
-        self.pos(Anchor::TcpPayload).or_else(|| self.pos(Anchor::UdpPayload)).unwrap_or_else(|| d.layers[self.li].fields.end)
+        self.pos(Anchor::TcpPayload).or_else(|| self.pos(Anchor::ResetCause)).or_else(|| self.pos(Anchor::UdpPayload)).unwrap_or_else(|| d.layers[self.li].fields.end)
     }
 
     /// Makes room for `n` fields at index `at` (the end of the layer at most): moves up the

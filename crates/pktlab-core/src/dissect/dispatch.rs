@@ -111,12 +111,12 @@ pub(crate) static TCP_PORTS: &[(&[u16], PortDissector)] = &[(&[port::DNS], |cx, 
 
 /// The byte-stream protocols over TCP whose PDUs [`tcp_pdu`] reassembles across segments.
 /// A connection speaks the first whose port either side uses and whose look its first
-/// payload has (HTTP's ports are HTTP's or nothing's), else the first whose heuristic takes
-/// it; WebSocket only follows HTTP's `101 Switching Protocols`.
+/// payload has (everything on HTTP's ports is HTTP's, as tshark hands it all to HTTP), else
+/// the first whose heuristic takes it; WebSocket only follows HTTP's `101 Switching Protocols`.
 pub(crate) static TCP_APPS: &[TcpApp] = &[
-    TcpApp { name: "tls", ports: tls::PORTS, on_port: tls::looks_like, owns_ports: false, heuristic: Some(tls::looks_like_hello), pdu_len: |b, _| tls::pdu_len(b), pdu_state: Some(tls::pdu_state), after_pdu: Some(tls::after_pdu), dissect: tls::dissect, pdu_size: None, awaited: Some(tls::record_awaited) },
-    TcpApp { name: "http", ports: http::PORTS, on_port: http::looks_like, owns_ports: true, heuristic: Some(http::looks_like), pdu_len: http::pdu_len, pdu_state: Some(http::pdu_state), after_pdu: Some(http::after_pdu), dissect: http::dissect, pdu_size: None, awaited: Some(http::message_awaited) },
-    TcpApp { name: "websocket", ports: &[], on_port: |_| false, owns_ports: false, heuristic: None, pdu_len: |b, _| websocket::pdu_len(b), pdu_state: None, after_pdu: None, dissect: websocket::dissect, pdu_size: Some(websocket::pdu_size), awaited: None },
+    TcpApp { name: "tls", ports: tls::PORTS, on_port: tls::looks_like, owns_ports: false, claims_rest: false, heuristic: Some(tls::looks_like_hello), pdu_len: |b, _| tls::pdu_len(b), pdu_state: Some(tls::pdu_state), after_pdu: Some(tls::after_pdu), dissect: tls::dissect, pdu_size: None, awaited: Some(tls::record_awaited) },
+    TcpApp { name: "http", ports: http::PORTS, on_port: |_| true, owns_ports: true, claims_rest: true, heuristic: Some(http::looks_like), pdu_len: http::pdu_len, pdu_state: Some(http::pdu_state), after_pdu: Some(http::after_pdu), dissect: http::dissect, pdu_size: None, awaited: Some(http::message_awaited) },
+    TcpApp { name: "websocket", ports: &[], on_port: |_| false, owns_ports: false, claims_rest: false, heuristic: None, pdu_len: |b, _| websocket::pdu_len(b), pdu_state: None, after_pdu: None, dissect: websocket::dissect, pdu_size: Some(websocket::pdu_size), awaited: None },
 ];
 
 /// The link layer the capture's link type names (`None`: unknown, the bytes are data).
@@ -431,6 +431,7 @@ fn build_tcp_apps(rules: &[DecodeAs]) -> &'static [TcpApp] {
             ports,
             on_port: |_| true,
             owns_ports: true,
+            claims_rest: base.claims_rest,
             heuristic: base.heuristic,
             pdu_len: base.pdu_len,
             pdu_state: base.pdu_state,

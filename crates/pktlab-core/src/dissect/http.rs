@@ -170,12 +170,39 @@ fn first_line(buf: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Whether `buf` starts a response (`HTTP/1.x NNN`).
+/// Whether `buf` starts a response, as tshark tells one (`HTTP/`, or SHOUTcast's `ICY`).
 fn is_response(buf: &[u8]) -> bool {
-    buf.starts_with(b"HTTP/1.") || buf.starts_with(b"HTTP/2 ") || buf.starts_with(b"HTTP/0.9")
+    buf.starts_with(b"HTTP/") || buf.starts_with(b"ICY")
 }
 
-/// Whether `buf` starts with a request line (`METHOD SP URI SP HTTP/x.y`) or a status line.
+/// Request methods tshark 4.0's `is_http_request_or_reply` knows (after an optional `M-`).
+const ALL_METHODS: &[&[u8]] = &[
+    b"GET", b"PUT", b"COPY", b"HEAD", b"LOCK", b"MOVE", b"POLL", b"POST", b"BCOPY", b"BMOVE", b"MKCOL", b"TRACE", b"PATCH",
+    b"LABEL", b"MERGE", b"DELETE", b"SEARCH", b"UNLOCK", b"REPORT", b"UPDATE", b"NOTIFY", b"BDELETE", b"CONNECT",
+    b"OPTIONS", b"CHECKIN", b"PROPFIND", b"CHECKOUT", b"CCM_POST", b"SUBSCRIBE", b"PROPPATCH", b"BPROPFIND",
+    b"BPROPPATCH", b"UNCHECKOUT", b"MKACTIVITY", b"MKWORKSPACE", b"RPC_CONNECT", b"RPC_IN_DATA", b"UNSUBSCRIBE",
+    b"RPC_OUT_DATA", b"VERSION-CONTROL", b"BASELINE-CONTROL", b"SSTP_DUPLEX_POST",
+];
+
+/// Whether the bytes start an HTTP message as tshark's HTTP dissector decides on a
+/// connection it was handed (`is_http_request_or_reply` on the first line): a line that
+/// begins `HTTP/` or `ICY` (a response), or whose first word (up to a space or the line's
+/// end) is a method it knows. No version or status is needed: `GET /map` is a request.
+pub(crate) fn starts_message(buf: &[u8]) -> bool {
+    let (len, _) = line_end(buf, 0);
+    let mut line = &buf[..len];
+    if line.starts_with(b"M-") {
+        line = &line[2..];
+    }
+    if line.starts_with(b"HTTP/") || line.starts_with(b"ICY") {
+        return true;
+    }
+    let word = line.iter().position(|&c| c == b' ').map_or(line, |sp| &line[..sp]);
+    ALL_METHODS.contains(&word)
+}
+
+/// Whether `buf` starts with a request line (`METHOD SP URI SP HTTP/x.y`) or a status line:
+/// the look that makes a connection on another port HTTP's (tshark's heuristic).
 pub(crate) fn looks_like(buf: &[u8]) -> bool {
     if is_response(buf) {
         return buf.len() >= 12 && buf.get(8) == Some(&b' ') && buf.get(9..12).is_some_and(|c| c.iter().all(u8::is_ascii_digit));
@@ -319,6 +346,7 @@ pub(crate) fn pdu_state(conn: &ConnState, _dir: usize, buf: &[u8]) -> PduState {
     // (Numbered again when whole, by `after_pdu`; a body that runs until the connection
     // closes keeps these.)
     number(conn, buf, &mut st);
+    st.request_seen = conn.http_request_seen;
     st
 }
 
@@ -340,6 +368,7 @@ fn number(conn: &ConnState, msg: &[u8], st: &mut PduState) {
     (st.req_frame, st.req_ts) = (curr.req_frame, curr.req_ts);
     (st.prev_req, st.prev_resp) = before.map_or((0, 0), |b| (b.req_frame, b.res_frame));
     st.uri = conn.http_uri;
+    st.req_uri = conn.http_req_uri;
 }
 
 /// Notes a whole message (numbering it first, as tshark does then): a request's exchange and
@@ -364,7 +393,12 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8], st: &mut 
         if code == 101 && upgrades_to_websocket(msg) {
             return Some("websocket");
         }
-    } else if !msg.starts_with(b"NOTIFY ") {
+    } else if !starts_message(msg) {
+        // (Bytes that start no message, HTTP's all the same: nothing to learn.)
+    } else if msg.starts_with(b"NOTIFY ") {
+        conn.http_request_seen = true;
+    } else {
+        conn.http_request_seen = true;
         if conn.heads.len() >= 64 {
             conn.heads.pop_front();
         }
@@ -372,6 +406,7 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8], st: &mut 
         conn.http_before = conn.http_last;
         conn.http_exchanges += 1;
         conn.http_last = Some(Exchange { number: conn.http_exchanges, req_frame: conn.frame, req_ts: conn.ts, res_frame: 0 });
+        conn.http_req_uri = (conn.frame, conn.http_exchanges);
         // (The request's full URI needs a Host header: see `message`.)
         if headers_end(msg).is_some_and(|end| header(msg, end, "host").is_some()) {
             conn.http_uri = (conn.frame, conn.http_exchanges);
@@ -382,7 +417,12 @@ pub(crate) fn after_pdu(conn: &mut ConnState, _dir: usize, msg: &[u8], st: &mut 
 
 /// How long the message at the start of `buf` is.
 pub(crate) fn pdu_len(buf: &[u8], st: PduState) -> Need {
-    if !looks_like(buf) {
+    if !starts_message(buf) {
+        // Printable bytes without a line end: tshark asks TCP for more before it decides
+        // (`req_resp_hdrs_do_reassembly`), whatever they are.
+        if buf.first().is_some_and(|c| (b' '..=b'~').contains(c)) && line_end(buf, 0).0 == buf.len() {
+            return Need::More;
+        }
         return Need::NotMine;
     }
     let Some(end) = headers_end(buf) else { return Need::More };
@@ -528,7 +568,7 @@ pub(crate) fn message_awaited(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
     if len == seg.len() || (next == seg.len() && seg[len] == b'\r') {
         return;
     }
-    if !cx.text || cx.in_error != 0 || !looks_like(seg) {
+    if !cx.text || cx.in_error != 0 || !starts_message(seg) {
         return;
     }
     cx.out.info.clear();
@@ -540,7 +580,7 @@ pub(crate) fn message_awaited(cx: &mut Ctx, data: &[u8], a: usize, b: usize) {
 /// Bytes that start no message (a segment read on its own, in the middle of a body) are a
 /// continuation.
 pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, first: bool) {
-    if looks_like(data.get(a..b).unwrap_or(&[])) {
+    if starts_message(data.get(a..b).unwrap_or(&[])) {
         message(cx, data, a, b, first, false, st);
     } else {
         continuation(cx, data, a, b, first, st);
@@ -553,7 +593,13 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
 /// has a colon (a body line like `{"hp":90}` becomes an unknown header whose name has
 /// illegal characters), up to a blank line or a line without one, and the rest is the file
 /// data, handed to the data dissector.
+///
+/// Only once a request line was read on the connection (tshark's `have_seen_http`): before,
+/// HTTP takes the bytes and shows nothing (no layer, no data, the Info as TCP left it).
 fn continuation(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, st: PduState) {
+    if !st.request_seen {
+        return;
+    }
     let b = b.min(data.len());
     let li = cx.open("http", "Hypertext Transfer Protocol", Osi::Application, a, b - a);
     let outer = cx.in_error == 0;
@@ -807,6 +853,13 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         escape_line(&msg[e - blank..e], &mut t);
         cx.add(&WS_TEXT, a + e - blank, blank, Value::Str(t.into_boxed_str()));
     }
+    if !response && !ssdp && st.number > 0 {
+        let uris = &mut cx.streams.http_req_uris;
+        if uris.len() >= 1 << 16 {
+            uris.clear();
+        }
+        uris.insert((cx.frame_number, st.number), String::from_utf8_lossy(p2).into());
+    }
     if !response && let Some(h) = &host {
         let uri = String::from_utf8_lossy(p2);
         // An absolute URI (or CONNECT's authority) is the full URI; anything else follows
@@ -856,8 +909,10 @@ fn message(cx: &mut Ctx, data: &[u8], a: usize, b: usize, first: bool, ssdp: boo
         if response && st.req_frame > 0 {
             cx.add_gen(&HTTP_REQUEST_IN, a, 0, Value::UInt(st.req_frame));
         }
-        // (The connection's last full request URI, whichever request this answers.)
-        if response && let Some(uri) = cx.streams.http_uris.get(&st.uri).cloned() {
+        // (The connection's last full request URI, whichever request this answers; else
+        // the last request's URI as written.)
+        let uri = cx.streams.http_uris.get(&st.uri).or_else(|| cx.streams.http_req_uris.get(&st.req_uri));
+        if response && let Some(uri) = uri.cloned() {
             cx.add_gen(&HTTP_RESPONSE_FOR_URI, a, 0, Value::Str(uri));
         }
     }

@@ -64,8 +64,10 @@ pub static IP_OPTIONS_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_
 pub static IP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::None, Base::None).whole(option_label);
 pub static IP_OPTIONS_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::None, Base::None).whole(option_label);
 pub static IP_OPTIONS_SOURCE_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::None, Base::None).whole(option_label);
-pub static IP_FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::None);
-pub static IP_FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes, Base::None);
+/// `[Frame: 3, payload: 0-1479 (1480 bytes)]`: its range is in the reassembled datagram.
+pub static IP_FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::None).whole(super::tcp::segment_label);
+/// `[3 IPv4 Fragments (3008 bytes): #3(1480), #4(1480), #5(48)]`, over the reassembled bytes.
+pub static IP_FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes, Base::None).whole(|cx, out| super::reassembly::fragments_label(cx, out, &IP_FRAGMENT, "IPv4 Fragments"));
 pub static IP_FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32, Base::Dec);
 pub static IP_REASSEMBLED_IN: FieldDef = FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum, Base::None);
 pub static IP_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32, Base::Dec);
@@ -474,12 +476,12 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize) -> usize {
                 let prev_source = cx.source;
                 // tshark's fragment tree carries the reassembled bytes.
                 cx.source = sid;
-                cx.add(&IP_FRAGMENTS, 0, total, Value::Bytes);
-                cx.source = prev_source;
+                cx.add_gen(&IP_FRAGMENTS, 0, total, Value::Bytes);
                 cx.child(|cx| {
-                    for (frame, _, _) in &r.parts {
-                        cx.add_gen(&IP_FRAGMENT, pstart, 0, Value::UInt(*frame));
+                    for &(frame, at, len) in &r.parts {
+                        cx.add_gen(&IP_FRAGMENT, at, len, Value::UInt(frame));
                     }
+                    cx.source = prev_source;
                     cx.add_gen(&IP_FRAGMENT_COUNT, pstart, 0, Value::UInt(r.count as u64));
                     cx.add_gen(&IP_REASSEMBLED_LENGTH, pstart, 0, Value::UInt(total as u64));
                     cx.source = sid;

@@ -58,8 +58,10 @@ pub static IPV6_FRAGHDR_OFFSET: FieldDef = FieldDef::new("ipv6.fraghdr.offset", 
 pub static IPV6_FRAGHDR_RESERVED_BITS: FieldDef = FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16, Base::Dec).mask(0x6);
 pub static IPV6_FRAGHDR_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool, Base::None).mask(0x1).tfs("Yes", "No");
 pub static IPV6_FRAGHDR_IDENT: FieldDef = FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32, Base::Hex);
-pub static IPV6_FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum, Base::None);
-pub static IPV6_FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None, Base::None);
+/// `[Frame: 1, payload: 0-1231 (1232 bytes)]`: its range is in the reassembled datagram.
+pub static IPV6_FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum, Base::None).whole(super::tcp::segment_label);
+/// `[2 IPv6 Fragments (1400 bytes): #1(1232), #2(168)]`, over the reassembled bytes.
+pub static IPV6_FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None, Base::None).whole(|cx, out| super::reassembly::fragments_label(cx, out, &IPV6_FRAGMENT, "IPv6 Fragments"));
 pub static IPV6_FRAGMENT_COUNT: FieldDef = FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32, Base::Dec);
 pub static IPV6_REASSEMBLED_IN: FieldDef = FieldDef::new("ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum, Base::None);
 pub static IPV6_REASSEMBLED_LENGTH: FieldDef = FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32, Base::Dec);
@@ -491,15 +493,18 @@ fn fragment(
     match cx.reasm.add(key, cx.frame_number, foff, more, bytes) {
         Some(r) => {
             let total = r.payload.len();
-            cx.add(&IPV6_FRAGMENTS, o, bytes.len(), Value::None);
+            // (The tree and its fragments over the reassembled bytes, as tshark's.)
+            let sid = cx.next_source();
+            let prev_source = cx.source;
+            cx.source = sid;
+            cx.add_gen(&IPV6_FRAGMENTS, 0, total, Value::None);
             cx.child(|cx| {
-                for (frame, _, _) in &r.parts {
-                    cx.add_gen(&IPV6_FRAGMENT, o, 0, Value::UInt(*frame));
+                for &(frame, at, len) in &r.parts {
+                    cx.add_gen(&IPV6_FRAGMENT, at, len, Value::UInt(frame));
                 }
+                cx.source = prev_source;
                 cx.add_gen(&IPV6_FRAGMENT_COUNT, o, 0, Value::UInt(r.count as u64));
                 cx.add_gen(&IPV6_REASSEMBLED_LENGTH, o, 0, Value::UInt(total as u64));
-                let sid = cx.next_source();
-                let prev_source = cx.source;
                 cx.source = sid;
                 cx.add_gen(&IPV6_REASSEMBLED_DATA, 0, total, Value::Bytes);
                 cx.source = prev_source;

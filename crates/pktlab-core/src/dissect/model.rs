@@ -134,6 +134,8 @@ pub struct FieldDef {
     pub block: bool,
     /// A line of the tree that is no field of tshark's JSON (see [`FieldDef::tree_only`]).
     pub tree_only: bool,
+    /// Wireshark adds it as a text item (see [`FieldDef::text_item`]).
+    pub text_item: bool,
 }
 
 /// How a field's tree label is written, for the fields whose Wireshark label is not the
@@ -167,7 +169,7 @@ impl fmt::Debug for TreeText {
 impl FieldDef {
     /// A field definition with no bitmask and no value names.
     pub const fn new(abbrev: &'static str, name: &'static str, ftype: FieldType, base: Base) -> Self {
-        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false, block: false, tree_only: false }
+        FieldDef { abbrev, name, ftype, base, bitmask: 0, vals: None, names_in_filters: false, display: TreeText::Plain, pure_label: false, volatile: false, block: false, tree_only: false, text_item: false }
     }
 
     pub const fn mask(mut self, bitmask: u64) -> Self {
@@ -244,6 +246,14 @@ impl FieldDef {
     /// out, as tshark's JSON has only the field.
     pub const fn tree_only(mut self) -> Self {
         self.tree_only = true;
+        self
+    }
+
+    /// Marks an item Wireshark adds as text with an expert item under it
+    /// (`proto_tree_add_expert`: `D-SACK Sequence`): `-T json` keys it by its label, as a
+    /// text item, while filters still find it by its name.
+    pub const fn text_item(mut self) -> Self {
+        self.text_item = true;
         self
     }
 

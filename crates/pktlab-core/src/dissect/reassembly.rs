@@ -116,3 +116,23 @@ impl Reassembler {
         Some(r)
     }
 }
+
+/// `3 IPv4 Fragments (3008 bytes): #3(1480), #4(1480), #5(48)`: a fragment tree's heading as
+/// Wireshark's `show_fragment_tree` writes it, from the items under it (`one` names a single
+/// fragment, `many` several); the byte count is the reassembled buffer's, the field's length.
+pub(crate) fn fragments_label(cx: &super::label::LabelCx<'_>, out: &mut String, one: &'static super::model::FieldDef, many: &str) {
+    use std::fmt::Write;
+    let depth = cx.field.depth;
+    let parts = || cx.d.fields[cx.idx + 1..].iter().take_while(|f| f.depth > depth).filter(|f| f.depth == depth + 1 && std::ptr::eq(f.def, one));
+    let count = parts().count();
+    let _ = write!(out, "{count} {} (", if count == 1 { one.name } else { many });
+    super::label::bytes_plural(u64::from(cx.field.len), out);
+    out.push_str("): ");
+    for (i, f) in parts().enumerate() {
+        let frame = match f.value {
+            super::model::Value::UInt(n) => n,
+            _ => 0,
+        };
+        let _ = write!(out, "{}#{frame}({})", if i > 0 { ", " } else { "" }, f.len);
+    }
+}

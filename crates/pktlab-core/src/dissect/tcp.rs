@@ -69,6 +69,9 @@ pub static TCP_CHECKSUM_CALCULATED: FieldDef = FieldDef::new("tcp.checksum_calcu
 pub static TCP_URGENT_POINTER: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16, Base::Dec);
 pub static TCP_LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32, Base::Dec);
 pub static TCP_PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes, Base::None).custom(super::label::payload).pure();
+/// A RST's payload, shown as text (RFC 1122 4.2.2.12: it may say why the connection was
+/// reset) and dissected no further.
+pub static TCP_RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::Str, Base::None);
 
 /// Every field this module defines.
 /// `[PDU Size: 40]`: the length of a PDU read by tshark's `tcp_dissect_pdus` (WebSocket's
@@ -86,16 +89,22 @@ pub static TCP_REASSEMBLED_DATA: FieldDef = FieldDef::new("tcp.reassembled.data"
 /// Without reassembly, a segment inside a PDU begun in frame N (see [`super::tcp_pdu`]).
 pub static TCP_CONTINUATION_TO: FieldDef = FieldDef::new("tcp.continuation_to", "This is a continuation to the PDU in frame", FieldType::FrameNum, Base::None);
 
-/// `Frame: 14, payload: 0-32767 (32768 bytes)`: the segment's frame and where its bytes sit
-/// in the reassembled PDU (the field's range in the reassembled buffer).
-fn segment_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+/// `Frame: 14, payload: 0-32767 (32768 bytes)`: the segment's (or IP fragment's) frame and
+/// where its bytes sit in the reassembled PDU (the field's range in the reassembled buffer);
+/// `Frame: 15 (no data)` for a part with none.
+pub(crate) fn segment_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
     let (a, n) = (u64::from(cx.field.offset), u64::from(cx.field.len));
+    if n == 0 {
+        // (A FIN that ends a PDU running until the connection closes.)
+        let _ = write!(out, "Frame: {} (no data)", cx.uint());
+        return;
+    }
     let _ = write!(out, "Frame: {}, payload: {a}-{} (", cx.uint(), (a + n).saturating_sub(1));
     super::label::bytes_plural(n, out);
     out.push(')');
 }
 
-pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA, &TCP_CONTINUATION_TO];
+pub static FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT, &TCP_SEQ_RAW, &TCP_ACK_RAW, &TCP_HDR_LEN, &TCP_FLAGS, &TCP_FLAGS_RES, &TCP_FLAGS_AE, &TCP_FLAGS_CWR, &TCP_FLAGS_ECE, &TCP_FLAGS_URG, &TCP_FLAGS_ACK, &TCP_FLAGS_PUSH, &TCP_FLAGS_RESET, &TCP_FLAGS_SYN, &TCP_FLAGS_FIN, &TCP_FLAGS_STR, &TCP_WINDOW_SIZE_VALUE, &TCP_CHECKSUM, &TCP_CHECKSUM_STATUS, &TCP_CHECKSUM_CALCULATED, &TCP_URGENT_POINTER, &TCP_LEN, &TCP_PAYLOAD, &TCP_RESET_CAUSE, &TCP_PDU_SIZE, &TCP_SEGMENT_DATA, &TCP_SEGMENT, &TCP_SEGMENT_COUNT, &TCP_REASSEMBLED_LENGTH, &TCP_REASSEMBLED_DATA, &TCP_CONTINUATION_TO];
 
 /// The ports (see [`super::Part::TcpPorts`]).
 pub(crate) static PORT_FIELDS: &[&FieldDef] = &[&TCP_SRCPORT, &TCP_DSTPORT, &TCP_PORT];
@@ -402,8 +411,16 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     if hdr && pend > pstart && (end <= data.len() || !outer) {
         cx.add(&TCP_PAYLOAD, pstart, pend - pstart, Value::Bytes);
     }
+    // tshark shows the bytes of a RST as its cause, in ASCII (up to a NUL), and hands them
+    // to no protocol.
+    let reset_cause = flags & flag::RST != 0 && pend > pstart;
+    if reset_cause && cx.wants(&TCP_RESET_CAUSE) {
+        let b = &data[pstart..pend];
+        let text = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+        cx.add(&TCP_RESET_CAUSE, pstart, pend - pstart, Value::Str(super::http::ascii_text(text)));
+    }
     cx.close(li);
-    if outer {
+    if outer && !reset_cause {
         dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags, reassemble });
     }
 }

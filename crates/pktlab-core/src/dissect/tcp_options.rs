@@ -42,7 +42,7 @@ fn edge_label(cx: &LabelCx<'_>, out: &mut String) {
 pub static TCP_OPTIONS_SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8, Base::Dec);
 pub static TCP_OPTIONS_SACK_DSACK_LE: FieldDef = FieldDef::new("tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", FieldType::U32, Base::Dec).custom(edge_label);
 pub static TCP_OPTIONS_SACK_DSACK_RE: FieldDef = FieldDef::new("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", FieldType::U32, Base::Dec).custom(edge_label);
-pub static TCP_OPTIONS_SACK_DSACK: FieldDef = FieldDef::new("tcp.options.sack.dsack", "D-SACK Sequence", FieldType::None, Base::None);
+pub static TCP_OPTIONS_SACK_DSACK: FieldDef = FieldDef::new("tcp.options.sack.dsack", "D-SACK Sequence", FieldType::None, Base::None).text_item();
 pub static TCP_OPTIONS_TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::None, Base::None).custom(timestamp_label);
 /// (Volatile: a sender's clock, seldom the same in two of its segments; its echo, which
 /// repeats while the peer sends nothing, is kept.)

@@ -29,6 +29,9 @@ pub(crate) struct TcpApp {
     pub on_port: fn(&[u8]) -> bool,
     /// On its ports, a first payload `on_port` refuses is no protocol's: no heuristic tries it.
     pub owns_ports: bool,
+    /// Bytes that start none of its PDUs are still its own: its dissector decides what they
+    /// show (HTTP's continuation, or nothing), instead of the data dissector.
+    pub claims_rest: bool,
     /// Whether a connection on any port speaks it, by its first payload (tshark's heuristic).
     pub heuristic: Option<fn(&[u8]) -> bool>,
     /// How long the PDU at the start of the bytes is.
@@ -175,6 +178,12 @@ pub(crate) struct PduState {
     /// HTTP: the last request with a full URI on the connection so far (frame, number; 0:
     /// none), whose URI a response shows.
     pub uri: (u64, u32),
+    /// HTTP: the last request on the connection so far (frame, number; 0: none), whose URI
+    /// as written a response shows when no request had a full URI.
+    pub req_uri: (u64, u32),
+    /// HTTP: a request line was read on the connection before (see
+    /// [`ConnState::http_request_seen`]).
+    pub request_seen: bool,
 }
 
 /// An HTTP request and response as tshark pairs them (`http_req_res_t`): its number on the
@@ -218,6 +227,12 @@ pub(crate) struct ConnState {
     pub http_before: Option<Exchange>,
     /// HTTP: the last request with a full URI (frame, number).
     pub http_uri: (u64, u32),
+    /// HTTP: the last request (frame, number).
+    pub http_req_uri: (u64, u32),
+    /// HTTP: a request line was read on the connection, either way (tshark's
+    /// `conv_data->request_uri`): from then on bytes that start no message are HTTP's
+    /// continuation; before, HTTP takes them and shows nothing.
+    pub http_request_seen: bool,
     /// The frame whose segment is being read and its time (for `pdu_state` and `after_pdu`).
     pub frame: u64,
     pub ts: Option<Timestamp>,
@@ -310,6 +325,8 @@ pub struct Streams {
     /// HTTP: each request's full URI by (frame, request number), for the response's
     /// `[Request URI]`.
     pub(crate) http_uris: foldhash::HashMap<(u64, u32), Box<str>>,
+    /// HTTP: each request's URI as written (no Host header needed), by the same key.
+    pub(crate) http_req_uris: foldhash::HashMap<(u64, u32), Box<str>>,
     /// SSDP (HTTP over UDP): per conversation, the requests so far and the last one's frame;
     /// per frame, what its request was given (number, previous request's frame).
     pub(crate) udp_http: foldhash::HashMap<ConvKey, (u32, u64)>,
@@ -463,7 +480,10 @@ pub(crate) fn fin(cx: &mut Ctx, seg: Segment) {
         return;
     }
     let buf = std::mem::take(&mut d.pending);
-    let parts: Arc<[(u64, u32)]> = std::mem::take(&mut d.pending_parts).into();
+    // (The FIN's segment is a part of the PDU too, with no data: `[Frame: N (no data)]`.)
+    let mut parts = std::mem::take(&mut d.pending_parts);
+    parts.push((frame, 0));
+    let parts: Arc<[(u64, u32)]> = parts.into();
     let o = Outcome { units: vec![Unit { app, bytes: Bytes::Reassembled(Arc::new(buf), parts), state: d.pending_state }], continues: false, seg_data: Vec::new(), continuation_to: None, started: None };
     cx.out.stateful = true;
     cx.streams.done.insert(frame, o.clone());
@@ -576,6 +596,15 @@ fn read(streams: &mut Streams, apps: &'static [TcpApp], on_ports: bool, payload:
                 k = n - old;
                 out.seg_data.push((skip, skip + k));
                 app = conv.app.unwrap_or(app);
+            }
+            // Bytes its dissector waited for that start none of its PDUs after all: still its
+            // own, read together (HTTP's continuation).
+            Need::NotMine if app.claims_rest => {
+                let buf = Arc::new(std::mem::take(&mut d.pending));
+                let parts = std::mem::take(&mut d.pending_parts);
+                out.units.push(Unit { app, bytes: Bytes::Reassembled(buf, parts.into()), state: st });
+                out.seg_data.push((skip, whole));
+                return Some(out);
             }
             Need::More if d.pending.len() <= MAX_PDU => {
                 if fin && st.until_fin {
@@ -690,7 +719,7 @@ fn pdus(conv: &mut Conv, apps: &'static [TcpApp], dir: usize, mut app: &'static 
                 break;
             }
             Need::NotMine => {
-                if alone.is_some() {
+                if alone.is_some() || app.claims_rest {
                     out.units.push(Unit { app, bytes: Bytes::Frame(k, payload.len()), state: st });
                 }
                 break;
