@@ -15,6 +15,11 @@ use aes_gcm::aead::{Aead, Payload};
 pub static QUIC_HEADER_FORM: FieldDef = FieldDef::new("quic.header_form", "Header Form", FieldType::U8, Base::Dec).mask(0x80).vals(form_name);
 pub static QUIC_FIXED_BIT: FieldDef = FieldDef::new("quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None).mask(0x40).tfs("True", "False");
 pub static QUIC_LONG_PACKET_TYPE: FieldDef = FieldDef::new("quic.long.packet_type", "Packet Type", FieldType::U8, Base::Dec).mask(0x30).vals(type_name);
+/// Shown only once header protection is off (an Initial pktlab decrypts), as tshark.
+/// (Their bit patterns are the unprotected byte's, not the bytes on the wire: written by
+/// [`unprotected_bits_label`].)
+pub static QUIC_LONG_RESERVED: FieldDef = FieldDef::new("quic.long.reserved", "Reserved", FieldType::U8, Base::Dec).mask(0x0c).whole(unprotected_bits_label);
+pub static QUIC_PACKET_NUMBER_LENGTH: FieldDef = FieldDef::new("quic.packet_number_length", "Packet Number Length", FieldType::U8, Base::Dec).mask(0x03).vals(pn_length_name).whole(unprotected_bits_label);
 pub static QUIC_SPIN_BIT: FieldDef = FieldDef::new("quic.spin_bit", "Spin Bit", FieldType::Bool, Base::None).mask(0x20).tfs("True", "False");
 pub static QUIC_VERSION: FieldDef = FieldDef::new("quic.version", "Version", FieldType::U32, Base::Hex).vals(version_name);
 pub static QUIC_DCIL: FieldDef = FieldDef::new("quic.dcil", "Destination Connection ID Length", FieldType::U8, Base::Dec);
@@ -40,7 +45,7 @@ pub static QUIC_ACK_LARGEST: FieldDef = FieldDef::new("quic.ack.largest_acknowle
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
-    &QUIC_HEADER_FORM, &QUIC_FIXED_BIT, &QUIC_LONG_PACKET_TYPE, &QUIC_SPIN_BIT, &QUIC_VERSION, &QUIC_DCIL, &QUIC_DCID, &QUIC_SCIL, &QUIC_SCID, &QUIC_TOKEN_LENGTH,
+    &QUIC_HEADER_FORM, &QUIC_FIXED_BIT, &QUIC_LONG_PACKET_TYPE, &QUIC_LONG_RESERVED, &QUIC_PACKET_NUMBER_LENGTH, &QUIC_SPIN_BIT, &QUIC_VERSION, &QUIC_DCIL, &QUIC_DCID, &QUIC_SCIL, &QUIC_SCID, &QUIC_TOKEN_LENGTH,
     &QUIC_TOKEN, &QUIC_LENGTH, &QUIC_PACKET_NUMBER, &QUIC_PAYLOAD, &QUIC_PROTECTED_PAYLOAD, &QUIC_SHORT, &QUIC_FRAME, &QUIC_FRAME_TYPE, &QUIC_PADDING_LENGTH,
     &QUIC_CRYPTO_OFFSET, &QUIC_CRYPTO_LENGTH, &QUIC_CRYPTO_DATA, &QUIC_ACK_LARGEST, &QUIC_CONNECTION_NUMBER, &QUIC_PACKET_LENGTH,
 ];
@@ -167,6 +172,13 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
     cx.add(&QUIC_FIXED_BIT, p, 1, Value::Bool(b0 & 0x40 != 0));
     cx.add(&QUIC_LONG_PACKET_TYPE, p, 1, Value::UInt(ptype as u64));
     let version = rd::u32(data, p + 1)?;
+    // An Initial pktlab can decrypt, read ahead: its first byte without header protection
+    // gives the reserved bits and the packet number's length, shown here as tshark does.
+    let unprotected = if ptype == 0 && version == 1 { initial_ahead(cx, data, p, end, key, dir) } else { None };
+    if let Some((_, _, _, b0)) = &unprotected {
+        cx.add(&QUIC_LONG_RESERVED, p, 1, Value::UInt(((b0 >> 2) & 3) as u64));
+        cx.add(&QUIC_PACKET_NUMBER_LENGTH, p, 1, Value::UInt((b0 & 3) as u64));
+    }
     cx.add(&QUIC_VERSION, p + 1, 4, Value::UInt(version as u64));
     let dcil = rd::u8(data, p + 5)? as usize;
     cx.add(&QUIC_DCIL, p + 5, 1, Value::UInt(dcil as u64));
@@ -194,7 +206,6 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
     });
     conn.dcid_len[dir] = Some(dcil);
     conn.dcid_len[1 - dir] = Some(scil);
-    let conn = conn.clone();
     if created {
         cx.quic.next += 1;
     }
@@ -226,8 +237,7 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
     o += n;
     let pend = o.checked_add(usize::try_from(len).ok()?)?.min(end);
     if ptype == 0 && version == 1 {
-        let client = dir == conn.client;
-        if let Some((pn, pnlen, plain)) = unprotect(data, p, o, pend, &conn.initial_dcid, client) {
+        if let Some((pn, pnlen, plain, _)) = unprotected {
             cx.add(&QUIC_PACKET_NUMBER, o, pnlen, Value::UInt(pn));
             // The payload as sent (encrypted, with its tag); its frames come from the plaintext.
             cx.add(&QUIC_PAYLOAD, o + pnlen, pend.saturating_sub(o + pnlen), Value::Bytes);
@@ -279,6 +289,40 @@ fn text(cx: &mut Ctx, off: usize, len: usize, s: &'static str) {
     }
 }
 
+/// `.... 00.. = Reserved: 0`, `.... ..01 = Packet Number Length: 2 bytes (1)`: the bits of
+/// the first byte once header protection is off (the field's value), under its mask.
+fn unprotected_bits_label(cx: &LabelCx<'_>, out: &mut String) {
+    let def = cx.field.def;
+    let v = cx.uint();
+    let bits = v << def.bitmask.trailing_zeros();
+    for i in (0..8).rev() {
+        out.push(if def.bitmask >> i & 1 == 0 { '.' } else if bits >> i & 1 == 1 { '1' } else { '0' });
+        if i == 4 {
+            out.push(' ');
+        }
+    }
+    out.push_str(" = ");
+    out.push_str(def.name);
+    out.push_str(": ");
+    match pn_length_name(v).filter(|_| def.vals.is_some()) {
+        Some(name) => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{name} ({v})"));
+        }
+        None => super::push_dec(out, v),
+    }
+}
+
+/// `2 bytes` for a packet number length field of 1 (tshark's `quic_packet_number_lengths`).
+fn pn_length_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "1 bytes",
+        1 => "2 bytes",
+        2 => "3 bytes",
+        3 => "4 bytes",
+        _ => return None,
+    })
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -297,9 +341,32 @@ fn expand_label(secret: &[u8], label: &str, len: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// An Initial long header at `p` (up to `end`) unprotected and decrypted before its fields are
+/// added: where its packet number starts and the packet ends, by the header's lengths, and
+/// the keys of its connection (the client's first destination connection ID, as
+/// [`long_packet`] records it; this packet's own when it is the first).
+fn initial_ahead(cx: &Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize) -> Option<(u64, usize, Vec<u8>, u8)> {
+    let dcil = rd::u8(data, p + 5)? as usize;
+    let dcid = data.get(p + 6..p + 6 + dcil)?;
+    let q = p + 6 + dcil;
+    let scil = rd::u8(data, q)? as usize;
+    let mut o = q + 1 + scil;
+    let (tl, n) = varint(data, o)?;
+    o = o.checked_add(n)?.checked_add(usize::try_from(tl).ok()?)?;
+    let (len, n) = varint(data, o)?;
+    o += n;
+    let pend = o.checked_add(usize::try_from(len).ok()?)?.min(end);
+    let (initial_dcid, client) = match cx.quic.map.get(&key) {
+        Some(conn) => (conn.initial_dcid.as_slice(), conn.client),
+        None => (dcid, dir),
+    };
+    unprotect(data, p, o, pend, initial_dcid, dir == client)
+}
+
 /// Removes the header protection and decrypts an Initial packet (header at `p`, packet
-/// number at `pn_at`, packet end `pend`): (packet number, its length, plaintext).
-fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], client: bool) -> Option<(u64, usize, Vec<u8>)> {
+/// number at `pn_at`, packet end `pend`): (packet number, its length, plaintext, the first
+/// byte unprotected).
+fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], client: bool) -> Option<(u64, usize, Vec<u8>, u8)> {
     let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(&SALT_V1), dcid);
     let secret = expand_label(&initial, if client { "client in" } else { "server in" }, 32)?;
     let key = expand_label(&secret, "quic key", 16)?;
@@ -327,7 +394,7 @@ fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], clie
     }
     let aead = aes_gcm::Aes128Gcm::new_from_slice(&key).ok()?;
     let plain = aead.decrypt(aes_gcm::Nonce::from_slice(&nonce), Payload { msg: ct, aad: &header }).ok()?;
-    Some((pn, pnlen, plain))
+    Some((pn, pnlen, plain, header[0]))
 }
 
 /// The frames of a decrypted payload, as fields in a new source; returns their names for
