@@ -787,19 +787,24 @@ fn sig_algs_label(cx: &LabelCx<'_>, out: &mut String) {
     let _ = write!(out, "Signature Hash Algorithms ({n} algorithm{})", if n == 1 { "" } else { "s" });
 }
 
-/// An extension's data: `Data: 0a0b…`; empty, `Data (0 bytes)` for a session ticket and
-/// `Data: <MISSING>` for an extension Wireshark does not know.
+/// An extension's data: `Data: 0a0b…`, a session ticket's `Data (176 bytes)` (`Data (0
+/// bytes)` empty), and `Data: <MISSING>` for an empty extension Wireshark does not know.
 fn ext_data_label(cx: &LabelCx<'_>, out: &mut String) {
+    let ty = cx.idx.checked_sub(2).and_then(|i| cx.d.fields.get(i)).filter(|f| std::ptr::eq(f.def, &TLS_HANDSHAKE_EXTENSION_TYPE));
+    // A session ticket's (`ssl_dissect_hnd_hello_ext_session_ticket`): its length in words,
+    // empty or not.
+    if let Some(Value::UInt(35)) = ty.map(|f| &f.value) {
+        out.push_str("Data (");
+        super::label::bytes_plural(u64::from(cx.field.len), out);
+        out.push(')');
+        return;
+    }
     if cx.field.len > 0 {
         out.push_str("Data: ");
         cx.value(out);
         return;
     }
-    let ty = cx.idx.checked_sub(2).and_then(|i| cx.d.fields.get(i)).filter(|f| std::ptr::eq(f.def, &TLS_HANDSHAKE_EXTENSION_TYPE));
-    match ty.map(|f| &f.value) {
-        Some(Value::UInt(35)) => out.push_str("Data (0 bytes)"),
-        _ => out.push_str("Data: <MISSING>"),
-    }
+    out.push_str("Data: <MISSING>");
 }
 
 /// A signature algorithm as tshark writes it: its TLS 1.3 name, else the TLS 1.2 hash and
