@@ -204,7 +204,7 @@ pub(crate) fn starts_message(buf: &[u8]) -> bool {
 /// Whether `buf` starts with a request line (`METHOD SP URI SP HTTP/x.y`) or a status line:
 /// the look that makes a connection on another port HTTP's (tshark's heuristic).
 pub(crate) fn looks_like(buf: &[u8]) -> bool {
-    if is_response(buf) {
+    if buf.starts_with(b"HTTP/1.") || buf.starts_with(b"HTTP/2 ") || buf.starts_with(b"HTTP/0.9") {
         return buf.len() >= 12 && buf.get(8) == Some(&b' ') && buf.get(9..12).is_some_and(|c| c.iter().all(u8::is_ascii_digit));
     }
     // Every method begins with a capital letter: most payloads are refused here.
