@@ -316,7 +316,8 @@ fn mac_names_equal_tsharks() {
 /// segments read on their own; `captures/app/http-port.pcap`: a game server's own protocol
 /// on HTTP's port 8080, continuations and bytes HTTP takes without showing; the lessons'
 /// `handshake.pcap`, whose `GET /map` on 8080 HTTP waits for; `udp-frag.pcap`: IPv4
-/// fragment trees): `-V`, the summary lines and `-T
+/// fragment trees; the lessons' `bulk-loss.pcap`, `zero-window.pcap` and `deadlink.pcap`:
+/// retransmitted and out-of-order payloads no protocol reads): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -328,7 +329,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap"), own.join("app/gif.pcap"), own.join("app/http-port.pcap"), own.join("handshake.pcap"), own.join("udp-frag.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap"), own.join("app/gif.pcap"), own.join("app/http-port.pcap"), own.join("handshake.pcap"), own.join("udp-frag.pcap"), own.join("bulk-loss.pcap"), own.join("zero-window.pcap"), own.join("deadlink.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -342,7 +343,7 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 9 captures byte for byte tshark's");
+    println!("{outputs} outputs of 12 captures byte for byte tshark's");
 }
 
 /// A protocol whose item sits inside another protocol's tree (data under HTTP, an image,

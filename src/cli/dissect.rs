@@ -452,9 +452,15 @@ fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> any
 
 /// Whether a field name is one the analysis adds (`tcp.stream`, `tcp.seq`, `tcp.analysis.*`…),
 /// or depends like them on the frames before in file order (`frame.time_delta_displayed`
-/// counts from the last frame the filter kept).
+/// counts from the last frame the filter kept), or on the analysis's verdict (a
+/// retransmitted or out-of-order segment's bytes are no protocol's: `data`, the frame's
+/// protocols, `tcp.segment_data`).
 pub(crate) fn is_analysis_field(name: &str) -> bool {
     name == "frame.time_delta_displayed"
+        || name == "frame.protocols"
+        || name == "data"
+        || name.starts_with("data.")
+        || name == "tcp.segment_data"
         || name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
 }
 

@@ -31,6 +31,48 @@ use crate::dissect::tcp as h;
 /// fresh dissection.
 pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
     SCRATCH.with_borrow_mut(|s| annotate_with(fa, d, s));
+    old_payload(fa, d);
+}
+
+/// What tshark 4.0 does with the payload of a segment its analysis flagged, by default
+/// (`tcp.no_subdissector_on_error` on, in `decode_tcp_ports`; `desegment_tcp`): with
+/// reassembly on, a retransmission's bytes are `Retransmitted TCP segment data (N bytes)` in
+/// the TCP tree and no protocol's, a spurious retransmission's and an out-of-order segment's
+/// nobody's; without reassembly (turned off, or a bad checksum being verified) a
+/// retransmission's and an out-of-order segment's are nobody's. Done here to a payload the
+/// data dissector took (the protocols pktlab reassembles read old bytes their own way).
+fn old_payload(fa: &FrameAnalysis, d: &mut Dissection) {
+    let [(li, TransportVerdict::Tcp(t))] = fa.layers.as_slice() else { return };
+    let li = *li;
+    // (Without the sequence analysis tshark flags nothing: every payload is read.)
+    if t.in_error || !crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() || d.layers.len() != li + 2 || d.layers[li + 1].proto != "data" {
+        return;
+    }
+    let tcp = d.layers[li].fields.clone();
+    let bad_checksum = d.fields[tcp.start as usize..tcp.end as usize]
+        .iter()
+        .any(|x| std::ptr::eq(x.def, &h::TCP_CHECKSUM_STATUS) && matches!(x.value, Value::UInt(0)));
+    let reassembly = crate::dissect::prefs::TCP_DESEGMENT_TCP_STREAMS.get() && !bad_checksum;
+    let flags = t.flags;
+    let retransmitted = flags.has(Flags::RETRANSMISSION);
+    let dropped = retransmitted || flags.has(Flags::OUT_OF_ORDER) || (reassembly && flags.has(Flags::SPURIOUS_RETRANSMISSION));
+    if !dropped {
+        return;
+    }
+    let data = d.layers[li + 1].clone();
+    d.remove_fields(data.fields.start as usize..data.fields.end as usize, Some(li + 1));
+    if let Some(p) = d.fields.iter_mut().find(|x| std::ptr::eq(x.def, &crate::dissect::frame::FRAME_PROTOCOLS))
+        && let Value::Str(s) = &p.value
+        && let Some(kept) = s.strip_suffix(":data")
+    {
+        p.value = Value::Str(kept.into());
+    }
+    if retransmitted && reassembly {
+        let at = d.layers[li].fields.end;
+        let field = Field { def: &h::TCP_SEGMENT_DATA, offset: data.offset, len: data.len, depth: 0, source: data.source, generated: false, hidden: false, value: Value::Bytes };
+        d.fields.insert(at as usize, field);
+        shift_after_insert(d, li, at, 1);
+    }
 }
 
 /// Vectors reused from frame to frame (emptied after every layer).
@@ -200,6 +242,7 @@ pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
         // (The dissector wrote the SACK edges relative as it put the fields in place.)
         SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, None, &mut s.text));
     }
+    old_payload(fa, d);
     true
 }
 
@@ -968,7 +1011,8 @@ mod tests {
         let field = |def: &'static FieldDef, offset| Field { def, offset, len: 2, depth: 0, source: 0, generated: false, hidden: false, value: Value::UInt(1) };
         let layer = |proto, start, end| Layer { proto, title: proto, osi: Osi::Transport, offset: 0, len: 20, source: 0, fields: start..end, summary: String::new() };
         let mut d = Dissection {
-            layers: vec![layer("tcp", 0, 1), layer("data", 1, 2)],
+            // (A protocol's layer next: a retransmission's `data` would be taken away.)
+            layers: vec![layer("tcp", 0, 1), layer("game", 1, 2)],
             fields: vec![field(&PORT, 0), field(&DATA, 20)],
             experts: vec![Expert { severity: Severity::Note, key: "x", message: String::new(), field: Some(1) }],
             ..Default::default()
@@ -1009,5 +1053,40 @@ mod tests {
         assert_eq!(d.experts[1].key, "tcp.analysis.retransmission");
         assert_eq!(d.experts[1].field, Some(10));
         assert_eq!(d.fields[10].depth, 2);
+    }
+
+    #[test]
+    fn a_retransmitted_or_out_of_order_payload_is_no_protocols() {
+        static PORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", crate::dissect::model::FieldType::U16, crate::dissect::model::Base::Dec);
+        static DATA: FieldDef = FieldDef::new("data.data", "Data", crate::dissect::model::FieldType::Bytes, crate::dissect::model::Base::None);
+        let layer = |proto, start, end, offset, len| Layer { proto, title: proto, osi: Osi::Transport, offset, len, source: 0, fields: start..end, summary: String::new() };
+        let run = |bits: u32, protos: &str| {
+            let mut d = Dissection {
+                layers: vec![layer("tcp", 0, 1, 0, 20), layer("data", 1, 2, 20, 9)],
+                fields: vec![
+                    Field { def: &PORT, offset: 0, len: 2, depth: 0, source: 0, generated: false, hidden: false, value: Value::UInt(1) },
+                    Field { def: &DATA, offset: 20, len: 9, depth: 0, source: 0, generated: false, hidden: false, value: Value::Bytes },
+                    Field { def: &crate::dissect::frame::FRAME_PROTOCOLS, offset: 0, len: 0, depth: 0, source: 0, generated: true, hidden: false, value: Value::Str(protos.into()) },
+                ],
+                ..Default::default()
+            };
+            let t = TcpVerdict { has_analysis: true, flags: Flags(bits), seglen: Some(9), ..Default::default() };
+            old_payload(&FrameAnalysis { frame: 1, ts: 0, layers: vec![(0, TransportVerdict::Tcp(t))] }, &mut d);
+            d
+        };
+        // A retransmission: `Retransmitted TCP segment data` over the bytes, at the end of TCP.
+        let d = run(Flags::RETRANSMISSION, "eth:ethertype:ip:tcp:data");
+        assert_eq!(d.layers.len(), 1);
+        let names: Vec<_> = d.fields.iter().map(|x| x.def.abbrev).collect();
+        assert_eq!(names, ["tcp.srcport", "tcp.segment_data", "frame.protocols"]);
+        assert_eq!((d.fields[1].offset, d.fields[1].len, d.layers[0].fields.clone()), (20, 9, 0..2));
+        assert!(matches!(&d.fields[2].value, Value::Str(s) if &**s == "eth:ethertype:ip:tcp"));
+        // Out of order: nothing in its place.
+        let d = run(Flags::OUT_OF_ORDER, "eth:ethertype:ip:tcp:data");
+        let names: Vec<_> = d.fields.iter().map(|x| x.def.abbrev).collect();
+        assert_eq!(names, ["tcp.srcport", "frame.protocols"]);
+        // A fast retransmission is read as any segment.
+        let d = run(Flags::FAST_RETRANSMISSION, "eth:ethertype:ip:tcp:data");
+        assert_eq!(d.layers.len(), 2);
     }
 }

@@ -80,7 +80,18 @@ pub static TCP_PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", Fi
 
 /// `TCP segment data (1448 bytes)`: the part of the segment that belongs to a PDU
 /// reassembled from several segments (see [`super::tcp_pdu`]).
-pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(super::label::payload).pure();
+pub static TCP_SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes, Base::None).custom(segment_data_label);
+
+/// `TCP segment data (1448 bytes)`, `Retransmitted TCP segment data (1448 bytes)` in a frame
+/// the analysis found a retransmission (its bytes were sent before: read by no protocol); a
+/// fast retransmission (shown as a retransmission too) is read as any segment.
+fn segment_data_label(cx: &super::label::LabelCx<'_>, out: &mut String) {
+    let flagged = |name: &str| cx.d.fields.iter().any(|f| f.def.abbrev == name);
+    if flagged("tcp.analysis.retransmission") && !flagged("tcp.analysis.fast_retransmission") {
+        out.push_str("Retransmitted ");
+    }
+    super::label::payload(cx, out);
+}
 /// Under `[N Reassembled TCP Segments …]`: `[Frame: 14, payload: 0-32767 (32768 bytes)]`.
 pub static TCP_SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum, Base::None).whole(segment_label);
 pub static TCP_SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32, Base::Dec);
