@@ -236,20 +236,19 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: u
     cx.add(&QUIC_LENGTH, o, n, Value::UInt(len));
     o += n;
     let pend = o.checked_add(usize::try_from(len).ok()?)?.min(end);
-    if ptype == 0 && version == 1 {
-        if let Some((pn, pnlen, plain, _)) = unprotected {
-            cx.add(&QUIC_PACKET_NUMBER, o, pnlen, Value::UInt(pn));
-            // The payload as sent (encrypted, with its tag); its frames come from the plaintext.
-            cx.add(&QUIC_PAYLOAD, o + pnlen, pend.saturating_sub(o + pnlen), Value::Bytes);
-            label.push_str(&format!(", PKN: {pn}"));
-            let names = frames(cx, plain, &mut *info);
-            for nm in names {
-                label.push_str(", ");
-                label.push_str(nm);
-            }
-            info.push(label);
-            return Some(pend);
+    // (Only a version 1 Initial was unprotected.)
+    if let Some((pn, pnlen, plain, _)) = unprotected {
+        cx.add(&QUIC_PACKET_NUMBER, o, pnlen, Value::UInt(pn));
+        // The payload as sent (encrypted, with its tag); its frames come from the plaintext.
+        cx.add(&QUIC_PAYLOAD, o + pnlen, pend.saturating_sub(o + pnlen), Value::Bytes);
+        label.push_str(&format!(", PKN: {pn}"));
+        let names = frames(cx, plain, &mut *info);
+        for nm in names {
+            label.push_str(", ");
+            label.push_str(nm);
         }
+        info.push(label);
+        return Some(pend);
     }
     if pend > o {
         cx.add(&QUIC_PROTECTED_PAYLOAD, o, pend - o, Value::Bytes);
