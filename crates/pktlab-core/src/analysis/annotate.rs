@@ -59,8 +59,12 @@ fn old_payload(fa: &FrameAnalysis, d: &mut Dissection) {
     if !dropped {
         return;
     }
-    let data = d.layers[li + 1].clone();
-    d.remove_fields(data.fields.start as usize..data.fields.end as usize, Some(li + 1));
+    // (What the data layer covered, for the segment data in its place.)
+    let (fields, offset, len, source) = {
+        let l = &d.layers[li + 1];
+        (l.fields.clone(), l.offset, l.len, l.source)
+    };
+    d.remove_fields(fields.start as usize..fields.end as usize, Some(li + 1));
     if let Some(p) = d.fields.iter_mut().find(|x| std::ptr::eq(x.def, &crate::dissect::frame::FRAME_PROTOCOLS))
         && let Value::Str(s) = &p.value
         && let Some(kept) = s.strip_suffix(":data")
@@ -69,7 +73,7 @@ fn old_payload(fa: &FrameAnalysis, d: &mut Dissection) {
     }
     if retransmitted && reassembly {
         let at = d.layers[li].fields.end;
-        let field = Field { def: &h::TCP_SEGMENT_DATA, offset: data.offset, len: data.len, depth: 0, source: data.source, generated: false, hidden: false, value: Value::Bytes };
+        let field = Field { def: &h::TCP_SEGMENT_DATA, offset, len, depth: 0, source, generated: false, hidden: false, value: Value::Bytes };
         d.fields.insert(at as usize, field);
         shift_after_insert(d, li, at, 1);
     }

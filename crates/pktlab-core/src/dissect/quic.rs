@@ -289,26 +289,15 @@ fn text(cx: &mut Ctx, off: usize, len: usize, s: &'static str) {
 }
 
 /// `.... 00.. = Reserved: 0`, `.... ..01 = Packet Number Length: 2 bytes (1)`: the bits of
-/// the first byte once header protection is off (the field's value), under its mask.
+/// the first byte once header protection is off (the field's value), under its mask; the
+/// tree's own pattern would show the protected byte on the wire.
 fn unprotected_bits_label(cx: &LabelCx<'_>, out: &mut String) {
     let def = cx.field.def;
-    let v = cx.uint();
-    let bits = v << def.bitmask.trailing_zeros();
-    for i in (0..8).rev() {
-        out.push(if def.bitmask >> i & 1 == 0 { '.' } else if bits >> i & 1 == 1 { '1' } else { '0' });
-        if i == 4 {
-            out.push(' ');
-        }
-    }
+    super::label::bit_pattern(def.bitmask, cx.uint() << def.bitmask.trailing_zeros(), 8, out);
     out.push_str(" = ");
     out.push_str(def.name);
     out.push_str(": ");
-    match pn_length_name(v).filter(|_| def.vals.is_some()) {
-        Some(name) => {
-            let _ = std::fmt::Write::write_fmt(out, format_args!("{name} ({v})"));
-        }
-        None => super::push_dec(out, v),
-    }
+    cx.value(out);
 }
 
 /// `2 bytes` for a packet number length field of 1 (tshark's `quic_packet_number_lengths`).
