@@ -128,6 +128,29 @@ for l in sys.stdin:
       fi; true ;;
     quic)
       python3 seeds/app_seeds.py "corpus/$t" udp ../captures/quic.pcap; [ -f $PUB/tcpdump-quic_handshake.pcap ] && python3 seeds/app_seeds.py "corpus/$t" udp $PUB/tcpdump-quic_handshake.pcap ;;
+    quic_initial)
+      # The decrypted contents of the Initial packets of pktlab's and the public QUIC captures
+      # (tshark's "Decrypted QUIC" data sources), a capture's packets in one seed.
+      if command -v tshark >/dev/null; then
+        for f in ../captures/quic.pcap ../captures/app/quic.pcap $PUB/tcpdump-quic_handshake.pcap; do
+          [ -f "$f" ] || continue
+          tshark -n -r "$f" -x -Y 'quic.long.packet_type == 0' 2>/dev/null | python3 -c '
+import re, sys
+out, cur, on = [], [], False
+for line in sys.stdin:
+    if line.startswith("Decrypted QUIC"):
+        on, cur = True, []
+        continue
+    if on and not line.strip():
+        out.append(bytes(cur)); on = False
+        continue
+    m = re.match(r"^[0-9a-f]{4}  ((?:[0-9a-f]{2} ?)+)", line)
+    if on and m:
+        cur += bytes.fromhex(m.group(1).replace(" ", ""))
+if on: out.append(bytes(cur))
+out and open(sys.argv[1], "wb").write(b"\xff".join(out))' "corpus/$t/$(basename "$f").seed"
+        done
+      fi; true ;;
     dhcp)
       # (The public DHCP traffic is in pcapng files: tshark reads out the datagrams.)
       [ -d $PUB ] && python3 seeds/app_seeds.py "corpus/$t" udp:67,68 $PUB/*.pcap

@@ -317,7 +317,9 @@ fn mac_names_equal_tsharks() {
 /// on HTTP's port 8080, continuations and bytes HTTP takes without showing; the lessons'
 /// `handshake.pcap`, whose `GET /map` on 8080 HTTP waits for; `udp-frag.pcap`: IPv4
 /// fragment trees; the lessons' `bulk-loss.pcap`, `zero-window.pcap` and `deadlink.pcap`:
-/// retransmitted and out-of-order payloads no protocol reads): `-V`, the summary lines and `-T
+/// retransmitted and out-of-order payloads no protocol reads; the QUIC captures: a packet a
+/// layer, TLS inside CRYPTO frames, transport parameters, Retry, handshake fragments,
+/// undecryptable packets): `-V`, the summary lines and `-T
 /// json` byte for byte tshark's, with checksums verified on both sides (no reassembly of the
 /// loopback's segments: bodies read on their own) and with tshark's defaults (reassembled).
 #[test]
@@ -329,7 +331,7 @@ fn own_captures_print_what_tshark_prints() {
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     const DEFAULTS: [&str; 6] = ["-o", "ip.check_checksum:FALSE", "-o", "tcp.check_checksum:FALSE", "-o", "udp.check_checksum:FALSE"];
     let mut outputs = 0;
-    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap"), own.join("app/gif.pcap"), own.join("app/http-port.pcap"), own.join("handshake.pcap"), own.join("udp-frag.pcap"), own.join("bulk-loss.pcap"), own.join("zero-window.pcap"), own.join("deadlink.pcap")] {
+    for cap in [own.join("app/more.pcap"), own.join("decode-as.pcap"), own.join("app/encoded.pcap"), own.join("app/images.pcap"), own.join("app/xml.pcap"), own.join("app/gif.pcap"), own.join("app/http-port.pcap"), own.join("handshake.pcap"), own.join("udp-frag.pcap"), own.join("bulk-loss.pcap"), own.join("zero-window.pcap"), own.join("deadlink.pcap"), own.join("quic.pcap"), own.join("app/quic.pcap"), own.join("app/quic-more.pcap")] {
         for prefs in [PREFS, DEFAULTS] {
             for (tshark_args, pktlab_args) in [(&["-V"][..], &["-V", "--no-osi-tags"][..]), (&[], &[]), (&["-T", "json"], &["-T", "json"])] {
                 let t = run(Command::new("tshark").arg("-r").arg(&cap).args(tshark_args).args(prefs));
@@ -343,7 +345,35 @@ fn own_captures_print_what_tshark_prints() {
             }
         }
     }
-    println!("{outputs} outputs of 12 captures byte for byte tshark's");
+    println!("{outputs} outputs of 15 captures byte for byte tshark's");
+}
+
+/// QUIC's fields and the TLS inside its CRYPTO frames are found by filters as tshark finds
+/// them, expert items and counts of the packets a datagram holds included.
+#[test]
+fn filters_find_quic_and_its_tls_as_tshark_does() {
+    if let Err(why) = tshark() {
+        println!("{why}");
+        return;
+    }
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let filters = [
+        "tls", "count(tls) == 1", "tls.handshake.type == 2", "quic.retry_integrity_tag", "tls.handshake.fragment", "quic.decryption_failed",
+        "tls.quic.parameter.max_idle_timeout == 60000", "quic.cc.error_code.tls_alert == 120", "count(quic) == 3", "quic.remaining_payload",
+        "tls.handshake.extensions.psk.identity.selected == 0", "quic.coalesced_padding_data", "quic.ack.ack_delay > 100",
+    ];
+    let mut checked = 0;
+    for cap in ["quic.pcap", "app/quic.pcap", "app/quic-more.pcap"] {
+        let cap = own.join(cap);
+        for filter in filters {
+            let frames = |out: String| out.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_owned()).collect::<Vec<_>>();
+            let t = frames(run(Command::new("tshark").arg("-n").arg("-r").arg(&cap).args(["-Y", filter])));
+            let p = frames(run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-n"]).arg(&cap).args(["-Y", filter])));
+            assert_eq!(p, t, "{} -Y '{filter}'", cap.display());
+            checked += 1;
+        }
+    }
+    println!("{checked} filters on 3 QUIC captures select tshark's frames");
 }
 
 /// A protocol whose item sits inside another protocol's tree (data under HTTP, an image,

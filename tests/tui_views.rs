@@ -267,7 +267,6 @@ fn expert_view_counts_what_stats_expert_counts_and_enter_jumps() {
 /// dissectors add), each with the reason.
 const EXPERT_DEVIATIONS: &[(&str, &str)] = &[
     ("decode-as.pcap", "tshark's HTTP dissector adds a Chat item for the request and the response line and warns of an illegal header name; pktlab's HTTP dissector adds none"),
-    ("quic.pcap", "tshark's QUIC dissector warns that it cannot decrypt and notes padding; pktlab's adds no items"),
     ("udp-frag.pcap", "pktlab also checks the checksum of the UDP header quoted in the ICMP port unreachable; tshark does not"),
 ];
 

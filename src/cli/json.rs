@@ -237,7 +237,7 @@ impl<'a> Tree<'a> {
         };
         // A protocol's item in another's tree (text lines, JSON in a multipart part) holds its
         // title: tshark's JSON shows it only when nothing is under the item.
-        let nested_protocol = (std::ptr::eq(f.def, &pktlab::dissect::data::TEXT_LINES_PROTO) || std::ptr::eq(f.def, &pktlab::dissect::json::JSON_PROTO)) && !children.is_empty();
+        let nested_protocol = (std::ptr::eq(f.def, &pktlab::dissect::data::TEXT_LINES_PROTO) || std::ptr::eq(f.def, &pktlab::dissect::json::JSON_PROTO) || std::ptr::eq(f.def, &pktlab::dissect::tls::TLS_IN_QUIC)) && !children.is_empty();
         let has_value = !text_item && !nested_protocol && self.value(w, key, f);
         let has_children = !children.is_empty() || first_expert.is_some();
         if has_children {
@@ -367,6 +367,7 @@ pub fn group_code(key: &str) -> u32 {
         "Reassemble" => 0x0600_0000,
         "Malformed" => 0x0700_0000,
         "Deprecated" => 0x0e00_0000,
+        "Decryption" => 0x0c00_0000,
         _ => 0x0900_0000,
     }
 }

@@ -88,6 +88,13 @@ pub fn udp_datagrams(sport: u16, dport: u16, data: &[u8]) {
     run(&frames);
 }
 
+/// UDP datagrams between ports `sport` (the client) and `dport`, each `(from_server, payload)`.
+#[allow(dead_code)]
+pub fn udp_payloads(sport: u16, dport: u16, payloads: &[(bool, Vec<u8>)]) {
+    let frames: Vec<Vec<u8>> = payloads.iter().map(|(server, p)| if *server { frame(17, dport, sport, 0, 0, p) } else { frame(17, sport, dport, 0, 0, p) }).collect();
+    run(&frames);
+}
+
 /// A client's `request` on one segment, then the server's `response` cut into `cut % 7 + 1`
 /// segments (all from the server), between ports `sport` and `dport`.
 #[allow(dead_code)]

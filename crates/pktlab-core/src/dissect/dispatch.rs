@@ -301,8 +301,8 @@ pub(crate) fn tcp_segment(cx: &mut Ctx, data: &[u8], off: usize, end: usize, seg
 
 /// The TLS handshake messages a QUIC connection's CRYPTO frames carry (`off..end` of the
 /// stream they make, in order).
-pub(crate) fn tls_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
-    tls::dissect_handshakes(cx, data, off, end);
+pub(crate) fn tls_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pending: &mut Option<tls::HsPending>) {
+    tls::dissect_handshakes_nested(cx, data, off, end, pending);
 }
 
 /// Whether a dissector of `table` whose port is either side claimed the payload.

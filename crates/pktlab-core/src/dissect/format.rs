@@ -241,6 +241,12 @@ pub fn expert_group(key: &str) -> &'static str {
         "Malformed"
     } else if key.ends_with(".undecoded") || key.starts_with("http.decompression") || key == "_ws.string.trailing_stray_characters" {
         "Undecoded"
+    } else if key == "quic.decryption_failed" {
+        "Decryption"
+    } else if key == "quic.retransmission" || key == "quic.overlap" {
+        "Sequence"
+    } else if key == "quic.ft.unknown" {
+        "Undecoded"
     } else if key == "_ws.unreassembled" {
         "Reassemble"
     } else if key.ends_with(".deprecated") {

@@ -44,6 +44,7 @@ pub mod xml;
 pub mod oui;
 pub mod null;
 pub mod quic;
+pub mod quic_params;
 pub mod reassembly;
 pub mod sll;
 pub mod tcp;
@@ -282,7 +283,7 @@ impl Dissector {
 /// a layer of their own (data under HTTP, an image or XML document in a multipart part):
 /// tshark's protocol items, which its display filters find by the protocol's name.
 pub static NESTED_PROTOCOLS: &[&FieldDef] =
-    &[&data::DATA_PROTO, &data::TEXT_LINES_PROTO, &json::JSON_PROTO, &xml::XML_PROTO, &png::PNG_PROTO, &gif::GIF_PROTO, &multipart::MEDIA_PROTO];
+    &[&data::DATA_PROTO, &data::TEXT_LINES_PROTO, &json::JSON_PROTO, &xml::XML_PROTO, &png::PNG_PROTO, &gif::GIF_PROTO, &multipart::MEDIA_PROTO, &tls::TLS_IN_QUIC];
 
 /// Every field definition the dissector can emit.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
@@ -317,6 +318,7 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
         x509::FIELDS,
         websocket::FIELDS,
         quic::FIELDS,
+        quic_params::FIELDS,
         data::FIELDS,
     ]
     .into_iter()
@@ -613,9 +615,13 @@ impl Ctx<'_> {
         self.open_as(proto, proto, title, osi, offset, len)
     }
 
-    /// Opens a layer listed in `frame.protocols` under another name (`ipv6.hopopts`).
+    /// Opens a layer listed in `frame.protocols` under another name (`ipv6.hopopts`); an
+    /// empty name lists nothing (a protocol's second item in the same call, as QUIC's
+    /// coalesced packets: one dissector call, one name).
     pub fn open_as(&mut self, proto: &'static str, listed: &str, title: &'static str, osi: Osi, offset: usize, len: usize) -> usize {
-        self.add_proto(listed);
+        if !listed.is_empty() {
+            self.add_proto(listed);
+        }
         let n = self.out.fields.len() as u32;
         self.out.layers.push(Layer {
             proto,

@@ -94,6 +94,13 @@ pub static TLS_KEY_SHARE_KE: FieldDef = FieldDef::new("tls.handshake.extensions_
 pub static TLS_KEY_SHARE_SELECTED_GROUP: FieldDef = FieldDef::new("tls.handshake.extensions_key_share_selected_group", "Selected Group", FieldType::U16, Base::Dec).vals(group_name);
 pub static TLS_PSK_KE_MODES_LEN: FieldDef = FieldDef::new("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", FieldType::U8, Base::Dec);
 pub static TLS_PSK_KE_MODE: FieldDef = FieldDef::new("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::U8, Base::Dec).vals(psk_ke_mode_name);
+pub static TLS_PSK_IDENTITIES_LEN: FieldDef = FieldDef::new("tls.handshake.extensions.psk.identities.length", "Identities Length", FieldType::U16, Base::Dec);
+pub static TLS_PSK_IDENTITY_LEN: FieldDef = FieldDef::new("tls.handshake.extensions.psk.identity.identity_length", "Identity Length", FieldType::U16, Base::Dec);
+pub static TLS_PSK_IDENTITY: FieldDef = FieldDef::new("tls.handshake.extensions.psk.identity.identity", "Identity", FieldType::Bytes, Base::None);
+pub static TLS_PSK_TICKET_AGE: FieldDef = FieldDef::new("tls.handshake.extensions.psk.identity.obfuscated_ticket_age", "Obfuscated Ticket Age", FieldType::U32, Base::Dec);
+pub static TLS_PSK_BINDERS_LEN: FieldDef = FieldDef::new("tls.handshake.extensions.psk.binders_len", "PSK Binders length", FieldType::U16, Base::Dec);
+pub static TLS_PSK_BINDERS: FieldDef = FieldDef::new("tls.handshake.extensions.psk.binders", "PSK Binders", FieldType::None, Base::None);
+pub static TLS_PSK_SELECTED: FieldDef = FieldDef::new("tls.handshake.extensions.psk.identity.selected", "Selected Identity", FieldType::U16, Base::Dec);
 pub static TLS_RENEG_INFO_LEN: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::U8, Base::Dec);
 pub static TLS_RENEG_INFO: FieldDef = FieldDef::new("tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes, Base::None);
 pub static TLS_OCSP_RESPONSE_LEN: FieldDef = FieldDef::new("tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::U24, Base::Dec);
@@ -129,7 +136,8 @@ pub static FIELDS: &[&FieldDef] = &[
     &TLS_ALPN_LIST, &TLS_SUPPORTED_GROUPS_LEN, &TLS_SUPPORTED_GROUPS, &TLS_SUPPORTED_GROUP, &TLS_EC_POINT_FORMATS_LEN, &TLS_EC_POINT_FORMATS, &TLS_EC_POINT_FORMAT,
     &TLS_SIG_HASH_ALG_LEN, &TLS_SIG_HASH_ALGS, &TLS_STATUS_REQUEST_TYPE, &TLS_STATUS_REQUEST_RESPONDER_IDS_LEN, &TLS_STATUS_REQUEST_EXTS_LEN, &TLS_PADDING_DATA,
     &TLS_COMPRESS_ALGS_LEN, &TLS_COMPRESS_ALG, &TLS_KEY_SHARE_CLIENT_LEN, &TLS_KEY_SHARE_GROUP, &TLS_KEY_SHARE_KE_LEN, &TLS_KEY_SHARE_KE, &TLS_KEY_SHARE_SELECTED_GROUP,
-    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO, &TLS_OCSP_RESPONSE_LEN,
+    &TLS_PSK_KE_MODES_LEN, &TLS_PSK_KE_MODE, &TLS_PSK_IDENTITIES_LEN, &TLS_PSK_IDENTITY_LEN, &TLS_PSK_IDENTITY, &TLS_PSK_TICKET_AGE, &TLS_PSK_BINDERS_LEN,
+    &TLS_PSK_BINDERS, &TLS_PSK_SELECTED, &TLS_HS_FRAGMENT, &TLS_HS_FRAGMENTS, &TLS_HS_FRAGMENT_COUNT, &TLS_RENEG_INFO_LEN, &TLS_RENEG_INFO, &TLS_OCSP_RESPONSE_LEN,
     &TLS_TICKET_LIFETIME_HINT, &TLS_TICKET_LEN, &TLS_TICKET,
     &TLS_CHANGE_CIPHER_SPEC, &TLS_APP_DATA, &TLS_ALERT_MESSAGE, &TLS_ALERT_LEVEL, &TLS_ALERT_DESC,
 ];
@@ -454,13 +462,122 @@ fn alone_unread(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduState, fir
     true
 }
 
-/// Handshake messages outside records, in `off..end`: a `tls` layer of their own (QUIC's
-/// CRYPTO frames carry the ClientHello and ServerHello this way).
-pub(crate) fn dissect_handshakes(cx: &mut Ctx, data: &[u8], off: usize, end: usize) {
-    let li = cx.open("tls", "TLSv1.3 Record Layer", Osi::Presentation, off, end - off);
-    let mut info = Vec::new();
-    handshakes(cx, data, off, end, 0x0304, true, &mut info);
-    cx.close(li);
+/// TLS's item inside a QUIC CRYPTO frame's tree, where tshark's `tls13_handshake` dissector
+/// puts the handshake messages the frame carries (no record around them): its title is its
+/// value (`TLSv1.3 Record Layer: Handshake Protocol: Client Hello`), and display filters
+/// find it as the protocol `tls`.
+pub static TLS_IN_QUIC: FieldDef = FieldDef::new("tls", "Transport Layer Security", FieldType::None, Base::None).whole(super::data::protocol_item_label);
+
+/// A handshake message a QUIC CRYPTO stream has begun and not finished (one per direction):
+/// its bytes so far and, per part, the frame that carried it and how many bytes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HsPending {
+    buf: Vec<u8>,
+    parts: Vec<(u64, usize)>,
+}
+
+/// A handshake message cut across CRYPTO frames, shown where its part is: tshark's
+/// `Handshake Protocol: Client Hello (fragment)` (or `(last fragment)`), a `tls.handshake`
+/// item with nothing under it (JSON keys it by the field's name; its label is its value).
+static TLS_HANDSHAKE_PART: FieldDef = FieldDef::new("tls.handshake", "tls.handshake", FieldType::Str, Base::None).whole(super::data::protocol_item_label).text_item();
+pub static TLS_HS_FRAGMENT: FieldDef = FieldDef::new("tls.handshake.fragment", "Handshake Fragment", FieldType::FrameNum, Base::None).whole(super::tcp::segment_label);
+pub static TLS_HS_FRAGMENTS: FieldDef = FieldDef::new("tls.handshake.fragments", "Reassembled Handshake Fragments", FieldType::None, Base::None)
+    .whole(|cx, out| super::reassembly::fragments_label(cx, out, &TLS_HS_FRAGMENT, "Reassembled Handshake Fragments"));
+pub static TLS_HS_FRAGMENT_COUNT: FieldDef = FieldDef::new("tls.handshake.fragment.count", "Handshake Fragment count", FieldType::U32, Base::Dec);
+
+/// Handshake messages outside records, in `off..end` (a QUIC CRYPTO frame's data): TLS's
+/// item in the current tree with the messages under it, as tshark's `dissect_tls_handshake`
+/// shows them: a message that `pending` began in an earlier frame is finished first (its
+/// last part marked, the fragments listed, the whole message read from the bytes put
+/// together); a message the data does not finish becomes `pending`.
+pub(crate) fn dissect_handshakes_nested(cx: &mut Ctx, data: &[u8], mut off: usize, end: usize, pending: &mut Option<HsPending>) {
+    cx.add_proto("tls");
+    let item = cx.add(&TLS_IN_QUIC, off, end - off, Value::None);
+    let mut title: Option<String> = None;
+    let frame = cx.frame_number;
+    // `[first message's name]`, or the name and the mark of the message left unfinished.
+    let name = |t: u8| handshake_name(u64::from(t)).unwrap_or("Encrypted Handshake Message");
+    cx.child(|cx| {
+        let mut first = true;
+        if let Some(p) = pending.as_mut() {
+            let have = p.buf.len();
+            let mut head = p.buf.clone();
+            head.extend_from_slice(data.get(off..(off + 4).min(end)).unwrap_or(&[]));
+            let mut take = end - off;
+            let msg_len = rd::u24(&head, 1).map(|n| 4 + n as usize);
+            if let Some(m) = msg_len {
+                take = take.min(m.saturating_sub(have));
+            }
+            let t = head.first().copied().unwrap_or(0);
+            p.buf.extend_from_slice(&data[off..off + take]);
+            p.parts.push((frame, take));
+            let last = msg_len == Some(have + take);
+            if !last {
+                // The data is all in the middle of the message.
+                part(cx, off, take, &format!("Handshake Protocol: {} (fragment)", name(t)));
+                title = Some("Multiple Handshake Messages".into());
+                return;
+            }
+            part(cx, off, take, &format!("Handshake Protocol: {} (last fragment)", name(t)));
+            off += take;
+            let p = pending.take().unwrap_or_default();
+            let mut info = Vec::new();
+            let total = p.buf.len();
+            cx.in_reassembled(p.buf, |cx, b| {
+                cx.add_gen(&TLS_HS_FRAGMENTS, 0, total, Value::None);
+                cx.child(|cx| {
+                    let mut at = 0;
+                    for &(f, n) in &p.parts {
+                        cx.add_gen(&TLS_HS_FRAGMENT, at, n, Value::UInt(f));
+                        at += n;
+                    }
+                    cx.add_gen(&TLS_HS_FRAGMENT_COUNT, 0, 0, Value::UInt(p.parts.len() as u64));
+                });
+                handshakes(cx, b, 0, total, 0x0304, true, &mut info);
+            });
+            title = Some(name(t).into());
+            first = false;
+        }
+        while off < end {
+            let msg_len = rd::u24(data, off + 1).filter(|_| off + 4 <= end).map(|n| 4 + n as usize);
+            match msg_len {
+                Some(m) if off + m <= end => {
+                    let mut info = Vec::new();
+                    handshakes(cx, data, off, off + m, 0x0304, true, &mut info);
+                    if first {
+                        title = Some(name(data[off]).into());
+                    } else {
+                        title = Some("Multiple Handshake Messages".into());
+                    }
+                    off += m;
+                    first = false;
+                }
+                _ => {
+                    // Too short to finish the message (or to say its length): kept for the
+                    // frames that carry the rest.
+                    let t = data[off];
+                    *pending = Some(HsPending { buf: data[off..end].to_vec(), parts: vec![(frame, end - off)] });
+                    part(cx, off, end - off, &format!("Handshake Protocol: {} (fragment)", name(t)));
+                    title = Some(if first { format!("{} (fragment)", name(t)) } else { "Multiple Handshake Messages".into() });
+                    break;
+                }
+            }
+        }
+    });
+    if cx.text
+        && let Some(f) = cx.out.fields.get_mut(item as usize)
+        && std::ptr::eq(f.def, &TLS_IN_QUIC)
+    {
+        let what = title.as_deref().unwrap_or("Encrypted Handshake Message");
+        f.value = Value::Str(format!("TLSv1.3 Record Layer: Handshake Protocol: {what}").into_boxed_str());
+    }
+}
+
+/// The item marking a part of a handshake message (see [`TLS_HANDSHAKE_PART`]).
+fn part(cx: &mut Ctx, off: usize, len: usize, label: &str) {
+    if cx.text {
+        cx.add(&TLS_HANDSHAKE_PART, off, len, Value::Str(label.into()));
+    }
 }
 
 /// Handshake messages in `off..end`, each a subtree; their names go to `info`.
@@ -619,6 +736,8 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
             cx.add(&TLS_SUPPORTED_VERSION, d, 2, Value::UInt(rd::u16(data, d).unwrap_or(0) as u64));
         }
         5 | 10 | 11 | 13 | 21 | 27 | 45 | 51 | 65281 if dend > d => ext_parts(cx, data, et, d, dend, client),
+        57 | 0xffa5 if dend > d && super::quic_params::dissect(cx, data, d, dend) => {}
+        41 if dend > d => pre_shared_key(cx, data, d, dend, client),
         _ if dend > d => {
             cx.add(&TLS_HANDSHAKE_EXTENSION_DATA, d, dend - d, Value::Bytes);
         }
@@ -632,6 +751,43 @@ fn extension(cx: &mut Ctx, data: &[u8], et: u16, d: usize, dend: usize, client: 
         }
         _ => {}
     }
+}
+
+/// The pre_shared_key extension (RFC 8446 4.2.11): a ClientHello's identities (each a
+/// `PSK Identity (length: 64)` subtree) and binders, a ServerHello's chosen identity.
+fn pre_shared_key(cx: &mut Ctx, data: &[u8], d: usize, dend: usize, client: bool) {
+    text(cx, d, dend - d, "Pre-Shared Key extension");
+    cx.child(|cx| {
+        if !client {
+            if let Some(v) = rd::u16(data, d).filter(|_| d + 2 <= dend) {
+                cx.add(&TLS_PSK_SELECTED, d, 2, Value::UInt(v.into()));
+            }
+            return;
+        }
+        let Some(il) = rd::u16(data, d).filter(|_| d + 2 <= dend) else { return };
+        cx.add(&TLS_PSK_IDENTITIES_LEN, d, 2, Value::UInt(il.into()));
+        let iend = (d + 2 + il as usize).min(dend);
+        let mut q = d + 2;
+        while q + 2 <= iend {
+            let Some(n) = rd::u16(data, q) else { break };
+            let n = n as usize;
+            text(cx, q, (2 + n + 4).min(iend - q), &format!("PSK Identity (length: {n})"));
+            cx.child(|cx| {
+                cx.add(&TLS_PSK_IDENTITY_LEN, q, 2, Value::UInt(n as u64));
+                if q + 2 + n <= iend {
+                    cx.add(&TLS_PSK_IDENTITY, q + 2, n, Value::Bytes);
+                }
+                if let Some(age) = rd::u32(data, q + 2 + n).filter(|_| q + 2 + n + 4 <= iend) {
+                    cx.add(&TLS_PSK_TICKET_AGE, q + 2 + n, 4, Value::UInt(age.into()));
+                }
+            });
+            q += 2 + n + 4;
+        }
+        let q = iend;
+        let Some(bl) = rd::u16(data, q).filter(|_| q + 2 <= dend) else { return };
+        cx.add(&TLS_PSK_BINDERS_LEN, q, 2, Value::UInt(bl.into()));
+        cx.add(&TLS_PSK_BINDERS, q + 2, (bl as usize).min(dend - q - 2), Value::None);
+    });
 }
 
 /// A text-only tree item (when the tree's text is wanted).
