@@ -148,7 +148,7 @@ for line in sys.stdin:
     if on and m:
         cur += bytes.fromhex(m.group(1).replace(" ", ""))
 if on: out.append(bytes(cur))
-out and open(sys.argv[1], "wb").write(b"\xff".join(out))' "corpus/$t/$(basename "$f").seed"
+out and open(sys.argv[1], "wb").write(b"\xff".join(out))' "corpus/$t/$(echo "$f" | tr / _).seed"
         done
       fi; true ;;
     dhcp)

@@ -30,8 +30,9 @@ use crate::dissect::tcp as h;
 /// Adds the analysis of `fa` to `d`. Calling it twice adds the fields twice; call it once per
 /// fresh dissection.
 pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
-    SCRATCH.with_borrow_mut(|s| annotate_with(fa, d, s));
+    // (First: the Info column it may give back to TCP is then rewritten as any TCP one.)
     old_payload(fa, d);
+    SCRATCH.with_borrow_mut(|s| annotate_with(fa, d, s));
 }
 
 /// What tshark 4.0 does with the payload of a segment its analysis flagged, by default
@@ -39,13 +40,15 @@ pub fn annotate(fa: &FrameAnalysis, d: &mut Dissection) {
 /// reassembly on, a retransmission's bytes are `Retransmitted TCP segment data (N bytes)` in
 /// the TCP tree and no protocol's, a spurious retransmission's and an out-of-order segment's
 /// nobody's; without reassembly (turned off, or a bad checksum being verified) a
-/// retransmission's and an out-of-order segment's are nobody's. Done here to a payload the
-/// data dissector took (the protocols pktlab reassembles read old bytes their own way).
+/// retransmission's and an out-of-order segment's are nobody's. With reassembly, done here to
+/// a payload the data dissector took, or that no protocol took (the protocols pktlab
+/// reassembles read old bytes their own way); without, to whatever protocols read it: their
+/// layers go, and the Info and Protocol columns are TCP's again.
 fn old_payload(fa: &FrameAnalysis, d: &mut Dissection) {
     let [(li, TransportVerdict::Tcp(t))] = fa.layers.as_slice() else { return };
     let li = *li;
     // (Without the sequence analysis tshark flags nothing: every payload is read.)
-    if t.in_error || !crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() || d.layers.len() != li + 2 || d.layers[li + 1].proto != "data" {
+    if t.in_error || !crate::dissect::prefs::TCP_ANALYZE_SEQUENCE_NUMBERS.get() || li >= d.layers.len() {
         return;
     }
     let tcp = d.layers[li].fields.clone();
@@ -59,23 +62,58 @@ fn old_payload(fa: &FrameAnalysis, d: &mut Dissection) {
     if !dropped {
         return;
     }
-    // (What the data layer covered, for the segment data in its place.)
-    let (fields, offset, len, source) = {
-        let l = &d.layers[li + 1];
-        (l.fields.clone(), l.offset, l.len, l.source)
+    let after = d.layers.get(li + 1).map(|l| l.proto);
+    // What the payload's bytes are: the data layer's, or TCP's own payload field.
+    let payload = match after {
+        Some("data") => d.layers.get(li + 1).map(|l| (l.offset, l.len, l.source)),
+        None => d.fields[tcp.start as usize..tcp.end as usize].iter().find(|x| std::ptr::eq(x.def, &h::TCP_PAYLOAD)).map(|x| (x.offset, x.len, x.source)),
+        Some(_) if !reassembly => None,
+        Some(_) => return,
     };
-    d.remove_fields(fields.start as usize..fields.end as usize, Some(li + 1));
-    if let Some(p) = d.fields.iter_mut().find(|x| std::ptr::eq(x.def, &crate::dissect::frame::FRAME_PROTOCOLS))
-        && let Value::Str(s) = &p.value
-        && let Some(kept) = s.strip_suffix(":data")
-    {
-        p.value = Value::Str(kept.into());
+    if after.is_some() {
+        drop_layers_after(d, li);
     }
-    if retransmitted && reassembly {
+    if retransmitted
+        && reassembly
+        && let Some((offset, len, source)) = payload.filter(|p| p.1 > 0)
+    {
         let at = d.layers[li].fields.end;
         let field = Field { def: &h::TCP_SEGMENT_DATA, offset, len, depth: 0, source, generated: false, hidden: false, value: Value::Bytes };
         d.fields.insert(at as usize, field);
         shift_after_insert(d, li, at, 1);
+    }
+}
+
+/// Takes away every layer after layer `li` (TCP) with its fields and expert items, and gives
+/// the frame back to TCP: `frame.protocols` ends at `tcp`, the Info and Protocol columns are
+/// the ones TCP wrote.
+fn drop_layers_after(d: &mut Dissection, li: usize) {
+    let Some(first) = d.layers.get(li + 1) else { return };
+    let start = first.fields.start as usize;
+    let gone: Vec<&'static str> = d.layers[li + 1..].iter().map(|l| l.proto).collect();
+    let app_info = !matches!(gone.as_slice(), ["data"]);
+    let end = d.layers[li + 1..].iter().map(|l| l.fields.end as usize).max().unwrap_or(start);
+    d.layers.truncate(li + 1);
+    // Expert items on the fields that go, or of the protocols that go, go with them.
+    let proto_of = |key: &str| key.split('.').next().unwrap_or(key).to_owned();
+    d.experts.retain(|e| match e.field {
+        Some(f) => !(start..end).contains(&(f as usize)),
+        None => !gone.iter().any(|p| proto_of(e.key) == *p) && !(e.key == "malformed" && gone.contains(&d.malformed_in)),
+    });
+    if gone.contains(&d.malformed_in) {
+        d.malformed_in = "";
+    }
+    d.remove_fields(start..end, None);
+    if let Some(p) = d.fields.iter_mut().find(|x| std::ptr::eq(x.def, &crate::dissect::frame::FRAME_PROTOCOLS))
+        && let Value::Str(s) = &p.value
+        && let Some(at) = s.rfind(":tcp").filter(|&at| s[at + 4..].starts_with(':'))
+    {
+        p.value = Value::Str(s[..at + 4].into());
+    }
+    // (The data dissector leaves the columns to TCP.)
+    if app_info && !d.info.is_empty() {
+        d.info.clone_from(&d.tcp_info);
+        d.protocol = "TCP";
     }
 }
 
@@ -244,9 +282,9 @@ pub fn finish_placed(fa: &FrameAnalysis, d: &mut Dissection) -> bool {
             _ => None,
         });
         // (The dissector wrote the SACK edges relative as it put the fields in place.)
+        old_payload(fa, d);
         SCRATCH.with_borrow_mut(|s| rewrite_texts(d, window_value, *li, t, None, &mut s.text));
     }
-    old_payload(fa, d);
     true
 }
 
@@ -1092,5 +1130,28 @@ mod tests {
         // A fast retransmission is read as any segment.
         let d = run(Flags::FAST_RETRANSMISSION, "eth:ethertype:ip:tcp:data");
         assert_eq!(d.layers.len(), 2);
+        // Without reassembly (a bad checksum verified), a retransmission another protocol read
+        // is nobody's: its layers and expert items go, the columns are TCP's again.
+        static RECORD: FieldDef = FieldDef::new("tls.record", "Record Layer", crate::dissect::model::FieldType::None, crate::dissect::model::Base::None);
+        let mut d = Dissection {
+            layers: vec![layer("tcp", 0, 2, 0, 20), layer("tls", 2, 3, 20, 9)],
+            fields: vec![
+                Field { def: &PORT, offset: 0, len: 2, depth: 0, source: 0, generated: false, hidden: false, value: Value::UInt(1) },
+                Field { def: &h::TCP_CHECKSUM_STATUS, offset: 16, len: 0, depth: 0, source: 0, generated: true, hidden: false, value: Value::UInt(0) },
+                Field { def: &RECORD, offset: 20, len: 9, depth: 0, source: 0, generated: false, hidden: false, value: Value::None },
+                Field { def: &crate::dissect::frame::FRAME_PROTOCOLS, offset: 0, len: 0, depth: 0, source: 0, generated: true, hidden: false, value: Value::Str("eth:ethertype:ip:tcp:tls".into()) },
+            ],
+            experts: vec![Expert { severity: Severity::Chat, key: "tls.x", message: "on the record".into(), field: Some(2) }],
+            protocol: "TLSv1.3",
+            info: "Application Data".into(),
+            tcp_info: "1 → 443 [PSH, ACK] Seq=1 Ack=1 Win=512 Len=9".into(),
+            ..Default::default()
+        };
+        let t = TcpVerdict { has_analysis: true, flags: Flags(Flags::RETRANSMISSION), seglen: Some(9), ..Default::default() };
+        old_payload(&FrameAnalysis { frame: 1, ts: 0, layers: vec![(0, TransportVerdict::Tcp(t))] }, &mut d);
+        let names: Vec<_> = d.fields.iter().map(|x| x.def.abbrev).collect();
+        assert_eq!(names, ["tcp.srcport", "tcp.checksum.status", "frame.protocols"]);
+        assert_eq!((d.layers.len(), d.experts.len(), d.protocol, d.info.as_str()), (1, 0, "TCP", "1 → 443 [PSH, ACK] Seq=1 Ack=1 Win=512 Len=9"));
+        assert!(matches!(&d.fields[2].value, Value::Str(s) if &**s == "eth:ethertype:ip:tcp"));
     }
 }

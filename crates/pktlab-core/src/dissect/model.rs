@@ -511,6 +511,10 @@ pub struct Dissection {
     pub malformed_in: &'static str,
     /// Info column, as tshark's default output words it.
     pub info: String,
+    /// The Info column as TCP wrote it, before a protocol above took the segment's payload
+    /// (empty otherwise): the analysis gives it back when tshark would not have read the
+    /// payload (a retransmission).
+    pub tcp_info: String,
     /// Source and destination columns (addresses of the innermost network layer, or MACs).
     pub src: String,
     pub dst: String,
@@ -730,6 +734,7 @@ impl Dissection {
         self.protocol = "";
         self.malformed_in = "";
         self.info.clear();
+        self.tcp_info.clear();
         self.src.clear();
         self.dst.clear();
         self.transports.clear();

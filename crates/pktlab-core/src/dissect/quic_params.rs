@@ -80,7 +80,11 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], d: usize, dend: usize) -> bool 
         let Some((len, ln)) = super::quic::varint(data, o + tn) else { break };
         let at = o;
         o += tn + ln;
+        // (A type and length running past the extension: nothing more to read.)
         let Ok(plen) = usize::try_from(len) else { break };
+        if o > dend {
+            break;
+        }
         let pend = o.saturating_add(plen);
         // The value read ahead, for the subtree's title.
         let num = super::quic::varint(data, o).map(|v| v.0);

@@ -432,6 +432,9 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, pseudo:
     }
     cx.close(li);
     if outer && !reset_cause {
+        if info && pend > pstart {
+            cx.out.tcp_info.clone_from(&cx.out.info);
+        }
         dispatch::tcp_segment(cx, data, pstart, pend, seglen, Segment { pseudo, sport, dport, seq, flags, reassemble });
     }
 }

@@ -155,7 +155,10 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], a: usize, b: usize, st: PduStat
         cx.close(li);
     }
     if outer && cx.text {
-        if first {
+        // Each frame's text replaces the one before (tshark's `col_set_str`), except where
+        // TCP's reassembly hands the frames over one by one behind a fence: then they are
+        // joined.
+        if first || st.alone {
             cx.out.info.clear();
         } else {
             cx.out.info.push_str(", ");
