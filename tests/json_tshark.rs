@@ -362,17 +362,7 @@ fn filters_find_quic_and_its_tls_as_tshark_does() {
         "tls.quic.parameter.max_idle_timeout == 60000", "quic.cc.error_code.tls_alert == 120", "count(quic) == 3", "quic.remaining_payload",
         "tls.handshake.extensions.psk.identity.selected == 0", "quic.coalesced_padding_data", "quic.ack.ack_delay > 100",
     ];
-    let mut checked = 0;
-    for cap in ["quic.pcap", "app/quic.pcap", "app/quic-more.pcap"] {
-        let cap = own.join(cap);
-        for filter in filters {
-            let frames = |out: String| out.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_owned()).collect::<Vec<_>>();
-            let t = frames(run(Command::new("tshark").arg("-n").arg("-r").arg(&cap).args(["-Y", filter])));
-            let p = frames(run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-n"]).arg(&cap).args(["-Y", filter])));
-            assert_eq!(p, t, "{} -Y '{filter}'", cap.display());
-            checked += 1;
-        }
-    }
+    let checked = same_frames(&own, &["quic.pcap", "app/quic.pcap", "app/quic-more.pcap"], &filters);
     println!("{checked} filters on 3 QUIC captures select tshark's frames");
 }
 
@@ -390,18 +380,25 @@ fn filters_find_protocols_inside_other_trees_as_tshark_does() {
         "png", "image-gif", "xml", "json", "media", "data", "data-text-lines", "count(xml) > 1", "count(data) == 2", "count(media) >= 2",
         "png[0:4] == 89:50:4e:47", "len(image-gif) == 59", "image-gif#1", "!image-gif && http.content_type contains \"gif\"",
     ];
+    let checked = same_frames(&own, &["images.pcap", "xml.pcap", "gif.pcap", "more.pcap", "encoded.pcap"], &filters);
+    println!("{checked} filters on 5 captures select tshark's frames");
+}
+
+/// Runs each filter on each capture (under `dir`) with tshark and pktlab (`-n`) and asserts
+/// they keep the same frames; how many runs were compared.
+fn same_frames(dir: &Path, caps: &[&str], filters: &[&str]) -> usize {
+    let frames = |out: String| out.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_owned()).collect::<Vec<_>>();
     let mut checked = 0;
-    for cap in ["images.pcap", "xml.pcap", "gif.pcap", "more.pcap", "encoded.pcap"] {
-        let cap = own.join(cap);
+    for cap in caps {
+        let cap = dir.join(cap);
         for filter in filters {
-            let frames = |out: String| out.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_owned()).collect::<Vec<_>>();
             let t = frames(run(Command::new("tshark").arg("-n").arg("-r").arg(&cap).args(["-Y", filter])));
             let p = frames(run(Command::new(env!("CARGO_BIN_EXE_pktlab")).args(["dissect", "-n"]).arg(&cap).args(["-Y", filter])));
             assert_eq!(p, t, "{} -Y '{filter}'", cap.display());
             checked += 1;
         }
     }
-    println!("{checked} filters on 5 captures select tshark's frames");
+    checked
 }
 
 /// The XML items cover the bytes tshark's do, as its PDML gives them (the hex view lights

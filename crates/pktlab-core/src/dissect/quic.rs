@@ -384,7 +384,9 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, pend: usize, key: Key, dir: 
         push_hex(info, &scid);
     }
     if ptype == 3 {
-        // Retry: a token and the integrity tag (RFC 9001 5.8), nothing to decrypt.
+        // Retry: a token and the integrity tag (RFC 9001 5.8), nothing to decrypt. (A header
+        // running past the datagram leaves neither.)
+        let o = o.min(pend);
         let tag_at = if pend - o >= 16 { pend - 16 } else { pend };
         cx.add(&QUIC_RETRY_TOKEN, o, tag_at - o, Value::Bytes);
         if tag_at < pend {
