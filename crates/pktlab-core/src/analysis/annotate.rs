@@ -95,10 +95,11 @@ fn drop_layers_after(d: &mut Dissection, li: usize) {
     let end = d.layers[li + 1..].iter().map(|l| l.fields.end as usize).max().unwrap_or(start);
     d.layers.truncate(li + 1);
     // Expert items on the fields that go, or of the protocols that go, go with them.
-    let proto_of = |key: &str| key.split('.').next().unwrap_or(key).to_owned();
+    let malformed_in = d.malformed_in;
+    let of_gone = |key: &str| gone.contains(&key.split('.').next().unwrap_or(key)) || (key == "malformed" && gone.contains(&malformed_in));
     d.experts.retain(|e| match e.field {
         Some(f) => !(start..end).contains(&(f as usize)),
-        None => !gone.iter().any(|p| proto_of(e.key) == *p) && !(e.key == "malformed" && gone.contains(&d.malformed_in)),
+        None => !of_gone(e.key),
     });
     if gone.contains(&d.malformed_in) {
         d.malformed_in = "";
