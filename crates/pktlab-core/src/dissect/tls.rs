@@ -495,13 +495,14 @@ pub(crate) fn dissect_handshakes_nested(cx: &mut Ctx, data: &[u8], mut off: usiz
     let item = cx.add(&TLS_IN_QUIC, off, end - off, Value::None);
     let mut title: Option<String> = None;
     let frame = cx.frame_number;
-    // `[first message's name]`, or the name and the mark of the message left unfinished.
+    // A handshake type's name as tshark's titles write it.
     let name = |t: u8| handshake_name(u64::from(t)).unwrap_or("Encrypted Handshake Message");
     cx.child(|cx| {
         let mut first = true;
         if let Some(p) = pending.as_mut() {
             let have = p.buf.len();
-            let mut head = p.buf.clone();
+            // (The message's type and length: its first four bytes, here or before.)
+            let mut head: Vec<u8> = p.buf.iter().take(4).copied().collect();
             head.extend_from_slice(data.get(off..(off + 4).min(end)).unwrap_or(&[]));
             let mut take = end - off;
             let msg_len = rd::u24(&head, 1).map(|n| 4 + n as usize);
@@ -556,7 +557,10 @@ pub(crate) fn dissect_handshakes_nested(cx: &mut Ctx, data: &[u8], mut off: usiz
                     // Too short to finish the message (or to say its length): kept for the
                     // frames that carry the rest.
                     let t = data[off];
-                    *pending = Some(HsPending { buf: data[off..end].to_vec(), parts: vec![(frame, end - off)] });
+                    // (A message longer than any handshake message is not waited for.)
+                    if msg_len.is_none_or(|m| m <= MAX_HS_MESSAGE) {
+                        *pending = Some(HsPending { buf: data[off..end].to_vec(), parts: vec![(frame, end - off)] });
+                    }
                     part(cx, off, end - off, &format!("Handshake Protocol: {} (fragment)", name(t)));
                     title = Some(if first { format!("{} (fragment)", name(t)) } else { "Multiple Handshake Messages".into() });
                     break;
@@ -572,6 +576,9 @@ pub(crate) fn dissect_handshakes_nested(cx: &mut Ctx, data: &[u8], mut off: usiz
         f.value = Value::Str(format!("TLSv1.3 Record Layer: Handshake Protocol: {what}").into_boxed_str());
     }
 }
+
+/// The longest handshake message a QUIC CRYPTO stream is put together for.
+const MAX_HS_MESSAGE: usize = 1 << 20;
 
 /// The item marking a part of a handshake message (see [`TLS_HANDSHAKE_PART`]).
 fn part(cx: &mut Ctx, off: usize, len: usize, label: &str) {
