@@ -1,8 +1,9 @@
 """QUIC peers for app-quic-more.sh (aioquic): a server echoing each stream in upper case (with
 Retry on request, session tickets, DATAGRAM support), and a client that runs one of four
 handshakes: plain, resumed with a session ticket, an oversized ClientHello (61 ALPN names,
-so the ClientHello spans two Initial packets) or an ALPN the server does not speak (the
-server closes in an Initial with CRYPTO_ERROR). Needs `pip install aioquic`."""
+so the ClientHello spans two Initial packets), an ALPN the server does not speak (the
+server closes in an Initial with CRYPTO_ERROR) or QUIC version 2. Needs `pip install
+aioquic`."""
 import asyncio, sys, ssl
 from aioquic.asyncio import connect, serve
 from aioquic.asyncio.protocol import QuicConnectionProtocol
@@ -23,8 +24,10 @@ async def server(host, port, cert, key, alpn, retry, secs):
                 session_ticket_fetcher=tickets.pop, session_ticket_handler=lambda t: tickets.__setitem__(t.ticket, t))
     await asyncio.sleep(secs)
 
-async def one(host, port, alpns, sni, ticket_store, early):
+async def one(host, port, alpns, sni, ticket_store, early, versions=None):
     cfg = QuicConfiguration(is_client=True, alpn_protocols=alpns, server_name=sni, max_datagram_frame_size=1200)
+    if versions:
+        cfg.supported_versions = versions
     cfg.verify_mode = ssl.CERT_NONE
     if ticket_store.get("t"):
         cfg.session_ticket = ticket_store["t"]
@@ -47,6 +50,9 @@ async def client(host, port, alpn, mode):
         await one(host, port, [alpn], "game.pktlab.test", store, False)
         await asyncio.sleep(0.3)
         await one(host, port, [alpn], "game.pktlab.test", store, True)
+    elif mode == "v2":
+        # QUIC version 2 (RFC 9369): other packet type numbers, salt and key labels.
+        await one(host, port, [alpn], "game.pktlab.test", store, False, [0x6B3343CF])
     else:
         await one(host, port, [alpn], "game.pktlab.test", store, False)
 

@@ -17,6 +17,8 @@ use aes_gcm::aead::{Aead, Payload};
 pub static QUIC_HEADER_FORM: FieldDef = FieldDef::new("quic.header_form", "Header Form", FieldType::U8, Base::Dec).mask(0x80).vals(form_name);
 pub static QUIC_FIXED_BIT: FieldDef = FieldDef::new("quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None).mask(0x40).tfs("True", "False");
 pub static QUIC_LONG_PACKET_TYPE: FieldDef = FieldDef::new("quic.long.packet_type", "Packet Type", FieldType::U8, Base::Dec).mask(0x30).vals(type_name);
+/// QUIC version 2's packet type, whose numbers differ from version 1's.
+pub static QUIC_LONG_PACKET_TYPE_V2: FieldDef = FieldDef::new("quic.long.packet_type_v2", "Packet Type", FieldType::U8, Base::Dec).mask(0x30).vals(type_name_v2);
 /// Shown only once header protection is off (an Initial pktlab decrypts), as tshark.
 /// (Their bit patterns are the unprotected byte's, not the bytes on the wire: written by
 /// [`unprotected_bits_label`].)
@@ -72,7 +74,7 @@ pub static QUIC_FT_UNKNOWN: FieldDef = FieldDef::new("quic.ft.unknown", "Unknown
 
 /// Every field this module defines.
 pub static FIELDS: &[&FieldDef] = &[
-    &QUIC_HEADER_FORM, &QUIC_FIXED_BIT, &QUIC_LONG_PACKET_TYPE, &QUIC_LONG_RESERVED, &QUIC_PACKET_NUMBER_LENGTH, &QUIC_SPIN_BIT, &QUIC_VERSION, &QUIC_DCIL, &QUIC_DCID, &QUIC_SCIL, &QUIC_SCID, &QUIC_TOKEN_LENGTH,
+    &QUIC_HEADER_FORM, &QUIC_FIXED_BIT, &QUIC_LONG_PACKET_TYPE, &QUIC_LONG_PACKET_TYPE_V2, &QUIC_LONG_RESERVED, &QUIC_PACKET_NUMBER_LENGTH, &QUIC_SPIN_BIT, &QUIC_VERSION, &QUIC_DCIL, &QUIC_DCID, &QUIC_SCIL, &QUIC_SCID, &QUIC_TOKEN_LENGTH,
     &QUIC_TOKEN, &QUIC_LENGTH, &QUIC_PACKET_NUMBER, &QUIC_PAYLOAD, &QUIC_PROTECTED_PAYLOAD, &QUIC_SHORT, &QUIC_FRAME, &QUIC_FRAME_TYPE, &QUIC_PADDING_LENGTH,
     &QUIC_CRYPTO_OFFSET, &QUIC_CRYPTO_LENGTH, &QUIC_CRYPTO_DATA, &QUIC_ACK_LARGEST, &QUIC_CONNECTION_NUMBER, &QUIC_PACKET_LENGTH,
     &QUIC_ACK_DELAY, &QUIC_ACK_RANGE_COUNT, &QUIC_ACK_FIRST_RANGE, &QUIC_ACK_GAP, &QUIC_ACK_RANGE, &QUIC_ACK_ECT0, &QUIC_ACK_ECT1, &QUIC_ACK_ECN_CE,
@@ -164,8 +166,15 @@ pub(crate) fn varint(d: &[u8], o: usize) -> Option<(u64, usize)> {
 }
 
 fn known_version(v: u32) -> bool {
-    v == 1 || v & 0xffff_ff00 == 0xff00_0000
+    v == 1 || v == V2 || v & 0xffff_ff00 == 0xff00_0000
 }
+
+/// QUIC version 2 (RFC 9369): its own long packet type numbers, Initial salt, key labels and
+/// Retry key.
+const V2: u32 = 0x6b33_43cf;
+
+/// RFC 9369's Initial salt for QUIC version 2.
+const SALT_V2: [u8; 20] = [0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9];
 
 /// Whether the datagram at `off` starts with a QUIC long header of a version tshark knows.
 fn looks_long(data: &[u8], off: usize) -> bool {
@@ -245,7 +254,7 @@ pub(crate) fn dissect(cx: &mut Ctx, data: &[u8], off: usize, end: usize, sport: 
 /// 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry.
 fn long_type(b0: u8, version: u32) -> u8 {
     let t = (b0 >> 4) & 3;
-    if version == 0x6b33_43cf { (t + 3) & 3 } else { t }
+    if version == V2 { (t + 3) & 3 } else { t }
 }
 
 /// Where the packet at `p` ends (tshark's `quic_get_message_tvb`): a long header's by its
@@ -322,10 +331,10 @@ fn long_packet(cx: &mut Ctx, data: &[u8], p: usize, pend: usize, key: Key, dir: 
     if ptype != 3 {
         cx.add(&QUIC_FIXED_BIT, p, 1, Value::Bool(b0 & 0x40 != 0));
     }
-    cx.add(&QUIC_LONG_PACKET_TYPE, p, 1, Value::UInt(((b0 >> 4) & 3) as u64));
+    cx.add(if version == V2 { &QUIC_LONG_PACKET_TYPE_V2 } else { &QUIC_LONG_PACKET_TYPE }, p, 1, Value::UInt(((b0 >> 4) & 3) as u64));
     // An Initial pktlab can decrypt, read ahead: its first byte without header protection
     // gives the reserved bits and the packet number's length, shown here as tshark does.
-    let unprotected = if ptype == 0 && version == 1 { initial_ahead(cx, data, p, pend, key, dir) } else { None };
+    let unprotected = if ptype == 0 && (version == 1 || version == V2) { initial_ahead(cx, data, p, pend, key, dir, version) } else { None };
     if let Some((_, _, _, b0)) = &unprotected {
         cx.add(&QUIC_LONG_RESERVED, p, 1, Value::UInt(((b0 >> 2) & 3) as u64));
         cx.add(&QUIC_PACKET_NUMBER_LENGTH, p, 1, Value::UInt((b0 & 3) as u64));
@@ -529,7 +538,7 @@ fn expand_label(secret: &[u8], label: &str, len: usize) -> Option<Vec<u8>> {
 /// added: where its packet number starts and the packet ends, by the header's lengths, and
 /// the keys of its connection (the client's first destination connection ID, as
 /// [`long_packet`] records it; this packet's own when it is the first).
-fn initial_ahead(cx: &Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize) -> Option<(u64, usize, Vec<u8>, u8)> {
+fn initial_ahead(cx: &Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize, version: u32) -> Option<(u64, usize, Vec<u8>, u8)> {
     let dcil = rd::u8(data, p + 5)? as usize;
     let dcid = data.get(p + 6..p + 6 + dcil)?;
     let q = p + 6 + dcil;
@@ -546,7 +555,7 @@ fn initial_ahead(cx: &Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usi
         Some(conn) => (conn.initial_dcid.as_slice(), conn.client),
         None => (dcid, dir),
     };
-    unprotect(data, p, o, pend, initial_dcid, dir == client)
+    unprotect(data, p, o, pend, initial_dcid, dir == client, version == V2)
 }
 
 /// Whether the Retry at `p` whose tag starts at `tag_at` carries the integrity tag RFC 9001
@@ -556,7 +565,7 @@ fn retry_tag_ok(data: &[u8], p: usize, tag_at: usize, odcid: &[u8], version: u32
     const NONCE_V1: [u8; 12] = [0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb];
     const KEY_V2: [u8; 16] = [0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2, 0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7c, 0xcc, 0x92];
     const NONCE_V2: [u8; 12] = [0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a];
-    let (key, nonce) = if version == 0x6b33_43cf { (KEY_V2, NONCE_V2) } else { (KEY_V1, NONCE_V1) };
+    let (key, nonce) = if version == V2 { (KEY_V2, NONCE_V2) } else { (KEY_V1, NONCE_V1) };
     let (Some(packet), Some(tag)) = (data.get(p..tag_at), data.get(tag_at..tag_at + 16)) else { return false };
     let mut aad = Vec::with_capacity(1 + odcid.len() + packet.len());
     aad.push(odcid.len() as u8);
@@ -569,12 +578,13 @@ fn retry_tag_ok(data: &[u8], p: usize, tag_at: usize, odcid: &[u8], version: u32
 /// Removes the header protection and decrypts an Initial packet (header at `p`, packet
 /// number at `pn_at`, packet end `pend`): (packet number, its length, plaintext, the first
 /// byte unprotected).
-fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], client: bool) -> Option<(u64, usize, Vec<u8>, u8)> {
-    let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(&SALT_V1), dcid);
+fn unprotect(data: &[u8], p: usize, pn_at: usize, pend: usize, dcid: &[u8], client: bool, v2: bool) -> Option<(u64, usize, Vec<u8>, u8)> {
+    let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(if v2 { &SALT_V2 } else { &SALT_V1 }), dcid);
     let secret = expand_label(&initial, if client { "client in" } else { "server in" }, 32)?;
-    let key = expand_label(&secret, "quic key", 16)?;
-    let iv = expand_label(&secret, "quic iv", 12)?;
-    let hp = expand_label(&secret, "quic hp", 16)?;
+    let (kl, il, hl) = if v2 { ("quicv2 key", "quicv2 iv", "quicv2 hp") } else { ("quic key", "quic iv", "quic hp") };
+    let key = expand_label(&secret, kl, 16)?;
+    let iv = expand_label(&secret, il, 12)?;
+    let hp = expand_label(&secret, hl, 16)?;
     let sample = data.get(pn_at + 4..pn_at + 20)?;
     let hp_cipher = aes::Aes128::new_from_slice(&hp).ok()?;
     let mut block = aes::Block::clone_from_slice(sample);
@@ -774,6 +784,11 @@ pub fn type_name(t: u64) -> Option<&'static str> {
     })
 }
 
+/// Version 2's long packet types (RFC 9369: Retry 0, Initial 1, 0-RTT 2, Handshake 3).
+pub fn type_name_v2(t: u64) -> Option<&'static str> {
+    type_name((t + 3) & 3)
+}
+
 /// QUIC versions as tshark names them (`Version: 1 (0x00000001)`: its `quic_version_vals`).
 pub fn version_name(v: u64) -> Option<&'static str> {
     const DRAFTS: [&str; 31] = [
@@ -955,13 +970,23 @@ mod tests {
     /// A client Initial (destination ID 0102030405060708) carrying `plain`, sealed as RFC
     /// 9001 says, in an Ethernet/IPv4/UDP frame to port 443.
     fn client_initial(plain: &[u8]) -> Vec<u8> {
+        initial_of(1, plain)
+    }
+
+    /// [`client_initial`] in QUIC `version` (1 or 2).
+    fn initial_of(version: u32, plain: &[u8]) -> Vec<u8> {
         let dcid = [1u8, 2, 3, 4, 5, 6, 7, 8];
-        let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(&SALT_V1), &dcid);
+        let v2 = version == V2;
+        let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(if v2 { &SALT_V2 } else { &SALT_V1 }), &dcid);
         let secret = expand_label(&initial, "client in", 32).unwrap();
-        let (key, iv, hp) = (expand_label(&secret, "quic key", 16).unwrap(), expand_label(&secret, "quic iv", 12).unwrap(), expand_label(&secret, "quic hp", 16).unwrap());
+        let l = if v2 { "quicv2" } else { "quic" };
+        let (key, iv, hp) = (expand_label(&secret, &format!("{l} key"), 16).unwrap(), expand_label(&secret, &format!("{l} iv"), 12).unwrap(), expand_label(&secret, &format!("{l} hp"), 16).unwrap());
         let mut plain = plain.to_vec();
         plain.resize(plain.len().max(20), 0);
-        let mut h = vec![0xc1, 0, 0, 0, 1, 8];
+        // (Version 2 numbers the Initial type 1.)
+        let mut h = vec![if v2 { 0xd1 } else { 0xc1 }];
+        h.extend_from_slice(&version.to_be_bytes());
+        h.push(8);
         h.extend_from_slice(&dcid);
         h.extend_from_slice(&[0, 0]);
         h.extend_from_slice(&(0x4000 | (2 + plain.len() + 16) as u16).to_be_bytes());
@@ -1022,6 +1047,16 @@ mod tests {
         assert_eq!(v(&quic_params::INITIAL_MAX_STREAMS_BIDI), Some(Value::UInt(128)));
         assert_eq!(d.fields.iter().filter(|f| std::ptr::eq(f.def, &quic_params::TYPE)).count(), 3);
         assert!(d.has_protocol("tls") && d.has_proto("quic"));
+    }
+
+    #[test]
+    fn a_version_2_initial_is_decrypted_with_its_own_salt_and_labels() {
+        let d = dissect(&initial_of(V2, &crypto_client_hello(&[0x01, 0x04, 0x80, 0x00, 0xea, 0x60])));
+        let v = |def: &FieldDef| d.fields.iter().find(|f| std::ptr::eq(f.def, def)).map(|f| f.value.clone());
+        assert_eq!(v(&QUIC_LONG_PACKET_TYPE_V2), Some(Value::UInt(1)));
+        assert_eq!(v(&QUIC_VERSION), Some(Value::UInt(V2 as u64)));
+        assert_eq!(v(&quic_params::MAX_IDLE_TIMEOUT), Some(Value::UInt(60000)));
+        assert!(v(&QUIC_LONG_PACKET_TYPE).is_none());
     }
 
     #[test]
