@@ -4,7 +4,8 @@
 //! so the frames, CRYPTO reassembly, the TLS handshake messages and their extensions
 //! (transport parameters, key shares, PSK) are reached as a capture reaches them. A piece
 //! whose length is odd has padding bytes appended to its datagram; every third is followed
-//! by a short header packet.
+//! by a short header packet. An input whose first byte is odd speaks QUIC version 2 (RFC 9369:
+//! its own packet type numbers, salt and key labels).
 #![no_main]
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes_gcm::aead::{Aead, Payload};
@@ -16,6 +17,7 @@ const SALT_V1: [u8; 20] = [0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d,
 const CLIENT_CID: [u8; 8] = [0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8];
 const SERVER_CID: [u8; 8] = [0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58];
 const FIRST_DCID: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+const SALT_V2: [u8; 20] = [0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9];
 
 fn expand(secret: &[u8], label: &str, len: usize) -> Vec<u8> {
     let hk = hkdf::Hkdf::<sha2::Sha256>::from_prk(secret).expect("prk");
@@ -30,14 +32,15 @@ fn expand(secret: &[u8], label: &str, len: usize) -> Vec<u8> {
 }
 
 /// An Initial packet carrying `plain` (padded to the 20 bytes header protection samples).
-fn initial(server: bool, pn: u16, plain: &[u8]) -> Vec<u8> {
-    let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(&SALT_V1), &FIRST_DCID);
+fn initial(server: bool, pn: u16, plain: &[u8], v2: bool) -> Vec<u8> {
+    let (initial, _) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(if v2 { &SALT_V2 } else { &SALT_V1 }), &FIRST_DCID);
     let secret = expand(&initial, if server { "server in" } else { "client in" }, 32);
-    let (key, iv, hp) = (expand(&secret, "quic key", 16), expand(&secret, "quic iv", 12), expand(&secret, "quic hp", 16));
+    let l = if v2 { "quicv2" } else { "quic" };
+    let (key, iv, hp) = (expand(&secret, &format!("{l} key"), 16), expand(&secret, &format!("{l} iv"), 12), expand(&secret, &format!("{l} hp"), 16));
     let mut plain = plain.to_vec();
     plain.resize(plain.len().max(20), 0);
     let (dcid, scid) = if server { (CLIENT_CID, SERVER_CID) } else { (FIRST_DCID, CLIENT_CID) };
-    let mut h = vec![0xc1, 0, 0, 0, 1, 8];
+    let mut h = if v2 { vec![0xd1, 0x6b, 0x33, 0x43, 0xcf, 8] } else { vec![0xc1, 0, 0, 0, 1, 8] };
     h.extend_from_slice(&dcid);
     h.push(8);
     h.extend_from_slice(&scid);
@@ -63,9 +66,10 @@ fn initial(server: bool, pn: u16, plain: &[u8]) -> Vec<u8> {
 
 fuzz_target!(|data: &[u8]| {
     let mut datagrams = Vec::new();
+    let v2 = data.first().is_some_and(|b| b & 1 == 1);
     for (k, piece) in data.split(|b| *b == 0xff).take(64).enumerate() {
         let server = k % 2 == 1;
-        let mut d = initial(server, (k / 2) as u16, piece);
+        let mut d = initial(server, (k / 2) as u16, piece, v2);
         if piece.len() % 2 == 1 {
             d.extend_from_slice(&[0u8; 9]);
         }
