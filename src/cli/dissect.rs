@@ -454,7 +454,8 @@ fn finish(outcome: anyhow::Result<frames::Outcome>, out: &mut impl Write) -> any
 /// or depends like them on the frames before in file order (`frame.time_delta_displayed`
 /// counts from the last frame the filter kept), or on the analysis's verdict (a
 /// retransmitted or out-of-order segment's bytes are no protocol's: `data`, the frame's
-/// protocols, `tcp.segment_data`).
+/// protocols, `tcp.segment_data`; and, where segments are read on their own, every protocol
+/// above TCP).
 pub(crate) fn is_analysis_field(name: &str) -> bool {
     name == "frame.time_delta_displayed"
         || name == "frame.protocols"
@@ -462,6 +463,24 @@ pub(crate) fn is_analysis_field(name: &str) -> bool {
         || name.starts_with("data.")
         || name == "tcp.segment_data"
         || name.starts_with("tcp.analysis") || name.starts_with("_ws.expert") || name.starts_with("_ws.malformed") || pktlab::analysis::fields().any(|d| d.abbrev == name)
+        || (segments_read_alone() && above_tcp(name))
+}
+
+/// Whether TCP segments may be read on their own, without reassembly (`-o
+/// tcp.check_checksum:TRUE` given, a bad checksum then not reassembled; or
+/// `tcp.desegment_tcp_streams:FALSE`): the analysis's verdict then takes a retransmission's
+/// protocols above TCP away (tshark's decode_tcp_ports), so their fields depend on it.
+fn segments_read_alone() -> bool {
+    use pktlab::dissect::prefs::{TCP_CHECK_CHECKSUM, TCP_DESEGMENT_TCP_STREAMS};
+    TCP_CHECK_CHECKSUM.explicitly_on() || !TCP_DESEGMENT_TCP_STREAMS.get()
+}
+
+/// Whether `name` is a field or protocol whose layer can sit above TCP (any but the capture's,
+/// the link, network and transport layers').
+fn above_tcp(name: &str) -> bool {
+    const BELOW: &[&str] = &["frame", "eth", "vlan", "sll", "null", "llc", "ppp", "arp", "ip", "ipv6", "icmp", "icmpv6", "igmp", "gre", "tcp", "udp", "_ws"];
+    let proto = name.split('.').next().unwrap_or(name);
+    !BELOW.contains(&proto) && pktlab::dissect::fields().chain(pktlab::dissect::NESTED_PROTOCOLS.iter().copied()).any(|d| d.protocol() == proto)
 }
 
 /// Whether the printed frames depend on the conversation analysis: the text and JSON outputs
@@ -472,7 +491,7 @@ fn output_needs_analysis(mode: OutFormat, cols: &[Col]) -> bool {
     mode != OutFormat::Fields
         || cols.iter().any(|c| match c {
             Col::Field(def) => is_analysis_field(def.abbrev),
-            Col::Proto(p) => p == "tcp" || p == "udp",
+            Col::Proto(p) => p == "tcp" || p == "udp" || is_analysis_field(p),
             // (The Info column shows the analysis: relative numbers, `[TCP Retransmission]`.)
             Col::Expert | Col::Malformed | Col::Column(_) => true,
         })
