@@ -271,21 +271,28 @@ fn message_end(data: &[u8], p: usize, end: usize) -> usize {
         if t == 3 || version == 0 {
             return None;
         }
-        let mut len = 5usize;
-        len += 1 + rd::u8(data, p + len)? as usize;
-        len += 1 + rd::u8(data, p + len)? as usize;
-        if t == 0 {
-            let (tl, n) = varint(data, p + len)?;
-            len = len.checked_add(n)?.checked_add(usize::try_from(tl).ok()?)?;
-        }
-        let (pl, n) = varint(data, p + len)?;
+        let (pn_at, pl) = long_lengths(data, p, t)?;
         if pl > i32::MAX as u64 {
             return None;
         }
-        len = len.checked_add(n)?.checked_add(pl as usize)?;
+        let len = (pn_at - p).checked_add(pl as usize)?;
         (len < end - p).then_some(p + len)
     };
     within().unwrap_or(end)
+}
+
+/// What the lengths of the long header at `p` (of packet type `t`: an Initial has a token)
+/// say: where its packet number starts, and its Length (the packet number and payload).
+fn long_lengths(data: &[u8], p: usize, t: u8) -> Option<(usize, u64)> {
+    let mut o = p + 5;
+    o += 1 + rd::u8(data, o)? as usize;
+    o += 1 + rd::u8(data, o)? as usize;
+    if t == 0 {
+        let (tl, n) = varint(data, o)?;
+        o = o.checked_add(n)?.checked_add(usize::try_from(tl).ok()?)?;
+    }
+    let (len, n) = varint(data, o)?;
+    Some((o + n, len))
 }
 
 /// The destination connection ID of the packet at `p`, as tshark compares coalesced
@@ -541,13 +548,7 @@ fn expand_label(secret: &[u8], label: &str, len: usize) -> Option<Vec<u8>> {
 fn initial_ahead(cx: &Ctx, data: &[u8], p: usize, end: usize, key: Key, dir: usize, version: u32) -> Option<(u64, usize, Vec<u8>, u8)> {
     let dcil = rd::u8(data, p + 5)? as usize;
     let dcid = data.get(p + 6..p + 6 + dcil)?;
-    let q = p + 6 + dcil;
-    let scil = rd::u8(data, q)? as usize;
-    let mut o = q + 1 + scil;
-    let (tl, n) = varint(data, o)?;
-    o = o.checked_add(n)?.checked_add(usize::try_from(tl).ok()?)?;
-    let (len, n) = varint(data, o)?;
-    o += n;
+    let (o, len) = long_lengths(data, p, 0)?;
     let pend = o.checked_add(usize::try_from(len).ok()?)?.min(end);
     let (initial_dcid, client) = match cx.quic.map.get(&key) {
         // (The client's first Initial after a Retry: its new destination ID keys it.)
